@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Make sure uv exists, then build .venv from the lock. Idempotent.
+# Needs only python3; installs python3-venv through apt-get when Debian lacks it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+UV_VERSION="0.13.9"
+TOOLS=".tools"
+export UV_PYTHON_DOWNLOADS=never
+export UV_PROJECT_ENVIRONMENT=.venv
+
+apt_install() {
+  if command -v apt-get >/dev/null 2>&1; then
+    local sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    echo "Installing Debian packages: $*"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$@" >/dev/null
+  else
+    echo "Cannot install $* without apt-get. Install them and run this again." >&2
+    exit 1
+  fi
+}
+
+find_uv() {
+  if [ -x "$TOOLS/bin/uv" ]; then echo "$TOOLS/bin/uv"; return; fi
+  if command -v uv >/dev/null 2>&1; then command -v uv; return; fi
+  echo ""
+}
+
+UV=$(find_uv)
+if [ -z "$UV" ]; then
+  if ! python3 -m venv "$TOOLS" >/dev/null 2>&1; then
+    rm -rf "$TOOLS"
+    apt_install python3-venv python3-pip
+    python3 -m venv "$TOOLS"
+  fi
+  "$TOOLS/bin/python" -m pip install --quiet --disable-pip-version-check "uv==$UV_VERSION"
+  UV="$TOOLS/bin/uv"
+fi
+
+"$UV" sync --locked --python python3 --quiet
