@@ -1,0 +1,208 @@
+"""The analytical store: Parquet files partitioned by force and month, queried with DuckDB.
+
+Layout under the store folder::
+
+    crimes/force=<slug>/month=<YYYY-MM>/data_0.parquet     police.uk street-level rows
+    outcomes/force=<slug>/month=<YYYY-MM>/data_0.parquet   police.uk outcomes rows
+    partner/<name>/data_0.parquet                          partner extracts
+    manifest.json                                          what is held and where it came from
+
+The manifest is written last and atomically, so a reader never sees a half-made import.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from saferplaces.data.geography import install_reference_tables
+from saferplaces.errors import StoreError
+
+MANIFEST_VERSION = 1
+
+CRIME_COLUMNS: dict[str, str] = {
+    "crime_id": "VARCHAR",
+    "reported_by": "VARCHAR",
+    "falls_within": "VARCHAR",
+    "longitude": "DOUBLE",
+    "latitude": "DOUBLE",
+    "location": "VARCHAR",
+    "lsoa_code": "VARCHAR",
+    "lsoa_name": "VARCHAR",
+    "crime_type": "VARCHAR",
+    "last_outcome_category": "VARCHAR",
+    "context": "VARCHAR",
+    "lsoa_vintage": "VARCHAR",
+    "lsoa21_code": "VARCHAR",
+    "ward_code": "VARCHAR",
+    "ward_name": "VARCHAR",
+    "native_ward_code": "VARCHAR",
+    "native_ward_name": "VARCHAR",
+    "lad_code": "VARCHAR",
+    "lad_name": "VARCHAR",
+    "csp_code": "VARCHAR",
+    "csp_name": "VARCHAR",
+    "pfa_code": "VARCHAR",
+    "pfa_name": "VARCHAR",
+    "in_force_area": "BOOLEAN",
+    "force_pfa_code": "VARCHAR",
+    "source_file": "VARCHAR",
+    "synthetic": "BOOLEAN",
+    "force": "VARCHAR",
+    "month": "VARCHAR",
+}
+
+OUTCOME_COLUMNS: dict[str, str] = {
+    "crime_id": "VARCHAR",
+    "reported_by": "VARCHAR",
+    "falls_within": "VARCHAR",
+    "longitude": "DOUBLE",
+    "latitude": "DOUBLE",
+    "location": "VARCHAR",
+    "lsoa_code": "VARCHAR",
+    "lsoa_name": "VARCHAR",
+    "outcome_type": "VARCHAR",
+    "source_file": "VARCHAR",
+    "force": "VARCHAR",
+    "month": "VARCHAR",
+}
+
+DATASETS = {"crimes": CRIME_COLUMNS, "outcomes": OUTCOME_COLUMNS}
+
+
+@dataclass
+class Manifest:
+    """What the store holds: one entry per dataset, force and month."""
+
+    partitions: dict[str, dict[str, Any]] = field(default_factory=dict)
+    extracts: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    @staticmethod
+    def key(dataset: str, force: str, month: str) -> str:
+        return f"{dataset}/{force}/{month}"
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {"version": MANIFEST_VERSION, "partitions": self.partitions,
+             "extracts": self.extracts},
+            indent=1,
+            sort_keys=True,
+        )
+
+
+class Store:
+    """A data store folder. Create it with ``Store(path)``; nothing is written until an import."""
+
+    def __init__(self, root: str | os.PathLike[str]) -> None:
+        self.root = Path(root)
+
+    # -- manifest -------------------------------------------------------------------------
+    @property
+    def manifest_path(self) -> Path:
+        return self.root / "manifest.json"
+
+    def read_manifest(self) -> Manifest:
+        if not self.manifest_path.exists():
+            return Manifest()
+        try:
+            data = json.loads(self.manifest_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise StoreError(
+                f"The store's manifest at {self.manifest_path} cannot be read ({exc}).",
+                "Restore the folder from a backup or point --store at a new folder and ingest again.",
+            ) from exc
+        return Manifest(partitions=data.get("partitions", {}), extracts=data.get("extracts", {}))
+
+    def write_manifest(self, manifest: Manifest) -> None:
+        """Write the manifest atomically (write a temporary file, then rename it)."""
+        tmp = self.root / f".manifest-{uuid.uuid4().hex}.json"
+        tmp.write_text(manifest.to_json(), encoding="utf-8")
+        os.replace(tmp, self.manifest_path)
+
+    # -- folders ----------------------------------------------------------------------------
+    def partition_dir(self, dataset: str, force: str, month: str) -> Path:
+        return self.root / dataset / f"force={force}" / f"month={month}"
+
+    def ensure(self) -> None:
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(
+                f"The store folder {self.root} cannot be created ({exc.strerror}).",
+                "Choose a folder you can write to with --store or SAFERPLACES_HOME.",
+            ) from exc
+
+    def new_work_dir(self, purpose: str) -> Path:
+        path = self.root / ".work" / f"{purpose}-{uuid.uuid4().hex}"
+        path.mkdir(parents=True)
+        return path
+
+    def clear_work(self) -> None:
+        shutil.rmtree(self.root / ".work", ignore_errors=True)
+
+    @contextlib.contextmanager
+    def lock(self) -> Iterator[None]:
+        """Hold the store's write lock; a second writer waits."""
+        self.ensure()
+        with open(self.root / ".lock", "w") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    # -- reading ----------------------------------------------------------------------------
+    def connect(self) -> duckdb.DuckDBPyConnection:
+        """Open an in-memory DuckDB connection with views over the store and reference tables.
+
+        Views: ``crimes`` (every street-level row), ``outcomes``, and
+        ``crimes_with_outcomes`` (crimes with their latest outcome, by Crime ID).
+        """
+        con = duckdb.connect(config={"enable_progress_bar": False})
+        install_reference_tables(con)
+        manifest = self.read_manifest()
+        for dataset, columns in DATASETS.items():
+            held = any(k.startswith(dataset + "/") for k in manifest.partitions)
+            if held:
+                glob = str(self.root / dataset / "*" / "*" / "*.parquet").replace("'", "''")
+                con.execute(
+                    f"create view {dataset} as select * from read_parquet('{glob}', "
+                    "hive_partitioning=true, hive_types={'force': VARCHAR, 'month': VARCHAR},"
+                    " union_by_name=true)"
+                )
+            else:
+                cols = ", ".join(f"{name} {kind}" for name, kind in columns.items())
+                con.execute(f"create temp table {dataset} ({cols})")
+        con.execute(
+            """
+            create view crimes_with_outcomes as
+            with latest as (
+                select crime_id, arg_max(outcome_type, month) as latest_outcome,
+                       max(month) as latest_outcome_month
+                from outcomes where crime_id is not null group by crime_id
+            )
+            select c.*, coalesce(l.latest_outcome, c.last_outcome_category) as outcome,
+                   l.latest_outcome_month
+            from crimes c left join latest l using (crime_id)
+            """
+        )
+        return con
+
+    def force_months(self, dataset: str = "crimes") -> dict[str, set[str]]:
+        """Return {force: {month, ...}} for what the store holds."""
+        held: dict[str, set[str]] = {}
+        for key in self.read_manifest().partitions:
+            ds, force, month = key.split("/")
+            if ds == dataset:
+                held.setdefault(force, set()).add(month)
+        return held
