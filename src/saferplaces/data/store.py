@@ -168,7 +168,8 @@ class Store:
         Views: ``crimes`` (every street-level row), ``outcomes``, and
         ``crimes_with_outcomes`` (crimes with their latest outcome, by Crime ID).
         """
-        con = duckdb.connect(config={"enable_progress_bar": False})
+        con = duckdb.connect()
+        con.execute("set enable_progress_bar = false")
         install_reference_tables(con)
         manifest = self.read_manifest()
         for dataset, columns in DATASETS.items():

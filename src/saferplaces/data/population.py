@@ -1,0 +1,129 @@
+"""ONS mid-year population estimates for districts, wards and LSOAs.
+
+Held: districts (LAD) at mid-2019, mid-2020 and mid-2021 for England and Wales;
+2011 LSOAs in Staffordshire and Stoke-on-Trent at mid-2017, mid-2019 and mid-2020.
+Wards (2024) are built from the LSOA estimates through the ONS best-fit LSOA
+2011 to 2021 lookup. Forces and CSPs add up their districts.
+
+For a year with no estimate we use the nearest earlier year (or, before the
+first estimate, the first one) and say so in ``assumption``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+
+from saferplaces.data.areas import Area
+from saferplaces.data.bundled_files import bundled
+from saferplaces.errors import InputError
+
+LSOA_FILES = {
+    2017: "population/ons_sape_mid2017_lsoa11_syoa_persons_staffordshire.csv.gz",
+    2019: "population/ons_sape_mid2019_lsoa11_syoa_persons_staffordshire.csv.gz",
+    2020: "population/ons_sape_mid2020_lsoa11_syoa_persons_staffordshire.csv.gz",
+}
+
+
+@dataclass(frozen=True)
+class Population:
+    """A population estimate for an area, with the year it is for."""
+
+    area_code: str
+    value: int
+    year: int
+    requested_year: int
+    source: str
+    assumption: str | None
+
+
+def _path(relative: str) -> str:
+    return str(bundled(relative)).replace("'", "''")
+
+
+def install_population_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """Create ``lad_population`` and ``lsoa_population`` (code, year, population) in ``con``."""
+    existing = {r[0] for r in con.execute("select table_name from duckdb_tables()").fetchall()}
+    if "lad_population" in existing:
+        return
+    lsoa_parts = " union all ".join(
+        f"select lsoa11_code as lsoa_code, {year} as year, total_population::bigint as population "
+        f"from read_csv('{_path(rel)}', header=true)"
+        for year, rel in LSOA_FILES.items()
+    )
+    con.execute(
+        f"""
+        create temp table lsoa_population as {lsoa_parts};
+        create temp table lad_population as
+            select ltla19_code as lad_code, 2019 as year, total_population::bigint as population,
+                   'ONS mid-2019 population estimates' as source
+            from read_csv('{_path("population/ons_mye_mid2019_lad19_syoa_persons_ew.csv.gz")}', header=true)
+            union all
+            select ltla21_code, 2020, total_population::bigint, 'ONS mid-2020 population estimates'
+            from read_csv('{_path("population/ons_mye_mid2020_lad21_syoa_persons_ew.csv.gz")}', header=true)
+            union all
+            select ladcode21, 2021, sum(population_2021)::bigint, 'ONS mid-2021 population estimates'
+            from read_csv('{_path("population/ons_mye_mid2021_lad21_sex_syoa_uk.csv.gz")}', header=true)
+            group by ladcode21;
+        create temp table ward_population as
+            select l.ward_code, p.year, sum(p.population)::bigint as population
+            from lsoa_population p
+            join lsoa_lookup l on l.lsoa_code = p.lsoa_code and l.vintage = '2011'
+            group by all;
+        """
+    )
+
+
+def _district_codes(con: duckdb.DuckDBPyConnection, area: Area) -> list[str]:
+    if area.level == "district":
+        return [area.code]
+    column = {"force": "pfa_code", "csp": "csp_code"}[area.level]
+    return [r[0] for r in con.execute(
+        f"select lad_code from lad_csp_pfa where {column} = ? order by lad_code", [area.code]
+    ).fetchall()]
+
+
+def _choose_year(years: list[int], requested: int) -> tuple[int, str | None]:
+    earlier = [y for y in years if y <= requested]
+    chosen = max(earlier) if earlier else min(years)
+    if chosen == requested:
+        return chosen, None
+    if earlier:
+        return chosen, (f"No population estimate exists for mid-{requested}, so we used the nearest "
+                        f"earlier one, mid-{chosen}.")
+    return chosen, (f"No population estimate exists for mid-{requested} or before, so we used the "
+                    f"earliest one held, mid-{chosen}.")
+
+
+def population(con: duckdb.DuckDBPyConnection, area: Area, year: int) -> Population:
+    """Return the mid-year population of ``area`` for ``year`` (or the nearest earlier estimate).
+
+    Raises
+    ------
+    InputError
+        When no estimate is held for the area at all.
+    """
+    install_population_tables(con)
+    if area.level == "ward":
+        rows = con.execute(
+            "select year, population from ward_population where ward_code = ?", [area.code]
+        ).fetchall()
+        source = "ONS small area population estimates (2011 LSOAs, summed to 2024 wards)"
+    else:
+        codes = _district_codes(con, area)
+        rows = con.execute(
+            "select year, sum(population), count(*) from lad_population "
+            "where lad_code in (select unnest(?)) group by year",
+            [codes],
+        ).fetchall()
+        rows = [(y, p) for y, p, n in rows if n == len(codes)]
+        source = "ONS mid-year population estimates for local authority districts"
+    if not rows:
+        raise InputError(
+            f"No population estimate is held for {area.name} ({area.code}).",
+            "Choose an area in England and Wales, or a ward in Staffordshire or Stoke-on-Trent.",
+        )
+    by_year = dict(rows)
+    chosen, assumption = _choose_year(sorted(by_year), year)
+    return Population(area.code, int(by_year[chosen]), chosen, year, source, assumption)
