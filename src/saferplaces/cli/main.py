@@ -27,11 +27,20 @@ def cli() -> None:
     """
 
 
-def _register() -> None:
-    from saferplaces.cli import commands_data
+COMMAND_MODULES = (
+    "saferplaces.cli.commands_data",
+    "saferplaces.cli.commands_quality",
+    "saferplaces.cli.commands_download",
+    "saferplaces.cli.commands_partner",
+)
 
-    for command in commands_data.COMMANDS:
-        cli.add_command(command)
+
+def _register() -> None:
+    import importlib
+
+    for name in COMMAND_MODULES:
+        for command in importlib.import_module(name).COMMANDS:
+            cli.add_command(command)
 
 
 _register()

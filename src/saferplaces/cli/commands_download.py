@@ -1,0 +1,3 @@
+"""Commands: download (being written)."""
+
+COMMANDS: list = []

@@ -1,0 +1,3 @@
+"""Commands: partner (being written)."""
+
+COMMANDS: list = []

@@ -1,0 +1,3 @@
+"""Commands: quality (being written)."""
+
+COMMANDS: list = []

@@ -1,0 +1,117 @@
+"""Compare an estimate with a benchmark, the Fingertips way.
+
+An estimate with a confidence interval is "higher" or "lower" than a benchmark
+number only when the number lies strictly outside the interval; a benchmark
+equal to a limit counts as "similar". Against another estimate with its own
+interval, the difference is significant only when the two intervals do not
+overlap (a conservative test that Fingertips also uses for comparisons between
+areas).
+
+References
+----------
+.. [1] OHID. Public health technical guidance: Comparing with a benchmark.
+   https://fingertips.phe.org.uk/profile/guidance
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from saferplaces.errors import InputError
+from saferplaces.stats._validate import validate_choice
+
+__all__ = ["Comparison", "compare"]
+
+POLARITIES = ("low-is-good", "high-is-good", None)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Result of :func:`compare`.
+
+    Attributes
+    ----------
+    label
+        ``"higher"``, ``"similar"`` or ``"lower"``.
+    judgement
+        ``"better"``, ``"similar"`` or ``"worse"`` when a polarity was given,
+        otherwise ``None``.
+    """
+
+    label: str
+    judgement: str | None
+
+
+def _interval(obj: Any, name: str) -> tuple[float, float, float]:
+    if all(hasattr(obj, a) for a in ("value", "lower", "upper")):
+        triple = (obj.value, obj.lower, obj.upper)
+    elif isinstance(obj, (tuple, list)) and len(obj) == 3:
+        triple = tuple(obj)
+    else:
+        raise InputError(
+            f"'{name}' is {obj!r}, which has no confidence interval.",
+            f"Give '{name}' as a RateResult, a ProportionResult or a (value, lower, upper) tuple.",
+        )
+    try:
+        value, lower, upper = (float(t) for t in triple)
+    except (TypeError, ValueError):
+        raise InputError(
+            f"'{name}' has a value that is not a number: {triple!r}.",
+            "Give the value and both limits as numbers.",
+        ) from None
+    if any(math.isnan(t) for t in (value, lower, upper)) or lower > upper:
+        raise InputError(
+            f"'{name}' has limits ({lower:g}, {upper:g}) that do not form an interval.",
+            "Give the lower limit first and make sure neither is missing.",
+        )
+    return value, lower, upper
+
+
+def compare(estimate: Any, benchmark: Any, polarity: str | None = None) -> Comparison:
+    """Say whether an estimate is significantly higher or lower than a benchmark.
+
+    Parameters
+    ----------
+    estimate
+        A :class:`RateResult`, :class:`ProportionResult` or a
+        ``(value, lower, upper)`` tuple.
+    benchmark
+        A number (for example the England rate), or another result with an
+        interval (for example a peer area).
+    polarity
+        ``"low-is-good"`` (most crime measures), ``"high-is-good"`` or
+        ``None`` when neither direction is better.
+
+    Returns
+    -------
+    Comparison
+        ``label`` and, when a polarity is given, ``judgement``.
+
+    Examples
+    --------
+    >>> compare((12.0, 10.5, 13.6), 10.0, polarity="low-is-good")
+    Comparison(label='higher', judgement='worse')
+    """
+    validate_choice(polarity, "polarity", POLARITIES)
+    _, lower, upper = _interval(estimate, "estimate")
+    if isinstance(benchmark, (int, float)) and not isinstance(benchmark, bool):
+        b = float(benchmark)
+        if math.isnan(b):
+            raise InputError(
+                "'benchmark' is missing (NaN).", "Give the benchmark value as a number."
+            )
+        label = "lower" if upper < b else "higher" if lower > b else "similar"
+    else:
+        _, b_lower, b_upper = _interval(benchmark, "benchmark")
+        label = "lower" if upper < b_lower else "higher" if lower > b_upper else "similar"
+    judgement: str | None = None
+    if polarity is not None:
+        if label == "similar":
+            judgement = "similar"
+        elif (label == "higher") == (polarity == "high-is-good"):
+            judgement = "better"
+        else:
+            judgement = "worse"
+    return Comparison(label=label, judgement=judgement)

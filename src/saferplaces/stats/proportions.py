@@ -1,0 +1,164 @@
+"""Proportions with Wilson score confidence intervals.
+
+References
+----------
+.. [1] Wilson EB. Probable inference, the law of succession, and statistical
+   inference. J Am Stat Assoc 1927; 22: 209-212.
+.. [2] Newcombe RG, Altman DG. Proportions and their differences. In Altman DG
+   et al. (eds) Statistics with confidence. 2nd edn. London: BMJ Books; 2000.
+.. [3] OHID. Public health technical guidance: Proportions.
+   https://fingertips.phe.org.uk/static-reports/public-health-technical-guidance/Basic_statistics/Proportions.html
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from scipy import special
+
+from saferplaces.errors import InputError
+from saferplaces.stats._validate import (
+    validate_counts,
+    validate_level,
+    validate_positive,
+    validate_same_length,
+    validate_scalar_count,
+    validate_scalar_positive,
+)
+
+__all__ = ["ProportionResult", "proportion", "wilson_interval"]
+
+
+@dataclass(frozen=True)
+class ProportionResult:
+    """A proportion with its Wilson score interval.
+
+    Attributes
+    ----------
+    value, lower, upper
+        The proportion and its limits, times ``per`` (1 gives a fraction,
+        100 a percentage).
+    method
+        Always ``"wilson"``.
+    level
+        Confidence level.
+    successes, total, per
+        The inputs.
+    """
+
+    value: float
+    lower: float
+    upper: float
+    method: str
+    level: float
+    successes: float = float("nan")
+    total: float = float("nan")
+    per: float = 1.0
+
+
+def _wilson(x: np.ndarray, n: np.ndarray, level: float) -> tuple[np.ndarray, np.ndarray]:
+    z = float(special.ndtri(1.0 - (1.0 - level) / 2.0))
+    q = 1.0 - x / n
+    root = z * np.sqrt(z * z + 4.0 * x * q)
+    denom = 2.0 * (n + z * z)
+    lower = (2.0 * x + z * z - root) / denom
+    upper = (2.0 * x + z * z + root) / denom
+    return np.clip(lower, 0.0, 1.0), np.clip(upper, 0.0, 1.0)
+
+
+def _check_not_above(x: np.ndarray, n: np.ndarray, xname: str, nname: str) -> None:
+    if np.any(x > n):
+        i = int(np.argmax(x > n))
+        raise InputError(
+            f"'{xname}' ({x[i]:g}) is larger than '{nname}' ({n[i]:g}).",
+            f"A proportion needs '{xname}' to be no more than '{nname}'.",
+        )
+
+
+def wilson_interval(successes: Any, total: Any, level: float = 0.95) -> tuple[Any, Any]:
+    """Wilson score limits for a proportion, as fractions between 0 and 1.
+
+    Parameters
+    ----------
+    successes
+        Number with the characteristic (zero or more); number or 1-D array.
+    total
+        Number in the group (greater than zero, at least ``successes``).
+    level
+        Confidence level between 0 and 1.
+
+    Returns
+    -------
+    tuple
+        ``(lower, upper)``: floats for numbers, arrays for arrays.
+
+    Notes
+    -----
+    lower, upper = (2O + z^2 -/+ z sqrt(z^2 + 4Oq)) / (2(n + z^2)), where
+    q = 1 - O/n [3]_.
+
+    References
+    ----------
+    .. [3] OHID. Public health technical guidance: Proportions.
+    """
+    scalar = np.ndim(successes) == 0 and np.ndim(total) == 0
+    x = validate_counts(successes, "successes")
+    n = validate_positive(total, "total")
+    if x.size != n.size:
+        validate_same_length(successes=x, total=n)
+    _check_not_above(x, n, "successes", "total")
+    lo, hi = _wilson(x, n, validate_level(level))
+    if scalar:
+        return float(lo[0]), float(hi[0])
+    return lo, hi
+
+
+def proportion(
+    successes: float, total: float, per: float = 1, level: float = 0.95
+) -> ProportionResult:
+    """A proportion with its Wilson score confidence interval.
+
+    Parameters
+    ----------
+    successes
+        Number with the characteristic, for example repeat victims.
+    total
+        Number in the group, for example all victims.
+    per
+        Multiplier: 1 for a fraction, 100 for a percentage.
+    level
+        Confidence level between 0 and 1.
+
+    Returns
+    -------
+    ProportionResult
+
+    References
+    ----------
+    .. [1] Wilson EB. J Am Stat Assoc 1927; 22: 209-212.
+    .. [2] Newcombe RG, Altman DG. Statistics with confidence. 2000.
+
+    Examples
+    --------
+    >>> p = proportion(24, 100, per=100)
+    >>> round(p.value, 1), round(p.lower, 1), round(p.upper, 1)
+    (24.0, 16.7, 33.2)
+    """
+    x = validate_scalar_count(successes, "successes")
+    n = validate_scalar_positive(total, "total")
+    m = validate_scalar_positive(per, "per")
+    level = validate_level(level)
+    _check_not_above(np.array([x]), np.array([n]), "successes", "total")
+    lo, hi = _wilson(np.array([x]), np.array([n]), level)
+    return ProportionResult(
+        value=x / n * m,
+        lower=float(lo[0]) * m,
+        upper=float(hi[0]) * m,
+        method="wilson",
+        level=level,
+        successes=x,
+        total=n,
+        per=m,
+    )
