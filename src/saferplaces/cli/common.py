@@ -111,5 +111,5 @@ def say_assumptions(assumptions: Sequence[str], output_format: str) -> None:
 
 
 def fail(message: str, code: int = 1) -> None:
-    err_console.print(f"Error: {message}", highlight=False, soft_wrap=True)
+    click.echo(f"Error: {' '.join(message.split())}", err=True)
     sys.exit(code)

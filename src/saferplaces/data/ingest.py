@@ -220,6 +220,13 @@ def check_header(path: Path) -> str:
     expected = fmt.OUTCOME_COLUMNS if fmt.kind_of(name) == "outcomes" else fmt.STREET_COLUMNS
     missing = [c for c in expected if c not in header]
     extra = [c for c in header if c not in expected]
+    if len(missing) == len(expected):
+        kind_word = "outcomes" if expected is fmt.OUTCOME_COLUMNS else "street-level"
+        raise DataFormatError(
+            f"The file {name} does not start with the police.uk column headings, so it is not a "
+            f"police.uk {kind_word} CSV.",
+            "Check you chose the right file; police.uk files start with 'Crime ID,Month'.",
+        )
     if missing:
         detail = "has no " + ", ".join(f"'{c}'" for c in missing) + (
             " column" if len(missing) == 1 else " columns")
@@ -251,7 +258,7 @@ def _read_csv_sql(paths: Sequence[Path], columns: Sequence[str]) -> str:
     cols = "{" + ", ".join(f"{_sql_str(c)}: 'VARCHAR'" for c in columns) + "}"
     return (
         f"read_csv({files}, columns={cols}, header=true, auto_detect=false, delim=',', "
-        "quote='\"', escape='\"', filename=true, strict_mode=false, null_padding=false, "
+        "quote='\"', escape='\"', filename=true, strict_mode=true, null_padding=false, "
         "encoding='utf-8')"
     )
 

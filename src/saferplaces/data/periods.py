@@ -59,15 +59,15 @@ class Period:
         """The period of the same length just before this one."""
         start = month_index(self.start) - self.length
         end = month_index(self.start) - 1
-        return _make(month_from_index(start), month_from_index(end), self.kind)
+        return make_period(month_from_index(start), month_from_index(end), self.kind)
 
     def year_earlier(self) -> Period:
         """The same months one year earlier."""
-        return _make(month_from_index(month_index(self.start) - 12),
+        return make_period(month_from_index(month_index(self.start) - 12),
                      month_from_index(month_index(self.end) - 12), self.kind)
 
 
-def _make(start: str, end: str, kind: str) -> Period:
+def make_period(start: str, end: str, kind: str) -> Period:
     if kind == "calendar-year":
         label = f"calendar year {start[:4]}"
     elif kind == "financial-year":
@@ -98,7 +98,7 @@ def parse_period(text: str) -> Period:
     original = text
     text = (text or "").strip()
     if re.fullmatch(r"\d{4}", text):
-        return _make(f"{text}-01", f"{text}-12", "calendar-year")
+        return make_period(f"{text}-01", f"{text}-12", "calendar-year")
     m = re.fullmatch(r"(\d{4})/(\d{2})", text)
     if m:
         first = int(m.group(1))
@@ -106,19 +106,19 @@ def parse_period(text: str) -> Period:
             raise InputError(
                 f"The period '{original}' is not a financial year: {m.group(2)} does not follow "
                 f"{first}.", f"Write the year after, as in {first}/{(first + 1) % 100:02d}.")
-        return _make(f"{first}-04", f"{first + 1}-03", "financial-year")
+        return make_period(f"{first}-04", f"{first + 1}-03", "financial-year")
     m = re.fullmatch(r"12m-to-(\S+)", text)
     if m:
         end = _check_month(m.group(1), original)
-        return _make(month_from_index(month_index(end) - 11), end, "rolling-12")
+        return make_period(month_from_index(month_index(end) - 11), end, "rolling-12")
     m = re.fullmatch(r"(\S+)\.\.(\S+)", text)
     if m:
         start, end = _check_month(m.group(1), original), _check_month(m.group(2), original)
         if month_index(end) < month_index(start):
             raise InputError(f"The period '{original}' ends before it starts.",
                              "Put the earlier month first, as in 2025-01..2025-04.")
-        return _make(start, end, "months")
+        return make_period(start, end, "months")
     if re.fullmatch(r"\d{4}-\d{2}", text):
         month = _check_month(text, original)
-        return _make(month, month, "months")
+        return make_period(month, month, "months")
     raise InputError(f"The period '{original}' is not one we recognise.", HELP)

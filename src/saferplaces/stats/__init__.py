@@ -1,0 +1,35 @@
+"""Pure statistics for community safety analysis (numpy, scipy, statsmodels only).
+
+Every function validates its arguments (raising
+:class:`saferplaces.errors.InputError`) and returns a frozen dataclass. Where
+the code chooses a default, the result says so in ``assumptions``. Each method
+has a page in ``docs/methods/``.
+"""
+
+from saferplaces.stats.compare import Comparison, compare
+from saferplaces.stats.funnel import (
+    FunnelLimits,
+    FunnelSignificance,
+    funnel_limits,
+    funnel_significance,
+    overdispersion_tau2,
+)
+from saferplaces.stats.proportions import ProportionResult, proportion, wilson_interval
+from saferplaces.stats.rates import RateResult, byar_interval, exact_poisson_interval, rate
+
+__all__ = [
+    "Comparison",
+    "FunnelLimits",
+    "FunnelSignificance",
+    "ProportionResult",
+    "RateResult",
+    "byar_interval",
+    "compare",
+    "exact_poisson_interval",
+    "funnel_limits",
+    "funnel_significance",
+    "overdispersion_tau2",
+    "proportion",
+    "rate",
+    "wilson_interval",
+]

@@ -65,7 +65,12 @@ def _wilson(x: np.ndarray, n: np.ndarray, level: float) -> tuple[np.ndarray, np.
     denom = 2.0 * (n + z * z)
     lower = (2.0 * x + z * z - root) / denom
     upper = (2.0 * x + z * z + root) / denom
-    return np.clip(lower, 0.0, 1.0), np.clip(upper, 0.0, 1.0)
+    p = x / n
+    # Rounding can leave a limit a hair on the wrong side of p (for example at
+    # p = 1); the exact limits there are p itself.
+    lower = np.where(x == 0, 0.0, np.clip(np.minimum(lower, p), 0.0, 1.0))
+    upper = np.where(x == n, 1.0, np.clip(np.maximum(upper, p), 0.0, 1.0))
+    return lower, upper
 
 
 def _check_not_above(x: np.ndarray, n: np.ndarray, xname: str, nname: str) -> None:
