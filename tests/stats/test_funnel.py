@@ -1,0 +1,236 @@
+"""Tests for saferplaces.stats.funnel.
+
+Reference values come from the PHEindicatormethods R package test data
+(https://github.com/ukhsa-collaboration/PHEindicatormethods, tests/testthat):
+
+* ``testdata_funnel_prop_outputs.csv``: proportion limits (per 100) for a
+  pooled target of 80.642448%, 95% ("2s 0.025") and 99.8% ("3s 0.001").
+* ``testdata_funnel_prop_inputs.csv``: areas with their PHE significance.
+* ``testdata_funnel_rate_outputs.csv``: DSR funnel, target 116.1720835 per
+  100,000 over three years; the table gives, for O events, the one-year
+  population at which O is on each limit, and the limit.
+* ``testdata_funnel_ratio_outputs.csv``: ratio funnel; for O events, the
+  expected count at which O is on each limit and the ratio (per 100).
+
+The overdispersion method follows Spiegelhalter (2005) and FunnelPlotR's
+``od_adjustment.R``; its test data (``test-funnel_plot.R``) are used below.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from saferplaces.errors import InputError
+from saferplaces.stats import funnel_limits, funnel_significance, overdispersion_tau2
+
+# Population, lower 95, upper 95, lower 99.8, upper 99.8 (per 100).
+PHE_PROP = [
+    (1, 3.204264, 100, 0, 100),
+    (3, 35.933491, 100, 10.150815, 100),
+    (18, 62.390093, 98.894803, 51.864359, 100),
+    (41, 68.548635, 92.73626, 61.574398, 99.710497),
+    (1008, 78.203374, 83.081521, 76.796814, 84.488082),
+    (110000, 80.408963, 80.875933, 80.274317, 81.010578),
+]
+
+
+def test_proportion_limits_match_phe():
+    pops = [row[0] for row in PHE_PROP]
+    lim = funnel_limits(pops, "proportion", target=80.642448, per=100)
+    lo95, hi95 = lim.at(0.95)
+    lo998, hi998 = lim.at(0.998)
+    for i, (_, a, b, c, d) in enumerate(PHE_PROP):
+        assert lo95[i] == pytest.approx(a, abs=2e-6)
+        assert hi95[i] == pytest.approx(b, abs=2e-6)
+        assert lo998[i] == pytest.approx(c, abs=2e-6)
+        assert hi998[i] == pytest.approx(d, abs=2e-6)
+
+
+# Events, pop_1yr at lower 95, lower 95, pop at upper 95, upper 95,
+# pop at lower 99.8, lower 99.8, pop at upper 99.8, upper 99.8 (per 100,000).
+# fmt: off
+PHE_RATE = [
+    (1, 1598.675694, 20.85059119, 7.264481402, 4588.535848,
+     2649.348525, 12.58170943, 0.287087625, 116108.569),
+    (10, 5276.757672, 63.17010446, 1375.943768, 242.2579623,
+     6924.776769, 48.13632908, 849.4639547, 392.4043292),
+    (104, 36157.10817, 95.87787415, 24382.08903, 142.1808715,
+     40036.31685, 86.58805154, 21608.75072, 160.4288333),
+    (1360, 411529.9259, 110.158048, 369759.5622, 122.6021934,
+     424043.2424, 106.9073359, 358342.3275, 126.5084525),
+]
+# fmt: on
+
+
+@pytest.mark.parametrize("row", PHE_RATE)
+def test_rate_limits_match_phe(row):
+    _, p_lo95, lo95, p_hi95, hi95, p_lo998, lo998, p_hi998, hi998 = row
+    target = 116.1720835
+    years = 3
+    lim = funnel_limits([p_lo95 * years], "rate", target=target, per=100_000)
+    assert lim.at(0.95)[0][0] == pytest.approx(lo95, rel=1e-5)
+    lim = funnel_limits([p_hi95 * years], "rate", target=target, per=100_000)
+    assert lim.at(0.95)[1][0] == pytest.approx(hi95, rel=1e-5)
+    lim = funnel_limits([p_lo998 * years], "rate", target=target, per=100_000)
+    assert lim.at(0.998)[0][0] == pytest.approx(lo998, rel=1e-5)
+    lim = funnel_limits([p_hi998 * years], "rate", target=target, per=100_000)
+    assert lim.at(0.998)[1][0] == pytest.approx(hi998, rel=1e-5)
+
+
+# Observed, expected at lower 95, ratio, expected at upper 95, ratio (per 100).
+PHE_RATIO = [
+    (1, 5.571644585, 17.94802207, 0.025317898, 3949.774946),
+    (20, 30.88838097, 64.74926614, 12.21651877, 163.7127595),
+    (716, 770.4222128, 92.93605352, 664.5083011, 107.7488421),
+]
+
+
+@pytest.mark.parametrize(("o", "e_lo", "lo", "e_hi", "hi"), PHE_RATIO)
+def test_ratio_limits_match_phe(o, e_lo, lo, e_hi, hi):
+    lim = funnel_limits([e_lo, e_hi], "ratio", per=100)
+    assert lim.target == 100
+    assert lim.at(0.95)[0][0] == pytest.approx(lo, rel=1e-5)
+    assert lim.at(0.95)[1][1] == pytest.approx(hi, rel=1e-5)
+
+
+# Numerator, denominator, PHE significance (target = pooled value of the full
+# PHE file, 80.642448%).
+PHE_SIG = [
+    (35078.4880, 41980, "high-0.001"),
+    (24803.6256, 31824, "low-0.001"),
+    (50050.7443, 61921, "not-significant"),
+    (26789.2380, 33012, "high-0.025"),
+    (36850.0492, 45449, "high-0.025"),
+    (34502.0685, 42485, "high-0.025"),
+    (30277.5312, 37828, "low-0.025"),
+    (24648.7596, 30521, "not-significant"),
+    (23910.2469, 29457, "high-0.025"),
+    (21139.2936, 25992, "high-0.025"),
+    (24866.9160, 30929, "not-significant"),
+    (17321.4088, 21587, "not-significant"),
+    (35795.6324, 45449, "low-0.001"),
+    (18365.4621, 29277, "low-0.001"),
+]
+
+
+def test_proportion_significance_matches_phe():
+    x = [r[0] for r in PHE_SIG]
+    n = [r[1] for r in PHE_SIG]
+    sig = funnel_significance(x, n, "proportion", per=100, target=80.642448)
+    assert sig.labels == tuple(r[2] for r in PHE_SIG)
+
+
+def test_pooled_target_is_default_and_announced():
+    sig = funnel_significance([30, 10, 12], [1000, 1000, 1000], "rate", per=1000)
+    assert sig.target == pytest.approx(52 / 3)
+    assert any("pooled" in a for a in sig.assumptions)
+    assert sig.labels == ("high-0.025", "not-significant", "not-significant")
+
+
+# FunnelPlotR's test data (tests/testthat/test-funnel_plot.R).
+FPR_OBS = np.array([100, 150, 180, 80, 120, 225], dtype=float)
+FPR_EXP = np.array([108, 112, 165, 95, 100, 220], dtype=float)
+
+
+def test_tau2_follows_dersimonian_laird_on_sqrt_scale():
+    # Worked by hand from Spiegelhalter (2005) section 3.2 for ratios:
+    # y = sqrt(O/E), s = 1/(2 sqrt(E)), z = (y - 1)/s, winsorise at the 10th
+    # and 90th percentiles, phi = mean(z^2), tau2 from the weights 1/s^2.
+    z = 2 * np.sqrt(FPR_EXP) * (np.sqrt(FPR_OBS / FPR_EXP) - 1)
+    zs = np.sort(z)
+    # 10th and 90th percentiles of six values by linear interpolation:
+    # positions 0.5 and 4.5.
+    lz = zs[0] + 0.5 * (zs[1] - zs[0])
+    uz = zs[4] + 0.5 * (zs[5] - zs[4])
+    zw = np.clip(z, lz, uz)
+    phi = np.mean(zw**2)
+    w = 4 * FPR_EXP
+    tau2 = (6 * phi - 5) / (w.sum() - (w**2).sum() / w.sum())
+    got_phi, got_tau2 = overdispersion_tau2(FPR_OBS, FPR_EXP, "ratio")
+    assert got_phi == pytest.approx(phi, rel=1e-12)
+    assert got_tau2 == pytest.approx(tau2, rel=1e-12)
+    assert got_tau2 > 0
+
+
+def test_overdispersion_widens_limits_and_flags_fewer_large_areas():
+    rng = np.random.default_rng(1)
+    n = rng.integers(2_000, 200_000, size=200).astype(float)
+    true_rate = 0.05 * rng.gamma(20, 1 / 20, size=200)  # 22% between-area CV
+    x = rng.poisson(true_rate * n)
+    plain = funnel_significance(x, n, "rate", per=1000)
+    od = funnel_significance(x, n, "rate", per=1000, overdispersion=True)
+    assert od.limits.tau2 > 0
+    assert np.all(od.limits.upper[1] >= plain.limits.upper[1] - 1e-9)
+    assert np.all(od.limits.lower[1] <= plain.limits.lower[1] + 1e-9)
+    flagged_plain = sum(lab.endswith("0.001") for lab in plain.labels)
+    flagged_od = sum(lab.endswith("0.001") for lab in od.labels)
+    assert flagged_od < flagged_plain / 3
+    assert any("overdispersion" in a for a in od.assumptions)
+
+
+def test_no_overdispersion_keeps_plain_limits():
+    n = np.full(10, 10_000.0)
+    x = np.array([100, 101, 99, 100, 100, 102, 98, 100, 101, 99], dtype=float)
+    od = funnel_limits(n, "rate", numerators=x, overdispersion=True)
+    plain = funnel_limits(n, "rate", numerators=x)
+    assert od.tau2 == 0.0
+    np.testing.assert_allclose(od.lower, plain.lower)
+
+
+def test_proportion_overdispersion_uses_arcsine_scale():
+    n = np.array([200, 400, 800, 1600, 3200, 6400, 12800.0])
+    x = np.array([20, 80, 100, 400, 500, 1500, 1800.0])
+    lim = funnel_limits(n, "proportion", numerators=x, overdispersion=True)
+    t = x.sum() / n.sum()
+    # Large areas: limits tend to sin^2(asin(sqrt(t)) +/- z tau).
+    z = 1.959963984540054
+    hi_inf = np.sin(np.arcsin(np.sqrt(t)) + z * np.sqrt(lim.tau2)) ** 2
+    assert lim.upper[0][-1] == pytest.approx(hi_inf, rel=0.02)
+    assert lim.upper[0][-1] > t
+
+
+@pytest.mark.parametrize(
+    ("call", "word"),
+    [
+        (lambda: funnel_limits([100, 0], "rate", target=1), "denominators"),
+        (lambda: funnel_limits([100], "odds", target=1), "statistic"),
+        (lambda: funnel_limits([100], "rate"), "target"),
+        (lambda: funnel_limits([100], "rate", target=1, overdispersion=True), "overdispersion"),
+        (lambda: funnel_significance([1, 2], [10], "rate"), "lengths"),
+        (lambda: funnel_significance([-1, 2], [10, 10], "rate"), "numerators"),
+        (lambda: funnel_significance([11, 2], [10, 10], "proportion"), "numerator"),
+        (lambda: funnel_limits([10], "rate", target=1, levels=(95,)), "levels"),
+    ],
+)
+def test_bad_arguments(call, word):
+    with pytest.raises(InputError) as info:
+        call()
+    assert word in str(info.value)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(st.floats(10, 1e6), min_size=2, max_size=20),
+    st.floats(0.001, 0.5),
+    st.sampled_from(["proportion", "rate"]),
+)
+def test_limits_narrow_as_denominator_grows(dens, target, statistic):
+    dens = np.sort(np.array(dens))
+    lim = funnel_limits(dens, statistic, target=target)
+    width = lim.upper - lim.lower
+    assert np.all(np.diff(width, axis=1) <= 1e-9)
+    assert np.all(lim.lower <= target + 1e-12) and np.all(lim.upper >= target - 1e-12)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.permutations(list(range(8))))
+def test_order_of_areas_does_not_matter(perm):
+    x = np.array([5, 40, 12, 80, 3, 22, 60, 15.0])
+    n = np.array([1000, 2000, 1500, 3000, 800, 2500, 2200, 1200.0])
+    base = funnel_significance(x, n, "rate", per=1000, overdispersion=True)
+    p = np.array(perm)
+    moved = funnel_significance(x[p], n[p], "rate", per=1000, overdispersion=True)
+    assert moved.labels == tuple(base.labels[i] for i in p)
