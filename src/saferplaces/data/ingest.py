@@ -292,12 +292,17 @@ def _load_raw(
         con.execute(f"create temp table {table} as select * from "
                     f"{_read_csv_sql([f.path for f in files], columns)}")
     except duckdb.Error as exc:
+        # read each file whole (every column decoded) to find the one that broke
         for f in files:
             try:
-                con.execute(f"select count(*) from {_read_csv_sql([f.path], columns)}").fetchall()
+                con.execute(f"create or replace temp table probe as select * from "
+                            f"{_read_csv_sql([f.path], columns)}")
             except duckdb.Error as inner:
                 raise _friendly_duckdb_error(inner, f.name) from inner
-        raise _friendly_duckdb_error(exc, files[0].name) from exc
+            finally:
+                con.execute("drop table if exists probe")
+        names = ", ".join(f.name for f in files)
+        raise _friendly_duckdb_error(exc, names) from exc
 
 
 def _first_bad(
