@@ -1,0 +1,889 @@
+"""Load a partner extract (a local police or partner CSV) into the store.
+
+The format is described in ``docs/partner-extract.md`` and defined in
+:mod:`saferplaces.data.partner_format`. An import is all or nothing, like the
+police.uk ingest: the file is checked and written to a work folder first; only
+when all of it is good is ``partner/<name>/`` swapped into place and the
+manifest rewritten. Any failure leaves the store and manifest exactly as they were.
+
+Every row is placed in the current geography. A row's location is taken from,
+in order: its LSOA code; its coordinates (British National Grid or WGS84),
+placed in an LSOA by point-in-polygon against the bundled LSOA 2021 boundaries;
+its ward code. Rows with none of these, and points outside every bundled LSOA,
+are kept with no LSOA and counted, never dropped.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import gzip
+import hashlib
+import io
+import json
+import os
+import re
+import shutil
+import zlib
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import numpy as np
+
+from saferplaces.data import partner_format as fmt
+from saferplaces.data.bundled_files import bundled_dir
+from saferplaces.data.progress import Progress, no_progress
+from saferplaces.data.store import Store
+from saferplaces.errors import DataFormatError, InputError, SaferPlacesError, StoreError
+
+READ_CHUNK = 1 << 20
+FORMAT_DOC = "docs/partner-extract.md"
+
+PARTNER_COLUMNS: dict[str, str] = {
+    "line": "BIGINT",
+    "date": "DATE",
+    "month": "VARCHAR",
+    "category": "VARCHAR",
+    "ho_offence_code": "VARCHAR",
+    "location_source": "VARCHAR",
+    "lsoa_code": "VARCHAR",
+    "lsoa_vintage": "VARCHAR",
+    "lsoa21_code": "VARCHAR",
+    "ward_code": "VARCHAR",
+    "ward_name": "VARCHAR",
+    "lad_code": "VARCHAR",
+    "lad_name": "VARCHAR",
+    "csp_code": "VARCHAR",
+    "csp_name": "VARCHAR",
+    "pfa_code": "VARCHAR",
+    "pfa_name": "VARCHAR",
+    "easting": "DOUBLE",
+    "northing": "DOUBLE",
+    "longitude": "DOUBLE",
+    "latitude": "DOUBLE",
+    "domestic": "BOOLEAN",
+    "alcohol": "BOOLEAN",
+    "hate": "BOOLEAN",
+    "vawg": "BOOLEAN",
+    "youth": "BOOLEAN",
+    "victim_id": "VARCHAR",
+    "offender_id": "VARCHAR",
+    "location_id": "VARCHAR",
+    "victim_age_band": "VARCHAR",
+    "victim_sex": "VARCHAR",
+    "segment": "VARCHAR",
+    "synthetic": "BOOLEAN",
+    "source_file": "VARCHAR",
+}
+"""The columns of ``partner/<name>/data_0.parquet``, in order."""
+
+
+@dataclass(frozen=True)
+class ExtractResult:
+    """What loading one partner extract did.
+
+    Attributes
+    ----------
+    name, source, sha256
+        The extract's name in the store, the file's name and its SHA-256.
+    rows
+        Rows held under ``name`` after the import.
+    action
+        ``"added"``, ``"replaced"`` or ``"unchanged"`` (the very same file was already held).
+    synthetic
+        True if any row is marked synthetic.
+    rows_by_location
+        Rows placed by each kind of location: ``lsoa``, ``coordinates``, ``ward``, ``none``.
+    rows_outside_boundaries
+        Rows whose coordinates lie in no bundled LSOA (kept, with no LSOA).
+    rows_unknown_area
+        Rows whose LSOA or ward code is well formed but in no ONS lookup (kept, unplaced).
+    """
+
+    name: str
+    source: str
+    sha256: str
+    rows: int
+    action: str
+    synthetic: bool = False
+    previous_rows: int | None = None
+    previous_source: str | None = None
+    rows_by_location: dict[str, int] = field(default_factory=dict)
+    rows_outside_boundaries: int = 0
+    rows_unknown_area: int = 0
+    assumptions: tuple[str, ...] = ()
+
+    def messages(self) -> list[str]:
+        """Sentences for the user about what happened."""
+        if self.action == "unchanged":
+            return [f"The extract '{self.name}' already holds {self.source} "
+                    f"({self.rows:,} rows); nothing was changed."]
+        lines = []
+        if self.action == "replaced":
+            lines.append(
+                f"Replaced the extract '{self.name}': {self.previous_rows:,} rows from "
+                f"{self.previous_source} are now {self.rows:,} rows from {self.source}."
+            )
+        else:
+            lines.append(f"Added the extract '{self.name}': {self.rows:,} rows from {self.source}.")
+        none = self.rows_by_location.get("none", 0)
+        if none:
+            lines.append(f"{none:,} rows have no location; they are kept and counted.")
+        if self.rows_outside_boundaries:
+            lines.append(
+                f"{self.rows_outside_boundaries:,} rows have coordinates outside every bundled "
+                "LSOA boundary; they are kept with no LSOA."
+            )
+        if self.rows_unknown_area:
+            lines.append(
+                f"{self.rows_unknown_area:,} rows have an LSOA or ward code that no ONS lookup "
+                "holds; they are kept with no ward, district or CSP."
+            )
+        if self.synthetic:
+            lines.append("The extract holds synthetic rows; it is marked synthetic in the store.")
+        return lines
+
+
+@dataclass(frozen=True)
+class ExtractInfo:
+    """One extract held in the store, as the manifest records it."""
+
+    name: str
+    source: str
+    sha256: str
+    rows: int
+    synthetic: bool
+    ingested_at: str
+
+
+# --------------------------------------------------------------------------------------------
+# Boundaries and point-in-polygon
+
+
+@dataclass(frozen=True)
+class _Boundaries:
+    codes: np.ndarray  # LSOA 2021 codes, object array
+    tree: Any  # shapely.STRtree over the polygons, in WGS84
+
+
+@functools.lru_cache(maxsize=1)
+def _boundaries() -> _Boundaries:
+    import shapely
+
+    codes: list[str] = []
+    geoms: list[Any] = []
+    folder = bundled_dir() / "geography" / "boundaries"
+    for path in sorted(folder.glob("lsoa21_bgc_*.geojson.gz")):
+        with gzip.open(path, "rt", encoding="utf-8") as handle:
+            data = json.load(handle)
+        for feature in data["features"]:
+            codes.append(feature["properties"]["LSOA21CD"])
+            geoms.append(shapely.from_geojson(json.dumps(feature["geometry"])))
+    polygons = np.array(geoms, dtype=object)
+    return _Boundaries(codes=np.array(codes, dtype=object), tree=shapely.STRtree(polygons))
+
+
+@functools.lru_cache(maxsize=1)
+def _bng_to_wgs84() -> Any:
+    from pyproj import Transformer
+
+    return Transformer.from_crs("EPSG:27700", "EPSG:4326", always_xy=True)
+
+
+@functools.lru_cache(maxsize=1)
+def _wgs84_to_bng() -> Any:
+    from pyproj import Transformer
+
+    return Transformer.from_crs("EPSG:4326", "EPSG:27700", always_xy=True)
+
+
+def bng_to_wgs84(easting: np.ndarray, northing: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Convert British National Grid (EPSG:27700) metres to WGS84 longitude and latitude."""
+    lon, lat = _bng_to_wgs84().transform(np.asarray(easting, float), np.asarray(northing, float))
+    return np.asarray(lon), np.asarray(lat)
+
+
+def wgs84_to_bng(longitude: np.ndarray, latitude: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Convert WGS84 longitude and latitude to British National Grid (EPSG:27700) metres."""
+    e, n = _wgs84_to_bng().transform(np.asarray(longitude, float), np.asarray(latitude, float))
+    return np.asarray(e), np.asarray(n)
+
+
+def locate_points(longitude: np.ndarray, latitude: np.ndarray) -> np.ndarray:
+    """Return the LSOA 2021 code holding each WGS84 point, or None outside the bundled LSOAs.
+
+    Uses an STRtree over the bundled LSOA 2021 boundaries (generalised, clipped to
+    the coastline) and one vectorised query. A point on a shared edge belongs to
+    the LSOA with the smaller code, so the answer never depends on row order.
+    """
+    import shapely
+
+    lon = np.asarray(longitude, dtype=float)
+    lat = np.asarray(latitude, dtype=float)
+    out = np.full(lon.shape[0], None, dtype=object)
+    if lon.size == 0:
+        return out
+    b = _boundaries()
+    points = shapely.points(lon, lat)
+    point_idx, poly_idx = b.tree.query(points, predicate="intersects")
+    if point_idx.size:
+        codes = b.codes[poly_idx]
+        # sort by point, then code: the first of each point is the smallest code
+        order = np.lexsort((codes.astype(str), point_idx))
+        point_idx, codes = point_idx[order], codes[order]
+        first = np.ones(point_idx.size, dtype=bool)
+        first[1:] = point_idx[1:] != point_idx[:-1]
+        out[point_idx[first]] = codes[first]
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# Checking the file
+
+
+def _sql_str(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _is_gzip(path: Path) -> bool:
+    with open(path, "rb") as handle:
+        return handle.read(2) == b"\x1f\x8b"
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(READ_CHUNK), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _check_whole_gzip(path: Path) -> None:
+    try:
+        with gzip.open(path, "rb") as handle:
+            while handle.read(READ_CHUNK * 8):
+                pass
+    except (EOFError, OSError, zlib.error) as exc:
+        raise DataFormatError(
+            f"The file {path.name} is a damaged or incomplete gzip file ({exc}).",
+            "Ask the partner to send the extract again.",
+        ) from exc
+
+
+def read_header(path: Path) -> list[str]:
+    """Check the file is a non-empty UTF-8 CSV and return its header, in canonical names.
+
+    Raises
+    ------
+    DataFormatError
+        If the file is empty, not UTF-8, not a CSV, or its columns break the format's rules.
+    """
+    name = path.name
+    if path.stat().st_size == 0:
+        raise DataFormatError(f"The file {name} is empty.",
+                              "Ask the partner to send the extract again.")
+    gz = _is_gzip(path)
+    if gz:
+        _check_whole_gzip(path)
+    try:
+        raw: io.BufferedIOBase = gzip.open(path, "rb") if gz else open(path, "rb")  # noqa: SIM115
+        with io.TextIOWrapper(raw, encoding="utf-8-sig", newline="") as text:
+            first = text.readline()
+    except UnicodeDecodeError as exc:
+        raise DataFormatError(
+            f"The file {name} is not UTF-8 text.",
+            "Save it again as 'CSV UTF-8 (comma delimited)' and try again.",
+        ) from exc
+    if not first.strip():
+        raise DataFormatError(f"The file {name} is empty.",
+                              "Ask the partner to send the extract again.")
+    if "\x00" in first:
+        raise DataFormatError(f"The file {name} is not a CSV file.",
+                              f"Check you chose a partner extract CSV as {FORMAT_DOC} describes.")
+    cells = next(csv.reader([first]))
+    header = [fmt.normalise_header(c) for c in cells]
+    for raw_cell, col in zip(cells, header, strict=True):
+        if col not in fmt.COLUMNS:
+            shown = raw_cell.strip() or "(blank)"
+            raise DataFormatError(
+                f"The file {name} has a column '{shown}' that is not part of the partner "
+                "extract format.",
+                f"Remove it or rename it to one of the columns in {FORMAT_DOC}; never include "
+                "names, addresses or other personal details.",
+            )
+    seen: dict[str, str] = {}
+    for raw_cell, col in zip(cells, header, strict=True):
+        if col in seen:
+            raise DataFormatError(
+                f"The file {name} has two columns for '{col}': '{seen[col]}' and "
+                f"'{raw_cell.strip()}'.",
+                "Keep only one of them.",
+            )
+        seen[col] = raw_cell.strip()
+    present = set(header)
+    if "date" not in present and "month" not in present:
+        raise DataFormatError(f"The file {name} has no 'date' or 'month' column.",
+                              "Add a date (YYYY-MM-DD) or month (YYYY-MM) column.")
+    if "category" not in present:
+        raise DataFormatError(
+            f"The file {name} has no 'category' column.",
+            "Add a category column holding the police.uk crime type of each row.",
+        )
+    for pair in (("easting", "northing"), ("longitude", "latitude")):
+        have = [c for c in pair if c in present]
+        if len(have) == 1:
+            other = pair[1] if have[0] == pair[0] else pair[0]
+            raise DataFormatError(
+                f"The file {name} has a '{have[0]}' column but no '{other}' column.",
+                f"Give both {pair[0]} and {pair[1]}, or neither.",
+            )
+    if not any(all(c in present for c in group) for group in fmt.LOCATION_GROUPS):
+        raise DataFormatError(
+            f"The file {name} has no location columns.",
+            "Add lsoa_code, ward_code, easting and northing, or longitude and latitude.",
+        )
+    return header
+
+
+def _read_sql(path: Path, header: list[str]) -> str:
+    cols = "{" + ", ".join(f"{_sql_str(c)}: 'VARCHAR'" for c in header) + "}"
+    compression = "gzip" if _is_gzip(path) else "none"
+    return (
+        f"read_csv({_sql_str(str(path))}, columns={cols}, header=true, auto_detect=false, "
+        "delim=',', quote='\"', escape='\"', strict_mode=true, null_padding=false, "
+        f"encoding='utf-8', compression='{compression}')"
+    )
+
+
+def _friendly_read_error(exc: Exception, name: str) -> DataFormatError:
+    text = str(exc)
+    line = re.search(r"[Ll]ine:? (\d+)", text)
+    where = f" on line {line.group(1)}" if line else ""
+    lower = text.lower()
+    if "unicode" in lower or "utf-8" in lower or "utf8" in lower:
+        return DataFormatError(
+            f"The file {name} has bytes that are not UTF-8 text{where}.",
+            "Save it again as 'CSV UTF-8 (comma delimited)' and try again.",
+        )
+    if "gzip" in lower or "compress" in lower:
+        return DataFormatError(f"The file {name} is a damaged or incomplete gzip file.",
+                               "Ask the partner to send the extract again.")
+    return DataFormatError(
+        f"The file {name} cannot be read as CSV{where}: a row has the wrong number of fields "
+        "or a broken quote.",
+        "Check every row has as many fields as the header and quotes are closed.",
+    )
+
+
+def _num_check(col: str, lo: float, hi: float) -> str:
+    return (f"{col} is not null and (try_cast({col} as double) is null or "
+            f"try_cast({col} as double) not between {lo} and {hi})")
+
+
+def _list(values: tuple[str, ...] | list[str]) -> str:
+    return "[" + ", ".join(_sql_str(v) for v in values) + "]"
+
+
+def _checks(present: set[str]) -> list[tuple[str, str, str, str]]:
+    """(column, bad-row condition, what is wrong, what to do) in the order they are tried."""
+    checks: list[tuple[str, str, str, str]] = []
+    has_date, has_month = "date" in present, "month" in present
+    if has_date and has_month:
+        checks.append(("date", "date is null and month is null", "no date or month",
+                       "Give every row a date (YYYY-MM-DD) or a month (YYYY-MM)."))
+    elif has_date:
+        checks.append(("date", "date is null", "no date",
+                       "Give every row a date like 2025-03-31."))
+    else:
+        checks.append(("month", "month is null", "no month",
+                       "Give every row a month like 2025-03."))
+    if has_date:
+        checks.append((
+            "date",
+            f"date is not null and (not regexp_full_match(date, '{fmt.DATE.pattern[1:-1]}') "
+            "or try_strptime(date, '%Y-%m-%d') is null)",
+            "a date that is not a real day written YYYY-MM-DD",
+            "Write dates like 2025-03-31 (year, month, day).",
+        ))
+    if has_month:
+        checks.append((
+            "month",
+            f"month is not null and not regexp_full_match(month, '{fmt.MONTH.pattern[1:-1]}')",
+            "a month that is not written YYYY-MM",
+            "Write months like 2025-03 (year and month).",
+        ))
+    if has_date and has_month:
+        checks.append((
+            "month", "date is not null and month is not null and left(date, 7) <> month",
+            "a month that is not the month of its date",
+            "Correct the month, or leave it blank when the date is given.",
+        ))
+    checks.append((
+        "category",
+        f"category is null or not list_contains({_list(list(fmt.CATEGORY_BY_LOWER))}, "
+        "lower(category))",
+        "a category that is not one of the 14 police.uk crime types",
+        "Use a police.uk crime type such as 'Burglary' or 'Violence and sexual offences'; "
+        f"the list is in {FORMAT_DOC}.",
+    ))
+    if "ho_offence_code" in present:
+        checks.append((
+            "ho_offence_code",
+            f"ho_offence_code is not null and not regexp_full_match(ho_offence_code, "
+            f"'{fmt.HO_OFFENCE_CODE.pattern[1:-1]}')",
+            "a Home Office offence code that is not like 8N, 105A or 28/1",
+            "Correct the code or leave it blank.",
+        ))
+    if "lsoa_code" in present:
+        checks.append((
+            "lsoa_code",
+            f"lsoa_code is not null and not regexp_full_match(upper(lsoa_code), "
+            f"'{fmt.LSOA_CODE.pattern[1:-1]}')",
+            "an LSOA code that is not like E01014210",
+            "Use ONS LSOA codes (2011 or 2021), or leave the cell blank if the place is not known.",
+        ))
+    if "ward_code" in present:
+        checks.append((
+            "ward_code",
+            f"ward_code is not null and not regexp_full_match(upper(ward_code), "
+            f"'{fmt.WARD_CODE.pattern[1:-1]}')",
+            "a ward code that is not like E05015386",
+            "Use ONS ward codes, or leave the cell blank if the place is not known.",
+        ))
+    for x, y, lo_x, lo_y, what in (
+        ("easting", "northing", fmt.EASTING_RANGE, fmt.NORTHING_RANGE,
+         "British National Grid metres in Great Britain"),
+        ("longitude", "latitude", fmt.WGS84_LONGITUDE_RANGE, fmt.WGS84_LATITUDE_RANGE,
+         "WGS84 degrees in the United Kingdom"),
+    ):
+        if x not in present:
+            continue
+        checks.append((x, f"({x} is null) <> ({y} is null)", f"only one of {x} and {y}",
+                       f"Give both {x} and {y}, or leave both blank."))
+        checks.append((x, _num_check(x, *lo_x), f"an {x} that is not a number of {what}"
+                       if x == "easting" else f"a {x} that is not a number of {what}",
+                       f"Check the {x} and {y} columns have not been swapped or mistyped."))
+        checks.append((y, _num_check(y, *lo_y), f"a {y} that is not a number of {what}",
+                       f"Check the {x} and {y} columns have not been swapped or mistyped."))
+    words = _list(fmt.TRUE_WORDS + fmt.FALSE_WORDS)
+    for flag in fmt.FLAGS + ("synthetic",):
+        if flag in present:
+            checks.append((
+                flag, f"{flag} is not null and not list_contains({words}, lower({flag}))",
+                f"a {flag} flag that is not true/false, yes/no, 1/0 or Y/N",
+                "Use true or false (yes/no, 1/0 and Y/N work too), or leave it blank if not known.",
+            ))
+    for col in fmt.IDS:
+        if col in present:
+            checks.append((
+                col, f"{col} is not null and not regexp_full_match({col}, "
+                f"'{fmt.PSEUDONYM.pattern[1:-1]}')",
+                f"a {col} that is not a pseudonym (letters, digits, _ - . : only, at most 64)",
+                f"Replace names, e-mail addresses and real reference numbers with pseudonyms as "
+                f"{FORMAT_DOC} describes.",
+            ))
+    if "victim_age_band" in present:
+        checks.append((
+            "victim_age_band",
+            "victim_age_band is not null and (not regexp_full_match(lower(victim_age_band), "
+            f"'{fmt.AGE_BAND.pattern[1:-1]}') or (regexp_full_match(victim_age_band, "
+            "'\\d+-\\d+') and try_cast(split_part(victim_age_band, '-', 1) as int) > "
+            "try_cast(split_part(victim_age_band, '-', 2) as int)))",
+            "a victim age band that is not like 18-24 or 65+",
+            "Write age bands like 0-17, 18-24 or 65+, or 'unknown'.",
+        ))
+    if "victim_sex" in present:
+        checks.append((
+            "victim_sex",
+            f"victim_sex is not null and not list_contains({_list(list(fmt.SEX_WORDS))}, "
+            "lower(victim_sex))",
+            "a victim sex that is not female, male, other or unknown",
+            "Use female, male, other or unknown (F, M, X and U also work).",
+        ))
+    if "segment" in present:
+        checks.append(("segment", f"length(segment) > {fmt.SEGMENT_MAX}",
+                       f"a segment name longer than {fmt.SEGMENT_MAX} characters",
+                       "Use a short population segment name."))
+    return checks
+
+
+def _validate(con: duckdb.DuckDBPyConnection, name: str, present: set[str]) -> None:
+    for column, condition, what, action in _checks(present):
+        bad = con.execute(
+            f"select min(line), count(*) from clean where {condition}"
+        ).fetchone()
+        if not bad or not bad[1]:
+            continue
+        line, count = bad
+        value = con.execute(f"select \"{column}\" from clean where line = ?", [line]).fetchone()
+        shown = "" if value is None or value[0] is None else str(value[0])
+        others = f" ({count - 1:,} other rows too)" if count > 1 else ""
+        raise DataFormatError(
+            f"Line {line} of {name} has {what} in column '{column}': '{shown}'{others}.", action
+        )
+
+
+# --------------------------------------------------------------------------------------------
+# Placing rows
+
+
+def _geocode(con: duckdb.DuckDBPyConnection, present: set[str], progress: Progress) -> None:
+    """Create ``points(line, longitude, latitude, easting, northing, point_lsoa)``."""
+    con.execute("create temp table points (line bigint, longitude double, latitude double, "
+                "easting double, northing double, point_lsoa varchar)")
+    parts = []
+    if "easting" in present:
+        parts.append(("bng", "easting is not null", "try_cast(easting as double)",
+                      "try_cast(northing as double)"))
+    if "longitude" in present:
+        parts.append(("wgs84", "longitude is not null", "try_cast(longitude as double)",
+                      "try_cast(latitude as double)"))
+    for kind, where, x_sql, y_sql in parts:
+        # a row with both kinds of coordinate is placed by its easting and northing
+        skip = " and easting is null" if kind == "wgs84" and "easting" in present else ""
+        got = con.execute(
+            f"select line, {x_sql} as x, {y_sql} as y from clean where {where}{skip} order by line"
+        ).fetchnumpy()
+        line, x, y = got["line"], np.asarray(got["x"], float), np.asarray(got["y"], float)
+        if line.size == 0:
+            continue
+        progress("Placing coordinates in LSOAs", 0, 1)
+        if kind == "bng":
+            easting, northing = x, y
+            lon, lat = bng_to_wgs84(x, y)
+        else:
+            lon, lat = x, y
+            easting, northing = wgs84_to_bng(x, y)
+        lsoa = locate_points(lon, lat)
+        arrays = {"line": np.asarray(line, dtype=np.int64), "longitude": lon, "latitude": lat,
+                  "easting": easting, "northing": northing, "point_lsoa": lsoa}
+        con.register("point_arrays", arrays)
+        con.execute("insert into points select * from point_arrays")
+        con.unregister("point_arrays")
+        progress("Placing coordinates in LSOAs", 1, 1)
+
+
+def _typed_select(present: set[str], source_name: str) -> str:
+    """SQL turning ``clean`` (text as read) and ``points`` into the stored rows."""
+
+    def given(col: str, expr: str = "{}", default: str = "null::varchar") -> str:
+        return expr.format(f"c.{col}") if col in present else default
+
+    month_parts = ["left(c.date, 7)"] if "date" in present else []
+    if "month" in present:
+        month_parts.append("c.month")
+    category_cases = " ".join(
+        f"when {_sql_str(k)} then {_sql_str(v)}" for k, v in fmt.CATEGORY_BY_LOWER.items())
+    sex_cases = " ".join(f"when {_sql_str(k)} then {_sql_str(v)}" for k, v in fmt.SEX_WORDS.items())
+    true_words = _list(fmt.TRUE_WORDS)
+
+    def flag(col: str) -> str:
+        expr = ("case when {0} is null then null "
+                "else list_contains(" + true_words + ", lower({0})) end")
+        return expr.format(f"c.{col}") if col in present else "null::boolean"
+
+    flags = ",\n            ".join(f"{flag(f)} as {f}" for f in fmt.FLAGS)
+    lsoa_in = given("lsoa_code", "upper({})")
+    ward_in = given("ward_code", "upper({})")
+    return f"""
+        with base as (
+            select c.line, {lsoa_in} as lsoa_in, {ward_in} as ward_in,
+                   p.point_lsoa, p.line is not null as has_point,
+                   case when {lsoa_in} is not null then 'lsoa'
+                        when p.line is not null then 'coordinates'
+                        when {ward_in} is not null then 'ward'
+                        else 'none' end as location_source
+            from clean c left join points p using (line)
+        ),
+        placed as (
+            select base.*,
+                   case location_source when 'lsoa' then lsoa_in
+                        when 'coordinates' then point_lsoa end as the_lsoa
+            from base
+        )
+        select
+            c.line,
+            {given("date", "try_strptime({}, '%Y-%m-%d')::date", "null::date")} as date,
+            coalesce({", ".join(month_parts)}) as month,
+            case lower(c.category) {category_cases} end as category,
+            {given("ho_offence_code", "upper({})")} as ho_offence_code,
+            b.location_source,
+            b.the_lsoa as lsoa_code,
+            l.vintage as lsoa_vintage,
+            l.lsoa21_code,
+            coalesce(l.ward_code, w.ward_code) as ward_code,
+            coalesce(l.ward_name, w.ward_name) as ward_name,
+            coalesce(l.lad_code, w.lad_code) as lad_code,
+            coalesce(l.lad_name, w.lad_name) as lad_name,
+            coalesce(l.csp_code, w.csp_code) as csp_code,
+            coalesce(l.csp_name, w.csp_name) as csp_name,
+            coalesce(l.pfa_code, w.pfa_code) as pfa_code,
+            coalesce(l.pfa_name, w.pfa_name) as pfa_name,
+            p.easting, p.northing, p.longitude, p.latitude,
+            {flags},
+            {given("victim_id")} as victim_id,
+            {given("offender_id")} as offender_id,
+            {given("location_id")} as location_id,
+            {given("victim_age_band", "lower({})")} as victim_age_band,
+            {given("victim_sex", "case lower({}) " + sex_cases + " end")}
+                as victim_sex,
+            {given("segment")} as segment,
+            coalesce({flag("synthetic")}, false) as synthetic,
+            {_sql_str(source_name)} as source_file
+        from clean c
+        join placed b using (line)
+        left join points p using (line)
+        left join lsoa_best l on l.lsoa_code = b.the_lsoa
+        left join ward_places w on w.ward_code = b.ward_in and b.location_source = 'ward'
+        order by c.line
+    """
+
+
+def _install_place_tables(con: duckdb.DuckDBPyConnection) -> None:
+    # a code in both vintages (most are unchanged since 2011) is read as a 2021 code
+    con.execute("""
+        create temp table lsoa_best as
+        select * from lsoa_lookup
+        qualify row_number() over (partition by lsoa_code order by vintage desc) = 1;
+        create temp table ward_places as
+        select ward_code, any_value(ward_name) as ward_name, any_value(lad_code) as lad_code,
+               any_value(lad_name) as lad_name, any_value(csp_code) as csp_code,
+               any_value(csp_name) as csp_name, any_value(pfa_code) as pfa_code,
+               any_value(pfa_name) as pfa_name
+        from (
+            select ward_code, ward_name, lad_code, lad_name, csp_code, csp_name, pfa_code,
+                   pfa_name, 0 as pri from lsoa_lookup
+            union all
+            select native_ward_code, native_ward_name, lad_code, lad_name, csp_code, csp_name,
+                   pfa_code, pfa_name, 1 from lsoa_lookup where vintage = '2011'
+        )
+        group by ward_code;
+    """)
+
+
+# --------------------------------------------------------------------------------------------
+# Committing
+
+
+def extract_dir(store: Store, name: str) -> Path:
+    """The folder that holds the extract ``name``."""
+    return store.root / "partner" / name
+
+
+def _commit(store: Store, staged: Path, name: str, manifest: Any) -> None:
+    trash = store.new_work_dir("replaced")
+    target = extract_dir(store, name)
+    kept: Path | None = None
+    moved_in = False
+    try:
+        if target.exists():
+            kept = trash / name
+            os.replace(target, kept)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(staged, target)
+        moved_in = True
+        store.write_manifest(manifest)
+    except BaseException as exc:
+        if moved_in:
+            shutil.rmtree(target, ignore_errors=True)
+        if kept is not None:
+            os.replace(kept, target)
+        if isinstance(exc, OSError):
+            raise StoreError(
+                f"The store at {store.root} could not be written ({exc.strerror or exc}); "
+                "nothing was changed.",
+                "Check there is free disk space and that you may write to the folder, then try "
+                "again.",
+            ) from exc
+        raise
+    shutil.rmtree(trash, ignore_errors=True)
+
+
+def validate_extract_name(name: str) -> str:
+    """Check an extract name: lower-case letters, digits, hyphens, underscores; 1-64 long."""
+    if not isinstance(name, str) or not fmt.EXTRACT_NAME.match(name):
+        raise InputError(
+            f"The extract name '{name}' is not allowed.",
+            "Use lower-case letters, digits, hyphens and underscores, for example 'police-2025'.",
+        )
+    return name
+
+
+def ingest_extract(
+    path: str | os.PathLike[str],
+    store: Store,
+    name: str,
+    progress: Progress = no_progress,
+) -> ExtractResult:
+    """Load a partner extract CSV (plain or gzip) into ``store`` as ``name``, all or nothing.
+
+    Parameters
+    ----------
+    path
+        The extract, in the format of ``docs/partner-extract.md``.
+    store
+        The store to load into.
+    name
+        The extract's name in the store (lower-case letters, digits, ``-`` and ``_``).
+        A different file under a name already held replaces it.
+    progress
+        Called with each step's progress.
+
+    Returns
+    -------
+    ExtractResult
+        What was done: added, replaced or unchanged, and how rows were placed.
+
+    Raises
+    ------
+    InputError, DataFormatError, StoreError
+        With one sentence on what is wrong and one on what to do; the store is unchanged.
+    """
+    validate_extract_name(name)
+    source = Path(path)
+    if not source.exists():
+        raise InputError(f"The file {path} does not exist.", "Check the spelling and try again.")
+    if source.is_dir():
+        raise InputError(f"{path} is a folder, not a file.", "Name one partner extract CSV file.")
+    store.ensure()
+    with store.lock():
+        work = store.new_work_dir("partner")
+        try:
+            return _ingest_locked(source, store, name, work, progress)
+        except SaferPlacesError:
+            raise
+        except OSError as exc:
+            raise StoreError(
+                f"The import stopped because a file could not be read or written "
+                f"({exc.strerror or exc}); nothing was changed.",
+                "Check there is free disk space and the file is readable, then try again.",
+            ) from exc
+        except duckdb.Error as exc:
+            raise StoreError(
+                f"The import stopped because the database reported a problem ({exc}); "
+                "nothing was changed.",
+                "Try again; if it happens again, report it with the file that caused it.",
+            ) from exc
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def _ingest_locked(
+    source: Path, store: Store, name: str, work: Path, progress: Progress
+) -> ExtractResult:
+    progress("Checking the extract", 0, 1)
+    header = read_header(source)
+    sha = _sha256(source)
+    manifest = store.read_manifest()
+    held = manifest.extracts.get(name)
+    if held and held.get("sha256") == sha:
+        progress("Checking the extract", 1, 1)
+        return ExtractResult(name=name, source=held.get("source", source.name), sha256=sha,
+                             rows=int(held.get("rows", 0)), action="unchanged",
+                             synthetic=bool(held.get("synthetic", False)))
+    present = set(header)
+    con = store.connect()
+    try:
+        try:
+            con.execute(f"create temp table raw as select row_number() over () + 1 as line, * "
+                        f"from {_read_sql(source, header)}")
+        except duckdb.Error as exc:
+            raise _friendly_read_error(exc, source.name) from exc
+        cleaned = ", ".join(f"nullif(trim({_quote_ident(c)}), '') as {c}" for c in header)
+        con.execute(f"create temp table clean as select line, {cleaned} from raw")
+        con.execute("drop table raw")
+        total = con.execute("select count(*) from clean").fetchone()[0]
+        if not total:
+            raise DataFormatError(f"The file {source.name} has a header but no rows.",
+                                  "Ask the partner to send the extract again.")
+        progress("Checking the extract", 0.5, 1)
+        _validate(con, source.name, present)
+        progress("Checking the extract", 1, 1)
+        _geocode(con, present, progress)
+        _install_place_tables(con)
+        progress("Writing the extract", 0, 1)
+        staged = work / "staged"
+        staged.mkdir()
+        out = staged / "data_0.parquet"
+        con.execute(f"create temp table placed as {_typed_select(present, source.name)}")
+        con.execute(f"copy placed to {_sql_str(str(out))} (format parquet, compression zstd)")
+        stats = con.execute("""
+            select count(*),
+                   count(*) filter (where location_source = 'lsoa'),
+                   count(*) filter (where location_source = 'coordinates'),
+                   count(*) filter (where location_source = 'ward'),
+                   count(*) filter (where location_source = 'none'),
+                   count(*) filter (where location_source = 'coordinates' and lsoa_code is null),
+                   count(*) filter (where location_source in ('lsoa', 'ward')
+                                    and lad_code is null),
+                   bool_or(synthetic)
+            from placed
+        """).fetchone()
+    finally:
+        con.close()
+    rows, by_lsoa, by_coord, by_ward, by_none, outside, unknown, synthetic = stats
+    progress("Writing the extract", 1, 1)
+    now = datetime.now(UTC).isoformat(timespec="seconds")
+    manifest.extracts[name] = {
+        "source": source.name, "sha256": sha, "rows": int(rows), "synthetic": bool(synthetic),
+        "ingested_at": now, "columns": sorted(present),
+    }
+    progress("Saving", 0, 1)
+    _commit(store, staged, name, manifest)
+    progress("Saving", 1, 1)
+    assumptions = []
+    if by_coord:
+        assumptions.append(
+            "Coordinates were placed in 2021 LSOAs by point-in-polygon against the bundled "
+            "ONS generalised boundaries; rows outside them have no LSOA.")
+    if "lsoa_code" in present:
+        assumptions.append("LSOA codes held in both the 2011 and 2021 lookups were read as 2021 "
+                           "codes.")
+    return ExtractResult(
+        name=name, source=source.name, sha256=sha, rows=int(rows),
+        action="replaced" if held else "added", synthetic=bool(synthetic),
+        previous_rows=int(held["rows"]) if held else None,
+        previous_source=held.get("source") if held else None,
+        rows_by_location={"lsoa": int(by_lsoa), "coordinates": int(by_coord),
+                          "ward": int(by_ward), "none": int(by_none)},
+        rows_outside_boundaries=int(outside), rows_unknown_area=int(unknown),
+        assumptions=tuple(assumptions),
+    )
+
+
+def _quote_ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def list_extracts(store: Store) -> list[ExtractInfo]:
+    """Return the partner extracts held in ``store``, by name."""
+    out = []
+    for name, entry in sorted(store.read_manifest().extracts.items()):
+        out.append(ExtractInfo(
+            name=name, source=str(entry.get("source", "")), sha256=str(entry.get("sha256", "")),
+            rows=int(entry.get("rows", 0)), synthetic=bool(entry.get("synthetic", False)),
+            ingested_at=str(entry.get("ingested_at", "")),
+        ))
+    return out
+
+
+def attach_extracts(con: duckdb.DuckDBPyConnection, store: Store) -> list[str]:
+    """Create a view ``partner_extracts`` over every held extract (column ``extract`` = name).
+
+    Returns the names held. With none held, the view is an empty table of the right shape.
+    """
+    names = [e.name for e in list_extracts(store)
+             if (extract_dir(store, e.name) / "data_0.parquet").exists()]
+    if names:
+        parts = " union all by name ".join(
+            f"select {_sql_str(n)} as extract, * from "
+            f"read_parquet({_sql_str(str(extract_dir(store, n) / 'data_0.parquet'))})"
+            for n in names)
+        con.execute(f"create or replace view partner_extracts as {parts}")
+    else:
+        cols = ", ".join(f"{c} {t}" for c, t in PARTNER_COLUMNS.items())
+        con.execute(f"create or replace temp table partner_extracts (extract varchar, {cols})")
+    return names
