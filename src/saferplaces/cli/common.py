@@ -18,8 +18,8 @@ from rich.table import Table
 from saferplaces.data.store import Store
 from saferplaces.data.store_location import resolve_store_dir
 
-console = Console()
-err_console = Console(stderr=True)
+console = Console(soft_wrap=True)
+err_console = Console(stderr=True, soft_wrap=True)
 
 FORMATS = ("table", "csv", "json")
 
@@ -60,6 +60,7 @@ def progress_bar() -> Iterator[Callable[[str, float, float], None]]:
         TimeElapsedColumn(),
         console=err_console,
         transient=True,
+        disable=not err_console.is_terminal,
     )
     tasks: dict[str, Any] = {}
 

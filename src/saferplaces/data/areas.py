@@ -8,6 +8,7 @@ district, then CSP, then ward); two wards of the same name must be named by code
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 
 import duckdb
@@ -74,6 +75,16 @@ def _candidates(con: duckdb.DuckDBPyConnection) -> list[Area]:
     return areas
 
 
+def _suggestions(key: str, names: set[str]) -> list[str]:
+    """Up to five names like ``key``: those starting with it (shortest first), then close spellings."""
+    if not key:
+        return []
+    prefix = sorted((n for n in names if n.casefold().startswith(key)), key=lambda n: (len(n), n))
+    folded = {n.casefold(): n for n in names}
+    close = [folded[c] for c in difflib.get_close_matches(key, list(folded), n=5, cutoff=0.75)]
+    return list(dict.fromkeys(prefix + close))[:5]
+
+
 def resolve_area(con: duckdb.DuckDBPyConnection, text: str) -> Area:
     """Find the area named by ``text`` (a code, a name or a police.uk force name).
 
@@ -93,7 +104,7 @@ def resolve_area(con: duckdb.DuckDBPyConnection, text: str) -> Area:
         return sorted(by_code, key=lambda a: LEVELS.index(a.level))[0]
     by_name = [a for a in areas if a.name.casefold() == key]
     if not by_name:
-        near = sorted({a.name for a in areas if key and key in a.name.casefold()})[:5]
+        near = _suggestions(key, {a.name for a in areas})
         hint = ("Did you mean " + ", ".join(near) + "? ") if near else ""
         raise AreaNotFoundError(
             f"No force, district, CSP or ward is called '{wanted}'.",

@@ -1,0 +1,96 @@
+"""The real `saferplaces` console script, run as a user would."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+
+from tests.conftest import FIXTURES, month_file, raw_counts_by_type, run_cli, tree_digest
+
+COMMANDS = ["ingest", "areas", "counts", "quality", "demo"]
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_help_with_an_example(command):
+    result = run_cli(command, "--help")
+    assert result.returncode == 0
+    assert "Example:" in result.stdout
+
+
+def test_counts_csv_agrees_exactly_with_raw_files(bundled_store):
+    result = run_cli("counts", "--area", "Stafford", "--period", "2025", "--by", "crime-type",
+                     "--format", "csv", "--store", str(bundled_store.root))
+    assert result.returncode == 0, result.stderr
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert list(rows[0]) == ["crime_type", "count"]
+    got = {r["crime_type"]: int(r["count"]) for r in rows}
+    assert "Anti-social behaviour" in got and len(got) == 14
+    expected = raw_counts_by_type([f"2025-{m:02d}" for m in range(1, 13)], "E07000197", "2021")
+    assert {k: v for k, v in got.items() if v} == dict(expected)
+
+
+def test_counts_json_and_store_from_environment(bundled_store):
+    result = run_cli("counts", "--area", "E07000199", "--period", "12m-to-2025-11", "--by", "month",
+                     "--format", "json", env={"SAFERPLACES_HOME": str(bundled_store.root)})
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["area"]["name"] == "Tamworth" and len(data["rows"]) == 11  # Dec 2024 not held
+    assert "December 2024" in data["assumptions"][0]
+    assert "December 2024" in result.stderr  # the note also reaches the user
+
+
+def test_areas_lists_districts_and_wards_with_population(bundled_store):
+    result = run_cli("areas", "--within", "E23000015", "--format", "csv",
+                     "--store", str(bundled_store.root))
+    assert result.returncode == 0, result.stderr
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    districts = {r["code"]: r for r in rows if r["level"] == "district"}
+    assert len(districts) == 9 and districts["E07000197"]["population"] == "137231"
+    assert sum(1 for r in rows if r["level"] == "ward") == 185
+
+
+@pytest.mark.parametrize("args,fragment", [
+    (["counts", "--area", "Nowhere", "--period", "2025"], "No force, district, CSP or ward"),
+    (["counts", "--area", "Stafford", "--period", "2025/27"], "not a financial year"),
+    (["ingest", "/no/such/file.csv"], "does not exist"),
+])
+def test_errors_are_one_line_without_traceback(bundled_store, args, fragment):
+    result = run_cli(*args, "--store", str(bundled_store.root))
+    assert result.returncode != 0
+    assert fragment in result.stderr
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_bad_file_via_cli_leaves_store_unchanged(tmp_path):
+    store = tmp_path / "store"
+    assert run_cli("ingest", str(month_file("2025-01")), "--store", str(store)).returncode == 0
+    before = tree_digest(store)
+    bad = FIXTURES / "bad_inputs" / "2025-01-staffordshire-street-missing-column.csv"
+    result = run_cli("ingest", str(month_file("2025-02")), str(bad), "--store", str(store))
+    assert result.returncode == 3
+    assert result.stderr.startswith("Error: The file 2025-01-staffordshire-street-missing-column")
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert tree_digest(store) == before
+
+
+def test_demo_loads_22_months_and_prints_district_totals(tmp_path):
+    result = run_cli("demo", "--store", str(tmp_path / "store"))
+    assert result.returncode == 0, result.stderr
+    assert "Loaded 22 months" in result.stdout
+    assert "Stoke-on-Trent" in result.stdout and "29,391" in result.stdout
+    assert "Open Government Licence" in result.stdout
+    again = run_cli("demo", "--store", str(tmp_path / "store"))
+    assert "22 already held" in again.stdout
+
+
+def test_quality_command(bundled_store):
+    result = run_cli("quality", "--area", "Stafford", "--store", str(bundled_store.root),
+                     "--format", "json")
+    assert result.returncode == 0, result.stderr
+    checks = {c["check"]: c for c in json.loads(result.stdout)["checks"]}
+    assert set(checks) == {"missing-months", "no-location", "unknown-lsoa", "duplicate-crime-ids",
+                           "series-breaks", "outside-force-area"}

@@ -1,0 +1,98 @@
+"""Counting by ward, LSOA and month, and the data quality checks, on the bundled real data."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from saferplaces.data.areas import areas_within, resolve_area
+from saferplaces.data.counts import counts
+from saferplaces.data.periods import parse_period
+from saferplaces.data.quality import quality_report
+from saferplaces.errors import InputError
+from tests.conftest import raw_rows
+
+
+@pytest.fixture(scope="module")
+def con(bundled_store):
+    return bundled_store.connect()
+
+
+def test_ward_counts_sum_to_district_and_include_zero_wards(bundled_store, con):
+    area = resolve_area(con, "Stafford")
+    period = parse_period("2025")
+    by_ward = counts(bundled_store, con, area, period, "ward")
+    by_type = counts(bundled_store, con, area, period, "crime-type")
+    assert by_ward.total == by_type.total == 10_321
+    wards = [a for a in areas_within(con, area) if a.level == "ward"]
+    assert {r[0] for r in by_ward.rows} == {w.code for w in wards}
+
+
+def test_districts_sum_to_force_plus_no_location(bundled_store, con):
+    period = parse_period("2024-01..2024-04")
+    force = counts(bundled_store, con, resolve_area(con, "E23000015"), period, "crime-type").total
+    districts = [a for a in areas_within(con, resolve_area(con, "E23000015"))
+                 if a.level == "district"]
+    district_sum = sum(counts(bundled_store, con, d, period, "crime-type").total for d in districts)
+    no_location = sum(1 for m in period.months for r in raw_rows(m) if not r["LSOA code"])
+    assert force == district_sum + no_location
+
+
+def test_month_and_lsoa_views_agree(bundled_store, con):
+    area = resolve_area(con, "Tamworth")
+    period = parse_period("12m-to-2025-12")
+    totals = {by: counts(bundled_store, con, area, period, by).total
+              for by in ("crime-type", "ward", "lsoa", "month")}
+    assert len(set(totals.values())) == 1
+    months = counts(bundled_store, con, area, period, "month")
+    assert [r[0] for r in months.rows] == period.months
+
+
+def test_partial_period_is_stated_and_empty_period_refused(bundled_store, con):
+    area = resolve_area(con, "Lichfield")
+    partial = counts(bundled_store, con, area, parse_period("2024/25"), "crime-type")
+    assert partial.months_missing[0] == "2024-05" and len(partial.months_held) == 4
+    assert "cover 4 of the 12 months" in partial.assumptions[0]
+    with pytest.raises(InputError, match="holds no police.uk data for Lichfield"):
+        counts(bundled_store, con, area, parse_period("2021"), "crime-type")
+    with pytest.raises(InputError, match="not a way to count"):
+        counts(bundled_store, con, area, parse_period("2025"), "postcode")
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.lists(st.sampled_from([f"2025-{m:02d}" for m in range(1, 13)]), min_size=1,
+                max_size=12, unique=True))
+def test_ward_sum_equals_district_for_any_set_of_months(bundled_store, con, months):
+    area = resolve_area(con, "E07000192")
+    first, last = min(months), max(months)
+    period = parse_period(f"{first}..{last}")
+    assert counts(bundled_store, con, area, period, "ward").total == \
+        counts(bundled_store, con, area, period, "crime-type").total
+
+
+def test_quality_report_on_real_data(bundled_store, con):
+    report = quality_report(bundled_store)
+    checks = {c.check: c for c in report.checks}
+    # 2018-03..2025-12 is 94 months, of which 22 are held
+    assert checks["missing-months"].count == 94 - 22
+    raw_no_location = sum(1 for m in sorted(bundled_store.force_months()["staffordshire"])
+                          for r in raw_rows(m) if not r["LSOA code"])
+    assert checks["no-location"].count == raw_no_location
+    assert checks["unknown-lsoa"].status == "ok"
+    # police.uk ASB in Staffordshire fell by about half between 2019 and 2024 (issue #2)
+    asb = [r for r in checks["series-breaks"].rows if r[0] == "Anti-social behaviour"]
+    assert asb and asb[0][1] == "2019" and asb[0][3] == "2024" and asb[0][5] < -50
+    assert checks["outside-force-area"].count == con.execute(
+        "select count(*) from crimes where in_force_area = false").fetchone()[0] > 0
+    dupes = con.execute("select count(*) from (select crime_id from crimes where crime_id is not "
+                        "null group by 1 having count(*) > 1)").fetchone()[0]
+    assert checks["duplicate-crime-ids"].count == dupes
+    assert report.to_dict()["checks"][0]["check"] == "missing-months"
+
+
+def test_quality_for_an_area_and_complete_period(bundled_store, con):
+    report = quality_report(bundled_store, resolve_area(con, "Stafford"), parse_period("2025"))
+    checks = {c.check: c for c in report.checks}
+    assert checks["missing-months"].status == "ok"
+    assert "not in Stafford's counts" in checks["no-location"].summary
