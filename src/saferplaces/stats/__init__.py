@@ -6,6 +6,7 @@ the code chooses a default, the result says so in ``assumptions``. Each method
 has a page in ``docs/methods/``.
 """
 
+from saferplaces.stats.change import ChangeResult, change
 from saferplaces.stats.compare import Comparison, compare
 from saferplaces.stats.funnel import (
     FunnelLimits,
@@ -16,8 +17,16 @@ from saferplaces.stats.funnel import (
 )
 from saferplaces.stats.proportions import ProportionResult, proportion, wilson_interval
 from saferplaces.stats.rates import RateResult, byar_interval, exact_poisson_interval, rate
+from saferplaces.stats.spc import XmRResult, spc_xmr
+from saferplaces.stats.trend import TrendResult, trend
 
 __all__ = [
+    "ChangeResult",
+    "TrendResult",
+    "XmRResult",
+    "change",
+    "spc_xmr",
+    "trend",
     "Comparison",
     "FunnelLimits",
     "FunnelSignificance",

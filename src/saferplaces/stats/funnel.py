@@ -271,7 +271,7 @@ def funnel_limits(
     Examples
     --------
     >>> lim = funnel_limits([100, 1000], "proportion", target=0.2, levels=(0.95,))
-    >>> [round(v, 4) for v in lim.upper[0]]
+    >>> [round(float(v), 4) for v in lim.upper[0]]
     [0.2784, 0.2248]
     """
     statistic = validate_choice(statistic, "statistic", STATISTICS)
