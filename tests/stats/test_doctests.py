@@ -10,9 +10,7 @@ import pytest
 
 import saferplaces.stats as stats_pkg
 
-MODULES = sorted(
-    m.name for m in pkgutil.iter_modules(stats_pkg.__path__, prefix="saferplaces.stats.")
-)
+MODULES = sorted(m.name for m in pkgutil.iter_modules(stats_pkg.__path__, prefix="saferplaces.stats."))
 
 
 @pytest.mark.parametrize("name", MODULES)

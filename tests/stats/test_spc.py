@@ -129,7 +129,5 @@ def test_shifting_values_shifts_limits_only(values, shift):
     a = spc_xmr(values, improvement="increase")
     b = spc_xmr([v + shift for v in values], improvement="increase")
     assert b.mean == pytest.approx(a.mean + shift, abs=1e-6)
-    assert b.upper_limit - b.lower_limit == pytest.approx(
-        a.upper_limit - a.lower_limit, rel=1e-6, abs=1e-6
-    )
+    assert b.upper_limit - b.lower_limit == pytest.approx(a.upper_limit - a.lower_limit, rel=1e-6, abs=1e-6)
     assert len(a.points) == len(values)

@@ -17,10 +17,13 @@ from saferplaces.stats.funnel import (
 )
 from saferplaces.stats.proportions import ProportionResult, proportion, wilson_interval
 from saferplaces.stats.rates import RateResult, byar_interval, exact_poisson_interval, rate
+from saferplaces.stats.seasonal import SeasonalRangeResult, seasonal_range
 from saferplaces.stats.spc import XmRResult, spc_xmr
 from saferplaces.stats.trend import TrendResult, trend
 
 __all__ = [
+    "SeasonalRangeResult",
+    "seasonal_range",
     "ChangeResult",
     "TrendResult",
     "XmRResult",

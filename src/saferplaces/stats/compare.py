@@ -99,9 +99,7 @@ def compare(estimate: Any, benchmark: Any, polarity: str | None = None) -> Compa
     if isinstance(benchmark, (int, float)) and not isinstance(benchmark, bool):
         b = float(benchmark)
         if math.isnan(b):
-            raise InputError(
-                "'benchmark' is missing (NaN).", "Give the benchmark value as a number."
-            )
+            raise InputError("'benchmark' is missing (NaN).", "Give the benchmark value as a number.")
         label = "lower" if upper < b else "higher" if lower > b else "similar"
     else:
         _, b_lower, b_upper = _interval(benchmark, "benchmark")

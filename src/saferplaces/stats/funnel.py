@@ -299,9 +299,7 @@ def funnel_limits(
             )
         else:
             t = float(x.sum() / n.sum())
-            assumptions.append(
-                f"The target is the pooled value of all {n.size} areas ({t * m:.4g})."
-            )
+            assumptions.append(f"The target is the pooled value of all {n.size} areas ({t * m:.4g}).")
     else:
         t = float(validate_positive(target, "target")[0]) / m
         if statistic == "proportion" and t >= 1.0:

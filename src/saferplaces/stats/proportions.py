@@ -120,9 +120,7 @@ def wilson_interval(successes: Any, total: Any, level: float = 0.95) -> tuple[An
     return lo, hi
 
 
-def proportion(
-    successes: float, total: float, per: float = 1, level: float = 0.95
-) -> ProportionResult:
+def proportion(successes: float, total: float, per: float = 1, level: float = 0.95) -> ProportionResult:
     """A proportion with its Wilson score confidence interval.
 
     Parameters

@@ -119,9 +119,7 @@ def trend(
         t = validate_vector(periods, "periods")
         validate_same_length(counts=y, periods=t)
         if np.ptp(t) == 0:
-            raise InputError(
-                "'periods' are all the same time.", "Give a different time for each period."
-            )
+            raise InputError("'periods' are all the same time.", "Give a different time for each period.")
     if exposure is None:
         offset = np.zeros_like(y)
     else:
