@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import duckdb
 
+from saferplaces.data.sql import run
 from saferplaces.errors import AreaNotFoundError
 
 LEVELS = ("force", "csp", "district", "ward")
@@ -54,20 +55,20 @@ class Area:
 
 def _candidates(con: duckdb.DuckDBPyConnection) -> list[Area]:
     areas: list[Area] = []
-    for code, name in con.execute(
+    for code, name in run(con, 
         "select distinct pfa_code, pfa_name from lad_csp_pfa where pfa_code is not null"
     ).fetchall():
         areas.append(Area("force", code, name))
-    for code, name, parent, parent_name in con.execute(
+    for code, name, parent, parent_name in run(con, 
         "select lad_code, lad_name, pfa_code, pfa_name from lad_csp_pfa"
     ).fetchall():
         areas.append(Area("district", code, name, parent, parent_name))
-    for code, name, parent, parent_name in con.execute(
+    for code, name, parent, parent_name in run(con, 
         "select csp_code, any_value(csp_name), any_value(pfa_code), any_value(pfa_name) "
         "from lad_csp_pfa where csp_code is not null group by csp_code"
     ).fetchall():
         areas.append(Area("csp", code, name, parent, parent_name))
-    for code, name, parent, parent_name in con.execute(
+    for code, name, parent, parent_name in run(con, 
         "select ward_code, any_value(ward_name), any_value(lad_code), any_value(lad_name) "
         "from lsoa_lookup where vintage = '2021' group by ward_code"
     ).fetchall():
@@ -95,7 +96,7 @@ def resolve_area(con: duckdb.DuckDBPyConnection, text: str) -> Area:
     """
     wanted = (text or "").strip()
     key = wanted.casefold()
-    forces = dict(con.execute("select force, pfa_code from forces").fetchall())
+    forces = dict(run(con, "select force, pfa_code from forces").fetchall())
     areas = _candidates(con)
     if key in forces and forces[key]:
         key = forces[key].casefold()
@@ -132,7 +133,7 @@ def areas_within(con: duckdb.DuckDBPyConnection, within: Area | None) -> list[Ar
         districts = [a for a in areas if a.level == "district" and a.parent_code == within.code]
         csps = [a for a in areas if a.level == "csp" and a.parent_code == within.code]
     elif within.level == "csp":
-        codes = {r[0] for r in con.execute(
+        codes = {r[0] for r in run(con, 
             "select lad_code from lad_csp_pfa where csp_code = ?", [within.code]).fetchall()}
         districts = [a for a in areas if a.level == "district" and a.code in codes]
         csps = []

@@ -9,6 +9,7 @@ import duckdb
 from saferplaces.data.areas import Area
 from saferplaces.data.periods import Period, month_label
 from saferplaces.data.policeuk_format import CRIME_TYPES
+from saferplaces.data.sql import run
 from saferplaces.data.store import Store
 from saferplaces.errors import InputError
 
@@ -41,17 +42,17 @@ def forces_for_area(con: duckdb.DuckDBPyConnection, area: Area) -> list[str]:
     if area.level == "force":
         pfa = area.code
     elif area.level == "ward":
-        row = con.execute(
+        row = run(con, 
             "select any_value(pfa_code) from lsoa_lookup where ward_code = ?", [area.code]
         ).fetchone()
         pfa = row[0] if row else None
     else:
         column = "csp_code" if area.level == "csp" else "lad_code"
-        row = con.execute(
+        row = run(con, 
             f"select any_value(pfa_code) from lad_csp_pfa where {column} = ?", [area.code]
         ).fetchone()
         pfa = row[0] if row else None
-    return [r[0] for r in con.execute("select force from forces where pfa_code = ?", [pfa]).fetchall()]
+    return [r[0] for r in run(con, "select force from forces where pfa_code = ?", [pfa]).fetchall()]
 
 
 def months_coverage(
@@ -119,14 +120,14 @@ def counts(
         )
     where = f"{area.row_filter()} and month in (select unnest(?))"
     if by == "crime-type":
-        found = dict(con.execute(
+        found = dict(run(con, 
             f"select crime_type, count(*) from crimes where {where} group by 1", [held]
         ).fetchall())
         rows = [(t, int(found.get(t, 0))) for t in CRIME_TYPES]
         rows.sort(key=lambda r: (-r[1], r[0]))
         columns = ("crime_type", "count")
     elif by == "ward":
-        wards = con.execute(
+        wards = run(con, 
             f"with w as (select distinct ward_code, ward_name from lsoa_lookup "
             f"where vintage = '2021' and {area.lookup_filter()}), "
             f"c as (select ward_code, count(*) n from crimes where {where} group by 1) "
@@ -140,14 +141,14 @@ def counts(
     elif by == "lsoa":
         rows = [
             (code or "", name or "No location", vintage or "", int(n))
-            for code, name, vintage, n in con.execute(
+            for code, name, vintage, n in run(con, 
                 f"select lsoa_code, any_value(lsoa_name), any_value(lsoa_vintage), count(*) "
                 f"from crimes where {where} group by 1 order by 4 desc, 1", [held]
             ).fetchall()
         ]
         columns = ("lsoa_code", "lsoa_name", "lsoa_vintage", "count")
     else:
-        found = dict(con.execute(
+        found = dict(run(con, 
             f"select month, count(*) from crimes where {where} group by 1", [held]
         ).fetchall())
         rows = [(m, int(found.get(m, 0))) for m in held]

@@ -20,7 +20,7 @@ import zipfile
 import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -357,7 +357,8 @@ def _validate_rows(
         checks.insert(
             1,
             (
-                f"\"Crime type\" is null or \"Crime type\" not in ({', '.join(_sql_str(t) for t in fmt.CRIME_TYPES)})",
+                f"\"Crime type\" is null or \"Crime type\" not in "
+                f"({', '.join(_sql_str(t) for t in fmt.CRIME_TYPES)})",
                 "Crime type",
                 "whose Crime type is not one of the 14 police.uk crime types",
                 "Check the file is an unedited police.uk street-level CSV.",
@@ -598,7 +599,7 @@ def _ingest_locked(
     changes: list[PartitionChange] = []
     staged = work / "staged"
     plans: list[tuple[str, str, str]] = []
-    now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    now = datetime.now(UTC).isoformat(timespec="seconds")
     steps = [("crimes", "street", fmt.STREET_COLUMNS), ("outcomes", "outcomes", fmt.OUTCOME_COLUMNS)]
     for dataset, kind, columns in steps:
         files = [s for s in sources if s.kind == kind]

@@ -17,6 +17,7 @@ import duckdb
 
 from saferplaces.data.areas import Area
 from saferplaces.data.bundled_files import bundled
+from saferplaces.data.sql import run
 from saferplaces.errors import InputError
 
 LSOA_FILES = {
@@ -44,7 +45,7 @@ def _path(relative: str) -> str:
 
 def install_population_tables(con: duckdb.DuckDBPyConnection) -> None:
     """Create ``lad_population`` and ``lsoa_population`` (code, year, population) in ``con``."""
-    existing = {r[0] for r in con.execute("select table_name from duckdb_tables()").fetchall()}
+    existing = {r[0] for r in run(con, "select table_name from duckdb_tables()").fetchall()}
     if "lad_population" in existing:
         return
     lsoa_parts = " union all ".join(
@@ -52,7 +53,7 @@ def install_population_tables(con: duckdb.DuckDBPyConnection) -> None:
         f"from read_csv('{_path(rel)}', header=true)"
         for year, rel in LSOA_FILES.items()
     )
-    con.execute(
+    run(con, 
         f"""
         create temp table lsoa_population as {lsoa_parts};
         create temp table lad_population as
@@ -79,7 +80,7 @@ def _district_codes(con: duckdb.DuckDBPyConnection, area: Area) -> list[str]:
     if area.level == "district":
         return [area.code]
     column = {"force": "pfa_code", "csp": "csp_code"}[area.level]
-    return [r[0] for r in con.execute(
+    return [r[0] for r in run(con, 
         f"select lad_code from lad_csp_pfa where {column} = ? order by lad_code", [area.code]
     ).fetchall()]
 
@@ -106,13 +107,13 @@ def population(con: duckdb.DuckDBPyConnection, area: Area, year: int) -> Populat
     """
     install_population_tables(con)
     if area.level == "ward":
-        rows = con.execute(
+        rows = run(con, 
             "select year, population from ward_population where ward_code = ?", [area.code]
         ).fetchall()
         source = "ONS small area population estimates (2011 LSOAs, summed to 2024 wards)"
     else:
         codes = _district_codes(con, area)
-        rows = con.execute(
+        rows = run(con, 
             "select year, sum(population), count(*) from lad_population "
             "where lad_code in (select unnest(?)) group by year",
             [codes],

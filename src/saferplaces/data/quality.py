@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 
 from saferplaces.data.areas import Area
 from saferplaces.data.counts import describe_missing, forces_for_area, months_coverage
-from saferplaces.data.periods import Period, make_period, month_from_index, month_index
+from saferplaces.data.periods import Period, make_period
+from saferplaces.data.sql import run
 from saferplaces.data.store import Store
 
 #: A year-on-year ratio of average monthly counts beyond this (or below its inverse) is a break.
@@ -112,7 +113,7 @@ def quality_report(store: Store, area: Area | None = None, period: Period | None
         ("force", "months_missing"), [(f, describe_missing(ms)) for f, ms in by_force.items()]))
 
     # rows without location: they belong to the forces, never to a district or ward
-    rows = con.execute(
+    rows = run(con, 
         f"select force, count(*) filter (where lsoa_code is null), count(*) from crimes "
         f"where force in (select unnest(?)) and {in_period} group by 1 order by 1",
         [force_list, months]).fetchall()
@@ -126,7 +127,7 @@ def quality_report(store: Store, area: Area | None = None, period: Period | None
         [(f, n, t, round(100 * n / t, 2) if t else 0.0) for f, n, t in rows]))
 
     # LSOAs not in any lookup
-    rows = con.execute(
+    rows = run(con, 
         f"select lsoa_code, any_value(lsoa_name), count(*) from crimes where lsoa_code is not null "
         f"and lsoa_vintage is null and force in (select unnest(?)) and {in_period} "
         f"group by 1 order by 3 desc", [force_list, months]).fetchall()
@@ -136,11 +137,11 @@ def quality_report(store: Store, area: Area | None = None, period: Period | None
         ("lsoa_code", "lsoa_name", "rows"), rows))
 
     # duplicate Crime IDs
-    rows = con.execute(
+    rows = run(con, 
         f"select crime_id, count(*), string_agg(distinct month, ' ') from crimes "
         f"where crime_id is not null and {scope} and {in_period} "
         f"group by 1 having count(*) > 1 order by 2 desc, 1 limit 50", [months]).fetchall()
-    total_dupes = con.execute(
+    total_dupes = run(con, 
         f"select count(*) from (select crime_id from crimes where crime_id is not null and {scope}"
         f" and {in_period} group by 1 having count(*) > 1)", [months]).fetchone()[0]
     checks.append(_check(
@@ -149,7 +150,7 @@ def quality_report(store: Store, area: Area | None = None, period: Period | None
         ("crime_id", "rows", "months"), rows))
 
     # breaks in series: average monthly count per year held, by crime type
-    yearly = con.execute(
+    yearly = run(con, 
         f"select crime_type, substr(month, 1, 4) as year, count(*) as n, "
         f"count(distinct month) as months from crimes where {scope} group by all order by 1, 2"
     ).fetchall()
@@ -173,7 +174,7 @@ def quality_report(store: Store, area: Area | None = None, period: Period | None
          "change_percent"), breaks))
 
     # rows outside the force area
-    rows = con.execute(
+    rows = run(con, 
         f"select force, coalesce(lad_name, 'unknown'), count(*) from crimes "
         f"where in_force_area = false and force in (select unnest(?)) and {in_period} "
         f"group by all order by 3 desc", [force_list, months]).fetchall()
@@ -190,5 +191,4 @@ def quality_report(store: Store, area: Area | None = None, period: Period | None
     return QualityReport(area, period, tuple(checks), assumptions)
 
 
-__all__ = ["BREAK_RATIO", "QualityCheck", "QualityReport", "quality_report",
-           "month_from_index", "month_index"]
+__all__ = ["BREAK_RATIO", "QualityCheck", "QualityReport", "quality_report"]

@@ -8,6 +8,7 @@ from saferplaces.data.areas import Area
 from saferplaces.data.counts import describe_missing
 from saferplaces.data.periods import Period, month_from_index, month_index
 from saferplaces.data.population import population
+from saferplaces.data.sql import run
 from saferplaces.data.store import Store
 
 
@@ -41,7 +42,7 @@ def store_summary(store: Store) -> StoreSummary:
     assumptions: list[str] = []
     rows = []
     for force, months in sorted(held.items()):
-        stats = con.execute(
+        stats = run(con, 
             "select count(*), count(*) filter (where crime_type = 'Anti-social behaviour'), "
             "count(*) filter (where lsoa_code is null), "
             "count(*) filter (where in_force_area = false) from crimes where force = ?", [force]
@@ -60,7 +61,7 @@ def store_summary(store: Store) -> StoreSummary:
         period = _latest_twelve(months)
         if period is None:
             continue
-        districts = con.execute(
+        districts = run(con, 
             "select lad_code, any_value(lad_name), "
             "count(*) filter (where crime_type <> 'Anti-social behaviour'), "
             "count(*) filter (where crime_type = 'Anti-social behaviour') "
@@ -79,7 +80,7 @@ def store_summary(store: Store) -> StoreSummary:
             f"{force}: totals by district, {period.start} to {period.end}",
             ("district", "code", "crimes", "asb", "total", "population", "crimes_per_1000"),
             tuple(table)))
-        by_year = con.execute(
+        by_year = run(con, 
             "select lad_name, substr(month, 1, 4) as year, count(*) from crimes "
             "where force = ? and in_force_area group by all", [force]).fetchall()
         years = sorted({y for _, y, _ in by_year})
