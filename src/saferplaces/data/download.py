@@ -39,7 +39,7 @@ import zlib
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from saferplaces import __version__
@@ -63,7 +63,7 @@ TIMEOUT = 60.0
 #: Tries for each archive when the network or the server fails in a way that may pass.
 ATTEMPTS = 3
 #: Seconds before the first retry; doubled before each further one.
-BACKOFF = 1.0
+BACKOFF = 0.5
 #: HTTP statuses worth a retry: timeouts, rate limits and server faults.
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 #: HTTP statuses that mean the archive is not there.
@@ -175,7 +175,7 @@ def validate_month(value: str, name: str) -> str:
             "published.",
             f"Give {name} as {FIRST_MONTH} or later.",
         )
-    this_month = datetime.now(timezone.utc).strftime("%Y-%m")
+    this_month = datetime.now(UTC).strftime("%Y-%m")
     if text > this_month:
         raise InputError(
             f"The {name} month {text} has not happened yet.",
@@ -272,7 +272,8 @@ def fetch(
 
     Network faults, timeouts, an early end to the body and HTTP 408/429/5xx are
     retried ``attempts`` times in all, waiting ``backoff`` seconds and then twice
-    as long each time. A missing file (HTTP 403/404/410) is not retried.
+    as long each time. A missing file (HTTP 403/404/410) and a refused connection
+    are not retried: waiting does not mend them.
 
     Raises
     ------
@@ -320,11 +321,17 @@ def _fetch_once(
         response = urllib.request.urlopen(request, timeout=timeout)  # noqa: S310 - http(s) only
     except urllib.error.HTTPError:
         raise
-    except (urllib.error.URLError, TimeoutError, socket.timeout, ConnectionError,
-            http.client.HTTPException) as exc:
-        if isinstance(exc, TimeoutError | socket.timeout) or isinstance(
-                getattr(exc, "reason", None), TimeoutError | socket.timeout):
+    except (urllib.error.URLError, TimeoutError, ConnectionError, http.client.HTTPException) as exc:
+        reason = getattr(exc, "reason", exc)
+        if isinstance(reason, TimeoutError | socket.timeout):
             raise _Retry(f"{_host(url)} did not answer within {timeout:g} seconds") from exc
+        if isinstance(reason, ConnectionRefusedError):
+            # The host is there and said no: a wrong address or a local proxy, not a blip.
+            raise DownloadError(
+                f"Could not connect to {_host(url)} ({_reason(exc)}).",
+                "Check your internet connection and the address in --base-url or "
+                f"{BASE_URL_ENV}, then try again.",
+            ) from exc
         raise _Retry(f"could not connect to {_host(url)} ({_reason(exc)})") from exc
     with response:
         total = int(response.headers.get("Content-Length") or 0)
@@ -338,7 +345,7 @@ def _fetch_once(
             while True:
                 try:
                     chunk = response.read(CHUNK)
-                except (TimeoutError, socket.timeout) as exc:
+                except TimeoutError as exc:
                     raise _Retry(
                         f"{_host(url)} stopped sending for {timeout:g} seconds after "
                         f"{done:,} bytes") from exc
@@ -557,12 +564,15 @@ def download_police_uk(
                 "Check the force and months; some forces have gaps in what they publish.",
             )
         files.sort(key=lambda p: p.name)
+        out_existed = out_dir is not None and out_dir.exists()
         staged = _stage_out(files, out_dir) if out_dir is not None else []
         try:
             result = ingest([str(p) for p in files], store, progress) if ingest_files else None
         except BaseException:
             for tmp, _ in staged:
                 tmp.unlink(missing_ok=True)
+            if out_dir is not None and not out_existed:
+                shutil.rmtree(out_dir, ignore_errors=True)
             raise
         saved = _commit_out(staged)
     assumptions = [
