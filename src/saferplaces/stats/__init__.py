@@ -15,6 +15,16 @@ from saferplaces.stats.funnel import (
     funnel_significance,
     overdispersion_tau2,
 )
+from saferplaces.stats.hotspots import (
+    GiStarResult,
+    HotspotClassification,
+    adjust_p,
+    distance_band_neighbours,
+    grid_neighbours,
+    hotspot_classify,
+    hotspot_gistar,
+)
+from saferplaces.stats.kde import KdeResult, hotspot_kde, quartic_kernel
 from saferplaces.stats.proportions import ProportionResult, proportion, wilson_interval
 from saferplaces.stats.rates import RateResult, byar_interval, exact_poisson_interval, rate
 from saferplaces.stats.seasonal import SeasonalRangeResult, seasonal_range
@@ -22,6 +32,16 @@ from saferplaces.stats.spc import XmRResult, spc_xmr
 from saferplaces.stats.trend import TrendResult, trend
 
 __all__ = [
+    "GiStarResult",
+    "HotspotClassification",
+    "KdeResult",
+    "adjust_p",
+    "distance_band_neighbours",
+    "grid_neighbours",
+    "hotspot_classify",
+    "hotspot_gistar",
+    "hotspot_kde",
+    "quartic_kernel",
     "SeasonalRangeResult",
     "seasonal_range",
     "ChangeResult",

@@ -1,0 +1,186 @@
+"""Tests for saferplaces.stats.hotspots.
+
+References
+----------
+* Gi* z-scores are compared directly with PySAL esda's analytical
+  ``G_Local(y, w, transform="B", star=..., permutations=0).Zs`` (Ord and Getis
+  1995), to 1e-9, on grids (libpysal ``lat2W``) and distance bands (libpysal
+  ``DistanceBand``).
+* Multiple comparisons: the 15 p-values of Benjamini and Hochberg (1995,
+  section 4.1); at 0.05 the BH procedure rejects the four smallest and Holm's
+  procedure the three smallest. Adjusted values are also checked against
+  statsmodels' ``multipletests``.
+* Classification rules: sfhotspot ``hotspot_classify`` and
+  ``hotspot_classify_params`` (Ashby), defaults 0.1 / 0.8 / 0.2 / 0.05.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+from esda.getisord import G_Local
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from libpysal.weights import DistanceBand, lat2W
+from scipy import sparse
+from statsmodels.stats.multitest import multipletests
+
+from saferplaces.errors import InputError
+from saferplaces.stats import (
+    GiStarResult,
+    adjust_p,
+    distance_band_neighbours,
+    grid_neighbours,
+    hotspot_classify,
+    hotspot_gistar,
+)
+
+
+def esda_z(y, w, star):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return G_Local(y, w, transform="B", star=star, permutations=0).Zs
+
+
+@pytest.mark.parametrize("star", [True, False])
+@pytest.mark.parametrize("queen", [True, False])
+def test_grid_matches_esda(star, queen):
+    rng = np.random.default_rng(7)
+    y = rng.poisson(2.0, size=23 * 17).astype(float)
+    ours = hotspot_gistar(y, grid_neighbours(23, 17, queen=queen), star=star, p_adjust="none")
+    theirs = esda_z(y, lat2W(23, 17, rook=not queen), star)
+    np.testing.assert_allclose(ours.z, theirs, rtol=0, atol=1e-9)
+
+
+@pytest.mark.parametrize("star", [True, False])
+def test_distance_band_matches_esda(star):
+    rng = np.random.default_rng(11)
+    pts = rng.uniform(0, 5000, size=(400, 2))
+    y = rng.gamma(2.0, 3.0, size=400)
+    ours = hotspot_gistar(y, distance_band_neighbours(pts, 600), star=star, p_adjust="none")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        w = DistanceBand(pts, threshold=600, binary=True, silence_warnings=True)
+    np.testing.assert_allclose(ours.z, esda_z(y, w, star), rtol=0, atol=1e-9)
+
+
+def test_grid_neighbours_match_libpysal():
+    for queen in (True, False):
+        ours = grid_neighbours(6, 9, queen=queen, include_self=False).toarray()
+        theirs = lat2W(6, 9, rook=not queen).full()[0]
+        np.testing.assert_array_equal(ours, theirs)
+    with_self = grid_neighbours(6, 9).toarray()
+    np.testing.assert_array_equal(np.diag(with_self), np.ones(54))
+
+
+def test_distance_band_is_inclusive():
+    w = distance_band_neighbours([[0, 0], [300, 400], [0, 501]], 500).toarray()
+    assert w[0, 1] == 1 and w[1, 0] == 1  # exactly 500 m apart
+    assert w[0, 2] == 0
+    assert w.trace() == 0
+    assert distance_band_neighbours([[0, 0], [1, 1]], 5, include_self=True).toarray().trace() == 2
+
+
+def test_star_always_counts_self():
+    rng = np.random.default_rng(3)
+    y = rng.poisson(4.0, size=100).astype(float)
+    a = hotspot_gistar(y, grid_neighbours(10, 10, include_self=False))
+    b = hotspot_gistar(y, grid_neighbours(10, 10, include_self=True))
+    np.testing.assert_allclose(a.z, b.z)
+    dense = grid_neighbours(10, 10).toarray() * 3.0  # any non-zero weight counts as 1
+    np.testing.assert_allclose(hotspot_gistar(y, dense).z, a.z)
+
+
+BH_P = [0.0001, 0.0004, 0.0019, 0.0095, 0.0201, 0.0278, 0.0298, 0.0344,
+        0.0459, 0.3240, 0.4262, 0.5719, 0.6528, 0.7590, 1.000]  # fmt: skip
+
+
+def test_multiple_comparison_adjustments():
+    p = np.array(BH_P)
+    assert np.sum(adjust_p(p, "fdr") < 0.05) == 4
+    assert np.sum(adjust_p(p, "holm") < 0.05) == 3
+    rng = np.random.default_rng(5)
+    q = rng.uniform(size=50) ** 3
+    for ours, theirs in (("holm", "holm"), ("fdr", "fdr_bh")):
+        np.testing.assert_allclose(adjust_p(q, ours), multipletests(q, method=theirs)[1])
+    np.testing.assert_array_equal(adjust_p(q, "none"), q)
+
+
+def test_labels_hot_and_cold():
+    c = np.full((12, 12), 2.0)
+    c[1:4, 1:4] = 12
+    c[8:11, 8:11] = 0
+    c[0:2, 10:12] = 0
+    r = hotspot_gistar(c.ravel(), grid_neighbours(12, 12), p_adjust="fdr")
+    assert isinstance(r, GiStarResult)
+    assert r.label[2 * 12 + 2] == "hot"
+    assert r.label[6 * 12 + 0] == "none"
+    assert all(lab in {"hot", "cold", "none"} for lab in r.label)
+    assert np.all(r.p_adjusted >= r.p)
+    assert any("Benjamini" in a for a in r.assumptions)
+
+
+def test_constant_values_give_zero_and_say_so():
+    r = hotspot_gistar(np.ones(16), grid_neighbours(4, 4))
+    assert np.all(r.z == 0)
+    assert set(r.label) == {"none"}
+    assert r.assumptions
+
+
+@pytest.mark.parametrize(
+    ("call", "word"),
+    [
+        (lambda: hotspot_gistar([1, 2, 3], grid_neighbours(2, 2)), "neighbours"),
+        (lambda: hotspot_gistar([1, 2, 3, 4], grid_neighbours(2, 2), p_adjust="bonf"), "p_adjust"),
+        (lambda: hotspot_gistar([1, 2, np.nan, 4], grid_neighbours(2, 2)), "values"),
+        (lambda: grid_neighbours(0, 3), "n_rows"),
+        (lambda: distance_band_neighbours([[0, 0]], -1), "threshold"),
+        (lambda: distance_band_neighbours([0, 0, 1], 10), "points"),
+        (lambda: hotspot_classify(np.zeros(9), grid_neighbours(3, 3)), "counts_by_period"),
+    ],
+)
+def test_bad_arguments(call, word):
+    with pytest.raises(InputError, match=word):
+        call()
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.permutations(list(range(36))), st.floats(0.1, 100), st.floats(0, 100))
+def test_invariants(perm, scale, shift):
+    rng = np.random.default_rng(9)
+    y = rng.poisson(3.0, size=36).astype(float)
+    w = grid_neighbours(6, 6)
+    base = hotspot_gistar(y, w, p_adjust="none")
+    # Relabelling the cells (with the weights) only relabels the results.
+    p = np.array(perm)
+    moved = hotspot_gistar(y[p], w[p][:, p], p_adjust="none")
+    np.testing.assert_allclose(moved.z, base.z[p], atol=1e-9)
+    # Gi* does not depend on the units or a constant offset of the values.
+    np.testing.assert_allclose(hotspot_gistar(y * scale + shift, w).z, base.z, atol=1e-8)
+
+
+def _classify_one(pattern, n_periods=10):
+    counts = np.full((n_periods, 100), 1.0)
+    for t in pattern:
+        counts[t, [44, 45, 54, 55]] = 12
+    return hotspot_classify(counts, grid_neighbours(10, 10)).label[55]
+
+
+def test_classification_rules():
+    assert _classify_one(range(10)) == "persistent-hotspot"
+    assert _classify_one([8, 9]) == "emerging-hotspot"
+    assert _classify_one([0, 1, 2, 3, 4]) == "former-hotspot"
+    assert _classify_one([0, 4, 9]) == "intermittent-hotspot"
+    assert _classify_one([]) == "no-pattern"
+
+
+def test_classification_coldspot_and_sparse_input():
+    counts = np.full((6, 64), 5.0)
+    counts[:, [0, 1, 8, 9]] = 0
+    w = sparse.coo_matrix(grid_neighbours(8, 8))
+    r = hotspot_classify(counts, w, recent_prop=0.3)
+    assert r.label[0] == "persistent-coldspot"
+    assert r.recent_periods == 1
+    assert r.hot.shape == (6, 64)

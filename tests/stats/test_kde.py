@@ -1,0 +1,91 @@
+"""Tests for saferplaces.stats.kde.
+
+References
+----------
+* Quartic (biweight) kernel K(u) = 3/pi (1 - u^2)^2 for u < 1 in two
+  dimensions: Silverman (1986), equation 4.5; its peak is 3/(pi h^2).
+* Bandwidth rule ``4 * 1.06 * min(sd, IQR / 1.34) * n^(-1/5)``:
+  ``MASS::bandwidth.nrd`` (Venables and Ripley 2002).
+* Cell size: sfhotspot's rule of 50 cells on the shorter side.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy.spatial.distance import cdist
+
+from saferplaces.errors import InputError
+from saferplaces.stats import KdeResult, hotspot_kde, quartic_kernel
+
+
+def plain_kde(pts, xc, yc, h):
+    gx, gy = np.meshgrid(xc, yc)
+    d = cdist(np.column_stack([gx.ravel(), gy.ravel()]), pts)
+    return (quartic_kernel(d, h).sum(axis=1) * 1e6).reshape(yc.size, xc.size)
+
+
+def test_kernel_peak_and_mass():
+    assert quartic_kernel(0.0, 100.0) == pytest.approx(3 / (np.pi * 100.0**2))
+    assert quartic_kernel(100.0, 100.0) == 0.0
+    # Integrates to one: sum over a fine 1 m grid.
+    g = np.arange(-100, 100) + 0.5
+    xx, yy = np.meshgrid(g, g)
+    assert quartic_kernel(np.hypot(xx, yy), 100.0).sum() == pytest.approx(1.0, rel=1e-3)
+
+
+def test_matches_plain_scipy_implementation():
+    rng = np.random.default_rng(2)
+    pts = np.vstack([rng.normal(0, 400, (300, 2)), rng.uniform(-1500, 1500, (200, 2))])
+    r = hotspot_kde(pts, cell_size=50, bandwidth=250)
+    assert isinstance(r, KdeResult)
+    np.testing.assert_allclose(r.density, plain_kde(pts, r.x_centres, r.y_centres, 250), atol=1e-9)
+
+
+def test_point_on_a_cell_centre_counts():
+    r = hotspot_kde([[150.0, 150.0]], cell_size=100, bandwidth=150, bounds=(0, 0, 300, 300))
+    assert r.density[1, 1] == pytest.approx(3 / (np.pi * 150.0**2) * 1e6)
+
+
+def test_defaults_are_announced():
+    rng = np.random.default_rng(4)
+    pts = rng.normal(0, 1000, size=(500, 2))
+    r = hotspot_kde(pts)
+    short = min(np.ptp(pts[:, 0]), np.ptp(pts[:, 1]))
+    assert r.cell_size == np.floor(short / 50 / 10) * 10
+    nrd = [
+        4 * 1.06 * min(v.std(ddof=1), np.subtract(*np.percentile(v, [75, 25])) / 1.34) * 500**-0.2
+        for v in pts.T
+    ]
+    assert r.bandwidth == pytest.approx(np.mean(nrd))
+    assert len(r.assumptions) == 2
+    # Total mass is about the number of points (a little leaks past the edge).
+    assert r.density.sum() * r.cell_size**2 / 1e6 == pytest.approx(500, rel=0.03)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "word"),
+    [
+        ({"points": [[0, 0]], "kernel": "gaussian"}, "kernel"),
+        ({"points": [0, 0]}, "points"),
+        ({"points": [[0, 0]], "cell_size": -5}, "cell_size"),
+        ({"points": [[0, 0], [10, 10]], "bandwidth": 0}, "bandwidth"),
+        ({"points": [[0, 0]], "bounds": (0, 0, -1, 5)}, "bounds"),
+        ({"points": [[0, np.nan]]}, "points"),
+    ],
+)
+def test_bad_arguments(kwargs, word):
+    with pytest.raises(InputError, match=word):
+        hotspot_kde(**kwargs)
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.permutations(list(range(40))))
+def test_order_of_points_does_not_matter(perm):
+    rng = np.random.default_rng(8)
+    pts = rng.uniform(0, 2000, size=(40, 2))
+    a = hotspot_kde(pts, cell_size=100, bandwidth=300)
+    b = hotspot_kde(pts[list(perm)], cell_size=100, bandwidth=300)
+    np.testing.assert_allclose(a.density, b.density, atol=1e-9)
