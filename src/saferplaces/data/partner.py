@@ -35,6 +35,7 @@ import numpy as np
 
 from saferplaces.data import partner_format as fmt
 from saferplaces.data.bundled_files import bundled_dir
+from saferplaces.data.geography import install_reference_tables
 from saferplaces.data.progress import Progress, no_progress
 from saferplaces.data.store import Store
 from saferplaces.errors import DataFormatError, InputError, SaferPlacesError, StoreError
@@ -337,7 +338,7 @@ def read_header(path: Path) -> list[str]:
         if len(have) == 1:
             other = pair[1] if have[0] == pair[0] else pair[0]
             raise DataFormatError(
-                f"The file {name} has a '{have[0]}' column but no '{other}' column.",
+                f"The file {name} has a column '{have[0]}' but no column '{other}'.",
                 f"Give both {pair[0]} and {pair[1]}, or neither.",
             )
     if not any(all(c in present for c in group) for group in fmt.LOCATION_GROUPS):
@@ -405,27 +406,27 @@ def _checks(present: set[str]) -> list[tuple[str, str, str, str]]:
             "date",
             f"date is not null and (not regexp_full_match(date, '{fmt.DATE.pattern[1:-1]}') "
             "or try_strptime(date, '%Y-%m-%d') is null)",
-            "a date that is not a real day written YYYY-MM-DD",
+            "not a real day written YYYY-MM-DD",
             "Write dates like 2025-03-31 (year, month, day).",
         ))
     if has_month:
         checks.append((
             "month",
             f"month is not null and not regexp_full_match(month, '{fmt.MONTH.pattern[1:-1]}')",
-            "a month that is not written YYYY-MM",
+            "not a month written YYYY-MM",
             "Write months like 2025-03 (year and month).",
         ))
     if has_date and has_month:
         checks.append((
             "month", "date is not null and month is not null and left(date, 7) <> month",
-            "a month that is not the month of its date",
+            "not the month of the row's date",
             "Correct the month, or leave it blank when the date is given.",
         ))
     checks.append((
         "category",
         f"category is null or not list_contains({_list(list(fmt.CATEGORY_BY_LOWER))}, "
         "lower(category))",
-        "a category that is not one of the 14 police.uk crime types",
+        "not one of the 14 police.uk crime types",
         "Use a police.uk crime type such as 'Burglary' or 'Violence and sexual offences'; "
         f"the list is in {FORMAT_DOC}.",
     ))
@@ -434,7 +435,7 @@ def _checks(present: set[str]) -> list[tuple[str, str, str, str]]:
             "ho_offence_code",
             f"ho_offence_code is not null and not regexp_full_match(ho_offence_code, "
             f"'{fmt.HO_OFFENCE_CODE.pattern[1:-1]}')",
-            "a Home Office offence code that is not like 8N, 105A or 28/1",
+            "not a Home Office offence code like 8N, 105A or 28/1",
             "Correct the code or leave it blank.",
         ))
     if "lsoa_code" in present:
@@ -442,7 +443,7 @@ def _checks(present: set[str]) -> list[tuple[str, str, str, str]]:
             "lsoa_code",
             f"lsoa_code is not null and not regexp_full_match(upper(lsoa_code), "
             f"'{fmt.LSOA_CODE.pattern[1:-1]}')",
-            "an LSOA code that is not like E01014210",
+            "not an LSOA code like E01014210",
             "Use ONS LSOA codes (2011 or 2021), or leave the cell blank if the place is not known.",
         ))
     if "ward_code" in present:
@@ -450,30 +451,29 @@ def _checks(present: set[str]) -> list[tuple[str, str, str, str]]:
             "ward_code",
             f"ward_code is not null and not regexp_full_match(upper(ward_code), "
             f"'{fmt.WARD_CODE.pattern[1:-1]}')",
-            "a ward code that is not like E05015386",
+            "not a ward code like E05015386",
             "Use ONS ward codes, or leave the cell blank if the place is not known.",
         ))
     for x, y, lo_x, lo_y, what in (
         ("easting", "northing", fmt.EASTING_RANGE, fmt.NORTHING_RANGE,
-         "British National Grid metres in Great Britain"),
+         "a number of British National Grid metres in Great Britain"),
         ("longitude", "latitude", fmt.WGS84_LONGITUDE_RANGE, fmt.WGS84_LATITUDE_RANGE,
-         "WGS84 degrees in the United Kingdom"),
+         "a number of WGS84 degrees in the United Kingdom"),
     ):
         if x not in present:
             continue
-        checks.append((x, f"({x} is null) <> ({y} is null)", f"only one of {x} and {y}",
+        checks.append((x, f"({x} is null) <> ({y} is null)", f"given without a {y}",
                        f"Give both {x} and {y}, or leave both blank."))
-        checks.append((x, _num_check(x, *lo_x), f"an {x} that is not a number of {what}"
-                       if x == "easting" else f"a {x} that is not a number of {what}",
+        checks.append((x, _num_check(x, *lo_x), f"not {what}",
                        f"Check the {x} and {y} columns have not been swapped or mistyped."))
-        checks.append((y, _num_check(y, *lo_y), f"a {y} that is not a number of {what}",
+        checks.append((y, _num_check(y, *lo_y), f"not {what}",
                        f"Check the {x} and {y} columns have not been swapped or mistyped."))
     words = _list(fmt.TRUE_WORDS + fmt.FALSE_WORDS)
     for flag in fmt.FLAGS + ("synthetic",):
         if flag in present:
             checks.append((
                 flag, f"{flag} is not null and not list_contains({words}, lower({flag}))",
-                f"a {flag} flag that is not true/false, yes/no, 1/0 or Y/N",
+                "not true/false, yes/no, 1/0 or Y/N",
                 "Use true or false (yes/no, 1/0 and Y/N work too), or leave it blank if not known.",
             ))
     for col in fmt.IDS:
@@ -481,7 +481,7 @@ def _checks(present: set[str]) -> list[tuple[str, str, str, str]]:
             checks.append((
                 col, f"{col} is not null and not regexp_full_match({col}, "
                 f"'{fmt.PSEUDONYM.pattern[1:-1]}')",
-                f"a {col} that is not a pseudonym (letters, digits, _ - . : only, at most 64)",
+                "not a pseudonym (only letters, digits and _ - . :, at most 64 characters)",
                 f"Replace names, e-mail addresses and real reference numbers with pseudonyms as "
                 f"{FORMAT_DOC} describes.",
             ))
@@ -492,7 +492,7 @@ def _checks(present: set[str]) -> list[tuple[str, str, str, str]]:
             f"'{fmt.AGE_BAND.pattern[1:-1]}') or (regexp_full_match(victim_age_band, "
             "'\\d+-\\d+') and try_cast(split_part(victim_age_band, '-', 1) as int) > "
             "try_cast(split_part(victim_age_band, '-', 2) as int)))",
-            "a victim age band that is not like 18-24 or 65+",
+            "not an age band like 18-24 or 65+",
             "Write age bands like 0-17, 18-24 or 65+, or 'unknown'.",
         ))
     if "victim_sex" in present:
@@ -500,12 +500,12 @@ def _checks(present: set[str]) -> list[tuple[str, str, str, str]]:
             "victim_sex",
             f"victim_sex is not null and not list_contains({_list(list(fmt.SEX_WORDS))}, "
             "lower(victim_sex))",
-            "a victim sex that is not female, male, other or unknown",
+            "not female, male, other or unknown",
             "Use female, male, other or unknown (F, M, X and U also work).",
         ))
     if "segment" in present:
         checks.append(("segment", f"length(segment) > {fmt.SEGMENT_MAX}",
-                       f"a segment name longer than {fmt.SEGMENT_MAX} characters",
+                       f"longer than {fmt.SEGMENT_MAX} characters",
                        "Use a short population segment name."))
     return checks
 
@@ -519,11 +519,13 @@ def _validate(con: duckdb.DuckDBPyConnection, name: str, present: set[str]) -> N
             continue
         line, count = bad
         value = con.execute(f"select \"{column}\" from clean where line = ?", [line]).fetchone()
-        shown = "" if value is None or value[0] is None else str(value[0])
         others = f" ({count - 1:,} other rows too)" if count > 1 else ""
-        raise DataFormatError(
-            f"Line {line} of {name} has {what} in column '{column}': '{shown}'{others}.", action
-        )
+        if value is None or value[0] is None:
+            problem = f"Line {line} of {name} has no value in column '{column}'{others}."
+        else:
+            problem = (f"Line {line} of {name} has '{value[0]}' in column '{column}', which is "
+                       f"{what}{others}.")
+        raise DataFormatError(problem, action)
 
 
 # --------------------------------------------------------------------------------------------
@@ -642,26 +644,53 @@ def _typed_select(present: set[str], source_name: str) -> str:
     """
 
 
+@functools.lru_cache(maxsize=1)
+def _place_arrays() -> dict[str, dict[str, np.ndarray]]:
+    """The LSOA and ward lookups this module needs, built once per process.
+
+    Building the reference tables takes about a second, so they are read once into
+    arrays and handed to each import's connection.
+    """
+    con = duckdb.connect()
+    try:
+        con.execute("set enable_progress_bar = false")
+        install_reference_tables(con)
+        # a code in both vintages (most are unchanged since 2011) is read as a 2021 code
+        lsoa = con.execute("""
+            select lsoa_code, vintage, lsoa21_code, ward_code, ward_name, lad_code, lad_name,
+                   csp_code, csp_name, pfa_code, pfa_name
+            from lsoa_lookup
+            qualify row_number() over (partition by lsoa_code order by vintage desc) = 1
+        """).fetchnumpy()
+        ward = con.execute("""
+            select ward_code, any_value(ward_name order by pri) as ward_name,
+                   any_value(lad_code order by pri) as lad_code,
+                   any_value(lad_name order by pri) as lad_name,
+                   any_value(csp_code order by pri) as csp_code,
+                   any_value(csp_name order by pri) as csp_name,
+                   any_value(pfa_code order by pri) as pfa_code,
+                   any_value(pfa_name order by pri) as pfa_name
+            from (
+                select ward_code, ward_name, lad_code, lad_name, csp_code, csp_name, pfa_code,
+                       pfa_name, 0 as pri from lsoa_lookup
+                union all
+                select native_ward_code, native_ward_name, lad_code, lad_name, csp_code,
+                       csp_name, pfa_code, pfa_name, 1 from lsoa_lookup where vintage = '2011'
+            )
+            where ward_code is not null
+            group by ward_code
+        """).fetchnumpy()
+    finally:
+        con.close()
+    return {"lsoa_best": {k: np.asarray(v) for k, v in lsoa.items()},
+            "ward_places": {k: np.asarray(v) for k, v in ward.items()}}
+
+
 def _install_place_tables(con: duckdb.DuckDBPyConnection) -> None:
-    # a code in both vintages (most are unchanged since 2011) is read as a 2021 code
-    con.execute("""
-        create temp table lsoa_best as
-        select * from lsoa_lookup
-        qualify row_number() over (partition by lsoa_code order by vintage desc) = 1;
-        create temp table ward_places as
-        select ward_code, any_value(ward_name) as ward_name, any_value(lad_code) as lad_code,
-               any_value(lad_name) as lad_name, any_value(csp_code) as csp_code,
-               any_value(csp_name) as csp_name, any_value(pfa_code) as pfa_code,
-               any_value(pfa_name) as pfa_name
-        from (
-            select ward_code, ward_name, lad_code, lad_name, csp_code, csp_name, pfa_code,
-                   pfa_name, 0 as pri from lsoa_lookup
-            union all
-            select native_ward_code, native_ward_name, lad_code, lad_name, csp_code, csp_name,
-                   pfa_code, pfa_name, 1 from lsoa_lookup where vintage = '2011'
-        )
-        group by ward_code;
-    """)
+    for name, arrays in _place_arrays().items():
+        con.register(f"{name}_arrays", arrays)
+        con.execute(f"create temp table {name} as select * from {name}_arrays")
+        con.unregister(f"{name}_arrays")
 
 
 # --------------------------------------------------------------------------------------------
@@ -785,7 +814,8 @@ def _ingest_locked(
                              rows=int(held.get("rows", 0)), action="unchanged",
                              synthetic=bool(held.get("synthetic", False)))
     present = set(header)
-    con = store.connect()
+    con = duckdb.connect()
+    con.execute("set enable_progress_bar = false")
     try:
         try:
             con.execute(f"create temp table raw as select row_number() over () + 1 as line, * "
