@@ -8,6 +8,11 @@ has a page in ``docs/methods/``.
 
 from saferplaces.stats.change import ChangeResult, change
 from saferplaces.stats.compare import Comparison, compare
+from saferplaces.stats.concentration import (
+    ConcentrationResult,
+    concentration,
+    share_of_places_for,
+)
 from saferplaces.stats.funnel import (
     FunnelLimits,
     FunnelSignificance,
@@ -15,6 +20,7 @@ from saferplaces.stats.funnel import (
     funnel_significance,
     overdispersion_tau2,
 )
+from saferplaces.stats.harm import HarmResult, harm
 from saferplaces.stats.hotspots import (
     GiStarResult,
     HotspotClassification,
@@ -25,13 +31,29 @@ from saferplaces.stats.hotspots import (
     hotspot_gistar,
 )
 from saferplaces.stats.kde import KdeResult, hotspot_kde, quartic_kernel
+from saferplaces.stats.peers import RECOMMENDED_FEATURES, peer_group
 from saferplaces.stats.proportions import ProportionResult, proportion, wilson_interval
 from saferplaces.stats.rates import RateResult, byar_interval, exact_poisson_interval, rate
+from saferplaces.stats.repeats import KnoxResult, RepeatResult, knox_test, repeats
+from saferplaces.stats.representation import RepresentationResult, representation
 from saferplaces.stats.seasonal import SeasonalRangeResult, seasonal_range
 from saferplaces.stats.spc import XmRResult, spc_xmr
 from saferplaces.stats.trend import TrendResult, trend
 
 __all__ = [
+    "RECOMMENDED_FEATURES",
+    "ConcentrationResult",
+    "HarmResult",
+    "KnoxResult",
+    "RepeatResult",
+    "RepresentationResult",
+    "concentration",
+    "harm",
+    "knox_test",
+    "peer_group",
+    "repeats",
+    "representation",
+    "share_of_places_for",
     "GiStarResult",
     "HotspotClassification",
     "KdeResult",
