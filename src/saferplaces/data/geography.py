@@ -142,5 +142,11 @@ def install_reference_tables(con: duckdb.DuckDBPyConnection) -> None:
         left join lad_csp_pfa g on g.lad_code = rows.lad_code
         left join lad19 on lad19.lsoa21_code = rows.lsoa21_code
         left join lad_csp_pfa g19 on g19.lad_code = lad19.lad19_code;
+
+        create or replace temp table ward_names as
+        select ward_code, any_value(ward_name) as ward_name from (
+            select ward_code, ward_name from lsoa_lookup
+            union all select native_ward_code, native_ward_name from lsoa_lookup
+        ) group by ward_code;
         """
     )

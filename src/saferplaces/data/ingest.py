@@ -316,17 +316,19 @@ def _first_bad(
 
 
 def _validate_rows(
-    con: duckdb.DuckDBPyConnection, table: str, names: dict[str, str], kind: str
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    names: dict[str, str],
+    kind: str,
+    files_with_rows: set[str],
 ) -> None:
-    empty = con.execute(
-        f"select f from unnest({_sql_list(names)}) t(f) "
-        f"where f not in (select distinct filename from {table}) limit 1"
-    ).fetchone()
-    if empty:
-        raise DataFormatError(
-            f"The file {names[empty[0]]} has a header but no rows.",
-            "Download it again from data.police.uk.",
-        )
+    """Check every row in one pass; on a failure, find the file and an example to name."""
+    for path, name in names.items():
+        if path not in files_with_rows:
+            raise DataFormatError(
+                f"The file {name} has a header but no rows.",
+                "Download it again from data.police.uk.",
+            )
     checks = [
         (
             f"\"Month\" is null or not regexp_full_match(\"Month\", '{fmt.MONTH.pattern[1:-1]}')",
@@ -364,16 +366,19 @@ def _validate_rows(
                 "Check the file is an unedited police.uk street-level CSV.",
             ),
         )
-    for condition, column, what, action in checks:
-        bad = _first_bad(con, table, condition, column)
-        if bad:
-            filename, count, example = bad
-            plural = "row" if count == 1 else "rows"
-            raise DataFormatError(
-                f"The file {names[filename]} has {count:,} {plural} {what}, for example "
-                f"'{example if example is not None else ''}'.",
-                action,
-            )
+    totals = con.execute(
+        "select " + ", ".join(f"count(*) filter (where {c})" for c, *_ in checks) + f" from {table}"
+    ).fetchone()
+    for (condition, column, what, action), total in zip(checks, totals, strict=True):
+        if not total:
+            continue
+        filename, count, example = _first_bad(con, table, condition, column)
+        plural = "row" if count == 1 else "rows"
+        raise DataFormatError(
+            f"The file {names[filename]} has {count:,} {plural} {what}, for example "
+            f"'{example if example is not None else ''}'.",
+            action,
+        )
 
 
 # --------------------------------------------------------------------------------------------
@@ -403,14 +408,19 @@ def _force_of_files(
     return forces
 
 
+def _file_months(con: duckdb.DuckDBPyConnection, table: str) -> list[tuple[str, str, int]]:
+    """(file, month, rows) for every month found in every file."""
+    return con.execute(
+        f"select filename, \"Month\", count(*) from {table} group by all order by all"
+    ).fetchall()
+
+
 def _partitions(
-    con: duckdb.DuckDBPyConnection, table: str, files: Sequence[SourceFile], forces: dict[str, str]
+    file_months: list[tuple[str, str, int]], files: Sequence[SourceFile], forces: dict[str, str]
 ) -> dict[tuple[str, str], tuple[SourceFile, int]]:
     by_path = {str(f.path): f for f in files}
     parts: dict[tuple[str, str], tuple[SourceFile, int]] = {}
-    for filename, month, rows in con.execute(
-        f"select filename, \"Month\", count(*) from {table} group by all order by all"
-    ).fetchall():
+    for filename, month, rows in file_months:
         source = by_path[filename]
         key = (forces[filename], month)
         if key in parts and parts[key][0].sha256 != source.sha256:
@@ -424,37 +434,30 @@ def _partitions(
     return parts
 
 
-def _street_select(table: str, force_sql: str) -> str:
+def _street_select(table: str, where: str) -> str:
+    """The enriched crime rows: file metadata, LSOA vintage, and the geography lookups."""
     return f"""
-        with raw as (
-            select *, {force_sql} as force from {table}
-        ),
-        flagged as (
-            select raw.*,
-                   nullif(trim("LSOA code"), '') as code,
-                   exists (select 1 from lsoa_lookup l where l.lsoa_code = raw."LSOA code"
-                           and l.vintage = '2021') as in21,
-                   exists (select 1 from lsoa_lookup l where l.lsoa_code = raw."LSOA code"
-                           and l.vintage = '2011') as in11
-            from raw
-        ),
-        file_vintage as (
-            select filename,
-                   case when count(*) filter (where in21 and not in11)
-                             > count(*) filter (where in11 and not in21) then '2021'
-                        when count(*) filter (where in11 and not in21) > 0 then '2011'
-                        when min("Month") >= '{VINTAGE_SWITCH_MONTH}' then '2021'
+        with file_vintage as (
+            select r.filename,
+                   case when count(*) filter (where c.in21 and not c.in11)
+                             > count(*) filter (where c.in11 and not c.in21) then '2021'
+                        when count(*) filter (where c.in11 and not c.in21) > 0 then '2011'
+                        when min(r."Month") >= '{VINTAGE_SWITCH_MONTH}' then '2021'
                         else '2011' end as vintage
-            from flagged group by filename
+            from {table} r left join lsoa_codes c on c.lsoa_code = r."LSOA code"
+            group by r.filename
         ),
         vintaged as (
-            select f.*,
-                   case when f.code is null then null
-                        when f.in21 and not f.in11 then '2021'
-                        when f.in11 and not f.in21 then '2011'
-                        when f.in11 and f.in21 then fv.vintage
-                        else null end as lsoa_vintage
-            from flagged f join file_vintage fv using (filename)
+            select r.*, m.force, m.source_name,
+                   case when c.lsoa_code is null then null
+                        when c.in21 and not c.in11 then '2021'
+                        when c.in11 and not c.in21 then '2011'
+                        else fv.vintage end as lsoa_vintage
+            from {table} r
+            join file_meta m on m.filename = r.filename
+            join file_vintage fv on fv.filename = r.filename
+            left join lsoa_codes c on c.lsoa_code = r."LSOA code"
+            where {where}
         )
         select
             nullif(v."Crime ID", '') as crime_id,
@@ -463,37 +466,29 @@ def _street_select(table: str, force_sql: str) -> str:
             try_cast(v."Longitude" as double) as longitude,
             try_cast(v."Latitude" as double) as latitude,
             v."Location" as location,
-            v.code as lsoa_code,
+            nullif(v."LSOA code", '') as lsoa_code,
             nullif(v."LSOA name", '') as lsoa_name,
             v."Crime type" as crime_type,
             nullif(v."Last outcome category", '') as last_outcome_category,
             nullif(v."Context", '') as context,
             v.lsoa_vintage,
-            l.lsoa21_code, l.ward_code, l.ward_name, l.native_ward_code, l.native_ward_name,
-            l.lad_code, l.lad_name, l.csp_code, l.csp_name, l.pfa_code, l.pfa_name,
-            case when l.pfa_code is null then null
-                 else l.pfa_code = coalesce(fo.pfa_code, '') end as in_force_area,
-            fo.pfa_code as force_pfa_code,
-            v.source_name as source_file,
-            false as synthetic,
             v.force,
             v."Month" as month
         from vintaged v
-        left join lsoa_lookup l on l.lsoa_code = v.code and l.vintage = v.lsoa_vintage
-        left join forces fo on fo.force = v.force
     """
 
 
-def _outcome_select(table: str, force_sql: str) -> str:
+def _outcome_select(table: str, where: str) -> str:
     return f"""
-        select nullif("Crime ID", '') as crime_id, "Reported by" as reported_by,
-               "Falls within" as falls_within,
-               try_cast("Longitude" as double) as longitude,
-               try_cast("Latitude" as double) as latitude,
-               "Location" as location, nullif("LSOA code", '') as lsoa_code,
-               nullif("LSOA name", '') as lsoa_name, "Outcome type" as outcome_type,
-               source_name as source_file, {force_sql} as force, "Month" as month
-        from {table}
+        select nullif(r."Crime ID", '') as crime_id, r."Reported by" as reported_by,
+               r."Falls within" as falls_within,
+               try_cast(r."Longitude" as double) as longitude,
+               try_cast(r."Latitude" as double) as latitude,
+               r."Location" as location, nullif(r."LSOA code", '') as lsoa_code,
+               nullif(r."LSOA name", '') as lsoa_name, r."Outcome type" as outcome_type,
+               m.source_name as source_file, m.force, r."Month" as month
+        from {table} r join file_meta m on m.filename = r.filename
+        where {where}
     """
 
 
@@ -596,6 +591,13 @@ def _ingest_locked(
 
     manifest = store.read_manifest()
     con = store.connect()
+    con.execute("set preserve_insertion_order = false")
+    # one file is open per force-month while writing; the default limit of 100 thrashes
+    con.execute("set partitioned_write_max_open_files = 100000")
+    con.execute(
+        "create temp table lsoa_codes as select lsoa_code, bool_or(vintage = '2021') as in21, "
+        "bool_or(vintage = '2011') as in11 from lsoa_lookup group by lsoa_code"
+    )
     changes: list[PartitionChange] = []
     staged = work / "staged"
     plans: list[tuple[str, str, str]] = []
@@ -609,9 +611,10 @@ def _ingest_locked(
         progress(f"Reading {kind} files", 0, 1)
         _load_raw(con, table, files, columns)
         names = {str(f.path): f.name for f in files}
-        _validate_rows(con, table, names, kind)
+        file_months = _file_months(con, table)
+        _validate_rows(con, table, names, kind, {f for f, _, _ in file_months})
         forces = _force_of_files(con, table, files)
-        parts = _partitions(con, table, files, forces)
+        parts = _partitions(file_months, files, forces)
         todo: list[tuple[str, str]] = []
         for (force, month), (source, rows) in sorted(parts.items()):
             key = Manifest.key(dataset, force, month)
@@ -633,21 +636,24 @@ def _ingest_locked(
         progress(f"Reading {kind} files", 1, 1)
         if not todo:
             continue
-        force_case = "case filename " + " ".join(
-            f"when {_sql_str(p)} then {_sql_str(f)}" for p, f in forces.items()) + " end"
-        name_case = "case filename " + " ".join(
-            f"when {_sql_str(p)} then {_sql_str(n)}" for p, n in names.items()) + " end"
-        con.execute(f"create temp table sel_{kind} as select *, {name_case} as source_name "
-                    f"from {table} where ({force_case}, \"Month\") in "
-                    f"(select unnest({_sql_list(f for f, _ in todo)}), "
-                    f"unnest({_sql_list(m for _, m in todo)}))")
-        select = (_street_select if kind == "street" else _outcome_select)(f"sel_{kind}", force_case)
+        con.execute("create or replace temp table file_meta (filename varchar, force varchar, "
+                    "source_name varchar)")
+        con.execute("insert into file_meta values " + ", ".join(
+            f"({_sql_str(p)}, {_sql_str(forces[p])}, {_sql_str(n)})" for p, n in names.items()))
+        if len(todo) == len(parts):
+            where = "true"
+        else:
+            con.execute("create or replace temp table todo (force varchar, month varchar)")
+            con.execute("insert into todo values " + ", ".join(
+                f"({_sql_str(f)}, {_sql_str(m)})" for f, m in todo))
+            where = "(m.force, r.\"Month\") in (select (force, month) from todo)"
+        select = (_street_select if kind == "street" else _outcome_select)(table, where)
         progress(f"Writing {dataset}", 0, 1)
         staged.mkdir(parents=True, exist_ok=True)
         out = str(staged / dataset).replace("'", "''")
         con.execute(
             f"copy ({select}) to '{out}' (format parquet, partition_by (force, month), "
-            "compression zstd, overwrite_or_ignore true)"
+            "overwrite_or_ignore true)"
         )
         progress(f"Writing {dataset}", 1, 1)
         plans.extend((dataset, f, m) for f, m in todo)

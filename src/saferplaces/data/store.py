@@ -30,6 +30,7 @@ from saferplaces.errors import StoreError
 
 MANIFEST_VERSION = 1
 
+#: What each stored crime row holds: the police.uk fields and the LSOA vintage they came with.
 CRIME_COLUMNS: dict[str, str] = {
     "crime_id": "VARCHAR",
     "reported_by": "VARCHAR",
@@ -43,21 +44,6 @@ CRIME_COLUMNS: dict[str, str] = {
     "last_outcome_category": "VARCHAR",
     "context": "VARCHAR",
     "lsoa_vintage": "VARCHAR",
-    "lsoa21_code": "VARCHAR",
-    "ward_code": "VARCHAR",
-    "ward_name": "VARCHAR",
-    "native_ward_code": "VARCHAR",
-    "native_ward_name": "VARCHAR",
-    "lad_code": "VARCHAR",
-    "lad_name": "VARCHAR",
-    "csp_code": "VARCHAR",
-    "csp_name": "VARCHAR",
-    "pfa_code": "VARCHAR",
-    "pfa_name": "VARCHAR",
-    "in_force_area": "BOOLEAN",
-    "force_pfa_code": "VARCHAR",
-    "source_file": "VARCHAR",
-    "synthetic": "BOOLEAN",
     "force": "VARCHAR",
     "month": "VARCHAR",
 }
@@ -78,6 +64,22 @@ OUTCOME_COLUMNS: dict[str, str] = {
 }
 
 DATASETS = {"crimes": CRIME_COLUMNS, "outcomes": OUTCOME_COLUMNS}
+
+#: Geography is not stored on each row: the ``crimes`` view places every row through the
+#: ONS lookups at query time, so a corrected lookup corrects every month already held.
+CRIMES_VIEW = """
+create view crimes as
+select c.*,
+       l.lsoa21_code, l.ward_code, l.ward_name, l.native_ward_code, l.native_ward_name,
+       l.lad_code, l.lad_name, l.csp_code, l.csp_name, l.pfa_code, l.pfa_name,
+       case when l.pfa_code is null then null
+            else l.pfa_code = coalesce(fo.pfa_code, '') end as in_force_area,
+       fo.pfa_code as force_pfa_code,
+       false as synthetic
+from crimes_rows c
+left join lsoa_lookup l on l.lsoa_code = c.lsoa_code and l.vintage = c.lsoa_vintage
+left join forces fo on fo.force = c.force
+"""
 
 
 @dataclass
@@ -174,16 +176,18 @@ class Store:
         manifest = self.read_manifest()
         for dataset, columns in DATASETS.items():
             held = any(k.startswith(dataset + "/") for k in manifest.partitions)
+            view = "crimes_rows" if dataset == "crimes" else dataset
             if held:
                 glob = str(self.root / dataset / "*" / "*" / "*.parquet").replace("'", "''")
                 con.execute(
-                    f"create view {dataset} as select * from read_parquet('{glob}', "
+                    f"create view {view} as select * from read_parquet('{glob}', "
                     "hive_partitioning=true, hive_types={'force': VARCHAR, 'month': VARCHAR},"
                     " union_by_name=true)"
                 )
             else:
                 cols = ", ".join(f"{name} {kind}" for name, kind in columns.items())
-                con.execute(f"create temp table {dataset} ({cols})")
+                con.execute(f"create temp table {view} ({cols})")
+        con.execute(CRIMES_VIEW)
         con.execute(
             """
             create view crimes_with_outcomes as

@@ -1,0 +1,159 @@
+"""Benchmark: `saferplaces ingest` against bare DuckDB and pandas on the same files, same run.
+
+Builds a larger input by replicating the 22 bundled real months (each copy shifted back
+by eight years so every force-month is distinct) to at least 5 million rows of plain
+police.uk CSV, then times, on the same files:
+
+* ``duckdb``   DuckDB's bare ``read_csv`` of all files copied into one Parquet file (baseline);
+* ``pandas``   ``pandas.read_csv`` of each file and ``DataFrame.to_parquet``;
+* ``saferplaces``  the real ``saferplaces ingest`` command (validation, geography, partitions).
+
+Prints rows a second and the ratio of each to the DuckDB baseline, and rewrites the
+"Ingest" section of docs/benchmarks.md. Run: ``.venv/bin/python bench/ingest.py [--rows N]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+import duckdb
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+
+from saferplaces.data.bundled_files import police_uk_months  # noqa: E402
+
+WORK = ROOT / "bench" / "work"
+DOC = ROOT / "docs" / "benchmarks.md"
+START, END = "<!-- ingest:start -->", "<!-- ingest:end -->"
+
+
+def shift(month: str, years: int) -> str:
+    return f"{int(month[:4]) - years:04d}-{month[5:]}"
+
+
+def build_input(target_rows: int) -> tuple[Path, int, int]:
+    """Write shifted copies of the bundled months as plain CSV until target_rows is reached."""
+    out = WORK / "input"
+    marker = out / f".rows-{target_rows}"
+    if marker.exists():
+        files = sorted(out.glob("*.csv"))
+        return out, int(marker.read_text()), len(files)
+    shutil.rmtree(out, ignore_errors=True)
+    out.mkdir(parents=True)
+    sources = [(p.name[:7], gzip.decompress(p.read_bytes()).decode("utf-8")) for p in police_uk_months()]
+    per_copy = sum(text.count("\n") - 1 for _, text in sources)
+    copies = -(-target_rows // per_copy)
+    rows = 0
+    for k in range(copies):
+        for month, text in sources:
+            new = shift(month, 8 * k)
+            body = text.replace(f",{month},", f",{new},") if k else text
+            (out / f"{new}-staffordshire-street.csv").write_text(body, encoding="utf-8")
+            rows += text.count("\n") - 1
+    marker.write_text(str(rows))
+    return out, rows, copies * len(sources)
+
+
+def time_duckdb(files: list[Path]) -> float:
+    target = WORK / "duckdb.parquet"
+    target.unlink(missing_ok=True)
+    con = duckdb.connect()
+    con.execute("set enable_progress_bar = false")
+    listing = "[" + ", ".join(f"'{f}'" for f in files) + "]"
+    start = time.perf_counter()
+    con.execute(f"copy (select * from read_csv({listing}, header=true)) to '{target}' (format parquet)")
+    return time.perf_counter() - start
+
+
+def time_pandas(files: list[Path]) -> float:
+    import pandas as pd
+
+    target = WORK / "pandas"
+    shutil.rmtree(target, ignore_errors=True)
+    target.mkdir()
+    start = time.perf_counter()
+    for f in files:
+        pd.read_csv(f, dtype=str, keep_default_na=False).to_parquet(target / (f.stem + ".parquet"))
+    return time.perf_counter() - start
+
+
+def time_saferplaces(folder: Path) -> float:
+    store = WORK / "store"
+    shutil.rmtree(store, ignore_errors=True)
+    exe = Path(sys.executable).parent / "saferplaces"
+    start = time.perf_counter()
+    subprocess.run([str(exe), "ingest", str(folder), "--store", str(store)], check=True,
+                   stdout=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def record(rows: int, files: int, results: dict[str, float]) -> str:
+    base = rows / results["duckdb"]
+    lines = [
+        START,
+        "## Ingest (issue #2)",
+        "",
+        f"Measured {date.today().isoformat()} on {platform.machine()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}, DuckDB {duckdb.__version__}; "
+        f"{rows:,} rows in {files} plain police.uk CSV files (the 22 bundled months replicated). "
+        "Command: `.venv/bin/python bench/ingest.py`.",
+        "",
+        "| method | seconds | rows a second | ratio to bare DuckDB |",
+        "| --- | ---: | ---: | ---: |",
+    ]
+    names = {"duckdb": "DuckDB bare `read_csv` to Parquet (baseline)",
+             "pandas": "pandas `read_csv` + `to_parquet`",
+             "saferplaces": "`saferplaces ingest` (validated, mapped, partitioned)"}
+    for key, seconds in results.items():
+        lines.append(f"| {names[key]} | {seconds:.1f} | {rows / seconds:,.0f} | "
+                     f"{(rows / seconds) / base:.2f} |")
+    ours = rows / results["saferplaces"]
+    lines += ["", f"Target: at least 0.70 of the bare DuckDB throughput and faster than pandas. "
+              f"Result: {ours / base:.2f} of DuckDB, {ours / (rows / results['pandas']):.2f} times "
+              "pandas.", END]
+    return "\n".join(lines)
+
+
+def write_doc(section: str) -> None:
+    text = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Benchmarks\n"
+    if START in text and END in text:
+        before, rest = text.split(START, 1)
+        after = rest.split(END, 1)[1]
+        text = before + section + after
+    else:
+        text = text.rstrip("\n") + "\n\n" + section + "\n"
+    DOC.write_text(text, encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=5_000_000)
+    parser.add_argument("--no-record", action="store_true")
+    args = parser.parse_args()
+    folder, rows, files = build_input(args.rows)
+    paths = sorted(folder.glob("*.csv"))
+    print(f"{rows:,} rows in {files} files")
+    results = {}
+    for name, fn in (("duckdb", lambda: time_duckdb(paths)), ("pandas", lambda: time_pandas(paths)),
+                     ("saferplaces", lambda: time_saferplaces(folder))):
+        results[name] = fn()
+        print(f"{name:12s} {results[name]:7.1f} s  {rows / results[name]:12,.0f} rows/s  "
+              f"ratio {results['duckdb'] / results[name]:.2f}")
+    section = record(rows, files, results)
+    if not args.no_record:
+        write_doc(section)
+        print(f"Recorded in {DOC.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
