@@ -7,7 +7,6 @@ import gzip
 import os
 import shutil
 import zipfile
-from pathlib import Path
 
 import pytest
 
@@ -55,10 +54,10 @@ def test_published_2025_district_totals(bundled_store):
                  "E07000193": (8307, 1223), "E07000192": (7429, 1153), "E07000194": (6166, 986),
                  "E07000196": (5809, 719), "E07000199": (5734, 815), "E07000198": (5427, 997)}
     con = bundled_store.connect()
-    got = dict(((r[0], (r[1], r[2])) for r in con.execute(
+    got = dict((r[0], (r[1], r[2])) for r in con.execute(
         "select lad_code, count(*) filter (where crime_type <> 'Anti-social behaviour'), "
         "count(*) filter (where crime_type = 'Anti-social behaviour') from crimes "
-        "where month like '2025-%' and in_force_area group by 1").fetchall()))
+        "where month like '2025-%' and in_force_area group by 1").fetchall())
     assert got == published
 
 
