@@ -220,24 +220,31 @@ def locate_points(longitude: np.ndarray, latitude: np.ndarray) -> np.ndarray:
     the coastline) and one vectorised query. A point on a shared edge belongs to
     the LSOA with the smaller code, so the answer never depends on row order.
     """
+    idx = _locate_indices(longitude, latitude)
+    out = np.full(idx.shape[0], None, dtype=object)
+    found = idx >= 0
+    out[found] = _boundaries().codes[idx[found]]
+    return out
+
+
+def _locate_indices(longitude: np.ndarray, latitude: np.ndarray) -> np.ndarray:
+    """Like :func:`locate_points`, as indices into the boundaries' codes (-1: none)."""
     import shapely
 
     lon = np.asarray(longitude, dtype=float)
     lat = np.asarray(latitude, dtype=float)
-    out = np.full(lon.shape[0], None, dtype=object)
+    out = np.full(lon.shape[0], -1, dtype=np.int64)
     if lon.size == 0:
         return out
     b = _boundaries()
-    points = shapely.points(lon, lat)
-    point_idx, poly_idx = b.tree.query(points, predicate="intersects")
+    point_idx, poly_idx = b.tree.query(shapely.points(lon, lat), predicate="intersects")
     if point_idx.size:
-        codes = b.codes[poly_idx]
         # sort by point, then code: the first of each point is the smallest code
-        order = np.lexsort((codes.astype(str), point_idx))
-        point_idx, codes = point_idx[order], codes[order]
+        order = np.lexsort((b.codes[poly_idx].astype(str), point_idx))
+        point_idx, poly_idx = point_idx[order], poly_idx[order]
         first = np.ones(point_idx.size, dtype=bool)
         first[1:] = point_idx[1:] != point_idx[:-1]
-        out[point_idx[first]] = codes[first]
+        out[point_idx[first]] = poly_idx[first]
     return out
 
 
@@ -553,17 +560,21 @@ def _geocode(con: duckdb.DuckDBPyConnection, present: set[str], progress: Progre
         if line.size == 0:
             continue
         progress("Placing coordinates in LSOAs", 0, 1)
+        _boundary_codes_installed()
         if kind == "bng":
             easting, northing = x, y
             lon, lat = bng_to_wgs84(x, y)
         else:
             lon, lat = x, y
             easting, northing = wgs84_to_bng(x, y)
-        lsoa = locate_points(lon, lat)
+        # numeric arrays only: registering text arrays makes DuckDB import pandas (seconds)
         arrays = {"line": np.asarray(line, dtype=np.int64), "longitude": lon, "latitude": lat,
-                  "easting": easting, "northing": northing, "point_lsoa": lsoa}
+                  "easting": easting, "northing": northing,
+                  "poly": _locate_indices(lon, lat)}
         con.register("point_arrays", arrays)
-        con.execute("insert into points select * from point_arrays")
+        con.execute("insert into points select a.line, a.longitude, a.latitude, a.easting, "
+                    "a.northing, b.code from point_arrays a "
+                    "left join boundary_codes b on b.i = a.poly")
         con.unregister("point_arrays")
         progress("Placing coordinates in LSOAs", 1, 1)
 
@@ -645,52 +656,60 @@ def _typed_select(present: set[str], source_name: str) -> str:
 
 
 @functools.lru_cache(maxsize=1)
-def _place_arrays() -> dict[str, dict[str, np.ndarray]]:
-    """The LSOA and ward lookups this module needs, built once per process.
+def _places() -> duckdb.DuckDBPyConnection:
+    """An in-memory database shared by the imports of this process.
 
-    Building the reference tables takes about a second, so they are read once into
-    arrays and handed to each import's connection.
+    Each import works in a cursor of it, with its own temporary tables; the lookups
+    (about a second to build) are added once, when an import first needs them.
     """
     con = duckdb.connect()
-    try:
-        con.execute("set enable_progress_bar = false")
-        install_reference_tables(con)
-        # a code in both vintages (most are unchanged since 2011) is read as a 2021 code
-        lsoa = con.execute("""
-            select lsoa_code, vintage, lsoa21_code, ward_code, ward_name, lad_code, lad_name,
-                   csp_code, csp_name, pfa_code, pfa_name
-            from lsoa_lookup
-            qualify row_number() over (partition by lsoa_code order by vintage desc) = 1
-        """).fetchnumpy()
-        ward = con.execute("""
-            select ward_code, any_value(ward_name order by pri) as ward_name,
-                   any_value(lad_code order by pri) as lad_code,
-                   any_value(lad_name order by pri) as lad_name,
-                   any_value(csp_code order by pri) as csp_code,
-                   any_value(csp_name order by pri) as csp_name,
-                   any_value(pfa_code order by pri) as pfa_code,
-                   any_value(pfa_name order by pri) as pfa_name
-            from (
-                select ward_code, ward_name, lad_code, lad_name, csp_code, csp_name, pfa_code,
-                       pfa_name, 0 as pri from lsoa_lookup
-                union all
-                select native_ward_code, native_ward_name, lad_code, lad_name, csp_code,
-                       csp_name, pfa_code, pfa_name, 1 from lsoa_lookup where vintage = '2011'
-            )
-            where ward_code is not null
-            group by ward_code
-        """).fetchnumpy()
-    finally:
-        con.close()
-    return {"lsoa_best": {k: np.asarray(v) for k, v in lsoa.items()},
-            "ward_places": {k: np.asarray(v) for k, v in ward.items()}}
+    con.execute("set enable_progress_bar = false")
+    return con
 
 
-def _install_place_tables(con: duckdb.DuckDBPyConnection) -> None:
-    for name, arrays in _place_arrays().items():
-        con.register(f"{name}_arrays", arrays)
-        con.execute(f"create temp table {name} as select * from {name}_arrays")
-        con.unregister(f"{name}_arrays")
+@functools.lru_cache(maxsize=1)
+def _lookups_installed() -> bool:
+    """Add ``lsoa_best`` and ``ward_places`` to the shared database (once, when needed)."""
+    con = _places()
+    install_reference_tables(con)
+    # a code in both vintages (most are unchanged since 2011) is read as a 2021 code
+    con.execute("""
+        create table lsoa_best as
+        select lsoa_code, vintage, lsoa21_code, ward_code, ward_name, lad_code, lad_name,
+               csp_code, csp_name, pfa_code, pfa_name
+        from lsoa_lookup
+        qualify row_number() over (partition by lsoa_code order by vintage desc) = 1;
+
+        create table ward_places as
+        select ward_code, any_value(ward_name order by pri) as ward_name,
+               any_value(lad_code order by pri) as lad_code,
+               any_value(lad_name order by pri) as lad_name,
+               any_value(csp_code order by pri) as csp_code,
+               any_value(csp_name order by pri) as csp_name,
+               any_value(pfa_code order by pri) as pfa_code,
+               any_value(pfa_name order by pri) as pfa_name
+        from (
+            select ward_code, ward_name, lad_code, lad_name, csp_code, csp_name, pfa_code,
+                   pfa_name, 0 as pri from lsoa_lookup
+            union all
+            select native_ward_code, native_ward_name, lad_code, lad_name, csp_code,
+                   csp_name, pfa_code, pfa_name, 1 from lsoa_lookup where vintage = '2011'
+        )
+        where ward_code is not null
+        group by ward_code;
+    """)
+    return True
+
+
+@functools.lru_cache(maxsize=1)
+def _boundary_codes_installed() -> bool:
+    """Add the table ``boundary_codes(i, code)`` to the shared database (once, when needed)."""
+    codes = ", ".join(f"({i}, {_sql_str(c)})" for i, c in enumerate(_boundaries().codes))
+    con = _places()
+    con.execute("create table boundary_codes (i bigint, code varchar)")
+    if codes:
+        con.execute(f"insert into boundary_codes values {codes}")
+    return True
 
 
 # --------------------------------------------------------------------------------------------
@@ -814,8 +833,7 @@ def _ingest_locked(
                              rows=int(held.get("rows", 0)), action="unchanged",
                              synthetic=bool(held.get("synthetic", False)))
     present = set(header)
-    con = duckdb.connect()
-    con.execute("set enable_progress_bar = false")
+    con = _places().cursor()
     try:
         try:
             con.execute(f"create temp table raw as select row_number() over () + 1 as line, * "
@@ -833,7 +851,7 @@ def _ingest_locked(
         _validate(con, source.name, present)
         progress("Checking the extract", 1, 1)
         _geocode(con, present, progress)
-        _install_place_tables(con)
+        _lookups_installed()
         progress("Writing the extract", 0, 1)
         staged = work / "staged"
         staged.mkdir()

@@ -621,18 +621,31 @@ def _install_keys(con: duckdb.DuckDBPyConnection, cal: Calibration, months: Sequ
     lon, lat = (cal.points[:, 0], cal.points[:, 1]) if len(cal.points) else (
         np.zeros(0), np.zeros(0))
     e, n = wgs84_to_bng(lon, lat)
-    keys = {
-        "day": days, "type": list(cal.types), "lsoa": list(cal.lsoas),
-        "age": [a for a, _ in AGE_BANDS], "sex": ["female", "male", "unknown"],
-        "segment": [s for s, _, _ in SEGMENTS],
-        "lon": [round(float(x), 6) for x in lon], "lat": [round(float(x), 6) for x in lat],
-        "e": [round(float(x), 1) for x in np.asarray(e)],
-        "n": [round(float(x), 1) for x in np.asarray(n)],
-    }
-    kinds = {"lon": "DOUBLE[]", "lat": "DOUBLE[]", "e": "DOUBLE[]", "n": "DOUBLE[]"}
-    cols = ", ".join(f"{k} {kinds.get(k, 'VARCHAR[]')}" for k in keys)
-    con.execute(f"create temp table keys ({cols})")
-    con.execute(f"insert into keys values ({', '.join('?' for _ in keys)})", list(keys.values()))
+    def literal(values: Sequence[str | None]) -> str:
+        return "[" + ", ".join("null" if v is None else "'" + v.replace("'", "''") + "'"
+                               for v in values) + "]::varchar[]"
+
+    # text goes in as SQL literals and numbers as numpy arrays: binding Python lists, or
+    # registering text arrays, makes DuckDB import pandas, which takes seconds
+    con.register("point_src", {"i": np.arange(len(lon), dtype=np.int64),
+                               "lon": np.round(np.asarray(lon, float), 6),
+                               "lat": np.round(np.asarray(lat, float), 6),
+                               "e": np.round(np.asarray(e, float), 1),
+                               "n": np.round(np.asarray(n, float), 1)})
+    con.execute(f"""
+        create temp table keys as
+        select {literal(days)} as day, {literal(list(cal.types))} as type,
+               {literal(list(cal.lsoas))} as lsoa,
+               {literal([a for a, _ in AGE_BANDS])} as age,
+               {literal(["female", "male", "unknown"])} as sex,
+               {literal([s for s, _, _ in SEGMENTS])} as segment,
+               coalesce(list(lon order by i), []::double[]) as lon,
+               coalesce(list(lat order by i), []::double[]) as lat,
+               coalesce(list(e order by i), []::double[]) as e,
+               coalesce(list(n order by i), []::double[]) as n
+        from point_src
+    """)
+    con.unregister("point_src")
 
 
 def _header(location: str) -> list[str]:
