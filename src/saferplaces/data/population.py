@@ -128,3 +128,80 @@ def population(con: duckdb.DuckDBPyConnection, area: Area, year: int) -> Populat
     by_year = dict(rows)
     chosen, assumption = _choose_year(sorted(by_year), year)
     return Population(area.code, int(by_year[chosen]), chosen, year, source, assumption)
+
+
+@dataclass(frozen=True)
+class PopulationByAge:
+    """Residents by single year of age (90 means 90 and over) for an area."""
+
+    area_code: str
+    ages: dict[int, int]
+    year: int
+    requested_year: int
+    assumption: str | None
+
+    @property
+    def total(self) -> int:
+        return sum(self.ages.values())
+
+    def band(self, low: int, high: int | None = None) -> int:
+        """Residents aged ``low`` to ``high`` inclusive (``high=None``: and over)."""
+        return sum(n for age, n in self.ages.items() if age >= low and (high is None or age <= high))
+
+
+_AGE_COLUMNS = [str(a) for a in range(90)] + ["90+"]
+
+
+def _age_select(path: str, code_column: str, year: int, extra_where: str = "") -> str:
+    cols = ", ".join(f'"{c}"' for c in _AGE_COLUMNS)
+    return (
+        f"select {code_column} as code, {year} as year, "
+        f"cast(replace(age, '+', '') as integer) as age, population::bigint as population "
+        f"from (unpivot (select {code_column}, {cols} from read_csv('{path}', header=true, "
+        f"all_varchar=true) {extra_where}) on {cols} into name age value population)"
+    )
+
+
+def install_age_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """Create ``lad_population_age`` and ``lsoa_population_age`` (code, year, age, population)."""
+    existing = {r[0] for r in con.execute("select table_name from duckdb_tables()").fetchall()}
+    if "lad_population_age" in existing:
+        return
+    lsoa = " union all ".join(
+        _age_select(_path(rel), "lsoa11_code", year) for year, rel in LSOA_FILES.items())
+    by_sex = _path("population/ons_mye_mid2021_lad21_sex_syoa_uk.csv.gz")
+    con.execute(f"create temp table lsoa_population_age as {lsoa}")
+    con.execute(
+        "create temp table lad_population_age as "
+        + _age_select(_path("population/ons_mye_mid2019_lad19_syoa_persons_ew.csv.gz"),
+                      "ltla19_code", 2019)
+        + " union all "
+        + _age_select(_path("population/ons_mye_mid2020_lad21_syoa_persons_ew.csv.gz"),
+                      "ltla21_code", 2020)
+        + " union all "
+        + f"select ladcode21, 2021, age::integer, sum(population_2021)::bigint from "
+        f"read_csv('{by_sex}', header=true) group by all"
+    )
+
+
+def population_by_age(con: duckdb.DuckDBPyConnection, area: Area, year: int) -> PopulationByAge:
+    """Residents of ``area`` by single year of age, for ``year`` or the nearest earlier estimate."""
+    install_population_tables(con)
+    install_age_tables(con)
+    if area.level == "ward":
+        rows = run(con, "select p.year, p.age, sum(p.population) from lsoa_population_age p "
+                   "join lsoa_lookup l on l.lsoa_code = p.code and l.vintage = '2011' "
+                   "where l.ward_code = ? group by all", [area.code]).fetchall()
+    else:
+        codes = _district_codes(con, area)
+        rows = run(con, "select year, age, sum(population) from lad_population_age "
+                   "where code in (select unnest(?)) group by all "
+                   "having count(*) = ?", [codes, len(codes)]).fetchall()
+    if not rows:
+        raise InputError(
+            f"No population estimate by age is held for {area.name} ({area.code}).",
+            "Choose an area in England and Wales, or a ward in Staffordshire or Stoke-on-Trent.",
+        )
+    chosen, assumption = _choose_year(sorted({y for y, _, _ in rows}), year)
+    ages = {int(age): int(n) for y, age, n in rows if y == chosen}
+    return PopulationByAge(area.code, dict(sorted(ages.items())), chosen, year, assumption)
