@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -233,6 +234,18 @@ def test_synthetic_column_marks_rows_and_manifest(store, tmp_path):
     assert result.synthetic
     assert rows_of(store, "synth")[0]["synthetic"] is True
     assert next(e for e in list_extracts(store) if e.name == "synth").synthetic
+
+
+def test_the_example_in_the_docs_loads_as_it_says(store, tmp_path):
+    doc = Path(__file__).resolve().parents[2] / "docs" / "partner-extract.md"
+    example = re.search(r"```csv\n(.*?)```", doc.read_text(encoding="utf-8"), re.S).group(1)
+    result = ingest_extract(write(tmp_path, example, "example.csv"), store, "example")
+    assert result.rows_by_location == {"lsoa": 2, "coordinates": 2, "ward": 0, "none": 1}
+    assert "1 row has no location; it is kept and counted." in result.messages()
+    rows = rows_of(store, "example")
+    assert rows[1]["lsoa_code"] == "E01029742"  # the BNG point lies in the first row's LSOA
+    assert rows[4]["ward_name"] == "Forebridge"
+    assert rows[0]["ho_offence_code"] == "8N" and rows[0]["vawg"] is True
 
 
 # -- idempotence and replacement ------------------------------------------------------------

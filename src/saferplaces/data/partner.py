@@ -132,20 +132,26 @@ class ExtractResult:
             lines.append(f"Added the extract '{self.name}': {self.rows:,} rows from {self.source}.")
         none = self.rows_by_location.get("none", 0)
         if none:
-            lines.append(f"{none:,} rows have no location; they are kept and counted.")
+            lines.append(f"{_rows(none)} no location; {_them(none)} kept and counted.")
         if self.rows_outside_boundaries:
-            lines.append(
-                f"{self.rows_outside_boundaries:,} rows have coordinates outside every bundled "
-                "LSOA boundary; they are kept with no LSOA."
-            )
+            n = self.rows_outside_boundaries
+            lines.append(f"{_rows(n)} coordinates outside every bundled LSOA boundary; "
+                         f"{_them(n)} kept with no LSOA.")
         if self.rows_unknown_area:
-            lines.append(
-                f"{self.rows_unknown_area:,} rows have an LSOA or ward code that no ONS lookup "
-                "holds; they are kept with no ward, district or CSP."
-            )
+            n = self.rows_unknown_area
+            lines.append(f"{_rows(n)} an LSOA or ward code that no ONS lookup holds; "
+                         f"{_them(n)} kept with no ward, district or CSP.")
         if self.synthetic:
             lines.append("The extract holds synthetic rows; it is marked synthetic in the store.")
         return lines
+
+
+def _rows(n: int) -> str:
+    return "1 row has" if n == 1 else f"{n:,} rows have"
+
+
+def _them(n: int) -> str:
+    return "it is" if n == 1 else "they are"
 
 
 @dataclass(frozen=True)
