@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import statsmodels.api as sm
 from scipy import stats
 
 from saferplaces.errors import InputError
@@ -131,9 +130,13 @@ def trend(
             "'counts' are all zero, so there is no trend to estimate.",
             "Check the counts, or report that there were no events.",
         )
+    # statsmodels is slow to import, so only load it when a trend is asked for.
+    from statsmodels.genmod import families
+    from statsmodels.genmod.generalized_linear_model import GLM
+
     centre = t.mean()
     design = np.column_stack([np.ones_like(t), t - centre])
-    fit = sm.GLM(y, design, family=sm.families.Poisson(), offset=offset).fit()
+    fit = GLM(y, design, family=families.Poisson(), offset=offset).fit()
     df_resid = y.size - 2
     dispersion = float(np.sum(fit.resid_pearson**2) / df_resid)
     b = float(fit.params[1])
