@@ -166,7 +166,8 @@ def gi_section(rows: list[dict]) -> str:
         "Square grids of Poisson(2) counts, binary queen weights with each cell its own",
         "neighbour (Gi*). Baseline: esda `G_Local(y, w, transform='B', star=True,",
         "permutations=0)` with libpysal `lat2W` weights. Times are the best of the runs and",
-        "leave out building the weights (shown separately).",
+        "leave out building the weights (shown separately). Timings move with machine load;",
+        "the ratios compare two methods measured in the same run.",
         "",
         "| cells | esda G_Local (s) | saferplaces (s) | speed-up | max abs z difference "
         "| weights: libpysal (s) | weights: saferplaces (s) |",
@@ -199,6 +200,7 @@ def kde_section(rows: list[dict]) -> str:
         "A 10 km square town, half the events in eight clusters and half spread out; quartic",
         f"kernel, bandwidth {rows[0]['h']:.0f} m. Baseline: a plain scipy implementation",
         "(`cdist` from every cell centre to every point, in chunks, then the kernel).",
+        "Timings move with machine load; the ratios come from the same run.",
         "",
         "| events | cells | plain scipy (s) | saferplaces (s) | speed-up | max abs difference |",
         "| ---: | ---: | ---: | ---: | ---: | ---: |",

@@ -24,6 +24,13 @@ def test_benchmark_outside_interval():
     assert compare(r, 6.0) == Comparison("similar", None)
 
 
+def test_numpy_numbers_are_numbers():
+    import numpy as np
+
+    assert compare((5.0, 2.0, 8.0), np.int64(10)).label == "lower"
+    assert compare((5.0, 2.0, 8.0), np.float32(1.0)).label == "higher"
+
+
 def test_benchmark_on_a_limit_is_similar():
     assert compare((5.0, 2.0, 8.0), 8.0).label == "similar"
     assert compare((5.0, 2.0, 8.0), 2.0).label == "similar"

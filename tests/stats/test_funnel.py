@@ -203,6 +203,7 @@ def test_proportion_overdispersion_uses_arcsine_scale():
         (lambda: funnel_significance([-1, 2], [10, 10], "rate"), "numerators"),
         (lambda: funnel_significance([11, 2], [10, 10], "proportion"), "numerator"),
         (lambda: funnel_limits([10], "rate", target=1, levels=(95,)), "levels"),
+        (lambda: funnel_significance([0, 0], [10, 10], "rate"), "zero"),
     ],
 )
 def test_bad_arguments(call, word):

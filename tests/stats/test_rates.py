@@ -142,3 +142,17 @@ def test_higher_level_gives_wider_interval(c):
     a = exact_poisson_interval(c, 0.95)
     b = exact_poisson_interval(c, 0.998)
     assert b[0] <= a[0] and b[1] > a[1]
+
+
+@given(st.lists(st.tuples(st.integers(0, 2000), st.floats(100, 1e5)), min_size=1, max_size=30))
+def test_ward_counts_sum_to_the_district(wards):
+    # The district rate is the pooled rate of its wards, so it lies between
+    # the lowest and highest ward rates, whatever the order of the wards.
+    counts = [c for c, _ in wards]
+    pops = [p for _, p in wards]
+    district = rate(sum(counts), sum(pops))
+    ward_rates = [rate(c, p).value for c, p in wards]
+    assert min(ward_rates) - 1e-9 <= district.value <= max(ward_rates) + 1e-9
+    again = rate(sum(reversed(counts)), sum(reversed(pops)))
+    assert again.value == pytest.approx(district.value)
+    assert again.lower == pytest.approx(district.lower)

@@ -16,6 +16,7 @@ References
 from __future__ import annotations
 
 import math
+import numbers
 from dataclasses import dataclass
 from typing import Any
 
@@ -96,7 +97,7 @@ def compare(estimate: Any, benchmark: Any, polarity: str | None = None) -> Compa
     """
     validate_choice(polarity, "polarity", POLARITIES)
     _, lower, upper = _interval(estimate, "estimate")
-    if isinstance(benchmark, (int, float)) and not isinstance(benchmark, bool):
+    if isinstance(benchmark, numbers.Real) and not isinstance(benchmark, bool):
         b = float(benchmark)
         if math.isnan(b):
             raise InputError("'benchmark' is missing (NaN).", "Give the benchmark value as a number.")

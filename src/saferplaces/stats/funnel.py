@@ -299,6 +299,11 @@ def funnel_limits(
             )
         else:
             t = float(x.sum() / n.sum())
+            if t == 0.0:
+                raise InputError(
+                    "Every numerator is zero, so the pooled target is zero.",
+                    "Give a target value, or check that the numerators are for the right period.",
+                )
             assumptions.append(f"The target is the pooled value of all {n.size} areas ({t * m:.4g}).")
     else:
         t = float(validate_positive(target, "target")[0]) / m
