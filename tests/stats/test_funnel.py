@@ -11,12 +11,18 @@ Reference values come from the PHEindicatormethods R package test data
   population at which O is on each limit, and the limit.
 * ``testdata_funnel_ratio_outputs.csv``: ratio funnel; for O events, the
   expected count at which O is on each limit and the ratio (per 100).
+* ``testdata_funnel_ratio_inputs.csv`` and ``testdata_funnel_rate_dsr_inputs.csv``
+  (copied to tests/stats/data/, see its README): PHE significance labels for
+  300 ratios and 40 crude rates.
 
 The overdispersion method follows Spiegelhalter (2005) and FunnelPlotR's
 ``od_adjustment.R``; its test data (``test-funnel_plot.R``) are used below.
 """
 
 from __future__ import annotations
+
+import csv
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -235,3 +241,39 @@ def test_order_of_areas_does_not_matter(perm):
     p = np.array(perm)
     moved = funnel_significance(x[p], n[p], "rate", per=1000, overdispersion=True)
     assert moved.labels == tuple(base.labels[i] for i in p)
+
+
+DATA = Path(__file__).parent / "data"
+PHE_LABELS = {
+    "High (0.001)": "high-0.001",
+    "High (0.025)": "high-0.025",
+    "Low (0.025)": "low-0.025",
+    "Low (0.001)": "low-0.001",
+    "Not significant": "not-significant",
+}
+
+
+def _read(name):
+    with open(DATA / name, newline="", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def test_ratio_significance_matches_phe_for_300_areas():
+    rows = _read("phe_funnel_ratio_significance.csv")
+    sig = funnel_significance(
+        [float(r["obs"]) for r in rows], [float(r["expected"]) for r in rows], "ratio", per=100
+    )
+    assert sig.target == 100
+    assert sig.labels == tuple(PHE_LABELS[r["significance"]] for r in rows)
+
+
+def test_crude_rate_significance_matches_phe():
+    rows = _read("phe_funnel_crude_rate_significance.csv")
+    x = [float(r["count"]) for r in rows]
+    n = [float(r["pop"]) for r in rows]
+    sig = funnel_significance(x, n, "rate", per=100_000)
+    assert sig.labels == tuple(PHE_LABELS[r["significance_with_zero_row"]] for r in rows)
+    # Leaving out the area with no events moves the pooled target and the labels.
+    sig = funnel_significance(x[:-1], n[:-1], "rate", per=100_000)
+    expected = tuple(PHE_LABELS[r["significance_without_zero_row"]] for r in rows[:-1])
+    assert sig.labels == expected
