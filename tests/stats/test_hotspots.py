@@ -20,12 +20,9 @@ import warnings
 
 import numpy as np
 import pytest
-from esda.getisord import G_Local
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from libpysal.weights import DistanceBand, lat2W
 from scipy import sparse
-from statsmodels.stats.multitest import multipletests
 
 from saferplaces.errors import InputError
 from saferplaces.stats import (
@@ -39,6 +36,9 @@ from saferplaces.stats import (
 
 
 def esda_z(y, w, star):
+    # esda and libpysal are slow to import, so only the tests that use them do.
+    from esda.getisord import G_Local
+
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return G_Local(y, w, transform="B", star=star, permutations=0).Zs
@@ -47,6 +47,8 @@ def esda_z(y, w, star):
 @pytest.mark.parametrize("star", [True, False])
 @pytest.mark.parametrize("queen", [True, False])
 def test_grid_matches_esda(star, queen):
+    from libpysal.weights import lat2W
+
     rng = np.random.default_rng(7)
     y = rng.poisson(2.0, size=23 * 17).astype(float)
     ours = hotspot_gistar(y, grid_neighbours(23, 17, queen=queen), star=star, p_adjust="none")
@@ -56,6 +58,8 @@ def test_grid_matches_esda(star, queen):
 
 @pytest.mark.parametrize("star", [True, False])
 def test_distance_band_matches_esda(star):
+    from libpysal.weights import DistanceBand
+
     rng = np.random.default_rng(11)
     pts = rng.uniform(0, 5000, size=(400, 2))
     y = rng.gamma(2.0, 3.0, size=400)
@@ -67,6 +71,8 @@ def test_distance_band_matches_esda(star):
 
 
 def test_grid_neighbours_match_libpysal():
+    from libpysal.weights import lat2W
+
     for queen in (True, False):
         ours = grid_neighbours(6, 9, queen=queen, include_self=False).toarray()
         theirs = lat2W(6, 9, rook=not queen).full()[0]
@@ -98,6 +104,8 @@ BH_P = [0.0001, 0.0004, 0.0019, 0.0095, 0.0201, 0.0278, 0.0298, 0.0344,
 
 
 def test_multiple_comparison_adjustments():
+    from statsmodels.stats.multitest import multipletests
+
     p = np.array(BH_P)
     assert np.sum(adjust_p(p, "fdr") < 0.05) == 4
     assert np.sum(adjust_p(p, "holm") < 0.05) == 3
