@@ -18,9 +18,9 @@ References
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from saferplaces.errors import InputError
 from saferplaces.stats._validate import validate_counts
@@ -55,7 +55,7 @@ class ConcentrationResult:
     n_events: float
 
 
-def share_of_places_for(counts: Any, share_of_events: float) -> float:
+def share_of_places_for(counts: ArrayLike, share_of_events: float) -> float:
     """Smallest share of places that accounts for a given share of events.
 
     Examples
@@ -80,7 +80,7 @@ def share_of_places_for(counts: Any, share_of_events: float) -> float:
     return k / x.size
 
 
-def concentration(counts: Any) -> ConcentrationResult:
+def concentration(counts: ArrayLike) -> ConcentrationResult:
     """How concentrated events are across places.
 
     Parameters

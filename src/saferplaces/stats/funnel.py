@@ -37,9 +37,9 @@ References
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy import special
 
 from saferplaces.errors import InputError
@@ -171,7 +171,7 @@ def _poisson_limits(expected: np.ndarray, level: float) -> tuple[np.ndarray, np.
 
 
 def overdispersion_tau2(
-    numerators: Any, denominators: Any, statistic: str, target: float | None = None
+    numerators: ArrayLike, denominators: ArrayLike, statistic: str, target: float | None = None
 ) -> tuple[float, float]:
     """Dispersion ratio phi and between-area variance tau-squared.
 
@@ -225,14 +225,14 @@ def _transform(
 
 
 def funnel_limits(
-    denominators: Any,
+    denominators: ArrayLike,
     statistic: str,
     target: float | None = None,
     per: float = 1,
     levels: tuple[float, ...] = (0.95, 0.998),
     overdispersion: bool = False,
     *,
-    numerators: Any = None,
+    numerators: ArrayLike | None = None,
 ) -> FunnelLimits:
     """Funnel plot control limits at each denominator.
 
@@ -366,8 +366,8 @@ def funnel_limits(
 
 
 def funnel_significance(
-    numerators: Any,
-    denominators: Any,
+    numerators: ArrayLike,
+    denominators: ArrayLike,
     statistic: str,
     per: float = 1,
     overdispersion: bool = False,

@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy import sparse, stats
 from scipy.spatial import cKDTree
 
@@ -135,7 +136,9 @@ def grid_neighbours(
     return sparse.csr_matrix((data, (r, c)), shape=(n, n))
 
 
-def distance_band_neighbours(points: Any, threshold: float, include_self: bool = False) -> sparse.csr_matrix:
+def distance_band_neighbours(
+    points: ArrayLike, threshold: float, include_self: bool = False
+) -> sparse.csr_matrix:
     """Binary weights: points within ``threshold`` of each other (inclusive).
 
     Parameters
@@ -190,7 +193,7 @@ def _points(points: Any) -> np.ndarray:
     return pts
 
 
-def adjust_p(p: Any, method: str = "holm") -> np.ndarray:
+def adjust_p(p: ArrayLike, method: str = "holm") -> np.ndarray:
     """Adjust p-values for multiple comparisons.
 
     Parameters
@@ -250,8 +253,8 @@ def _as_binary(neighbours: Any, n: int, star: bool) -> sparse.csr_matrix:
 
 
 def hotspot_gistar(
-    values: Any,
-    neighbours: Any,
+    values: ArrayLike,
+    neighbours: ArrayLike | sparse.spmatrix | sparse.sparray,
     star: bool = True,
     p_adjust: str = "holm",
     alpha: float = 0.05,
@@ -359,8 +362,8 @@ class HotspotClassification:
 
 
 def hotspot_classify(
-    counts_by_period: Any,
-    neighbours: Any,
+    counts_by_period: ArrayLike,
+    neighbours: ArrayLike | sparse.spmatrix | sparse.sparray,
     hotspot_prop: float = 0.1,
     persistent_prop: float = 0.8,
     recent_prop: float = 0.2,

@@ -28,9 +28,9 @@ References
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy.spatial import cKDTree
 
 from saferplaces.errors import InputError
@@ -70,7 +70,7 @@ class KdeResult:
     assumptions: tuple[str, ...]
 
 
-def quartic_kernel(distance: Any, bandwidth: float) -> np.ndarray:
+def quartic_kernel(distance: ArrayLike, bandwidth: float) -> np.ndarray:
     """Quartic kernel value per square metre: 3/(pi h^2) (1 - d^2/h^2)^2 within h.
 
     Examples
@@ -91,7 +91,7 @@ def _nrd(v: np.ndarray) -> float:
 
 
 def hotspot_kde(
-    points: Any,
+    points: ArrayLike,
     cell_size: float | None = None,
     bandwidth: float | None = None,
     kernel: str = "quartic",

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy import special
 
 from saferplaces.errors import InputError
@@ -82,7 +83,7 @@ def _check_not_above(x: np.ndarray, n: np.ndarray, xname: str, nname: str) -> No
         )
 
 
-def wilson_interval(successes: Any, total: Any, level: float = 0.95) -> tuple[Any, Any]:
+def wilson_interval(successes: ArrayLike, total: ArrayLike, level: float = 0.95) -> tuple[Any, Any]:
     """Wilson score limits for a proportion, as fractions between 0 and 1.
 
     Parameters

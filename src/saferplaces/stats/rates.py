@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy import special, stats
 
 from saferplaces.stats._validate import (
@@ -92,7 +93,7 @@ def _unwrap(lower: np.ndarray, upper: np.ndarray, scalar: bool) -> Any:
     return lower, upper
 
 
-def exact_poisson_interval(count: Any, level: float = 0.95) -> tuple[Any, Any]:
+def exact_poisson_interval(count: ArrayLike, level: float = 0.95) -> tuple[Any, Any]:
     """Exact Poisson confidence limits for a count, on the count scale.
 
     Parameters
@@ -130,7 +131,7 @@ def exact_poisson_interval(count: Any, level: float = 0.95) -> tuple[Any, Any]:
     return _unwrap(*_exact(counts, level), scalar)
 
 
-def byar_interval(count: Any, level: float = 0.95) -> tuple[Any, Any]:
+def byar_interval(count: ArrayLike, level: float = 0.95) -> tuple[Any, Any]:
     """Byar's approximate Poisson confidence limits, on the count scale.
 
     Parameters

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy.spatial import cKDTree
 
 from saferplaces.errors import InputError
@@ -181,8 +182,8 @@ class KnoxResult:
 
 
 def knox_test(
-    points: Any,
-    times: Any,
+    points: ArrayLike,
+    times: ArrayLike,
     space_band: float,
     time_band: float,
     permutations: int = 999,

@@ -33,10 +33,12 @@ References
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy import special
 
 from saferplaces.errors import InputError
@@ -98,8 +100,8 @@ def _month_index(value: Any) -> int:
 
 
 def seasonal_range(
-    monthly_counts: Any,
-    months: Any,
+    monthly_counts: ArrayLike,
+    months: Sequence[str | dt.date] | np.ndarray,
     years_back: int = 3,
     level: float = 0.95,
 ) -> SeasonalRangeResult:

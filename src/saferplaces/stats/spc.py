@@ -27,9 +27,9 @@ References
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from saferplaces.errors import InputError
 from saferplaces.stats._validate import validate_choice, validate_vector
@@ -87,7 +87,7 @@ def _runs(side: np.ndarray, length: int) -> np.ndarray:
 
 
 def spc_xmr(
-    values: Any,
+    values: ArrayLike,
     improvement: str | None = None,
     screen_outliers: bool = False,
     baseline: int | None = None,

@@ -18,9 +18,9 @@ References
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy import stats
 
 from saferplaces.errors import InputError
@@ -74,9 +74,9 @@ class TrendResult:
 
 
 def trend(
-    counts: Any,
-    exposure: Any = None,
-    periods: Any = None,
+    counts: ArrayLike,
+    exposure: ArrayLike | None = None,
+    periods: ArrayLike | None = None,
     level: float = 0.95,
 ) -> TrendResult:
     """Log-linear (quasi-)Poisson trend over five or more periods.
