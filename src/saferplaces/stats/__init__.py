@@ -20,6 +20,7 @@ from saferplaces.stats.funnel import (
     funnel_significance,
     overdispersion_tau2,
 )
+from saferplaces.stats.grid import GridCounts, default_cell_size, grid_counts
 from saferplaces.stats.harm import HarmResult, harm
 from saferplaces.stats.hotspots import (
     GiStarResult,
@@ -41,6 +42,9 @@ from saferplaces.stats.spc import XmRResult, spc_xmr
 from saferplaces.stats.trend import TrendResult, trend
 
 __all__ = [
+    "GridCounts",
+    "default_cell_size",
+    "grid_counts",
     "RECOMMENDED_FEATURES",
     "ConcentrationResult",
     "HarmResult",

@@ -35,11 +35,11 @@ from scipy.spatial import cKDTree
 
 from saferplaces.errors import InputError
 from saferplaces.stats._validate import validate_choice, validate_positive
+from saferplaces.stats.grid import CELLS_ON_SHORT_SIDE, default_cell_size
 
 __all__ = ["KdeResult", "hotspot_kde", "quartic_kernel"]
 
 KERNELS = ("quartic",)
-CELLS_ON_SHORT_SIDE = 50
 
 
 @dataclass(frozen=True)
@@ -163,8 +163,7 @@ def hotspot_kde(
                 "Give (xmin, ymin, xmax, ymax) with xmax > xmin and ymax > ymin.",
             )
     if cell_size is None:
-        short = min(xmax - xmin, ymax - ymin)
-        cell = max(10.0, np.floor(short / CELLS_ON_SHORT_SIDE / 10.0) * 10.0)
+        cell = default_cell_size(xmin, ymin, xmax, ymax)
         assumptions.append(f"Cells are {cell:g} m square (about {CELLS_ON_SHORT_SIDE} on the shorter side).")
     else:
         cell = float(validate_positive(cell_size, "cell_size")[0])
