@@ -14,7 +14,7 @@ References
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from saferplaces.errors import InputError
@@ -60,6 +60,7 @@ def test_zero_previous():
         ({"current": -1, "previous": 3}, "current"),
         ({"current": 1, "previous": -3}, "previous"),
         ({"current": 1, "previous": 3, "current_exposure": 0}, "current_exposure"),
+        ({"current": 2.5, "previous": 3}, "current"),
     ],
 )
 def test_bad_arguments(kwargs, word):
@@ -67,6 +68,7 @@ def test_bad_arguments(kwargs, word):
         change(**kwargs)
 
 
+@settings(deadline=None)
 @given(st.integers(0, 5000), st.integers(0, 5000))
 def test_symmetry(c, p):
     a = change(c, p)

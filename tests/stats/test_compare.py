@@ -10,7 +10,7 @@ interval for 5 events (PHE funnel tables: 1.623486324 to 11.6683331).
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from saferplaces.errors import InputError
@@ -62,6 +62,7 @@ def test_bad_arguments():
         compare((1, 3, 2), 1.0)
 
 
+@settings(deadline=None)
 @given(
     st.floats(-1e6, 1e6),
     st.floats(0, 1e3),

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from saferplaces.errors import InputError
@@ -54,6 +54,7 @@ def test_bad_arguments(bad):
         concentration(bad)
 
 
+@settings(deadline=None)
 @given(st.lists(st.integers(0, 1000), min_size=1, max_size=60).filter(lambda v: sum(v) > 0))
 def test_gini_definition_and_order(values):
     x = np.array(values, dtype=float)

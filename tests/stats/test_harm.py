@@ -10,7 +10,7 @@ launch, for example by the i newspaper, 30 November 2016).
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from saferplaces.errors import InputError
@@ -51,6 +51,7 @@ def test_bad_arguments(counts, weights, pop, word):
         harm(counts, weights, population=pop)
 
 
+@settings(deadline=None)
 @given(st.dictionaries(st.sampled_from(list("abcdefgh")), st.integers(0, 500), min_size=1))
 def test_ward_harm_sums_to_district(counts):
     weights = {c: float(i + 1) ** 2 for i, c in enumerate("abcdefgh")}

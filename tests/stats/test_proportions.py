@@ -15,7 +15,7 @@ Reference values
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from saferplaces.errors import InputError
@@ -72,6 +72,7 @@ def x_and_n(draw):
     return x, n
 
 
+@settings(deadline=None)
 @given(x_and_n(), st.sampled_from([0.9, 0.95, 0.998]))
 def test_proportion_inside_interval_and_unit_range(xn, level):
     x, n = xn
@@ -79,6 +80,7 @@ def test_proportion_inside_interval_and_unit_range(xn, level):
     assert 0.0 <= p.lower <= p.value <= p.upper <= 1.0
 
 
+@settings(deadline=None)
 @given(x_and_n())
 def test_interval_narrows_with_larger_sample(xn):
     x, n = xn

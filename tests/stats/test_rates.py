@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from saferplaces.errors import InputError
@@ -123,12 +123,14 @@ counts = st.integers(min_value=0, max_value=100_000)
 pops = st.floats(min_value=1.0, max_value=1e7, allow_nan=False)
 
 
+@settings(deadline=None)
 @given(counts, pops, st.sampled_from([0.9, 0.95, 0.998]))
 def test_rate_lies_inside_its_interval(c, n, level):
     r = rate(c, n, level=level)
     assert r.lower <= r.value <= r.upper
 
 
+@settings(deadline=None)
 @given(st.integers(min_value=1, max_value=5000), pops)
 def test_interval_narrows_as_population_grows(c, n):
     # Same underlying rate, four times the population: a narrower interval.
@@ -137,6 +139,7 @@ def test_interval_narrows_as_population_grows(c, n):
     assert big.upper - big.lower < small.upper - small.lower
 
 
+@settings(deadline=None)
 @given(counts)
 def test_higher_level_gives_wider_interval(c):
     a = exact_poisson_interval(c, 0.95)
@@ -144,6 +147,7 @@ def test_higher_level_gives_wider_interval(c):
     assert b[0] <= a[0] and b[1] > a[1]
 
 
+@settings(deadline=None)
 @given(st.lists(st.tuples(st.integers(0, 2000), st.floats(100, 1e5)), min_size=1, max_size=30))
 def test_ward_counts_sum_to_the_district(wards):
     # The district rate is the pooled rate of its wards, so it lies between

@@ -18,7 +18,7 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from saferplaces.errors import InputError
@@ -50,6 +50,7 @@ def test_bad_ids(bad):
         repeats(bad)
 
 
+@settings(deadline=None)
 @given(st.lists(st.integers(0, 30), min_size=1, max_size=200), st.randoms())
 def test_order_of_events_does_not_matter(ids, rnd):
     shuffled = ids[:]

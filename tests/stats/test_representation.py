@@ -8,7 +8,7 @@ event share (Newcombe 1998) divided by the population share.
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from saferplaces.errors import InputError
@@ -49,6 +49,7 @@ def test_bad_arguments(args, word):
         representation(*args)
 
 
+@settings(deadline=None)
 @given(
     st.integers(1, 10_000).flatmap(lambda t: st.tuples(st.integers(0, t), st.just(t))),
     st.floats(0.001, 0.9),

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 from scipy import stats
 
+from saferplaces.errors import InputError
 from saferplaces.stats._validate import (
     validate_level,
     validate_scalar_count,
@@ -104,11 +105,17 @@ def change(
     ec = validate_scalar_positive(current_exposure, "current_exposure")
     ep = validate_scalar_positive(previous_exposure, "previous_exposure")
     level = validate_level(level)
-    n = int(round(c + p))
+    for name, v in (("current", c), ("previous", p)):
+        if not float(v).is_integer():
+            raise InputError(
+                f"'{name}' is {v:g}, which is not a whole number of events.",
+                "Give counts of events, not rates or averages.",
+            )
+    n = int(c + p)
     if n == 0:
         pval = 1.0
     else:
-        pval = float(stats.binomtest(int(round(c)), n, ec / (ec + ep)).pvalue)
+        pval = float(stats.binomtest(int(c), n, ec / (ec + ep)).pvalue)
     rate_c, rate_p = c / ec, p / ep
     z = 2.0 * (math.sqrt(rate_c) - math.sqrt(rate_p))
     percent = None if rate_p == 0 else 100.0 * (rate_c - rate_p) / rate_p
