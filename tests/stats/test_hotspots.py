@@ -52,8 +52,11 @@ def test_grid_matches_esda(star, queen):
     rng = np.random.default_rng(7)
     y = rng.poisson(2.0, size=23 * 17).astype(float)
     ours = hotspot_gistar(y, grid_neighbours(23, 17, queen=queen), star=star, p_adjust="none")
-    theirs = esda_z(y, lat2W(23, 17, rook=not queen), star)
+    w = lat2W(23, 17, rook=not queen)
+    theirs = esda_z(y, w, star)
     np.testing.assert_allclose(ours.z, theirs, rtol=0, atol=1e-9)
+    # A libpysal W can be passed straight in.
+    np.testing.assert_allclose(hotspot_gistar(y, w, star=star).z, ours.z, atol=1e-12)
 
 
 @pytest.mark.parametrize("star", [True, False])

@@ -231,6 +231,8 @@ def adjust_p(p: ArrayLike, method: str = "holm") -> np.ndarray:
 
 
 def _as_binary(neighbours: Any, n: int, star: bool) -> sparse.csr_matrix:
+    if not sparse.issparse(neighbours) and sparse.issparse(getattr(neighbours, "sparse", None)):
+        neighbours = neighbours.sparse  # a libpysal W or Graph
     if sparse.issparse(neighbours):
         w = sparse.csr_matrix(neighbours, dtype=float, copy=True)
     else:
@@ -267,7 +269,8 @@ def hotspot_gistar(
         Count (or value) per cell, zero-count cells included.
     neighbours
         ``n`` by ``n`` binary weights, sparse or dense (any non-zero counts
-        as 1), for example from :func:`grid_neighbours`.
+        as 1), for example from :func:`grid_neighbours`; a libpysal ``W`` or
+        ``Graph`` is also accepted through its ``sparse`` attribute.
     star
         Gi* (``True``): each cell always counts as its own neighbour, whatever
         the diagonal of ``neighbours``. ``False`` gives Gi, which leaves the
