@@ -1,0 +1,37 @@
+"""The Jinja2 environment for Safer Places pages, with the govuk-frontend-jinja macros.
+
+Templates import GOV.UK components as
+``{% from "govuk_frontend_jinja/components/table/macro.html" import govukTable %}``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.templatetags.static import static
+from django.urls import reverse
+from jinja2 import ChoiceLoader, Environment, PackageLoader, PrefixLoader
+
+
+def _url(name: str, *args: Any, **kwargs: Any) -> str:
+    return reverse(name, args=args or None, kwargs=kwargs or None)
+
+
+def environment(**options: Any) -> Environment:
+    """Build the environment Django's Jinja2 backend uses."""
+    options["loader"] = ChoiceLoader(
+        [
+            options["loader"],
+            PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja")}),
+        ]
+    )
+    env = Environment(**options)
+    env.globals.update(
+        {
+            "static": static,
+            "url": _url,
+            "product_name": settings.PRODUCT_NAME,
+        }
+    )
+    return env

@@ -1,0 +1,98 @@
+"""Settings shared by every Safer Places deployment.
+
+Values a deployment changes come from :class:`saferplaces.web.config.env.WebEnv`;
+``local``, ``production`` and ``test`` add what differs.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from saferplaces.web.config.env import WebEnv
+
+ENV = WebEnv.from_environ()
+WEB_DIR = Path(__file__).resolve().parent.parent.parent
+
+SECRET_KEY = ENV.secret_key or ""
+DEBUG = ENV.debug
+ALLOWED_HOSTS = list(ENV.allowed_hosts)
+CSRF_TRUSTED_ORIGINS = list(ENV.csrf_trusted_origins)
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "saferplaces.web.accounts",
+    "saferplaces.web.partnerships",
+    "saferplaces.web.plans",
+    "saferplaces.web.performance",
+    "saferplaces.web.projects",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "saferplaces.web.config.urls"
+WSGI_APPLICATION = "saferplaces.web.config.wsgi.application"
+
+TEMPLATES = [
+    {
+        # Our pages: Jinja2 with the govuk-frontend-jinja macros.
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [WEB_DIR / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {"environment": "saferplaces.web.config.jinja2.environment"},
+    },
+    {
+        # Django's admin keeps its own templates.
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+DATABASES = ENV.databases()
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = "Europe/London"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATICFILES_DIRS = [WEB_DIR / "static"]
+# Only collectstatic needs it; production defaults it to a folder in the store.
+STATIC_ROOT = ENV.static_root
+
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+
+PRODUCT_NAME = "Safer Places"

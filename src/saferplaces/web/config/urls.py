@@ -1,0 +1,12 @@
+"""URL routes: one include per journey."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("saferplaces.web.partnerships.urls")),
+    path("", include("saferplaces.web.plans.urls")),
+    path("admin/", admin.site.urls),
+]

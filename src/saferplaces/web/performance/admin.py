@@ -1,0 +1,16 @@
+from __future__ import annotations
+
+from django.contrib import admin
+
+from saferplaces.web.performance.models import Target, TargetValue
+
+
+class TargetValueInline(admin.TabularInline):
+    model = TargetValue
+    extra = 0
+
+
+@admin.register(Target)
+class TargetAdmin(admin.ModelAdmin):
+    list_display = ["description", "plan", "direction", "baseline_text", "baseline_period"]
+    inlines = [TargetValueInline]

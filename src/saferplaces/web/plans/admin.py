@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+from django.contrib import admin
+
+from saferplaces.web.plans.models import (
+    Action,
+    AtRiskGroup,
+    Commitment,
+    Governance,
+    PartnerPlan,
+    Plan,
+    PlanVersion,
+    Priority,
+    PriorityPlace,
+    ProgressUpdate,
+    Risk,
+    Workstream,
+)
+
+
+@admin.register(Plan)
+class PlanAdmin(admin.ModelAdmin):
+    list_display = ["title", "partnership", "start_year", "end_year", "status"]
+    list_filter = ["status", "partnership"]
+
+
+@admin.register(Action)
+class ActionAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "priority", "rag", "due_date"]
+    list_filter = ["rag", "priority__plan"]
+
+
+@admin.register(Risk)
+class RiskAdmin(admin.ModelAdmin):
+    list_display = ["risk", "plan", "impact", "likelihood", "status"]
+    list_filter = ["impact", "likelihood", "status", "plan"]
+
+
+admin.site.register(
+    [
+        AtRiskGroup,
+        Commitment,
+        Governance,
+        PartnerPlan,
+        PlanVersion,
+        Priority,
+        PriorityPlace,
+        ProgressUpdate,
+        Workstream,
+    ]
+)

@@ -1,0 +1,267 @@
+"""Plans and what they hold: priorities, places, delivery actions, risks, governance."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from saferplaces.web.partnerships.models import Board, Organisation, Partnership
+
+
+class Plan(models.Model):
+    """A partnership's community safety plan, strategy or agreement for a span of years."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="plans")
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=100)
+    start_year = models.PositiveSmallIntegerField()
+    end_year = models.PositiveSmallIntegerField()
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    vision = models.TextField(blank=True)
+    aim = models.TextField(blank=True)
+    principles = models.JSONField(default=list, blank=True, help_text="Shared principles, one string each.")
+    key_findings = models.JSONField(
+        default=list, blank=True, help_text="What the data and residents say, one string each."
+    )
+    review_arrangements = models.TextField(blank=True)
+    source = models.CharField(max_length=300, blank=True, help_text="The document this plan was taken from.")
+
+    class Meta:
+        ordering = ["partnership", "-start_year"]
+        constraints = [models.UniqueConstraint(fields=["partnership", "slug"], name="unique_plan_slug")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def period(self) -> str:
+        return f"{self.start_year} to {self.end_year}"
+
+
+class PlanVersion(models.Model):
+    """A refresh or revision of a plan, with what changed."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="versions")
+    label = models.CharField(max_length=200, help_text="For example, Refresh April 2023.")
+    date = models.DateField(null=True, blank=True)
+    what_changed = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["plan", "date", "id"]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class Priority(models.Model):
+    """A priority, cross-cutting theme, oversight item or district-only issue in a plan."""
+
+    class Kind(models.TextChoices):
+        PRIORITY = "priority", "Priority"
+        CROSS_CUTTING = "cross_cutting", "Cross-cutting theme"
+        OVERSIGHT = "oversight", "Oversight item"
+        DISTRICT_ONLY = "district_only", "District-only priority"
+        FORCE_WIDE_CHALLENGE = "force_wide_challenge", "Challenge for the whole partnership"
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="priorities")
+    order = models.PositiveIntegerField(default=0)
+    title = models.CharField(max_length=300)
+    kind = models.CharField(max_length=30, choices=Kind.choices, default=Kind.PRIORITY)
+    description = models.TextField(blank=True)
+    reasons = models.JSONField(default=list, blank=True, help_text="Reasons for selection, one string each.")
+    aims = models.JSONField(default=list, blank=True, help_text="Aims and ambitions, one string each.")
+    evidence = models.TextField(blank=True, help_text="The assessment finding or table behind the priority.")
+    county_priority = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="district_priorities"
+    )
+    pcc_plan_priorities = models.TextField(blank=True)
+    fire_plan_priorities = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["plan", "order", "id"]
+        verbose_name_plural = "priorities"
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class PriorityPlace(models.Model):
+    """A ward or locality a plan gives priority to, and why."""
+
+    class AreaType(models.TextChoices):
+        WARD = "ward", "Ward"
+        LOCALITY = "locality", "Locality"
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="places")
+    order = models.PositiveIntegerField(default=0)
+    name = models.CharField(max_length=200)
+    area_type = models.CharField(max_length=20, choices=AreaType.choices, default=AreaType.WARD)
+    district = models.CharField(max_length=200, blank=True)
+    priority_type = models.CharField(max_length=200, blank=True, help_text="For example, High, force-wide.")
+    rationale = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["plan", "order", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AtRiskGroup(models.Model):
+    """A group of people a plan names as at greatest risk."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="at_risk_groups")
+    order = models.PositiveIntegerField(default=0)
+    description = models.TextField()
+    detail = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["plan", "order", "id"]
+
+    def __str__(self) -> str:
+        return self.description
+
+
+class Action(models.Model):
+    """One row of a delivery plan: an action, its intended outcome and the data that shows it."""
+
+    class Rag(models.TextChoices):
+        RED = "red", "Red"
+        AMBER = "amber", "Amber"
+        GREEN = "green", "Green"
+
+    priority = models.ForeignKey(Priority, on_delete=models.CASCADE, related_name="actions")
+    order = models.PositiveIntegerField(default=0)
+    action = models.TextField(blank=True)
+    outcome = models.TextField(blank=True)
+    data_measure = models.TextField(blank=True)
+    lead_organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="actions"
+    )
+    lead_officer = models.CharField(max_length=200, blank=True)
+    board = models.ForeignKey(Board, null=True, blank=True, on_delete=models.SET_NULL, related_name="actions")
+    due_date = models.DateField(null=True, blank=True)
+    rag = models.CharField(max_length=10, choices=Rag.choices, blank=True)
+
+    class Meta:
+        ordering = ["priority", "order", "id"]
+
+    def __str__(self) -> str:
+        return self.action or f"Action {self.order} under {self.priority}"
+
+
+class ProgressUpdate(models.Model):
+    """A dated note of progress on an action."""
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="updates")
+    date = models.DateField()
+    text = models.TextField()
+    rag = models.CharField(max_length=10, choices=Action.Rag.choices, blank=True)
+    author = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["action", "-date", "-id"]
+
+
+class Risk(models.Model):
+    """A row of a plan's risk register."""
+
+    class Level(models.TextChoices):
+        HIGH = "high", "High"
+        MEDIUM = "medium", "Medium"
+        LOW = "low", "Low"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        CLOSED = "closed", "Closed"
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="risks")
+    order = models.PositiveIntegerField(default=0)
+    risk = models.TextField()
+    impact = models.CharField(max_length=10, choices=Level.choices)
+    likelihood = models.CharField(max_length=10, choices=Level.choices)
+    mitigation = models.TextField(blank=True)
+    owner = models.CharField(max_length=200, blank=True)
+    review_date = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+
+    class Meta:
+        ordering = ["plan", "order", "id"]
+
+    def __str__(self) -> str:
+        return self.risk
+
+
+class Governance(models.Model):
+    """A row of a plan's governance table: theme, board and who reports on performance."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="governance")
+    order = models.PositiveIntegerField(default=0)
+    theme = models.CharField(max_length=300)
+    arrangements = models.TextField(blank=True)
+    officer_responsible = models.TextField(blank=True)
+    priority = models.ForeignKey(
+        Priority, null=True, blank=True, on_delete=models.SET_NULL, related_name="governance"
+    )
+
+    class Meta:
+        ordering = ["plan", "order", "id"]
+        verbose_name_plural = "governance"
+
+    def __str__(self) -> str:
+        return self.theme
+
+
+class PartnerPlan(models.Model):
+    """Another body's plan a partnership plan links to, such as the Police and Crime Plan."""
+
+    class Kind(models.TextChoices):
+        PCC = "pcc", "Police and Crime Commissioner's plan"
+        FIRE = "fire", "Fire and rescue service plan"
+        OTHER = "other", "Other plan or strategy"
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="partner_plans")
+    order = models.PositiveIntegerField(default=0)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.OTHER)
+    name = models.CharField(max_length=300)
+    priorities = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["plan", "order", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Workstream(models.Model):
+    """A strand of work in a plan, with its aims."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="workstreams")
+    order = models.PositiveIntegerField(default=0)
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    aims = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["plan", "order", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Commitment(models.Model):
+    """A 'we will' commitment under a workstream, for an audience."""
+
+    workstream = models.ForeignKey(Workstream, on_delete=models.CASCADE, related_name="commitments")
+    order = models.PositiveIntegerField(default=0)
+    audience = models.CharField(max_length=200, blank=True)
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["workstream", "order", "id"]
+
+    def __str__(self) -> str:
+        return self.text

@@ -1,0 +1,53 @@
+"""The plan page: priorities, places, delivery plan, targets, risks, governance and projects."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from saferplaces.web.plans.models import Action, Plan, Priority, Workstream
+
+
+def plan_detail(request: HttpRequest, slug: str, plan_slug: str) -> HttpResponse:
+    """Everything one plan holds, read-only, on one page with a contents list."""
+    plan = get_object_or_404(
+        Plan.objects.select_related("partnership"), partnership__slug=slug, slug=plan_slug
+    )
+    priorities = plan.priorities.select_related("county_priority").prefetch_related(
+        Prefetch("actions", queryset=Action.objects.select_related("lead_organisation", "board"))
+    )
+    by_kind = {kind: [p for p in priorities if p.kind == kind] for kind in Priority.Kind.values}
+    targets = plan.targets.prefetch_related("values")
+    periods: list[str] = []
+    for target in targets:
+        for value in target.values.all():
+            if value.period not in periods:
+                periods.append(value.period)
+    context = {
+        "title": plan.title,
+        "plan": plan,
+        "partnership": plan.partnership,
+        "versions": plan.versions.all(),
+        "priority_kinds": [
+            (kind, label, by_kind[kind]) for kind, label in Priority.Kind.choices if by_kind[kind]
+        ],
+        "priorities_with_actions": [p for p in priorities if p.actions.all()],
+        "places": plan.places.all(),
+        "at_risk_groups": plan.at_risk_groups.all(),
+        "targets": targets,
+        "target_periods": periods,
+        "target_values": {t.pk: {v.period: v for v in t.values.all()} for t in targets},
+        "risks": plan.risks.all(),
+        "governance": plan.governance.all(),
+        "partner_plans": plan.partner_plans.all(),
+        "workstreams": Workstream.objects.filter(plan=plan).prefetch_related("commitments"),
+        "projects": plan.projects.select_related("funding_stream", "priority"),
+        "funding_streams": plan.funding.all(),
+        "nav_active": "partnerships",
+        "breadcrumbs": [
+            {"text": "Partnerships", "href": "/"},
+            {"text": plan.partnership.name, "href": f"/partnerships/{plan.partnership.slug}/"},
+        ],
+    }
+    return render(request, "plans/plan.html", context)

@@ -1,0 +1,82 @@
+"""Money: funding streams, commissioned projects and their quarterly returns."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from saferplaces.web.partnerships.models import Partnership
+from saferplaces.web.plans.models import Plan, Priority
+
+
+class FundingStream(models.Model):
+    """A source of money a partnership receives, such as a PCC locality fund."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="funding_streams")
+    plan = models.ForeignKey(Plan, null=True, blank=True, on_delete=models.SET_NULL, related_name="funding")
+    order = models.PositiveIntegerField(default=0)
+    name = models.CharField(max_length=300)
+    amount_text = models.CharField(
+        max_length=200, blank=True, help_text="As written, such as circa £100,000."
+    )
+    amount_low = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    amount_high = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    frequency = models.CharField(max_length=100, blank=True, help_text="For example, each year.")
+
+    class Meta:
+        ordering = ["partnership", "order", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Project(models.Model):
+    """A commissioned project: who delivers it, with what money, towards which priority."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="projects")
+    plan = models.ForeignKey(Plan, null=True, blank=True, on_delete=models.SET_NULL, related_name="projects")
+    priority = models.ForeignKey(
+        Priority, null=True, blank=True, on_delete=models.SET_NULL, related_name="projects"
+    )
+    funding_stream = models.ForeignKey(
+        FundingStream, null=True, blank=True, on_delete=models.SET_NULL, related_name="projects"
+    )
+    order = models.PositiveIntegerField(default=0)
+    reference = models.CharField(
+        max_length=50, blank=True, help_text="As the plan numbers it, such as Project 3."
+    )
+    name = models.CharField(max_length=300)
+    provider = models.CharField(max_length=300, blank=True)
+    description = models.TextField(blank=True)
+    contract_start = models.DateField(null=True, blank=True)
+    contract_end = models.DateField(null=True, blank=True)
+    budget = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    output_targets = models.TextField(blank=True)
+    outcomes = models.JSONField(default=list, blank=True, help_text="Reported outcomes, one string each.")
+    outcome_table = models.JSONField(
+        default=dict, blank=True, help_text="A reported table: caption, headers and rows."
+    )
+
+    class Meta:
+        ordering = ["partnership", "order", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class QuarterlyReturn(models.Model):
+    """A provider's return for one quarter: outputs, outcomes and a narrative."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="returns")
+    period = models.CharField(max_length=50, help_text="For example, 2024/25 Q1.")
+    due_date = models.DateField(null=True, blank=True)
+    submitted_on = models.DateField(null=True, blank=True)
+    outputs = models.TextField(blank=True)
+    outcomes = models.TextField(blank=True)
+    narrative = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["project", "period"]
+        constraints = [models.UniqueConstraint(fields=["project", "period"], name="one_return_per_period")]
+
+    def __str__(self) -> str:
+        return f"{self.project}: {self.period}"
