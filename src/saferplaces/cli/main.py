@@ -32,6 +32,7 @@ COMMAND_MODULES = (
     "saferplaces.cli.commands_quality",
     "saferplaces.cli.commands_download",
     "saferplaces.cli.commands_partner",
+    "saferplaces.cli.commands_assess",
 )
 
 

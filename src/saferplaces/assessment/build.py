@@ -1,0 +1,333 @@
+"""Build a StrategicAssessment for an area and period from the store.
+
+Every statistic comes from ``saferplaces.stats``; every choice the code makes is
+stated in ``assumptions``; every finding names the table it comes from.
+"""
+
+from __future__ import annotations
+
+from statistics import median
+
+import duckdb
+
+from saferplaces import stats
+from saferplaces.assessment.findings import write_findings
+from saferplaces.assessment.model import (
+    AreaInfo,
+    Change,
+    ConcentrationInfo,
+    CrimeTypeRow,
+    Estimate,
+    HarmInfo,
+    Headline,
+    MethodNote,
+    MonthRow,
+    PeriodInfo,
+    StrategicAssessment,
+    WardRow,
+)
+from saferplaces.assessment.priorities import load_weights, score_priorities
+from saferplaces.data.areas import Area, areas_within, resolve_area
+from saferplaces.data.bundled_files import ATTRIBUTION
+from saferplaces.data.counts import describe_missing, months_coverage
+from saferplaces.data.periods import Period, month_from_index, month_index, parse_period
+from saferplaces.data.policeuk_format import ASB, CRIME_TYPES
+from saferplaces.data.population import population
+from saferplaces.data.quality import quality_report
+from saferplaces.data.reference import severity_weights
+from saferplaces.data.sql import run
+from saferplaces.data.store import Store
+from saferplaces.errors import InputError
+
+METHODS = {
+    "rate": MethodNote("Rates per 1,000 with exact Poisson and Byar intervals", "methods/rates.md",
+                       "Public Health England (2018), Technical Guide: Confidence Intervals."),
+    "change": MethodNote("Change on a year earlier: exact conditional test", "methods/change.md",
+                         "Przyborowski and Wilenski (1940); Wheeler, Understanding Variation (2000)."),
+    "compare": MethodNote("Higher, similar or lower than a benchmark", "methods/compare.md",
+                          "Public Health England, Fingertips technical guidance."),
+    "funnel": MethodNote("Funnel plot limits with overdispersion", "methods/funnel.md",
+                         "Spiegelhalter (2005), Funnel plots for comparing institutional "
+                         "performance; NHS England FunnelPlotR."),
+    "spc": MethodNote("Statistical process control (XmR chart)", "methods/spc-xmr.md",
+                      "NHS England, Making Data Count (2019)."),
+    "concentration": MethodNote("Crime concentration", "methods/concentration.md",
+                                "Weisburd (2015), The law of crime concentration and the "
+                                "criminology of place."),
+    "harm": MethodNote("Harm weighted by the Crime Severity Score", "methods/harm.md",
+                       "ONS (2016), Research outputs: developing a Crime Severity Score."),
+}
+
+
+def _estimate(count: int, pop: int) -> Estimate:
+    r = stats.rate(count, pop, per=1000)
+    return Estimate(int(count), round(r.value, 2), round(r.lower, 2), round(r.upper, 2), r.method)
+
+
+def _change(current: int, previous: int) -> Change:
+    c = stats.change(int(current), int(previous))
+    return Change(int(current), int(previous), None if c.percent is None else round(c.percent, 1),
+                  round(float(c.p), 4), round(float(c.z), 3), c.label)
+
+
+def category_weights() -> dict[str, float]:
+    """One Crime Severity Score weight per police.uk crime type: the median of its offences."""
+    by_type: dict[str, list[float]] = {}
+    for w in severity_weights():
+        by_type.setdefault(w.police_uk_category, []).append(w.weight)
+    return {t: float(median(v)) for t, v in by_type.items()}
+
+
+def _counts_by_type(con: duckdb.DuckDBPyConnection, where: str, months: list[str]) -> dict[str, int]:
+    if not months:
+        return {}
+    return dict(run(con, f"select crime_type, count(*) from crimes where {where} and month in "
+                         "(select unnest(?)) group by 1", [months]).fetchall())
+
+
+def _force_of(con: duckdb.DuckDBPyConnection, area: Area) -> Area | None:
+    if area.level == "force":
+        return None
+    row = run(con, "select pfa_code, pfa_name from lad_csp_pfa where "
+                   f"{'csp_code' if area.level == 'csp' else 'lad_code'} = ? limit 1",
+              [area.parent_code if area.level == "ward" else area.code]).fetchone()
+    return Area("force", row[0], row[1]) if row and row[0] else None
+
+
+def build_assessment(
+    store: Store,
+    area: str | Area,
+    period: str | Period,
+    compare: str = "previous",
+    weights_path: str | None = None,
+) -> StrategicAssessment:
+    """Build the strategic assessment of ``area`` for ``period``.
+
+    Parameters
+    ----------
+    store
+        The data store.
+    area
+        A force, CSP, district or ward, by code or name, or an ``Area``.
+    period
+        A period in the grammar of ``saferplaces counts``, or a ``Period``.
+    compare
+        "previous" compares with the same months one year earlier; "none" skips it.
+    weights_path
+        A TOML file of priority-scoring weights; the bundled defaults when None.
+
+    Raises
+    ------
+    InputError
+        When the store holds no month of the period for the area.
+    """
+    if compare not in ("previous", "none"):
+        raise InputError(f"--compare '{compare}' is not a comparison we make.",
+                         "Use 'previous' (the same months a year earlier) or 'none'.")
+    con = store.connect()
+    the_area = area if isinstance(area, Area) else resolve_area(con, area)
+    the_period = period if isinstance(period, Period) else parse_period(period)
+    assumptions: list[str] = []
+    held, missing = months_coverage(store, con, the_area, the_period)
+    if not held:
+        raise InputError(
+            f"The store holds no police.uk data for {the_area.name} in the {the_period.label}.",
+            "Run 'saferplaces ingest' with the files for those months, or choose another period.")
+    if missing:
+        assumptions.append(f"The store has no data for {describe_missing(missing)}; the assessment "
+                           f"covers the {len(held)} months held, and rates are for those months.")
+    all_held = {m for ms in store.force_months().values() for m in ms}
+    comparison = [month_from_index(month_index(m) - 12) for m in held]
+    comparison = [m for m in comparison if m in all_held] if compare == "previous" else []
+    comparable_now = [m for m in held if month_from_index(month_index(m) - 12) in comparison]
+    if compare == "previous":
+        if comparison:
+            assumptions.append(
+                f"Change is measured on the same {len(comparison)} calendar months one year "
+                f"earlier ({describe_missing(comparison)}), so that the seasons match.")
+        else:
+            assumptions.append("No month a year earlier is held, so no change is measured.")
+
+    year = int(the_period.end[:4])
+    pop = population(con, the_area, year)
+    if pop.assumption:
+        assumptions.append(pop.assumption)
+    where = the_area.row_filter()
+    now = _counts_by_type(con, where, held)
+    before_cmp = _counts_by_type(con, where, comparison)
+    now_cmp = _counts_by_type(con, where, comparable_now) if comparable_now != held else now
+    crime_now = sum(n for t, n in now.items() if t != ASB)
+    asb_now = now.get(ASB, 0)
+
+    def change_of(types: set[str] | None) -> Change | None:
+        if not comparison:
+            return None
+        cur = sum(n for t, n in now_cmp.items() if (types is None and t != ASB) or (types and t in types))
+        prev = sum(n for t, n in before_cmp.items()
+                   if (types is None and t != ASB) or (types and t in types))
+        return _change(cur, prev)
+
+    headline = Headline(_estimate(crime_now, pop.value), _estimate(asb_now, pop.value),
+                        change_of(None), change_of({ASB}))
+
+    # comparison with the force and its districts
+    force = _force_of(con, the_area)
+    force_rates: dict[str, stats.RateResult] = {}
+    district_rates: dict[str, dict[str, float]] = {}
+    if force is not None:
+        force_pop = population(con, force, year).value
+        for t, n in _counts_by_type(con, force.row_filter(), held).items():
+            force_rates[t] = stats.rate(n, force_pop, per=1000)
+        if the_area.level in ("district", "csp"):
+            for d in (a for a in areas_within(con, force) if a.level == the_area.level):
+                d_pop = population(con, d, year).value
+                counts = _counts_by_type(con, d.row_filter(), held)
+                district_rates[d.code] = {t: counts.get(t, 0) / d_pop * 1000 for t in CRIME_TYPES}
+        assumptions.append(f"Rates are compared with {force.name} police force area as a whole; "
+                           "'higher' or 'lower' means the 95% confidence intervals do not overlap.")
+
+    weights = category_weights()
+    assumptions.append("Harm uses one Crime Severity Score weight per police.uk crime type: the median "
+                       "ONS weight of the offences in it, because police.uk does not give the offence.")
+    harm_result = stats.harm({t: n for t, n in now.items() if t in weights}, weights,
+                             population=pop.value)
+    rows = []
+    for t in CRIME_TYPES:
+        n = now.get(t, 0)
+        est = _estimate(n, pop.value)
+        ch = None
+        if comparison:
+            ch = stats.change(int(now_cmp.get(t, 0)), int(before_cmp.get(t, 0)))
+        versus = rank = rank_of = None
+        if t in force_rates:
+            versus = stats.compare(stats.rate(n, pop.value, per=1000), force_rates[t]).label
+        if district_rates:
+            ordered = sorted(district_rates, key=lambda c: -district_rates[c][t])
+            rank, rank_of = ordered.index(the_area.code) + 1, len(ordered)
+        rows.append(CrimeTypeRow(
+            t, n, est.rate, est.lower, est.upper,
+            int(now_cmp.get(t, 0)) if comparison else None,
+            int(before_cmp.get(t, 0)) if comparison else None,
+            ch.label if ch else None,
+            None if ch is None or ch.percent is None else round(ch.percent, 1),
+            None if ch is None else round(float(ch.p), 4),
+            round(force_rates[t].value, 2) if t in force_rates else None,
+            versus, rank, rank_of,
+            round(harm_result.by_category.get(t, 0.0), 1) if t in weights else None))
+    rows.sort(key=lambda r: -r.count)
+
+    wards = _ward_rows(con, the_area, held, year, assumptions)
+    months = _month_rows(con, where, held, assumptions)
+    conc = _concentration(con, the_area, held)
+    harm = HarmInfo(round(harm_result.total, 1),
+                    None if harm_result.per_1000 is None else round(harm_result.per_1000, 1),
+                    max(harm_result.share_by_category, key=harm_result.share_by_category.get)
+                    if harm_result.share_by_category else None,
+                    round(max(harm_result.share_by_category.values()) * 100, 1)
+                    if harm_result.share_by_category else None)
+
+    districts = ()
+    if the_area.level == "force":
+        districts = tuple(_district_rows(con, the_area, held, year))
+
+    quality = quality_report(store, the_area, the_period)
+    period_info = PeriodInfo(the_period.start, the_period.end, the_period.label, tuple(held),
+                             tuple(comparison),
+                             f"{describe_missing(comparable_now)} with the same months a year earlier"
+                             if comparison else None)
+    area_info = AreaInfo(the_area.code, the_area.name, the_area.level, pop.value, pop.year,
+                         the_area.parent_code, the_area.parent_name)
+    weights_used = load_weights(weights_path)
+    priorities = score_priorities(rows, weights_used, crime_now + asb_now)
+    draft = StrategicAssessment(
+        area=area_info, period=period_info, headline=headline, crime_types=tuple(rows),
+        wards=tuple(wards), months=tuple(months), concentration=conc, harm=harm, findings=(),
+        priorities=tuple(priorities), priority_weights=weights_used.weights,
+        assumptions=tuple(dict.fromkeys(assumptions + list(quality.assumptions))),
+        data_quality=quality.to_dict(), methods=tuple(METHODS.values()), districts=districts,
+        attribution=ATTRIBUTION)
+    from dataclasses import replace
+
+    return replace(draft, findings=tuple(write_findings(draft)))
+
+
+def _ward_rows(con: duckdb.DuckDBPyConnection, area: Area, held: list[str], year: int,
+               assumptions: list[str]) -> list[WardRow]:
+    if area.level == "ward":
+        return []
+    wards = run(con, f"select distinct ward_code, ward_name from lsoa_lookup where vintage = '2021' "
+                     f"and {area.lookup_filter()}").fetchall()
+    counts = dict(run(con, f"select ward_code, count(*) from crimes where {area.row_filter()} and "
+                           "month in (select unnest(?)) group by 1", [held]).fetchall())
+    top = dict(run(con, f"select ward_code, arg_max(crime_type, n) from (select ward_code, crime_type,"
+                        f" count(*) n from crimes where {area.row_filter()} and month in "
+                        "(select unnest(?)) group by all) group by 1", [held]).fetchall())
+    pops = {}
+    for code, name in wards:
+        try:
+            pops[code] = population(con, Area("ward", code, name), year)
+        except InputError:
+            continue
+    usable = [(c, n) for c, n in wards if c in pops and pops[c].value > 0]
+    if not usable:
+        return []
+    if any(pops[c].assumption for c, _ in usable):
+        first = next(pops[c] for c, _ in usable)
+        assumptions.append(f"Ward populations are ONS mid-{first.year} small-area estimates summed "
+                           "to 2024 wards.")
+    numerators = [counts.get(c, 0) for c, _ in usable]
+    denominators = [pops[c].value for c, _ in usable]
+    funnel = stats.funnel_significance(numerators, denominators, "rate", per=1000,
+                                       overdispersion=True)
+    assumptions.extend(a for a in funnel.assumptions if a not in assumptions)
+    rows = []
+    for (code, name), label in zip(usable, funnel.labels, strict=True):
+        n = counts.get(code, 0)
+        est = _estimate(n, pops[code].value)
+        rows.append(WardRow(code, name, pops[code].value, n, est.rate, est.lower, est.upper, label,
+                            top.get(code)))
+    rows.sort(key=lambda r: -r.rate)
+    return rows
+
+
+def _month_rows(con: duckdb.DuckDBPyConnection, where: str, held: list[str],
+                assumptions: list[str]) -> list[MonthRow]:
+    found = {m: (c, a) for m, c, a in run(
+        con, f"select month, count(*) filter (where crime_type <> '{ASB}'), "
+             f"count(*) filter (where crime_type = '{ASB}') from crimes where {where} and month in "
+             "(select unnest(?)) group by 1", [held]).fetchall()}
+    series = [(m, *found.get(m, (0, 0))) for m in held]
+    indexes = [month_index(m) for m, _, _ in series]
+    consecutive = indexes == list(range(indexes[0], indexes[0] + len(indexes))) if indexes else False
+    if len(series) >= 12 and consecutive:
+        spc = stats.spc_xmr([c for _, c, _ in series], improvement="decrease")
+        assumptions.append("Monthly crime is tracked on an XmR chart with limits from all the months "
+                           "in the period; a fall in crime counts as improvement.")
+        return [MonthRow(m, c, a, round(spc.mean, 1), round(spc.lower_limit, 1),
+                         round(spc.upper_limit, 1), p) for (m, c, a), p in zip(series, spc.points,
+                                                                               strict=True)]
+    assumptions.append("Fewer than 12 consecutive months are held, so no control chart is drawn.")
+    return [MonthRow(m, c, a, None, None, None, None) for m, c, a in series]
+
+
+def _concentration(con: duckdb.DuckDBPyConnection, area: Area, held: list[str]) -> ConcentrationInfo | None:
+    lsoas = [r[0] for r in run(con, f"select distinct lsoa_code from lsoa_lookup where vintage = '2021' "
+                                    f"and {area.lookup_filter()}").fetchall()]
+    if len(lsoas) < 2:
+        return None
+    counts = dict(run(con, f"select lsoa21_code, count(*) from crimes where {area.row_filter()} and "
+                           "month in (select unnest(?)) group by 1", [held]).fetchall())
+    c = stats.concentration([counts.get(code, 0) for code in lsoas])
+    return ConcentrationInfo(len(lsoas), round(c.share_of_places_for_50pct * 100, 1),
+                             round(c.share_of_places_for_25pct * 100, 1), round(c.gini, 3))
+
+
+def _district_rows(con: duckdb.DuckDBPyConnection, force: Area, held: list[str], year: int):
+    for d in (a for a in areas_within(con, force) if a.level == "district"):
+        pop = population(con, d, year).value
+        counts = _counts_by_type(con, d.row_filter(), held)
+        crime = sum(n for t, n in counts.items() if t != ASB)
+        est = _estimate(crime, pop)
+        yield {"code": d.code, "name": d.name, "population": pop, "crime": crime,
+               "asb": counts.get(ASB, 0), "crime_rate": est.rate, "lower": est.lower,
+               "upper": est.upper}

@@ -1,0 +1,117 @@
+"""Plain-English findings written from the numbers.
+
+A change is called a rise or a fall only when its test says so; otherwise the
+sentence says it is within normal variation. Each finding names its table.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from saferplaces.assessment.model import Change, CrimeTypeRow, Finding
+from saferplaces.data.periods import month_label
+
+if TYPE_CHECKING:
+    from saferplaces.assessment.model import StrategicAssessment
+
+
+def _n(value: float) -> str:
+    return f"{value:,.0f}"
+
+
+def describe_change(what: str, change: Change, against: str) -> str:
+    """'Comparing <months> with a year earlier, crime rose 12% (from 900 to 1,008); this is ...'"""
+    if change.previous == 0 and change.current == 0:
+        return f"There was no {what} in either period."
+    pct = "" if change.percent is None else f" {abs(change.percent):.0f}%"
+    moved = "rose" if change.current > change.previous else "fell" if change.current < change.previous \
+        else "was unchanged"
+    numbers = f"from {_n(change.previous)} to {_n(change.current)}"
+    if change.label == "no-significant-change":
+        verdict = "this is within normal variation, not a real change"
+    else:
+        p = "p < 0.001" if change.p < 0.001 else f"p = {change.p:.3f}"
+        verdict = f"this is a statistically significant {change.label} ({p})"
+    return f"Comparing {against}, {what} {moved}{pct} ({numbers}); {verdict}."
+
+
+def write_findings(a: StrategicAssessment) -> list[Finding]:
+    """Generate the findings of an assessment, most important first."""
+    out: list[Finding] = []
+    h = a.headline
+    where, when = a.area.name, a.period.label
+    out.append(Finding(
+        "headline",
+        f"In {where} there were {_n(h.crime.count)} crimes (not counting anti-social behaviour) in the "
+        f"{when}: {h.crime.rate:.1f} per 1,000 residents (95% confidence interval {h.crime.lower:.1f} "
+        f"to {h.crime.upper:.1f}), and {_n(h.asb.count)} anti-social behaviour incidents, "
+        f"{h.asb.rate:.1f} per 1,000.",
+        "headline", {"crime": h.crime.count, "crime_rate": h.crime.rate, "asb": h.asb.count}))
+    against = a.period.comparison_label or ""
+    for what, change in (("crime", h.crime_change), ("anti-social behaviour", h.asb_change)):
+        if change:
+            out.append(Finding("headline", describe_change(what, change, against), "headline",
+                               {"current": change.current, "previous": change.previous,
+                                "p": change.p, "label": change.label}))
+    top = [r for r in a.crime_types if r.crime_type != "Anti-social behaviour"][:3]
+    if top:
+        total = h.crime.count or 1
+        listed = "; ".join(f"{r.crime_type.lower()} ({_n(r.count)}, {r.count / total * 100:.0f}%)"
+                           for r in top)
+        out.append(Finding("crime-types", f"The largest crime types were {listed}.", "crime-types",
+                           {r.crime_type: r.count for r in top}))
+    for r in a.crime_types:
+        if r.change in ("increase", "decrease") and r.previous_count is not None:
+            out.append(Finding("crime-types", describe_change(r.crime_type.lower(), _row_change(r), against),
+                               "crime-types", {"crime_type": r.crime_type, "p": r.change_p}))
+    higher = [r for r in a.crime_types if r.versus_force == "higher"]
+    if higher and a.area.parent_name:
+        names = ", ".join(f"{r.crime_type.lower()} ({r.rate:.1f} against {r.force_rate:.1f} per 1,000)"
+                          for r in higher)
+        out.append(Finding("crime-types", f"Rates significantly higher than {a.area.parent_name} as a "
+                           f"whole: {names}.", "crime-types", {r.crime_type: r.rate for r in higher}))
+    high_wards = [w for w in a.wards if w.funnel.startswith("high")]
+    if high_wards:
+        listed = "; ".join(f"{w.ward_name} ({w.rate:.0f} per 1,000)" for w in high_wards[:6])
+        out.append(Finding(
+            "places", f"{len(high_wards)} of {len(a.wards)} wards had crime and ASB rates significantly "
+            f"above the ward average, allowing for the usual spread between wards: {listed}.",
+            "wards", {w.ward_code: w.rate for w in high_wards}))
+    elif a.wards:
+        out.append(Finding("places", "No ward's rate of crime and ASB was significantly above the ward "
+                           "average, allowing for the usual spread between wards.", "wards", {}))
+    if a.concentration:
+        c = a.concentration
+        out.append(Finding(
+            "places", f"Half of all crime and ASB happened in {c.share_of_places_for_50pct:.0f}% of the "
+            f"area's {c.places} neighbourhoods (LSOAs), and a quarter in "
+            f"{c.share_of_places_for_25pct:.0f}%.", "concentration",
+            {"share_for_50pct": c.share_of_places_for_50pct, "places": c.places}))
+    signals = [m for m in a.months if m.signal in ("concern", "improvement")]
+    for m in signals:
+        direction = "above the upper" if m.upper_limit is not None and m.count > m.upper_limit else \
+            "below the lower" if m.lower_limit is not None and m.count < m.lower_limit else None
+        if direction:
+            text = (f"Crime in {month_label(m.month)} ({_n(m.count)}) was {direction} limit of normal "
+                    f"variation ({m.lower_limit:.0f} to {m.upper_limit:.0f}).")
+        else:
+            text = (f"Crime in {month_label(m.month)} ({_n(m.count)}) is part of a run that signals a "
+                    f"{'worsening' if m.signal == 'concern' else 'improvement'}, not chance.")
+        out.append(Finding("time", text, "months", {"month": m.month, "count": m.count}))
+    if a.months and not signals and a.months[0].mean is not None:
+        out.append(Finding("time", "Every month's crime count was within normal variation.", "months", {}))
+    if a.harm and a.harm.top_category:
+        out.append(Finding(
+            "harm", f"Weighted by the Crime Severity Score, {a.harm.top_category.lower()} caused "
+            f"{a.harm.top_share:.0f}% of crime harm.", "crime-types",
+            {"top_category": a.harm.top_category, "share": a.harm.top_share}))
+    if a.priorities:
+        best = ", ".join(p.theme.lower() for p in a.priorities[:3])
+        out.append(Finding("priorities", f"The highest-scoring candidate priorities were {best}.",
+                           "priorities", {p.theme: p.score for p in a.priorities[:3]}))
+    return out
+
+
+def _row_change(r: CrimeTypeRow) -> Change:
+    return Change(r.comparable_count or 0, r.previous_count or 0, r.change_percent, r.change_p or 0.0,
+                  0.0, r.change or "no-significant-change")

@@ -1,0 +1,171 @@
+"""The StrategicAssessment object: every number a report shows, with where it came from."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class AreaInfo:
+    code: str
+    name: str
+    level: str
+    population: int
+    population_year: int
+    parent_code: str | None = None
+    parent_name: str | None = None
+
+
+@dataclass(frozen=True)
+class PeriodInfo:
+    start: str
+    end: str
+    label: str
+    months_held: tuple[str, ...]
+    comparison_months: tuple[str, ...]
+    comparison_label: str | None
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """A count and its rate per 1,000 residents, with a 95% confidence interval."""
+
+    count: int
+    rate: float
+    lower: float
+    upper: float
+    method: str
+
+
+@dataclass(frozen=True)
+class Change:
+    """A count against the same months a year earlier, with its significance."""
+
+    current: int
+    previous: int
+    percent: float | None
+    p: float
+    z: float
+    label: str
+
+
+@dataclass(frozen=True)
+class Headline:
+    crime: Estimate
+    asb: Estimate
+    crime_change: Change | None
+    asb_change: Change | None
+
+
+@dataclass(frozen=True)
+class CrimeTypeRow:
+    crime_type: str
+    count: int
+    rate: float
+    lower: float
+    upper: float
+    comparable_count: int | None
+    previous_count: int | None
+    change: str | None
+    change_percent: float | None
+    change_p: float | None
+    force_rate: float | None
+    versus_force: str | None
+    rank: int | None
+    rank_of: int | None
+    harm: float | None
+
+
+@dataclass(frozen=True)
+class WardRow:
+    ward_code: str
+    ward_name: str
+    population: int
+    count: int
+    rate: float
+    lower: float
+    upper: float
+    funnel: str
+    top_crime_type: str | None
+
+
+@dataclass(frozen=True)
+class MonthRow:
+    month: str
+    count: int
+    asb: int
+    mean: float | None
+    lower_limit: float | None
+    upper_limit: float | None
+    signal: str | None
+
+
+@dataclass(frozen=True)
+class ConcentrationInfo:
+    places: int
+    share_of_places_for_50pct: float
+    share_of_places_for_25pct: float
+    gini: float
+
+
+@dataclass(frozen=True)
+class HarmInfo:
+    total: float
+    per_1000: float | None
+    top_category: str | None
+    top_share: float | None
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One plain-English finding, the table it comes from, and the numbers behind it."""
+
+    section: str
+    text: str
+    table: str
+    numbers: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class PriorityScore:
+    theme: str
+    score: float
+    rank: int
+    components: dict[str, float]
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class MethodNote:
+    name: str
+    page: str
+    reference: str
+
+
+@dataclass(frozen=True)
+class StrategicAssessment:
+    """A strategic assessment for one area and period, built from the store."""
+
+    area: AreaInfo
+    period: PeriodInfo
+    headline: Headline
+    crime_types: tuple[CrimeTypeRow, ...]
+    wards: tuple[WardRow, ...]
+    months: tuple[MonthRow, ...]
+    concentration: ConcentrationInfo | None
+    harm: HarmInfo | None
+    findings: tuple[Finding, ...]
+    priorities: tuple[PriorityScore, ...]
+    priority_weights: dict[str, float]
+    assumptions: tuple[str, ...]
+    data_quality: dict[str, Any]
+    methods: tuple[MethodNote, ...]
+    districts: tuple[dict[str, Any], ...] = ()
+    attribution: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        """Everything, as plain JSON-ready data."""
+        data = asdict(self)
+        data["area"]["population_year"] = self.area.population_year
+        return data

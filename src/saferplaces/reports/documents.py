@@ -1,0 +1,149 @@
+"""Write an assessment as JSON, HTML, PDF, DOCX and XLSX files."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from saferplaces.assessment.model import StrategicAssessment
+from saferplaces.errors import InputError
+from saferplaces.reports.charts import assessment_charts
+from saferplaces.reports.html_report import render_html, sections
+from saferplaces.reports.tables import assessment_tables
+
+FORMATS = ("html", "pdf", "docx", "xlsx", "json")
+
+
+def write_json(a: StrategicAssessment, path: Path, **_: object) -> None:
+    path.write_text(json.dumps(a.to_dict(), indent=2, default=str), encoding="utf-8")
+
+
+def write_html(a: StrategicAssessment, path: Path, html: str | None = None, **_: object) -> None:
+    path.write_text(html or render_html(a), encoding="utf-8")
+
+
+def write_pdf(a: StrategicAssessment, path: Path, html: str | None = None, **_: object) -> None:
+    from weasyprint import HTML  # imported here: it is slow to load and only PDFs need it
+
+    HTML(string=html or render_html(a)).write_pdf(path)
+
+
+def write_xlsx(a: StrategicAssessment, path: Path, **_: object) -> None:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    first = book.active
+    first.title = "Findings"
+    first.append(["Section", "Finding", "Table"])
+    for f in a.findings:
+        first.append([f.section, f.text, f.table])
+    for t in assessment_tables(a):
+        sheet = book.create_sheet(t.id[:31])
+        sheet.append([t.caption])
+        sheet["A1"].font = Font(bold=True)
+        sheet.append(list(t.columns))
+        for cell in sheet[2]:
+            cell.font = Font(bold=True)
+        for row in t.rows:
+            sheet.append([_cell(v) for v in row])
+        if t.note:
+            sheet.append([])
+            sheet.append([t.note])
+    notes = book.create_sheet("Assumptions")
+    for line in a.assumptions:
+        notes.append([line])
+    notes.append([])
+    notes.append([a.attribution])
+    book.save(path)
+
+
+def _cell(value: object) -> object:
+    """Numbers go into Excel as numbers, so analysts can sort and sum them."""
+    if isinstance(value, str):
+        text = value.replace(",", "")
+        try:
+            return int(text)
+        except ValueError:
+            try:
+                return float(text)
+            except ValueError:
+                return value
+    return value
+
+
+def write_docx(a: StrategicAssessment, path: Path, charts: list | None = None, **_: object) -> None:
+    import vl_convert
+    from docx import Document
+    from docx.shared import Cm, Pt
+
+    doc = Document()
+    doc.styles["Normal"].font.name = "Arial"
+    doc.styles["Normal"].font.size = Pt(10)
+    doc.add_heading(f"{a.area.name}: {a.period.label}", level=0)
+    doc.add_paragraph("Community safety strategic assessment, made with Safer Places.")
+    for sec in sections(a, charts):
+        doc.add_heading(sec.title, level=1)
+        for f in sec.findings:
+            doc.add_paragraph(f.text, style="List Bullet")
+        for c in sec.charts:
+            png = vl_convert.svg_to_png(c.svg, scale=2)
+            from io import BytesIO
+
+            doc.add_picture(BytesIO(png), width=Cm(15))
+            doc.add_paragraph(f"{c.title}. {c.alt}", style="Caption")
+        for t in sec.tables:
+            doc.add_paragraph(t["caption"], style="Caption")
+            table = doc.add_table(rows=1, cols=len(t["columns"]))
+            table.style = "Table Grid"
+            for cell, name in zip(table.rows[0].cells, t["columns"], strict=True):
+                cell.text = str(name)
+                cell.paragraphs[0].runs[0].bold = True
+            for row in t["rows"]:
+                cells = table.add_row().cells
+                for cell, value in zip(cells, row, strict=True):
+                    cell.text = str(value)
+            if t["note"]:
+                doc.add_paragraph(t["note"])
+        if sec.id == "how-we-calculated":
+            for line in a.assumptions:
+                doc.add_paragraph(line, style="List Bullet")
+            doc.add_heading("Methods used", level=2)
+            for m in a.methods:
+                doc.add_paragraph(f"{m.name}. {m.reference}", style="List Bullet")
+    doc.add_paragraph(a.attribution)
+    doc.save(path)
+
+
+WRITERS: dict[str, Callable[..., None]] = {
+    "json": write_json, "html": write_html, "pdf": write_pdf, "docx": write_docx, "xlsx": write_xlsx,
+}
+
+
+def parse_formats(text: str) -> list[str]:
+    """'html,pdf' -> ['html', 'pdf'], refusing unknown formats."""
+    wanted = [f.strip().lower() for f in text.split(",") if f.strip()]
+    unknown = [f for f in wanted if f not in FORMATS]
+    if unknown or not wanted:
+        raise InputError(f"--format '{text}' names a format we cannot write.",
+                         "Use any of " + ", ".join(FORMATS) + ", separated by commas.")
+    return wanted
+
+
+def write_assessment(a: StrategicAssessment, out: Path, formats: Sequence[str] = FORMATS,
+                     progress: Callable[[str, float, float], None] | None = None) -> list[Path]:
+    """Write ``assessment.<format>`` for each format into ``out``; return the paths."""
+    out.mkdir(parents=True, exist_ok=True)
+    charts = assessment_charts(a) if {"html", "pdf", "docx"} & set(formats) else []
+    html = render_html(a, charts) if {"html", "pdf"} & set(formats) else None
+    written = []
+    for i, fmt in enumerate(formats):
+        if progress:
+            progress("Writing reports", i, len(formats))
+        path = out / f"assessment.{fmt}"
+        WRITERS[fmt](a, path, html=html, charts=charts)
+        written.append(path)
+    if progress:
+        progress("Writing reports", len(formats), len(formats))
+    return written

@@ -1,0 +1,136 @@
+"""The StrategicAssessment object, built from the bundled real data."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from saferplaces.assessment.build import build_assessment, category_weights
+from saferplaces.assessment.priorities import load_weights
+from saferplaces.data.areas import resolve_area
+from saferplaces.data.counts import counts
+from saferplaces.data.periods import parse_period
+from saferplaces.errors import InputError
+
+
+@pytest.fixture(scope="module")
+def stafford(bundled_store):
+    return build_assessment(bundled_store, "Stafford", "2025")
+
+
+def test_crime_type_counts_agree_with_counts_command(bundled_store, stafford):
+    con = bundled_store.connect()
+    expected = counts(bundled_store, con, resolve_area(con, "Stafford"), parse_period("2025"),
+                      "crime-type")
+    assert {r.crime_type: r.count for r in stafford.crime_types} == dict(expected.rows)
+    h = stafford.headline
+    assert h.crime.count + h.asb.count == expected.total == 10_321
+    # SOURCES.md: Stafford 2025 had 8,773 crimes excluding ASB and 1,548 ASB
+    assert (h.crime.count, h.asb.count) == (8_773, 1_548)
+
+
+def test_rates_lie_inside_their_intervals(stafford):
+    for r in stafford.crime_types:
+        assert r.lower <= r.rate <= r.upper
+    for w in stafford.wards:
+        assert w.lower <= w.rate <= w.upper
+    assert stafford.headline.crime.rate == pytest.approx(8_773 / stafford.area.population * 1000, abs=0.01)
+
+
+def test_comparison_uses_like_for_like_months(stafford):
+    # only January to April 2024 are held from the year before
+    assert stafford.period.comparison_months == ("2024-01", "2024-02", "2024-03", "2024-04")
+    change = stafford.headline.crime_change
+    assert change.current == sum(r.comparable_count for r in stafford.crime_types
+                                 if r.crime_type != "Anti-social behaviour")
+    assert any("same 4 calendar months" in a for a in stafford.assumptions)
+
+
+def test_findings_never_call_a_change_real_unless_the_test_says_so(stafford):
+    rows = {r.crime_type.lower(): r for r in stafford.crime_types}
+    for f in stafford.findings:
+        if "statistically significant" in f.text:
+            assert f.numbers.get("label", rows.get(f.numbers.get("crime_type", "").lower(),
+                                                    None) and "x") != "no-significant-change"
+        if f.text.startswith("Comparing") and "crime types" not in f.text:
+            what = re.search(r"earlier, (.+?) (rose|fell|was unchanged)", f.text).group(1)
+            label = (stafford.headline.crime_change.label if what == "crime" else
+                     stafford.headline.asb_change.label if what == "anti-social behaviour" else
+                     rows[what].change)
+            assert ("statistically significant" in f.text) == (label != "no-significant-change")
+            assert ("within normal variation" in f.text) == (label == "no-significant-change")
+
+
+def test_every_finding_names_a_table_that_exists(stafford):
+    from saferplaces.reports.tables import assessment_tables
+
+    ids = {t.id for t in assessment_tables(stafford)}
+    assert stafford.findings and all(f.table in ids for f in stafford.findings)
+
+
+def test_wards_and_places(stafford):
+    assert len(stafford.wards) == 23
+    assert sum(w.count for w in stafford.wards) == 10_321  # every located row is in a ward
+    labels = {w.funnel for w in stafford.wards}
+    assert labels <= {"high-0.001", "high-0.025", "low-0.025", "low-0.001", "not-significant"}
+    assert stafford.wards[0].ward_name == "Forebridge"  # Stafford town centre
+    c = stafford.concentration
+    assert 0 < c.share_of_places_for_25pct < c.share_of_places_for_50pct < 50
+
+
+def test_months_have_control_limits(stafford):
+    assert [m.month for m in stafford.months] == [f"2025-{i:02d}" for i in range(1, 13)]
+    assert sum(m.count + m.asb for m in stafford.months) == 10_321
+    for m in stafford.months:
+        assert m.lower_limit < m.mean < m.upper_limit
+        assert m.signal in ("common-cause", "improvement", "concern", "neutral")
+
+
+def test_priorities_are_ranked_with_reasons(stafford):
+    ranks = [p.rank for p in stafford.priorities]
+    assert ranks == list(range(1, len(ranks) + 1))
+    scores = [p.score for p in stafford.priorities]
+    assert scores == sorted(scores, reverse=True)
+    assert all(p.reasons for p in stafford.priorities)
+    assert set(stafford.priority_weights) >= {"volume", "harm", "versus_force", "change"}
+
+
+def test_force_roll_up_has_every_district(bundled_store):
+    force = build_assessment(bundled_store, "E23000015", "2025", compare="none")
+    assert len(force.districts) == 9
+    assert sum(d["crime"] for d in force.districts) + sum(
+        1 for _ in ()) <= force.headline.crime.count
+    assert force.headline.crime_change is None
+
+
+def test_weights_file_errors(tmp_path):
+    bad = tmp_path / "w.toml"
+    bad.write_text("[weights]\nvolume = -1\n")
+    with pytest.raises(InputError, match="number of zero or more"):
+        load_weights(bad)
+    bad.write_text("[weights]\nloudness = 1\n")
+    with pytest.raises(InputError, match="unknown component 'loudness'"):
+        load_weights(bad)
+    bad.write_text("not toml = = =")
+    with pytest.raises(InputError, match="not valid TOML"):
+        load_weights(bad)
+
+
+def test_custom_weights_change_the_ranking(bundled_store, tmp_path):
+    weights = tmp_path / "w.toml"
+    weights.write_text('[weights]\nchange = 1\n\n[inputs."Drugs"]\npublic_concern = 1\n')
+    a = build_assessment(bundled_store, "Stafford", "2025", weights_path=str(weights))
+    assert a.priority_weights["volume"] == 0
+    assert a.priorities[0].components.get("change") == 1.0
+
+
+def test_category_weights_cover_every_crime_type_but_asb():
+    from saferplaces.data.policeuk_format import CRIME_TYPES
+
+    assert set(category_weights()) == set(CRIME_TYPES) - {"Anti-social behaviour"}
+
+
+def test_empty_period_is_refused(bundled_store):
+    with pytest.raises(InputError, match="holds no police.uk data"):
+        build_assessment(bundled_store, "Stafford", "2021")
