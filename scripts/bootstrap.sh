@@ -28,6 +28,19 @@ find_uv() {
   echo ""
 }
 
+# Debian packages the product needs at run time: Pango for PDF reports (WeasyPrint), and
+# Liberation fonts (metric-compatible with Arial) so PDF labels are never clipped.
+RUNTIME_DEBS=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-liberation2)
+if command -v dpkg >/dev/null 2>&1; then
+  missing=()
+  for pkg in "${RUNTIME_DEBS[@]}"; do
+    dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    apt_install "${missing[@]}"
+  fi
+fi
+
 UV=$(find_uv)
 if [ -z "$UV" ]; then
   if ! python3 -m venv "$TOOLS" >/dev/null 2>&1; then
