@@ -10,7 +10,7 @@ import pytest
 
 from tests.conftest import FIXTURES, month_file, raw_counts_by_type, run_cli, tree_digest
 
-COMMANDS = ["ingest", "areas", "counts", "quality", "demo"]
+COMMANDS = ["ingest", "areas", "counts", "quality", "demo", "assess"]
 
 
 @pytest.mark.parametrize("command", COMMANDS)
@@ -77,14 +77,32 @@ def test_bad_file_via_cli_leaves_store_unchanged(tmp_path):
     assert tree_digest(store) == before
 
 
-def test_demo_loads_22_months_and_prints_district_totals(tmp_path):
+def test_demo_loads_22_months_prints_district_totals_and_builds_stafford(tmp_path):
     result = run_cli("demo", "--store", str(tmp_path / "store"))
     assert result.returncode == 0, result.stderr
     assert "Loaded 22 months" in result.stdout
     assert "Stoke-on-Trent" in result.stdout and "29,391" in result.stdout
     assert "Open Government Licence" in result.stdout
-    again = run_cli("demo", "--store", str(tmp_path / "store"))
+    reports = tmp_path / "store" / "reports" / "stafford-2025"
+    assert sorted(p.name for p in reports.iterdir()) == [
+        "assessment.docx", "assessment.html", "assessment.json", "assessment.pdf", "assessment.xlsx"]
+    again = run_cli("demo", "--store", str(tmp_path / "store"), "--no-assessment")
     assert "22 already held" in again.stdout
+
+
+def test_assess_writes_the_files_it_is_asked_for(bundled_store, tmp_path):
+    result = run_cli("assess", "--area", "Lichfield", "--period", "2025", "--format", "json,html",
+                     "--out", str(tmp_path / "out"), "--store", str(bundled_store.root))
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["assessment.html", "assessment.json"]
+    data = json.loads((tmp_path / "out" / "assessment.json").read_text())
+    counts = run_cli("counts", "--area", "Lichfield", "--period", "2025", "--format", "json",
+                     "--store", str(bundled_store.root))
+    expected = {r["crime_type"]: r["count"] for r in json.loads(counts.stdout)["rows"]}
+    assert {r["crime_type"]: r["count"] for r in data["crime_types"]} == expected
+    bad = run_cli("assess", "--area", "Lichfield", "--period", "2025", "--format", "pdfx",
+                  "--store", str(bundled_store.root))
+    assert bad.returncode == 2 and len(bad.stderr.strip().splitlines()) == 1
 
 
 def test_quality_command(bundled_store):

@@ -120,17 +120,23 @@ def counts_command(area: str, period: str, by: str, output_format: str, store_di
 
 
 @click.command("demo")
+@click.option("--reports", "reports_dir", default=None, type=click.Path(file_okay=False),
+              help="Folder for the Stafford assessment. Default: 'reports' in the store folder.")
+@click.option("--assessment/--no-assessment", default=True, show_default=True,
+              help="Also build the Stafford 2025 strategic assessment.")
 @store_option
-def demo_command(store_dir: str | None) -> None:
-    """Load the bundled Staffordshire police.uk data and summarise the store.
+def demo_command(reports_dir: str | None, assessment: bool, store_dir: str | None) -> None:
+    """Load the bundled Staffordshire data, summarise the store and build an assessment.
 
     The bundled data are the 22 months of Staffordshire Police street-level
-    crime and ASB shipped with Safer Places (see SOURCES.md).
+    crime and ASB shipped with Safer Places (see SOURCES.md). The demo then
+    builds the strategic assessment for Stafford, calendar year 2025, in HTML,
+    PDF, DOCX, XLSX and JSON.
 
     \b
     Example:
       saferplaces demo
-      saferplaces demo --store /tmp/demo-store
+      saferplaces demo --store /tmp/demo-store --no-assessment
     """
     from saferplaces.data.bundled_files import ATTRIBUTION, police_uk_months
 
@@ -145,6 +151,20 @@ def demo_command(store_dir: str | None) -> None:
     for block in summary.blocks:
         emit(block.columns, block.rows, "table", title=block.title)
     say_assumptions(summary.assumptions, "table")
+    if assessment:
+        from pathlib import Path
+
+        from saferplaces.assessment.build import build_assessment
+        from saferplaces.reports.documents import write_assessment
+
+        out = Path(reports_dir) if reports_dir else store.root / "reports" / "stafford-2025"
+        with progress_bar() as report:
+            report("Building the Stafford assessment", 0, 1)
+            built = build_assessment(store, "Stafford", "2025")
+            report("Building the Stafford assessment", 1, 1)
+            paths = write_assessment(built, out, progress=report)
+        console.print(f"Strategic assessment for Stafford, calendar year 2025: "
+                      f"{paths[0].parent}/assessment.{{html,pdf,docx,xlsx,json}}", highlight=False)
     console.print(f"[dim]{ATTRIBUTION}[/dim]", highlight=False)
 
 
