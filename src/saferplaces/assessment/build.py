@@ -230,7 +230,7 @@ def build_assessment(
     if the_area.level == "force":
         districts = tuple(_district_rows(con, the_area, held, year))
 
-    quality = quality_report(store, the_area, the_period)
+    quality = quality_report(store, the_area, the_period, con=con)
     period_info = PeriodInfo(the_period.start, the_period.end, the_period.label, tuple(held),
                              tuple(comparison),
                              f"{describe_missing(comparable_now)} with the same months a year earlier"

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import duckdb
+
 from saferplaces.data.areas import Area
 from saferplaces.data.counts import describe_missing, forces_for_area, months_coverage
 from saferplaces.data.periods import Period, make_period
@@ -81,10 +83,13 @@ def _check(name: str, count: int, ok: str, warn: str, columns=(), rows=()) -> Qu
                         tuple(columns), tuple(tuple(r) for r in rows))
 
 
-def quality_report(store: Store, area: Area | None = None, period: Period | None = None
-                   ) -> QualityReport:
-    """Run every data quality check for ``area`` (default: everything held) and ``period``."""
-    con = store.connect()
+def quality_report(store: Store, area: Area | None = None, period: Period | None = None,
+                   con: duckdb.DuckDBPyConnection | None = None) -> QualityReport:
+    """Run every data quality check for ``area`` (default: everything held) and ``period``.
+
+    ``con`` reuses an open connection to the store (one is opened when None).
+    """
+    con = con or store.connect()
     period = period or _held_period(store)
     months = period.months
     held_by_force = store.force_months()
