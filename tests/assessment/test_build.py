@@ -134,3 +134,43 @@ def test_category_weights_cover_every_crime_type_but_asb():
 def test_empty_period_is_refused(bundled_store):
     with pytest.raises(InputError, match="holds no police.uk data"):
         build_assessment(bundled_store, "Stafford", "2021")
+
+
+def test_people_section_from_a_synthetic_extract(bundled_store, tmp_path):
+    from saferplaces.data.synth import synthesise_extract  # noqa: F401 - the generator under test
+    from tests.conftest import run_cli
+
+    out = tmp_path / "tamworth-synthetic.csv.gz"
+    made = run_cli("synth", "--out", str(out), "--area", "Tamworth", "--from", "2025-01", "--to",
+                   "2025-12", "--seed", "7", "--store", str(bundled_store.root))
+    assert made.returncode == 0, made.stderr
+    import shutil
+
+    store_copy = tmp_path / "store"
+    shutil.copytree(bundled_store.root, store_copy)
+    from saferplaces.data.store import Store
+
+    a = build_assessment(Store(store_copy), "Tamworth", "2025", extract=str(out))
+    p = a.people
+    assert p.synthetic and p.rows > 5_000
+    domestic = next(s for s in p.shares if s.measure == "Domestic-related")
+    assert 10 < domestic.percent < 30 and domestic.lower <= domestic.percent <= domestic.upper
+    victims = next(r for r in p.repeats if r.kind == "Victims")
+    assert victims.repeat_lower <= victims.repeat_percent <= victims.repeat_upper
+    assert victims.events_on_repeats_percent > victims.repeat_percent
+    assert any(f.section == "people" and "synthetic" in f.text for f in a.findings)
+    # the named extract is now held, and can be used by name
+    again = build_assessment(Store(store_copy), "Tamworth", "2025",
+                             extract="tamworth-synthetic")
+    assert again.people.rows == p.rows
+
+
+def test_small_person_counts_are_never_shown():
+    from saferplaces.assessment.people import shown
+
+    assert [shown(n) for n in (0, 1, 4, 5, 1234)] == ["0", "fewer than 5", "fewer than 5", "5", "1,234"]
+
+
+def test_unknown_extract_is_refused(bundled_store):
+    with pytest.raises(InputError, match="No partner extract called 'nope'"):
+        build_assessment(bundled_store, "Tamworth", "2025", extract="nope")

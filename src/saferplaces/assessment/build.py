@@ -6,6 +6,7 @@ stated in ``assumptions``; every finding names the table it comes from.
 
 from __future__ import annotations
 
+import re
 from statistics import median
 
 import duckdb
@@ -26,6 +27,7 @@ from saferplaces.assessment.model import (
     StrategicAssessment,
     WardRow,
 )
+from saferplaces.assessment.people import PeopleSection, people_section
 from saferplaces.assessment.priorities import load_weights, score_priorities
 from saferplaces.data.areas import Area, areas_within, resolve_area
 from saferplaces.data.bundled_files import ATTRIBUTION
@@ -100,6 +102,7 @@ def build_assessment(
     period: str | Period,
     compare: str = "previous",
     weights_path: str | None = None,
+    extract: str | None = None,
 ) -> StrategicAssessment:
     """Build the strategic assessment of ``area`` for ``period``.
 
@@ -115,6 +118,9 @@ def build_assessment(
         "previous" compares with the same months one year earlier; "none" skips it.
     weights_path
         A TOML file of priority-scoring weights; the bundled defaults when None.
+    extract
+        A partner extract for the people section: the name of one held in the store, or
+        a CSV file, which is first loaded into the store under its file name.
 
     Raises
     ------
@@ -230,6 +236,9 @@ def build_assessment(
     if the_area.level == "force":
         districts = tuple(_district_rows(con, the_area, held, year))
 
+    people = _people(store, con, extract, the_area, held, year) if extract else None
+    if people:
+        assumptions.extend(people.assumptions)
     quality = quality_report(store, the_area, the_period, con=con)
     period_info = PeriodInfo(the_period.start, the_period.end, the_period.label, tuple(held),
                              tuple(comparison),
@@ -245,10 +254,30 @@ def build_assessment(
         priorities=tuple(priorities), priority_weights=weights_used.weights,
         assumptions=tuple(dict.fromkeys(assumptions + list(quality.assumptions))),
         data_quality=quality.to_dict(), methods=tuple(METHODS.values()), districts=districts,
-        attribution=ATTRIBUTION)
+        attribution=ATTRIBUTION, people=people)
     from dataclasses import replace
 
     return replace(draft, findings=tuple(write_findings(draft)))
+
+
+def _people(store: Store, con: duckdb.DuckDBPyConnection, extract: str, area: Area, held: list[str],
+            year: int) -> PeopleSection | None:
+    from pathlib import Path
+
+    from saferplaces.data.partner import attach_extracts, ingest_extract, validate_extract_name
+
+    path = Path(extract)
+    if path.is_file():
+        stem = path.name.split(".")[0].lower()
+        name = validate_extract_name(re.sub(r"[^a-z0-9_-]+", "-", stem).strip("-")[:64] or "extract")
+        ingest_extract(path, store, name)
+    else:
+        name = extract
+    names = attach_extracts(con, store)
+    if name not in names:
+        raise InputError(f"No partner extract called '{extract}' is held, and no such file exists.",
+                         "Give the path of an extract CSV, or a name from 'saferplaces extract list'.")
+    return people_section(con, name, area, held, year)
 
 
 def _ward_rows(con: duckdb.DuckDBPyConnection, area: Area, held: list[str], year: int,

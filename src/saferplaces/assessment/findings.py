@@ -105,6 +105,8 @@ def write_findings(a: StrategicAssessment) -> list[Finding]:
             "harm", f"Weighted by the Crime Severity Score, {a.harm.top_category.lower()} caused "
             f"{a.harm.top_share:.0f}% of crime harm.", "crime-types",
             {"top_category": a.harm.top_category, "share": a.harm.top_share}))
+    if a.people:
+        out.extend(_people_findings(a))
     if a.priorities:
         best = ", ".join(p.theme.lower() for p in a.priorities[:3])
         out.append(Finding("priorities", f"The highest-scoring candidate priorities were {best}.",
@@ -115,3 +117,31 @@ def write_findings(a: StrategicAssessment) -> list[Finding]:
 def _row_change(r: CrimeTypeRow) -> Change:
     return Change(r.comparable_count or 0, r.previous_count or 0, r.change_percent, r.change_p or 0.0,
                   0.0, r.change or "no-significant-change")
+
+
+def _people_findings(a: StrategicAssessment) -> list[Finding]:
+    p = a.people
+    out = []
+    note = " (synthetic data)" if p.synthetic else ""
+    for s in p.shares:
+        if s.measure == "Domestic-related":
+            out.append(Finding("people", f"{s.percent:.0f}% of crime and ASB in the extract was domestic-"
+                               f"related (95% CI {s.lower:.0f}% to {s.upper:.0f}%){note}.", "people-shares",
+                               {"percent": s.percent}))
+    for r in p.repeats:
+        if r.kind == "Victims" and r.repeats >= 5:
+            out.append(Finding(
+                "people", f"{r.repeat_percent:.0f}% of victims were repeat victims (95% CI "
+                f"{r.repeat_lower:.0f}% to {r.repeat_upper:.0f}%), and they were the victims in "
+                f"{r.events_on_repeats_percent:.0f}% of crimes{note}.", "people-repeats",
+                {"repeat_percent": r.repeat_percent, "events_percent": r.events_on_repeats_percent}))
+    over = [g for g in p.groups if g.label == "over" and g.victims >= 5]
+    if over:
+        listed = "; ".join(f"{g.group.lower()}: {g.population_percent:.0f}% of residents but "
+                           f"{g.victim_percent:.0f}% of victims" for g in over)
+        out.append(Finding("people", f"Groups over-represented among victims{note}: {listed}.",
+                           "people-groups", {g.group: g.index for g in over}))
+    if not over and p.groups:
+        out.append(Finding("people", f"No age group was significantly over-represented among "
+                           f"victims{note}.", "people-groups", {}))
+    return out

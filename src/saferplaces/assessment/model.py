@@ -163,6 +163,7 @@ class StrategicAssessment:
     methods: tuple[MethodNote, ...]
     districts: tuple[dict[str, Any], ...] = ()
     attribution: str = ""
+    people: Any = None  # a saferplaces.assessment.people.PeopleSection when an extract is given
 
     def to_dict(self) -> dict[str, Any]:
         """Everything, as plain JSON-ready data."""

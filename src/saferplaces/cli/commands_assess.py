@@ -20,11 +20,13 @@ from saferplaces.cli.common import console, open_store, progress_bar, say_assump
               type=click.Path(file_okay=False), help="Folder to write the reports into.")
 @click.option("--format", "formats", default="html,pdf,docx,xlsx,json", show_default=True,
               help="Which files to write, separated by commas.")
+@click.option("--extract", default=None,
+              help="A partner extract for the people section: a CSV file, or the name of one held.")
 @click.option("--weights", default=None, type=click.Path(dir_okay=False),
               help="A TOML file of priority-scoring weights (default: the bundled weights).")
 @store_option
 def assess_command(area: str, period: str, compare: str, out_dir: str, formats: str,
-                   weights: str | None, store_dir: str | None) -> None:
+                   extract: str | None, weights: str | None, store_dir: str | None) -> None:
     """Build a strategic assessment for an area and period, as HTML, PDF, DOCX, XLSX and JSON.
 
     The assessment holds volumes and rates with confidence intervals, change on a
@@ -36,6 +38,7 @@ def assess_command(area: str, period: str, compare: str, out_dir: str, formats: 
     Example:
       saferplaces assess --area Stafford --period 2025 --out out/
       saferplaces assess --area E23000015 --period 2025 --format html,json
+      saferplaces assess --area Stafford --period 2025 --extract police-2025.csv
     """
     from saferplaces.assessment.build import build_assessment
     from saferplaces.reports.documents import parse_formats, write_assessment
@@ -44,7 +47,8 @@ def assess_command(area: str, period: str, compare: str, out_dir: str, formats: 
     store = open_store(store_dir)
     with progress_bar() as report:
         report("Building the assessment", 0, 1)
-        assessment = build_assessment(store, area, period, compare=compare, weights_path=weights)
+        assessment = build_assessment(store, area, period, compare=compare, weights_path=weights,
+                                      extract=extract)
         report("Building the assessment", 1, 1)
         paths = write_assessment(assessment, Path(out_dir), wanted, progress=report)
     console.print(f"Strategic assessment for {assessment.area.name}, {assessment.period.label}:",

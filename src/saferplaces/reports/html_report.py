@@ -42,6 +42,7 @@ def sections(a: StrategicAssessment, charts: list[Chart] | None = None) -> list[
          ["crime-types", "districts"]),
         ("time", "Over time", ["time"], ["chart-months"], ["months"]),
         ("places", "Places", ["places"], ["map-wards"], ["wards", "concentration"]),
+        ("people", "People", ["people"], [], ["people-shares", "people-repeats", "people-groups"]),
         ("priorities", "Candidate priorities", [], [], ["priorities"]),
         ("data-quality", "Data quality and coverage", [], [], ["data-quality"]),
         ("how-we-calculated", "How we calculated this", [], [], []),

@@ -91,9 +91,42 @@ def assessment_tables(a: StrategicAssessment) -> list[Table]:
             tuple((p.rank, p.theme, f"{p.score:.2f}", " ".join(p.reasons)) for p in a.priorities),
             "Weights: " + ", ".join(f"{k.replace('_', ' ')} {v:g}" for k, v in a.priority_weights.items())
             + "."))
+    if a.people:
+        tables.extend(_people_tables(a))
     checks = a.data_quality.get("checks", [])
     if checks:
         tables.append(Table("data-quality", "Data quality and coverage", ("Check", "Status", "Detail"),
                             tuple((c["check"].replace("-", " ").capitalize(), c["status"], c["summary"])
                                   for c in checks)))
     return tables
+
+
+def _people_tables(a: StrategicAssessment) -> list[Table]:
+    """People tables: every count drawn from person-level data passes through ``shown``."""
+    from saferplaces.assessment.people import shown
+
+    p = a.people
+    note = ("Counts of 1 to 4 are shown as 'fewer than 5' so that no person can be identified."
+            + (" These rows are synthetic: made up for demonstration." if p.synthetic else ""))
+    out = []
+    if p.shares:
+        out.append(Table("people-shares", f"Flags in the partner extract '{p.extract}'",
+                         ("Measure", "Crimes and incidents", "Of those with the flag recorded",
+                          "Per cent", "95% CI"),
+                         tuple((s.measure, shown(s.events), shown(s.total), _f(s.percent),
+                                f"{_f(s.lower)} to {_f(s.upper)}") for s in p.shares), note))
+    if p.repeats:
+        out.append(Table("people-repeats", "Repeat victims, locations and offenders",
+                         ("Kind", "Number", "Repeats (2 or more)", "Repeat per cent", "95% CI",
+                          "Share of crimes on repeats (%)"),
+                         tuple((r.kind, shown(r.people_or_places), shown(r.repeats), _f(r.repeat_percent),
+                                f"{_f(r.repeat_lower)} to {_f(r.repeat_upper)}",
+                                _f(r.events_on_repeats_percent)) for r in p.repeats), note))
+    if p.groups:
+        out.append(Table("people-groups", "Victims by age against residents",
+                         ("Group", "Victims", "Share of victims (%)", "Share of residents (%)",
+                          "Index (100 = fair share)", "95% CI", "Representation"),
+                         tuple((g.group, shown(g.victims), _f(g.victim_percent), _f(g.population_percent),
+                                _f(g.index, 0), f"{_f(g.lower, 0)} to {_f(g.upper, 0)}", g.label)
+                               for g in p.groups), note))
+    return out
