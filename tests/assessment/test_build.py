@@ -174,3 +174,25 @@ def test_small_person_counts_are_never_shown():
 def test_unknown_extract_is_refused(bundled_store):
     with pytest.raises(InputError, match="No partner extract called 'nope'"):
         build_assessment(bundled_store, "Tamworth", "2025", extract="nope")
+
+
+def test_national_comparison_against_ons_table_c2(bundled_store):
+    from saferplaces.assessment.national import national_comparison
+
+    con = bundled_store.connect()
+    n = national_comparison(con, "E22000264")  # East Staffordshire
+    total = n.rows[0]
+    # SOURCES.md: East Staffordshire had 8,421 recorded crimes in the year ending June 2025
+    assert total.offence_group.startswith("Total") and total.count == 8_421
+    assert total.lower <= total.rate <= total.upper
+    assert total.rate == pytest.approx(8_421 / n.population * 1000, abs=0.01)
+    assert len(n.peers) == 14 and "E22000264" not in [p for p, _, _ in n.peers]
+    assert all(r.rank_of == 15 and 1 <= r.rank <= 15 for r in n.rows)
+    assert {r.versus_england_wales for r in n.rows} <= {"higher", "similar", "lower"}
+    # the rate of England and Wales lies between the lowest and highest CSP
+    assert 40 < total.england_wales_rate < 150
+
+
+def test_district_assessment_includes_the_comparison(stafford):
+    assert stafford.national and stafford.national.csp_name == "Stafford"
+    assert any(f.section == "comparison" for f in stafford.findings)

@@ -27,6 +27,7 @@ from saferplaces.assessment.model import (
     StrategicAssessment,
     WardRow,
 )
+from saferplaces.assessment.national import national_comparison
 from saferplaces.assessment.people import PeopleSection, people_section
 from saferplaces.assessment.priorities import load_weights, score_priorities
 from saferplaces.data.areas import Area, areas_within, resolve_area
@@ -56,6 +57,9 @@ METHODS = {
     "concentration": MethodNote("Crime concentration", "methods/concentration.md",
                                 "Weisburd (2015), The law of crime concentration and the "
                                 "criminology of place."),
+    "peers": MethodNote("Open peer group (most similar areas)", "methods/peer-group.md",
+                        "Home Office (2021), Most Similar Groups methodology; standardised Euclidean "
+                        "distance."),
     "harm": MethodNote("Harm weighted by the Crime Severity Score", "methods/harm.md",
                        "ONS (2016), Research outputs: developing a Crime Severity Score."),
 }
@@ -239,6 +243,13 @@ def build_assessment(
     people = _people(store, con, extract, the_area, held, year) if extract else None
     if people:
         assumptions.extend(people.assumptions)
+    national = None
+    if the_area.level in ("district", "csp"):
+        column = "csp_code" if the_area.level == "csp" else "lad_code"
+        row = run(con, f"select csp_code from lad_csp_pfa where {column} = ?", [the_area.code]).fetchone()
+        national = national_comparison(con, row[0]) if row and row[0] else None
+        if national:
+            assumptions.extend(national.assumptions)
     quality = quality_report(store, the_area, the_period, con=con)
     period_info = PeriodInfo(the_period.start, the_period.end, the_period.label, tuple(held),
                              tuple(comparison),
@@ -254,7 +265,7 @@ def build_assessment(
         priorities=tuple(priorities), priority_weights=weights_used.weights,
         assumptions=tuple(dict.fromkeys(assumptions + list(quality.assumptions))),
         data_quality=quality.to_dict(), methods=tuple(METHODS.values()), districts=districts,
-        attribution=ATTRIBUTION, people=people)
+        attribution=ATTRIBUTION, people=people, national=national)
     from dataclasses import replace
 
     return replace(draft, findings=tuple(write_findings(draft)))

@@ -70,6 +70,8 @@ def write_findings(a: StrategicAssessment) -> list[Finding]:
                           for r in higher)
         out.append(Finding("crime-types", f"Rates significantly higher than {a.area.parent_name} as a "
                            f"whole: {names}.", "crime-types", {r.crime_type: r.rate for r in higher}))
+    if a.national:
+        out.extend(_national_findings(a))
     high_wards = [w for w in a.wards if w.funnel.startswith("high")]
     if high_wards:
         listed = "; ".join(f"{w.ward_name} ({w.rate:.0f} per 1,000)" for w in high_wards[:6])
@@ -144,4 +146,29 @@ def _people_findings(a: StrategicAssessment) -> list[Finding]:
     if not over and p.groups:
         out.append(Finding("people", f"No age group was significantly over-represented among "
                            f"victims{note}.", "people-groups", {}))
+    return out
+
+
+def _national_findings(a: StrategicAssessment) -> list[Finding]:
+    n = a.national
+    out = []
+    total = n.rows[0] if n.rows and n.rows[0].offence_group.startswith("Total") else None
+    if total:
+        peers = (f"; it ranks {total.rank} of {total.rank_of} among similar areas, where 1 is the "
+                 f"highest rate" if total.rank else "")
+        relation = "similar to" if total.versus_england_wales == "similar" else \
+            f"{total.versus_england_wales} than"
+        out.append(Finding(
+            "comparison", f"In the {n.period_label.split(' (')[0]}, {n.csp_name}'s police recorded crime "
+            f"rate was {total.rate:.1f} per 1,000 residents, {relation} England and Wales "
+            f"({total.england_wales_rate:.1f}){peers}.", "national",
+            {"rate": total.rate, "england_wales": total.england_wales_rate, "rank": total.rank}))
+    higher = [r for r in n.rows[1:] if r.versus_england_wales == "higher"
+              and r.versus_peers in ("higher", None)]
+    if higher:
+        listed = "; ".join(f"{r.offence_group.lower()} ({r.rate:.1f} against {r.england_wales_rate:.1f})"
+                           for r in higher)
+        out.append(Finding("comparison", f"Offence groups with rates significantly higher than England "
+                           f"and Wales and not lower than similar areas: {listed}.", "national",
+                           {r.offence_group: r.rate for r in higher}))
     return out

@@ -164,6 +164,7 @@ class StrategicAssessment:
     districts: tuple[dict[str, Any], ...] = ()
     attribution: str = ""
     people: Any = None  # a saferplaces.assessment.people.PeopleSection when an extract is given
+    national: Any = None  # a saferplaces.assessment.national.NationalComparison for a CSP or district
 
     def to_dict(self) -> dict[str, Any]:
         """Everything, as plain JSON-ready data."""

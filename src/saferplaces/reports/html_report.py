@@ -40,6 +40,8 @@ def sections(a: StrategicAssessment, charts: list[Chart] | None = None) -> list[
         ("summary", "Summary", ["headline", "priorities"], [], ["headline"]),
         ("crime-types", "Crime types", ["crime-types", "harm"], ["chart-crime-types", "chart-change"],
          ["crime-types", "districts"]),
+        ("comparison", "Compared with England and Wales and similar areas", ["comparison"], [],
+         ["national"]),
         ("time", "Over time", ["time"], ["chart-months"], ["months"]),
         ("places", "Places", ["places"], ["map-wards"], ["wards", "concentration"]),
         ("people", "People", ["people"], [], ["people-shares", "people-repeats", "people-groups"]),

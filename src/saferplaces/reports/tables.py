@@ -54,6 +54,18 @@ def assessment_tables(a: StrategicAssessment) -> list[Table]:
         ("Crime type", "Count", "Rate per 1,000", "95% CI", "Same months, year before to this year",
          "Change", "Force area rate", "Against force area", "Rank (1 = highest rate)", "Harm (CSS days)"),
         tuple(rows), "Higher or lower means the 95% confidence intervals do not overlap."))
+    if a.national:
+        n = a.national
+        tables.append(Table(
+            "national", f"{n.csp_name} against England and Wales and similar areas, {n.period_label}",
+            ("Offence group", "Count", "Rate per 1,000", "95% CI", "England and Wales rate",
+             "Against England and Wales", "Similar areas' rate", "Against similar areas",
+             "Rank among similar areas (1 = highest)"),
+            tuple((r.offence_group, f"{r.count:,}", _f(r.rate, 2), f"{_f(r.lower, 2)} to {_f(r.upper, 2)}",
+                   _f(r.england_wales_rate, 2), r.versus_england_wales.capitalize(), _f(r.peer_rate, 2),
+                   (r.versus_peers or "").capitalize(),
+                   "" if r.rank is None else f"{r.rank} of {r.rank_of}") for r in n.rows),
+            "Similar areas: " + ", ".join(name for _, name, _ in n.peers) + "."))
     if a.districts:
         tables.append(Table("districts", "Districts side by side (crime excluding ASB)",
                             ("District", "Population", "Crime", "ASB", "Crime per 1,000", "95% CI"),
