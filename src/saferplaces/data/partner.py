@@ -524,19 +524,22 @@ def _checks(present: set[str]) -> list[tuple[str, str, str, str]]:
 
 
 def _validate(con: duckdb.DuckDBPyConnection, name: str, present: set[str]) -> None:
-    for column, condition, what, action in _checks(present):
-        bad = con.execute(
-            f"select min(line), count(*) from clean where {condition}"
-        ).fetchone()
-        if not bad or not bad[1]:
+    """Apply every check in one scan; report the first failing check's first bad line."""
+    checks = _checks(present)
+    counts = con.execute(
+        "select " + ", ".join(f"count(*) filter (where {cond})" for _, cond, _, _ in checks)
+        + " from clean").fetchone()
+    for (column, condition, what, action), count in zip(checks, counts, strict=True):
+        if not count:
             continue
-        line, count = bad
-        value = con.execute(f"select \"{column}\" from clean where line = ?", [line]).fetchone()
+        line, value = con.execute(
+            f"select line, \"{column}\" from clean where {condition} order by line limit 1"
+        ).fetchone()
         others = f" ({count - 1:,} other rows too)" if count > 1 else ""
-        if value is None or value[0] is None:
+        if value is None:
             problem = f"Line {line} of {name} has no value in column '{column}'{others}."
         else:
-            problem = (f"Line {line} of {name} has '{value[0]}' in column '{column}', which is "
+            problem = (f"Line {line} of {name} has '{value}' in column '{column}', which is "
                        f"{what}{others}.")
         raise DataFormatError(problem, action)
 
@@ -560,23 +563,29 @@ def _geocode(con: duckdb.DuckDBPyConnection, present: set[str], progress: Progre
         # a row with both kinds of coordinate is placed by its easting and northing
         skip = " and easting is null" if kind == "wgs84" and "easting" in present else ""
         got = con.execute(
-            f"select line, {x_sql} as x, {y_sql} as y from clean where {where}{skip} order by line"
+            f"select line, {x_sql} as x, {y_sql} as y from clean where {where}{skip}"
         ).fetchnumpy()
         line, x, y = got["line"], np.asarray(got["x"], float), np.asarray(got["y"], float)
         if line.size == 0:
             continue
         progress("Placing coordinates in LSOAs", 0, 1)
         _boundary_codes_installed()
+        # extracts repeat places (police.uk snaps to map points), so each distinct point
+        # is converted and placed once
+        points, inverse = np.unique(np.column_stack([x, y]), axis=0, return_inverse=True)
+        inverse = inverse.reshape(-1)
+        ux, uy = points[:, 0], points[:, 1]
         if kind == "bng":
-            easting, northing = x, y
-            lon, lat = bng_to_wgs84(x, y)
+            u_lon, u_lat = bng_to_wgs84(ux, uy)
+            u_e, u_n = ux, uy
         else:
-            lon, lat = x, y
-            easting, northing = wgs84_to_bng(x, y)
+            u_lon, u_lat = ux, uy
+            u_e, u_n = wgs84_to_bng(ux, uy)
+        u_poly = _locate_indices(u_lon, u_lat)
         # numeric arrays only: registering text arrays makes DuckDB import pandas (seconds)
-        arrays = {"line": np.asarray(line, dtype=np.int64), "longitude": lon, "latitude": lat,
-                  "easting": easting, "northing": northing,
-                  "poly": _locate_indices(lon, lat)}
+        arrays = {"line": np.asarray(line, dtype=np.int64), "longitude": u_lon[inverse],
+                  "latitude": u_lat[inverse], "easting": np.asarray(u_e)[inverse],
+                  "northing": np.asarray(u_n)[inverse], "poly": u_poly[inverse]}
         con.register("point_arrays", arrays)
         con.execute("insert into points select a.line, a.longitude, a.latitude, a.easting, "
                     "a.northing, b.code from point_arrays a "
@@ -607,21 +616,28 @@ def _typed_select(present: set[str], source_name: str) -> str:
     flags = ",\n            ".join(f"{flag(f)} as {f}" for f in fmt.FLAGS)
     lsoa_in = given("lsoa_code", "upper({})")
     ward_in = given("ward_code", "upper({})")
+    has_points = "easting" in present or "longitude" in present
+    point_cols = ("p.point_lsoa, p.longitude as p_lon, p.latitude as p_lat, p.easting as p_e, "
+                  "p.northing as p_n, p.line is not null as has_point" if has_points else
+                  "null::varchar as point_lsoa, null::double as p_lon, null::double as p_lat, "
+                  "null::double as p_e, null::double as p_n, false as has_point")
+    point_join = "left join points p on p.line = c.line" if has_points else ""
+    # one pass: the lookups are small, so the joins stream; rows keep their line number
     return f"""
-        with base as (
-            select c.line, {lsoa_in} as lsoa_in, {ward_in} as ward_in,
-                   p.point_lsoa, p.line is not null as has_point,
-                   case when {lsoa_in} is not null then 'lsoa'
-                        when p.line is not null then 'coordinates'
-                        when {ward_in} is not null then 'ward'
-                        else 'none' end as location_source
-            from clean c left join points p using (line)
+        with with_points as (
+            select c.*, {lsoa_in} as lsoa_in, {ward_in} as ward_in, {point_cols}
+            from clean c {point_join}
         ),
         placed as (
-            select base.*,
-                   case location_source when 'lsoa' then lsoa_in
-                        when 'coordinates' then point_lsoa end as the_lsoa
-            from base
+            select *,
+                   case when lsoa_in is not null then 'lsoa'
+                        when has_point then 'coordinates'
+                        when ward_in is not null then 'ward'
+                        else 'none' end as location_source,
+                   case when lsoa_in is not null then lsoa_in
+                        when has_point then point_lsoa end as the_lsoa,
+                   case when lsoa_in is null and not has_point then ward_in end as ward_key
+            from with_points
         )
         select
             c.line,
@@ -629,8 +645,8 @@ def _typed_select(present: set[str], source_name: str) -> str:
             coalesce({", ".join(month_parts)}) as month,
             case lower(c.category) {category_cases} end as category,
             {given("ho_offence_code", "upper({})")} as ho_offence_code,
-            b.location_source,
-            b.the_lsoa as lsoa_code,
+            c.location_source,
+            c.the_lsoa as lsoa_code,
             l.vintage as lsoa_vintage,
             l.lsoa21_code,
             coalesce(l.ward_code, w.ward_code) as ward_code,
@@ -641,7 +657,7 @@ def _typed_select(present: set[str], source_name: str) -> str:
             coalesce(l.csp_name, w.csp_name) as csp_name,
             coalesce(l.pfa_code, w.pfa_code) as pfa_code,
             coalesce(l.pfa_name, w.pfa_name) as pfa_name,
-            p.easting, p.northing, p.longitude, p.latitude,
+            c.p_e as easting, c.p_n as northing, c.p_lon as longitude, c.p_lat as latitude,
             {flags},
             {given("victim_id")} as victim_id,
             {given("offender_id")} as offender_id,
@@ -652,12 +668,9 @@ def _typed_select(present: set[str], source_name: str) -> str:
             {given("segment")} as segment,
             coalesce({flag("synthetic")}, false) as synthetic,
             {_sql_str(source_name)} as source_file
-        from clean c
-        join placed b using (line)
-        left join points p using (line)
-        left join lsoa_best l on l.lsoa_code = b.the_lsoa
-        left join ward_places w on w.ward_code = b.ward_in and b.location_source = 'ward'
-        order by c.line
+        from placed c
+        left join lsoa_best l on l.lsoa_code = c.the_lsoa
+        left join ward_places w on w.ward_code = c.ward_key
     """
 
 
@@ -841,14 +854,18 @@ def _ingest_locked(
     present = set(header)
     con = _places().cursor()
     try:
+        # the text as read goes to a Parquet file in the work folder, so that a file of
+        # tens of millions of rows is read once and never has to fit in memory; the copy
+        # keeps the file's row order, so a row's position in it gives its line number
+        clean_file = work / "clean.parquet"
+        cleaned = ", ".join(f"nullif(trim({_quote_ident(c)}), '') as {c}" for c in header)
         try:
-            con.execute(f"create temp table raw as select row_number() over () + 1 as line, * "
-                        f"from {_read_sql(source, header)}")
+            con.execute(f"copy (select {cleaned} from {_read_sql(source, header)}) to "
+                        f"{_sql_str(str(clean_file))} (format parquet, compression zstd)")
         except duckdb.Error as exc:
             raise _friendly_read_error(exc, source.name) from exc
-        cleaned = ", ".join(f"nullif(trim({_quote_ident(c)}), '') as {c}" for c in header)
-        con.execute(f"create temp table clean as select line, {cleaned} from raw")
-        con.execute("drop table raw")
+        con.execute("create temp view clean as select file_row_number + 2 as line, * "
+                    f"from read_parquet({_sql_str(str(clean_file))}, file_row_number=true)")
         total = con.execute("select count(*) from clean").fetchone()[0]
         if not total:
             raise DataFormatError(f"The file {source.name} has a header but no rows.",
@@ -862,8 +879,9 @@ def _ingest_locked(
         staged = work / "staged"
         staged.mkdir()
         out = staged / "data_0.parquet"
-        con.execute(f"create temp table placed as {_typed_select(present, source.name)}")
-        con.execute(f"copy placed to {_sql_str(str(out))} (format parquet, compression zstd)")
+        con.execute(f"copy ({_typed_select(present, source.name)}) to {_sql_str(str(out))} "
+                    "(format parquet, compression zstd)")
+        con.execute(f"create temp view placed as select * from read_parquet({_sql_str(str(out))})")
         stats = con.execute("""
             select count(*),
                    count(*) filter (where location_source = 'lsoa'),
