@@ -20,8 +20,9 @@ from dataclasses import dataclass
 import duckdb
 
 from saferplaces import stats
+from saferplaces.data.bundled_files import bundled
 from saferplaces.data.ons_csp_table import read_c2
-from saferplaces.data.population import install_age_tables, install_population_tables
+from saferplaces.data.population import install_population_tables
 from saferplaces.data.reference import install_deprivation_table
 
 C2_PERIOD_LABEL = "year ending June 2025 (ONS Table C2, police recorded crime)"
@@ -63,14 +64,13 @@ class NationalComparison:
 
 def _csp_features(con: duckdb.DuckDBPyConnection, csps: dict[str, list[str]]) -> dict[str, dict[str, float]]:
     """Size, age structure and deprivation of each English CSP, from its districts."""
-    install_population_tables(con)
-    install_age_tables(con)
     install_deprivation_table(con)
     ages = {}
+    path = str(bundled("population/ons_mye_mid2021_lad21_sex_syoa_uk.csv.gz")).replace("'", "''")
     for code, total, young, old, children in con.execute(
-        f"select code, sum(population), sum(population) filter (where age between 16 and 24), "
-        f"sum(population) filter (where age >= 65), sum(population) filter (where age <= 15) "
-        f"from lad_population_age where year = {POPULATION_YEAR} group by 1"
+        "select ladcode21, sum(population_2021), sum(population_2021) filter (where age between 16 and 24),"
+        " sum(population_2021) filter (where age >= 65), sum(population_2021) filter (where age <= 15) "
+        f"from read_csv('{path}', header=true) group by 1"
     ).fetchall():
         ages[code] = (total, young, old, children)
     deprived = dict(con.execute(
