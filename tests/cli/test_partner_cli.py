@@ -82,7 +82,6 @@ def test_ingesting_the_same_file_again_changes_nothing(loaded):
     ("unknown-category.csv", "Line 3 of unknown-category.csv has 'Burglery' in column "
                              "'category'"),
     ("empty.csv", "The file empty.csv is empty."),
-    ("not-utf8.csv", "is not UTF-8 text"),
 ])
 def test_a_bad_extract_is_one_line_and_changes_nothing(loaded, name, fragment):
     store, _ = loaded
@@ -111,10 +110,3 @@ def test_synth_refuses_a_name_that_hides_it_is_synthetic(loaded, tmp_path):
     assert result.returncode == 2
     assert "does not say it is synthetic" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
-
-
-def test_bad_extract_name_is_refused(loaded):
-    store, out = loaded
-    result = run("extract", "ingest", str(out), "--name", "My Extract",
-                 "--store", str(store.root))
-    assert result.returncode == 2 and "is not allowed" in result.stderr

@@ -191,23 +191,27 @@ def test_wgs84_and_bng_points_land_in_the_right_lsoa(store, tmp_path):
     assert [r["lsoa_code"] for r in rows_of(store, "points")] == codes
 
 
-def test_known_places():
+def test_known_places(store, tmp_path):
     # Stafford Market Square lies in Forebridge ward, which holds Stafford town centre
-    # (Stafford Community Safety and Wellbeing Strategy 2020-24); Hanley bus station, in
+    # (Stafford Community Safety and Wellbeing Strategy 2020-24); Hanley bus station lies in
     # Stoke-on-Trent (E06000021). Coordinates from OpenStreetMap.
     lon = np.array([-2.1169, -2.1786])
     lat = np.array([52.8066, 53.0237])
-    con = Store("/nonexistent").connect()
-    codes = locate_points(lon, lat)
-    lads = [con.execute("select lad_code, ward_name from lsoa_lookup where lsoa_code = ? and "
-                        "vintage = '2021'", [c]).fetchone() for c in codes]
-    assert lads[0] == ("E07000197", "Forebridge")
-    assert lads[1][0] == "E06000021"
-    # the same place in British National Grid gives the same LSOA
     e, n = wgs84_to_bng(lon, lat)
-    back_lon, back_lat = bng_to_wgs84(e, n)
-    assert list(locate_points(back_lon, back_lat)) == list(codes)
     assert 390_000 < e[0] < 394_000 and 321_000 < n[0] < 325_000
+    back_lon, back_lat = bng_to_wgs84(e, n)
+    assert np.allclose(back_lon, lon) and np.allclose(back_lat, lat)
+    path = write(tmp_path, "date,category,longitude,latitude,easting,northing\n"
+                           f"2025-10-01,Burglary,{lon[0]},{lat[0]},,\n"
+                           f"2025-10-01,Burglary,{lon[1]},{lat[1]},,\n"
+                           f"2025-10-01,Burglary,,,{e[0]:.1f},{n[0]:.1f}\n"
+                           f"2025-10-01,Burglary,,,{e[1]:.1f},{n[1]:.1f}\n")
+    ingest_extract(path, store, "places")
+    rows = rows_of(store, "places")
+    assert [(r["lad_code"], r["ward_name"]) for r in rows][0] == ("E07000197", "Forebridge")
+    assert rows[1]["lad_code"] == "E06000021"
+    assert [r["lsoa_code"] for r in rows[2:]] == [r["lsoa_code"] for r in rows[:2]]
+    assert list(locate_points(lon, lat)) == [r["lsoa_code"] for r in rows[:2]]
 
 
 def test_points_outside_the_boundaries_are_kept_and_counted(store, tmp_path):

@@ -300,6 +300,8 @@ def calibrate(store: Store, area: str | None = None) -> Calibration:
     StoreError
         If the store holds no police.uk data (for the area).
     """
+    if not store.force_months("crimes"):
+        raise _no_data("")
     con = store.connect()
     try:
         return _calibrate(con, area)
