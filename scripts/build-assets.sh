@@ -26,7 +26,7 @@ rm -rf "$STATIC/govuk" "$STATIC/saferplaces/saferplaces.css"
 mkdir -p "$STATIC/govuk" "$STATIC/saferplaces"
 
 "$BUILD/node_modules/.bin/sass" --no-source-map --style=compressed --quiet-deps \
-  --load-path="$BUILD/node_modules/govuk-frontend/dist" \
+  --load-path="$BUILD/node_modules/govuk-frontend/dist" --load-path="$ROOT/src/saferplaces/web/assets" \
   "$ROOT/src/saferplaces/web/assets/saferplaces.scss" "$STATIC/saferplaces/saferplaces.css"
 
 # JavaScript only: the GDS Transport fonts and the crown images belong to GOV.UK

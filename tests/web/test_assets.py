@@ -34,4 +34,5 @@ def test_nothing_loads_from_the_internet() -> None:
     for path in [*(WEB / "jinja2").rglob("*.html"), STATIC / "saferplaces" / "saferplaces.css"]:
         text = path.read_text()
         assert not re.search(r"""(src|href)=["']https?://""", text), path
-        assert "url(http" not in text, path
+        if path.suffix == ".css":
+            assert "url(" not in text, path  # no fonts, no crest: nothing to fetch at all

@@ -8,6 +8,15 @@ from django.shortcuts import get_object_or_404, render
 
 from saferplaces.web.plans.models import Action, Plan, Priority, Workstream
 
+#: Headings for each kind of priority on the plan page.
+KIND_HEADINGS = {
+    Priority.Kind.PRIORITY: "Priorities",
+    Priority.Kind.CROSS_CUTTING: "Cross-cutting themes",
+    Priority.Kind.OVERSIGHT: "Oversight items",
+    Priority.Kind.DISTRICT_ONLY: "District-only priorities",
+    Priority.Kind.FORCE_WIDE_CHALLENGE: "Challenges for the whole partnership",
+}
+
 
 def plan_detail(request: HttpRequest, slug: str, plan_slug: str) -> HttpResponse:
     """Everything one plan holds, read-only, on one page with a contents list."""
@@ -30,7 +39,7 @@ def plan_detail(request: HttpRequest, slug: str, plan_slug: str) -> HttpResponse
         "partnership": plan.partnership,
         "versions": plan.versions.all(),
         "priority_kinds": [
-            (kind, label, by_kind[kind]) for kind, label in Priority.Kind.choices if by_kind[kind]
+            (kind, KIND_HEADINGS[kind], by_kind[kind]) for kind in Priority.Kind.values if by_kind[kind]
         ],
         "priorities_with_actions": [p for p in priorities if p.actions.all()],
         "places": plan.places.all(),
