@@ -179,7 +179,7 @@ def test_repeat_offenders_and_places(year):
                           having count(distinct location_id) > 1)""").fetchone()[0] == 0
 
 
-def test_group_assignment_gives_repeats_at_least_two_rows():
+def test_group_assignment_numbers_everyone_and_meets_the_crime_share():
     rng = np.random.default_rng(1)
     cell = np.repeat(np.arange(200), rng.integers(1, 40, 200))
     person, n = _assign_groups(rng, cell, REPEAT_DOMESTIC)
