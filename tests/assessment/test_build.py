@@ -49,17 +49,20 @@ def test_comparison_uses_like_for_like_months(stafford):
 
 def test_findings_never_call_a_change_real_unless_the_test_says_so(stafford):
     rows = {r.crime_type.lower(): r for r in stafford.crime_types}
-    for f in stafford.findings:
-        if "statistically significant" in f.text:
-            assert f.numbers.get("label", rows.get(f.numbers.get("crime_type", "").lower(),
-                                                    None) and "x") != "no-significant-change"
-        if f.text.startswith("Comparing") and "crime types" not in f.text:
-            what = re.search(r"earlier, (.+?) (rose|fell|was unchanged)", f.text).group(1)
-            label = (stafford.headline.crime_change.label if what == "crime" else
-                     stafford.headline.asb_change.label if what == "anti-social behaviour" else
-                     rows[what].change)
-            assert ("statistically significant" in f.text) == (label != "no-significant-change")
-            assert ("within normal variation" in f.text) == (label == "no-significant-change")
+    headline = [f for f in stafford.findings if f.section == "headline" and f.text.startswith("Comparing")]
+    assert len(headline) == 2
+    for f in headline:
+        what = re.search(r"earlier, (.+?) (rose|fell|was unchanged)", f.text).group(1)
+        label = (stafford.headline.crime_change if what == "crime" else stafford.headline.asb_change).label
+        assert ("statistically significant" in f.text) == (label != "no-significant-change")
+        assert ("within normal variation" in f.text) == (label == "no-significant-change")
+    by_type = next(f for f in stafford.findings if "by crime type" in f.text)
+    named = re.findall(r"(?:: |; )([a-z ,]+?) (rose|fell) \d+%", by_type.text)
+    assert named
+    for name, verb in named:
+        assert rows[name].change == ("increase" if verb == "rose" else "decrease")
+    quiet = [n for n, r in rows.items() if r.change == "no-significant-change"]
+    assert all(f" {n} rose" not in by_type.text and f" {n} fell" not in by_type.text for n in quiet)
 
 
 def test_every_finding_names_a_table_that_exists(stafford):

@@ -60,10 +60,26 @@ def write_findings(a: StrategicAssessment) -> list[Finding]:
                            for r in top)
         out.append(Finding("crime-types", f"The largest crime types were {listed}.", "crime-types",
                            {r.crime_type: r.count for r in top}))
-    for r in a.crime_types:
-        if r.change in ("increase", "decrease") and r.previous_count is not None:
-            out.append(Finding("crime-types", describe_change(r.crime_type.lower(), _row_change(r), against),
-                               "crime-types", {"crime_type": r.crime_type, "p": r.change_p}))
+    moved = [r for r in a.crime_types
+             if r.change in ("increase", "decrease") and r.previous_count is not None]
+    if moved:
+        def one(r: CrimeTypeRow) -> str:
+            verb = "rose" if r.change == "increase" else "fell"
+            p = "p < 0.001" if (r.change_p or 0) < 0.001 else f"p = {r.change_p:.3f}"
+            return (f"{r.crime_type.lower()} {verb} {abs(r.change_percent or 0):.0f}% "
+                    f"({_n(r.previous_count)} to {_n(r.comparable_count or 0)}, {p})")
+        rises = [one(r) for r in moved if r.change == "increase"]
+        falls = [one(r) for r in moved if r.change == "decrease"]
+        parts = []
+        if rises:
+            parts.append("significant rises: " + "; ".join(rises))
+        if falls:
+            parts.append("significant falls: " + "; ".join(falls))
+        steady = len([r for r in a.crime_types if r.change == "no-significant-change"])
+        out.append(Finding(
+            "crime-types", f"Comparing {against}, by crime type there were " + ". There were ".join(parts)
+            + f". The other {steady} types changed within normal variation.", "crime-types",
+            {r.crime_type: r.change for r in moved}))
     higher = [r for r in a.crime_types if r.versus_force == "higher"]
     if higher and a.area.parent_name:
         names = ", ".join(f"{r.crime_type.lower()} ({r.rate:.1f} against {r.force_rate:.1f} per 1,000)"
@@ -115,10 +131,6 @@ def write_findings(a: StrategicAssessment) -> list[Finding]:
                            "priorities", {p.theme: p.score for p in a.priorities[:3]}))
     return out
 
-
-def _row_change(r: CrimeTypeRow) -> Change:
-    return Change(r.comparable_count or 0, r.previous_count or 0, r.change_percent, r.change_p or 0.0,
-                  0.0, r.change or "no-significant-change")
 
 
 def _people_findings(a: StrategicAssessment) -> list[Finding]:
