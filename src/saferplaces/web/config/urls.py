@@ -8,5 +8,6 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("saferplaces.web.partnerships.urls")),
     path("", include("saferplaces.web.plans.urls")),
+    path("", include("saferplaces.web.accounts.urls")),
     path("admin/", admin.site.urls),
 ]

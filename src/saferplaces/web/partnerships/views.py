@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from saferplaces.web.accounts.permissions import can_view_plan
 from saferplaces.web.partnerships.models import Partnership
 
 
@@ -24,7 +25,7 @@ def partnership_detail(request: HttpRequest, slug: str) -> HttpResponse:
     context = {
         "title": partnership.name,
         "partnership": partnership,
-        "plans": partnership.plans.all(),
+        "plans": [plan for plan in partnership.plans.all() if can_view_plan(request.user, plan)],
         "children": partnership.children.order_by("name"),
         "memberships": partnership.memberships.select_related("organisation"),
         "boards": partnership.boards.all(),

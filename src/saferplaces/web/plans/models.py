@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 
 from saferplaces.web.partnerships.models import Board, Organisation, Partnership
@@ -142,6 +143,14 @@ class Action(models.Model):
         Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="actions"
     )
     lead_officer = models.CharField(max_length=200, blank=True)
+    lead_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="led_actions",
+        help_text="The lead officer's account, which may update this action.",
+    )
     board = models.ForeignKey(Board, null=True, blank=True, on_delete=models.SET_NULL, related_name="actions")
     due_date = models.DateField(null=True, blank=True)
     rag = models.CharField(max_length=10, choices=Rag.choices, blank=True)

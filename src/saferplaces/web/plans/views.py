@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from saferplaces.web.accounts.permissions import can_view_plan
 from saferplaces.web.plans.models import Action, Plan, Priority, Workstream
 
 #: Headings for each kind of priority on the plan page.
@@ -23,6 +24,9 @@ def plan_detail(request: HttpRequest, slug: str, plan_slug: str) -> HttpResponse
     plan = get_object_or_404(
         Plan.objects.select_related("partnership"), partnership__slug=slug, slug=plan_slug
     )
+    if not can_view_plan(request.user, plan):
+        # Not 403: a draft's existence is itself the partnership's unpublished data.
+        raise Http404("No plan here.")
     priorities = plan.priorities.select_related("county_priority").prefetch_related(
         Prefetch("actions", queryset=Action.objects.select_related("lead_organisation", "board"))
     )

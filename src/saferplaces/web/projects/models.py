@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 
 from saferplaces.web.partnerships.models import Partnership
@@ -46,6 +47,12 @@ class Project(models.Model):
     )
     name = models.CharField(max_length=300)
     provider = models.CharField(max_length=300, blank=True)
+    provider_users = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="provided_projects",
+        help_text="The provider's accounts, which may submit this project's returns.",
+    )
     description = models.TextField(blank=True)
     contract_start = models.DateField(null=True, blank=True)
     contract_end = models.DateField(null=True, blank=True)

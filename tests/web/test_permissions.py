@@ -1,0 +1,162 @@
+"""The role-by-permission matrix, and what the pages show to whom."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from django.contrib.auth.models import AnonymousUser, User
+from django.test import Client
+
+from saferplaces.web.accounts import permissions as perm
+from saferplaces.web.accounts.models import Role
+from saferplaces.web.partnerships.models import Partnership
+from saferplaces.web.plans.models import Action, Plan
+from saferplaces.web.seeds import load_seed_plans
+
+pytestmark = pytest.mark.django_db
+
+PERSONAS = [
+    "anonymous",
+    "no role",
+    "other partnership's administrator",
+    "administrator",
+    "analyst",
+    "lead officer of the action",
+    "lead officer of another action",
+    "provider of the project",
+    "provider of another project",
+    "board member",
+    "superuser",
+]
+
+
+@pytest.fixture
+def world() -> dict[str, object]:
+    """East Staffordshire's plan made a draft, with one user per persona."""
+    load_seed_plans()
+    es = Partnership.objects.get(slug="east-staffordshire")
+    lichfield = Partnership.objects.get(slug="lichfield")
+    plan = es.plans.get()
+    plan.status = Plan.Status.DRAFT
+    plan.save()
+    users: dict[str, object] = {"anonymous": AnonymousUser()}
+    for name in PERSONAS[1:]:
+        users[name] = User.objects.create_user(username=name.replace(" ", "-").replace("'", ""), password="x")
+    users["superuser"].is_superuser = True
+    users["superuser"].save()
+    grants = [
+        ("other partnership's administrator", lichfield, Role.Name.ADMINISTRATOR),
+        ("administrator", es, Role.Name.ADMINISTRATOR),
+        ("analyst", es, Role.Name.ANALYST),
+        ("lead officer of the action", es, Role.Name.LEAD_OFFICER),
+        ("lead officer of another action", es, Role.Name.LEAD_OFFICER),
+        ("provider of the project", es, Role.Name.PROVIDER),
+        ("provider of another project", es, Role.Name.PROVIDER),
+        ("board member", es, Role.Name.BOARD_MEMBER),
+    ]
+    for persona, partnership, role in grants:
+        Role.objects.create(user=users[persona], partnership=partnership, name=role)
+    # East Staffordshire's plan has no delivery table, so the test adds one action.
+    action = Action.objects.create(
+        priority=plan.priorities.first(), action="Test action", lead_user=users["lead officer of the action"]
+    )
+    Action.objects.create(
+        priority=plan.priorities.first(),
+        action="Other action",
+        lead_user=users["lead officer of another action"],
+    )
+    project, other_project = plan.projects.all()[:2]
+    project.provider_users.add(users["provider of the project"])
+    other_project.provider_users.add(users["provider of another project"])
+    return {"users": users, "plan": plan, "action": action, "project": project}
+
+
+Y, N = True, False
+# persona:                anon no  other admin analyst lead lead2 prov prov2 board super
+MATRIX: dict[str, list[bool]] = {
+    "view draft plan": [N, N, N, Y, Y, Y, Y, Y, Y, Y, Y],
+    "edit plan": [N, N, N, Y, N, N, N, N, N, N, Y],
+    "edit risk": [N, N, N, Y, N, N, N, N, N, N, Y],
+    "update action": [N, N, N, Y, N, Y, N, N, N, N, Y],
+    "view returns": [N, N, N, Y, Y, Y, Y, Y, Y, Y, Y],
+    "submit return": [N, N, N, Y, N, N, N, Y, N, N, Y],
+}
+
+CHECKS: dict[str, Callable[[object, dict[str, object]], bool]] = {
+    "view draft plan": lambda u, w: perm.can_view_plan(u, w["plan"]),
+    "edit plan": lambda u, w: perm.can_edit_plan(u, w["plan"]),
+    "edit risk": lambda u, w: perm.can_edit_risk(u, w["plan"]),
+    "update action": lambda u, w: perm.can_update_action(u, w["action"]),
+    "view returns": lambda u, w: perm.can_view_returns(u, w["project"]),
+    "submit return": lambda u, w: perm.can_submit_return(u, w["project"]),
+}
+
+
+def test_the_role_matrix(world: dict[str, object]) -> None:
+    users = world["users"]
+    got = {check: [CHECKS[check](users[p], world) for p in PERSONAS] for check in MATRIX}
+    assert got == MATRIX
+
+
+def test_published_plans_are_for_everyone(world: dict[str, object]) -> None:
+    lichfield_plan = Plan.objects.get(partnership__slug="lichfield")
+    for persona in PERSONAS:
+        assert perm.can_view_plan(world["users"][persona], lichfield_plan), persona
+
+
+def test_an_inactive_user_has_no_roles(world: dict[str, object]) -> None:
+    admin = world["users"]["administrator"]
+    admin.is_active = False
+    admin.save()
+    assert not perm.can_edit_plan(admin, world["plan"])
+
+
+DRAFT_URL = "/partnerships/east-staffordshire/plans/2018-2021/"
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [
+        ("anonymous", 404),
+        ("no role", 404),
+        ("other partnership's administrator", 404),
+        ("board member", 200),
+        ("provider of another project", 200),
+        ("superuser", 200),
+    ],
+)
+def test_draft_plan_page_is_only_for_members(
+    client: Client, world: dict[str, object], persona: str, status: int
+) -> None:
+    if persona != "anonymous":
+        client.force_login(world["users"][persona])
+    assert client.get(DRAFT_URL).status_code == status
+    partnership_page = client.get("/partnerships/east-staffordshire/").content.decode()
+    assert (DRAFT_URL in partnership_page) is (status == 200)
+
+
+def test_sign_in_and_out(client: Client) -> None:
+    User.objects.create_user(username="officer", password="a long password 123")
+    page = client.get("/sign-in/")
+    assert page.status_code == 200
+    assert '<h1 class="govuk-heading-xl">Sign in</h1>' in page.content.decode()
+    response = client.post("/sign-in/", {"username": "officer", "password": "a long password 123"})
+    assert response.status_code == 302
+    assert "Signed in as officer" in client.get("/").content.decode()
+    client.post("/sign-out/")
+    assert "Sign in</a>" in client.get("/").content.decode()
+
+
+def test_sign_in_errors_use_govuk_wording(client: Client) -> None:
+    html = client.post("/sign-in/", {"username": "", "password": ""}).content.decode()
+    assert "There is a problem" in html
+    assert "Enter your username" in html and "Enter your password" in html
+    assert "<title>Error: Sign in – Safer Places</title>" in html
+    html = client.post("/sign-in/", {"username": "nobody", "password": "wrong"}).content.decode()
+    assert "Enter a correct username and password" in html
+
+
+def test_sign_in_is_protected_by_csrf() -> None:
+    client = Client(enforce_csrf_checks=True)
+    assert client.post("/sign-in/", {"username": "a", "password": "b"}).status_code == 403
