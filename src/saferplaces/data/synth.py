@@ -873,6 +873,8 @@ def _assemble_parquet(con: duckdb.DuckDBPyConnection, parts: list[Path], out: Pa
                       header: list[str]) -> None:
     if parts:
         files = "[" + ", ".join(f"'{_q(p)}'" for p in parts) + "]"
+        # a streaming copy: keep DuckDB from caching every part it reads
+        con.execute("set memory_limit = '512MB'")
         con.execute(f"copy (select * from read_parquet({files})) to '{_q(out)}' "
                     "(format parquet, compression zstd)")
     else:
