@@ -24,6 +24,7 @@ import json
 import os
 import re
 import shutil
+import threading
 import zlib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -686,9 +687,17 @@ def _places() -> duckdb.DuckDBPyConnection:
     return con
 
 
-@functools.lru_cache(maxsize=1)
+_SETUP_LOCK = threading.Lock()
+
+
 def _lookups_installed() -> bool:
     """Add ``lsoa_best`` and ``ward_places`` to the shared database (once, when needed)."""
+    with _SETUP_LOCK:
+        return _install_lookups()
+
+
+@functools.lru_cache(maxsize=1)
+def _install_lookups() -> bool:
     con = _places()
     install_reference_tables(con)
     # a code in both vintages (most are unchanged since 2011) is read as a 2021 code
@@ -720,9 +729,14 @@ def _lookups_installed() -> bool:
     return True
 
 
-@functools.lru_cache(maxsize=1)
 def _boundary_codes_installed() -> bool:
     """Add the table ``boundary_codes(i, code)`` to the shared database (once, when needed)."""
+    with _SETUP_LOCK:
+        return _install_boundary_codes()
+
+
+@functools.lru_cache(maxsize=1)
+def _install_boundary_codes() -> bool:
     codes = ", ".join(f"({i}, {_sql_str(c)})" for i, c in enumerate(_boundaries().codes))
     con = _places()
     con.execute("create table boundary_codes (i bigint, code varchar)")
