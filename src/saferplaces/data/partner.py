@@ -675,8 +675,17 @@ def _typed_select(present: set[str], source_name: str) -> str:
     """
 
 
-@functools.lru_cache(maxsize=1)
+_SETUP_LOCK = threading.RLock()
+
+
 def _places() -> duckdb.DuckDBPyConnection:
+    """The shared in-memory database (see :func:`_new_places`)."""
+    with _SETUP_LOCK:
+        return _new_places()
+
+
+@functools.lru_cache(maxsize=1)
+def _new_places() -> duckdb.DuckDBPyConnection:
     """An in-memory database shared by the imports of this process.
 
     Each import works in a cursor of it, with its own temporary tables; the lookups
@@ -687,7 +696,6 @@ def _places() -> duckdb.DuckDBPyConnection:
     return con
 
 
-_SETUP_LOCK = threading.Lock()
 
 
 def _lookups_installed() -> bool:
