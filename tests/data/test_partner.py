@@ -252,6 +252,20 @@ def test_the_example_in_the_docs_loads_as_it_says(store, tmp_path):
     assert rows[0]["ho_offence_code"] == "8N" and rows[0]["vawg"] is True
 
 
+def test_row_order_changes_nothing_but_line_numbers(store, tmp_path):
+    lines = GOOD.strip().splitlines()
+    header, body = lines[0], lines[1:]
+    ingest_extract(write(tmp_path, "\n".join([header, *body]) + "\n", "a.csv"), store, "fwd")
+    ingest_extract(write(tmp_path, "\n".join([header, *body[::-1]]) + "\n", "b.csv"), store,
+                   "rev")
+
+    def content(name: str) -> list[tuple]:
+        return sorted(tuple(str(v) for k, v in r.items() if k not in ("line", "source_file"))
+                      for r in rows_of(store, name))
+
+    assert content("fwd") == content("rev")
+
+
 # -- idempotence and replacement ------------------------------------------------------------
 
 

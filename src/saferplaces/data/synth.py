@@ -16,7 +16,11 @@ Volumes
     totals and months that are not follow the real seasonal profile at the
     nearest year's level. Counts are drawn from a Poisson distribution.
 Repeat victims, offenders and places
-    See :data:`REPEAT_VICTIMS`, :data:`REPEAT_OFFENDERS` and :func:`_assign_groups`.
+    See :data:`REPEAT_DOMESTIC`, :data:`REPEAT_VICTIMS_TARGET`, :data:`REPEAT_OFFENDERS`
+    and :func:`_assign_groups`. A victim's crimes stay in one LSOA and one 12-month
+    block of the period, so shares are measured over a year, as the seeds report them.
+    Places are police.uk map points in the LSOA, weighted by their real counts;
+    domestic crimes and burglaries happen at the victim's home.
 Flags and victims
     See :data:`DOMESTIC_RATE`, :data:`ALCOHOL_RATE`, :data:`HATE_RATE`,
     :data:`OFFENDER_KNOWN_RATE`, :data:`YOUTH_SUSPECT_RATE`, :data:`AGE_BANDS`,
