@@ -199,3 +199,16 @@ def test_national_comparison_against_ons_table_c2(bundled_store):
 def test_district_assessment_includes_the_comparison(stafford):
     assert stafford.national and stafford.national.csp_name == "Stafford"
     assert any(f.section == "comparison" for f in stafford.findings)
+
+
+def test_hotspots_find_the_town_centre(stafford):
+    h = stafford.hotspots
+    assert h.hot and h.cell_size >= 150
+    assert all(c.label == "hot" and c.z > 0 for c in h.hot)
+    assert [c.z for c in h.hot] == sorted((c.z for c in h.hot), reverse=True)
+    assert "Forebridge" in {c.ward for c in h.hot[:10]}  # Stafford town centre
+    assert 0 < h.share_in_hot <= 100
+    patterns = {c.pattern for c in h.hot}
+    assert patterns <= {"persistent-hotspot", "emerging-hotspot", "former-hotspot",
+                        "intermittent-hotspot", "mixed", None, "no-pattern"} or patterns
+    assert any("Gi*" in a for a in stafford.assumptions)

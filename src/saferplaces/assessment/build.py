@@ -13,6 +13,7 @@ import duckdb
 
 from saferplaces import stats
 from saferplaces.assessment.findings import write_findings
+from saferplaces.assessment.hotspots import hotspots
 from saferplaces.assessment.model import (
     AreaInfo,
     Change,
@@ -54,6 +55,9 @@ METHODS = {
                          "performance; NHS England FunnelPlotR."),
     "spc": MethodNote("Statistical process control (XmR chart)", "methods/spc-xmr.md",
                       "NHS England, Making Data Count (2019)."),
+    "hotspots": MethodNote("Hotspots: Getis-Ord Gi* on a grid, and their pattern over time",
+                           "methods/hotspot-gistar.md",
+                           "Ord and Getis (1995); Benjamini and Hochberg (1995); sfhotspot (Hoppe, 2023)."),
     "concentration": MethodNote("Crime concentration", "methods/concentration.md",
                                 "Weisburd (2015), The law of crime concentration and the "
                                 "criminology of place."),
@@ -243,6 +247,9 @@ def build_assessment(
     people = _people(store, con, extract, the_area, held, year) if extract else None
     if people:
         assumptions.extend(people.assumptions)
+    hot = hotspots(con, the_area, held) if the_area.level != "force" else None
+    if hot:
+        assumptions.extend(hot.assumptions)
     national = None
     if the_area.level in ("district", "csp"):
         column = "csp_code" if the_area.level == "csp" else "lad_code"
@@ -265,7 +272,7 @@ def build_assessment(
         priorities=tuple(priorities), priority_weights=weights_used.weights,
         assumptions=tuple(dict.fromkeys(assumptions + list(quality.assumptions))),
         data_quality=quality.to_dict(), methods=tuple(METHODS.values()), districts=districts,
-        attribution=ATTRIBUTION, people=people, national=national)
+        attribution=ATTRIBUTION, people=people, national=national, hotspots=hot)
     from dataclasses import replace
 
     return replace(draft, findings=tuple(write_findings(draft)))

@@ -98,6 +98,15 @@ def write_findings(a: StrategicAssessment) -> list[Finding]:
     elif a.wards:
         out.append(Finding("places", "No ward's rate of crime and ASB was significantly above the ward "
                            "average, allowing for the usual spread between wards.", "wards", {}))
+    if a.hotspots and a.hotspots.hot:
+        h = a.hotspots
+        persistent = sum(1 for c in h.hot if c.pattern == "persistent-hotspot")
+        wards = list(dict.fromkeys(c.ward for c in h.hot if c.ward))[:4]
+        out.append(Finding(
+            "places", f"{len(h.hot)} of the {h.cells:,} grid squares ({h.cell_size:.0f} m) were significant "
+            f"hotspots, holding {h.share_in_hot:.0f}% of crime and ASB; {persistent} of them were hot in "
+            f"most months (persistent). The main hotspots are in {', '.join(wards)}.", "hotspots",
+            {"hot": len(h.hot), "persistent": persistent, "share": h.share_in_hot}))
     if a.concentration:
         c = a.concentration
         out.append(Finding(

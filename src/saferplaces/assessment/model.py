@@ -165,6 +165,7 @@ class StrategicAssessment:
     attribution: str = ""
     people: Any = None  # a saferplaces.assessment.people.PeopleSection when an extract is given
     national: Any = None  # a saferplaces.assessment.national.NationalComparison for a CSP or district
+    hotspots: Any = None  # a saferplaces.assessment.hotspots.HotspotInfo
 
     def to_dict(self) -> dict[str, Any]:
         """Everything, as plain JSON-ready data."""

@@ -114,7 +114,24 @@ def ward_map(a: StrategicAssessment) -> Chart | None:
                  f"{top.ward_name} at {top.rate:.0f} per 1,000.", "wards")
 
 
+def hotspot_map(a: StrategicAssessment) -> Chart | None:
+    if not a.hotspots or not a.hotspots.hot or not a.wards:
+        return None
+    outline = boundaries("ward", {w.ward_code for w in a.wards})["features"]
+    cells = [{"type": "Feature", "properties": {"pattern": (c.pattern or "hotspot").replace("-", " ")},
+              "geometry": {"type": "Polygon", "coordinates": [[list(p) for p in c.polygon]]}}
+             for c in a.hotspots.hot]
+    base = alt.Chart(alt.Data(values=outline)).mark_geoshape(fill="#f3f2f1", stroke=GREY, strokeWidth=0.6)
+    hot = alt.Chart(alt.Data(values=cells)).mark_geoshape(stroke=DARK, strokeWidth=0.4).encode(
+        color=alt.Color("properties.pattern:N", title="Hotspot pattern",
+                        scale=alt.Scale(scheme="reds")))
+    chart = alt.layer(base, hot).project(type="mercator").properties(width=420, height=420)
+    return Chart("map-hotspots", "Map of hotspots (Gi*)", _svg(chart),
+                 f"Map of the {len(a.hotspots.hot)} hotspot grid squares over the ward boundaries, coloured "
+                 "by their pattern over the months.", "hotspots")
+
+
 def assessment_charts(a: StrategicAssessment) -> list[Chart]:
     """Every chart of the assessment, in reading order."""
-    found = (crime_type_chart(a), change_chart(a), month_chart(a), ward_map(a))
+    found = (crime_type_chart(a), change_chart(a), month_chart(a), ward_map(a), hotspot_map(a))
     return [c for c in found if c is not None]

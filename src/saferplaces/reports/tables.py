@@ -87,6 +87,14 @@ def assessment_tables(a: StrategicAssessment) -> list[Table]:
             ("Month", "Crime (excluding ASB)", "ASB", "Mean", "Lower limit", "Upper limit", "Signal"),
             tuple((m.month, f"{m.count:,}", f"{m.asb:,}", _f(m.mean), _f(m.lower_limit), _f(m.upper_limit),
                    (m.signal or "").replace("-", " ")) for m in a.months)))
+    if a.hotspots and a.hotspots.hot:
+        h = a.hotspots
+        tables.append(Table(
+            "hotspots", f"The {min(20, len(h.hot))} strongest hotspots ({h.cell_size:.0f} m grid squares)",
+            ("Rank", "Ward (most of its crime)", "Crime and ASB", "Gi* z-score", "Pattern over the months"),
+            tuple((i + 1, c.ward or "", f"{c.count:,}", _f(c.z, 1), (c.pattern or "").replace("-", " "))
+                  for i, c in enumerate(h.hot[:20])),
+            f"{len(h.hot)} hot squares in all, {h.cold} cold."))
     if a.concentration:
         c = a.concentration
         tables.append(Table("concentration", "How concentrated crime and ASB are in places",
