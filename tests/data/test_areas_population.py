@@ -92,3 +92,23 @@ def test_missing_year_uses_nearest_earlier_and_says_so(con):
     assert "nearest earlier one, mid-2021" in pop.assumption
     early = population(con, resolve_area(con, "Stafford"), 2010)
     assert early.year == 2019 and "earliest" in early.assumption
+
+
+def test_reference_tables_come_from_a_cache_the_second_time(tmp_path, monkeypatch):
+    import duckdb
+
+    from saferplaces.data import geography
+
+    monkeypatch.setenv("SAFERPLACES_CACHE", str(tmp_path / "cache"))
+    first = duckdb.connect()
+    geography.install_reference_tables(first)
+    cached = list((tmp_path / "cache").glob("reference-*/lsoa_lookup.parquet"))
+    assert len(cached) == 1
+    second = duckdb.connect()
+    geography.install_reference_tables(second)
+    query = ("select vintage, count(*), count(ward_code), count(csp_code) from lsoa_lookup "
+             "group by 1 order by 1")
+    assert first.execute(query).fetchall() == second.execute(query).fetchall()
+    kinds = dict(second.execute("select table_name, table_type from information_schema.tables "
+                                "where table_name = 'lsoa_lookup'").fetchall())
+    assert kinds["lsoa_lookup"] == "VIEW"  # read from the cache, not rebuilt
