@@ -226,12 +226,21 @@ def test_store_location_precedence(tmp_path, monkeypatch):
     assert resolve_store_dir(None).name == "store"
 
 
-def test_work_folder_is_cleaned_after_failure(store):
+def test_failed_first_import_leaves_no_store_behind(store):
+    bad = FIXTURES / "bad_inputs" / "2025-01-staffordshire-street-truncated.csv.gz"
+    assert not store.root.exists()
+    with pytest.raises(DataFormatError):
+        ingest([bad], store)
+    assert not store.root.exists()
+
+
+def test_work_folder_is_cleaned_after_success_and_failure(store):
+    ingest([month_file("2025-01")], store)
+    assert not (store.root / ".work").exists()
     bad = FIXTURES / "bad_inputs" / "2025-01-staffordshire-street-truncated.csv.gz"
     with pytest.raises(DataFormatError):
         ingest([bad], store)
-    leftovers = list((store.root / ".work").glob("*")) if (store.root / ".work").exists() else []
-    assert leftovers == []
+    assert not (store.root / ".work").exists()
 
 
 def test_copying_store_keeps_it_readable(bundled_store, tmp_path):

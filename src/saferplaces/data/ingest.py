@@ -8,6 +8,7 @@ one while moving partitions, puts the store back exactly as it was.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import gzip
 import hashlib
@@ -553,6 +554,18 @@ def ingest(
     InputError, DataFormatError, StoreError
         With a sentence on what is wrong and one on what to do. The store is unchanged.
     """
+    created = not store.root.exists()
+    try:
+        return _ingest_in_store(paths, store, progress)
+    except BaseException:
+        if created:  # a store this import made leaves nothing behind when it fails
+            shutil.rmtree(store.root, ignore_errors=True)
+        raise
+
+
+def _ingest_in_store(
+    paths: Sequence[str | os.PathLike[str]], store: Store, progress: Progress
+) -> IngestResult:
     store.ensure()
     with store.lock():
         work = store.new_work_dir("ingest")
@@ -574,6 +587,8 @@ def ingest(
             ) from exc
         finally:
             shutil.rmtree(work, ignore_errors=True)
+            with contextlib.suppress(OSError):
+                work.parent.rmdir()  # the .work folder, when no other import is using it
 
 
 def _ingest_locked(
