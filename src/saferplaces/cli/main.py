@@ -33,6 +33,7 @@ COMMAND_MODULES = (
     "saferplaces.cli.commands_download",
     "saferplaces.cli.commands_partner",
     "saferplaces.cli.commands_assess",
+    "saferplaces.cli.commands_web",
 )
 
 
