@@ -10,7 +10,9 @@ from saferplaces.cli.common import console, open_store, progress_bar, say_assump
 
 
 @click.command("assess")
-@click.option("--area", required=True, help="A force, CSP, district or ward, by code or name.")
+@click.option("--area", required=True,
+              help="A force, CSP, district or ward, by code or name; or 'all' for every district "
+              "of the forces held, each in its own folder.")
 @click.option("--period", required=True,
               help="2025, 2024/25, 2025-01..2025-04, 2025-03 or 12m-to-2025-11.")
 @click.option("--compare", default="previous", show_default=True,
@@ -39,12 +41,16 @@ def assess_command(area: str, period: str, compare: str, out_dir: str, formats: 
       saferplaces assess --area Stafford --period 2025 --out out/
       saferplaces assess --area E23000015 --period 2025 --format html,json
       saferplaces assess --area Stafford --period 2025 --extract police-2025.csv
+      saferplaces assess --area all --period 2025 --format html,pdf --out reports/
     """
     from saferplaces.assessment.build import build_assessment
     from saferplaces.reports.documents import parse_formats, write_assessment
 
     wanted = parse_formats(formats)
     store = open_store(store_dir)
+    if area.strip().lower() == "all":
+        _assess_all(store, period, compare, Path(out_dir), wanted, extract, weights)
+        return
     with progress_bar() as report:
         report("Building the assessment", 0, 1)
         assessment = build_assessment(store, area, period, compare=compare, weights_path=weights,
@@ -58,6 +64,34 @@ def assess_command(area: str, period: str, compare: str, out_dir: str, formats: 
     for path in paths:
         console.print(f"Wrote {path}", highlight=False)
     say_assumptions(assessment.assumptions[:3], "table")
+
+
+def _assess_all(store, period: str, compare: str, out: Path, wanted: list[str], extract: str | None,
+                weights: str | None) -> None:
+    from saferplaces.assessment.build import build_assessment
+    from saferplaces.data.areas import areas_within, resolve_area
+    from saferplaces.reports.documents import write_assessment
+
+    con = store.connect()
+    forces = [r[0] for r in run(
+        con, "select distinct f.pfa_code from forces f where f.force in (select unnest(?))",
+        [sorted(store.force_months())]).fetchall() if r[0]]
+    districts = [a for code in forces for a in areas_within(con, resolve_area(con, code))
+                 if a.level == "district"]
+    if not districts:
+        from saferplaces.errors import InputError
+
+        raise InputError("The store holds no police.uk data, so there are no districts to assess.",
+                         "Run 'saferplaces demo' or 'saferplaces ingest' first.")
+    with progress_bar() as report:
+        for i, district in enumerate(districts):
+            report("Assessing every district", i, len(districts))
+            built = build_assessment(store, district, period, compare=compare, weights_path=weights,
+                                     extract=extract)
+            folder = out / district.name.lower().replace(" ", "-")
+            write_assessment(built, folder, wanted)
+            console.print(f"Wrote {district.name}: {folder}", highlight=False)
+        report("Assessing every district", len(districts), len(districts))
 
 
 COMMANDS = [assess_command]
