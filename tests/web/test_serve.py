@@ -22,10 +22,62 @@ def test_serve_migrates_seeds_and_runs(monkeypatch: pytest.MonkeyPatch, tmp_path
     assert [c[0][0] for c in calls] == ["migrate", "load_seed_plans", "runserver"]
     assert calls[-1][0][1] == "127.0.0.1:8123"
     assert "Safer Places is at http://localhost:8123/" in result.output
-    assert "createsuperuser" in result.output
+    assert "saferplaces createuser NAME --superuser" in result.output
 
 
 def test_serve_help_has_an_example() -> None:
     result = CliRunner().invoke(commands_web.serve_command, ["--help"])
     assert result.exit_code == 0
     assert "Example:" in result.output and "--seed-plans" in result.output
+
+
+@pytest.mark.django_db
+def test_createuser_makes_an_account_with_roles(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from django.contrib.auth.models import User
+
+    from saferplaces.web.seeds import load_seed_plans
+
+    load_seed_plans()
+    monkeypatch.setenv("SAFERPLACES_HOME", str(tmp_path))
+    monkeypatch.setattr("django.core.management.call_command", lambda *a, **k: None)  # the test DB is ready
+    result = CliRunner().invoke(
+        commands_web.createuser_command,
+        ["jo", "--role", "lichfield:lead_officer", "--role", "lichfield:analyst"],
+        input="a long password 123\na long password 123\n",
+    )
+    assert result.exit_code == 0, result.output
+    assert "Made the account 'jo' with 2 role(s)." in result.output
+    user = User.objects.get(username="jo")
+    assert sorted(user.roles.values_list("name", flat=True)) == ["analyst", "lead_officer"]
+    assert user.check_password("a long password 123")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["x", "--role", "nowhere:analyst", "--password", "a long password 123"],
+            "There is no partnership 'nowhere'.",
+        ),
+        (
+            ["x", "--role", "staffordshire:chief", "--password", "a long password 123"],
+            "There is no role 'chief'.",
+        ),
+        (["x", "--password", "short"], "This password is too short."),
+    ],
+)
+def test_createuser_refuses_bad_input_and_saves_nothing(
+    monkeypatch: pytest.MonkeyPatch, args: list[str], message: str
+) -> None:
+    from django.contrib.auth.models import User
+
+    from saferplaces.errors import InputError
+    from saferplaces.web.seeds import load_seed_plans
+
+    load_seed_plans()
+    monkeypatch.setattr("django.core.management.call_command", lambda *a, **k: None)
+    result = CliRunner().invoke(commands_web.createuser_command, args)
+    assert isinstance(result.exception, InputError)
+    assert message in str(result.exception)
+    assert not User.objects.filter(username="x").exists()

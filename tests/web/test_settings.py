@@ -36,15 +36,15 @@ def test_database_url_selects_postgresql() -> None:
 
 def test_lists_and_booleans_are_parsed() -> None:
     env = WebEnv.from_environ(
-        {"SAFERPLACES_ALLOWED_HOSTS": "csp.example.org, www.csp.example.org", "SAFERPLACES_DEBUG": "true"}
+        {"SAFERPLACES_ALLOWED_HOSTS": "csp.example.org, www.csp.example.org", "SAFERPLACES_WEB_DEBUG": "true"}
     )
     assert env.allowed_hosts == ("csp.example.org", "www.csp.example.org")
     assert env.debug is True
 
 
 def test_a_bad_boolean_says_what_to_do() -> None:
-    with pytest.raises(ImproperlyConfigured, match="SAFERPLACES_DEBUG is 'maybe'.*Set it to 1 or 0"):
-        WebEnv.from_environ({"SAFERPLACES_DEBUG": "maybe"})
+    with pytest.raises(ImproperlyConfigured, match="SAFERPLACES_WEB_DEBUG is 'maybe'.*Set it to 1 or 0"):
+        WebEnv.from_environ({"SAFERPLACES_WEB_DEBUG": "maybe"})
 
 
 def _manage(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:

@@ -1,4 +1,4 @@
-"""Command: serve (the partnership web application)."""
+"""Commands: serve and createuser (the partnership web application)."""
 
 from __future__ import annotations
 
@@ -32,21 +32,70 @@ def serve_command(host: str, port: int, seed_plans: bool, store_dir: str | None)
       saferplaces serve --seed-plans
       saferplaces serve --host 0.0.0.0 --port 8080
     """
-    if store_dir:
-        os.environ[ENV_VAR] = str(resolve_store_dir(store_dir))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "saferplaces.web.config.settings.local")
-    import django
+    _setup_django(store_dir)
     from django.core.management import call_command
 
-    django.setup()
     call_command("migrate", interactive=False, verbosity=0)
     if seed_plans:
         call_command("load_seed_plans")
     address = f"http://{'localhost' if host == '127.0.0.1' else host}:{port}/"
     click.echo(f"Safer Places is at {address}")
-    click.echo("To sign in to the administration pages, first make an account with:")
-    click.echo("  python -m saferplaces.web.manage createsuperuser")
+    click.echo("To sign in, first make an account with: saferplaces createuser NAME --superuser")
     call_command("runserver", f"{host}:{port}", use_reloader=False)
 
 
-COMMANDS = [serve_command]
+def _setup_django(store_dir: str | None) -> None:
+    if store_dir:
+        os.environ[ENV_VAR] = str(resolve_store_dir(store_dir))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "saferplaces.web.config.settings.local")
+    import django
+
+    django.setup()
+
+
+@click.command("createuser")
+@click.argument("username")
+@click.option(
+    "--role",
+    "roles",
+    multiple=True,
+    metavar="PARTNERSHIP:ROLE",
+    help="A role in a partnership, such as lichfield:lead_officer. Roles: administrator, analyst, "
+    "lead_officer, provider, board_member. Repeat for more.",
+)
+@click.option(
+    "--superuser", is_flag=True, help="Give the account every permission, including the admin pages."
+)
+@click.password_option(help="The password; asked for (twice, hidden) when not given.")
+@store_option
+def createuser_command(
+    username: str, roles: tuple[str, ...], superuser: bool, password: str, store_dir: str | None
+) -> None:
+    """Make an account for the web application, with its roles.
+
+    There are no default accounts or passwords: make the first one with --superuser.
+
+    \b
+    Example:
+      saferplaces createuser admin --superuser
+      saferplaces createuser jo.bloggs --role lichfield:lead_officer
+    """
+    pairs = []
+    for role in roles:
+        slug, sep, name = role.partition(":")
+        if not sep:
+            raise click.BadParameter(
+                f"{role!r} is not PARTNERSHIP:ROLE, such as lichfield:analyst.", param_hint="--role"
+            )
+        pairs.append((slug.strip(), name.strip()))
+    _setup_django(store_dir)
+    from django.core.management import call_command
+
+    from saferplaces.web.accounts.users import create_user
+
+    call_command("migrate", interactive=False, verbosity=0)
+    user = create_user(username, password, pairs, superuser=superuser)
+    click.echo(f"Made the account {user.username!r}" + (f" with {len(pairs)} role(s)." if pairs else "."))
+
+
+COMMANDS = [serve_command, createuser_command]

@@ -66,7 +66,7 @@ class WebEnv:
         ``SAFERPLACES_SECRET_KEY``; required by the production settings. The local
         settings keep a generated key in the store folder when it is unset.
     debug
-        ``SAFERPLACES_DEBUG`` (default false).
+        ``SAFERPLACES_WEB_DEBUG`` (default false).
     allowed_hosts
         ``SAFERPLACES_ALLOWED_HOSTS``, comma-separated (default localhost names).
     csrf_trusted_origins
@@ -106,7 +106,7 @@ class WebEnv:
         static_root = env.get("SAFERPLACES_STATIC_ROOT")
         return cls(
             secret_key=env.get("SAFERPLACES_SECRET_KEY") or None,
-            debug=_bool(env, "SAFERPLACES_DEBUG", False),
+            debug=_bool(env, "SAFERPLACES_WEB_DEBUG", False),
             allowed_hosts=_list(env, "SAFERPLACES_ALLOWED_HOSTS", ("localhost", "127.0.0.1", "[::1]")),
             csrf_trusted_origins=_list(env, "SAFERPLACES_CSRF_TRUSTED_ORIGINS", ()),
             database_url=env.get("DATABASE_URL") or None,
