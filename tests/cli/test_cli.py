@@ -112,3 +112,13 @@ def test_quality_command(bundled_store):
     checks = {c["check"]: c for c in json.loads(result.stdout)["checks"]}
     assert set(checks) == {"missing-months", "no-location", "unknown-lsoa", "duplicate-crime-ids",
                            "series-breaks", "outside-force-area"}
+
+
+def test_assess_all_writes_one_folder_per_district(bundled_store, tmp_path):
+    result = run_cli("assess", "--area", "all", "--period", "2025", "--format", "json",
+                     "--out", str(tmp_path / "all"), "--store", str(bundled_store.root))
+    assert result.returncode == 0, result.stderr
+    folders = sorted(p.name for p in (tmp_path / "all").iterdir())
+    assert len(folders) == 9 and "stoke-on-trent" in folders
+    data = json.loads((tmp_path / "all" / "stafford" / "assessment.json").read_text())
+    assert data["area"]["code"] == "E07000197"

@@ -70,6 +70,7 @@ def _assess_all(store, period: str, compare: str, out: Path, wanted: list[str], 
                 weights: str | None) -> None:
     from saferplaces.assessment.build import build_assessment
     from saferplaces.data.areas import areas_within, resolve_area
+    from saferplaces.data.sql import run
     from saferplaces.reports.documents import write_assessment
 
     con = store.connect()
