@@ -146,3 +146,40 @@ def test_pages_render_with_production_hashed_static_files(  # and every file the
     for url in ["/", "/partnerships/stafford/", "/partnerships/stafford/plans/2020-2024/"]:
         html = _get(client, url)
         assert re.search(r'href="/static/saferplaces/saferplaces\.[0-9a-f]{12}\.css"', html), url
+
+
+def test_plan_json_twin(client: Client, seeded: None) -> None:
+    response = client.get("/partnerships/east-staffordshire/plans/2018-2021.json")
+    assert response.status_code == 200
+    data = response.json()
+    assert data["title"] == "East Staffordshire Community Safety Plan 2018-2021"
+    assert [t["baseline_value"] for t in data["targets"]] == [966, 780, 3502, 81, None, 41, None]
+    assert data["targets"][0]["values"] == [
+        {"period": "2018/19", "value": None, "trend": ""},
+        {"period": "2019/20", "value": None, "trend": ""},
+        {"period": "2020/21", "value": None, "trend": ""},
+    ]
+    assert len(data["risks"]) == 9
+    html = client.get("/partnerships/east-staffordshire/plans/2018-2021/").content.decode()
+    assert 'href="/partnerships/east-staffordshire/plans/2018-2021.json"' in html
+
+
+def test_plan_csv_twin_is_the_delivery_plan(client: Client, seeded: None) -> None:
+    import csv
+    import io
+
+    response = client.get("/partnerships/lichfield/plans/2022-2025.csv")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert len(rows) == 43
+    assert rows[0]["priority"] == "Domestic Abuse" and rows[0]["action"] == "Further develop the local MARAC"
+    assert rows[2]["data_measure"] == "% reduction in incidents\n% reduction in repeat incidents"
+
+
+def test_twins_of_a_draft_are_hidden_like_the_page(client: Client, seeded: None) -> None:
+    from saferplaces.web.plans.models import Plan
+
+    Plan.objects.filter(partnership__slug="lichfield").update(status="draft")
+    assert client.get("/partnerships/lichfield/plans/2022-2025.json").status_code == 404
+    assert client.get("/partnerships/lichfield/plans/2022-2025.csv").status_code == 404

@@ -271,6 +271,7 @@ def load_seed_file(name: str, replace: bool = False) -> SeedResult:
 def _partnership(seed: dict[str, Any]) -> Partnership:
     data = dict(seed["partnership"])
     parent_slug = data.pop("parent", "")
+    data.pop("lines", None)
     parent = Partnership.objects.get(slug=parent_slug) if parent_slug else None
     partnership, _ = Partnership.objects.update_or_create(
         slug=data.pop("slug"), defaults={**data, "parent": parent}

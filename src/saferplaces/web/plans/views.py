@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from django.db.models import Prefetch
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 
 from saferplaces.web.accounts.permissions import can_view_plan
+from saferplaces.web.plans.data import delivery_plan_csv, plan_data
 from saferplaces.web.plans.models import Action, Plan, Priority, Workstream
 
 #: Headings for each kind of priority on the plan page.
@@ -19,14 +20,33 @@ KIND_HEADINGS = {
 }
 
 
-def plan_detail(request: HttpRequest, slug: str, plan_slug: str) -> HttpResponse:
-    """Everything one plan holds, read-only, on one page with a contents list."""
+def _visible_plan(request: HttpRequest, slug: str, plan_slug: str) -> Plan:
     plan = get_object_or_404(
         Plan.objects.select_related("partnership"), partnership__slug=slug, slug=plan_slug
     )
     if not can_view_plan(request.user, plan):
         # Not 403: a draft's existence is itself the partnership's unpublished data.
         raise Http404("No plan here.")
+    return plan
+
+
+def plan_json(request: HttpRequest, slug: str, plan_slug: str) -> JsonResponse:
+    """The plan page's data twin: everything on the page as JSON."""
+    plan = _visible_plan(request, slug, plan_slug)
+    return JsonResponse(plan_data(plan), json_dumps_params={"ensure_ascii": False, "indent": 2})
+
+
+def plan_csv(request: HttpRequest, slug: str, plan_slug: str) -> HttpResponse:
+    """The plan page's CSV twin: the delivery plan, one row per action."""
+    plan = _visible_plan(request, slug, plan_slug)
+    response = HttpResponse(delivery_plan_csv(plan), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{slug}-{plan_slug}-delivery-plan.csv"'
+    return response
+
+
+def plan_detail(request: HttpRequest, slug: str, plan_slug: str) -> HttpResponse:
+    """Everything one plan holds, read-only, on one page with a contents list."""
+    plan = _visible_plan(request, slug, plan_slug)
     priorities = plan.priorities.select_related("county_priority").prefetch_related(
         Prefetch("actions", queryset=Action.objects.select_related("lead_organisation", "board"))
     )
