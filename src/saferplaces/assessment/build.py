@@ -228,10 +228,12 @@ def build_assessment(
             round(force_rates[t].value, 2) if t in force_rates else None,
             versus, rank, rank_of,
             round(harm_result.by_category.get(t, 0.0), 1) if t in weights else None))
+    rows = _with_trends(con, where, rows, held, all_held, assumptions)
     rows.sort(key=lambda r: -r.count)
 
     wards = _ward_rows(con, the_area, held, year, assumptions)
-    months = _month_rows(con, where, held, assumptions)
+    months = _with_seasonal_range(con, where, _month_rows(con, where, held, assumptions), all_held,
+                                  assumptions)
     conc = _concentration(con, the_area, held)
     harm = HarmInfo(round(harm_result.total, 1),
                     None if harm_result.per_1000 is None else round(harm_result.per_1000, 1),
@@ -355,6 +357,69 @@ def _month_rows(con: duckdb.DuckDBPyConnection, where: str, held: list[str],
                                                                                strict=True)]
     assumptions.append("Fewer than 12 consecutive months are held, so no control chart is drawn.")
     return [MonthRow(m, c, a, None, None, None, None) for m, c, a in series]
+
+
+def _with_trends(con: duckdb.DuckDBPyConnection, where: str, rows: list[CrimeTypeRow], held: list[str],
+                 all_held: set[str], assumptions: list[str]) -> list[CrimeTypeRow]:
+    """Add a log-linear trend over the same months in each earlier year, where five or more are held."""
+    from dataclasses import replace
+
+    years = []
+    for back in range(0, 30):
+        months = [month_from_index(month_index(m) - 12 * back) for m in held]
+        if not all(m in all_held for m in months):
+            break
+        years.append(months)
+    if len(years) < 5:
+        assumptions.append(f"Only {len(years)} year(s) of the same months are held, so no trend is "
+                           "measured; a trend needs five or more.")
+        return rows
+    years.reverse()
+    per_year = {t: [] for t in CRIME_TYPES}
+    for months in years:
+        counts = _counts_by_type(con, where, months)
+        for t in CRIME_TYPES:
+            per_year[t].append(counts.get(t, 0))
+    assumptions.append(f"Trends are log-linear (quasi-Poisson when overdispersed) over the same months in "
+                       f"each of {len(years)} years.")
+    out = []
+    for r in rows:
+        series = per_year[r.crime_type]
+        if sum(series) == 0:
+            out.append(r)
+            continue
+        t = stats.trend(series)
+        out.append(replace(r, trend=t.label, trend_annual_change=round(t.annual_change, 1),
+                           trend_years=len(years)))
+    return out
+
+
+def _with_seasonal_range(con: duckdb.DuckDBPyConnection, where: str, months: list[MonthRow],
+                         all_held: set[str], assumptions: list[str]) -> list[MonthRow]:
+    """Judge each month against the same month in the three years before, where those are held."""
+    from dataclasses import replace
+
+    history = sorted(m for m in all_held if m <= months[-1].month) if months else []
+    if not months or not any(month_from_index(month_index(m.month) - 36) in all_held for m in months):
+        assumptions.append("The same months of the three years before are not held, so no seasonal "
+                           "normal range is drawn.")
+        return months
+    found = dict(run(con, f"select month, count(*) filter (where crime_type <> '{ASB}') from crimes "
+                          f"where {where} and month in (select unnest(?)) group by 1", [history]).fetchall())
+    result = stats.seasonal_range([found.get(m, 0) for m in history], history)
+    by_month = {m: i for i, m in enumerate(history)}
+    assumptions.extend(a for a in result.assumptions if a not in assumptions)
+    out = []
+    for m in months:
+        i = by_month[m.month]
+        label = result.labels[i]
+        if label == "not-enough-history":
+            out.append(m)
+            continue
+        out.append(replace(m, expected=round(float(result.expected[i]), 1),
+                           expected_lower=round(float(result.lower[i]), 1),
+                           expected_upper=round(float(result.upper[i]), 1), seasonal=label))
+    return out
 
 
 def _concentration(con: duckdb.DuckDBPyConnection, area: Area, held: list[str]) -> ConcentrationInfo | None:

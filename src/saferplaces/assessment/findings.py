@@ -80,6 +80,13 @@ def write_findings(a: StrategicAssessment) -> list[Finding]:
             "crime-types", f"Comparing {against}, by crime type there were " + ". There were ".join(parts)
             + f". The other {steady} types changed within normal variation.", "crime-types",
             {r.crime_type: r.change for r in moved}))
+    trending = [r for r in a.crime_types if r.trend in ("increasing", "decreasing")]
+    if trending:
+        listed = "; ".join(f"{r.crime_type.lower()} {'up' if r.trend == 'increasing' else 'down'} "
+                           f"{abs(r.trend_annual_change or 0):.0f}% a year" for r in trending)
+        out.append(Finding("crime-types", f"Over {trending[0].trend_years} years of the same months, these "
+                           f"crime types show a significant trend: {listed}.", "crime-types",
+                           {r.crime_type: r.trend_annual_change for r in trending}))
     higher = [r for r in a.crime_types if r.versus_force == "higher"]
     if higher and a.area.parent_name:
         names = ", ".join(f"{r.crime_type.lower()} ({r.rate:.1f} against {r.force_rate:.1f} per 1,000)"
@@ -114,6 +121,12 @@ def write_findings(a: StrategicAssessment) -> list[Finding]:
             f"area's {c.places} neighbourhoods (LSOAs), and a quarter in "
             f"{c.share_of_places_for_25pct:.0f}%.", "concentration",
             {"share_for_50pct": c.share_of_places_for_50pct, "places": c.places}))
+    unusual = [m for m in a.months if m.seasonal in ("above", "below")]
+    for m in unusual:
+        out.append(Finding("time", f"Crime in {month_label(m.month)} ({_n(m.count)}) was {m.seasonal} the "
+                           f"normal range for that time of year ({m.expected_lower:.0f} to "
+                           f"{m.expected_upper:.0f}), judged on the same month in earlier years.", "months",
+                           {"month": m.month, "count": m.count, "seasonal": m.seasonal}))
     signals = [m for m in a.months if m.signal in ("concern", "improvement")]
     for m in signals:
         direction = "above the upper" if m.upper_limit is not None and m.count > m.upper_limit else \

@@ -75,6 +75,9 @@ class CrimeTypeRow:
     rank: int | None
     rank_of: int | None
     harm: float | None
+    trend: str | None = None
+    trend_annual_change: float | None = None
+    trend_years: int | None = None
 
 
 @dataclass(frozen=True)
@@ -99,6 +102,10 @@ class MonthRow:
     lower_limit: float | None
     upper_limit: float | None
     signal: str | None
+    expected: float | None = None
+    expected_lower: float | None = None
+    expected_upper: float | None = None
+    seasonal: str | None = None
 
 
 @dataclass(frozen=True)

@@ -48,11 +48,14 @@ def assessment_tables(a: StrategicAssessment) -> list[Table]:
         rows.append((r.crime_type, f"{r.count:,}", _f(r.rate, 2), f"{_f(r.lower, 2)} to {_f(r.upper, 2)}",
                      "" if r.previous_count is None else f"{r.previous_count:,} to {r.comparable_count:,}",
                      CHANGE_WORDS[r.change], _f(r.force_rate, 2), (r.versus_force or "").capitalize(),
-                     "" if r.rank is None else f"{r.rank} of {r.rank_of}", _f(r.harm, 0)))
+                     "" if r.rank is None else f"{r.rank} of {r.rank_of}", _f(r.harm, 0),
+                     "" if r.trend is None else f"{r.trend} ({r.trend_annual_change:+.1f}% a year over "
+                     f"{r.trend_years} years)"))
     tables.append(Table(
         "crime-types", f"Crime types in {a.area.name}: volume, rate, change and comparison",
         ("Crime type", "Count", "Rate per 1,000", "95% CI", "Same months, year before to this year",
-         "Change", "Force area rate", "Against force area", "Rank (1 = highest rate)", "Harm (CSS days)"),
+         "Change", "Force area rate", "Against force area", "Rank (1 = highest rate)", "Harm (CSS days)",
+         "Trend"),
         tuple(rows), "Higher or lower means the 95% confidence intervals do not overlap."))
     if a.national:
         n = a.national
@@ -84,9 +87,12 @@ def assessment_tables(a: StrategicAssessment) -> list[Table]:
     if a.months:
         tables.append(Table(
             "months", "Crime and ASB by month, with the limits of normal variation",
-            ("Month", "Crime (excluding ASB)", "ASB", "Mean", "Lower limit", "Upper limit", "Signal"),
+            ("Month", "Crime (excluding ASB)", "ASB", "Mean", "Lower limit", "Upper limit", "Signal",
+             "Seasonal normal range", "Against the season"),
             tuple((m.month, f"{m.count:,}", f"{m.asb:,}", _f(m.mean), _f(m.lower_limit), _f(m.upper_limit),
-                   (m.signal or "").replace("-", " ")) for m in a.months)))
+                   (m.signal or "").replace("-", " "),
+                   "" if m.expected is None else f"{_f(m.expected_lower, 0)} to {_f(m.expected_upper, 0)}",
+                   (m.seasonal or "").replace("-", " ")) for m in a.months)))
     if a.hotspots and a.hotspots.hot:
         h = a.hotspots
         tables.append(Table(
