@@ -114,6 +114,60 @@ def ward_map(a: StrategicAssessment) -> Chart | None:
                  f"{top.ward_name} at {top.rate:.0f} per 1,000.", "wards")
 
 
+def treemap(a: StrategicAssessment) -> Chart | None:
+    """A treemap of crime types (a Vega spec: Vega-Lite has no treemap)."""
+    data = [{"name": r.crime_type, "parent": "all", "count": r.count} for r in a.crime_types if r.count]
+    if not data:
+        return None
+    values = [{"name": "all", "parent": None, "count": 0}] + data
+    spec = {
+        "$schema": "https://vega.github.io/schema/vega/v5.json", "width": 560, "height": 320,
+        "config": {"text": {"font": FONT}},
+        "data": [{"name": "tree", "values": values, "transform": [
+            {"type": "stratify", "key": "name", "parentKey": "parent"},
+            {"type": "treemap", "field": "count", "sort": {"field": "value", "order": "descending"},
+             "round": True, "method": "squarify", "ratio": 1.6, "size": [{"signal": "width"},
+                                                                          {"signal": "height"}]}]},
+            {"name": "leaves", "source": "tree", "transform": [{"type": "filter", "expr": "datum.parent"}]}],
+        "marks": [
+            {"type": "rect", "from": {"data": "leaves"}, "encode": {"enter": {
+                "x": {"field": "x0"}, "y": {"field": "y0"}, "x2": {"field": "x1"}, "y2": {"field": "y1"},
+                "fill": {"value": BLUE}, "stroke": {"value": "white"}, "strokeWidth": {"value": 2}}}},
+            {"type": "text", "from": {"data": "leaves"}, "encode": {"enter": {
+                "x": {"signal": "datum.x0 + 4"}, "y": {"signal": "datum.y0 + 14"}, "fill": {"value": "white"},
+                "fontSize": {"value": 11},
+                "text": {"signal": "(datum.x1 - datum.x0) > 70 && (datum.y1 - datum.y0) > 30 ? "
+                                   "[datum.name, format(datum.count, ',')] : ''"}}}}],
+    }
+    svg = vl_convert.vega_to_svg(spec)
+    top = max(a.crime_types, key=lambda r: r.count)
+    total = sum(d["count"] for d in data)
+    return Chart("chart-treemap", "Crime and ASB by type, as shares of the whole", svg,
+                 f"Treemap of {len(data)} crime types sized by count; {top.crime_type.lower()} is the "
+                 f"largest, {top.count / total * 100:.0f}% of all crime and ASB.", "crime-types")
+
+
+def hundred_people(a: StrategicAssessment) -> Chart | None:
+    """'If this ward were 100 people': crime and ASB for every 100 residents of the top ward."""
+    if not a.wards:
+        return None
+    ward = a.wards[0]
+    per_100 = ward.count / ward.population * 100 if ward.population else 0
+    filled = min(100, round(per_100))
+    cells = [{"i": i, "x": i % 10, "y": i // 10,
+              "kind": "crime or ASB" if i < filled else "none"} for i in range(100)]
+    chart = alt.Chart(alt.Data(values=cells)).mark_square(size=260).encode(
+        x=alt.X("x:O", axis=None), y=alt.Y("y:O", axis=None),
+        color=alt.Color("kind:N", scale=alt.Scale(domain=["crime or ASB", "none"], range=[DARK, GREY]),
+                        title=None),
+    ).properties(width=240, height=240)
+    over = f" (more than one each: {per_100:.0f} for every 100)" if per_100 > 100 else ""
+    return Chart("chart-hundred", f"If {ward.ward_name} were 100 people", _svg(chart),
+                 f"Of 100 squares, {filled} are filled: for every 100 residents of {ward.ward_name}, "
+                 f"the ward with the highest rate, there were {per_100:.0f} crimes and ASB "
+                 f"incidents{over}.", "wards")
+
+
 def hotspot_map(a: StrategicAssessment) -> Chart | None:
     if not a.hotspots or not a.hotspots.hot or not a.wards:
         return None
@@ -133,5 +187,6 @@ def hotspot_map(a: StrategicAssessment) -> Chart | None:
 
 def assessment_charts(a: StrategicAssessment) -> list[Chart]:
     """Every chart of the assessment, in reading order."""
-    found = (crime_type_chart(a), change_chart(a), month_chart(a), ward_map(a), hotspot_map(a))
+    found = (treemap(a), crime_type_chart(a), change_chart(a), month_chart(a), ward_map(a),
+             hundred_people(a), hotspot_map(a))
     return [c for c in found if c is not None]

@@ -38,12 +38,13 @@ def sections(a: StrategicAssessment, charts: list[Chart] | None = None) -> list[
     tables = {t.id: t for t in assessment_tables(a)}
     layout = [
         ("summary", "Summary", ["headline", "priorities"], [], ["headline"]),
-        ("crime-types", "Crime types", ["crime-types", "harm"], ["chart-crime-types", "chart-change"],
+        ("crime-types", "Crime types", ["crime-types", "harm"],
+         ["chart-treemap", "chart-crime-types", "chart-change"],
          ["crime-types", "districts"]),
         ("comparison", "Compared with England and Wales and similar areas", ["comparison"], [],
          ["national"]),
         ("time", "Over time", ["time"], ["chart-months"], ["months"]),
-        ("places", "Places", ["places"], ["map-wards", "map-hotspots"],
+        ("places", "Places", ["places"], ["map-wards", "chart-hundred", "map-hotspots"],
          ["wards", "hotspots", "concentration"]),
         ("people", "People", ["people"], [], ["people-shares", "people-repeats", "people-groups"]),
         ("priorities", "Candidate priorities", [], [], ["priorities"]),
