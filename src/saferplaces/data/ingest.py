@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import csv
 import gzip
-import hashlib
 import io
 import os
 import re
@@ -19,7 +18,7 @@ import shutil
 import uuid
 import zipfile
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -27,11 +26,11 @@ from pathlib import Path
 import duckdb
 
 from saferplaces.data import policeuk_format as fmt
+from saferplaces.data.files import READ_CHUNK, check_whole_gzip, sha256_of
 from saferplaces.data.progress import Progress, no_progress
+from saferplaces.data.sql import literal, literal_list
 from saferplaces.data.store import Manifest, Store
 from saferplaces.errors import DataFormatError, InputError, SaferPlacesError, StoreError
-
-READ_CHUNK = 1 << 20
 
 #: Files of 2022 and later whose LSOA codes exist in both vintages are read as 2021 codes.
 VINTAGE_SWITCH_MONTH = "2022-01"
@@ -91,14 +90,6 @@ class IngestResult:
 
 def _display(path: Path) -> str:
     return path.name
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(READ_CHUNK), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _unpack_zip(archive: Path, work: Path) -> list[Path]:
@@ -167,22 +158,6 @@ def _open_text(path: Path) -> io.TextIOBase:
     return io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
 
 
-def _check_whole_gzip(path: Path) -> None:
-    """Read a gzip file to its end so that a truncated or corrupt file fails here."""
-    with open(path, "rb") as handle:
-        if handle.read(2) != b"\x1f\x8b":
-            return
-    try:
-        with gzip.open(path, "rb") as handle:
-            while handle.read(READ_CHUNK * 8):
-                pass
-    except (EOFError, OSError, zlib.error) as exc:
-        raise DataFormatError(
-            f"The file {path.name} is a damaged or incomplete gzip file ({exc}).",
-            "Download it again from data.police.uk.",
-        ) from exc
-
-
 def check_header(path: Path) -> str:
     """Check the file is a non-empty UTF-8 police.uk CSV; return its kind.
 
@@ -246,17 +221,9 @@ def check_header(path: Path) -> str:
 # Validation of rows
 
 
-def _sql_str(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
-
-
-def _sql_list(values: Iterable[str]) -> str:
-    return "[" + ", ".join(_sql_str(v) for v in values) + "]"
-
-
 def _read_csv_sql(paths: Sequence[Path], columns: Sequence[str]) -> str:
-    files = _sql_list(str(p) for p in paths)
-    cols = "{" + ", ".join(f"{_sql_str(c)}: 'VARCHAR'" for c in columns) + "}"
+    files = literal_list(str(p) for p in paths)
+    cols = "{" + ", ".join(f"{literal(c)}: 'VARCHAR'" for c in columns) + "}"
     return (
         f"read_csv({files}, columns={cols}, header=true, auto_detect=false, delim=',', "
         "quote='\"', escape='\"', filename=true, strict_mode=true, null_padding=false, "
@@ -361,7 +328,7 @@ def _validate_rows(
             1,
             (
                 f"\"Crime type\" is null or \"Crime type\" not in "
-                f"({', '.join(_sql_str(t) for t in fmt.CRIME_TYPES)})",
+                f"({', '.join(literal(t) for t in fmt.CRIME_TYPES)})",
                 "Crime type",
                 "whose Crime type is not one of the 14 police.uk crime types",
                 "Check the file is an unedited police.uk street-level CSV.",
@@ -600,8 +567,8 @@ def _ingest_locked(
     for i, path in enumerate(csv_paths):
         progress("Checking files", i, total)
         kind = check_header(path)
-        _check_whole_gzip(path)
-        sources.append(SourceFile(path=path, name=_display(path), kind=kind, sha256=_sha256(path)))
+        check_whole_gzip(path, "Download it again from data.police.uk.")
+        sources.append(SourceFile(path=path, name=_display(path), kind=kind, sha256=sha256_of(path)))
     progress("Checking files", total, total)
 
     manifest = store.read_manifest()
@@ -654,13 +621,13 @@ def _ingest_locked(
         con.execute("create or replace temp table file_meta (filename varchar, force varchar, "
                     "source_name varchar)")
         con.execute("insert into file_meta values " + ", ".join(
-            f"({_sql_str(p)}, {_sql_str(forces[p])}, {_sql_str(n)})" for p, n in names.items()))
+            f"({literal(p)}, {literal(forces[p])}, {literal(n)})" for p, n in names.items()))
         if len(todo) == len(parts):
             where = "true"
         else:
             con.execute("create or replace temp table todo (force varchar, month varchar)")
             con.execute("insert into todo values " + ", ".join(
-                f"({_sql_str(f)}, {_sql_str(m)})" for f, m in todo))
+                f"({literal(f)}, {literal(m)})" for f, m in todo))
             where = "(m.force, r.\"Month\") in (select (force, month) from todo)"
         select = (_street_select if kind == "street" else _outcome_select)(table, where)
         progress(f"Writing {dataset}", 0, 1)

@@ -18,14 +18,12 @@ from __future__ import annotations
 import csv
 import functools
 import gzip
-import hashlib
 import io
 import json
 import os
 import re
 import shutil
 import threading
-import zlib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -36,12 +34,13 @@ import numpy as np
 
 from saferplaces.data import partner_format as fmt
 from saferplaces.data.bundled_files import bundled_dir
+from saferplaces.data.files import check_whole_gzip, is_gzip, sha256_of
 from saferplaces.data.geography import install_reference_tables
 from saferplaces.data.progress import Progress, no_progress
+from saferplaces.data.sql import literal
 from saferplaces.data.store import Store
 from saferplaces.errors import DataFormatError, InputError, SaferPlacesError, StoreError
 
-READ_CHUNK = 1 << 20
 FORMAT_DOC = "docs/partner-extract.md"
 
 PARTNER_COLUMNS: dict[str, str] = {
@@ -259,35 +258,6 @@ def _locate_indices(longitude: np.ndarray, latitude: np.ndarray) -> np.ndarray:
 # Checking the file
 
 
-def _sql_str(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
-
-
-def _is_gzip(path: Path) -> bool:
-    with open(path, "rb") as handle:
-        return handle.read(2) == b"\x1f\x8b"
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(READ_CHUNK), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def _check_whole_gzip(path: Path) -> None:
-    try:
-        with gzip.open(path, "rb") as handle:
-            while handle.read(READ_CHUNK * 8):
-                pass
-    except (EOFError, OSError, zlib.error) as exc:
-        raise DataFormatError(
-            f"The file {path.name} is a damaged or incomplete gzip file ({exc}).",
-            "Ask the partner to send the extract again.",
-        ) from exc
-
-
 def read_header(path: Path) -> list[str]:
     """Check the file is a non-empty UTF-8 CSV and return its header, in canonical names.
 
@@ -300,9 +270,9 @@ def read_header(path: Path) -> list[str]:
     if path.stat().st_size == 0:
         raise DataFormatError(f"The file {name} is empty.",
                               "Ask the partner to send the extract again.")
-    gz = _is_gzip(path)
+    gz = is_gzip(path)
     if gz:
-        _check_whole_gzip(path)
+        check_whole_gzip(path, "Ask the partner to send the extract again.")
     try:
         raw: io.BufferedIOBase = gzip.open(path, "rb") if gz else open(path, "rb")  # noqa: SIM115
         with io.TextIOWrapper(raw, encoding="utf-8-sig", newline="") as text:
@@ -364,10 +334,10 @@ def read_header(path: Path) -> list[str]:
 
 
 def _read_sql(path: Path, header: list[str]) -> str:
-    cols = "{" + ", ".join(f"{_sql_str(c)}: 'VARCHAR'" for c in header) + "}"
-    compression = "gzip" if _is_gzip(path) else "none"
+    cols = "{" + ", ".join(f"{literal(c)}: 'VARCHAR'" for c in header) + "}"
+    compression = "gzip" if is_gzip(path) else "none"
     return (
-        f"read_csv({_sql_str(str(path))}, columns={cols}, header=true, auto_detect=false, "
+        f"read_csv({literal(str(path))}, columns={cols}, header=true, auto_detect=false, "
         "delim=',', quote='\"', escape='\"', strict_mode=true, null_padding=false, "
         f"encoding='utf-8', compression='{compression}')"
     )
@@ -399,7 +369,7 @@ def _num_check(col: str, lo: float, hi: float) -> str:
 
 
 def _list(values: tuple[str, ...] | list[str]) -> str:
-    return "[" + ", ".join(_sql_str(v) for v in values) + "]"
+    return "[" + ", ".join(literal(v) for v in values) + "]"
 
 
 def _checks(present: set[str]) -> list[tuple[str, str, str, str]]:
@@ -605,8 +575,8 @@ def _typed_select(present: set[str], source_name: str) -> str:
     if "month" in present:
         month_parts.append("c.month")
     category_cases = " ".join(
-        f"when {_sql_str(k)} then {_sql_str(v)}" for k, v in fmt.CATEGORY_BY_LOWER.items())
-    sex_cases = " ".join(f"when {_sql_str(k)} then {_sql_str(v)}" for k, v in fmt.SEX_WORDS.items())
+        f"when {literal(k)} then {literal(v)}" for k, v in fmt.CATEGORY_BY_LOWER.items())
+    sex_cases = " ".join(f"when {literal(k)} then {literal(v)}" for k, v in fmt.SEX_WORDS.items())
     true_words = _list(fmt.TRUE_WORDS)
 
     def flag(col: str) -> str:
@@ -668,7 +638,7 @@ def _typed_select(present: set[str], source_name: str) -> str:
                 as victim_sex,
             {given("segment")} as segment,
             coalesce({flag("synthetic")}, false) as synthetic,
-            {_sql_str(source_name)} as source_file
+            {literal(source_name)} as source_file
         from placed c
         left join lsoa_best l on l.lsoa_code = c.the_lsoa
         left join ward_places w on w.ward_code = c.ward_key
@@ -745,7 +715,7 @@ def _boundary_codes_installed() -> bool:
 
 @functools.lru_cache(maxsize=1)
 def _install_boundary_codes() -> bool:
-    codes = ", ".join(f"({i}, {_sql_str(c)})" for i, c in enumerate(_boundaries().codes))
+    codes = ", ".join(f"({i}, {literal(c)})" for i, c in enumerate(_boundaries().codes))
     con = _places()
     con.execute("create table boundary_codes (i bigint, code varchar)")
     if codes:
@@ -865,7 +835,7 @@ def _ingest_locked(
 ) -> ExtractResult:
     progress("Checking the extract", 0, 1)
     header = read_header(source)
-    sha = _sha256(source)
+    sha = sha256_of(source)
     manifest = store.read_manifest()
     held = manifest.extracts.get(name)
     if held and held.get("sha256") == sha:
@@ -883,11 +853,11 @@ def _ingest_locked(
         cleaned = ", ".join(f"nullif(trim({_quote_ident(c)}), '') as {c}" for c in header)
         try:
             con.execute(f"copy (select {cleaned} from {_read_sql(source, header)}) to "
-                        f"{_sql_str(str(clean_file))} (format parquet, compression zstd)")
+                        f"{literal(str(clean_file))} (format parquet, compression zstd)")
         except duckdb.Error as exc:
             raise _friendly_read_error(exc, source.name) from exc
         con.execute("create temp view clean as select file_row_number + 2 as line, * "
-                    f"from read_parquet({_sql_str(str(clean_file))}, file_row_number=true)")
+                    f"from read_parquet({literal(str(clean_file))}, file_row_number=true)")
         total = con.execute("select count(*) from clean").fetchone()[0]
         if not total:
             raise DataFormatError(f"The file {source.name} has a header but no rows.",
@@ -901,9 +871,9 @@ def _ingest_locked(
         staged = work / "staged"
         staged.mkdir()
         out = staged / "data_0.parquet"
-        con.execute(f"copy ({_typed_select(present, source.name)}) to {_sql_str(str(out))} "
+        con.execute(f"copy ({_typed_select(present, source.name)}) to {literal(str(out))} "
                     "(format parquet, compression zstd)")
-        con.execute(f"create temp view placed as select * from read_parquet({_sql_str(str(out))})")
+        con.execute(f"create temp view placed as select * from read_parquet({literal(str(out))})")
         stats = con.execute("""
             select count(*),
                    count(*) filter (where location_source = 'lsoa'),
@@ -973,8 +943,8 @@ def attach_extracts(con: duckdb.DuckDBPyConnection, store: Store) -> list[str]:
              if (extract_dir(store, e.name) / "data_0.parquet").exists()]
     if names:
         parts = " union all by name ".join(
-            f"select {_sql_str(n)} as extract, * from "
-            f"read_parquet({_sql_str(str(extract_dir(store, n) / 'data_0.parquet'))})"
+            f"select {literal(n)} as extract, * from "
+            f"read_parquet({literal(str(extract_dir(store, n) / 'data_0.parquet'))})"
             for n in names)
         con.execute(f"create or replace view partner_extracts as {parts}")
     else:

@@ -8,7 +8,7 @@ and sequences of them are accepted.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import duckdb
@@ -27,6 +27,11 @@ def literal(value: Any) -> str:
     if isinstance(value, list | tuple | set | frozenset):
         return "[" + ", ".join(literal(v) for v in value) + "]"
     raise TypeError(f"cannot bind {type(value).__name__} into SQL")
+
+
+def literal_list(values: Iterable[Any]) -> str:
+    """Any iterable of values as a DuckDB list literal."""
+    return literal(list(values))
 
 
 def bind(sql: str, params: Sequence[Any] | None) -> str:
