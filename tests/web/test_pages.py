@@ -73,6 +73,7 @@ def test_east_staffordshire_plan_page(client: Client, seeded: None) -> None:
         "Priority wards and localities",
         "Partnership targets",
         "Risk register",
+        "Open risks by impact and likelihood",
         "Funding streams",
     ]
     for heading in [
@@ -183,3 +184,22 @@ def test_twins_of_a_draft_are_hidden_like_the_page(client: Client, seeded: None)
     Plan.objects.filter(partnership__slug="lichfield").update(status="draft")
     assert client.get("/partnerships/lichfield/plans/2022-2025.json").status_code == 404
     assert client.get("/partnerships/lichfield/plans/2022-2025.csv").status_code == 404
+
+
+def test_risk_heatmap_counts_open_risks(client: Client, seeded: None) -> None:
+    from saferplaces.web.plans.views import risk_heatmap
+
+    html = _get(client, "/partnerships/east-staffordshire/plans/2018-2021/")
+    assert "Open risks by impact and likelihood" in _captions(html)
+    from saferplaces.web.plans.models import Plan
+
+    risks = list(Plan.objects.get(partnership__slug="east-staffordshire").risks.all())
+    grid = {(row["impact"], c["likelihood"]): c["count"] for row in risk_heatmap(risks) for c in row["cells"]}
+    # shared/seeds/000_c7b2712d29f376fb.txt lines 321-331
+    assert grid == {
+        ("High", "Low"): 0, ("High", "Medium"): 3, ("High", "High"): 0,
+        ("Medium", "Low"): 0, ("Medium", "Medium"): 2, ("Medium", "High"): 2,
+        ("Low", "Low"): 0, ("Low", "Medium"): 0, ("Low", "High"): 2,
+    }  # fmt: skip
+    risks[0].status = "closed"
+    assert sum(c["count"] for row in risk_heatmap(risks) for c in row["cells"]) == 8

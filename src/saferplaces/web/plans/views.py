@@ -8,7 +8,30 @@ from django.shortcuts import get_object_or_404, render
 
 from saferplaces.web.accounts.permissions import can_view_plan
 from saferplaces.web.plans.data import delivery_plan_csv, plan_data
-from saferplaces.web.plans.models import Action, Plan, Priority, Workstream
+from saferplaces.web.plans.models import Action, Plan, Priority, Risk, Workstream
+
+LEVELS = [Risk.Level.HIGH, Risk.Level.MEDIUM, Risk.Level.LOW]
+
+
+def risk_heatmap(risks: list[Risk]) -> list[dict[str, object]]:
+    """Counts of open risks by impact (rows, high first) and likelihood (columns, low first)."""
+    open_risks = [r for r in risks if r.status == Risk.Status.OPEN]
+    return [
+        {
+            "impact": impact.label,
+            "cells": [
+                {
+                    "likelihood": likelihood.label,
+                    "count": sum(1 for r in open_risks if r.impact == impact and r.likelihood == likelihood),
+                    # 2 = high/high, 0 = low/low: the shade of the cell.
+                    "score": LEVELS[::-1].index(impact) + LEVELS[::-1].index(likelihood),
+                }
+                for likelihood in LEVELS[::-1]
+            ],
+        }
+        for impact in LEVELS
+    ]
+
 
 #: Headings for each kind of priority on the plan page.
 KIND_HEADINGS = {
@@ -72,6 +95,7 @@ def plan_detail(request: HttpRequest, slug: str, plan_slug: str) -> HttpResponse
         "target_periods": periods,
         "target_values": {t.pk: {v.period: v for v in t.values.all()} for t in targets},
         "risks": plan.risks.all(),
+        "heatmap": risk_heatmap(list(plan.risks.all())),
         "governance": plan.governance.all(),
         "partner_plans": plan.partner_plans.all(),
         "workstreams": Workstream.objects.filter(plan=plan).prefetch_related("commitments"),
