@@ -90,6 +90,36 @@ def _points(points: ArrayLike) -> np.ndarray:
     return pts
 
 
+
+def grid_frame(
+    pts: np.ndarray, cell_size: float | None, bounds: tuple[float, float, float, float] | None
+) -> tuple[float, float, float, float, float, list[str]]:
+    """The grid's extent and cell size: given, or from the points and the sfhotspot rule.
+
+    Returns ``(xmin, ymin, xmax, ymax, cell, assumptions)``; shared by grid counts and KDE.
+    """
+    assumptions: list[str] = []
+    if bounds is None:
+        xmin, ymin = pts.min(axis=0)
+        xmax, ymax = pts.max(axis=0)
+    else:
+        if len(bounds) != 4:
+            raise InputError(
+                f"'bounds' has {len(bounds)} values.", "Give (xmin, ymin, xmax, ymax) in metres."
+            )
+        xmin, ymin, xmax, ymax = (float(b) for b in bounds)
+        if not (xmax > xmin and ymax > ymin):
+            raise InputError(
+                f"'bounds' {bounds!r} do not enclose an area.",
+                "Give (xmin, ymin, xmax, ymax) with xmax > xmin and ymax > ymin.",
+            )
+    if cell_size is None:
+        cell = default_cell_size(xmin, ymin, xmax, ymax)
+        assumptions.append(f"Cells are {cell:g} m square (about {CELLS_ON_SHORT_SIDE} on the shorter side).")
+    else:
+        cell = float(validate_positive(cell_size, "cell_size")[0])
+    return xmin, ymin, xmax, ymax, cell, assumptions
+
 def grid_counts(
     points: ArrayLike,
     cell_size: float | None = None,
@@ -118,26 +148,7 @@ def grid_counts(
     [[2, 0, 0], [0, 0, 1]]
     """
     pts = _points(points)
-    assumptions: list[str] = []
-    if bounds is None:
-        xmin, ymin = pts.min(axis=0)
-        xmax, ymax = pts.max(axis=0)
-    else:
-        if len(bounds) != 4:
-            raise InputError(
-                f"'bounds' has {len(bounds)} values.", "Give (xmin, ymin, xmax, ymax) in metres."
-            )
-        xmin, ymin, xmax, ymax = (float(b) for b in bounds)
-        if not (xmax > xmin and ymax > ymin):
-            raise InputError(
-                f"'bounds' {bounds!r} do not enclose an area.",
-                "Give (xmin, ymin, xmax, ymax) with xmax > xmin and ymax > ymin.",
-            )
-    if cell_size is None:
-        cell = default_cell_size(xmin, ymin, xmax, ymax)
-        assumptions.append(f"Cells are {cell:g} m square (about {CELLS_ON_SHORT_SIDE} on the shorter side).")
-    else:
-        cell = float(validate_positive(cell_size, "cell_size")[0])
+    xmin, ymin, xmax, ymax, cell, assumptions = grid_frame(pts, cell_size, bounds)
     n_cols = max(1, int(np.ceil((xmax - xmin) / cell - 1e-9)))
     n_rows = max(1, int(np.ceil((ymax - ymin) / cell - 1e-9)))
     if n_cols * n_rows > 25_000_000:

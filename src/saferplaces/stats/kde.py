@@ -35,7 +35,7 @@ from scipy.spatial import cKDTree
 
 from saferplaces.errors import InputError
 from saferplaces.stats._validate import validate_choice, validate_positive
-from saferplaces.stats.grid import CELLS_ON_SHORT_SIDE, default_cell_size
+from saferplaces.stats.grid import grid_frame
 
 __all__ = ["KdeResult", "hotspot_kde", "quartic_kernel"]
 
@@ -147,26 +147,7 @@ def hotspot_kde(
             "'points' contains a missing or infinite coordinate.",
             "Remove events without a location first.",
         )
-    assumptions: list[str] = []
-    if bounds is None:
-        xmin, ymin = pts.min(axis=0)
-        xmax, ymax = pts.max(axis=0)
-    else:
-        if len(bounds) != 4:
-            raise InputError(
-                f"'bounds' has {len(bounds)} values.", "Give (xmin, ymin, xmax, ymax) in metres."
-            )
-        xmin, ymin, xmax, ymax = (float(b) for b in bounds)
-        if not (xmax > xmin and ymax > ymin):
-            raise InputError(
-                f"'bounds' {bounds!r} do not enclose an area.",
-                "Give (xmin, ymin, xmax, ymax) with xmax > xmin and ymax > ymin.",
-            )
-    if cell_size is None:
-        cell = default_cell_size(xmin, ymin, xmax, ymax)
-        assumptions.append(f"Cells are {cell:g} m square (about {CELLS_ON_SHORT_SIDE} on the shorter side).")
-    else:
-        cell = float(validate_positive(cell_size, "cell_size")[0])
+    xmin, ymin, xmax, ymax, cell, assumptions = grid_frame(pts, cell_size, bounds)
     if bandwidth is None:
         h = 0.5 * (_nrd(pts[:, 0]) + _nrd(pts[:, 1]))
         if not h > 0:
