@@ -73,7 +73,7 @@ def test_east_staffordshire_plan_page(client: Client, seeded: None) -> None:
         "Priority wards and localities",
         "Partnership targets",
         "Risk register",
-        "Open risks by impact and likelihood",
+        "Risks not closed, by impact and likelihood",
         "Funding streams",
     ]
     for heading in [
@@ -190,7 +190,7 @@ def test_risk_heatmap_counts_open_risks(client: Client, seeded: None) -> None:
     from saferplaces.web.plans.views import risk_heatmap
 
     html = _get(client, "/partnerships/east-staffordshire/plans/2018-2021/")
-    assert "Open risks by impact and likelihood" in _captions(html)
+    assert "Risks not closed, by impact and likelihood" in _captions(html)
     from saferplaces.web.plans.models import Plan
 
     risks = list(Plan.objects.get(partnership__slug="east-staffordshire").risks.all())

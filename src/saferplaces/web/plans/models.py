@@ -195,7 +195,9 @@ class Risk(models.Model):
     mitigation = models.TextField(blank=True)
     owner = models.CharField(max_length=200, blank=True)
     review_date = models.DateField(null=True, blank=True)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, blank=True, help_text="Blank when not stated."
+    )
 
     class Meta:
         ordering = ["plan", "order", "id"]

@@ -14,8 +14,8 @@ LEVELS = [Risk.Level.HIGH, Risk.Level.MEDIUM, Risk.Level.LOW]
 
 
 def risk_heatmap(risks: list[Risk]) -> list[dict[str, object]]:
-    """Counts of open risks by impact (rows, high first) and likelihood (columns, low first)."""
-    open_risks = [r for r in risks if r.status == Risk.Status.OPEN]
+    """Counts of risks not closed by impact (rows, high first) and likelihood (columns, low first)."""
+    open_risks = [r for r in risks if r.status != Risk.Status.CLOSED]
     return [
         {
             "impact": impact.label,
