@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
 from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from saferplaces.assessment.model import StrategicAssessment
@@ -137,13 +139,34 @@ def write_assessment(a: StrategicAssessment, out: Path, formats: Sequence[str] =
     out.mkdir(parents=True, exist_ok=True)
     charts = assessment_charts(a) if {"html", "pdf", "docx"} & set(formats) else []
     html = render_html(a, charts) if {"html", "pdf"} & set(formats) else None
+    # The PDF takes longest (WeasyPrint lays out every page): print it in a second process
+    # while this one writes the other formats.
+    pdf_job = None
+    if "pdf" in formats and len(formats) > 1:
+        import weasyprint  # noqa: F401 - loaded once here, so the forked printer starts warm
+
+        pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
+        pdf_job = pool.submit(_pdf_from_html, html, str(out / "assessment.pdf"))
     written = []
-    for i, fmt in enumerate(formats):
-        if progress:
-            progress("Writing reports", i, len(formats))
-        path = out / f"assessment.{fmt}"
-        WRITERS[fmt](a, path, html=html, charts=charts)
-        written.append(path)
+    try:
+        for i, fmt in enumerate(formats):
+            if progress:
+                progress("Writing reports", i, len(formats))
+            path = out / f"assessment.{fmt}"
+            if fmt == "pdf" and pdf_job is not None:
+                pdf_job.result()
+            else:
+                WRITERS[fmt](a, path, html=html, charts=charts)
+            written.append(path)
+    finally:
+        if pdf_job is not None:
+            pool.shutdown(wait=True)
     if progress:
         progress("Writing reports", len(formats), len(formats))
     return written
+
+
+def _pdf_from_html(html: str, path: str) -> None:
+    from weasyprint import HTML
+
+    HTML(string=html).write_pdf(path)
