@@ -69,7 +69,11 @@ def main() -> None:
     for name, seconds, target in results:
         met = "" if target is None else ("yes" if seconds <= target else "no")
         lines.append(f"| {name} | {seconds:.1f} | {'' if target is None else target} | {met} |")
-    lines += ["", "National scale (about 300 CSPs, 20 million synthetic rows) is not yet measured.", END]
+    lines += ["", "Most of the time is WeasyPrint laying out the PDF (about 3 to 4 s for 12 to 15 pages; it "
+              "runs in a second process while the other formats are written) and vl-convert rendering "
+              "the charts (about 1.5 s). Timings on this shared 2-core machine vary by a third from "
+              "run to run.", "",
+              "National scale (about 300 CSPs, 20 million synthetic rows) is not yet measured.", END]
     section = "\n".join(lines)
     text = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Benchmarks\n"
     if START in text and END in text:
