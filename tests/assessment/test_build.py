@@ -162,6 +162,12 @@ def test_people_section_from_a_synthetic_extract(bundled_store, tmp_path):
     assert victims.repeat_lower <= victims.repeat_percent <= victims.repeat_upper
     assert victims.events_on_repeats_percent > victims.repeat_percent
     assert any(f.section == "people" and "synthetic" in f.text for f in a.findings)
+    sexes = {g.group: g for g in p.groups if g.group in ("Female", "Male")}
+    assert set(sexes) == {"Female", "Male"}
+    shares = sexes["Female"].population_percent + sexes["Male"].population_percent
+    assert shares == pytest.approx(100, abs=0.2)
+    for g in p.groups:
+        assert g.lower <= g.index <= g.upper and g.label in ("over", "similar", "under")
     # the named extract is now held, and can be used by name
     again = build_assessment(Store(store_copy), "Tamworth", "2025",
                              extract="tamworth-synthetic")

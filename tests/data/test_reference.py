@@ -68,3 +68,12 @@ def test_ages_sum_to_the_total(con, name):
 def test_ages_for_a_year_without_estimate(con):
     by_age = population_by_age(con, resolve_area(con, "Tamworth"), 2025)
     assert by_age.year == 2021 and "mid-2021" in by_age.assumption
+
+
+def test_population_by_sex_sums_to_the_mid_2021_total(con):
+    from saferplaces.data.population import population_by_sex
+
+    by_sex, year = population_by_sex(con, resolve_area(con, "Stafford"))
+    assert year == 2021 and set(by_sex) == {"female", "male"}
+    assert sum(by_sex.values()) == population(con, resolve_area(con, "Stafford"), 2021).value
+    assert population_by_sex(con, resolve_area(con, "E05014574")) is None  # no ward estimates by sex

@@ -15,7 +15,7 @@ import duckdb
 
 from saferplaces import stats
 from saferplaces.data.areas import Area
-from saferplaces.data.population import population_by_age
+from saferplaces.data.population import population_by_age, population_by_sex
 from saferplaces.data.sql import run
 from saferplaces.errors import InputError
 
@@ -137,5 +137,20 @@ def people_section(con: duckdb.DuckDBPyConnection, extract: str, area: Area, mon
                                    round(rep.lower, 0), round(rep.upper, 0), rep.label))
         assumptions.append("Over-representation compares each age band's share of victims with its share "
                            f"of residents (ONS mid-{ages.year}); an index of 200 means twice its share.")
+    by_sex = population_by_sex(con, area)
+    sexes = run(con, f"select victim_sex, count(distinct victim_id) from partner_extracts where {where} "
+                     "and victim_id is not null and victim_sex in ('female', 'male') group by 1 order by 1",
+                [months]).fetchall()
+    if by_sex and sexes:
+        residents_by_sex, sex_year = by_sex
+        victims = sum(n for _, n in sexes)
+        residents = sum(residents_by_sex.get(s_, 0) for s_, _ in sexes)
+        for sex, n in sexes:
+            rep = stats.representation(n, victims, residents_by_sex[sex], residents)
+            groups.append(GroupRow(sex.capitalize(), int(n), round(n / victims * 100, 1),
+                                   round(residents_by_sex[sex] / residents * 100, 1), round(rep.index, 0),
+                                   round(rep.lower, 0), round(rep.upper, 0), rep.label))
+        assumptions.append(f"Victims by sex are compared with residents by sex (ONS mid-{sex_year}); "
+                           "victims recorded as other or unknown are left out of that comparison.")
     return PeopleSection(extract, bool(synthetic), int(total), tuple(shares), tuple(repeats),
                          tuple(groups), tuple(assumptions))

@@ -205,3 +205,21 @@ def population_by_age(con: duckdb.DuckDBPyConnection, area: Area, year: int) -> 
     chosen, assumption = _choose_year(sorted({y for y, _, _ in rows}), year)
     ages = {int(age): int(n) for y, age, n in rows if y == chosen}
     return PopulationByAge(area.code, dict(sorted(ages.items())), chosen, year, assumption)
+
+
+
+def population_by_sex(con: duckdb.DuckDBPyConnection, area: Area) -> tuple[dict[str, int], int] | None:
+    """Residents by sex ({"female": n, "male": n}, year) from the ONS mid-2021 district estimates.
+
+    Only districts and the areas made of them (CSPs, forces) have estimates by sex; a ward gives None.
+    """
+    if area.level == "ward":
+        return None
+    codes = _district_codes(con, area)
+    path = _path("population/ons_mye_mid2021_lad21_sex_syoa_uk.csv.gz")
+    rows = run(con, f"select sex, sum(population_2021), count(distinct ladcode21) from read_csv('{path}', "
+                    "header=true) where ladcode21 in (select unnest(?)) group by 1", [codes]).fetchall()
+    if not rows or any(n != len(codes) for _, _, n in rows):
+        return None
+    names = {1: "male", 2: "female"}
+    return {names[int(sex)]: int(total) for sex, total, _ in rows}, 2021

@@ -149,7 +149,7 @@ def _people_tables(a: StrategicAssessment) -> list[Table]:
                                 f"{_f(r.repeat_lower)} to {_f(r.repeat_upper)}",
                                 _f(r.events_on_repeats_percent)) for r in p.repeats), note))
     if p.groups:
-        out.append(Table("people-groups", "Victims by age against residents",
+        out.append(Table("people-groups", "Victims by age and sex against residents",
                          ("Group", "Victims", "Share of victims (%)", "Share of residents (%)",
                           "Index (100 = fair share)", "95% CI", "Representation"),
                          tuple((g.group, shown(g.victims), _f(g.victim_percent), _f(g.population_percent),
