@@ -9,5 +9,6 @@ urlpatterns = [
     path("", include("saferplaces.web.partnerships.urls")),
     path("", include("saferplaces.web.plans.urls")),
     path("", include("saferplaces.web.accounts.urls")),
+    path("", include("saferplaces.web.audit.urls")),
     path("admin/", admin.site.urls),
 ]

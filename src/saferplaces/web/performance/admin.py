@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from saferplaces.web.audit.admin import AuditedAdmin
 from saferplaces.web.performance.models import Target, TargetValue
 
 
@@ -11,6 +12,6 @@ class TargetValueInline(admin.TabularInline):
 
 
 @admin.register(Target)
-class TargetAdmin(admin.ModelAdmin):
+class TargetAdmin(AuditedAdmin):
     list_display = ["description", "plan", "direction", "baseline_text", "baseline_period"]
     inlines = [TargetValueInline]

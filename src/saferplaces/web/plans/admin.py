@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from saferplaces.web.audit.admin import AuditedAdmin
 from saferplaces.web.plans.models import (
     Action,
     AtRiskGroup,
@@ -19,19 +20,19 @@ from saferplaces.web.plans.models import (
 
 
 @admin.register(Plan)
-class PlanAdmin(admin.ModelAdmin):
+class PlanAdmin(AuditedAdmin):
     list_display = ["title", "partnership", "start_year", "end_year", "status"]
     list_filter = ["status", "partnership"]
 
 
 @admin.register(Action)
-class ActionAdmin(admin.ModelAdmin):
+class ActionAdmin(AuditedAdmin):
     list_display = ["__str__", "priority", "rag", "due_date"]
     list_filter = ["rag", "priority__plan"]
 
 
 @admin.register(Risk)
-class RiskAdmin(admin.ModelAdmin):
+class RiskAdmin(AuditedAdmin):
     list_display = ["risk", "plan", "impact", "likelihood", "status"]
     list_filter = ["impact", "likelihood", "status", "plan"]
 
@@ -47,5 +48,6 @@ admin.site.register(
         PriorityPlace,
         ProgressUpdate,
         Workstream,
-    ]
+    ],
+    AuditedAdmin,
 )

@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "saferplaces.web.plans",
     "saferplaces.web.performance",
     "saferplaces.web.projects",
+    "saferplaces.web.audit",
 ]
 
 MIDDLEWARE = [
