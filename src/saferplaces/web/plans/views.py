@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, render
 from saferplaces.web.accounts.permissions import can_view_plan
 from saferplaces.web.plans.data import delivery_plan_csv, plan_data
 from saferplaces.web.plans.models import Action, Plan, Priority, Risk, Workstream
+from saferplaces.web.plans.workbook import plan_workbook
 
 LEVELS = [Risk.Level.HIGH, Risk.Level.MEDIUM, Risk.Level.LOW]
 
@@ -64,6 +65,16 @@ def plan_csv(request: HttpRequest, slug: str, plan_slug: str) -> HttpResponse:
     plan = _visible_plan(request, slug, plan_slug)
     response = HttpResponse(delivery_plan_csv(plan), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{slug}-{plan_slug}-delivery-plan.csv"'
+    return response
+
+
+def plan_xlsx(request: HttpRequest, slug: str, plan_slug: str) -> HttpResponse:
+    """The whole plan as an Excel workbook: every table on the page, one sheet each."""
+    plan = _visible_plan(request, slug, plan_slug)
+    response = HttpResponse(
+        plan_workbook(plan), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{slug}-{plan_slug}.xlsx"'
     return response
 
 
