@@ -1,11 +1,13 @@
-"""One user per persona for the edit pages' permission tests (the set-up of test_permissions.py).
+"""Shared by the edit pages' tests: one user per persona, and checks of forms and tables.
 
-Each test module says which action a lead officer leads and which project a provider
-provides; here every persona gets its role in ``partnership`` (the other administrator
-in ``other``).
+The personas follow test_permissions.py. Each test module says which action a lead officer
+leads and which project a provider provides; here every persona gets its role in
+``partnership`` (the other administrator in ``other``).
 """
 
 from __future__ import annotations
+
+import re
 
 from django.contrib.auth.models import User
 from django.test import Client
@@ -23,6 +25,8 @@ ROLES = {
     "board member": Role.Name.BOARD_MEMBER,
 }
 PERSONAS = [*ROLES, "other partnership's administrator", "anonymous"]
+#: The personas to whom a partnership's drafts do not exist (404).
+OUTSIDERS = {"other partnership's administrator", "anonymous"}
 
 
 def make_personas(partnership: Partnership, other: Partnership) -> dict[str, User | None]:
@@ -47,3 +51,25 @@ def client_as(users: dict[str, User | None], persona: str) -> Client:
     if users[persona] is not None:
         client.force_login(users[persona])
     return client
+
+
+def edit_status(persona: str, allowed: set[str], *, draft: bool = False) -> int:
+    """The status an edit page answers ``persona`` with, when only ``allowed`` may use it."""
+    if draft and persona in OUTSIDERS:
+        return 404
+    if persona in allowed:
+        return 200
+    return 302 if persona == "anonymous" else 403  # anonymous users are sent to sign in
+
+
+def captions(html: str) -> list[str]:
+    """The text of each table caption on the page, in order."""
+    return [re.sub(r"\s+", " ", c).strip() for c in re.findall(r"<caption[^>]*>(.*?)</caption>", html, re.S)]
+
+
+def assert_form_error(html: str, message: str, href: str) -> None:
+    """The error is in the summary above the h1, linked to ``href``, and shown by its field."""
+    summary = html[html.index("govuk-error-summary") : html.index("</h1>")]
+    assert "There is a problem" in summary
+    assert f'<a href="{href}">{message}</a>' in summary
+    assert f'<span class="govuk-visually-hidden">Error:</span> {message}' in html
