@@ -162,6 +162,9 @@ def test_who_may_update_an_action(world: dict[str, object], persona: str) -> Non
     assert response.status_code == edit_status(persona, MAY_UPDATE)
     if persona == "anonymous":
         assert response["Location"] == f"/sign-in/?next={world['url']}"
+    if response.status_code == 403:
+        html = response.content.decode()
+        assert "You cannot change this</h1>" in html and "ask your partnership administrator" in html
     response = client.post(world["url"], _valid())
     assert response.status_code == (302 if persona in MAY_UPDATE else edit_status(persona, MAY_UPDATE))
     assert ProgressUpdate.objects.count() == (1 if persona in MAY_UPDATE else 0)
