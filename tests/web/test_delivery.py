@@ -140,6 +140,13 @@ def test_xlsx_export_has_a_header_row_and_real_dates(client, world: dict[str, ob
     assert everything.max_row == 44
 
 
+def test_text_that_looks_like_a_formula_stays_text(client, world: dict[str, object]) -> None:
+    Action.objects.filter(pk=world["first"].pk).update(action='=HYPERLINK("http://example.com")')
+    response = client.get(URL, {"format": "xlsx", "board": str(world["board"].pk)})
+    cell = openpyxl.load_workbook(io.BytesIO(response.content)).active["B2"]
+    assert cell.data_type == "s" and cell.value == '=HYPERLINK("http://example.com")'
+
+
 def test_export_links_keep_the_filters(client, world: dict[str, object]) -> None:
     html = client.get(URL, {"rag": "red"}).content.decode()
     assert 'href="?rag=red&amp;format=xlsx"' in html and 'href="?rag=red&amp;format=csv"' in html

@@ -101,6 +101,10 @@ def rows_xlsx(rows: list[DeliveryRow], title: str) -> bytes:
         cell.font = Font(bold=True)
     for row in rows:
         sheet.append(row.values())
+        for cell in sheet[sheet.max_row]:
+            if cell.data_type == "f":
+                # openpyxl takes text starting "=" for a formula; partners' words stay words.
+                cell.data_type = "s"
     for column in _DATE_COLUMNS:
         for (cell,) in sheet.iter_rows(min_row=2, min_col=column + 1, max_col=column + 1):
             cell.number_format = "d mmm yyyy"
