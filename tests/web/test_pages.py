@@ -187,7 +187,7 @@ def test_twins_of_a_draft_are_hidden_like_the_page(client: Client, seeded: None)
 
 
 def test_risk_heatmap_counts_open_risks(client: Client, seeded: None) -> None:
-    from saferplaces.web.plans.views import risk_heatmap
+    from saferplaces.web.plans.heatmap import risk_heatmap
 
     html = _get(client, "/partnerships/east-staffordshire/plans/2018-2021/")
     assert "Risks not closed, by impact and likelihood" in _captions(html)

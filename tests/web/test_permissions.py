@@ -79,6 +79,7 @@ MATRIX: dict[str, list[bool]] = {
     "edit plan": [N, N, N, Y, N, N, N, N, N, N, Y],
     "edit risk": [N, N, N, Y, N, N, N, N, N, N, Y],
     "update action": [N, N, N, Y, N, Y, N, N, N, N, Y],
+    "view project": [N, N, N, Y, Y, Y, Y, Y, Y, Y, Y],
     "view returns": [N, N, N, Y, Y, Y, Y, Y, Y, Y, Y],
     "submit return": [N, N, N, Y, N, N, N, Y, N, N, Y],
 }
@@ -88,6 +89,7 @@ CHECKS: dict[str, Callable[[object, dict[str, object]], bool]] = {
     "edit plan": lambda u, w: perm.can_edit_plan(u, w["plan"]),
     "edit risk": lambda u, w: perm.can_edit_risk(u, w["plan"]),
     "update action": lambda u, w: perm.can_update_action(u, w["action"]),
+    "view project": lambda u, w: perm.can_view_project(u, w["project"]),
     "view returns": lambda u, w: perm.can_view_returns(u, w["project"]),
     "submit return": lambda u, w: perm.can_submit_return(u, w["project"]),
 }

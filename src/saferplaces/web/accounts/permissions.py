@@ -66,6 +66,13 @@ def can_update_action(user: User, action: Action) -> bool:
     )
 
 
+def can_view_project(user: User, project: Project) -> bool:
+    """See a project's page: as its plan is seen; a project outside any plan, the partnership's members."""
+    if project.plan is not None:
+        return can_view_plan(user, project.plan)
+    return is_member(user, project.partnership)
+
+
 def can_view_returns(user: User, project: Project) -> bool:
     """See a project's quarterly returns: the partnership's members."""
     return is_member(user, project.partnership)

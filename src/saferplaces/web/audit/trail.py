@@ -54,11 +54,17 @@ def partnership_of(obj: models.Model) -> Partnership | None:
     return None
 
 
+def display_name(user: AbstractBaseUser | AnonymousUser | None) -> str:
+    """The user's full name, or their username when they have none; empty for no one."""
+    if user is None or not user.is_authenticated:
+        return ""
+    return getattr(user, "get_full_name", lambda: "")() or user.get_username()
+
+
 def _user_fields(user: AbstractBaseUser | AnonymousUser | None) -> dict[str, Any]:
     if user is None or not user.is_authenticated:
         return {"user": None, "user_name": ""}
-    full = getattr(user, "get_full_name", lambda: "")() or user.get_username()
-    return {"user": user, "user_name": full}
+    return {"user": user, "user_name": display_name(user)}
 
 
 def record(

@@ -9,9 +9,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.contrib.messages import get_messages
 from django.templatetags.static import static
 from django.urls import reverse
 from jinja2 import ChoiceLoader, Environment, PackageLoader, PrefixLoader
+
+from saferplaces.web import govuk
 
 
 def _url(name: str, *args: Any, **kwargs: Any) -> str:
@@ -32,6 +35,10 @@ def environment(**options: Any) -> Environment:
             "static": static,
             "url": _url,
             "product_name": settings.PRODUCT_NAME,
+            "get_messages": get_messages,
+            "error_summary": govuk.error_summary,
+            "error_message": govuk.error_message,
+            "date_items": govuk.date_items,
         }
     )
     return env

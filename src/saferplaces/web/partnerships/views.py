@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from saferplaces.web.accounts.permissions import can_view_plan, is_member
+from saferplaces.web.accounts.permissions import can_view_plan, can_view_project, is_member
 from saferplaces.web.partnerships.models import Partnership
 
 
@@ -31,6 +31,11 @@ def partnership_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "boards": partnership.boards.all(),
         "people": partnership.people.select_related("organisation"),
         "funding_streams": partnership.funding_streams.all(),
+        "projects": [
+            project
+            for project in partnership.projects.select_related("plan__partnership", "partnership")
+            if can_view_project(request.user, project)
+        ],
         "is_member": is_member(request.user, partnership),
         "nav_active": "partnerships",
         "breadcrumbs": [{"text": "Partnerships", "href": "/"}],

@@ -2,11 +2,18 @@ from __future__ import annotations
 
 from django.urls import path
 
-from saferplaces.web.plans import views
+from saferplaces.web.plans import delivery_views, risk_views, views
+
+PLAN = "partnerships/<slug:slug>/plans/<slug:plan_slug>/"
 
 urlpatterns = [
-    path("partnerships/<slug:slug>/plans/<slug:plan_slug>/", views.plan_detail, name="plan"),
+    path(PLAN, views.plan_detail, name="plan"),
     path("partnerships/<slug:slug>/plans/<slug:plan_slug>.json", views.plan_json, name="plan-json"),
     path("partnerships/<slug:slug>/plans/<slug:plan_slug>.csv", views.plan_csv, name="plan-csv"),
     path("partnerships/<slug:slug>/plans/<slug:plan_slug>.xlsx", views.plan_xlsx, name="plan-xlsx"),
+    path(PLAN + "delivery/", delivery_views.delivery, name="delivery"),
+    path(PLAN + "actions/<int:action_id>/update/", delivery_views.action_update, name="action-update"),
+    path(PLAN + "risks/", risk_views.risks, name="risks"),
+    path(PLAN + "risks/new/", risk_views.risk_new, name="risk-new"),
+    path(PLAN + "risks/<int:risk_id>/edit/", risk_views.risk_edit, name="risk-edit"),
 ]

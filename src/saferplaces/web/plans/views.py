@@ -5,34 +5,13 @@ from __future__ import annotations
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 
-from saferplaces.web.accounts.permissions import can_view_plan
+from saferplaces.web.accounts.permissions import can_edit_risk, can_view_plan
 from saferplaces.web.plans.data import delivery_plan_csv, plan_data
-from saferplaces.web.plans.models import Action, Plan, Priority, Risk, Workstream
+from saferplaces.web.plans.heatmap import risk_heatmap
+from saferplaces.web.plans.models import Action, Plan, Priority, Workstream
 from saferplaces.web.plans.workbook import plan_workbook
-
-LEVELS = [Risk.Level.HIGH, Risk.Level.MEDIUM, Risk.Level.LOW]
-
-
-def risk_heatmap(risks: list[Risk]) -> list[dict[str, object]]:
-    """Counts of risks not closed by impact (rows, high first) and likelihood (columns, low first)."""
-    open_risks = [r for r in risks if r.status != Risk.Status.CLOSED]
-    return [
-        {
-            "impact": impact.label,
-            "cells": [
-                {
-                    "likelihood": likelihood.label,
-                    "count": sum(1 for r in open_risks if r.impact == impact and r.likelihood == likelihood),
-                    # 2 = high/high, 0 = low/low: the shade of the cell.
-                    "score": LEVELS[::-1].index(impact) + LEVELS[::-1].index(likelihood),
-                }
-                for likelihood in LEVELS[::-1]
-            ],
-        }
-        for impact in LEVELS
-    ]
-
 
 #: Headings for each kind of priority on the plan page.
 KIND_HEADINGS = {
@@ -44,7 +23,8 @@ KIND_HEADINGS = {
 }
 
 
-def _visible_plan(request: HttpRequest, slug: str, plan_slug: str) -> Plan:
+def visible_plan(request: HttpRequest, slug: str, plan_slug: str) -> Plan:
+    """The plan at this address if the user may see it; 404 otherwise, drafts included."""
     plan = get_object_or_404(
         Plan.objects.select_related("partnership"), partnership__slug=slug, slug=plan_slug
     )
@@ -54,15 +34,24 @@ def _visible_plan(request: HttpRequest, slug: str, plan_slug: str) -> Plan:
     return plan
 
 
+def plan_breadcrumbs(plan: Plan) -> list[dict[str, str]]:
+    """Partnerships > the partnership > the plan: the trail above every page inside a plan."""
+    return [
+        {"text": "Partnerships", "href": reverse("home")},
+        {"text": plan.partnership.name, "href": reverse("partnership", args=[plan.partnership.slug])},
+        {"text": plan.title, "href": reverse("plan", args=[plan.partnership.slug, plan.slug])},
+    ]
+
+
 def plan_json(request: HttpRequest, slug: str, plan_slug: str) -> JsonResponse:
     """The plan page's data twin: everything on the page as JSON."""
-    plan = _visible_plan(request, slug, plan_slug)
+    plan = visible_plan(request, slug, plan_slug)
     return JsonResponse(plan_data(plan), json_dumps_params={"ensure_ascii": False, "indent": 2})
 
 
 def plan_csv(request: HttpRequest, slug: str, plan_slug: str) -> HttpResponse:
     """The plan page's CSV twin: the delivery plan, one row per action."""
-    plan = _visible_plan(request, slug, plan_slug)
+    plan = visible_plan(request, slug, plan_slug)
     response = HttpResponse(delivery_plan_csv(plan), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{slug}-{plan_slug}-delivery-plan.csv"'
     return response
@@ -70,7 +59,7 @@ def plan_csv(request: HttpRequest, slug: str, plan_slug: str) -> HttpResponse:
 
 def plan_xlsx(request: HttpRequest, slug: str, plan_slug: str) -> HttpResponse:
     """The whole plan as an Excel workbook: every table on the page, one sheet each."""
-    plan = _visible_plan(request, slug, plan_slug)
+    plan = visible_plan(request, slug, plan_slug)
     response = HttpResponse(
         plan_workbook(plan), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
@@ -80,7 +69,7 @@ def plan_xlsx(request: HttpRequest, slug: str, plan_slug: str) -> HttpResponse:
 
 def plan_detail(request: HttpRequest, slug: str, plan_slug: str) -> HttpResponse:
     """Everything one plan holds, read-only, on one page with a contents list."""
-    plan = _visible_plan(request, slug, plan_slug)
+    plan = visible_plan(request, slug, plan_slug)
     priorities = plan.priorities.select_related("county_priority").prefetch_related(
         Prefetch("actions", queryset=Action.objects.select_related("lead_organisation", "board"))
     )
@@ -106,11 +95,12 @@ def plan_detail(request: HttpRequest, slug: str, plan_slug: str) -> HttpResponse
         "target_periods": periods,
         "target_values": {t.pk: {v.period: v for v in t.values.all()} for t in targets},
         "risks": plan.risks.all(),
+        "can_edit_risk": can_edit_risk(request.user, plan),
         "heatmap": risk_heatmap(list(plan.risks.all())),
         "governance": plan.governance.all(),
         "partner_plans": plan.partner_plans.all(),
         "workstreams": Workstream.objects.filter(plan=plan).prefetch_related("commitments"),
-        "projects": plan.projects.select_related("funding_stream", "priority"),
+        "projects": plan.projects.select_related("funding_stream", "priority", "partnership"),
         "funding_streams": plan.funding.all(),
         "nav_active": "partnerships",
         "breadcrumbs": [

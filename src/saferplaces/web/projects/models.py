@@ -71,7 +71,12 @@ class Project(models.Model):
 
 
 class QuarterlyReturn(models.Model):
-    """A provider's return for one quarter: outputs, outcomes and a narrative."""
+    """A provider's return for one quarter: outputs, outcomes, whether targets were met, a narrative."""
+
+    class TargetsMet(models.TextChoices):
+        YES = "yes", "Yes"
+        PARTLY = "partly", "Partly"
+        NO = "no", "No"
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="returns")
     period = models.CharField(max_length=50, help_text="For example, 2024/25 Q1.")
@@ -79,6 +84,12 @@ class QuarterlyReturn(models.Model):
     submitted_on = models.DateField(null=True, blank=True)
     outputs = models.TextField(blank=True)
     outcomes = models.TextField(blank=True)
+    targets_met = models.CharField(
+        max_length=10,
+        choices=TargetsMet.choices,
+        blank=True,
+        help_text="Whether the quarter's output targets were met; blank on older returns.",
+    )
     narrative = models.TextField(blank=True)
 
     class Meta:

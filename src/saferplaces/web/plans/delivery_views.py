@@ -1,0 +1,103 @@
+"""The delivery plan page (filters and exports) and the action update form."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from saferplaces.web.accounts.access import refuse
+from saferplaces.web.accounts.permissions import can_update_action
+from saferplaces.web.audit.trail import audited_save, display_name
+from saferplaces.web.plans.delivery import delivery_rows, plan_actions, rows_csv, rows_xlsx
+from saferplaces.web.plans.forms import ActionUpdateForm, DeliveryFilterForm
+from saferplaces.web.plans.models import Action, ProgressUpdate
+from saferplaces.web.plans.views import plan_breadcrumbs, visible_plan
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+VIA_ACTION_FORM = "action update form"
+
+
+def delivery(request: HttpRequest, slug: str, plan_slug: str) -> HttpResponse:
+    """The delivery plan, one row per action, filtered by the page's GET form; CSV or XLSX on request."""
+    plan = visible_plan(request, slug, plan_slug)
+    today = timezone.localdate()
+    form = DeliveryFilterForm(plan, request.GET or None)
+    everything = plan_actions(plan)
+    rows = delivery_rows(form.apply(everything, today), today)
+    export = request.GET.get("format", "")
+    filename = f"{slug}-{plan_slug}-delivery-plan"
+    if export == "csv":
+        response = HttpResponse(rows_csv(rows), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+        return response
+    if export == "xlsx":
+        response = HttpResponse(rows_xlsx(rows, f"{plan.title}: delivery plan"), content_type=XLSX)
+        response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
+        return response
+    if export:
+        raise Http404("The delivery plan exports as format=csv or format=xlsx.")
+    query = request.GET.copy()
+    query.pop("format", None)
+    context = {
+        "title": f"Delivery plan – {plan.title}",
+        "plan": plan,
+        "partnership": plan.partnership,
+        "form": form,
+        "filtered": bool(form.filters()),
+        "rows": rows,
+        "total": everything.count(),
+        "may_update": {row.action.pk for row in rows if can_update_action(request.user, row.action)},
+        "query": query.urlencode(),
+        "nav_active": "partnerships",
+        "breadcrumbs": plan_breadcrumbs(plan),
+    }
+    return render(request, "plans/delivery.html", context)
+
+
+def action_update(request: HttpRequest, slug: str, plan_slug: str, action_id: int) -> HttpResponse:
+    """Record progress on one action: a dated update and the action's new RAG status."""
+    plan = visible_plan(request, slug, plan_slug)
+    action = get_object_or_404(
+        Action.objects.select_related("priority__plan__partnership", "lead_organisation", "board"),
+        pk=action_id,
+        priority__plan=plan,
+    )
+    if not can_update_action(request.user, action):
+        return refuse(request)
+    form = ActionUpdateForm(
+        request.POST if request.method == "POST" else None,
+        initial={"rag": action.rag, "date": timezone.localdate()},
+    )
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        with transaction.atomic():
+            update = ProgressUpdate(
+                action=action,
+                date=data["date"],
+                text=data["text"],
+                rag=data["rag"],
+                author=display_name(request.user),
+            )
+            audited_save(request.user, update, via=VIA_ACTION_FORM)
+            action.rag = data["rag"]
+            audited_save(request.user, action, via=VIA_ACTION_FORM)
+        messages.success(request, "Update saved")
+        return redirect("delivery", slug=slug, plan_slug=plan_slug)
+    context = {
+        "title": ("Error: " if form.errors else "") + "Update an action",
+        "plan": plan,
+        "partnership": plan.partnership,
+        "action": action,
+        "updates": action.updates.order_by("-date", "-id"),
+        "form": form,
+        "nav_active": "partnerships",
+        "breadcrumbs": [
+            *plan_breadcrumbs(plan),
+            {"text": "Delivery plan", "href": reverse("delivery", args=[slug, plan_slug])},
+        ],
+    }
+    return render(request, "plans/action_update.html", context)

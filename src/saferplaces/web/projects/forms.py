@@ -1,0 +1,31 @@
+"""The quarterly return form, with GOV.UK error wording."""
+
+from __future__ import annotations
+
+from django import forms
+
+from saferplaces.web.projects.models import QuarterlyReturn
+from saferplaces.web.projects.quarters import Quarter
+
+
+class ReturnForm(forms.Form):
+    """A provider's return for one quarter not yet returned."""
+
+    period = forms.ChoiceField(
+        error_messages={"required": "Select the quarter", "invalid_choice": "Select the quarter"}
+    )
+    outputs = forms.CharField(error_messages={"required": "Enter the outputs delivered"})
+    outcomes = forms.CharField(required=False)
+    targets_met = forms.ChoiceField(
+        choices=QuarterlyReturn.TargetsMet.choices,
+        error_messages={
+            "required": "Select whether the output targets were met",
+            "invalid_choice": "Select whether the output targets were met",
+        },
+    )
+    narrative = forms.CharField(required=False)
+
+    def __init__(self, quarters: list[Quarter], *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.quarters = {q.label: q for q in quarters}
+        self.fields["period"].choices = [(q.label, q.label) for q in quarters]
