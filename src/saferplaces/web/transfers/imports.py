@@ -350,7 +350,7 @@ def apply_check(check: Check, user: AbstractBaseUser | AnonymousUser | None, *, 
             saved += 1
 
     with transaction.atomic():
-        for row in check.added + check.changed:
+        for row in sorted(check.added + check.changed, key=lambda row: row.row):
             stored = row.record
             obj = (
                 check.kind.new(check.plan)
@@ -358,7 +358,9 @@ def apply_check(check: Check, user: AbstractBaseUser | AnonymousUser | None, *, 
                 else type(stored)._default_manager.get(pk=stored.pk)
             )
             for column, value in row.values:
-                column.assign(obj, value)
+                # Only what differs: 966 and the stored 966.000 are one value, not a change to record.
+                if stored is None or not column.same(column.current(obj), value):
+                    column.assign(obj, value)
             check.kind.place(obj, stored)
             save(obj)
             for column, value in row.values:

@@ -115,9 +115,10 @@ def read_csv(data: bytes) -> Table:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
+        line = exc.object[: exc.start].count(b"\n") + 1
         raise DataFormatError(
-            f"The selected file is not UTF-8 text "
-            f"(byte {exc.object[exc.start]:#04x} at position {exc.start:,}).",
+            f"The selected file is not UTF-8 text: line {line:,} "
+            f"has the byte {exc.object[exc.start]:#04x}, which UTF-8 does not allow there.",
             "In Excel, use Save As and choose 'CSV UTF-8 (Comma delimited)', or upload the XLSX file.",
         ) from None
     if "\x00" in text:
