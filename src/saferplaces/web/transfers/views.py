@@ -130,7 +130,7 @@ def _check_page(
 ) -> HttpResponse:
     pending["digest"] = check.digest
     request.session.modified = True
-    rows = list(check.added + check.changed)
+    rows = sorted(check.added + check.changed, key=lambda row: row.row)
     context = _context(
         plan,
         "Check the changes before importing",
