@@ -296,6 +296,20 @@ def test_target_values_by_period_are_imported(client: Client) -> None:
     assert TargetValue.objects.get(target_id=first, period="2018/19").value is None
 
 
+def test_a_new_target_gets_values_only_for_the_periods_it_has_numbers_for(client: Client) -> None:
+    rows = csv_rows(export(client, EAST_STAFFS, "targets", "csv"))
+    cells = {"Target": "Reduced hate crime", "Direction": "Reduce", "Baseline": "120", "2019/20": "110"}
+    rows.append([cells.get(header, "") for header in rows[0]])
+    page = html(upload(client, EAST_STAFFS, "targets.xlsx", _as_xlsx(rows), "targets"))
+    assert "1 row will be added, 0 changed, 7 unchanged." in page
+    confirm(client, EAST_STAFFS)
+    target = Target.objects.get(description="Reduced hate crime")
+    assert (target.order, target.direction, target.baseline_value) == (8, "reduce", Decimal(120))
+    assert [(v.period, v.value, v.order) for v in target.values.all()] == [("2019/20", Decimal(110), 1)]
+    models = sorted(e.model for e in AuditEntry.objects.all())
+    assert models == ["performance.target", "performance.targetvalue"]
+
+
 def test_a_csv_without_a_bom_and_with_excel_line_ends_is_read(client: Client) -> None:
     rows = csv_rows(export(client, EAST_STAFFS, "risks", "csv"))
     data = csv_bytes(rows, bom=False).replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
