@@ -21,6 +21,13 @@ def _url(name: str, *args: Any, **kwargs: Any) -> str:
     return reverse(name, args=args or None, kwargs=kwargs or None)
 
 
+def _can_edit_plan(user: Any, plan: Any) -> bool:
+    # Imported when a page asks, not when settings load the environment: permissions need the models.
+    from saferplaces.web.accounts.permissions import can_edit_plan
+
+    return can_edit_plan(user, plan)
+
+
 def environment(**options: Any) -> Environment:
     """Build the environment Django's Jinja2 backend uses."""
     options["loader"] = ChoiceLoader(
@@ -39,6 +46,7 @@ def environment(**options: Any) -> Environment:
             "error_summary": govuk.error_summary,
             "error_message": govuk.error_message,
             "date_items": govuk.date_items,
+            "can_edit_plan": _can_edit_plan,
         }
     )
     return env

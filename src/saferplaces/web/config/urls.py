@@ -11,5 +11,6 @@ urlpatterns = [
     path("", include("saferplaces.web.projects.urls")),
     path("", include("saferplaces.web.accounts.urls")),
     path("", include("saferplaces.web.audit.urls")),
+    path("", include("saferplaces.web.transfers.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "saferplaces.web.performance",
     "saferplaces.web.projects",
     "saferplaces.web.audit",
+    "saferplaces.web.transfers",
 ]
 
 MIDDLEWARE = [

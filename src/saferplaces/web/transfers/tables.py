@@ -1,0 +1,303 @@
+"""Spreadsheet files as tables of text: reading CSV and XLSX uploads, writing exports.
+
+Reading turns every cell into text (dates from XLSX as ISO ``2024-12-31``, whole
+numbers without ``.0``), so a CSV and an XLSX holding the same rows give the same
+:class:`Table`, and a table survives being stored as JSON between the check and
+the confirmation of an import.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import PurePath
+from typing import Any
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+
+from saferplaces.errors import DataFormatError
+
+#: The largest file an import accepts: 5 MB, far more than any plan's rows need.
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+#: The most rows (under the header) an import accepts.
+MAX_ROWS = 10_000
+#: The file types an import accepts, by name ending.
+SUFFIXES = (".csv", ".xlsx")
+
+_ZIP_MAGIC = b"PK\x03\x04"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # Excel 97-2003 .xls
+
+
+@dataclass(frozen=True)
+class Table:
+    """A header row and the rows under it, every cell as text ("" when blank).
+
+    Attributes
+    ----------
+    header
+        The first row's cells.
+    rows
+        The rows under the header, as wide as the header; ``rows[0]`` is spreadsheet row 2.
+    """
+
+    header: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+    def as_json(self) -> dict[str, Any]:
+        """The table as JSON-ready data, to keep between two requests."""
+        return {"header": list(self.header), "rows": [list(row) for row in self.rows]}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Table:
+        """The table :meth:`as_json` gave."""
+        return cls(tuple(data["header"]), tuple(tuple(row) for row in data["rows"]))
+
+
+def cell_text(value: Any) -> str:
+    """One cell as text: blank for None, ISO for dates, whole numbers without a decimal point."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time(0, 0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f") if value.is_finite() else str(value)
+    text = str(value)
+    # Excel and Windows write line breaks inside cells as \r\n; the database holds \n.
+    return text.replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+def _too_many_rows() -> DataFormatError:
+    return DataFormatError(
+        f"The selected file has more than {MAX_ROWS:,} rows under its header.",
+        "Split the rows into smaller files and import each one.",
+    )
+
+
+def _table(rows: list[list[str]]) -> Table:
+    while rows and not any(rows[-1]):
+        rows.pop()
+    if not rows:
+        raise DataFormatError(
+            "The selected file is empty.", "Choose a file with a header row and a row per record."
+        )
+    if len(rows) - 1 > MAX_ROWS:
+        raise _too_many_rows()
+    width = max(len(row) for row in rows)
+    padded = [tuple(row) + ("",) * (width - len(row)) for row in rows]
+    return Table(padded[0], tuple(padded[1:]))
+
+
+def read_csv(data: bytes) -> Table:
+    """Read a UTF-8 CSV file (with or without the byte order mark Excel writes).
+
+    Raises
+    ------
+    DataFormatError
+        When the bytes are not UTF-8 or not CSV.
+    """
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = exc.object[: exc.start].count(b"\n") + 1
+        raise DataFormatError(
+            f"The selected file is not UTF-8 text: line {line:,} "
+            f"has the byte {exc.object[exc.start]:#04x}, which UTF-8 does not allow there.",
+            "In Excel, use Save As and choose 'CSV UTF-8 (Comma delimited)', or upload the XLSX file.",
+        ) from None
+    if "\x00" in text:
+        raise DataFormatError(
+            "The selected file holds null characters, so it is not a CSV file.",
+            "Save it from Excel as 'CSV UTF-8 (Comma delimited)' and upload it again.",
+        )
+    try:
+        rows = [[cell_text(cell) for cell in row] for row in csv.reader(io.StringIO(text, newline=""))]
+    except csv.Error as exc:
+        raise DataFormatError(
+            f"The selected file cannot be read as CSV: {exc}.",
+            "Save it from Excel as 'CSV UTF-8 (Comma delimited)' and upload it again.",
+        ) from None
+    return _table(rows)
+
+
+def read_xlsx(data: bytes, sheet: str = "") -> Table:
+    """Read the sheet called ``sheet`` of an XLSX workbook, or its first sheet when there is none.
+
+    Formulas give the value Excel last calculated for them.
+
+    Raises
+    ------
+    DataFormatError
+        When the bytes are not an XLSX workbook.
+    """
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:
+        raise DataFormatError(
+            f"The selected file is not an XLSX workbook that can be read ({type(exc).__name__}).",
+            "Open it in Excel, save it as 'Excel Workbook (.xlsx)' and upload it again.",
+        ) from None
+    try:
+        names = {name.casefold(): name for name in book.sheetnames}
+        if not names:
+            raise DataFormatError("The selected workbook has no sheets.", "Upload a workbook with one sheet.")
+        worksheet = book[names.get(sheet.casefold(), book.sheetnames[0])]
+        # The stated size of a sheet may run to Excel's last row; read only the rows it holds.
+        worksheet.reset_dimensions()
+        rows: list[list[str]] = []
+        for row in worksheet.iter_rows(values_only=True):
+            texts = [cell_text(cell) for cell in row]
+            if len(rows) <= MAX_ROWS:
+                rows.append(texts)
+            elif any(texts):
+                raise _too_many_rows()
+    finally:
+        book.close()
+    for row in rows:
+        while row and not row[-1]:
+            row.pop()
+    return _table(rows)
+
+
+def check_upload(file_name: str, size: int) -> str:
+    """Check an upload's name ending and size before reading it; returns the ending (".csv").
+
+    Raises
+    ------
+    DataFormatError
+        When the file is not .csv or .xlsx, is empty, or is larger than :data:`MAX_UPLOAD_BYTES`.
+    """
+    suffix = PurePath(file_name).suffix.lower()
+    if suffix not in SUFFIXES:
+        named = f" (this one ends in {suffix})" if suffix else ""
+        raise DataFormatError(
+            f"The selected file must be a CSV or XLSX file{named}.",
+            "Save it from Excel as 'Excel Workbook (.xlsx)' or 'CSV UTF-8 (Comma delimited)'.",
+        )
+    if not size:
+        raise DataFormatError(
+            "The selected file is empty.", "Choose a file with a header row and a row per record."
+        )
+    if size > MAX_UPLOAD_BYTES:
+        raise DataFormatError(
+            f"The selected file must be smaller than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB.",
+            "Split the rows into smaller files and import each one.",
+        )
+    return suffix
+
+
+def read_table(file_name: str, data: bytes, sheet: str = "") -> Table:
+    """Read an uploaded CSV or XLSX file, chosen by the end of its name.
+
+    Parameters
+    ----------
+    file_name
+        The name the file was uploaded with; only its ending (.csv or .xlsx) is used.
+    data
+        The file's bytes, at most :data:`MAX_UPLOAD_BYTES`.
+    sheet
+        For XLSX, the sheet to read when the workbook has one of that name.
+
+    Raises
+    ------
+    DataFormatError
+        When the file is empty, too large, of another type, or cannot be read.
+    """
+    suffix = check_upload(file_name, len(data))
+    if suffix == ".csv":
+        if data.startswith(_ZIP_MAGIC):
+            raise DataFormatError(
+                "The selected file is an Excel workbook but its name ends in .csv.",
+                "Rename it to end in .xlsx, or save it from Excel as 'CSV UTF-8 (Comma delimited)'.",
+            )
+        return read_csv(data)
+    if data.startswith(_OLE_MAGIC):
+        raise DataFormatError(
+            "The selected file is an Excel 97-2003 workbook, not an XLSX workbook.",
+            "Open it in Excel and save it as 'Excel Workbook (.xlsx)'.",
+        )
+    if not data.startswith(_ZIP_MAGIC):
+        raise DataFormatError(
+            "The selected file is not an XLSX workbook, although its name ends in .xlsx.",
+            "Open it in Excel, save it as 'Excel Workbook (.xlsx)' and upload it again.",
+        )
+    return read_xlsx(data, sheet)
+
+
+def _csv_cell(value: Any) -> str:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return cell_text(value) if not isinstance(value, str) else value
+
+
+def write_csv(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> bytes:
+    """A UTF-8 CSV file with a byte order mark, so Excel reads its accents and dashes right.
+
+    Dates are written as ISO text (2024-12-31), blank values as empty cells.
+    """
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([_csv_cell(value) for value in row])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def write_xlsx(
+    sheet_name: str, header: Sequence[str], rows: Sequence[Sequence[Any]], widths: Sequence[int]
+) -> bytes:
+    """An XLSX workbook of one sheet: bold frozen header, set column widths, dates as dates.
+
+    Text is always stored as text, never as a formula, even when it starts with "=".
+    """
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(sheet_name[:31])
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "A2"
+    bold = Font(bold=True)
+    wrap = Alignment(wrap_text=True, vertical="top")
+    top = Alignment(vertical="top")
+    header_cells = []
+    for name in header:
+        cell = WriteOnlyCell(sheet, value=name)
+        cell.font = bold
+        header_cells.append(cell)
+    sheet.append(header_cells)
+    for row in rows:
+        cells = []
+        for value, width in zip(row, widths, strict=True):
+            if isinstance(value, str):
+                cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value) or None)
+                # openpyxl takes text starting with "=" for a formula; it is the partnership's text.
+                if cell.value is not None:
+                    cell.data_type = "s"
+                cell.alignment = wrap if width >= 30 else top
+            else:
+                cell = WriteOnlyCell(sheet, value=value)
+                cell.alignment = top
+                if isinstance(value, dt.date):
+                    cell.number_format = "dd/mm/yyyy"
+            cells.append(cell)
+        sheet.append(cells)
+    if rows:
+        sheet.auto_filter.ref = f"A1:{get_column_letter(len(header))}{len(rows) + 1}"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
