@@ -8,6 +8,7 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("saferplaces.web.partnerships.urls")),
     path("", include("saferplaces.web.plans.urls")),
+    path("", include("saferplaces.web.performance.urls")),
     path("", include("saferplaces.web.accounts.urls")),
     path("", include("saferplaces.web.audit.urls")),
     path("admin/", admin.site.urls),
