@@ -57,7 +57,7 @@ class TargetValueForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        if self.errors:
+        if any(name in self.errors for name in ("value", "numerator", "sample_size")):
             return data
         value, numerator, size = data.get("value"), data.get("numerator"), data.get("sample_size")
         survey = numerator is not None or size is not None
