@@ -27,6 +27,8 @@ PAGES = [
     "/partnerships/east-staffordshire/plans/2018-2021/delivery/",
     "/partnerships/east-staffordshire/plans/2018-2021/risks/",
     "/partnerships/lichfield/plans/2022-2025/risks/",
+    "/partnerships/east-staffordshire/plans/2018-2021/targets/",
+    "/partnerships/lichfield/plans/2022-2025/targets/",
 ]
 
 

@@ -33,7 +33,13 @@ from saferplaces.stats.hotspots import (
 )
 from saferplaces.stats.kde import KdeResult, hotspot_kde, quartic_kernel
 from saferplaces.stats.peers import RECOMMENDED_FEATURES, peer_group
-from saferplaces.stats.proportions import ProportionResult, proportion, wilson_interval
+from saferplaces.stats.proportions import (
+    DifferenceResult,
+    ProportionResult,
+    proportion,
+    proportion_difference,
+    wilson_interval,
+)
 from saferplaces.stats.rates import RateResult, byar_interval, exact_poisson_interval, rate
 from saferplaces.stats.repeats import KnoxResult, RepeatResult, knox_test, repeats
 from saferplaces.stats.representation import RepresentationResult, representation
@@ -46,6 +52,7 @@ __all__ = [
     "ChangeResult",
     "Comparison",
     "ConcentrationResult",
+    "DifferenceResult",
     "FunnelLimits",
     "FunnelSignificance",
     "GiStarResult",
@@ -81,6 +88,7 @@ __all__ = [
     "overdispersion_tau2",
     "peer_group",
     "proportion",
+    "proportion_difference",
     "quartic_kernel",
     "rate",
     "repeats",

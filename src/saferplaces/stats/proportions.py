@@ -8,6 +8,8 @@ References
    et al. (eds) Statistics with confidence. 2nd edn. London: BMJ Books; 2000.
 .. [3] OHID. Public health technical guidance: Proportions.
    https://fingertips.phe.org.uk/static-reports/public-health-technical-guidance/Basic_statistics/Proportions.html
+.. [4] Newcombe RG. Interval estimation for the difference between independent
+   proportions: comparison of eleven methods. Stat Med 1998; 17: 873-890.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from saferplaces.stats._validate import (
     validate_scalar_positive,
 )
 
-__all__ = ["ProportionResult", "proportion", "wilson_interval"]
+__all__ = ["DifferenceResult", "ProportionResult", "proportion", "proportion_difference", "wilson_interval"]
 
 
 @dataclass(frozen=True)
@@ -165,4 +167,87 @@ def proportion(successes: float, total: float, per: float = 1, level: float = 0.
         successes=x,
         total=n,
         per=m,
+    )
+
+
+@dataclass(frozen=True)
+class DifferenceResult:
+    """The difference between two independent proportions, with Newcombe's interval.
+
+    Attributes
+    ----------
+    value, lower, upper
+        ``p1 - p2`` and its limits, times ``per`` (100 gives percentage points).
+    method
+        Always ``"newcombe-wilson"``.
+    level
+        Confidence level.
+    label
+        ``"higher"`` when the whole interval is above 0 (the first proportion is
+        significantly higher), ``"lower"`` when it is below 0, otherwise ``"similar"``.
+    """
+
+    value: float
+    lower: float
+    upper: float
+    method: str
+    level: float
+    label: str
+
+
+def proportion_difference(
+    successes1: float, total1: float, successes2: float, total2: float, per: float = 1, level: float = 0.95
+) -> DifferenceResult:
+    """Difference of two independent proportions with Newcombe's hybrid score interval.
+
+    Parameters
+    ----------
+    successes1, total1
+        The first group (for example this year's survey): number with the
+        characteristic and number asked.
+    successes2, total2
+        The second group (for example the baseline survey).
+    per
+        Multiplier: 1 for a fraction, 100 for percentage points.
+    level
+        Confidence level between 0 and 1.
+
+    Returns
+    -------
+    DifferenceResult
+
+    Notes
+    -----
+    With Wilson limits ``(l1, u1)`` and ``(l2, u2)`` for ``p1`` and ``p2``
+    (method 10 of [4]_)::
+
+        lower = p1 - p2 - sqrt((p1 - l1)^2 + (u2 - p2)^2)
+        upper = p1 - p2 + sqrt((u1 - p1)^2 + (p2 - l2)^2)
+
+    References
+    ----------
+    .. [4] Newcombe RG. Stat Med 1998; 17: 873-890.
+
+    Examples
+    --------
+    >>> d = proportion_difference(56, 70, 48, 80)
+    >>> round(d.value, 2), round(d.lower, 4), round(d.upper, 4), d.label
+    (0.2, 0.0524, 0.3339, 'higher')
+    """
+    level = validate_level(level)
+    m = validate_scalar_positive(per, "per")
+    x1 = validate_scalar_count(successes1, "successes1")
+    n1 = validate_scalar_positive(total1, "total1")
+    x2 = validate_scalar_count(successes2, "successes2")
+    n2 = validate_scalar_positive(total2, "total2")
+    _check_not_above(np.array([x1]), np.array([n1]), "successes1", "total1")
+    _check_not_above(np.array([x2]), np.array([n2]), "successes2", "total2")
+    lo, hi = _wilson(np.array([x1, x2]), np.array([n1, n2]), level)
+    p1, p2 = x1 / n1, x2 / n2
+    d = p1 - p2
+    lower = d - float(np.sqrt((p1 - lo[0]) ** 2 + (hi[1] - p2) ** 2))
+    upper = d + float(np.sqrt((hi[0] - p1) ** 2 + (p2 - lo[1]) ** 2))
+    label = "higher" if lower > 0 else "lower" if upper < 0 else "similar"
+    return DifferenceResult(
+        value=d * m, lower=lower * m, upper=upper * m, method="newcombe-wilson", level=level, label=label
     )

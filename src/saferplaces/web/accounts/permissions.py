@@ -8,8 +8,8 @@ Rules (issue #5):
 - A partnership administrator changes anything in the partnership's plans.
 - A lead officer updates the actions they lead.
 - A provider submits returns for their own projects.
-- Analysts and board members read everything in the partnership and change nothing
-  (the analyst's work on evidence and targets comes with the assessment pages).
+- Analysts and board members read everything in the partnership; analysts also
+  enter and refresh the values of targets (``can_edit_targets``).
 """
 
 from __future__ import annotations
@@ -48,6 +48,12 @@ def can_view_plan(user: User, plan: Plan) -> bool:
 def can_edit_plan(user: User, plan: Plan) -> bool:
     """Change the plan, its priorities, targets and risks: administrators."""
     return _superuser(user) or Role.Name.ADMINISTRATOR in roles(user, plan.partnership)
+
+
+def can_edit_targets(user: User, plan: Plan) -> bool:
+    """Add or correct a target's values and refresh them from the data store: administrators, analysts."""
+    held = roles(user, plan.partnership)
+    return _superuser(user) or bool(held & {Role.Name.ADMINISTRATOR, Role.Name.ANALYST})
 
 
 def can_edit_risk(user: User, plan: Plan) -> bool:

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("saferplaces.web.partnerships.urls")),
     path("", include("saferplaces.web.plans.urls")),
     path("", include("saferplaces.web.projects.urls")),
+    path("", include("saferplaces.web.performance.urls")),
     path("", include("saferplaces.web.accounts.urls")),
     path("", include("saferplaces.web.audit.urls")),
     path("", include("saferplaces.web.transfers.urls")),

@@ -13,5 +13,5 @@ class TargetValueInline(admin.TabularInline):
 
 @admin.register(Target)
 class TargetAdmin(AuditedAdmin):
-    list_display = ["description", "plan", "direction", "baseline_text", "baseline_period"]
+    list_display = ["description", "plan", "source", "direction", "baseline_text", "baseline_period"]
     inlines = [TargetValueInline]

@@ -2,17 +2,33 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.core.exceptions import ValidationError
 from django.db import models
 
+from saferplaces.errors import InputError
+from saferplaces.indicators import IndicatorQuery, validate_query
 from saferplaces.web.plans.models import Plan, Priority
 
 
 class Target(models.Model):
-    """A target or indicator in a plan: what is measured, which way is better, and the baseline."""
+    """A target or indicator in a plan: what is measured, which way is better, and the baseline.
+
+    Its values come from one of three sources: typed in by hand (the plan's own
+    figures), a survey (a percentage with its sample size), or a query on the
+    data store (``query``: area, crime types, grain and measure; see
+    :func:`saferplaces.indicators.validate_query`).
+    """
 
     class Direction(models.TextChoices):
         INCREASE = "increase", "Increase"
         REDUCE = "reduce", "Reduce"
+
+    class Source(models.TextChoices):
+        MANUAL = "manual", "Entered by hand"
+        SURVEY = "survey", "Survey"
+        STORE = "store", "Data store query"
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="targets")
     priority = models.ForeignKey(
@@ -27,6 +43,15 @@ class Target(models.Model):
         max_length=200, blank=True, help_text="The baseline as the plan writes it, such as 81% after dark."
     )
     baseline_period = models.CharField(max_length=50, blank=True)
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.MANUAL)
+    query = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text=(
+            'For a data store query, such as {"area": "E07000193", "crime_types": ["Anti-social behaviour"], '
+            '"grain": "financial-year", "measure": "count"}. Crime types may be "all".'
+        ),
+    )
 
     class Meta:
         ordering = ["plan", "order", "id"]
@@ -34,9 +59,67 @@ class Target(models.Model):
     def __str__(self) -> str:
         return self.description
 
+    @property
+    def is_store_query(self) -> bool:
+        return self.source == self.Source.STORE
+
+    @property
+    def is_percentage(self) -> bool:
+        """True for a survey, or a target whose unit is a percentage."""
+        unit = self.unit.strip().casefold()
+        return self.source == self.Source.SURVEY or unit in {"%", "percent", "per cent", "percentage"}
+
+    def indicator_query(self) -> IndicatorQuery | None:
+        """The store query, or None when the target is not one."""
+        return validate_query(self.query) if self.is_store_query else None
+
+    def _checked_query(self) -> dict[str, Any]:
+        if not self.is_store_query:
+            if self.query:
+                raise ValidationError(
+                    {"query": "Remove the query, or choose a data store query as the source."}
+                )
+            return {}
+        try:
+            return validate_query(self.query).to_dict()
+        except InputError as exc:
+            raise ValidationError({"query": str(exc)}) from None
+
+    def clean(self) -> None:
+        """Check the query: its shape, and that its area is one we know."""
+        self.query = self._checked_query()
+        if self.is_store_query:
+            import duckdb
+
+            from saferplaces.data.areas import resolve_area
+            from saferplaces.data.geography import install_reference_tables
+
+            con = duckdb.connect()
+            try:
+                install_reference_tables(con)
+                resolve_area(con, self.query["area"])
+            except InputError as exc:
+                raise ValidationError({"query": str(exc)}) from None
+            finally:
+                con.close()
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # Never store a query that could not be read back (the area is checked in clean()).
+        self.query = self._checked_query()
+        super().save(*args, **kwargs)
+
 
 class TargetValue(models.Model):
-    """A target's value and trend for one period (a year or a quarter)."""
+    """A target's value for one period (a year, a quarter or a month).
+
+    ``source`` keeps figures people entered (including the plan's own) apart
+    from figures computed from the data store: a period may have one of each,
+    and a refresh from the store never changes an entered figure.
+    """
+
+    class Source(models.TextChoices):
+        ENTERED = "entered", "Entered"
+        COMPUTED = "computed", "Computed from the data store"
 
     target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="values")
     order = models.PositiveIntegerField(default=0)
@@ -44,10 +127,38 @@ class TargetValue(models.Model):
     value = models.DecimalField(max_digits=14, decimal_places=3, null=True, blank=True)
     trend = models.CharField(max_length=100, blank=True)
     note = models.TextField(blank=True)
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.ENTERED)
+    numerator = models.PositiveIntegerField(
+        null=True, blank=True, help_text="For a survey: the number who gave the answer counted."
+    )
+    sample_size = models.PositiveIntegerField(
+        null=True, blank=True, help_text="For a survey: the number who answered."
+    )
+    detail = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="For a computed value: the count, months held and, for a rate, population and interval.",
+    )
 
     class Meta:
         ordering = ["target", "order", "id"]
-        constraints = [models.UniqueConstraint(fields=["target", "period"], name="one_value_per_period")]
+        constraints = [
+            models.UniqueConstraint(fields=["target", "period", "source"], name="one_value_per_period"),
+            models.CheckConstraint(
+                condition=models.Q(numerator__isnull=True)
+                | models.Q(sample_size__isnull=True)
+                | models.Q(numerator__lte=models.F("sample_size")),
+                name="numerator_within_sample",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.target}: {self.period}"
+
+    def clean(self) -> None:
+        if (self.numerator is None) != (self.sample_size is None):
+            raise ValidationError("Give both the number counted and the sample size, or neither.")
+        if self.sample_size is not None and self.sample_size == 0:
+            raise ValidationError({"sample_size": "The sample size must be more than 0."})
+        if self.numerator is not None and self.sample_size is not None and self.numerator > self.sample_size:
+            raise ValidationError({"numerator": "The number counted must be no more than the sample size."})

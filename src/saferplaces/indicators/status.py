@@ -1,0 +1,494 @@
+"""A target's status: is it really improving, worsening, or within normal variation?
+
+Never a bare comparison of two numbers. The method depends on what is held:
+
+1. **Eight or more points in a row** (complete periods, each following the
+   last): an XmR chart (``spc_xmr``, NHS Making Data Count). The latest point
+   is an improvement or a concern only when it is special-cause variation.
+2. **Counts** (from the data store, or whole numbers entered by hand): the
+   exact conditional test of two Poisson counts (``change``) between the
+   baseline period and the latest period. Periods of different lengths are
+   compared per month; periods the store holds only in part are compared on
+   the calendar months both hold, so that seasons do not pass for change.
+3. **Survey percentages** (a number agreeing out of a sample): Newcombe's
+   difference of two proportions from Wilson intervals
+   (``proportion_difference``) when the baseline's sample size is known,
+   otherwise whether the latest Wilson interval excludes the baseline figure.
+
+A change is called real only when the test is significant at the 5% level.
+
+References
+----------
+.. [1] NHS England. Making Data Count. 2019.
+.. [2] Przyborowski J, Wilenski H. Biometrika 1940; 31: 313-323.
+.. [3] Newcombe RG. Stat Med 1998; 17: 873-890.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+
+from saferplaces.data.periods import month_index
+from saferplaces.indicators.periods import parse_period_label, sort_key
+from saferplaces.indicators.series import IndicatorPoint
+from saferplaces.stats import change, compare, proportion, proportion_difference, spc_xmr
+
+IMPROVING = "Improving"
+NO_CHANGE = "No significant change"
+WORSENING = "Worsening"
+NOT_ENOUGH = "Not enough data"
+STATUSES = (IMPROVING, NO_CHANGE, WORSENING, NOT_ENOUGH)
+DIRECTIONS = ("increase", "reduce")
+
+#: Points in a row needed before the XmR chart is used.
+MIN_SPC_POINTS = 8
+
+METHOD_SPC = "XmR chart (NHS Making Data Count)"
+METHOD_CHANGE = "Exact test of two Poisson counts"
+METHOD_DIFFERENCE = "Difference of two proportions (Newcombe, from Wilson intervals)"
+METHOD_WILSON = "Wilson interval against the baseline figure"
+METHOD_NONE = "None"
+
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+@dataclass(frozen=True)
+class StatusPoint:
+    """One period's value, with what a test needs to know about it.
+
+    Attributes
+    ----------
+    period
+        Its label (``2024/25``, ``2024/25 Q1``, ``March 2025``, ``2018``).
+    value
+        The figure shown (a count, a rate or a percentage).
+    count
+        The whole number of events behind a count or a rate; None otherwise.
+    exposure
+        What the count is per: the months held (times the population, for a
+        rate). None means the length of the period in months.
+    numerator, sample_size
+        For a survey: the number agreeing and the number asked.
+    monthly
+        ``(YYYY-MM, count)`` for each month held, when known.
+    complete
+        False when the period is held only in part.
+    """
+
+    period: str
+    value: float
+    count: int | None = None
+    exposure: float | None = None
+    numerator: int | None = None
+    sample_size: int | None = None
+    monthly: tuple[tuple[str, int], ...] = ()
+    complete: bool = True
+
+    @classmethod
+    def from_indicator(cls, point: IndicatorPoint) -> StatusPoint:
+        """A status point from a data store value (a count, or a rate with its population)."""
+        exposure = float(point.months_held) * (point.population or 1)
+        return cls(
+            period=point.period,
+            value=point.value,
+            count=point.count,
+            exposure=exposure,
+            monthly=point.monthly,
+            complete=point.complete,
+        )
+
+    @classmethod
+    def entered(
+        cls,
+        period: str,
+        value: float | None,
+        *,
+        percent: bool = False,
+        numerator: int | None = None,
+        sample_size: int | None = None,
+    ) -> StatusPoint | None:
+        """A point from a value entered by hand or from a survey; None when it has no value.
+
+        A whole number that is not a percentage is taken as a count of events.
+        """
+        if numerator is not None and sample_size:
+            return cls(period, 100.0 * numerator / sample_size, numerator=numerator, sample_size=sample_size)
+        if value is None:
+            return None
+        value = float(value)
+        count = int(value) if value.is_integer() and value >= 0 and not percent else None
+        return cls(period, value, count=count)
+
+    @property
+    def is_survey(self) -> bool:
+        return self.numerator is not None and bool(self.sample_size)
+
+    def length(self) -> float | None:
+        span = parse_period_label(self.period)
+        return float(span.length) if span else None
+
+
+@dataclass(frozen=True)
+class TargetStatus:
+    """A target's status.
+
+    Attributes
+    ----------
+    status
+        ``"Improving"``, ``"No significant change"``, ``"Worsening"`` or ``"Not enough data"``.
+    sentence
+        The finding in plain English, with the test's result.
+    method
+        The method used, as named in docs/web-targets.md.
+    p
+        The p-value, for the Poisson test; None otherwise.
+    baseline_period, latest_period
+        The periods compared (the first and last points for an XmR chart).
+    assumptions
+        Choices the code made, in sentences.
+    """
+
+    status: str
+    sentence: str
+    method: str
+    p: float | None = None
+    baseline_period: str = ""
+    latest_period: str = ""
+    assumptions: tuple[str, ...] = field(default=())
+
+
+def _number(value: float) -> str:
+    if float(value).is_integer():
+        return f"{int(value):,}"
+    return f"{value:,.1f}"
+
+
+def _p_text(p: float) -> str:
+    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
+
+
+def _judge(higher: bool | None, direction: str) -> str:
+    """Status for a significant rise (True), fall (False) or no significant change (None)."""
+    if higher is None:
+        return NO_CHANGE
+    return IMPROVING if higher == (direction == "increase") else WORSENING
+
+
+def _month_names(months: Sequence[int]) -> str:
+    names = [_MONTHS[m - 1] for m in sorted(months)]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _latest_run(points: Sequence[StatusPoint]) -> list[StatusPoint]:
+    """The latest run of complete points, each period straight after the one before."""
+    run: list[StatusPoint] = []
+    previous = None
+    for point in points:
+        span = parse_period_label(point.period)
+        if span is None or not point.complete:
+            run, previous = [], None
+            continue
+        if previous is not None and span.follows(previous):
+            run.append(point)
+        else:
+            run = [point]
+        previous = span
+    return run
+
+
+def _spc(run: list[StatusPoint], direction: str, subject: str, unit: str) -> TargetStatus:
+    result = spc_xmr(
+        [p.value for p in run], improvement="increase" if direction == "increase" else "decrease"
+    )
+    latest = run[-1]
+    chart = (
+        f"an XmR chart of {len(run)} points from {run[0].period} to {latest.period} "
+        f"(mean {_number(round(result.mean, 1))}, limits {_number(round(result.lower_limit, 1))} "
+        f"to {_number(round(result.upper_limit, 1))})"
+    )
+    shown = _number(latest.value) + (f" {unit}" if unit else "")
+    if result.variation == "common-cause":
+        status = NO_CHANGE
+        sentence = f"{subject} in {latest.period} ({shown}) is within normal variation on {chart}."
+    else:
+        status = IMPROVING if result.variation == "improvement" else WORSENING
+        word = "improvement" if status == IMPROVING else "concern"
+        sentence = (
+            f"{subject} in {latest.period} ({shown}) is a real change, special-cause {word} on {chart}."
+        )
+    return TargetStatus(
+        status,
+        sentence,
+        METHOD_SPC,
+        baseline_period=run[0].period,
+        latest_period=latest.period,
+        assumptions=result.assumptions,
+    )
+
+
+def _counts(baseline: StatusPoint, latest: StatusPoint, direction: str, subject: str) -> TargetStatus:
+    assumptions: list[str] = []
+    compared = ""
+    b_count, l_count = baseline.count, latest.count
+    b_exp, l_exp = baseline.exposure, latest.exposure
+    if (not baseline.complete or not latest.complete) and baseline.monthly and latest.monthly:
+        # Like months with like: only the calendar months both periods hold.
+        common = {int(m[5:7]) for m, _ in baseline.monthly} & {int(m[5:7]) for m, _ in latest.monthly}
+        if not common:
+            return TargetStatus(
+                NOT_ENOUGH,
+                f"The store holds no month of the year in both {baseline.period} and {latest.period}, "
+                "so they cannot be compared fairly.",
+                METHOD_NONE,
+                baseline_period=baseline.period,
+                latest_period=latest.period,
+            )
+        b_count = sum(n for m, n in baseline.monthly if int(m[5:7]) in common)
+        l_count = sum(n for m, n in latest.monthly if int(m[5:7]) in common)
+        # Per month held (times residents, for a rate): the same months, so the same length.
+        b_exp = (baseline.exposure or 1) / len(baseline.monthly) * len(common)
+        l_exp = (latest.exposure or 1) / len(latest.monthly) * len(common)
+        compared = f", comparing the months both hold ({_month_names(common)})"
+        assumptions.append(
+            f"The store holds only part of {baseline.period if not baseline.complete else latest.period}"
+            f"{' and ' + latest.period if not baseline.complete and not latest.complete else ''}, so the "
+            f"test compares {_month_names(common)} in each, to keep seasons out of the change."
+        )
+    else:
+        if b_exp is None or l_exp is None:
+            b_len, l_len = baseline.length(), latest.length()
+            if b_len is None or l_len is None:
+                b_len = l_len = 1.0
+                assumptions.append(
+                    f"The lengths of {baseline.period} and {latest.period} are not known, so they are "
+                    "taken as equal."
+                )
+            b_exp = b_exp if b_exp is not None else b_len
+            l_exp = l_exp if l_exp is not None else l_len
+    assert b_count is not None and l_count is not None
+    result = change(l_count, b_count, current_exposure=l_exp, previous_exposure=b_exp)
+    moved = (
+        "rose" if result.percent is not None and result.percent > 0 else "fell" if result.percent else "rose"
+    )
+    if result.percent is None:
+        how = f"rose from 0 to {_number(l_count)}" if l_count else "was 0 in both"
+    elif result.percent == 0:
+        how = "did not change"
+    else:
+        how = f"{moved} {abs(result.percent):.0f}%"
+    higher = None if result.label == "no-significant-change" else result.label == "increase"
+    status = _judge(higher, direction)
+    if higher is None:
+        verdict = f"this is within normal variation ({_p_text(result.p)})"
+    else:
+        verdict = f"this is a real {'rise' if higher else 'fall'} ({_p_text(result.p)})"
+    sentence = f"{subject} {how} from {baseline.period} to {latest.period}{compared}; {verdict}."
+    if not compared and baseline.length() != latest.length():
+        assumptions.append("The periods differ in length, so the test compares counts per month.")
+    return TargetStatus(
+        status,
+        sentence,
+        METHOD_CHANGE,
+        p=result.p,
+        baseline_period=baseline.period,
+        latest_period=latest.period,
+        assumptions=tuple(assumptions),
+    )
+
+
+def _survey(baseline: StatusPoint, latest: StatusPoint, direction: str, subject: str) -> TargetStatus:
+    assert latest.numerator is not None and latest.sample_size
+    if baseline.is_survey:
+        assert baseline.numerator is not None and baseline.sample_size
+        d = proportion_difference(
+            latest.numerator, latest.sample_size, baseline.numerator, baseline.sample_size, per=100
+        )
+        higher = None if d.label == "similar" else d.label == "higher"
+        verdict = (
+            "this is within the surveys' margin of error"
+            if higher is None
+            else f"this is a real {'rise' if higher else 'fall'}"
+        )
+        sentence = (
+            f"{subject} was {baseline.value:.1f}% in {baseline.period} and {latest.value:.1f}% in "
+            f"{latest.period}, a difference of {d.value:+.1f} percentage points (95% interval "
+            f"{d.lower:+.1f} to {d.upper:+.1f}); {verdict}."
+        )
+        return TargetStatus(
+            _judge(higher, direction),
+            sentence,
+            METHOD_DIFFERENCE,
+            baseline_period=baseline.period,
+            latest_period=latest.period,
+        )
+    p = proportion(latest.numerator, latest.sample_size, per=100)
+    label = compare(p, float(baseline.value)).label
+    higher = None if label == "similar" else label == "higher"
+    where = {None: "includes", True: "is above", False: "is below"}[higher]
+    verdict = (
+        "this is within the survey's margin of error"
+        if higher is None
+        else f"this is a real {'rise' if higher else 'fall'}"
+    )
+    sentence = (
+        f"{subject} was {latest.value:.1f}% in {latest.period} (95% interval {p.lower:.1f}% to "
+        f"{p.upper:.1f}%, {latest.numerator:,} of {latest.sample_size:,}); the interval {where} the "
+        f"baseline of {_number(baseline.value)}% ({baseline.period}), so {verdict}."
+    )
+    return TargetStatus(
+        _judge(higher, direction),
+        sentence,
+        METHOD_WILSON,
+        baseline_period=baseline.period,
+        latest_period=latest.period,
+        assumptions=(
+            f"The sample size of the {baseline.period} baseline is not recorded, so the baseline is "
+            "taken as exact; with its sample size, the two surveys would be compared properly.",
+        ),
+    )
+
+
+def _choose_baseline(points: list[StatusPoint], period: str) -> tuple[StatusPoint | None, list[str]]:
+    """The point for the baseline period, or the one that overlaps it most, or the earliest."""
+    if not points:
+        return None, []
+    if not period:
+        return points[0], [
+            f"No baseline period is given, so the earliest period held, {points[0].period}, is used."
+        ]
+    exact = [p for p in points if p.period == period]
+    if exact:
+        return exact[0], []
+    span = parse_period_label(period)
+    best, best_overlap = None, 0
+    for point in points:
+        other = parse_period_label(point.period)
+        if span is None or other is None:
+            continue
+        if point.monthly:
+            overlap = sum(1 for m, _ in point.monthly if span.start <= month_index(m) <= span.end)
+        else:
+            overlap = max(0, min(span.end, other.end) - max(span.start, other.start) + 1)
+        if overlap > best_overlap:
+            best, best_overlap = point, overlap
+    if best is None:
+        return None, []
+    return best, [
+        f"No value is held for the baseline period {period}, so the change is measured from "
+        f"{best.period}, the period held that overlaps it most."
+    ]
+
+
+def _tidy_label(label: str) -> str:
+    span = parse_period_label(label)
+    return span.label if span else label
+
+
+def _tidy(point: StatusPoint) -> StatusPoint:
+    return replace(point, period=_tidy_label(point.period))
+
+
+def indicator_status(
+    points: Sequence[StatusPoint],
+    direction: str,
+    *,
+    baseline: StatusPoint | None = None,
+    baseline_period: str = "",
+    subject: str = "The value",
+    unit: str = "",
+) -> TargetStatus:
+    """Judge a target from its values by period.
+
+    Parameters
+    ----------
+    points
+        The values by period, in any order (they are put in period order).
+    direction
+        ``"increase"`` or ``"reduce"``: which way is better. Anything else
+        gives "Not enough data", since no change could be called better or worse.
+    baseline
+        The baseline as a point of its own (for example the figure the plan
+        gives). When None, the point for ``baseline_period`` is used, or the
+        point that overlaps it most, or the earliest point.
+    baseline_period
+        The baseline's period label, used when ``baseline`` is None.
+    subject
+        What the sentence is about, such as "Anti-social behaviour".
+    unit
+        Shown after values in the XmR sentence, such as "incidents".
+
+    Returns
+    -------
+    TargetStatus
+
+    Examples
+    --------
+    >>> s = indicator_status([StatusPoint("2024/25", 3082, count=3082)], "reduce",
+    ...                      baseline=StatusPoint("2018/19", 3502, count=3502))
+    >>> s.status
+    'Improving'
+    >>> s.sentence
+    'The value fell 12% from 2018/19 to 2024/25; this is a real fall (p < 0.001).'
+    """
+    if direction not in DIRECTIONS:
+        return TargetStatus(
+            NOT_ENOUGH,
+            "The target says neither increase nor reduce, so no change can be called better or worse.",
+            METHOD_NONE,
+        )
+    # Tidy labels (2025-03 reads as March 2025) before they are sorted or written in a sentence.
+    ordered = sorted((_tidy(p) for p in points), key=lambda p: sort_key(p.period))
+    baseline = _tidy(baseline) if baseline is not None else None
+    baseline_period = _tidy_label(baseline_period)
+    run = _latest_run(ordered)
+    if len(run) >= MIN_SPC_POINTS:
+        return _spc(run, direction, subject, unit)
+
+    assumptions: list[str] = []
+    if baseline is None:
+        baseline, assumptions = _choose_baseline(ordered, baseline_period)
+        if baseline is None:
+            return TargetStatus(
+                NOT_ENOUGH, "There is no baseline value to compare with.", METHOD_NONE, assumptions=()
+            )
+        later = [p for p in ordered if sort_key(p.period) > sort_key(baseline.period)]
+    else:
+        later = [p for p in ordered if p.period != baseline.period]
+    if not later:
+        return TargetStatus(
+            NOT_ENOUGH,
+            f"Only the baseline ({baseline.period}) is held; a later value is needed.",
+            METHOD_NONE,
+            baseline_period=baseline.period,
+            assumptions=tuple(assumptions),
+        )
+    latest = later[-1]
+    if latest.is_survey:
+        found = _survey(baseline, latest, direction, subject)
+    elif latest.count is not None and baseline.count is not None:
+        found = _counts(baseline, latest, direction, subject)
+    else:
+        which = latest if latest.count is None else baseline
+        found = TargetStatus(
+            NOT_ENOUGH,
+            f"The {which.period} value is neither a count nor a survey result with its sample size, "
+            "so no test applies. For a survey, enter the number who agreed and the number who answered.",
+            METHOD_NONE,
+            baseline_period=baseline.period,
+            latest_period=latest.period,
+        )
+    return replace(found, assumptions=tuple(assumptions) + found.assumptions)

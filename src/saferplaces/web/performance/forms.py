@@ -1,0 +1,80 @@
+"""The form to add or correct a target's value, by hand or from a survey, with GOV.UK wording."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+
+from saferplaces.indicators import parse_period_label
+from saferplaces.web.performance.models import Target
+
+
+class TargetValueForm(forms.Form):
+    """A period and either a value, or the number counted and the sample size of a survey."""
+
+    period = forms.CharField(max_length=50, error_messages={"required": "Enter a period"})
+    value = forms.DecimalField(
+        required=False,
+        max_digits=14,
+        decimal_places=3,
+        error_messages={
+            "invalid": "Value must be a number, like 3502 or 81.5",
+            "max_digits": "Value must be less than 100,000,000,000",
+            "max_decimal_places": "Value must have no more than 3 decimal places",
+            "max_whole_digits": "Value must be less than 100,000,000,000",
+        },
+    )
+    numerator = forms.IntegerField(
+        required=False,
+        min_value=0,
+        error_messages={
+            "invalid": "Number who gave the answer must be a whole number, like 812",
+            "min_value": "Number who gave the answer must be 0 or more",
+        },
+    )
+    sample_size = forms.IntegerField(
+        required=False,
+        min_value=1,
+        error_messages={
+            "invalid": "Sample size must be a whole number, like 1000",
+            "min_value": "Sample size must be 1 or more",
+        },
+    )
+    note = forms.CharField(required=False, max_length=1000, widget=forms.Textarea)
+
+    def __init__(self, *args: Any, target: Target, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.target = target
+
+    def clean_period(self) -> str:
+        text = self.cleaned_data["period"]
+        span = parse_period_label(text)
+        if span is None:
+            raise forms.ValidationError("Enter the period like 2024/25, 2024/25 Q1 or March 2025")
+        return span.label
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if any(name in self.errors for name in ("value", "numerator", "sample_size")):
+            return data
+        value, numerator, size = data.get("value"), data.get("numerator"), data.get("sample_size")
+        survey = numerator is not None or size is not None
+        if survey:
+            if value is not None:
+                self.add_error("value", "Enter a value, or a number and sample size, not both")
+            if numerator is None:
+                self.add_error("numerator", "Enter the number who gave the answer")
+            if size is None:
+                self.add_error("sample_size", "Enter the sample size")
+            if numerator is not None and size is not None and numerator > size:
+                self.add_error("numerator", "Number who gave the answer must be no more than the sample size")
+        elif self.target.source == Target.Source.SURVEY:
+            self.add_error("numerator", "Enter the number who gave the answer")
+            self.add_error("sample_size", "Enter the sample size")
+        elif value is None:
+            self.add_error("value", "Enter a value, or a number and sample size")
+        if not self.errors and survey:
+            data["value"] = (Decimal(100) * numerator / size).quantize(Decimal("0.001"))
+        return data

@@ -1,0 +1,169 @@
+"""A target's values and status, for its page, the targets list and dashboards.
+
+:func:`target_status` is the one function a dashboard calls. The statistics are
+in :mod:`saferplaces.indicators.status`; this module only turns stored values
+into the points it judges.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from saferplaces.indicators import NOT_ENOUGH, StatusPoint, TargetStatus, indicator_status, sort_key
+from saferplaces.indicators.status import METHOD_NONE
+from saferplaces.stats import proportion
+from saferplaces.web.performance.models import Target, TargetValue
+
+#: GOV.UK tag colours for each status.
+TAG_CLASSES = {
+    "Improving": "govuk-tag--green",
+    "No significant change": "govuk-tag--grey",
+    "Worsening": "govuk-tag--red",
+    NOT_ENOUGH: "govuk-tag--yellow",
+}
+
+
+@dataclass(frozen=True)
+class ValueRow:
+    """One row of a target's values table (and one point of its chart)."""
+
+    value: TargetValue
+    shown: str
+    lower: float | None
+    upper: float | None
+    interval: str
+
+    @property
+    def period(self) -> str:
+        return self.value.period
+
+    @property
+    def source(self) -> str:
+        return self.value.get_source_display()
+
+
+def _number(value: float, places: int = 1) -> str:
+    if float(value).is_integer():
+        return f"{int(value):,}"
+    return f"{value:,.{places}f}"
+
+
+def value_row(target: Target, value: TargetValue) -> ValueRow:
+    """How a value is shown: the figure, and its 95% interval when it has one."""
+    lower = upper = None
+    if value.numerator is not None and value.sample_size:
+        p = proportion(value.numerator, value.sample_size, per=100)
+        lower, upper = p.lower, p.upper
+        shown = f"{p.value:.1f}% ({value.numerator:,} of {value.sample_size:,})"
+    elif value.value is None:
+        shown = ""
+    else:
+        shown = _number(float(value.value), 2) + ("%" if target.is_percentage else "")
+        lower, upper = value.detail.get("lower"), value.detail.get("upper")
+    interval = ""
+    if lower is not None and upper is not None:
+        suffix = "%" if value.sample_size else ""
+        interval = f"{lower:,.1f}{suffix} to {upper:,.1f}{suffix}"
+    return ValueRow(value, shown, lower, upper, interval)
+
+
+def value_rows(target: Target) -> list[ValueRow]:
+    """The target's values in period order, entered before computed within a period."""
+    values = sorted(target.values.all(), key=lambda v: (sort_key(v.period), v.source != "entered"))
+    return [value_row(target, v) for v in values]
+
+
+def _has_value(value: TargetValue) -> bool:
+    return value.value is not None or (value.numerator is not None and bool(value.sample_size))
+
+
+def _computed_point(value: TargetValue) -> StatusPoint:
+    d = value.detail
+    monthly = tuple(sorted((m, int(n)) for m, n in (d.get("monthly") or {}).items()))
+    count = int(d.get("count", value.value))
+    months_in_period = int(d.get("months_in_period", len(monthly) or 1))
+    exposure = float(len(monthly) or months_in_period) * float(d.get("population") or 1)
+    return StatusPoint(
+        value.period,
+        float(value.value),
+        count=count,
+        exposure=exposure,
+        monthly=monthly,
+        complete=len(monthly) == months_in_period if monthly else True,
+    )
+
+
+def status_inputs(target: Target) -> tuple[list[StatusPoint], StatusPoint | None, list[str]]:
+    """The points to judge, the baseline point (None to let the library choose) and notes."""
+    values = [v for v in target.values.all() if _has_value(v)]
+    notes: list[str] = []
+    if target.is_store_query:
+        points = [_computed_point(v) for v in values if v.source == TargetValue.Source.COMPUTED]
+        if target.baseline_value is not None:
+            notes.append(
+                f"The plan's own baseline ({target.baseline_text or target.baseline_value}) is not "
+                "tested against data store counts, which may be counted differently; the change is "
+                "measured between periods counted from the store."
+            )
+        return points, None, notes
+    entered = [v for v in values if v.source == TargetValue.Source.ENTERED]
+    points = [
+        p
+        for v in entered
+        if (
+            p := StatusPoint.entered(
+                v.period,
+                float(v.value) if v.value is not None else None,
+                percent=target.is_percentage,
+                numerator=v.numerator,
+                sample_size=v.sample_size,
+            )
+        )
+    ]
+    baseline = next((p for p in points if p.period == target.baseline_period), None)
+    if baseline is not None:
+        points = [p for p in points if p is not baseline]
+    elif target.baseline_value is not None:
+        baseline = StatusPoint.entered(
+            target.baseline_period or "the baseline",
+            float(target.baseline_value),
+            percent=target.is_percentage,
+        )
+    return points, baseline, notes
+
+
+def target_status(target: Target) -> TargetStatus:
+    """The target's status, from its stored values (see docs/web-targets.md).
+
+    Store-query targets are judged on the values computed from the data store
+    (refresh them first); other targets on the values entered and the baseline.
+    """
+    points, baseline, notes = status_inputs(target)
+    if target.is_store_query and not points:
+        return TargetStatus(
+            NOT_ENOUGH,
+            "No values have been computed from the data store yet; refresh them from the data store.",
+            METHOD_NONE,
+        )
+    subject = "The value"
+    query = target.indicator_query() if target.is_store_query else None
+    if query is not None:
+        text = query.crime_types_text()
+        subject = text[0].upper() + text[1:]
+    status = indicator_status(
+        points,
+        target.direction,
+        baseline=baseline,
+        baseline_period=target.baseline_period,
+        subject=subject,
+        unit=query.unit if query is not None else target.unit,
+    )
+    return replace(status, assumptions=tuple(notes) + status.assumptions) if notes else status
+
+
+def latest_row(target: Target) -> ValueRow | None:
+    """The latest period's value (computed first for a store query, else entered)."""
+    rows = [r for r in value_rows(target) if r.shown]
+    if target.is_store_query:
+        rows = [r for r in rows if r.value.source == TargetValue.Source.COMPUTED] or rows
+    return rows[-1] if rows else None

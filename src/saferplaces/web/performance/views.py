@@ -1,0 +1,161 @@
+"""Target pages: the list of a plan's targets, and one target with its chart, values and status.
+
+Everyone sees a published plan's targets. Administrators and analysts of the
+partnership also see the form to add or correct a value and, for targets
+defined as a data store query, the button to refresh the values from the store.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from saferplaces.errors import InputError
+from saferplaces.reports.target_charts import ChartValue, target_chart
+from saferplaces.web.accounts.permissions import can_edit_targets, can_view_plan
+from saferplaces.web.audit.trail import audited_save
+from saferplaces.web.performance.forms import TargetValueForm
+from saferplaces.web.performance.models import Target, TargetValue
+from saferplaces.web.performance.refresh import refresh_target
+from saferplaces.web.performance.status import TAG_CLASSES, latest_row, target_status, value_rows
+from saferplaces.web.plans.models import Plan
+
+
+def _plan(request: HttpRequest, slug: str, plan_slug: str) -> Plan:
+    plan = get_object_or_404(
+        Plan.objects.select_related("partnership"), partnership__slug=slug, slug=plan_slug
+    )
+    if not can_view_plan(request.user, plan):
+        # Not 403: a draft's existence is itself the partnership's unpublished data.
+        raise Http404("No plan here.")
+    return plan
+
+
+def _target(request: HttpRequest, slug: str, plan_slug: str, target_id: int) -> Target:
+    plan = _plan(request, slug, plan_slug)
+    target = get_object_or_404(Target.objects.prefetch_related("values"), plan=plan, pk=target_id)
+    target.plan = plan
+    return target
+
+
+def _breadcrumbs(plan: Plan, *, targets: bool = True) -> list[dict[str, str]]:
+    crumbs = [
+        {"text": "Partnerships", "href": reverse("home")},
+        {"text": plan.partnership.name, "href": reverse("partnership", args=[plan.partnership.slug])},
+        {"text": plan.title, "href": reverse("plan", args=[plan.partnership.slug, plan.slug])},
+    ]
+    if targets:
+        crumbs.append(
+            {"text": "Targets", "href": reverse("targets", args=[plan.partnership.slug, plan.slug])}
+        )
+    return crumbs
+
+
+def targets_list(request: HttpRequest, slug: str, plan_slug: str) -> HttpResponse:
+    """A plan's targets, each with its latest value and status."""
+    plan = _plan(request, slug, plan_slug)
+    rows = []
+    for target in plan.targets.prefetch_related("values"):
+        target.plan = plan
+        status = target_status(target)
+        rows.append(
+            {
+                "target": target,
+                "latest": latest_row(target),
+                "status": status,
+                "tag": TAG_CLASSES[status.status],
+            }
+        )
+    context = {
+        "title": f"Targets – {plan.title}",
+        "plan": plan,
+        "rows": rows,
+        "nav_active": "partnerships",
+        "breadcrumbs": _breadcrumbs(plan, targets=False),
+    }
+    return render(request, "performance/targets.html", context)
+
+
+def _target_page(
+    request: HttpRequest, target: Target, form: TargetValueForm, status: int = 200
+) -> HttpResponse:
+    plan = target.plan
+    rows = value_rows(target)
+    result = target_status(target)
+    query = target.indicator_query() if target.is_store_query else None
+    chart = target_chart(
+        [
+            ChartValue(r.period, float(r.value.value), r.lower, r.upper, r.source)
+            for r in rows
+            if r.value.value is not None
+        ],
+        title=target.description,
+        unit="%" if target.is_percentage else (query.unit if query else target.unit),
+        baseline=float(target.baseline_value)
+        if target.baseline_value is not None and not target.is_store_query
+        else None,
+        baseline_period=target.baseline_period,
+        table="target-values",
+    )
+    context = {
+        "title": ("Error: " if form.errors else "") + target.description,
+        "plan": plan,
+        "target": target,
+        "query": query,
+        "area_name": next((r.value.detail.get("area_name") for r in rows if r.value.detail), None),
+        "values": rows,
+        "status": result,
+        "tag": TAG_CLASSES[result.status],
+        "chart": chart,
+        "form": form,
+        "can_edit": can_edit_targets(request.user, plan),
+        "flash": list(messages.get_messages(request)),
+        "nav_active": "partnerships",
+        "breadcrumbs": _breadcrumbs(plan),
+    }
+    return render(request, "performance/target.html", context, status=status)
+
+
+def target_detail(request: HttpRequest, slug: str, plan_slug: str, target_id: int) -> HttpResponse:
+    """One target: status, chart, values and, for editors, the form to add or correct a value."""
+    target = _target(request, slug, plan_slug, target_id)
+    if request.method != "POST":
+        return _target_page(request, target, TargetValueForm(target=target))
+    if not can_edit_targets(request.user, target.plan):
+        raise PermissionDenied("Only the partnership's administrators and analysts change targets.")
+    form = TargetValueForm(request.POST, target=target)
+    if not form.is_valid():
+        return _target_page(request, target, form, status=400)
+    data = form.cleaned_data
+    with transaction.atomic():
+        row = target.values.filter(period=data["period"], source=TargetValue.Source.ENTERED).first()
+        verb = "corrected" if row else "added"
+        if row is None:
+            last = max((v.order for v in target.values.all()), default=0)
+            row = TargetValue(target=target, period=data["period"], order=last + 1)
+        row.value = data["value"]
+        row.numerator, row.sample_size = data.get("numerator"), data.get("sample_size")
+        row.note = data.get("note", "")
+        audited_save(request.user, row, via="target value form")
+    messages.success(request, f"The value for {data['period']} was {verb}.")
+    return HttpResponseRedirect(reverse("target", args=[slug, plan_slug, target.pk]))
+
+
+@require_POST
+def target_refresh(request: HttpRequest, slug: str, plan_slug: str, target_id: int) -> HttpResponse:
+    """Recompute a store-query target's values from the data store."""
+    target = _target(request, slug, plan_slug, target_id)
+    if not can_edit_targets(request.user, target.plan):
+        raise PermissionDenied("Only the partnership's administrators and analysts refresh targets.")
+    try:
+        result = refresh_target(target, user=request.user, via="refresh from the data store")
+    except InputError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"Values refreshed from the data store: {result.summary()}.")
+    return HttpResponseRedirect(reverse("target", args=[slug, plan_slug, target.pk]))
