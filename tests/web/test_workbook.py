@@ -79,3 +79,27 @@ def test_the_plan_page_links_the_workbook(client: Client) -> None:
     load_seed_plans()
     html = client.get("/partnerships/lichfield/plans/2022-2025/").content.decode()
     assert f'href="{URLS["lichfield"]}"' in html
+
+
+def test_values_computed_from_the_store_stay_off_the_plan_tables(client: Client) -> None:
+    """The plan's own table holds the periods the plan wrote; computed values live on the target page."""
+    from saferplaces.web.performance.models import Target, TargetValue
+
+    load_seed_plans()
+    target = Target.objects.filter(plan__partnership__slug="east-staffordshire").first()
+    TargetValue.objects.create(
+        target=target, period="2023/24", value=1234, source=TargetValue.Source.COMPUTED
+    )
+    TargetValue.objects.create(target=target, period="2018/19", value=999, source=TargetValue.Source.COMPUTED)
+    book = _book(client, URLS["east-staffordshire"])
+    header = [c.value for c in book["Targets"][1]]
+    assert "2023/24" not in header and "2018/19" in header
+    assert next(book["Targets"].iter_rows(min_row=2, values_only=True))[header.index("2018/19")] is None
+    page = client.get("/partnerships/east-staffordshire/plans/2018-2021/").content.decode()
+    assert "2023/24" not in page and "1234" not in page
+    data = client.get("/partnerships/east-staffordshire/plans/2018-2021.json").json()
+    assert [v["period"] for v in data["targets"][0]["values"]] == ["2018/19", "2019/20", "2020/21"]
+    export = client.get(
+        "/partnerships/east-staffordshire/plans/2018-2021/export/targets.csv"
+    ).content.decode()
+    assert "2023/24" not in export and "999" not in export

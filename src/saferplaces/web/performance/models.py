@@ -59,6 +59,14 @@ class Target(models.Model):
     def __str__(self) -> str:
         return self.description
 
+    def entered_values(self) -> list[TargetValue]:
+        """The values the plan or a person gave (not those computed from the store), in order.
+
+        Uses the prefetched ``values`` when there are any, so pages listing many targets
+        make one query.
+        """
+        return [v for v in self.values.all() if v.source == TargetValue.Source.ENTERED]
+
     @property
     def is_store_query(self) -> bool:
         return self.source == self.Source.STORE

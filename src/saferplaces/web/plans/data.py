@@ -83,7 +83,8 @@ def plan_data(plan: Plan) -> dict[str, Any]:
                 "baseline_text": t.baseline_text,
                 "baseline_period": t.baseline_period,
                 "values": [
-                    {"period": v.period, "value": _number(v.value), "trend": v.trend} for v in t.values.all()
+                    {"period": v.period, "value": _number(v.value), "trend": v.trend}
+                    for v in t.entered_values()
                 ],
             }
             for t in plan.targets.prefetch_related("values")

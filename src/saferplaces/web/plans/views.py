@@ -77,7 +77,7 @@ def plan_detail(request: HttpRequest, slug: str, plan_slug: str) -> HttpResponse
     targets = plan.targets.prefetch_related("values")
     periods: list[str] = []
     for target in targets:
-        for value in target.values.all():
+        for value in target.entered_values():
             if value.period not in periods:
                 periods.append(value.period)
     context = {
@@ -93,7 +93,7 @@ def plan_detail(request: HttpRequest, slug: str, plan_slug: str) -> HttpResponse
         "at_risk_groups": plan.at_risk_groups.all(),
         "targets": targets,
         "target_periods": periods,
-        "target_values": {t.pk: {v.period: v for v in t.values.all()} for t in targets},
+        "target_values": {t.pk: {v.period: v for v in t.entered_values()} for t in targets},
         "risks": plan.risks.all(),
         "can_edit_risk": can_edit_risk(request.user, plan),
         "heatmap": risk_heatmap(list(plan.risks.all())),

@@ -50,7 +50,7 @@ def plan_sheets(plan: Plan) -> list[Sheet]:
     targets = list(plan.targets.prefetch_related("values"))
     periods: list[str] = []
     for target in targets:
-        for v in target.values.all():
+        for v in target.entered_values():
             if v.period not in periods:
                 periods.append(v.period)
     sheets = [
@@ -146,7 +146,7 @@ def plan_sheets(plan: Plan) -> list[Sheet]:
                     *(_value(by_period[p].value) if p in by_period else None for p in periods),
                 )
                 for t in targets
-                for by_period in [{v.period: v for v in t.values.all()}]
+                for by_period in [{v.period: v for v in t.entered_values()}]
             ],
         ),
         Sheet(

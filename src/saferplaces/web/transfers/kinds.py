@@ -171,7 +171,7 @@ class PeriodColumn(Column):
     def _stored(self, obj: models.Model) -> TargetValue | None:
         if obj.pk is None:
             return None
-        return next((v for v in obj.values.all() if v.period == self.header), None)
+        return next((v for v in obj.entered_values() if v.period == self.header), None)
 
     def export(self, obj: models.Model) -> Any:
         stored = self._stored(obj)
@@ -188,7 +188,9 @@ class PeriodColumn(Column):
         """Nothing on the target itself: :meth:`after_save` saves the period's value."""
 
     def after_save(self, obj: models.Model, value: Any, save: Any) -> None:
-        stored = TargetValue.objects.filter(target=obj, period=self.header).first()
+        stored = TargetValue.objects.filter(
+            target=obj, period=self.header, source=TargetValue.Source.ENTERED
+        ).first()
         if stored is None:
             if value is None:
                 return
@@ -209,7 +211,7 @@ class Targets(Kind):
         """The plan's period labels, in the order its targets list them."""
         periods: list[str] = []
         for target in self.records(plan):
-            for value in target.values.all():
+            for value in target.entered_values():
                 if value.period not in periods:
                     periods.append(value.period)
         return periods
