@@ -14,7 +14,7 @@ from saferplaces.web.partnerships.models import Partnership
 from saferplaces.web.plans.models import Plan
 from saferplaces.web.projects.models import Project, QuarterlyReturn
 from saferplaces.web.projects.quarters import LATE_AFTER_DAYS, Quarter, expected_quarters, quarter_of
-from saferplaces.web.projects.views import return_schedule
+from saferplaces.web.projects.schedule import return_schedule
 from saferplaces.web.seeds import load_seed_plans
 from tests.web.helpers import (
     OUTSIDERS,

@@ -10,6 +10,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from saferplaces.web.plans.models import Action, Plan, Priority, Risk
+from saferplaces.web.projects.models import Project, QuarterlyReturn
+from saferplaces.web.projects.schedule import return_schedule
 
 #: Risk levels as scores: impact x likelihood gives 1 (low, low) to 9 (high, high).
 LEVEL_SCORE = {Risk.Level.LOW: 1, Risk.Level.MEDIUM: 2, Risk.Level.HIGH: 3}
@@ -65,3 +67,24 @@ def top_risks(plan: Plan, limit: int = TOP_RISKS) -> list[tuple[Risk, int]]:
     scored = [(r, LEVEL_SCORE[r.impact] * LEVEL_SCORE[r.likelihood]) for r in open_risks]
     scored.sort(key=lambda pair: (-pair[1], -LEVEL_SCORE[pair[0].impact], pair[0].order, pair[0].pk))
     return scored[:limit]
+
+
+@dataclass(frozen=True)
+class ProjectFlags:
+    """A project whose returns need attention: quarters late, and whether the latest return missed targets."""
+
+    project: Project
+    late: list[str]
+    targets_missed: bool
+
+
+def projects_needing_attention(plan: Plan, today: dt.date) -> list[ProjectFlags]:
+    """The plan's projects with a late return or whose latest return says targets were not met."""
+    flagged = []
+    for project in plan.projects.prefetch_related("returns"):
+        returns = sorted(project.returns.all(), key=lambda r: r.period)
+        late = [row.period for row in return_schedule(project, returns, today) if row.late]
+        missed = bool(returns) and returns[-1].targets_met == QuarterlyReturn.TargetsMet.NO
+        if late or missed:
+            flagged.append(ProjectFlags(project, late, missed))
+    return flagged

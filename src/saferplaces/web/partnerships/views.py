@@ -4,9 +4,23 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
 
 from saferplaces.web.accounts.permissions import can_view_plan, can_view_project, is_member
+from saferplaces.web.audit.models import AuditEntry
+from saferplaces.web.partnerships.dashboard import (
+    current_plan,
+    priority_progress,
+    projects_needing_attention,
+    top_risks,
+)
 from saferplaces.web.partnerships.models import Partnership
+from saferplaces.web.performance.status import target_rows
+from saferplaces.web.plans.models import Risk
+
+#: How many recent changes the dashboard lists.
+RECENT_CHANGES = 5
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -41,3 +55,41 @@ def partnership_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "breadcrumbs": [{"text": "Partnerships", "href": "/"}],
     }
     return render(request, "partnerships/partnership.html", context)
+
+
+def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
+    """What the board looks at first: progress by priority, targets, top risks, projects needing attention.
+
+    Built from the partnership's current plan (the one covering this year, else the latest)
+    among the plans the user may see; returns and recent changes for members only.
+    """
+    partnership = get_object_or_404(Partnership, slug=slug)
+    today = timezone.localdate()
+    plans = [plan for plan in partnership.plans.all() if can_view_plan(request.user, plan)]
+    plan = current_plan(plans, today)
+    member = is_member(request.user, partnership)
+    context = {
+        "title": f"Dashboard – {partnership.name}",
+        "partnership": partnership,
+        "plan": plan,
+        "other_plans": [p for p in plans if p != plan],
+        "today": today,
+        "is_member": member,
+        "nav_active": "partnerships",
+        "breadcrumbs": [
+            {"text": "Partnerships", "href": reverse("home")},
+            {"text": partnership.name, "href": reverse("partnership", args=[partnership.slug])},
+        ],
+    }
+    if plan is not None:
+        context |= {
+            "progress": priority_progress(plan, today),
+            "targets": target_rows(plan),
+            "risks": top_risks(plan),
+            "open_risks": plan.risks.exclude(status=Risk.Status.CLOSED).count(),
+            "projects": projects_needing_attention(plan, today) if member else [],
+            "project_count": plan.projects.count(),
+        }
+    if member:
+        context["changes"] = AuditEntry.objects.filter(partnership=partnership)[:RECENT_CHANGES]
+    return render(request, "partnerships/dashboard.html", context)

@@ -13,6 +13,7 @@ from saferplaces.indicators import NOT_ENOUGH, StatusPoint, TargetStatus, indica
 from saferplaces.indicators.status import METHOD_NONE
 from saferplaces.stats import proportion
 from saferplaces.web.performance.models import Target, TargetValue
+from saferplaces.web.plans.models import Plan
 
 #: GOV.UK tag colours for each status.
 TAG_CLASSES = {
@@ -167,3 +168,20 @@ def latest_row(target: Target) -> ValueRow | None:
     if target.is_store_query:
         rows = [r for r in rows if r.value.source == TargetValue.Source.COMPUTED] or rows
     return rows[-1] if rows else None
+
+
+def target_rows(plan: Plan) -> list[dict[str, object]]:
+    """Each of the plan's targets with its latest value, status and the status's tag class."""
+    rows = []
+    for target in plan.targets.prefetch_related("values"):
+        target.plan = plan
+        status = target_status(target)
+        rows.append(
+            {
+                "target": target,
+                "latest": latest_row(target),
+                "status": status,
+                "tag": TAG_CLASSES[status.status],
+            }
+        )
+    return rows

@@ -22,7 +22,7 @@ from saferplaces.web.audit.trail import audited_save
 from saferplaces.web.performance.forms import TargetValueForm
 from saferplaces.web.performance.models import Target, TargetValue
 from saferplaces.web.performance.refresh import refresh_target
-from saferplaces.web.performance.status import TAG_CLASSES, latest_row, target_status, value_rows
+from saferplaces.web.performance.status import TAG_CLASSES, target_rows, target_status, value_rows
 from saferplaces.web.plans.models import Plan
 
 
@@ -59,18 +59,7 @@ def _breadcrumbs(plan: Plan, *, targets: bool = True) -> list[dict[str, str]]:
 def targets_list(request: HttpRequest, slug: str, plan_slug: str) -> HttpResponse:
     """A plan's targets, each with its latest value and status."""
     plan = _plan(request, slug, plan_slug)
-    rows = []
-    for target in plan.targets.prefetch_related("values"):
-        target.plan = plan
-        status = target_status(target)
-        rows.append(
-            {
-                "target": target,
-                "latest": latest_row(target),
-                "status": status,
-                "tag": TAG_CLASSES[status.status],
-            }
-        )
+    rows = target_rows(plan)
     context = {
         "title": f"Targets – {plan.title}",
         "plan": plan,
