@@ -81,3 +81,44 @@ def test_createuser_refuses_bad_input_and_saves_nothing(
     assert isinstance(result.exception, InputError)
     assert message in str(result.exception)
     assert not User.objects.filter(username="x").exists()
+
+
+@pytest.mark.django_db
+def test_demo_accounts_one_per_role_with_a_password_made_here(tmp_path: Path) -> None:
+    from django.contrib.auth.models import User
+    from django.test import Client
+
+    from saferplaces.web.demo_accounts import PASSWORD_FILE, ensure_demo_accounts
+    from saferplaces.web.plans.models import Action
+    from saferplaces.web.seeds import load_seed_plans
+
+    load_seed_plans()
+    accounts, password = ensure_demo_accounts(tmp_path)
+    assert len(password) >= 12
+    kept = tmp_path / PASSWORD_FILE
+    assert f"password: {password}" in kept.read_text() and oct(kept.stat().st_mode & 0o777) == "0o600"
+    again, same = ensure_demo_accounts(tmp_path)  # a second run reuses the password and changes nothing
+    assert same == password and [a.username for a in again] == [a.username for a in accounts]
+    assert ensure_demo_accounts(tmp_path / "other")[1] != password  # another store, another password
+    ensure_demo_accounts(tmp_path)
+    lead = User.objects.get(username="demo-lead")
+    assert Action.objects.filter(lead_user=lead).count() == 3
+    assert set(lead.roles.values_list("partnership__slug", "name")) == {("lichfield", "lead_officer")}
+    assert User.objects.get(username="demo-board").roles.count() == 4
+    client = Client()
+    assert client.login(username="demo-admin", password=password)
+    assert not User.objects.get(username="demo-admin").is_superuser
+
+
+def test_serve_prints_the_demo_accounts(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from saferplaces.web.demo_accounts import ACCOUNTS
+
+    monkeypatch.setattr("django.core.management.call_command", lambda *a, **k: None)
+    monkeypatch.setattr(
+        "saferplaces.web.demo_accounts.ensure_demo_accounts", lambda store: (list(ACCOUNTS), "pw-made-here")
+    )
+    monkeypatch.setenv("SAFERPLACES_HOME", str(tmp_path))
+    result = CliRunner().invoke(commands_web.serve_command, ["--demo-accounts", "--store", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert "password pw-made-here" in result.output
+    assert "demo-lead" in result.output and "Lead officer" in result.output

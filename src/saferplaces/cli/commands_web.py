@@ -19,8 +19,13 @@ from saferplaces.data.store_location import ENV_VAR, resolve_store_dir
     show_default=True,
     help="Load the four Staffordshire seed plans first (a plan already loaded is left as it is).",
 )
+@click.option(
+    "--demo-accounts",
+    is_flag=True,
+    help="Make one account per role for trying the app, with a random password kept in the store folder.",
+)
 @store_option
-def serve_command(host: str, port: int, seed_plans: bool, store_dir: str | None) -> None:
+def serve_command(host: str, port: int, seed_plans: bool, demo_accounts: bool, store_dir: str | None) -> None:
     """Run the partnership web application on this machine.
 
     Brings the app's database (web.sqlite3 in the store folder, or $SAFERPLACES_DB,
@@ -29,7 +34,7 @@ def serve_command(host: str, port: int, seed_plans: bool, store_dir: str | None)
 
     \b
     Example:
-      saferplaces serve --seed-plans
+      saferplaces serve --seed-plans --demo-accounts
       saferplaces serve --host 0.0.0.0 --port 8080
     """
     _setup_django(store_dir)
@@ -40,7 +45,17 @@ def serve_command(host: str, port: int, seed_plans: bool, store_dir: str | None)
         call_command("load_seed_plans")
     address = f"http://{'localhost' if host == '127.0.0.1' else host}:{port}/"
     click.echo(f"Safer Places is at {address}")
-    click.echo("To sign in, first make an account with: saferplaces createuser NAME --superuser")
+    if demo_accounts:
+        from django.conf import settings
+
+        from saferplaces.web.demo_accounts import PASSWORD_FILE, ensure_demo_accounts
+
+        accounts, password = ensure_demo_accounts(settings.ENV.store_dir)
+        click.echo(f"Sign in at {address}sign-in/ with one of these accounts, password {password}")
+        for account in accounts:
+            click.echo(f"  {account.username:<13} {account.role.label:<26} {account.what_to_try}")
+        click.echo(f"(The password is kept in {settings.ENV.store_dir / PASSWORD_FILE}.)")
+    click.echo("To make your own account: saferplaces createuser NAME --superuser")
     call_command("runserver", f"{host}:{port}", use_reloader=False)
 
 
