@@ -7,6 +7,9 @@
 # src/saferplaces/web/static/. The output is committed (docs/adr/0004-web-stack.md),
 # so the app runs from a fresh clone without Node; run this only to change or
 # upgrade the assets, then commit the result.
+#
+# It also copies axe-core (the accessibility rules the browser tests run) into
+# tests/e2e/vendor/axe-core/ with its licence, committed too, so CI needs no npm.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -34,8 +37,17 @@ mkdir -p "$STATIC/govuk" "$STATIC/saferplaces"
 cp "$GOVUK/govuk-frontend.min.js" "$STATIC/govuk/"
 echo "$VERSION" > "$STATIC/govuk/VERSION"
 
+# axe-core for the browser tests (tests/e2e/axe.py injects it into each page).
+AXE="$BUILD/node_modules/axe-core"
+AXE_OUT="$ROOT/tests/e2e/vendor/axe-core"
+rm -rf "$AXE_OUT"
+mkdir -p "$AXE_OUT"
+cp "$AXE/axe.min.js" "$AXE/LICENSE" "$AXE/LICENSE-3RD-PARTY.txt" "$AXE_OUT/"
+node -p "require('$AXE/package.json').version" > "$AXE_OUT/VERSION"
+
 if grep -q "GDS Transport" "$STATIC/saferplaces/saferplaces.css"; then
   echo "The compiled CSS still names GDS Transport. Check saferplaces.scss sets \$govuk-font-family." >&2
   exit 1
 fi
 echo "Built GOV.UK Frontend $VERSION assets into ${STATIC#"$ROOT/"}"
+echo "Copied axe-core $(cat "$AXE_OUT/VERSION") into ${AXE_OUT#"$ROOT/"}"
