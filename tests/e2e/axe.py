@@ -1,0 +1,41 @@
+"""axe-core in the browser: run the WCAG 2.x A and AA rules on a page and list every violation.
+
+axe-core comes from npm (``package.json``) and is copied, with its licence and version,
+into ``vendor/axe-core/`` by ``scripts/build-assets.sh``, so the tests need no npm.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+AXE_DIR = Path(__file__).resolve().parent / "vendor" / "axe-core"
+AXE_VERSION = (AXE_DIR / "VERSION").read_text(encoding="utf-8").strip()
+#: axe-core's tags for the success criteria of WCAG 2.0, 2.1 and 2.2 at levels A and AA.
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+_RUN = """async (tags) => {
+  const options = {runOnly: {type: "tag", values: tags}, resultTypes: ["violations"]};
+  const results = await axe.run(document, options);
+  return results.violations.map((v) => ({
+    id: v.id, impact: v.impact, help: v.help,
+    targets: v.nodes.map((n) => n.target.join(" ")),
+  }));
+}"""
+
+
+def violations(page) -> list[dict[str, object]]:  # noqa: ANN001 - a Playwright Page
+    """The WCAG A/AA violations axe finds on the page as it is now."""
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE_DIR / "axe.min.js"))
+    return page.evaluate(_RUN, WCAG_TAGS)
+
+
+def describe(found: list[dict[str, object]]) -> str:
+    """One line per violation: rule, impact, what it asks, and the CSS selectors of the elements."""
+    return "\n".join(f"- {v['id']} ({v['impact']}): {v['help']}; at {', '.join(v['targets'])}" for v in found)
+
+
+def assert_accessible(page) -> None:  # noqa: ANN001
+    """Fail, listing every violation, when axe finds a WCAG 2.x A or AA problem on the page."""
+    found = violations(page)
+    assert not found, f"axe-core {AXE_VERSION} found WCAG A/AA violations on {page.url}:\n{describe(found)}"
