@@ -163,8 +163,12 @@ def make_user(transactional_db: None) -> Callable[..., User]:
 
 
 def sign_in(page, username: str, password: str = PASSWORD) -> None:  # noqa: ANN001
-    """Sign in through the real sign-in page, as a person would, and check it worked."""
-    page.goto("/sign-in/")
+    """Sign in through the real sign-in page, as a person would, and check it worked.
+
+    Goes to the sign-in page unless the page is on it already (keeping its ``?next=``).
+    """
+    if "/sign-in/" not in page.url:
+        page.goto("/sign-in/")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password", exact=True).fill(password)
     page.get_by_role("button", name="Sign in").click()
