@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Make sure uv exists, then build .venv from the lock. Idempotent.
 # Needs only python3; installs python3-venv through apt-get when Debian lacks it.
+# SAFERPLACES_EXTRAS adds optional dependency groups from pyproject.toml, comma-separated,
+# such as SAFERPLACES_EXTRAS=postgres (.ci/run's tests against PostgreSQL) or postgres,server.
+# Without it .venv holds no extras (uv sync removes what the lock does not ask for).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -52,4 +55,8 @@ if [ -z "$UV" ]; then
   UV="$TOOLS/bin/uv"
 fi
 
-"$UV" sync --locked --python python3 --quiet
+extras=()
+for extra in ${SAFERPLACES_EXTRAS//,/ }; do
+  extras+=(--extra "$extra")
+done
+"$UV" sync --locked --python python3 --quiet "${extras[@]}"

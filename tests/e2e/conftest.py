@@ -13,7 +13,7 @@ so ``DJANGO_ALLOW_ASYNC_UNSAFE`` is set exactly while Playwright runs, and remov
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 import django
@@ -45,19 +45,25 @@ PASSWORD = "correct-horse-battery-staple"
 TIMEOUT_MS = 15_000
 
 
-def _browser_required() -> bool:
-    return os.environ.get("SAFERPLACES_REQUIRE_BROWSER", "").strip().lower() not in {"", "0", "false", "no"}
+def missing_browser(chromium: Path, environ: Mapping[str, str]) -> tuple[str, str] | None:
+    """``None`` when chromium is there; else ``("fail", why)`` when it is required, ``("skip", why)``."""
+    if chromium.exists():
+        return None
+    if environ.get("SAFERPLACES_REQUIRE_BROWSER", "").strip().lower() not in {"", "0", "false", "no"}:
+        return (
+            "fail",
+            f"{chromium} is missing and SAFERPLACES_REQUIRE_BROWSER is set. "
+            "Install Debian's chromium with scripts/test-deps.sh.",
+        )
+    return ("skip", f"{chromium} is not installed (scripts/test-deps.sh installs it)")
 
 
 @pytest.fixture(scope="session")
 def _playwright() -> Iterator[object]:
-    if not CHROMIUM.exists():
-        if _browser_required():
-            pytest.fail(
-                f"{CHROMIUM} is missing and SAFERPLACES_REQUIRE_BROWSER is set. "
-                "Install Debian's chromium with scripts/test-deps.sh."
-            )
-        pytest.skip(f"{CHROMIUM} is not installed (scripts/test-deps.sh installs it)")
+    missing = missing_browser(CHROMIUM, os.environ)
+    if missing is not None:
+        outcome, why = missing
+        (pytest.fail if outcome == "fail" else pytest.skip)(why)
     from playwright.sync_api import sync_playwright
 
     had = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")

@@ -97,3 +97,17 @@ def test_local_settings_keep_a_generated_key_in_the_store(tmp_path: Path) -> Non
 def test_migrations_are_up_to_date(tmp_path: Path) -> None:
     result = _manage(["makemigrations", "--check", "--dry-run"], {"SAFERPLACES_HOME": str(tmp_path)})
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.django_db
+def test_the_web_tests_use_the_database_that_database_url_names() -> None:
+    """CI sets DATABASE_URL to a PostgreSQL server; without it the tests use SQLite in memory."""
+    from django.db import connection
+
+    url = os.environ.get("DATABASE_URL", "")
+    if not url:
+        assert connection.vendor == "sqlite"
+    elif url.startswith(("postgres://", "postgresql://")):
+        assert connection.vendor == "postgresql"
+        # Django's own test database beside the one named, never the named one itself.
+        assert connection.settings_dict["NAME"].startswith("test_")
