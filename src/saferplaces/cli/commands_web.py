@@ -30,7 +30,7 @@ def serve_command(host: str, port: int, seed_plans: bool, demo_accounts: bool, s
 
     Brings the app's database (web.sqlite3 in the store folder, or $SAFERPLACES_DB,
     or $DATABASE_URL) up to date, then serves the app until you press Ctrl+C.
-    For a server, run gunicorn with the production settings instead (docs/web.md).
+    For a server, run gunicorn with the production settings instead (docs/deploy.md).
 
     \b
     Example:
