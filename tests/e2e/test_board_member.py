@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
@@ -9,7 +10,8 @@ import pytest
 from saferplaces.web.audit.models import AuditEntry
 from saferplaces.web.plans.models import Plan, Risk
 from tests.e2e.axe import assert_accessible
-from tests.e2e.conftest import sign_in
+from tests.e2e.conftest import administrator_roles, sign_in
+from tests.e2e.crawl import crawl, page_kind
 
 PLAN_URL = "/partnerships/east-staffordshire/plans/2018-2021/"
 #: Links that lead to a change: the edit pages (built or to come) and the admin's change pages.
@@ -119,3 +121,36 @@ def test_administration_is_in_the_menu_for_staff_only(page, make_user, seeded) -
     menu.get_by_role("link", name="Administration").click()
     page.wait_for_url("**/admin/")
     assert_accessible(page)
+
+
+def test_board_member_is_refused_every_form_an_administrator_has(
+    signed_in, browser, live_server, make_user, seeded
+) -> None:  # noqa: ANN001
+    """Every POST form an administrator is shown answers 403 to a board member of the same partnerships."""
+    from saferplaces.web.projects.models import Project
+
+    Project.objects.update(contract_start=dt.date(2024, 4, 1), contract_end=dt.date(2027, 3, 31))
+    roles = administrator_roles()
+    admin_page = signed_in("all.admin", roles=roles)
+    actions: set[str] = set()
+
+    def collect(path: str) -> None:
+        forms = admin_page.locator("main form[method=post i]")
+        actions.update(forms.evaluate_all("forms => forms.map(f => new URL(f.action).pathname)"))
+
+    crawl(admin_page, ["/"], collect)
+    kinds = {page_kind(a)[0] for a in actions}
+    assert {"action-update", "risk-edit", "risk-new", "return-new", "import", "target"} <= kinds, kinds
+
+    make_user("board.member", roles=[(slug, "board_member") for slug, _ in roles])
+    context = browser.new_context(base_url=live_server.url)
+    page = context.new_page()
+    sign_in(page, "board.member")
+    before = AuditEntry.objects.count()
+    refused = {}
+    for action in sorted(actions):
+        response = page.request.post(action, form={"csrfmiddlewaretoken": _csrf_token(page)}, max_redirects=0)
+        refused[action] = response.status
+    context.close()
+    assert set(refused.values()) == {403}, refused
+    assert AuditEntry.objects.count() == before
