@@ -78,13 +78,14 @@ def test_east_staffordshire_plan_page(client: Client, seeded: None) -> None:
     ]
     for heading in [
         "Vision and principles",
-        "Priorities",
+        "Priorities and themes",
         "Targets",
         "Risk register",
         "Funding and projects",
     ]:
         assert f">{heading}</h2>" in html
     assert "Cross-cutting themes</h3>" in html
+    assert "Source: East Staffordshire Community Safety Plan 2018-2021</p>" in html  # no file reference
     assert "Reduced ASB incidents" in html and "3502 (2018)" in html
     assert "81% after dark" in html
     for period in ["2018/19", "2019/20", "2020/21"]:
@@ -203,3 +204,24 @@ def test_risk_heatmap_counts_open_risks(client: Client, seeded: None) -> None:
     }  # fmt: skip
     risks[0].status = "closed"
     assert sum(c["count"] for row in risk_heatmap(risks) for c in row["cells"]) == 8
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/",
+        "/partnerships/lichfield/",
+        "/partnerships/lichfield/dashboard/",
+        "/partnerships/lichfield/plans/2022-2025/",
+        "/partnerships/lichfield/plans/2022-2025.json",
+        "/partnerships/lichfield/plans/2022-2025.csv",
+        "/partnerships/lichfield/plans/2022-2025.xlsx",
+        "/partnerships/lichfield/history/",
+    ],
+)
+def test_read_only_pages_refuse_a_post(client: Client, seeded: None, url: str) -> None:
+    from django.contrib.auth.models import User
+
+    client.force_login(User.objects.create_superuser("root", password="x"))
+    assert client.get(url).status_code == 200
+    assert client.post(url).status_code == 405

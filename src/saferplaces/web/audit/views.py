@@ -5,12 +5,14 @@ from __future__ import annotations
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
 
 from saferplaces.web.accounts.permissions import is_member
 from saferplaces.web.audit.models import AuditEntry
 from saferplaces.web.partnerships.models import Partnership
 
 
+@require_safe
 def history(request: HttpRequest, slug: str) -> HttpResponse:
     """Every recorded change to the partnership's data, newest first, 50 to a page."""
     partnership = get_object_or_404(Partnership, slug=slug)

@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from saferplaces.web.accounts.permissions import can_view_plan, can_view_project, is_member
 from saferplaces.web.audit.models import AuditEntry
@@ -23,6 +24,7 @@ from saferplaces.web.plans.models import Risk
 RECENT_CHANGES = 5
 
 
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     """Name the product and list the partnerships it holds."""
     partnerships = Partnership.objects.order_by("kind", "name")
@@ -33,6 +35,7 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_safe
 def partnership_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """A partnership: its plans, members, boards, people and funding."""
     partnership = get_object_or_404(Partnership.objects.select_related("parent"), slug=slug)
@@ -57,6 +60,7 @@ def partnership_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "partnerships/partnership.html", context)
 
 
+@require_safe
 def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     """What the board looks at first: progress by priority, targets, top risks, projects needing attention.
 

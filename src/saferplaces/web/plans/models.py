@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.db import models
 
@@ -40,6 +42,11 @@ class Plan(models.Model):
     @property
     def period(self) -> str:
         return f"{self.start_year} to {self.end_year}"
+
+    @property
+    def source_document(self) -> str:
+        """The source's document name, without the transcription's file reference in brackets."""
+        return re.sub(r"\s*\((?:shared/)?seeds/[^)]*\)\s*$", "", self.source)
 
 
 class PlanVersion(models.Model):

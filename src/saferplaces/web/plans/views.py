@@ -6,6 +6,7 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.views.decorators.http import require_safe
 
 from saferplaces.web.accounts.permissions import can_edit_risk, can_view_plan
 from saferplaces.web.plans.data import delivery_plan_csv, plan_data
@@ -43,12 +44,14 @@ def plan_breadcrumbs(plan: Plan) -> list[dict[str, str]]:
     ]
 
 
+@require_safe
 def plan_json(request: HttpRequest, slug: str, plan_slug: str) -> JsonResponse:
     """The plan page's data twin: everything on the page as JSON."""
     plan = visible_plan(request, slug, plan_slug)
     return JsonResponse(plan_data(plan), json_dumps_params={"ensure_ascii": False, "indent": 2})
 
 
+@require_safe
 def plan_csv(request: HttpRequest, slug: str, plan_slug: str) -> HttpResponse:
     """The plan page's CSV twin: the delivery plan, one row per action."""
     plan = visible_plan(request, slug, plan_slug)
@@ -57,6 +60,7 @@ def plan_csv(request: HttpRequest, slug: str, plan_slug: str) -> HttpResponse:
     return response
 
 
+@require_safe
 def plan_xlsx(request: HttpRequest, slug: str, plan_slug: str) -> HttpResponse:
     """The whole plan as an Excel workbook: every table on the page, one sheet each."""
     plan = visible_plan(request, slug, plan_slug)
@@ -67,6 +71,7 @@ def plan_xlsx(request: HttpRequest, slug: str, plan_slug: str) -> HttpResponse:
     return response
 
 
+@require_safe
 def plan_detail(request: HttpRequest, slug: str, plan_slug: str) -> HttpResponse:
     """Everything one plan holds, read-only, on one page with a contents list."""
     plan = visible_plan(request, slug, plan_slug)
