@@ -20,6 +20,10 @@ SHOTS = [
     ("web-home.png", "/", 900),
     ("web-partnership.png", "/partnerships/lichfield/", 1400),
     ("web-plan-lichfield.png", "/partnerships/lichfield/plans/2022-2025/", 2400),
+    ("web-dashboard-east-staffordshire.png", "/partnerships/east-staffordshire/dashboard/", 2000),
+    ("web-delivery-lichfield.png", "/partnerships/lichfield/plans/2022-2025/delivery/", 1600),
+    ("web-risks-east-staffordshire.png", "/partnerships/east-staffordshire/plans/2018-2021/risks/", 1600),
+    ("web-targets-east-staffordshire.png", "/partnerships/east-staffordshire/plans/2018-2021/targets/", 1400),
 ]
 
 
