@@ -135,7 +135,7 @@ def quality_report(store: Store, area: Area | None = None, period: Period | None
     rows = run(con, 
         f"select lsoa_code, any_value(lsoa_name), count(*) from crimes where lsoa_code is not null "
         f"and lsoa_vintage is null and force in (select unnest(?)) and {in_period} "
-        f"group by 1 order by 3 desc", [force_list, months]).fetchall()
+        f"group by 1 order by 3 desc, 1", [force_list, months]).fetchall()
     checks.append(_check(
         "unknown-lsoa", sum(r[2] for r in rows), "Every LSOA code is in the ONS lookups.",
         f"{len(rows)} LSOA code(s) on {sum(r[2] for r in rows):,} row(s) are in no ONS lookup.",
@@ -143,7 +143,7 @@ def quality_report(store: Store, area: Area | None = None, period: Period | None
 
     # duplicate Crime IDs
     rows = run(con, 
-        f"select crime_id, count(*), string_agg(distinct month, ' ') from crimes "
+        f"select crime_id, count(*), string_agg(distinct month, ' ' order by month) from crimes "
         f"where crime_id is not null and {scope} and {in_period} "
         f"group by 1 having count(*) > 1 order by 2 desc, 1 limit 50", [months]).fetchall()
     total_dupes = run(con, 
@@ -182,7 +182,7 @@ def quality_report(store: Store, area: Area | None = None, period: Period | None
     rows = run(con, 
         f"select force, coalesce(lad_name, 'unknown'), count(*) from crimes "
         f"where in_force_area = false and force in (select unnest(?)) and {in_period} "
-        f"group by all order by 3 desc", [force_list, months]).fetchall()
+        f"group by all order by 3 desc, 1, 2", [force_list, months]).fetchall()
     outside = sum(r[2] for r in rows)
     checks.append(_check(
         "outside-force-area", outside, "No row lies outside its force's area.",

@@ -6,6 +6,7 @@ Maps draw boundaries only (no tile servers).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import altair as alt
@@ -27,22 +28,46 @@ class Chart:
     table: str
 
 
-def _svg(chart: alt.TopLevelMixin) -> str:
+def _svg(chart: alt.TopLevelMixin, **datasets: list) -> str:
+    """Render ``chart`` to SVG; its data are named (``alt.Data(name=...)``) and given here.
+
+    The rows are added to the finished Vega-Lite spec instead of going through Altair, which
+    would copy and validate every row (most of the time of a map) for the same picture.
+    """
     spec = chart.configure(font=FONT).configure_view(stroke=None).to_dict()
+    spec["datasets"] = {**spec.get("datasets", {}), **datasets}
     return vl_convert.vegalite_to_svg(spec)
+
+
+_GRADIENT = re.compile(r"\bgradient_(\d+)\b")
+
+
+def _own_ids(chart: Chart) -> Chart:
+    """Name the SVG's gradients after the chart.
+
+    vl-convert numbers gradients by how many it has drawn in the process, so the same chart
+    would get other ids in another process, and two charts could share one in a page.
+    """
+    svg = _GRADIENT.sub(lambda m: f"{chart.id}-gradient-{m.group(1)}", chart.svg)
+    if svg == chart.svg:
+        return chart
+    numbers = dict.fromkeys(re.findall(rf"{chart.id}-gradient-(\d+)", svg))
+    for i, n in enumerate(numbers):
+        svg = svg.replace(f"{chart.id}-gradient-{n}", f"{chart.id}-gradient-{i}")
+    return Chart(chart.id, chart.title, svg, chart.alt, chart.table)
 
 
 def crime_type_chart(a: StrategicAssessment) -> Chart | None:
     data = [{"type": r.crime_type, "count": r.count} for r in a.crime_types if r.count]
     if not data:
         return None
-    chart = alt.Chart(alt.Data(values=data)).mark_bar(color=BLUE).encode(
+    chart = alt.Chart(alt.Data(name="types")).mark_bar(color=BLUE).encode(
         y=alt.Y("type:N", sort="-x", title=None),
         x=alt.X("count:Q", title="Count"),
     ).properties(width=420, height=18 * len(data))
     labels = chart.mark_text(align="left", dx=3, color=DARK).encode(text=alt.Text("count:Q", format=","))
     top = max(a.crime_types, key=lambda r: r.count)
-    return Chart("chart-crime-types", "Crime and ASB by type", _svg(chart + labels),
+    return Chart("chart-crime-types", "Crime and ASB by type", _svg(chart + labels, types=data),
                  f"Bar chart of {len(data)} crime types by count. The largest is "
                  f"{top.crime_type.lower()} with {top.count:,}.", "crime-types")
 
@@ -53,7 +78,7 @@ def change_chart(a: StrategicAssessment) -> Chart | None:
             for r in a.crime_types if r.change_percent is not None]
     if not data:
         return None
-    base = alt.Chart(alt.Data(values=data)).encode(y=alt.Y("type:N", sort="-x", title=None))
+    base = alt.Chart(alt.Data(name="change")).encode(y=alt.Y("type:N", sort="-x", title=None))
     bars = base.mark_bar().encode(
         x=alt.X("percent:Q", title="Change on the same months a year earlier (%)"),
         color=alt.Color("verdict:N", scale=alt.Scale(domain=["Significant", "Not significant"],
@@ -66,7 +91,7 @@ def change_chart(a: StrategicAssessment) -> Chart | None:
     alt_text = ("Bar chart of the percentage change by crime type on the same months a year earlier. "
                 + (f"Significant changes: {', '.join(significant)}." if significant
                    else "No change was significant."))
-    return Chart("chart-change", "Change by crime type", _svg(bars + text), alt_text, "crime-types")
+    return Chart("chart-change", "Change by crime type", _svg(bars + text, change=data), alt_text, "crime-types")
 
 
 def month_chart(a: StrategicAssessment) -> Chart | None:
@@ -74,7 +99,7 @@ def month_chart(a: StrategicAssessment) -> Chart | None:
         return None
     data = [{"month": m.month, "count": m.count, "mean": m.mean, "lower": m.lower_limit,
              "upper": m.upper_limit, "signal": (m.signal or "none").replace("-", " ")} for m in a.months]
-    base = alt.Chart(alt.Data(values=data)).encode(x=alt.X("month:O", title=None))
+    base = alt.Chart(alt.Data(name="months")).encode(x=alt.X("month:O", title=None))
     layers = [base.mark_line(color=BLUE).encode(y=alt.Y("count:Q", title="Crime (excluding ASB)")),
               base.mark_point(filled=True, size=50).encode(
                   y="count:Q", shape=alt.Shape("signal:N", title="Point"),
@@ -88,7 +113,7 @@ def month_chart(a: StrategicAssessment) -> Chart | None:
     low = min(a.months, key=lambda m: m.count)
     limits = (f" The limits of normal variation are {a.months[0].lower_limit:.0f} to "
               f"{a.months[0].upper_limit:.0f}." if a.months[0].mean is not None else "")
-    return Chart("chart-months", "Crime by month", _svg(chart),
+    return Chart("chart-months", "Crime by month", _svg(chart, months=data),
                  f"Line chart of crime by month from {a.months[0].month} to {a.months[-1].month}; "
                  f"highest {high.count:,} in {high.month}, lowest {low.count:,} in {low.month}.{limits}",
                  "months")
@@ -104,12 +129,13 @@ def ward_map(a: StrategicAssessment) -> Chart | None:
     for f in geo["features"]:
         w = rates[f["properties"]["code"]]
         f["properties"].update({"rate": w.rate, "label": w.funnel})
-    chart = alt.Chart(alt.Data(values=geo["features"])).mark_geoshape(stroke="white", strokeWidth=0.6
+    chart = alt.Chart(alt.Data(name="wards")).mark_geoshape(stroke="white", strokeWidth=0.6
                                                                       ).encode(
         color=alt.Color("properties.rate:Q", title="Per 1,000", scale=alt.Scale(scheme="blues")),
     ).project(type="mercator").properties(width=420, height=420)
     top = a.wards[0]
-    return Chart("map-wards", "Map of crime and ASB per 1,000 residents by ward", _svg(chart),
+    return Chart("map-wards", "Map of crime and ASB per 1,000 residents by ward",
+                 _svg(chart, wards=geo["features"]),
                  f"Map of {len(geo['features'])} wards shaded by rate; darker is higher. The highest is "
                  f"{top.ward_name} at {top.rate:.0f} per 1,000.", "wards")
 
@@ -156,13 +182,13 @@ def hundred_people(a: StrategicAssessment) -> Chart | None:
     filled = min(100, round(per_100))
     cells = [{"i": i, "x": i % 10, "y": i // 10,
               "kind": "crime or ASB" if i < filled else "none"} for i in range(100)]
-    chart = alt.Chart(alt.Data(values=cells)).mark_square(size=260).encode(
+    chart = alt.Chart(alt.Data(name="cells")).mark_square(size=260).encode(
         x=alt.X("x:O", axis=None), y=alt.Y("y:O", axis=None),
         color=alt.Color("kind:N", scale=alt.Scale(domain=["crime or ASB", "none"], range=[DARK, GREY]),
                         title=None),
     ).properties(width=240, height=240)
     over = f" (more than one each: {per_100:.0f} for every 100)" if per_100 > 100 else ""
-    return Chart("chart-hundred", f"If {ward.ward_name} were 100 people", _svg(chart),
+    return Chart("chart-hundred", f"If {ward.ward_name} were 100 people", _svg(chart, cells=cells),
                  f"Of 100 squares, {filled} are filled: for every 100 residents of {ward.ward_name}, "
                  f"the ward with the highest rate, there were {per_100:.0f} crimes and ASB "
                  f"incidents{over}.", "wards")
@@ -175,12 +201,12 @@ def hotspot_map(a: StrategicAssessment) -> Chart | None:
     cells = [{"type": "Feature", "properties": {"pattern": (c.pattern or "hotspot").replace("-", " ")},
               "geometry": {"type": "Polygon", "coordinates": [[list(p) for p in c.polygon]]}}
              for c in a.hotspots.hot]
-    base = alt.Chart(alt.Data(values=outline)).mark_geoshape(fill="#f3f2f1", stroke=GREY, strokeWidth=0.6)
-    hot = alt.Chart(alt.Data(values=cells)).mark_geoshape(stroke=DARK, strokeWidth=0.4).encode(
+    base = alt.Chart(alt.Data(name="outline")).mark_geoshape(fill="#f3f2f1", stroke=GREY, strokeWidth=0.6)
+    hot = alt.Chart(alt.Data(name="cells")).mark_geoshape(stroke=DARK, strokeWidth=0.4).encode(
         color=alt.Color("properties.pattern:N", title="Hotspot pattern",
                         scale=alt.Scale(scheme="reds")))
     chart = alt.layer(base, hot).project(type="mercator").properties(width=420, height=420)
-    return Chart("map-hotspots", "Map of hotspots (Gi*)", _svg(chart),
+    return Chart("map-hotspots", "Map of hotspots (Gi*)", _svg(chart, outline=outline, cells=cells),
                  f"Map of the {len(a.hotspots.hot)} hotspot grid squares over the ward boundaries, coloured "
                  "by their pattern over the months.", "hotspots")
 
@@ -189,4 +215,4 @@ def assessment_charts(a: StrategicAssessment) -> list[Chart]:
     """Every chart of the assessment, in reading order."""
     found = (treemap(a), crime_type_chart(a), change_chart(a), month_chart(a), ward_map(a),
              hundred_people(a), hotspot_map(a))
-    return [c for c in found if c is not None]
+    return [_own_ids(c) for c in found if c is not None]
