@@ -72,8 +72,9 @@ def type_shares(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
     """Each crime type's share of the rows in the bundled real police.uk months of 2025."""
     files = [str(p) for p in police_uk_months() if p.name.startswith("2025-")]
     rows = con.execute(
-        f"select \"Crime type\", count(*) from read_csv({literal_list(files)}, header=true, "
-        "all_varchar=true) group by 1 order by 1").fetchall()
+        f'select "Crime type", count(*) from read_csv({literal_list(files)}, header=true, '
+        "all_varchar=true) group by 1 order by 1"
+    ).fetchall()
     total = sum(n for _, n in rows)
     return {t: n / total for t, n in rows}
 
@@ -116,12 +117,16 @@ def synthesise_police_store(
         When the store already holds police.uk rows, or the forces or months are not usable.
     """
     if store.force_months():
-        raise InputError(f"The store at {store.root} already holds police.uk rows.",
-                         "Give a new, empty folder: synthetic rows never go beside real ones.")
+        raise InputError(
+            f"The store at {store.root} already holds police.uk rows.",
+            "Give a new, empty folder: synthetic rows never go beside real ones.",
+        )
     months = sorted(set(months))
     if rows < 1 or not months:
-        raise InputError("Synthetic rows need at least one row and one month.",
-                         "Give a positive row count and one or more months such as 2025-01.")
+        raise InputError(
+            "Synthetic rows need at least one row and one month.",
+            "Give a positive row count and one or more months such as 2025-01.",
+        )
     store.ensure()
     con = store.connect()
     con.execute("set preserve_insertion_order = false")
@@ -129,8 +134,10 @@ def synthesise_police_store(
     wanted = sorted(known) if forces is None else list(forces)
     unknown = [f for f in wanted if f not in known]
     if unknown:
-        raise InputError(f"No police force is called {', '.join(repr(f) for f in unknown)}.",
-                         "Use police.uk force names such as 'staffordshire' or 'west-midlands'.")
+        raise InputError(
+            f"No police force is called {', '.join(repr(f) for f in unknown)}.",
+            "Use police.uk force names such as 'staffordshire' or 'west-midlands'.",
+        )
     progress("Making synthetic police.uk rows", 0, 3)
     slots = _type_slots(type_shares(con))
     s = literal(str(seed))
@@ -138,13 +145,13 @@ def synthesise_police_store(
     con.execute(f"""
         create temp table syn_lsoa as
         select l.lsoa_code, l.lsoa_name, l.lad_code, f.force, f.force_name,
-               exp({LSOA_SPREAD} * sqrt(-2 * ln(1 - {_uniform(s, 'l.lsoa_code', "'w1'")}))
-                   * cos(2 * pi() * {_uniform(s, 'l.lsoa_code', "'w2'")})) as weight,
-               -3.6 + 4.8 * {_uniform(s, 'l.lad_code', "'x'")}
-                   + 0.24 * ({_uniform(s, 'l.lsoa_code', "'x'")} - 0.5) as lon,
-               51.0 + 2.8 * {_uniform(s, 'l.lad_code', "'y'")}
-                   + 0.16 * ({_uniform(s, 'l.lsoa_code', "'y'")} - 0.5) as lat,
-               {TREND} * (2 * {_uniform(s, 'l.lad_code', "'t'")} - 1) as trend
+               exp({LSOA_SPREAD} * sqrt(-2 * ln(1 - {_uniform(s, "l.lsoa_code", "'w1'")}))
+                   * cos(2 * pi() * {_uniform(s, "l.lsoa_code", "'w2'")})) as weight,
+               -3.6 + 4.8 * {_uniform(s, "l.lad_code", "'x'")}
+                   + 0.24 * ({_uniform(s, "l.lsoa_code", "'x'")} - 0.5) as lon,
+               51.0 + 2.8 * {_uniform(s, "l.lad_code", "'y'")}
+                   + 0.16 * ({_uniform(s, "l.lsoa_code", "'y'")} - 0.5) as lat,
+               {TREND} * (2 * {_uniform(s, "l.lad_code", "'t'")} - 1) as trend
         from lsoa_lookup l join forces f on f.pfa_code = l.pfa_code
         where l.vintage = '2021' and f.force in (select unnest({literal_list(wanted)}))
     """)
@@ -186,10 +193,10 @@ def synthesise_police_store(
                                 hash({s}, lsoa_code, month, i, 'id2')) end as crime_id,
                force_name as reported_by, force_name as falls_within,
                case when no_location then null
-                    else round(lon + 0.006 * ({_uniform(s, 'lsoa_code', 'point', "'px'")} - 0.5), 6)
+                    else round(lon + 0.006 * ({_uniform(s, "lsoa_code", "point", "'px'")} - 0.5), 6)
                     end as longitude,
                case when no_location then null
-                    else round(lat + 0.004 * ({_uniform(s, 'lsoa_code', 'point', "'py'")} - 0.5), 6)
+                    else round(lat + 0.004 * ({_uniform(s, "lsoa_code", "point", "'py'")} - 0.5), 6)
                     end as latitude,
                case when no_location then 'No Location' else 'On or near Synthetic Street' end as location,
                case when no_location then null else lsoa_code end as lsoa_code,
@@ -205,12 +212,15 @@ def synthesise_police_store(
     staged = store.new_work_dir("synthetic")
     try:
         out = str(staged / "crimes").replace("'", "''")
-        con.execute(f"copy ({select}) to '{out}' (format parquet, partition_by (force, month), "
-                    "overwrite_or_ignore true)")
+        con.execute(
+            f"copy ({select}) to '{out}' (format parquet, partition_by (force, month), "
+            "overwrite_or_ignore true)"
+        )
         progress("Making synthetic police.uk rows", 2, 3)
         written = con.execute(
             f"select force, month, count(*) from read_parquet('{out}/*/*/*.parquet', hive_partitioning=true,"
-            " hive_types={'force': VARCHAR, 'month': VARCHAR}) group by all").fetchall()
+            " hive_types={'force': VARCHAR, 'month': VARCHAR}) group by all"
+        ).fetchall()
         manifest = store.read_manifest()
         now = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
         for force, month, n in written:
@@ -218,12 +228,18 @@ def synthesise_police_store(
             target.parent.mkdir(parents=True, exist_ok=True)
             (staged / "crimes" / f"force={force}" / f"month={month}").rename(target)
             manifest.partitions[Manifest.key("crimes", force, month)] = {
-                "sha256": f"synthetic-{seed}", "source": f"synthetic (seed {seed})", "rows": int(n),
-                "ingested_at": now, "lsoa_vintage": "2021", "synthetic": True}
+                "sha256": f"synthetic-{seed}",
+                "source": f"synthetic (seed {seed})",
+                "rows": int(n),
+                "ingested_at": now,
+                "lsoa_vintage": "2021",
+                "synthetic": True,
+            }
         store.write_manifest(manifest)
     finally:
         shutil.rmtree(staged, ignore_errors=True)
         con.close()
     progress("Making synthetic police.uk rows", 3, 3)
-    return SyntheticPoliceData(sum(n for _, _, n in written), tuple(sorted({f for f, _, _ in written})),
-                               tuple(months), int(lsoas))
+    return SyntheticPoliceData(
+        sum(n for _, _, n in written), tuple(sorted({f for f, _, _ in written})), tuple(months), int(lsoas)
+    )

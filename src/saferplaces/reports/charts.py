@@ -91,7 +91,8 @@ def change_chart(a: StrategicAssessment) -> Chart | None:
     alt_text = ("Bar chart of the percentage change by crime type on the same months a year earlier. "
                 + (f"Significant changes: {', '.join(significant)}." if significant
                    else "No change was significant."))
-    return Chart("chart-change", "Change by crime type", _svg(bars + text, change=data), alt_text, "crime-types")
+    return Chart("chart-change", "Change by crime type", _svg(bars + text, change=data), alt_text,
+                 "crime-types")
 
 
 def month_chart(a: StrategicAssessment) -> Chart | None:
