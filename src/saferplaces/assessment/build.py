@@ -7,6 +7,7 @@ stated in ``assumptions``; every finding names the table it comes from.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Sequence
 from statistics import median
 
 import duckdb
@@ -167,8 +168,8 @@ def build_assessment(
         assumptions.append(pop.assumption)
     force = _force_of(con, the_area)
     pfas = [the_area.code] if the_area.level == "force" else [force.code] if force else None
-    if aggregates is None or not aggregates.covers(pfas, held):
-        aggregates = Aggregates(con, pfas, point_months=held)
+    if aggregates is None or not aggregates.covers(pfas, held, the_area):
+        aggregates = Aggregates(con, pfas, point_months=held, areas=[the_area])
     agg = aggregates
     now = agg.by_type(the_area, held)
     before_cmp = agg.by_type(the_area, comparison)
@@ -284,19 +285,56 @@ def build_assessment(
     return replace(draft, findings=tuple(write_findings(draft)))
 
 
-def _people(store: Store, con: duckdb.DuckDBPyConnection, extract: str, area: Area, held: list[str],
-            year: int) -> PeopleSection | None:
+def build_assessments(
+    store: Store,
+    areas: Sequence[str | Area],
+    period: str | Period,
+    compare: str = "previous",
+    weights_path: str | None = None,
+    extract: str | None = None,
+) -> Iterator[StrategicAssessment]:
+    """Build the assessment of each of ``areas`` in turn, counting the store's rows once for all.
+
+    Gives the same objects as ``build_assessment`` called for each area, in a fraction of
+    the time: the rows of every force the areas lie in are counted into small tables
+    (``saferplaces.data.aggregates``) on the first step, and every assessment is built from those.
+    An extract file is loaded into the store once.
+    """
+    con = store.connect()
+    try:
+        the_period = period if isinstance(period, Period) else parse_period(period)
+        resolved = [a if isinstance(a, Area) else resolve_area(con, a) for a in areas]
+        forces = [a.code if a.level == "force" else getattr(_force_of(con, a), "code", None)
+                  for a in resolved]
+        agg = Aggregates(con, None if None in forces else forces, point_months=the_period.months)
+        if extract:
+            extract = _extract_name(store, extract)
+        for a in resolved:
+            yield build_assessment(store, a, the_period, compare, weights_path, extract, aggregates=agg)
+    finally:
+        con.close()
+
+
+def _extract_name(store: Store, extract: str) -> str:
+    """The name of a held extract; a CSV file is first loaded into the store under its file name."""
     from pathlib import Path
 
-    from saferplaces.data.partner import attach_extracts, ingest_extract, validate_extract_name
+    from saferplaces.data.partner import ingest_extract, validate_extract_name
 
     path = Path(extract)
-    if path.is_file():
-        stem = path.name.split(".")[0].lower()
-        name = validate_extract_name(re.sub(r"[^a-z0-9_-]+", "-", stem).strip("-")[:64] or "extract")
-        ingest_extract(path, store, name)
-    else:
-        name = extract
+    if not path.is_file():
+        return extract
+    stem = path.name.split(".")[0].lower()
+    name = validate_extract_name(re.sub(r"[^a-z0-9_-]+", "-", stem).strip("-")[:64] or "extract")
+    ingest_extract(path, store, name)
+    return name
+
+
+def _people(store: Store, con: duckdb.DuckDBPyConnection, extract: str, area: Area, held: list[str],
+            year: int) -> PeopleSection | None:
+    from saferplaces.data.partner import attach_extracts
+
+    name = _extract_name(store, extract)
     names = attach_extracts(con, store)
     if name not in names:
         raise InputError(f"No partner extract called '{extract}' is held, and no such file exists.",

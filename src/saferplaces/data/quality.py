@@ -108,8 +108,8 @@ def quality_report(store: Store, area: Area | None = None, period: Period | None
         if area.level == "force":
             pfas = sorted(set(pfas) | {area.code})
         pfas = pfas or None
-    if aggregates is None or not aggregates.covers(pfas):
-        aggregates = Aggregates(con, pfas, point_months=[])
+    if aggregates is None or not aggregates.covers(pfas, area=area):
+        aggregates = Aggregates(con, pfas, point_months=[], areas=None if area is None else [area])
     agg = aggregates
     force_list = forces or [""]
     in_period = in_months(months)
