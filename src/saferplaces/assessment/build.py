@@ -90,6 +90,13 @@ def category_weights() -> dict[str, float]:
     return {t: float(median(v)) for t, v in by_type.items()}
 
 
+def _population_or_none(con: duckdb.DuckDBPyConnection, area: Area, year: int) -> int | None:
+    try:
+        return population(con, area, year).value
+    except InputError:
+        return None
+
+
 def _force_of(con: duckdb.DuckDBPyConnection, area: Area) -> Area | None:
     if area.level == "force":
         return None
@@ -191,15 +198,26 @@ def build_assessment(
     # comparison with the force and its districts
     force_rates: dict[str, stats.RateResult] = {}
     district_rates: dict[str, dict[str, float]] = {}
-    if force is not None:
-        force_pop = population(con, force, year).value
+    force_pop = _population_or_none(con, force, year) if force is not None else None
+    if force is not None and force_pop is None:
+        assumptions.append(f"No population estimate is held for the whole of {force.name} police force "
+                           "area, so rates are not compared with it.")
+    elif force is not None:
         for t, n in agg.by_type(force, held).items():
             force_rates[t] = stats.rate(n, force_pop, per=1000)
         if the_area.level in ("district", "csp"):
-            beside = [a for a in areas_within(con, force) if a.level == the_area.level]
+            column = "csp_code" if the_area.level == "csp" else "lad_code"
+            # areas of today's geography only: the lookups also list districts since merged
+            current = {r[0] for r in run(con, f"select distinct {column} from lsoa_lookup where "
+                                              f"vintage = '2021' and pfa_code = ?", [force.code]).fetchall()}
+            beside = [a for a in areas_within(con, force) if a.level == the_area.level and a.code in current]
             by_area = _by_area_and_type(agg, beside, held)
             for d in beside:
-                d_pop = population(con, d, year).value
+                d_pop = _population_or_none(con, d, year)
+                if d_pop is None:
+                    assumptions.append(f"No population estimate is held for {d.name}, so it is left out "
+                                       "of the ranks.")
+                    continue
                 counts = by_area.get(d.code, {})
                 district_rates[d.code] = {t: counts.get(t, 0) / d_pop * 1000 for t in CRIME_TYPES}
         assumptions.append(f"Rates are compared with {force.name} police force area as a whole; "
@@ -220,7 +238,7 @@ def build_assessment(
         versus = rank = rank_of = None
         if t in force_rates:
             versus = stats.compare(stats.rate(n, pop.value, per=1000), force_rates[t]).label
-        if district_rates:
+        if the_area.code in district_rates:
             ordered = sorted(district_rates, key=lambda c: -district_rates[c][t])
             rank, rank_of = ordered.index(the_area.code) + 1, len(ordered)
         rows.append(CrimeTypeRow(

@@ -187,6 +187,7 @@ def synthesise_police_store(
                    {literal_list(slots)}[1 + floor({_SLOTS} * {u_type})::int] as crime_type,
                    {u_loc} < {NO_LOCATION_SHARE} as no_location, {point} as point
             from syn_cells c join syn_lsoa l using (lsoa_code), range(c.n) r(i)
+            where l.force = {{force}}
         )
         select case when crime_type = {literal(ASB)} then null
                     else printf('%016x%016x', hash({s}, lsoa_code, month, i, 'id1'),
@@ -212,14 +213,16 @@ def synthesise_police_store(
     staged = store.new_work_dir("synthetic")
     try:
         out = str(staged / "crimes").replace("'", "''")
-        con.execute(
-            f"copy ({select}) to '{out}' (format parquet, partition_by (force, month), "
-            "overwrite_or_ignore true)"
-        )
-        progress("Making synthetic police.uk rows", 2, 3)
+        # one force at a time: a few dozen partitions open at once, so one file each
+        for i, force in enumerate(wanted):
+            con.execute(
+                f"copy ({select.replace('{force}', literal(force))}) to '{out}' (format parquet, "
+                "partition_by (force, month), overwrite_or_ignore true)"
+            )
+            progress("Making synthetic police.uk rows", 1 + (i + 1) / len(wanted), 3)
         written = con.execute(
-            f"select force, month, count(*) from read_parquet('{out}/*/*/*.parquet', hive_partitioning=true,"
-            " hive_types={'force': VARCHAR, 'month': VARCHAR}) group by all"
+            "select l.force, c.month, sum(c.n)::bigint from syn_cells c "
+            "join syn_lsoa l using (lsoa_code) group by all"
         ).fetchall()
         manifest = store.read_manifest()
         now = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
