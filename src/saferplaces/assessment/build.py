@@ -369,7 +369,7 @@ def _by_area_and_type(agg: Aggregates, areas: list[Area], months: list[str]) -> 
     codes = literal_list([a.code for a in areas])
     for code, crime_type, n in agg.sql(
             f"select {column}, crime_type, sum(n) from {agg.counts} where {column} in "
-            f"(select unnest({codes})) and {in_months(months)} group by 1, 2"):
+            f"(select unnest({codes})) and {in_months(months)} group by 1, 2", remember=True):
         out.setdefault(code, {})[crime_type] = int(n)
     return out
 

@@ -48,8 +48,8 @@ def where(area: Area) -> str:
 
 
 def in_months(months: Sequence[str]) -> str:
-    """SQL condition: ``month`` is one of ``months``."""
-    return f"month in (select unnest({literal_list(months)}))" if months else "false"
+    """SQL condition: ``month`` is one of ``months`` (a list of constants, which DuckDB pushes into scans)."""
+    return f"month in ({', '.join(literal(m) for m in sorted(set(months)))})" if months else "false"
 
 
 class Aggregates:
@@ -79,6 +79,7 @@ class Aggregates:
         self.areas = None if areas is None else tuple(areas)
         self._prefix = f"agg{next(_SERIAL)}"
         self._made: set[str] = set()
+        self._answers: dict[tuple[str, str], list[tuple]] = {}
         if self.forces is None:
             self._scope = "true"
         else:
@@ -156,9 +157,19 @@ class Aggregates:
             return False
         return self.point_months is None or set(months) <= set(self.point_months)
 
-    def sql(self, sql: str, params: Sequence | None = None) -> list[tuple]:
-        """Run a query (on the table names of this object) and fetch every row."""
-        return run(self.con, sql, params).fetchall()
+    def sql(self, sql: str, params: Sequence | None = None, remember: bool = False) -> list[tuple]:
+        """Run a query (on the table names of this object) and fetch every row.
+
+        With ``remember``, the answer is kept and given again for the same query (the tables
+        never change): the areas of a batch ask many of the same questions, such as their
+        force's counts.
+        """
+        if not remember:
+            return run(self.con, sql, params).fetchall()
+        key = (sql, repr(params))
+        if key not in self._answers:
+            self._answers[key] = run(self.con, sql, params).fetchall()
+        return self._answers[key]
 
     def by_type(self, area: Area, months: Sequence[str]) -> dict[str, int]:
         """{crime type: count} for ``area`` in ``months``."""
@@ -166,10 +177,11 @@ class Aggregates:
             return {}
         return {t: int(n) for t, n in self.sql(
             f"select crime_type, sum(n) from {self.counts} where {where(area)} and {in_months(months)} "
-            "group by 1")}
+            "group by 1", remember=True)}
 
     def close(self) -> None:
         """Drop the tables made."""
         for name in self._made:
             self.con.execute(f"drop table if exists {self._prefix}_{name}")
         self._made.clear()
+        self._answers.clear()

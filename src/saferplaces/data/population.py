@@ -111,14 +111,32 @@ def _choose_year(years: list[int], requested: int) -> tuple[int, str | None]:
                     f"earliest one held, mid-{chosen}.")
 
 
+_KNOWN: dict[tuple[str, str, int], Population | InputError] = {}
+
+
 def population(con: duckdb.DuckDBPyConnection, area: Area, year: int) -> Population:
     """Return the mid-year population of ``area`` for ``year`` (or the nearest earlier estimate).
+
+    The estimates are bundled files, so each answer is remembered for the rest of the process.
 
     Raises
     ------
     InputError
         When no estimate is held for the area at all.
     """
+    key = (area.level, area.code, year)
+    if key not in _KNOWN:
+        try:
+            _KNOWN[key] = _population(con, area, year)
+        except InputError as exc:
+            _KNOWN[key] = exc
+    found = _KNOWN[key]
+    if isinstance(found, InputError):
+        raise found
+    return found
+
+
+def _population(con: duckdb.DuckDBPyConnection, area: Area, year: int) -> Population:
     install_population_tables(con)
     if area.level == "ward":
         found = ward_populations(con, [area.code], year)
