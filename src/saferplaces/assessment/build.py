@@ -379,8 +379,9 @@ def _ward_rows(agg: Aggregates, area: Area, held: list[str], year: int,
     if area.level == "ward":
         return []
     con = agg.con
+    # in code order, so that wards with equal rates keep one order from run to run
     wards = run(con, f"select distinct ward_code, ward_name from lsoa_lookup where vintage = '2021' "
-                     f"and {area.lookup_filter()}").fetchall()
+                     f"and {area.lookup_filter()} order by 1, 2").fetchall()
     counts: dict[str, int] = {}
     top: dict[str, tuple[int, str]] = {}
     for code, crime_type, n in agg.sql(
