@@ -168,6 +168,15 @@ def test_people_section_from_a_synthetic_extract(bundled_store, tmp_path):
     assert shares == pytest.approx(100, abs=0.2)
     for g in p.groups:
         assert g.lower <= g.index <= g.upper and g.label in ("over", "similar", "under")
+    # age bands against residents of the same ages, the shares of each side adding up to 100
+    ages = [g for g in p.groups if g.group.startswith("Aged ")]
+    assert {g.group for g in ages} == {f"Aged {b}" for b in ("0-17", "18-24", "25-34", "35-44", "45-54",
+                                                             "55-64", "65+")}
+    assert sum(g.population_percent for g in ages) == pytest.approx(100, abs=0.5)
+    assert sum(g.victim_percent for g in ages) == pytest.approx(100, abs=0.5)
+    # no count of residents by segment is held: the segments are named, not tested
+    assert any("segments" in x and "no count of residents by segment" in x for x in a.assumptions)
+    assert not any(g.group in ("Young renters", "Students") for g in p.groups)
     # the named extract is now held, and can be used by name
     again = build_assessment(Store(store_copy), "Tamworth", "2025",
                              extract="tamworth-synthetic")

@@ -85,3 +85,52 @@ def test_unknown_format_is_refused():
 def test_docx_is_a_valid_zip(written):
     _, files = written
     assert zipfile.is_zipfile(files["docx"]) and zipfile.is_zipfile(files["xlsx"])
+
+
+def test_pdf_prints_wide_tables_on_landscape_pages_unclipped(written):
+    from pypdf import PdfReader
+
+    a, files = written
+    pages = PdfReader(files["pdf"]).pages
+    found = [p for p in pages if f"Crime types in {a.area.name}: volume" in p.extract_text()]
+    assert len(found) == 1
+    page = found[0]
+    assert page.mediabox.width > page.mediabox.height  # landscape
+    text = page.extract_text()
+    # every column of the widest table is on the page, the last one included
+    for word in ("Crime type", "Count", "Against", "Harm", "Trend"):
+        assert word in text
+    assert all(p.mediabox.width < p.mediabox.height for p in pages[:2])  # the rest stays upright
+
+
+def test_print_version_changes_only_the_layout(written):
+    from saferplaces.reports.charts import assessment_charts
+    from saferplaces.reports.html_report import render_html
+
+    a, _ = written
+    charts = assessment_charts(a)
+    screen, printed = render_html(a, charts), render_html(a, charts, for_print=True)
+    assert screen.count("<svg") == len(charts) and "data:image/svg+xml" not in screen
+    assert printed.count('<img src="data:image/svg+xml;base64,') == len(charts) and "<svg" not in printed
+    assert 'class="wide"' in printed and 'class="wide"' not in screen
+    for c in charts:
+        assert str(escape(c.alt)) in screen and str(escape(c.alt)) in printed
+    for f in a.findings:
+        assert str(escape(f.text)) in printed
+
+
+def test_column_widths_give_every_word_room():
+    from saferplaces.reports.html_report import CELL_PX, CHAR_PX, column_widths, is_wide
+    from saferplaces.reports.tables import Table
+
+    narrow = Table("t", "A table", ("Name", "Count"), (("Violence and sexual offences", "4,314"),))
+    assert not is_wide(narrow) and sum(column_widths(narrow)) == pytest.approx(100, abs=0.1)
+    wide = Table("w", "Wide", tuple(f"Column {i}" for i in range(12)),
+                 (tuple("a long cell of text" for _ in range(12)),))
+    assert is_wide(wide)
+    widths = column_widths(wide)
+    # on a landscape page of 1,017 px every column is at least as wide as its longest word
+    assert min(widths) / 100 * 1017 >= len("Column") * CHAR_PX + CELL_PX
+    too_wide = Table("x", "Too wide", tuple(f"c{i}" for i in range(40)),
+                     (tuple("unbreakable-words-everywhere" for _ in range(40)),))
+    assert column_widths(too_wide) is None  # left to WeasyPrint's own layout

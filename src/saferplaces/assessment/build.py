@@ -7,6 +7,7 @@ stated in ``assumptions``; every finding names the table it comes from.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Sequence
 from statistics import median
 
 import duckdb
@@ -31,15 +32,16 @@ from saferplaces.assessment.model import (
 from saferplaces.assessment.national import national_comparison
 from saferplaces.assessment.people import PeopleSection, people_section
 from saferplaces.assessment.priorities import load_weights, score_priorities
+from saferplaces.data.aggregates import Aggregates, in_months, where
 from saferplaces.data.areas import Area, areas_within, resolve_area
 from saferplaces.data.bundled_files import ATTRIBUTION
 from saferplaces.data.counts import describe_missing, months_coverage
 from saferplaces.data.periods import Period, month_from_index, month_index, parse_period
 from saferplaces.data.policeuk_format import ASB, CRIME_TYPES
-from saferplaces.data.population import population
+from saferplaces.data.population import population, ward_populations
 from saferplaces.data.quality import quality_report
 from saferplaces.data.reference import severity_weights
-from saferplaces.data.sql import run
+from saferplaces.data.sql import literal_list, run
 from saferplaces.data.store import Store
 from saferplaces.errors import InputError
 
@@ -88,11 +90,11 @@ def category_weights() -> dict[str, float]:
     return {t: float(median(v)) for t, v in by_type.items()}
 
 
-def _counts_by_type(con: duckdb.DuckDBPyConnection, where: str, months: list[str]) -> dict[str, int]:
-    if not months:
-        return {}
-    return dict(run(con, f"select crime_type, count(*) from crimes where {where} and month in "
-                         "(select unnest(?)) group by 1", [months]).fetchall())
+def _population_or_none(con: duckdb.DuckDBPyConnection, area: Area, year: int) -> int | None:
+    try:
+        return population(con, area, year).value
+    except InputError:
+        return None
 
 
 def _force_of(con: duckdb.DuckDBPyConnection, area: Area) -> Area | None:
@@ -111,6 +113,7 @@ def build_assessment(
     compare: str = "previous",
     weights_path: str | None = None,
     extract: str | None = None,
+    aggregates: Aggregates | None = None,
 ) -> StrategicAssessment:
     """Build the strategic assessment of ``area`` for ``period``.
 
@@ -129,6 +132,10 @@ def build_assessment(
     extract
         A partner extract for the people section: the name of one held in the store, or
         a CSV file, which is first loaded into the store under its file name.
+    aggregates
+        Rows already counted (``saferplaces.data.aggregates``), shared by the assessments
+        of a batch; they are counted for this area's force when None or when they do not
+        cover it. See ``build_assessments``.
 
     Raises
     ------
@@ -138,7 +145,7 @@ def build_assessment(
     if compare not in ("previous", "none"):
         raise InputError(f"--compare '{compare}' is not a comparison we make.",
                          "Use 'previous' (the same months a year earlier) or 'none'.")
-    con = store.connect()
+    con = aggregates.con if aggregates is not None else store.connect()
     the_area = area if isinstance(area, Area) else resolve_area(con, area)
     the_period = period if isinstance(period, Period) else parse_period(period)
     assumptions: list[str] = []
@@ -166,10 +173,14 @@ def build_assessment(
     pop = population(con, the_area, year)
     if pop.assumption:
         assumptions.append(pop.assumption)
-    where = the_area.row_filter()
-    now = _counts_by_type(con, where, held)
-    before_cmp = _counts_by_type(con, where, comparison)
-    now_cmp = _counts_by_type(con, where, comparable_now) if comparable_now != held else now
+    force = _force_of(con, the_area)
+    pfas = [the_area.code] if the_area.level == "force" else [force.code] if force else None
+    if aggregates is None or not aggregates.covers(pfas, held, the_area):
+        aggregates = Aggregates(con, pfas, point_months=held, areas=[the_area])
+    agg = aggregates
+    now = agg.by_type(the_area, held)
+    before_cmp = agg.by_type(the_area, comparison)
+    now_cmp = agg.by_type(the_area, comparable_now) if comparable_now != held else now
     crime_now = sum(n for t, n in now.items() if t != ASB)
     asb_now = now.get(ASB, 0)
 
@@ -185,17 +196,29 @@ def build_assessment(
                         change_of(None), change_of({ASB}))
 
     # comparison with the force and its districts
-    force = _force_of(con, the_area)
     force_rates: dict[str, stats.RateResult] = {}
     district_rates: dict[str, dict[str, float]] = {}
-    if force is not None:
-        force_pop = population(con, force, year).value
-        for t, n in _counts_by_type(con, force.row_filter(), held).items():
+    force_pop = _population_or_none(con, force, year) if force is not None else None
+    if force is not None and force_pop is None:
+        assumptions.append(f"No population estimate is held for the whole of {force.name} police force "
+                           "area, so rates are not compared with it.")
+    elif force is not None:
+        for t, n in agg.by_type(force, held).items():
             force_rates[t] = stats.rate(n, force_pop, per=1000)
         if the_area.level in ("district", "csp"):
-            for d in (a for a in areas_within(con, force) if a.level == the_area.level):
-                d_pop = population(con, d, year).value
-                counts = _counts_by_type(con, d.row_filter(), held)
+            column = "csp_code" if the_area.level == "csp" else "lad_code"
+            # areas of today's geography only: the lookups also list districts since merged
+            current = {r[0] for r in run(con, f"select distinct {column} from lsoa_lookup where "
+                                              f"vintage = '2021' and pfa_code = ?", [force.code]).fetchall()}
+            beside = [a for a in areas_within(con, force) if a.level == the_area.level and a.code in current]
+            by_area = _by_area_and_type(agg, beside, held)
+            for d in beside:
+                d_pop = _population_or_none(con, d, year)
+                if d_pop is None:
+                    assumptions.append(f"No population estimate is held for {d.name}, so it is left out "
+                                       "of the ranks.")
+                    continue
+                counts = by_area.get(d.code, {})
                 district_rates[d.code] = {t: counts.get(t, 0) / d_pop * 1000 for t in CRIME_TYPES}
         assumptions.append(f"Rates are compared with {force.name} police force area as a whole; "
                            "'higher' or 'lower' means the 95% confidence intervals do not overlap.")
@@ -215,7 +238,7 @@ def build_assessment(
         versus = rank = rank_of = None
         if t in force_rates:
             versus = stats.compare(stats.rate(n, pop.value, per=1000), force_rates[t]).label
-        if district_rates:
+        if the_area.code in district_rates:
             ordered = sorted(district_rates, key=lambda c: -district_rates[c][t])
             rank, rank_of = ordered.index(the_area.code) + 1, len(ordered)
         rows.append(CrimeTypeRow(
@@ -228,13 +251,13 @@ def build_assessment(
             round(force_rates[t].value, 2) if t in force_rates else None,
             versus, rank, rank_of,
             round(harm_result.by_category.get(t, 0.0), 1) if t in weights else None))
-    rows = _with_trends(con, where, rows, held, all_held, assumptions)
+    rows = _with_trends(agg, the_area, rows, held, all_held, assumptions)
     rows.sort(key=lambda r: -r.count)
 
-    wards = _ward_rows(con, the_area, held, year, assumptions)
-    months = _with_seasonal_range(con, where, _month_rows(con, where, held, assumptions), all_held,
+    wards = _ward_rows(agg, the_area, held, year, assumptions)
+    months = _with_seasonal_range(agg, the_area, _month_rows(agg, the_area, held, assumptions), all_held,
                                   assumptions)
-    conc = _concentration(con, the_area, held)
+    conc = _concentration(agg, the_area, held)
     harm = HarmInfo(round(harm_result.total, 1),
                     None if harm_result.per_1000 is None else round(harm_result.per_1000, 1),
                     max(harm_result.share_by_category, key=harm_result.share_by_category.get)
@@ -244,12 +267,12 @@ def build_assessment(
 
     districts = ()
     if the_area.level == "force":
-        districts = tuple(_district_rows(con, the_area, held, year))
+        districts = tuple(_district_rows(agg, the_area, held, year))
 
     people = _people(store, con, extract, the_area, held, year) if extract else None
     if people:
         assumptions.extend(people.assumptions)
-    hot = hotspots(con, the_area, held) if the_area.level != "force" else None
+    hot = hotspots(agg, the_area, held) if the_area.level != "force" else None
     if hot:
         assumptions.extend(hot.assumptions)
     national = None
@@ -259,7 +282,7 @@ def build_assessment(
         national = national_comparison(con, row[0]) if row and row[0] else None
         if national:
             assumptions.extend(national.assumptions)
-    quality = quality_report(store, the_area, the_period, con=con)
+    quality = quality_report(store, the_area, the_period, aggregates=agg)
     period_info = PeriodInfo(the_period.start, the_period.end, the_period.label, tuple(held),
                              tuple(comparison),
                              f"{describe_missing(comparable_now)} with the same months a year earlier"
@@ -280,19 +303,56 @@ def build_assessment(
     return replace(draft, findings=tuple(write_findings(draft)))
 
 
-def _people(store: Store, con: duckdb.DuckDBPyConnection, extract: str, area: Area, held: list[str],
-            year: int) -> PeopleSection | None:
+def build_assessments(
+    store: Store,
+    areas: Sequence[str | Area],
+    period: str | Period,
+    compare: str = "previous",
+    weights_path: str | None = None,
+    extract: str | None = None,
+) -> Iterator[StrategicAssessment]:
+    """Build the assessment of each of ``areas`` in turn, counting the store's rows once for all.
+
+    Gives the same objects as ``build_assessment`` called for each area, in a fraction of
+    the time: the rows of every force the areas lie in are counted into small tables
+    (``saferplaces.data.aggregates``) on the first step, and every assessment is built from those.
+    An extract file is loaded into the store once.
+    """
+    con = store.connect()
+    try:
+        the_period = period if isinstance(period, Period) else parse_period(period)
+        resolved = [a if isinstance(a, Area) else resolve_area(con, a) for a in areas]
+        forces = [a.code if a.level == "force" else getattr(_force_of(con, a), "code", None)
+                  for a in resolved]
+        agg = Aggregates(con, None if None in forces else forces, point_months=the_period.months)
+        if extract:
+            extract = _extract_name(store, extract)
+        for a in resolved:
+            yield build_assessment(store, a, the_period, compare, weights_path, extract, aggregates=agg)
+    finally:
+        con.close()
+
+
+def _extract_name(store: Store, extract: str) -> str:
+    """The name of a held extract; a CSV file is first loaded into the store under its file name."""
     from pathlib import Path
 
-    from saferplaces.data.partner import attach_extracts, ingest_extract, validate_extract_name
+    from saferplaces.data.partner import ingest_extract, validate_extract_name
 
     path = Path(extract)
-    if path.is_file():
-        stem = path.name.split(".")[0].lower()
-        name = validate_extract_name(re.sub(r"[^a-z0-9_-]+", "-", stem).strip("-")[:64] or "extract")
-        ingest_extract(path, store, name)
-    else:
-        name = extract
+    if not path.is_file():
+        return extract
+    stem = path.name.split(".")[0].lower()
+    name = validate_extract_name(re.sub(r"[^a-z0-9_-]+", "-", stem).strip("-")[:64] or "extract")
+    ingest_extract(path, store, name)
+    return name
+
+
+def _people(store: Store, con: duckdb.DuckDBPyConnection, extract: str, area: Area, held: list[str],
+            year: int) -> PeopleSection | None:
+    from saferplaces.data.partner import attach_extracts
+
+    name = _extract_name(store, extract)
     names = attach_extracts(con, store)
     if name not in names:
         raise InputError(f"No partner extract called '{extract}' is held, and no such file exists.",
@@ -300,23 +360,39 @@ def _people(store: Store, con: duckdb.DuckDBPyConnection, extract: str, area: Ar
     return people_section(con, name, area, held, year)
 
 
-def _ward_rows(con: duckdb.DuckDBPyConnection, area: Area, held: list[str], year: int,
+def _by_area_and_type(agg: Aggregates, areas: list[Area], months: list[str]) -> dict[str, dict[str, int]]:
+    """{area code: {crime type: count}} for areas of one level, in one query."""
+    if not areas or not months:
+        return {}
+    column = {"csp": "csp_code", "district": "lad_code", "ward": "ward_code"}[areas[0].level]
+    out: dict[str, dict[str, int]] = {}
+    codes = literal_list([a.code for a in areas])
+    for code, crime_type, n in agg.sql(
+            f"select {column}, crime_type, sum(n) from {agg.counts} where {column} in "
+            f"(select unnest({codes})) and {in_months(months)} group by 1, 2", remember=True):
+        out.setdefault(code, {})[crime_type] = int(n)
+    return out
+
+
+def _ward_rows(agg: Aggregates, area: Area, held: list[str], year: int,
                assumptions: list[str]) -> list[WardRow]:
     if area.level == "ward":
         return []
+    con = agg.con
+    # in code order, so that wards with equal rates keep one order from run to run
     wards = run(con, f"select distinct ward_code, ward_name from lsoa_lookup where vintage = '2021' "
-                     f"and {area.lookup_filter()}").fetchall()
-    counts = dict(run(con, f"select ward_code, count(*) from crimes where {area.row_filter()} and "
-                           "month in (select unnest(?)) group by 1", [held]).fetchall())
-    top = dict(run(con, f"select ward_code, arg_max(crime_type, n) from (select ward_code, crime_type,"
-                        f" count(*) n from crimes where {area.row_filter()} and month in "
-                        "(select unnest(?)) group by all) group by 1", [held]).fetchall())
-    pops = {}
-    for code, name in wards:
-        try:
-            pops[code] = population(con, Area("ward", code, name), year)
-        except InputError:
-            continue
+                     f"and {area.lookup_filter()} order by 1, 2").fetchall()
+    counts: dict[str, int] = {}
+    top: dict[str, tuple[int, str]] = {}
+    for code, crime_type, n in agg.sql(
+            f"select ward_code, crime_type, sum(n) from {agg.counts} where {where(area)} and "
+            f"{in_months(held)} group by 1, 2"):
+        counts[code] = counts.get(code, 0) + int(n)
+        # the largest type; of equal ones, the first in alphabetical order
+        if code not in top or (-n, crime_type) < (-top[code][0], top[code][1]):
+            top[code] = (int(n), crime_type)
+    found = ward_populations(con, [code for code, _ in wards], year)
+    pops = {code: found[code] for code, _ in wards if code in found}
     usable = [(c, n) for c, n in wards if c in pops and pops[c].value > 0]
     if not usable:
         return []
@@ -334,17 +410,16 @@ def _ward_rows(con: duckdb.DuckDBPyConnection, area: Area, held: list[str], year
         n = counts.get(code, 0)
         est = _estimate(n, pops[code].value)
         rows.append(WardRow(code, name, pops[code].value, n, est.rate, est.lower, est.upper, label,
-                            top.get(code)))
+                            top[code][1] if code in top else None))
     rows.sort(key=lambda r: -r.rate)
     return rows
 
 
-def _month_rows(con: duckdb.DuckDBPyConnection, where: str, held: list[str],
-                assumptions: list[str]) -> list[MonthRow]:
-    found = {m: (c, a) for m, c, a in run(
-        con, f"select month, count(*) filter (where crime_type <> '{ASB}'), "
-             f"count(*) filter (where crime_type = '{ASB}') from crimes where {where} and month in "
-             "(select unnest(?)) group by 1", [held]).fetchall()}
+def _month_rows(agg: Aggregates, area: Area, held: list[str], assumptions: list[str]) -> list[MonthRow]:
+    found = {m: (int(c), int(a)) for m, c, a in agg.sql(
+        f"select month, coalesce(sum(n) filter (where crime_type <> '{ASB}'), 0), "
+        f"coalesce(sum(n) filter (where crime_type = '{ASB}'), 0) from {agg.counts} where {where(area)} "
+        f"and {in_months(held)} group by 1")}
     series = [(m, *found.get(m, (0, 0))) for m in held]
     indexes = [month_index(m) for m, _, _ in series]
     consecutive = indexes == list(range(indexes[0], indexes[0] + len(indexes))) if indexes else False
@@ -359,7 +434,7 @@ def _month_rows(con: duckdb.DuckDBPyConnection, where: str, held: list[str],
     return [MonthRow(m, c, a, None, None, None, None) for m, c, a in series]
 
 
-def _with_trends(con: duckdb.DuckDBPyConnection, where: str, rows: list[CrimeTypeRow], held: list[str],
+def _with_trends(agg: Aggregates, area: Area, rows: list[CrimeTypeRow], held: list[str],
                  all_held: set[str], assumptions: list[str]) -> list[CrimeTypeRow]:
     """Add a log-linear trend over the same months in each earlier year, where five or more are held."""
     from dataclasses import replace
@@ -375,11 +450,11 @@ def _with_trends(con: duckdb.DuckDBPyConnection, where: str, rows: list[CrimeTyp
                            "measured; a trend needs five or more.")
         return rows
     years.reverse()
-    per_year = {t: [] for t in CRIME_TYPES}
-    for months in years:
-        counts = _counts_by_type(con, where, months)
-        for t in CRIME_TYPES:
-            per_year[t].append(counts.get(t, 0))
+    by_month: dict[tuple[str, str], int] = {
+        (t, m): int(n) for t, m, n in agg.sql(
+            f"select crime_type, month, sum(n) from {agg.counts} where {where(area)} and "
+            f"{in_months([m for months in years for m in months])} group by 1, 2")}
+    per_year = {t: [sum(by_month.get((t, m), 0) for m in months) for months in years] for t in CRIME_TYPES}
     assumptions.append(f"Trends are log-linear (quasi-Poisson when overdispersed) over the same months in "
                        f"each of {len(years)} years.")
     out = []
@@ -394,7 +469,7 @@ def _with_trends(con: duckdb.DuckDBPyConnection, where: str, rows: list[CrimeTyp
     return out
 
 
-def _with_seasonal_range(con: duckdb.DuckDBPyConnection, where: str, months: list[MonthRow],
+def _with_seasonal_range(agg: Aggregates, area: Area, months: list[MonthRow],
                          all_held: set[str], assumptions: list[str]) -> list[MonthRow]:
     """Judge each month against the same month in the three years before, where those are held."""
     from dataclasses import replace
@@ -404,8 +479,9 @@ def _with_seasonal_range(con: duckdb.DuckDBPyConnection, where: str, months: lis
         assumptions.append("The same months of the three years before are not held, so no seasonal "
                            "normal range is drawn.")
         return months
-    found = dict(run(con, f"select month, count(*) filter (where crime_type <> '{ASB}') from crimes "
-                          f"where {where} and month in (select unnest(?)) group by 1", [history]).fetchall())
+    found = {m: int(n) for m, n in agg.sql(
+        f"select month, coalesce(sum(n) filter (where crime_type <> '{ASB}'), 0) from {agg.counts} "
+        f"where {where(area)} and {in_months(history)} group by 1")}
     result = stats.seasonal_range([found.get(m, 0) for m in history], history)
     by_month = {m: i for i, m in enumerate(history)}
     assumptions.extend(a for a in result.assumptions if a not in assumptions)
@@ -422,22 +498,24 @@ def _with_seasonal_range(con: duckdb.DuckDBPyConnection, where: str, months: lis
     return out
 
 
-def _concentration(con: duckdb.DuckDBPyConnection, area: Area, held: list[str]) -> ConcentrationInfo | None:
-    lsoas = [r[0] for r in run(con, f"select distinct lsoa_code from lsoa_lookup where vintage = '2021' "
-                                    f"and {area.lookup_filter()}").fetchall()]
+def _concentration(agg: Aggregates, area: Area, held: list[str]) -> ConcentrationInfo | None:
+    lsoas = [r[0] for r in run(agg.con, f"select distinct lsoa_code from lsoa_lookup where vintage = '2021' "
+                                        f"and {area.lookup_filter()}").fetchall()]
     if len(lsoas) < 2:
         return None
-    counts = dict(run(con, f"select lsoa21_code, count(*) from crimes where {area.row_filter()} and "
-                           "month in (select unnest(?)) group by 1", [held]).fetchall())
+    counts = {code: int(n) for code, n in agg.sql(
+        f"select lsoa21_code, sum(n) from {agg.places} where {where(area)} and {in_months(held)} group by 1")}
     c = stats.concentration([counts.get(code, 0) for code in lsoas])
     return ConcentrationInfo(len(lsoas), round(c.share_of_places_for_50pct * 100, 1),
                              round(c.share_of_places_for_25pct * 100, 1), round(c.gini, 3))
 
 
-def _district_rows(con: duckdb.DuckDBPyConnection, force: Area, held: list[str], year: int):
-    for d in (a for a in areas_within(con, force) if a.level == "district"):
-        pop = population(con, d, year).value
-        counts = _counts_by_type(con, d.row_filter(), held)
+def _district_rows(agg: Aggregates, force: Area, held: list[str], year: int):
+    districts = [a for a in areas_within(agg.con, force) if a.level == "district"]
+    by_area = _by_area_and_type(agg, districts, held)
+    for d in districts:
+        pop = population(agg.con, d, year).value
+        counts = by_area.get(d.code, {})
         crime = sum(n for t, n in counts.items() if t != ASB)
         est = _estimate(crime, pop)
         yield {"code": d.code, "name": d.name, "population": pop, "crime": crime,

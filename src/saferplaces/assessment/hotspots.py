@@ -6,12 +6,11 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
-import duckdb
 import numpy as np
 
 from saferplaces import stats
+from saferplaces.data.aggregates import Aggregates, in_months, where
 from saferplaces.data.areas import Area
-from saferplaces.data.sql import run
 
 MIN_CELL = 150.0
 
@@ -46,16 +45,20 @@ def _transformers():
             Transformer.from_crs("EPSG:27700", "EPSG:4326", always_xy=True))
 
 
-def hotspots(con: duckdb.DuckDBPyConnection, area: Area, months: list[str]) -> HotspotInfo | None:
-    """Gi* hot and cold spots of crime and ASB in ``area`` over ``months`` on a square grid."""
-    rows = run(con, f"select longitude, latitude, month, ward_name from crimes where {area.row_filter()} "
-                    "and longitude is not null and month in (select unnest(?))", [months]).fetchall()
-    if len(rows) < 30:
+def hotspots(agg: Aggregates, area: Area, months: list[str]) -> HotspotInfo | None:
+    """Gi* hot and cold spots of crime and ASB in ``area`` over ``months`` on a square grid.
+
+    The rows come counted by map point, ward and month (``Aggregates.points``): each point is
+    projected once, then repeated as many times as it has rows.
+    """
+    found = agg.sql(f"select longitude, latitude, month, ward_name, n from {agg.points} where {where(area)} "
+                    f"and {in_months(months)}")
+    weight = np.array([int(r[4]) for r in found], dtype=np.int64)
+    if weight.sum() < 30:
         return None
     to_bng, to_wgs = _transformers()
-    lon = np.array([r[0] for r in rows])
-    lat = np.array([r[1] for r in rows])
-    x, y = to_bng.transform(lon, lat)
+    px, py = to_bng.transform(np.array([r[0] for r in found]), np.array([r[1] for r in found]))
+    x, y = np.repeat(px, weight), np.repeat(py, weight)
     points = np.column_stack([x, y])
     bounds = (float(x.min()), float(y.min()), float(x.max()) + 1, float(y.max()) + 1)
     cell = max(MIN_CELL, stats.default_cell_size(*bounds))
@@ -79,18 +82,18 @@ def hotspots(con: duckdb.DuckDBPyConnection, area: Area, months: list[str]) -> H
         row = ((y - bounds[1]) // cell).astype(int)
         index = {m: i for i, m in enumerate(month_list)}
         by_period = np.zeros((len(month_list), n_rows * n_cols))
-        month_of = np.array([index[r[2]] for r in rows])
+        month_of = np.repeat(np.array([index[r[2]] for r in found], dtype=np.int64), weight)
         inside = (row < n_rows) & (col < n_cols)
         np.add.at(by_period, (month_of[inside], (row * n_cols + col)[inside]), 1)
         classes = stats.hotspot_classify(by_period, neighbours)
         patterns = {i: label for i, label in enumerate(classes.label)}
         assumptions.append("Each hot cell's pattern over the months (persistent, emerging, former, "
                            "intermittent) follows the sfhotspot rules.")
-    col = ((x - bounds[0]) // cell).astype(int)
-    row = ((y - bounds[1]) // cell).astype(int)
+    col = ((px - bounds[0]) // cell).astype(int)
+    row = ((py - bounds[1]) // cell).astype(int)
     wards: dict[int, Counter] = {}
     for i, (r_, c_) in enumerate(zip(row, col, strict=True)):
-        wards.setdefault(int(r_) * n_cols + int(c_), Counter())[rows[i][3]] += 1
+        wards.setdefault(int(r_) * n_cols + int(c_), Counter())[found[i][3]] += int(weight[i])
     labels = list(gi.label)
     hot = []
     for i, label in enumerate(labels):
@@ -102,7 +105,8 @@ def hotspots(con: duckdb.DuckDBPyConnection, area: Area, months: list[str]) -> H
         xs = [x0, x0, x0 + cell, x0 + cell, x0]
         ys = [y0, y0 + cell, y0 + cell, y0, y0]
         lons, lats = to_wgs.transform(xs, ys)
-        ward = wards.get(i, Counter()).most_common(1)
+        # the ward with most of the cell's rows; of equal ones, the first in alphabetical order
+        ward = sorted(wards.get(i, Counter()).items(), key=lambda w: (-w[1], w[0] is None, w[0] or ""))[:1]
         hot.append(HotCell(r_, c_, int(counts.ravel()[i]), round(float(gi.z[i]), 2), label,
                            patterns.get(i), ward[0][0] if ward else None,
                            tuple((round(a, 6), round(b, 6)) for a, b in zip(lons, lats, strict=True))))

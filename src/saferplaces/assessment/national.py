@@ -20,9 +20,8 @@ from dataclasses import dataclass
 import duckdb
 
 from saferplaces import stats
-from saferplaces.data.bundled_files import bundled
 from saferplaces.data.ons_csp_table import read_c2
-from saferplaces.data.population import install_population_tables
+from saferplaces.data.population import install_age_tables, install_population_tables
 from saferplaces.data.reference import install_deprivation_table
 
 C2_PERIOD_LABEL = "year ending June 2025 (ONS Table C2, police recorded crime)"
@@ -65,12 +64,12 @@ class NationalComparison:
 def _csp_features(con: duckdb.DuckDBPyConnection, csps: dict[str, list[str]]) -> dict[str, dict[str, float]]:
     """Size, age structure and deprivation of each English CSP, from its districts."""
     install_deprivation_table(con)
+    install_age_tables(con)
     ages = {}
-    path = str(bundled("population/ons_mye_mid2021_lad21_sex_syoa_uk.csv.gz")).replace("'", "''")
     for code, total, young, old, children in con.execute(
-        "select ladcode21, sum(population_2021), sum(population_2021) filter (where age between 16 and 24),"
-        " sum(population_2021) filter (where age >= 65), sum(population_2021) filter (where age <= 15) "
-        f"from read_csv('{path}', header=true) group by 1"
+        "select lad_code, sum(population), sum(population) filter (where age between 16 and 24),"
+        " sum(population) filter (where age >= 65), sum(population) filter (where age <= 15) "
+        "from lad_population_sex group by 1"
     ).fetchall():
         ages[code] = (total, young, old, children)
     deprived = dict(con.execute(
@@ -93,10 +92,21 @@ def _csp_features(con: duckdb.DuckDBPyConnection, csps: dict[str, list[str]]) ->
     return features
 
 
-def national_comparison(
-    con: duckdb.DuckDBPyConnection, csp_code: str, k: int = 14
-) -> NationalComparison | None:
-    """Compare a CSP's recorded crime with England and Wales and its open peer group."""
+@dataclass(frozen=True)
+class _Inputs:
+    counts: dict[str, dict[str, int | None]]
+    names: dict[str, str]
+    csp_pop: dict[str, int]
+    features: dict[str, dict[str, float]]
+
+
+_INPUTS: list[_Inputs] = []
+
+
+def _inputs(con: duckdb.DuckDBPyConnection) -> _Inputs:
+    """Table C2, CSP populations and peer-group features: bundled data only, so read once a process."""
+    if _INPUTS:
+        return _INPUTS[0]
     install_population_tables(con)
     c2 = [r for r in read_c2() if r.csp_code]
     lads_of: dict[str, list[str]] = {}
@@ -116,10 +126,19 @@ def national_comparison(
             counts[r.csp_code][g] = None if value is None else (prior or 0) + value
     csp_pop = {c: sum(pops[lad] for lad in lads_of.get(c, [])) for c in counts
                if lads_of.get(c) and all(lad in pops for lad in lads_of[c])}
+    english = {c: lads_of[c] for c in csp_pop if c.startswith("E")}
+    _INPUTS.append(_Inputs(counts, names, csp_pop, _csp_features(con, english)))
+    return _INPUTS[0]
+
+
+def national_comparison(
+    con: duckdb.DuckDBPyConnection, csp_code: str, k: int = 14
+) -> NationalComparison | None:
+    """Compare a CSP's recorded crime with England and Wales and its open peer group."""
+    inputs = _inputs(con)
+    counts, names, csp_pop, features = inputs.counts, inputs.names, inputs.csp_pop, inputs.features
     if csp_code not in counts or csp_code not in csp_pop:
         return None
-    english = {c: lads_of[c] for c in csp_pop if c.startswith("E")}
-    features = _csp_features(con, english)
     peers: list[tuple[str, float]] = []
     assumptions = [
         f"Recorded crime is from ONS Table C2 for the {C2_PERIOD_LABEL.split(' (')[0]}, so this table "

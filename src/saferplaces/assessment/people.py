@@ -136,7 +136,8 @@ def people_section(con: duckdb.DuckDBPyConnection, extract: str, area: Area, mon
                                    round(pop / residents * 100, 1), round(rep.index, 0),
                                    round(rep.lower, 0), round(rep.upper, 0), rep.label))
         assumptions.append("Over-representation compares each age band's share of victims with its share "
-                           f"of residents (ONS mid-{ages.year}); an index of 200 means twice its share.")
+                           f"of residents (ONS mid-{ages.year}); an index of 200 means twice its share. "
+                           "Victims with no age band recorded are left out of that comparison.")
     by_sex = population_by_sex(con, area)
     sexes = run(con, f"select victim_sex, count(distinct victim_id) from partner_extracts where {where} "
                      "and victim_id is not null and victim_sex in ('female', 'male') group by 1 order by 1",
@@ -152,5 +153,12 @@ def people_section(con: duckdb.DuckDBPyConnection, extract: str, area: Area, mon
                                    round(rep.lower, 0), round(rep.upper, 0), rep.label))
         assumptions.append(f"Victims by sex are compared with residents by sex (ONS mid-{sex_year}); "
                            "victims recorded as other or unknown are left out of that comparison.")
+    segments = run(con, f"select count(distinct segment) from partner_extracts where {where} "
+                        "and victim_id is not null and segment is not null", [months]).fetchone()[0]
+    if segments:
+        # no denominator exists: the segments are the partnership's own (or a commercial product's)
+        assumptions.append(f"Victims' population segments ({segments} in the extract) are not tested for "
+                           "over-representation: Safer Places holds no count of residents by segment.")
+    assumptions.append("Ethnicity is not a column of the partner extract format, so it is not tested.")
     return PeopleSection(extract, bool(synthetic), int(total), tuple(shares), tuple(repeats),
                          tuple(groups), tuple(assumptions))

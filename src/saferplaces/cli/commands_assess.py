@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 from pathlib import Path
 
 import click
@@ -68,10 +70,10 @@ def assess_command(area: str, period: str, compare: str, out_dir: str, formats: 
 
 def _assess_all(store, period: str, compare: str, out: Path, wanted: list[str], extract: str | None,
                 weights: str | None) -> None:
-    from saferplaces.assessment.build import build_assessment
+    from saferplaces.assessment.build import build_assessments
     from saferplaces.data.areas import areas_within, resolve_area
     from saferplaces.data.sql import run
-    from saferplaces.reports.documents import write_assessment
+    from saferplaces.reports.documents import PdfPrinter, write_assessment
 
     con = store.connect()
     forces = [r[0] for r in run(
@@ -79,20 +81,24 @@ def _assess_all(store, period: str, compare: str, out: Path, wanted: list[str], 
         [sorted(store.force_months())]).fetchall() if r[0]]
     districts = [a for code in forces for a in areas_within(con, resolve_area(con, code))
                  if a.level == "district"]
+    con.close()
     if not districts:
         from saferplaces.errors import InputError
 
         raise InputError("The store holds no police.uk data, so there are no districts to assess.",
                          "Run 'saferplaces demo' or 'saferplaces ingest' first.")
-    with progress_bar() as report:
-        for i, district in enumerate(districts):
-            report("Assessing every district", i, len(districts))
-            built = build_assessment(store, district, period, compare=compare, weights_path=weights,
-                                     extract=extract)
-            folder = out / district.name.lower().replace(" ", "-")
-            write_assessment(built, folder, wanted)
-            console.print(f"Wrote {district.name}: {folder}", highlight=False)
-        report("Assessing every district", len(districts), len(districts))
+    # every district is built from one count of the store's rows; PDFs are laid out by worker
+    # processes (one a core) while the next district is built
+    printer = PdfPrinter(max(1, min(4, os.cpu_count() or 1))) if "pdf" in wanted else contextlib.nullcontext()
+    with progress_bar() as report, printer:
+        built_all = build_assessments(store, districts, period, compare=compare, weights_path=weights,
+                                      extract=extract)
+        report("Assessing every district", 0, len(districts))
+        for i, built in enumerate(built_all):
+            folder = out / built.area.name.lower().replace(" ", "-")
+            write_assessment(built, folder, wanted, printer=printer if "pdf" in wanted else None)
+            console.print(f"Wrote {built.area.name}: {folder}", highlight=False)
+            report("Assessing every district", i + 1, len(districts))
 
 
 COMMANDS = [assess_command]

@@ -53,7 +53,17 @@ class Area:
         return f"{column} = '{code}'"
 
 
+_CANDIDATES: list[list[Area]] = []
+
+
 def _candidates(con: duckdb.DuckDBPyConnection) -> list[Area]:
+    """Every area of the reference tables (built from bundled files only, so listed once a process)."""
+    if not _CANDIDATES:
+        _CANDIDATES.append(_list_candidates(con))
+    return list(_CANDIDATES[0])
+
+
+def _list_candidates(con: duckdb.DuckDBPyConnection) -> list[Area]:
     areas: list[Area] = []
     for code, name in run(con, 
         "select distinct pfa_code, pfa_name from lad_csp_pfa where pfa_code is not null"

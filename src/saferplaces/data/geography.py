@@ -13,17 +13,14 @@ lookup for district codes that have since been replaced.
 
 from __future__ import annotations
 
-import hashlib
-import os
 import re
-import shutil
-import uuid
 from pathlib import Path
 
 import duckdb
 
 from saferplaces.data.bundled_files import bundled, bundled_dir
 from saferplaces.data.ons_csp_table import read_c2
+from saferplaces.data.table_cache import install_cached
 
 AREA_CODE = re.compile(r"^[EWSN]\d{8}$")
 
@@ -59,47 +56,8 @@ def _install_c2(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(f"insert into c2_districts values {values}")
 
 
-REFERENCE_TABLES = ("pfa_names", "forces", "c2_districts", "lad_csp_pfa", "lsoa_lookup", "ward_names")
-
-
-def _cache_dir() -> Path | None:
-    """A per-user cache of the built reference tables, keyed on the bundled files and this code."""
-    try:
-        from platformdirs import user_cache_dir
-
-        digest = hashlib.sha256(Path(__file__).read_bytes())
-        for path in sorted((bundled_dir() / "geography" / "lookups").glob("*.gz")) + [
-                bundled("ons_crime_tables/csp_table_C2_ye_june2025.csv.gz"),
-                bundled("reference/police_uk_forces.csv")]:
-            digest.update(f"{path.name}:{path.stat().st_size}".encode())
-        base = Path(os.environ.get("SAFERPLACES_CACHE") or user_cache_dir("saferplaces", appauthor=False))
-        return base / f"reference-{digest.hexdigest()[:16]}"
-    except OSError:
-        return None
-
-
-def _load_cached(con: duckdb.DuckDBPyConnection, cache: Path | None) -> bool:
-    if cache is None or not all((cache / f"{t}.parquet").exists() for t in REFERENCE_TABLES):
-        return False
-    for table in REFERENCE_TABLES:
-        path = str(cache / f"{table}.parquet").replace("'", "''")
-        con.execute(f"create or replace temp view {table} as select * from read_parquet('{path}')")
-    return True
-
-
-def _save_cache(con: duckdb.DuckDBPyConnection, cache: Path | None) -> None:
-    """Write the tables for the next process; a cache that cannot be written is simply skipped."""
-    if cache is None:
-        return
-    tmp = cache.with_name(f"{cache.name}.tmp-{uuid.uuid4().hex}")
-    try:
-        tmp.mkdir(parents=True)
-        for table in REFERENCE_TABLES:
-            path = str(tmp / f"{table}.parquet").replace("'", "''")
-            con.execute(f"copy {table} to '{path}' (format parquet)")
-        os.replace(tmp, cache)
-    except (OSError, duckdb.Error):
-        shutil.rmtree(tmp, ignore_errors=True)
+#: lsoa_lookup first: a connection that has it has them all
+REFERENCE_TABLES = ("lsoa_lookup", "pfa_names", "forces", "c2_districts", "lad_csp_pfa", "ward_names")
 
 
 def install_reference_tables(con: duckdb.DuckDBPyConnection) -> None:
@@ -113,14 +71,10 @@ def install_reference_tables(con: duckdb.DuckDBPyConnection) -> None:
                       native_ward_code, native_ward_name, lad_code, lad_name, csp_code,
                       csp_name, pfa_code, pfa_name
     """
-    existing = {r[0] for r in con.execute("select table_name from duckdb_tables()").fetchall()}
-    if "lsoa_lookup" in existing:
-        return
-    cache = _cache_dir()
-    if _load_cached(con, cache):
-        return
-    _build_reference_tables(con)
-    _save_cache(con, cache)
+    inputs = sorted((bundled_dir() / "geography" / "lookups").glob("*.gz")) + [
+        bundled("ons_crime_tables/csp_table_C2_ye_june2025.csv.gz"),
+        bundled("reference/police_uk_forces.csv")]
+    install_cached(con, "reference", REFERENCE_TABLES, Path(__file__), inputs, _build_reference_tables)
 
 
 def _build_reference_tables(con: duckdb.DuckDBPyConnection) -> None:

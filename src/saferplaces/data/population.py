@@ -12,12 +12,14 @@ first estimate, the first one) and say so in ``assumption``.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import duckdb
 
 from saferplaces.data.areas import Area
-from saferplaces.data.bundled_files import bundled
+from saferplaces.data.bundled_files import bundled, bundled_dir
 from saferplaces.data.sql import run
+from saferplaces.data.table_cache import install_cached
 from saferplaces.errors import InputError
 
 LSOA_FILES = {
@@ -43,11 +45,23 @@ def _path(relative: str) -> str:
     return str(bundled(relative)).replace("'", "''")
 
 
+def _inputs() -> list:
+    return sorted(bundled_dir().joinpath("population").glob("*.gz")) + [
+        bundled("geography/lookups/LSOA11_WD19_LAD19_EW_LU.csv.gz"),
+        bundled("geography/lookups/LSOA21_WD24_LAD24_EW_LU.csv.gz"),
+        bundled("geography/lookups/LSOA11_LSOA21_LAD22_EW_best_fit_v2.csv.gz")]
+
+
 def install_population_tables(con: duckdb.DuckDBPyConnection) -> None:
-    """Create ``lad_population`` and ``lsoa_population`` (code, year, population) in ``con``."""
-    existing = {r[0] for r in run(con, "select table_name from duckdb_tables()").fetchall()}
-    if "lad_population" in existing:
-        return
+    """Create ``lad_population``, ``lsoa_population`` and ``ward_population`` (code, year, population).
+
+    They come from the per-user table cache after the first time (``saferplaces.data.table_cache``).
+    """
+    install_cached(con, "population", ("lad_population", "lsoa_population", "ward_population"),
+                   Path(__file__), _inputs(), _build_population_tables)
+
+
+def _build_population_tables(con: duckdb.DuckDBPyConnection) -> None:
     lsoa_parts = " union all ".join(
         f"select lsoa11_code as lsoa_code, {year} as year, total_population::bigint as population "
         f"from read_csv('{_path(rel)}', header=true)"
@@ -97,20 +111,38 @@ def _choose_year(years: list[int], requested: int) -> tuple[int, str | None]:
                     f"earliest one held, mid-{chosen}.")
 
 
+_KNOWN: dict[tuple[str, str, int], Population | InputError] = {}
+
+
 def population(con: duckdb.DuckDBPyConnection, area: Area, year: int) -> Population:
     """Return the mid-year population of ``area`` for ``year`` (or the nearest earlier estimate).
+
+    The estimates are bundled files, so each answer is remembered for the rest of the process.
 
     Raises
     ------
     InputError
         When no estimate is held for the area at all.
     """
+    key = (area.level, area.code, year)
+    if key not in _KNOWN:
+        try:
+            _KNOWN[key] = _population(con, area, year)
+        except InputError as exc:
+            _KNOWN[key] = exc
+    found = _KNOWN[key]
+    if isinstance(found, InputError):
+        raise found
+    return found
+
+
+def _population(con: duckdb.DuckDBPyConnection, area: Area, year: int) -> Population:
     install_population_tables(con)
     if area.level == "ward":
-        rows = run(con, 
-            "select year, population from ward_population where ward_code = ?", [area.code]
-        ).fetchall()
-        source = "ONS small area population estimates (2011 LSOAs, summed to 2024 wards)"
+        found = ward_populations(con, [area.code], year)
+        if area.code in found:
+            return found[area.code]
+        rows = []
     else:
         codes = _district_codes(con, area)
         rows = run(con, 
@@ -119,7 +151,6 @@ def population(con: duckdb.DuckDBPyConnection, area: Area, year: int) -> Populat
             [codes],
         ).fetchall()
         rows = [(y, p) for y, p, n in rows if n == len(codes)]
-        source = "ONS mid-year population estimates for local authority districts"
     if not rows:
         raise InputError(
             f"No population estimate is held for {area.name} ({area.code}).",
@@ -127,7 +158,23 @@ def population(con: duckdb.DuckDBPyConnection, area: Area, year: int) -> Populat
         )
     by_year = dict(rows)
     chosen, assumption = _choose_year(sorted(by_year), year)
-    return Population(area.code, int(by_year[chosen]), chosen, year, source, assumption)
+    return Population(area.code, int(by_year[chosen]), chosen, year,
+                      "ONS mid-year population estimates for local authority districts", assumption)
+
+
+def ward_populations(con: duckdb.DuckDBPyConnection, codes: list[str], year: int) -> dict[str, Population]:
+    """Population of each ward of ``codes`` that has an estimate, as ``population`` gives it, in one query."""
+    install_population_tables(con)
+    by_ward: dict[str, dict[int, int]] = {}
+    for code, y, p in run(con, "select ward_code, year, population from ward_population "
+                               "where ward_code in (select unnest(?))", [codes]).fetchall():
+        by_ward.setdefault(code, {})[y] = p
+    out = {}
+    for code, by_year in by_ward.items():
+        chosen, assumption = _choose_year(sorted(by_year), year)
+        out[code] = Population(code, int(by_year[chosen]), chosen, year, "ONS small area population "
+                               "estimates (2011 LSOAs, summed to 2024 wards)", assumption)
+    return out
 
 
 @dataclass(frozen=True)
@@ -163,10 +210,13 @@ def _age_select(path: str, code_column: str, year: int, extra_where: str = "") -
 
 
 def install_age_tables(con: duckdb.DuckDBPyConnection) -> None:
-    """Create ``lad_population_age`` and ``lsoa_population_age`` (code, year, age, population)."""
-    existing = {r[0] for r in con.execute("select table_name from duckdb_tables()").fetchall()}
-    if "lad_population_age" in existing:
-        return
+    """Create ``lad_population_age``, ``lsoa_population_age`` (code, year, age, population) and
+    ``lad_population_sex`` (lad_code, sex: 1 male, 2 female, age, population; mid-2021)."""
+    install_cached(con, "population-age", ("lad_population_age", "lsoa_population_age", "lad_population_sex"),
+                   Path(__file__), _inputs(), _build_age_tables)
+
+
+def _build_age_tables(con: duckdb.DuckDBPyConnection) -> None:
     lsoa = " union all ".join(
         _age_select(_path(rel), "lsoa11_code", year) for year, rel in LSOA_FILES.items())
     by_sex = _path("population/ons_mye_mid2021_lad21_sex_syoa_uk.csv.gz")
@@ -182,6 +232,9 @@ def install_age_tables(con: duckdb.DuckDBPyConnection) -> None:
         + f"select ladcode21, 2021, age::integer, sum(population_2021)::bigint from "
         f"read_csv('{by_sex}', header=true) group by all"
     )
+    con.execute("create temp table lad_population_sex as select ladcode21 as lad_code, sex::integer as sex, "
+                f"age::integer as age, population_2021::bigint as population from read_csv('{by_sex}', "
+                "header=true)")
 
 
 def population_by_age(con: duckdb.DuckDBPyConnection, area: Area, year: int) -> PopulationByAge:
@@ -216,9 +269,9 @@ def population_by_sex(con: duckdb.DuckDBPyConnection, area: Area) -> tuple[dict[
     if area.level == "ward":
         return None
     codes = _district_codes(con, area)
-    path = _path("population/ons_mye_mid2021_lad21_sex_syoa_uk.csv.gz")
-    rows = run(con, f"select sex, sum(population_2021), count(distinct ladcode21) from read_csv('{path}', "
-                    "header=true) where ladcode21 in (select unnest(?)) group by 1", [codes]).fetchall()
+    install_age_tables(con)
+    rows = run(con, "select sex, sum(population), count(distinct lad_code) from lad_population_sex "
+                    "where lad_code in (select unnest(?)) group by 1", [codes]).fetchall()
     if not rows or any(n != len(codes) for _, _, n in rows):
         return None
     names = {1: "male", 2: "female"}

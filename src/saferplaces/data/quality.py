@@ -19,10 +19,11 @@ from dataclasses import dataclass, field
 
 import duckdb
 
+from saferplaces.data.aggregates import Aggregates, in_months, where
 from saferplaces.data.areas import Area
 from saferplaces.data.counts import describe_missing, forces_for_area, months_coverage
 from saferplaces.data.periods import Period, make_period
-from saferplaces.data.sql import run
+from saferplaces.data.sql import literal_list, run
 from saferplaces.data.store import Store
 
 #: A year-on-year ratio of average monthly counts beyond this (or below its inverse) is a break.
@@ -84,23 +85,34 @@ def _check(name: str, count: int, ok: str, warn: str, columns=(), rows=()) -> Qu
 
 
 def quality_report(store: Store, area: Area | None = None, period: Period | None = None,
-                   con: duckdb.DuckDBPyConnection | None = None) -> QualityReport:
+                   con: duckdb.DuckDBPyConnection | None = None,
+                   aggregates: Aggregates | None = None) -> QualityReport:
     """Run every data quality check for ``area`` (default: everything held) and ``period``.
 
-    ``con`` reuses an open connection to the store (one is opened when None).
+    ``con`` reuses an open connection to the store (one is opened when None);
+    ``aggregates`` reuses rows already counted (they must cover the area's force).
     """
-    con = con or store.connect()
+    con = aggregates.con if aggregates is not None else (con or store.connect())
     period = period or _held_period(store)
     months = period.months
     held_by_force = store.force_months()
     if area is None:
         forces = sorted(held_by_force)
         scope = "true"
+        pfas = None
     else:
         forces = forces_for_area(con, area)
-        scope = area.row_filter()
+        scope = where(area)
+        pfas = [r[0] for r in run(con, "select distinct pfa_code from forces where force in "
+                                       "(select unnest(?)) and pfa_code is not null", [forces]).fetchall()]
+        if area.level == "force":
+            pfas = sorted(set(pfas) | {area.code})
+        pfas = pfas or None
+    if aggregates is None or not aggregates.covers(pfas, area=area):
+        aggregates = Aggregates(con, pfas, point_months=[], areas=None if area is None else [area])
+    agg = aggregates
     force_list = forces or [""]
-    in_period = "month in (select unnest(?))"
+    in_period = in_months(months)
     checks: list[QualityCheck] = []
 
     # missing force-months
@@ -118,10 +130,10 @@ def quality_report(store: Store, area: Area | None = None, period: Period | None
         ("force", "months_missing"), [(f, describe_missing(ms)) for f, ms in by_force.items()]))
 
     # rows without location: they belong to the forces, never to a district or ward
-    rows = run(con, 
-        f"select force, count(*) filter (where lsoa_code is null), count(*) from crimes "
-        f"where force in (select unnest(?)) and {in_period} group by 1 order by 1",
-        [force_list, months]).fetchall()
+    recorded_by = f"force in (select unnest({literal_list(force_list)}))"
+    rows = agg.sql(
+        f"select force, coalesce(sum(n) filter (where no_location), 0), sum(n) from {agg.by_force} "
+        f"where {recorded_by} and {in_period} group by 1 order by 1")
     no_loc = sum(r[1] for r in rows)
     checks.append(_check(
         "no-location", no_loc, "Every row has a location.",
@@ -132,33 +144,28 @@ def quality_report(store: Store, area: Area | None = None, period: Period | None
         [(f, n, t, round(100 * n / t, 2) if t else 0.0) for f, n, t in rows]))
 
     # LSOAs not in any lookup
-    rows = run(con, 
-        f"select lsoa_code, any_value(lsoa_name), count(*) from crimes where lsoa_code is not null "
-        f"and lsoa_vintage is null and force in (select unnest(?)) and {in_period} "
-        f"group by 1 order by 3 desc", [force_list, months]).fetchall()
+    rows = agg.sql(
+        f"select lsoa_code, any_value(lsoa_name), sum(n) from {agg.unknown} where {recorded_by} and "
+        f"{in_period} group by 1 order by 3 desc, 1")
     checks.append(_check(
         "unknown-lsoa", sum(r[2] for r in rows), "Every LSOA code is in the ONS lookups.",
         f"{len(rows)} LSOA code(s) on {sum(r[2] for r in rows):,} row(s) are in no ONS lookup.",
         ("lsoa_code", "lsoa_name", "rows"), rows))
 
     # duplicate Crime IDs
-    rows = run(con, 
-        f"select crime_id, count(*), string_agg(distinct month, ' ') from crimes "
-        f"where crime_id is not null and {scope} and {in_period} "
-        f"group by 1 having count(*) > 1 order by 2 desc, 1 limit 50", [months]).fetchall()
-    total_dupes = run(con, 
-        f"select count(*) from (select crime_id from crimes where crime_id is not null and {scope}"
-        f" and {in_period} group by 1 having count(*) > 1)", [months]).fetchone()[0]
+    dupes = (f"select crime_id, count(*) as n, string_agg(distinct month, ' ' order by month) as months "
+             f"from {agg.repeats} where {scope} and {in_period} group by 1 having count(*) > 1")
+    rows = agg.sql(f"{dupes} order by 2 desc, 1 limit 50")
+    total_dupes = agg.sql(f"select count(*) from ({dupes})")[0][0]
     checks.append(_check(
         "duplicate-crime-ids", total_dupes, "No Crime ID appears twice.",
         f"{total_dupes:,} Crime ID(s) appear on more than one row.",
         ("crime_id", "rows", "months"), rows))
 
     # breaks in series: average monthly count per year held, by crime type
-    yearly = run(con, 
-        f"select crime_type, substr(month, 1, 4) as year, count(*) as n, "
-        f"count(distinct month) as months from crimes where {scope} group by all order by 1, 2"
-    ).fetchall()
+    yearly = agg.sql(
+        f"select crime_type, substr(month, 1, 4) as year, sum(n) as n, "
+        f"count(distinct month) as months from {agg.counts} where {scope} group by all order by 1, 2")
     breaks = []
     last: dict[str, tuple[str, float]] = {}
     for crime_type, year, n, held in yearly:
@@ -179,10 +186,10 @@ def quality_report(store: Store, area: Area | None = None, period: Period | None
          "change_percent"), breaks))
 
     # rows outside the force area
-    rows = run(con, 
-        f"select force, coalesce(lad_name, 'unknown'), count(*) from crimes "
-        f"where in_force_area = false and force in (select unnest(?)) and {in_period} "
-        f"group by all order by 3 desc", [force_list, months]).fetchall()
+    rows = agg.sql(
+        f"select force, coalesce(lad_name, 'unknown'), sum(n) from {agg.by_force} "
+        f"where in_force_area = false and {recorded_by} and {in_period} "
+        f"group by all order by 3 desc, 1, 2")
     outside = sum(r[2] for r in rows)
     checks.append(_check(
         "outside-force-area", outside, "No row lies outside its force's area.",

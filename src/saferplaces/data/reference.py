@@ -85,10 +85,18 @@ def severity_weights() -> tuple[SeverityWeight, ...]:
     )
 
 
+@lru_cache(maxsize=16)
+def _geojson(path: str) -> dict[str, Any]:
+    """A bundled GeoJSON file, read once a process (callers must not change its geometries)."""
+    with gzip.open(path, "rt", encoding="utf-8") as handle:
+        return json.load(handle)
+
+
 def boundaries(layer: str, codes: set[str] | None = None) -> dict[str, Any]:
     """Return a GeoJSON FeatureCollection (WGS84) of ``layer`` for Staffordshire and Stoke-on-Trent.
 
-    Each feature's properties are normalised to ``code``, ``name`` and ``parent_code``.
+    Each feature's properties are normalised to ``code``, ``name`` and ``parent_code``; they are
+    the caller's to change, but the geometries are shared with every other call: do not change them.
 
     Parameters
     ----------
@@ -103,9 +111,7 @@ def boundaries(layer: str, codes: set[str] | None = None) -> dict[str, Any]:
     prefix, code_key, name_key, parent_key = BOUNDARY_LAYERS[layer]
     features = []
     for path in sorted((bundled_dir() / "geography" / "boundaries").glob(f"{prefix}*.geojson.gz")):
-        with gzip.open(path, "rt", encoding="utf-8") as handle:
-            data = json.load(handle)
-        for feature in data["features"]:
+        for feature in _geojson(str(path))["features"]:
             props = feature["properties"]
             code = props[code_key]
             if codes is not None and code not in codes:

@@ -107,6 +107,7 @@ class Store:
 
     def __init__(self, root: str | os.PathLike[str]) -> None:
         self.root = Path(root)
+        self._held: tuple[tuple, dict[str, dict[str, set[str]]]] | None = None
 
     # -- manifest -------------------------------------------------------------------------
     @property
@@ -204,10 +205,20 @@ class Store:
         return con
 
     def force_months(self, dataset: str = "crimes") -> dict[str, set[str]]:
-        """Return {force: {month, ...}} for what the store holds."""
-        held: dict[str, set[str]] = {}
-        for key in self.read_manifest().partitions:
-            ds, force, month = key.split("/")
-            if ds == dataset:
-                held.setdefault(force, set()).add(month)
-        return held
+        """Return {force: {month, ...}} for what the store holds.
+
+        The manifest is read again only when its file has changed (a national store's
+        manifest has thousands of entries, and an assessment asks several times).
+        """
+        try:
+            info = self.manifest_path.stat()
+            stamp: tuple = (info.st_ino, info.st_mtime_ns, info.st_size)
+        except OSError:
+            stamp = ()
+        if self._held is None or self._held[0] != stamp:
+            by_dataset: dict[str, dict[str, set[str]]] = {}
+            for key in self.read_manifest().partitions:
+                ds, force, month = key.split("/")
+                by_dataset.setdefault(ds, {}).setdefault(force, set()).add(month)
+            self._held = (stamp, by_dataset)
+        return {force: set(months) for force, months in self._held[1].get(dataset, {}).items()}

@@ -6,6 +6,9 @@ Maps draw boundaries only (no tile servers).
 
 from __future__ import annotations
 
+import os
+import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import altair as alt
@@ -15,6 +18,7 @@ from saferplaces.assessment.model import StrategicAssessment
 from saferplaces.data.reference import boundaries
 
 FONT = "Liberation Sans, Arial, sans-serif"
+THREADS = max(1, min(4, os.cpu_count() or 1))
 BLUE, DARK, GREY, RED = "#1d70b8", "#0b0c0c", "#b1b4b6", "#d4351c"
 
 
@@ -27,33 +31,74 @@ class Chart:
     table: str
 
 
-def _svg(chart: alt.TopLevelMixin) -> str:
+@dataclass(frozen=True)
+class _Draft:
+    """A chart before it is drawn: its Vega-Lite (or, with ``vega``, Vega) spec."""
+
+    id: str
+    title: str
+    spec: dict
+    alt: str
+    table: str
+    vega: bool = False
+
+
+def _spec(chart: alt.TopLevelMixin, **datasets: list) -> dict:
+    """The Vega-Lite spec of ``chart``; its data are named (``alt.Data(name=...)``) and given here.
+
+    The rows are added to the finished spec instead of going through Altair, which would
+    copy and validate every row (most of the time of a map) for the same picture.
+    """
     spec = chart.configure(font=FONT).configure_view(stroke=None).to_dict()
-    return vl_convert.vegalite_to_svg(spec)
+    spec["datasets"] = {**spec.get("datasets", {}), **datasets}
+    return spec
 
 
-def crime_type_chart(a: StrategicAssessment) -> Chart | None:
+def _draw(draft: _Draft) -> Chart:
+    svg = (vl_convert.vega_to_svg if draft.vega else vl_convert.vegalite_to_svg)(draft.spec)
+    return _own_ids(Chart(draft.id, draft.title, svg, draft.alt, draft.table))
+
+
+_GRADIENT = re.compile(r"\bgradient_(\d+)\b")
+
+
+def _own_ids(chart: Chart) -> Chart:
+    """Name the SVG's gradients after the chart.
+
+    vl-convert numbers gradients by how many it has drawn in the process, so the same chart
+    would get other ids in another process, and two charts could share one in a page.
+    """
+    svg = _GRADIENT.sub(lambda m: f"{chart.id}-gradient-{m.group(1)}", chart.svg)
+    if svg == chart.svg:
+        return chart
+    numbers = dict.fromkeys(re.findall(rf"{chart.id}-gradient-(\d+)", svg))
+    for i, n in enumerate(numbers):
+        svg = svg.replace(f"{chart.id}-gradient-{n}", f"{chart.id}-gradient-{i}")
+    return Chart(chart.id, chart.title, svg, chart.alt, chart.table)
+
+
+def crime_type_chart(a: StrategicAssessment) -> _Draft | None:
     data = [{"type": r.crime_type, "count": r.count} for r in a.crime_types if r.count]
     if not data:
         return None
-    chart = alt.Chart(alt.Data(values=data)).mark_bar(color=BLUE).encode(
+    chart = alt.Chart(alt.Data(name="types")).mark_bar(color=BLUE).encode(
         y=alt.Y("type:N", sort="-x", title=None),
         x=alt.X("count:Q", title="Count"),
     ).properties(width=420, height=18 * len(data))
     labels = chart.mark_text(align="left", dx=3, color=DARK).encode(text=alt.Text("count:Q", format=","))
     top = max(a.crime_types, key=lambda r: r.count)
-    return Chart("chart-crime-types", "Crime and ASB by type", _svg(chart + labels),
-                 f"Bar chart of {len(data)} crime types by count. The largest is "
-                 f"{top.crime_type.lower()} with {top.count:,}.", "crime-types")
+    return _Draft("chart-crime-types", "Crime and ASB by type", _spec(chart + labels, types=data),
+                  f"Bar chart of {len(data)} crime types by count. The largest is "
+                  f"{top.crime_type.lower()} with {top.count:,}.", "crime-types")
 
 
-def change_chart(a: StrategicAssessment) -> Chart | None:
+def change_chart(a: StrategicAssessment) -> _Draft | None:
     data = [{"type": r.crime_type, "percent": r.change_percent,
              "verdict": "Significant" if r.change in ("increase", "decrease") else "Not significant"}
             for r in a.crime_types if r.change_percent is not None]
     if not data:
         return None
-    base = alt.Chart(alt.Data(values=data)).encode(y=alt.Y("type:N", sort="-x", title=None))
+    base = alt.Chart(alt.Data(name="change")).encode(y=alt.Y("type:N", sort="-x", title=None))
     bars = base.mark_bar().encode(
         x=alt.X("percent:Q", title="Change on the same months a year earlier (%)"),
         color=alt.Color("verdict:N", scale=alt.Scale(domain=["Significant", "Not significant"],
@@ -66,15 +111,16 @@ def change_chart(a: StrategicAssessment) -> Chart | None:
     alt_text = ("Bar chart of the percentage change by crime type on the same months a year earlier. "
                 + (f"Significant changes: {', '.join(significant)}." if significant
                    else "No change was significant."))
-    return Chart("chart-change", "Change by crime type", _svg(bars + text), alt_text, "crime-types")
+    return _Draft("chart-change", "Change by crime type", _spec(bars + text, change=data), alt_text,
+                  "crime-types")
 
 
-def month_chart(a: StrategicAssessment) -> Chart | None:
+def month_chart(a: StrategicAssessment) -> _Draft | None:
     if not a.months:
         return None
     data = [{"month": m.month, "count": m.count, "mean": m.mean, "lower": m.lower_limit,
              "upper": m.upper_limit, "signal": (m.signal or "none").replace("-", " ")} for m in a.months]
-    base = alt.Chart(alt.Data(values=data)).encode(x=alt.X("month:O", title=None))
+    base = alt.Chart(alt.Data(name="months")).encode(x=alt.X("month:O", title=None))
     layers = [base.mark_line(color=BLUE).encode(y=alt.Y("count:Q", title="Crime (excluding ASB)")),
               base.mark_point(filled=True, size=50).encode(
                   y="count:Q", shape=alt.Shape("signal:N", title="Point"),
@@ -88,13 +134,13 @@ def month_chart(a: StrategicAssessment) -> Chart | None:
     low = min(a.months, key=lambda m: m.count)
     limits = (f" The limits of normal variation are {a.months[0].lower_limit:.0f} to "
               f"{a.months[0].upper_limit:.0f}." if a.months[0].mean is not None else "")
-    return Chart("chart-months", "Crime by month", _svg(chart),
-                 f"Line chart of crime by month from {a.months[0].month} to {a.months[-1].month}; "
-                 f"highest {high.count:,} in {high.month}, lowest {low.count:,} in {low.month}.{limits}",
-                 "months")
+    return _Draft("chart-months", "Crime by month", _spec(chart, months=data),
+                  f"Line chart of crime by month from {a.months[0].month} to {a.months[-1].month}; "
+                  f"highest {high.count:,} in {high.month}, lowest {low.count:,} in {low.month}.{limits}",
+                  "months")
 
 
-def ward_map(a: StrategicAssessment) -> Chart | None:
+def ward_map(a: StrategicAssessment) -> _Draft | None:
     if not a.wards:
         return None
     rates = {w.ward_code: w for w in a.wards}
@@ -104,17 +150,18 @@ def ward_map(a: StrategicAssessment) -> Chart | None:
     for f in geo["features"]:
         w = rates[f["properties"]["code"]]
         f["properties"].update({"rate": w.rate, "label": w.funnel})
-    chart = alt.Chart(alt.Data(values=geo["features"])).mark_geoshape(stroke="white", strokeWidth=0.6
+    chart = alt.Chart(alt.Data(name="wards")).mark_geoshape(stroke="white", strokeWidth=0.6
                                                                       ).encode(
         color=alt.Color("properties.rate:Q", title="Per 1,000", scale=alt.Scale(scheme="blues")),
     ).project(type="mercator").properties(width=420, height=420)
     top = a.wards[0]
-    return Chart("map-wards", "Map of crime and ASB per 1,000 residents by ward", _svg(chart),
-                 f"Map of {len(geo['features'])} wards shaded by rate; darker is higher. The highest is "
-                 f"{top.ward_name} at {top.rate:.0f} per 1,000.", "wards")
+    return _Draft("map-wards", "Map of crime and ASB per 1,000 residents by ward",
+                  _spec(chart, wards=geo["features"]),
+                  f"Map of {len(geo['features'])} wards shaded by rate; darker is higher. The highest is "
+                  f"{top.ward_name} at {top.rate:.0f} per 1,000.", "wards")
 
 
-def treemap(a: StrategicAssessment) -> Chart | None:
+def treemap(a: StrategicAssessment) -> _Draft | None:
     """A treemap of crime types (a Vega spec: Vega-Lite has no treemap)."""
     data = [{"name": r.crime_type, "parent": "all", "count": r.count} for r in a.crime_types if r.count]
     if not data:
@@ -139,15 +186,14 @@ def treemap(a: StrategicAssessment) -> Chart | None:
                 "text": {"signal": "(datum.x1 - datum.x0) > 70 && (datum.y1 - datum.y0) > 30 ? "
                                    "[datum.name, format(datum.count, ',')] : ''"}}}}],
     }
-    svg = vl_convert.vega_to_svg(spec)
     top = max(a.crime_types, key=lambda r: r.count)
     total = sum(d["count"] for d in data)
-    return Chart("chart-treemap", "Crime and ASB by type, as shares of the whole", svg,
-                 f"Treemap of {len(data)} crime types sized by count; {top.crime_type.lower()} is the "
-                 f"largest, {top.count / total * 100:.0f}% of all crime and ASB.", "crime-types")
+    return _Draft("chart-treemap", "Crime and ASB by type, as shares of the whole", spec,
+                  f"Treemap of {len(data)} crime types sized by count; {top.crime_type.lower()} is the "
+                  f"largest, {top.count / total * 100:.0f}% of all crime and ASB.", "crime-types", vega=True)
 
 
-def hundred_people(a: StrategicAssessment) -> Chart | None:
+def hundred_people(a: StrategicAssessment) -> _Draft | None:
     """'If this ward were 100 people': crime and ASB for every 100 residents of the top ward."""
     if not a.wards:
         return None
@@ -156,37 +202,44 @@ def hundred_people(a: StrategicAssessment) -> Chart | None:
     filled = min(100, round(per_100))
     cells = [{"i": i, "x": i % 10, "y": i // 10,
               "kind": "crime or ASB" if i < filled else "none"} for i in range(100)]
-    chart = alt.Chart(alt.Data(values=cells)).mark_square(size=260).encode(
+    chart = alt.Chart(alt.Data(name="cells")).mark_square(size=260).encode(
         x=alt.X("x:O", axis=None), y=alt.Y("y:O", axis=None),
         color=alt.Color("kind:N", scale=alt.Scale(domain=["crime or ASB", "none"], range=[DARK, GREY]),
                         title=None),
     ).properties(width=240, height=240)
     over = f" (more than one each: {per_100:.0f} for every 100)" if per_100 > 100 else ""
-    return Chart("chart-hundred", f"If {ward.ward_name} were 100 people", _svg(chart),
-                 f"Of 100 squares, {filled} are filled: for every 100 residents of {ward.ward_name}, "
-                 f"the ward with the highest rate, there were {per_100:.0f} crimes and ASB "
-                 f"incidents{over}.", "wards")
+    return _Draft("chart-hundred", f"If {ward.ward_name} were 100 people", _spec(chart, cells=cells),
+                  f"Of 100 squares, {filled} are filled: for every 100 residents of {ward.ward_name}, "
+                  f"the ward with the highest rate, there were {per_100:.0f} crimes and ASB "
+                  f"incidents{over}.", "wards")
 
 
-def hotspot_map(a: StrategicAssessment) -> Chart | None:
+def hotspot_map(a: StrategicAssessment) -> _Draft | None:
     if not a.hotspots or not a.hotspots.hot or not a.wards:
         return None
     outline = boundaries("ward", {w.ward_code for w in a.wards})["features"]
     cells = [{"type": "Feature", "properties": {"pattern": (c.pattern or "hotspot").replace("-", " ")},
               "geometry": {"type": "Polygon", "coordinates": [[list(p) for p in c.polygon]]}}
              for c in a.hotspots.hot]
-    base = alt.Chart(alt.Data(values=outline)).mark_geoshape(fill="#f3f2f1", stroke=GREY, strokeWidth=0.6)
-    hot = alt.Chart(alt.Data(values=cells)).mark_geoshape(stroke=DARK, strokeWidth=0.4).encode(
+    base = alt.Chart(alt.Data(name="outline")).mark_geoshape(fill="#f3f2f1", stroke=GREY, strokeWidth=0.6)
+    hot = alt.Chart(alt.Data(name="cells")).mark_geoshape(stroke=DARK, strokeWidth=0.4).encode(
         color=alt.Color("properties.pattern:N", title="Hotspot pattern",
                         scale=alt.Scale(scheme="reds")))
     chart = alt.layer(base, hot).project(type="mercator").properties(width=420, height=420)
-    return Chart("map-hotspots", "Map of hotspots (Gi*)", _svg(chart),
-                 f"Map of the {len(a.hotspots.hot)} hotspot grid squares over the ward boundaries, coloured "
-                 "by their pattern over the months.", "hotspots")
+    return _Draft("map-hotspots", "Map of hotspots (Gi*)", _spec(chart, outline=outline, cells=cells),
+                  f"Map of the {len(a.hotspots.hot)} hotspot grid squares over the ward boundaries, coloured "
+                  "by their pattern over the months.", "hotspots")
 
 
 def assessment_charts(a: StrategicAssessment) -> list[Chart]:
-    """Every chart of the assessment, in reading order."""
-    found = (treemap(a), crime_type_chart(a), change_chart(a), month_chart(a), ward_map(a),
-             hundred_people(a), hotspot_map(a))
-    return [c for c in found if c is not None]
+    """Every chart of the assessment, in reading order, drawn as SVG (several at once)."""
+    found = [d for d in (treemap(a), crime_type_chart(a), change_chart(a), month_chart(a), ward_map(a),
+                         hundred_people(a), hotspot_map(a)) if d is not None]
+    with ThreadPoolExecutor(max_workers=THREADS) as pool:  # vl-convert draws in parallel
+        return list(pool.map(_draw, found))
+
+
+def chart_pngs(charts: list[Chart], scale: float = 2) -> list[bytes]:
+    """Each chart as PNG (for Word), from its SVG, several at once."""
+    with ThreadPoolExecutor(max_workers=THREADS) as pool:
+        return list(pool.map(lambda c: vl_convert.svg_to_png(c.svg, scale=scale), charts))

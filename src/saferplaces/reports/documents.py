@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import multiprocessing
-from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+import os
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 
 from saferplaces.assessment.model import StrategicAssessment
 from saferplaces.errors import InputError
-from saferplaces.reports.charts import assessment_charts
+from saferplaces.reports.charts import assessment_charts, chart_pngs
 from saferplaces.reports.html_report import render_html, sections
 from saferplaces.reports.tables import assessment_tables
 
@@ -25,10 +27,8 @@ def write_html(a: StrategicAssessment, path: Path, html: str | None = None, **_:
     path.write_text(html or render_html(a), encoding="utf-8")
 
 
-def write_pdf(a: StrategicAssessment, path: Path, html: str | None = None, **_: object) -> None:
-    from weasyprint import HTML  # imported here: it is slow to load and only PDFs need it
-
-    HTML(string=html or render_html(a)).write_pdf(path)
+def write_pdf(a: StrategicAssessment, path: Path, charts: list | None = None, **_: object) -> None:
+    _pdf_from_html(render_html(a, charts, for_print=True), str(path))
 
 
 def write_xlsx(a: StrategicAssessment, path: Path, **_: object) -> None:
@@ -76,10 +76,13 @@ def _cell(value: object) -> object:
 
 
 def write_docx(a: StrategicAssessment, path: Path, charts: list | None = None, **_: object) -> None:
-    import vl_convert
+    from io import BytesIO
+
     from docx import Document
     from docx.shared import Cm, Pt
 
+    charts = assessment_charts(a) if charts is None else charts
+    pngs = dict(zip((c.id for c in charts), chart_pngs(charts), strict=True))  # Word needs PNG
     doc = Document()
     doc.styles["Normal"].font.name = "Arial"
     doc.styles["Normal"].font.size = Pt(10)
@@ -90,10 +93,7 @@ def write_docx(a: StrategicAssessment, path: Path, charts: list | None = None, *
         for f in sec.findings:
             doc.add_paragraph(f.text, style="List Bullet")
         for c in sec.charts:
-            png = vl_convert.svg_to_png(c.svg, scale=2)
-            from io import BytesIO
-
-            doc.add_picture(BytesIO(png), width=Cm(15))
+            doc.add_picture(BytesIO(pngs[c.id]), width=Cm(15))
             doc.add_paragraph(f"{c.title}. {c.alt}", style="Caption")
         for t in sec.tables:
             doc.add_paragraph(t["caption"], style="Caption")
@@ -133,40 +133,92 @@ def parse_formats(text: str) -> list[str]:
     return wanted
 
 
+class PdfPrinter:
+    """Lays out PDFs in worker processes while the caller writes the other formats.
+
+    WeasyPrint takes longest of all the formats (it lays out every page), so each PDF is
+    printed in a process of its own: ``submit`` returns at once. Use it as a context
+    manager; leaving the block waits for every PDF and raises the first error.
+    """
+
+    def __init__(self, workers: int = 1) -> None:
+        import weasyprint  # noqa: F401 - loaded once here, so the forked workers start warm
+
+        self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"))
+        self._jobs: list[Future] = []
+
+    def submit(self, html: str, path: Path) -> None:
+        self._jobs.append(self._pool.submit(_pdf_from_html, html, str(path)))
+
+    def wait(self) -> None:
+        """Wait for every PDF submitted so far; raise the first error."""
+        jobs, self._jobs = self._jobs, []
+        for job in jobs:
+            job.result()
+
+    def __enter__(self) -> PdfPrinter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        try:
+            if exc[0] is None:
+                self.wait()
+        finally:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+
+
 def write_assessment(a: StrategicAssessment, out: Path, formats: Sequence[str] = FORMATS,
-                     progress: Callable[[str, float, float], None] | None = None) -> list[Path]:
-    """Write ``assessment.<format>`` for each format into ``out``; return the paths."""
+                     progress: Callable[[str, float, float], None] | None = None,
+                     printer: PdfPrinter | None = None) -> list[Path]:
+    """Write ``assessment.<format>`` for each format into ``out``; return the paths.
+
+    Charts are drawn once (SVG) for the HTML, PDF and DOCX. With a ``printer``, the PDF is
+    handed to it and may still be printing when this returns (``printer.wait()``).
+    """
     out.mkdir(parents=True, exist_ok=True)
     charts = assessment_charts(a) if {"html", "pdf", "docx"} & set(formats) else []
-    html = render_html(a, charts) if {"html", "pdf"} & set(formats) else None
-    # The PDF takes longest (WeasyPrint lays out every page): print it in a second process
-    # while this one writes the other formats.
-    pdf_job = None
-    if "pdf" in formats and len(formats) > 1:
-        import weasyprint  # noqa: F401 - loaded once here, so the forked printer starts warm
-
-        pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
-        pdf_job = pool.submit(_pdf_from_html, html, str(out / "assessment.pdf"))
+    own = None
+    if "pdf" in formats:
+        if printer is None and len(formats) > 1:
+            printer = own = PdfPrinter(1)
+        if printer is not None:
+            printer.submit(render_html(a, charts, for_print=True), out / "assessment.pdf")
+    html = render_html(a, charts) if "html" in formats else None
     written = []
     try:
         for i, fmt in enumerate(formats):
             if progress:
                 progress("Writing reports", i, len(formats))
             path = out / f"assessment.{fmt}"
-            if fmt == "pdf" and pdf_job is not None:
-                pdf_job.result()
-            else:
+            if fmt != "pdf" or printer is None:
                 WRITERS[fmt](a, path, html=html, charts=charts)
             written.append(path)
+        if own is not None:
+            own.wait()
     finally:
-        if pdf_job is not None:
-            pool.shutdown(wait=True)
+        if own is not None:
+            own.__exit__(None, None, None)
     if progress:
         progress("Writing reports", len(formats), len(formats))
     return written
 
 
+def write_assessments(items: Iterable[tuple[StrategicAssessment, Path]], formats: Sequence[str] = FORMATS,
+                      workers: int | None = None) -> list[Path]:
+    """Write many assessments (each into its own folder), the PDFs laid out by ``workers`` processes.
+
+    ``items`` may be a generator (``build_assessments``): the next assessment is built while
+    the PDFs of the last ones are printed. The files are the same as ``write_assessment`` writes.
+    """
+    workers = workers or max(1, min(4, os.cpu_count() or 1))
+    written: list[Path] = []
+    with PdfPrinter(workers) if "pdf" in formats else contextlib.nullcontext() as printer:
+        for a, out in items:
+            written += write_assessment(a, out, formats, printer=printer)
+    return written
+
+
 def _pdf_from_html(html: str, path: str) -> None:
-    from weasyprint import HTML
+    from weasyprint import HTML  # imported here: it is slow to load and only PDFs need it
 
     HTML(string=html).write_pdf(path)

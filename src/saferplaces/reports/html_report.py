@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import base64
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -25,11 +27,62 @@ class Section:
     tables: list[dict] = field(default_factory=list)
 
 
+#: The PDF's table text: 12 px Liberation Sans is about 6.5 px a character (bold a little more),
+#: and each cell has 6 px of padding. An A4 page less its margins is 688 px wide upright and
+#: 1,017 px on its side.
+CHAR_PX, CELL_PX, PORTRAIT_PX, LANDSCAPE_PX = 6.7, 6, 688, 1017
+#: A table goes on a landscape page when its columns, each as wide as its longest cell up to
+#: this many characters (longer text wraps anyway), do not fit upright.
+WRAP_AT = 30
+
+
+def _widths(t: Table) -> tuple[list[float], list[float], list[float]]:
+    """Each column's width in px: least (longest word), most (longest cell), and wanted (capped)."""
+    least, most, wanted = [], [], []
+    for i, name in enumerate(t.columns):
+        cells = [str(r[i]) for r in t.rows] + [str(name)]
+        word = max((len(w) for c in cells for w in c.split()), default=0)
+        longest = max(len(c) for c in cells[:-1]) if t.rows else 0
+        header = max((len(w) for w in str(name).split()), default=0)
+        least.append(word * CHAR_PX + CELL_PX)
+        most.append(max(longest, header) * CHAR_PX + CELL_PX)
+        wanted.append(max(header, min(longest, WRAP_AT)) * CHAR_PX + CELL_PX)
+    return least, most, wanted
+
+
+def is_wide(t: Table) -> bool:
+    """Whether a table needs more than an upright page: it is printed on a landscape page."""
+    return bool(t.rows) and sum(_widths(t)[2]) > PORTRAIT_PX
+
+
+def column_widths(t: Table) -> list[float] | None:
+    """Each column's share of the printed table's width (per cent), or None to let WeasyPrint decide.
+
+    This is the automatic table layout of CSS, worked out once from the text instead of by
+    WeasyPrint measuring every cell twice: each column gets at least its longest word, and
+    the space left is shared in proportion to how much more its longest cell would take.
+    A table whose longest words do not fit across the page is left to WeasyPrint.
+    """
+    if not t.rows:
+        return None
+    least, most, _ = _widths(t)
+    page = LANDSCAPE_PX if is_wide(t) else PORTRAIT_PX
+    if sum(least) > page:
+        return None
+    if sum(most) <= page:
+        widths = most
+    else:
+        share = (page - sum(least)) / (sum(most) - sum(least))
+        widths = [lo + (hi - lo) * share for lo, hi in zip(least, most, strict=True)]
+    total = sum(widths)
+    return [round(100 * w / total, 2) for w in widths]
+
+
 def _table_view(t: Table) -> dict:
     numeric = [bool(t.rows) and all(_NUMBER.match(str(r[i]).strip() or "0") for r in t.rows)
                for i in range(len(t.columns))]
     return {"id": t.id, "caption": t.caption, "columns": t.columns, "rows": t.rows, "note": t.note,
-            "numeric": numeric}
+            "numeric": numeric, "wide": is_wide(t), "widths": column_widths(t)}
 
 
 def sections(a: StrategicAssessment, charts: list[Chart] | None = None) -> list[Section]:
@@ -63,6 +116,21 @@ def sections(a: StrategicAssessment, charts: list[Chart] | None = None) -> list[
     return out
 
 
-def render_html(a: StrategicAssessment, charts: list[Chart] | None = None) -> str:
+def _svg_data_uri(svg: str) -> str:
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
+
+
+@lru_cache(maxsize=1)
+def _template():
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]))
-    return env.get_template("assessment.html.j2").render(a=a, sections=sections(a, charts))
+    env.filters["svg_data_uri"] = _svg_data_uri
+    return env.get_template("assessment.html.j2")
+
+
+def render_html(a: StrategicAssessment, charts: list[Chart] | None = None, for_print: bool = False) -> str:
+    """The report as one HTML file; ``for_print=True`` gives the source of the PDF.
+
+    The print version differs only in layout: charts are images (the same SVG, which
+    WeasyPrint reads faster than inline SVG markup) and wide tables sit on landscape pages.
+    """
+    return _template().render(a=a, sections=sections(a, charts), for_print=for_print)
