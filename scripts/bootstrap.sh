@@ -56,7 +56,7 @@ if [ -z "$UV" ]; then
 fi
 
 extras=()
-for extra in ${SAFERPLACES_EXTRAS//,/ }; do
+for extra in ${SAFERPLACES_EXTRAS:+${SAFERPLACES_EXTRAS//,/ }}; do
   extras+=(--extra "$extra")
 done
 "$UV" sync --locked --python python3 --quiet "${extras[@]}"
