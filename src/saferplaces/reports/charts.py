@@ -59,6 +59,11 @@ def _draw(draft: _Draft) -> Chart:
     return _own_ids(Chart(draft.id, draft.title, svg, draft.alt, draft.table))
 
 
+def draw_chart(chart_id: str, title: str, chart: alt.TopLevelMixin, alt_text: str, table: str) -> Chart:
+    """Draw one Altair chart to SVG in the reports' style, for callers outside the assessment."""
+    return _draw(_Draft(chart_id, title, _spec(chart), alt_text, table))
+
+
 _GRADIENT = re.compile(r"\bgradient_(\d+)\b")
 
 

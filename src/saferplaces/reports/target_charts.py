@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import altair as alt
 
-from saferplaces.reports.charts import BLUE, DARK, RED, Chart, _svg
+from saferplaces.reports.charts import BLUE, DARK, RED, Chart, draw_chart
 
 
 @dataclass(frozen=True)
@@ -95,4 +95,4 @@ def target_chart(
         text += " Vertical bars show 95% confidence intervals."
     if len(sources) > 1:
         text += " Colours tell entered values from values computed from the data store."
-    return Chart("chart-target", title, _svg(chart), text, table)
+    return draw_chart("chart-target", title, chart, text, table)
