@@ -112,3 +112,16 @@ def test_a_draft_is_not_on_the_public_dashboard(seeded: None, client: Client) ->
 def test_the_partnership_page_links_the_dashboard(seeded: None, client: Client) -> None:
     html = client.get("/partnerships/lichfield/").content.decode()
     assert 'href="/partnerships/lichfield/dashboard/"' in html
+
+
+def test_wording_without_projects_and_of_updates(seeded: None) -> None:
+    from saferplaces.web.plans.models import ProgressUpdate
+
+    lichfield = Partnership.objects.get(slug="lichfield")
+    users = make_personas(lichfield, Partnership.objects.get(slug="stafford"))
+    action = Action.objects.filter(priority__plan__partnership=lichfield).first()
+    update = ProgressUpdate(action=action, date=dt.date(2026, 11, 2), text="Pathway agreed")
+    audited_save(users["administrator"], update, via="action update form")
+    html = client_as(users, "board member").get("/partnerships/lichfield/dashboard/").content.decode()
+    assert "This plan has no commissioned projects." in html
+    assert f"Update of 2 November 2026 on {action.action}" in html

@@ -181,6 +181,9 @@ class ProgressUpdate(models.Model):
     class Meta:
         ordering = ["action", "-date", "-id"]
 
+    def __str__(self) -> str:
+        return f"Update of {self.date:%-d %B %Y} on {self.action}"[:300]
+
 
 class Risk(models.Model):
     """A row of a plan's risk register."""
