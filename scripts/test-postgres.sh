@@ -9,6 +9,9 @@
 #
 # Needs root or sudo; scripts/test-deps.sh installs the package with SAFERPLACES_TEST_POSTGRES=1.
 set -euo pipefail
+# Only the URL goes to standard output: every other command's output (pg_ctlcluster prints
+# "Removed stale pid file." on standard output, for one) goes to standard error.
+exec 3>&1 1>&2
 
 ROLE="saferplaces"
 # A test-only password for a server that listens on the loopback address alone.
@@ -26,7 +29,7 @@ log() { echo "$@" >&2; }
 
 if ! pg_lsclusters -h | awk -v v="$VERSION" '$1 == v && $2 == "main"' | grep -q .; then
   log "Making PostgreSQL $VERSION cluster main"
-  $sudo pg_createcluster "$VERSION" main --port "$PORT" >/dev/null
+  $sudo pg_createcluster "$VERSION" main --port "$PORT" >/dev/null 3>&-
 fi
 # Debian's postgresql.conf reads conf.d/ last, so this file's settings win.
 CONF="/etc/postgresql/$VERSION/main/conf.d/saferplaces-test.conf"
@@ -39,10 +42,10 @@ fi
 status="$(pg_lsclusters -h | awk -v v="$VERSION" '$1 == v && $2 == "main" {print $4}')"
 if [ "$status" = online ] && [ "$restart" = 1 ]; then
   log "Restarting PostgreSQL $VERSION cluster main to listen on 127.0.0.1:$PORT only"
-  $sudo pg_ctlcluster "$VERSION" main restart
+  $sudo pg_ctlcluster "$VERSION" main restart 3>&-
 elif [ "$status" != online ]; then
   log "Starting PostgreSQL $VERSION cluster main on 127.0.0.1:$PORT"
-  $sudo pg_ctlcluster "$VERSION" main start
+  $sudo pg_ctlcluster "$VERSION" main start 3>&-
 fi
 for _ in $(seq 1 30); do
   pg_isready -q -h 127.0.0.1 -p "$PORT" && break
@@ -57,4 +60,4 @@ SELECT 'CREATE ROLE $ROLE LOGIN' WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE 
 ALTER ROLE $ROLE WITH LOGIN CREATEDB PASSWORD '$PASSWORD';
 SELECT 'CREATE DATABASE $DATABASE OWNER $ROLE' WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = '$DATABASE')\gexec
 SQL
-echo "postgres://$ROLE:$PASSWORD@127.0.0.1:$PORT/$DATABASE"
+echo "postgres://$ROLE:$PASSWORD@127.0.0.1:$PORT/$DATABASE" >&3
