@@ -106,10 +106,12 @@ def test_csv_export_has_the_filtered_rows(client, world: dict[str, object]) -> N
     response = client.get(URL, {"format": "csv"})
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert "lichfield-2022-2025-delivery-plan.csv" in response["Content-Disposition"]
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert tuple(rows[0]) == EXPORT_HEADERS and len(rows) == 44
     rows = list(
-        csv.DictReader(io.StringIO(client.get(URL, {"format": "csv", "overdue": "yes"}).content.decode()))
+        csv.DictReader(
+            io.StringIO(client.get(URL, {"format": "csv", "overdue": "yes"}).content.decode("utf-8-sig"))
+        )
     )
     assert [r["Action"] for r in rows] == [world["first"].action, world["last"].action]
     first = rows[0]

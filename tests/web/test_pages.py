@@ -173,7 +173,7 @@ def test_plan_csv_twin_is_the_delivery_plan(client: Client, seeded: None) -> Non
     response = client.get("/partnerships/lichfield/plans/2022-2025.csv")
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert len(rows) == 43
     assert rows[0]["priority"] == "Domestic Abuse" and rows[0]["action"] == "Further develop the local MARAC"
     assert rows[2]["data_measure"] == "% reduction in incidents\n% reduction in repeat incidents"

@@ -15,9 +15,9 @@ from saferplaces.web.audit.models import AuditEntry
 from saferplaces.web.performance.models import Target, TargetValue
 from saferplaces.web.plans.models import Action, Plan, Risk
 from saferplaces.web.seeds import load_seed_plans
+from saferplaces.web.tables import MAX_UPLOAD_BYTES, read_table
 from saferplaces.web.transfers.imports import check_table
 from saferplaces.web.transfers.kinds import KINDS
-from saferplaces.web.transfers.tables import MAX_UPLOAD_BYTES, read_table
 from tests.web.transfers_support import (
     EAST_STAFFS,
     LICHFIELD,

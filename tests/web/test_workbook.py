@@ -103,3 +103,21 @@ def test_values_computed_from_the_store_stay_off_the_plan_tables(client: Client)
         "/partnerships/east-staffordshire/plans/2018-2021/export/targets.csv"
     ).content.decode()
     assert "2023/24" not in export and "999" not in export
+
+
+def test_text_that_starts_like_a_formula_stays_text(client: Client) -> None:
+    """A partner's words never run as a formula when the workbook or the CSV twin is opened."""
+    import csv
+
+    from saferplaces.web.plans.models import Action
+
+    load_seed_plans()
+    action = Action.objects.filter(priority__plan__partnership__slug="lichfield").first()
+    action.action = '=HYPERLINK("http://example.com","Click")'
+    action.save()
+    cells = [c for row in _book(client, URLS["lichfield"])["Delivery plan"].iter_rows() for c in row]
+    formula = [c for c in cells if c.value == action.action]
+    assert len(formula) == 1 and formula[0].data_type == "s"
+    assert not [c for c in cells if c.data_type == "f"]
+    text = client.get(URLS["lichfield"].replace(".xlsx", ".csv")).content.decode("utf-8-sig")
+    assert "'" + action.action in [row["action"] for row in csv.DictReader(io.StringIO(text))]

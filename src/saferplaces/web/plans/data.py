@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from decimal import Decimal
 from typing import Any
 
 from saferplaces.web.plans.models import Plan
+from saferplaces.web.tables import write_csv
 
 #: The delivery plan CSV's columns, in order.
 ACTION_COLUMNS = (
@@ -125,12 +124,7 @@ def _action_row(action: Any) -> list[Any]:
     ]
 
 
-def delivery_plan_csv(plan: Plan) -> str:
-    """The delivery plan, one row per action, with a header row."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(ACTION_COLUMNS)
-    for priority in plan.priorities.prefetch_related("actions__lead_organisation", "actions__board"):
-        for action in priority.actions.all():
-            writer.writerow(_action_row(action))
-    return out.getvalue()
+def delivery_plan_csv(plan: Plan) -> bytes:
+    """The delivery plan, one row per action, with a header row (see :func:`write_csv`)."""
+    priorities = plan.priorities.prefetch_related("actions__lead_organisation", "actions__board")
+    return write_csv(ACTION_COLUMNS, [_action_row(a) for p in priorities for a in p.actions.all()])

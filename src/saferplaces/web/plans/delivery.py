@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 from dataclasses import dataclass
@@ -12,6 +11,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from saferplaces.web.plans.models import Action, Plan, ProgressUpdate
+from saferplaces.web.tables import write_csv
 
 
 @dataclass(frozen=True)
@@ -79,16 +79,9 @@ def delivery_rows(actions: QuerySet[Action], today: dt.date) -> list[DeliveryRow
     return rows
 
 
-def rows_csv(rows: list[DeliveryRow]) -> str:
-    """The rows as CSV with a header row; dates as YYYY-MM-DD."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(EXPORT_HEADERS)
-    for row in rows:
-        writer.writerow(
-            ["" if v is None else v.isoformat() if isinstance(v, dt.date) else v for v in row.values()]
-        )
-    return out.getvalue()
+def rows_csv(rows: list[DeliveryRow]) -> bytes:
+    """The rows as CSV with a header row; dates as YYYY-MM-DD (see :func:`write_csv`)."""
+    return write_csv(EXPORT_HEADERS, [row.values() for row in rows])
 
 
 def rows_xlsx(rows: list[DeliveryRow], title: str) -> bytes:

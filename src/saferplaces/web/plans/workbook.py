@@ -281,6 +281,8 @@ def plan_workbook(plan: Plan) -> bytes:
                 if isinstance(cell.value, date):
                     cell.number_format = "yyyy-mm-dd"
                 elif isinstance(cell.value, str):
+                    # openpyxl takes text starting "=" for a formula; the plan's words stay words.
+                    cell.data_type = "s"
                     cell.alignment = wrap
     out = io.BytesIO()
     book.save(out)

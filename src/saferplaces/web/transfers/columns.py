@@ -1,6 +1,6 @@
 """One column of an import or export: how a record's field becomes a cell, and a cell a value.
 
-Every column reads text (see :mod:`saferplaces.web.transfers.tables`) and raises
+Every column reads text (see :mod:`saferplaces.web.tables`) and raises
 :class:`CellError` with a sentence for people when the text will not do.
 """
 
@@ -13,7 +13,7 @@ from typing import Any
 
 from django.db import models
 
-from saferplaces.web.transfers.tables import cell_text
+from saferplaces.web.tables import cell_text
 
 #: Largest magnitude a DecimalField(max_digits=14, decimal_places=3) holds, plus one.
 NUMBER_LIMIT = Decimal(10) ** 11

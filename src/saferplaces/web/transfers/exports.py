@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from saferplaces.web.plans.models import Plan
+from saferplaces.web.tables import write_csv, write_xlsx
 from saferplaces.web.transfers.kinds import Kind
-from saferplaces.web.transfers.tables import write_csv, write_xlsx
 
 #: The formats an export comes in, with their content types.
 FORMATS = {

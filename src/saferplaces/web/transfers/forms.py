@@ -7,8 +7,8 @@ from typing import Any
 from django import forms
 
 from saferplaces.errors import DataFormatError
+from saferplaces.web.tables import Table, check_upload, read_table
 from saferplaces.web.transfers.kinds import KINDS
-from saferplaces.web.transfers.tables import Table, check_upload, read_table
 
 SELECT_FILE = "Select a CSV or XLSX file"
 

@@ -19,9 +19,9 @@ from openpyxl.utils import get_column_letter
 
 from saferplaces.web.audit.trail import audited_save
 from saferplaces.web.plans.models import Plan
+from saferplaces.web.tables import Table
 from saferplaces.web.transfers.columns import CellError, Column, normal_name
 from saferplaces.web.transfers.kinds import KINDS, Kind
-from saferplaces.web.transfers.tables import Table
 
 #: The row number of a table's first row under the header, as a spreadsheet shows it.
 FIRST_ROW = 2

@@ -19,11 +19,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from saferplaces.web.accounts.permissions import can_edit_plan, can_view_plan
 from saferplaces.web.plans.models import Plan
+from saferplaces.web.tables import MAX_UPLOAD_BYTES, Table
 from saferplaces.web.transfers.exports import FORMATS, export_file, export_name
 from saferplaces.web.transfers.forms import ImportForm
 from saferplaces.web.transfers.imports import Check, Problem, check_and_apply, check_table
 from saferplaces.web.transfers.kinds import KINDS
-from saferplaces.web.transfers.tables import MAX_UPLOAD_BYTES, Table
 
 #: The most problems the error summary lists; the rest are counted.
 MAX_PROBLEMS_LISTED = 50

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
 from decimal import Decimal
@@ -11,8 +12,7 @@ from openpyxl import Workbook, load_workbook
 
 from saferplaces.errors import DataFormatError
 from saferplaces.web.plans.models import Action, Risk
-from saferplaces.web.transfers.columns import CellError, ChoiceColumn, Column, DateColumn, parse_number
-from saferplaces.web.transfers.tables import (
+from saferplaces.web.tables import (
     MAX_ROWS,
     MAX_UPLOAD_BYTES,
     Table,
@@ -21,6 +21,7 @@ from saferplaces.web.transfers.tables import (
     write_csv,
     write_xlsx,
 )
+from saferplaces.web.transfers.columns import CellError, ChoiceColumn, Column, DateColumn, parse_number
 
 HEADER = ["id", "Risk", "Review date", "Score"]
 ROWS = [
@@ -47,7 +48,31 @@ def test_csv_export_has_a_bom_iso_dates_and_blank_cells() -> None:
     text = data.decode("utf-8-sig")
     assert text.splitlines()[0] == "id,Risk,Review date,Score"
     assert text.splitlines()[1] == "1,Crime increases – “again”,2024-12-31,12.5"
-    assert '2,"=HYPERLINK(""http://example.com"")",,' in text
+    # Text that starts like a formula goes behind an apostrophe, so a spreadsheet shows it as text.
+    assert '2,"\'=HYPERLINK(""http://example.com"")",,' in text
+
+
+@pytest.mark.parametrize(
+    ("value", "written"),
+    [
+        ("=1+1", "'=1+1"),
+        ("+44 1785 000000", "'+44 1785 000000"),
+        ("-2 on last year", "'-2 on last year"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\t=cmd", "'\t=cmd"),
+        ("'quoted", "''quoted"),
+        ("'=already", "''=already"),
+        ("Plain text - with a dash", "Plain text - with a dash"),
+        (-3, "-3"),
+        (Decimal("-1.50"), "-1.5"),
+        (-0.25, "-0.25"),
+    ],
+)
+def test_csv_cells_never_start_a_formula_and_read_back_unchanged(value: object, written: str) -> None:
+    data = write_csv(["value"], [[value]])
+    assert list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))[1] == [written]
+    expected = value if isinstance(value, str) else written
+    assert read_table("values.csv", data).rows == ((expected,),)
 
 
 def test_csv_round_trip_keeps_every_cell() -> None:

@@ -1,5 +1,9 @@
 """Spreadsheet files as tables of text: reading CSV and XLSX uploads, writing exports.
 
+Every CSV the app writes goes through :func:`write_csv`, which keeps text that starts
+like a formula from being run as one when the file is opened in a spreadsheet
+(:func:`formula_safe`); :func:`read_csv` undoes that, so an export imports unchanged.
+
 Reading turns every cell into text (dates from XLSX as ISO ``2024-12-31``, whole
 numbers without ``.0``), so a CSV and an XLSX holding the same rows give the same
 :class:`Table`, and a table survives being stored as JSON between the check and
@@ -32,6 +36,10 @@ MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 10_000
 #: The file types an import accepts, by name ending.
 SUFFIXES = (".csv", ".xlsx")
+
+#: First characters that make Excel, LibreOffice or Google Sheets read a CSV cell as a formula
+#: (OWASP, "CSV Injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # Excel 97-2003 .xls
@@ -83,6 +91,20 @@ def cell_text(value: Any) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
+def formula_safe(text: str) -> str:
+    """Text a spreadsheet shows as written: an apostrophe goes before a leading =, +, -, @, tab or CR.
+
+    A spreadsheet reads the apostrophe as "this cell is text" and does not show it. Text that
+    already starts with an apostrophe gets another, so reading the file back gives it unchanged.
+    """
+    return "'" + text if text.startswith((*FORMULA_STARTS, "'")) else text
+
+
+def _formula_unsafe(text: str) -> str:
+    """The text :func:`formula_safe` was given."""
+    return text[1:] if text.startswith("'") and text[1:].startswith((*FORMULA_STARTS, "'")) else text
+
+
 def _too_many_rows() -> DataFormatError:
     return DataFormatError(
         f"The selected file has more than {MAX_ROWS:,} rows under its header.",
@@ -127,7 +149,10 @@ def read_csv(data: bytes) -> Table:
             "Save it from Excel as 'CSV UTF-8 (Comma delimited)' and upload it again.",
         )
     try:
-        rows = [[cell_text(cell) for cell in row] for row in csv.reader(io.StringIO(text, newline=""))]
+        rows = [
+            [_formula_unsafe(cell_text(cell)) for cell in row]
+            for row in csv.reader(io.StringIO(text, newline=""))
+        ]
     except csv.Error as exc:
         raise DataFormatError(
             f"The selected file cannot be read as CSV: {exc}.",
@@ -241,15 +266,16 @@ def read_table(file_name: str, data: bytes, sheet: str = "") -> Table:
 
 
 def _csv_cell(value: Any) -> str:
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return cell_text(value) if not isinstance(value, str) else value
+    """Text as written but formula-safe; numbers (negative ones too), dates and blanks by cell_text."""
+    return formula_safe(value) if isinstance(value, str) else cell_text(value)
 
 
 def write_csv(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> bytes:
     """A UTF-8 CSV file with a byte order mark, so Excel reads its accents and dashes right.
 
-    Dates are written as ISO text (2024-12-31), blank values as empty cells.
+    Dates are written as ISO text (2024-12-31), blank values as empty cells, and text that
+    starts like a formula behind an apostrophe (:func:`formula_safe`); numbers are not text,
+    so a negative number stays a number.
     """
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\r\n")
