@@ -197,3 +197,20 @@ def test_the_plan_page_links_to_its_delivery_plan_and_risk_register(client, worl
         'href="/partnerships/lichfield/plans/2022-2025/risks/new/"'
         in admin.get("/partnerships/lichfield/plans/2022-2025/").content.decode()
     )
+
+
+@pytest.mark.parametrize("persona", ["administrator", "lead officer of the action", "board member"])
+def test_queries_do_not_grow_with_the_rows(world: dict[str, object], persona: str) -> None:
+    """The page asks for the user's roles once, not once per action (43 rows here)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_as(world["users"], persona)
+    client.get(URL)  # sessions and caches warm
+    with CaptureQueriesContext(connection) as everything:
+        assert client.get(URL).status_code == 200
+    with CaptureQueriesContext(connection) as one_row:
+        assert client.get(URL, {"rag": "red"}).status_code == 200
+    role_queries = [q for q in everything.captured_queries if "accounts_role" in q["sql"]]
+    assert len(role_queries) <= 3, [q["sql"] for q in role_queries]
+    assert len(everything) <= len(one_row)  # 43 rows ask no more than one row does

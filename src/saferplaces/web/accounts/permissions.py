@@ -14,6 +14,8 @@ Rules (issue #5):
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
 from saferplaces.web.accounts.models import Role
@@ -63,13 +65,22 @@ def can_edit_risk(user: User, plan: Plan) -> bool:
 
 def can_update_action(user: User, action: Action) -> bool:
     """Record progress on an action: administrators, and the lead officer who leads it."""
-    partnership = action.priority.plan.partnership
-    held = roles(user, partnership)
+    return action.pk in actions_user_may_update(user, action.priority.plan, [action])
+
+
+def actions_user_may_update(user: User, plan: Plan, actions: Iterable[Action]) -> set[int]:
+    """The ids of those of the plan's ``actions`` the user may update (see :func:`can_update_action`).
+
+    One query for the user's roles, however many actions: the delivery plan page asks for every row.
+    """
+    held = roles(user, plan.partnership)
     if _superuser(user) or Role.Name.ADMINISTRATOR in held:
-        return True
-    return (
-        Role.Name.LEAD_OFFICER in held and action.lead_user_id is not None and action.lead_user_id == user.pk
-    )
+        return {action.pk for action in actions}
+    if Role.Name.LEAD_OFFICER not in held:
+        return set()
+    return {
+        action.pk for action in actions if action.lead_user_id is not None and action.lead_user_id == user.pk
+    }
 
 
 def can_view_project(user: User, project: Project) -> bool:

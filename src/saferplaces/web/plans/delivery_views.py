@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from saferplaces.web.accounts.access import refuse
-from saferplaces.web.accounts.permissions import can_update_action
+from saferplaces.web.accounts.permissions import actions_user_may_update, can_update_action
 from saferplaces.web.audit.trail import audited_save, display_name
 from saferplaces.web.plans.delivery import delivery_rows, plan_actions, rows_csv, rows_xlsx
 from saferplaces.web.plans.forms import ActionUpdateForm, DeliveryFilterForm
@@ -50,7 +50,7 @@ def delivery(request: HttpRequest, slug: str, plan_slug: str) -> HttpResponse:
         "filtered": bool(form.filters()),
         "rows": rows,
         "total": everything.count(),
-        "may_update": {row.action.pk for row in rows if can_update_action(request.user, row.action)},
+        "may_update": actions_user_may_update(request.user, plan, [row.action for row in rows]),
         "query": query.urlencode(),
         "nav_active": "partnerships",
         "breadcrumbs": plan_breadcrumbs(plan),
