@@ -88,11 +88,7 @@ def browser(_playwright):  # noqa: ANN001, ANN201 - Playwright's types
 
 
 class PageProblems:
-    """JavaScript errors and failed page resources (styles, scripts, images) seen in a context.
-
-    Chromium asks for ``/favicon.ico`` on pages without an icon link (Django's admin pages);
-    that request is not the page's own and is left out.
-    """
+    """JavaScript errors and failed page resources (styles, scripts, images, the icon) seen in a context."""
 
     def __init__(self) -> None:
         self.problems: list[str] = []
@@ -110,7 +106,7 @@ class PageProblems:
         )
 
     def _add(self, problem: str, request) -> None:  # noqa: ANN001
-        if request.resource_type != "document" and not request.url.endswith("/favicon.ico"):
+        if request.resource_type != "document":
             self.problems.append(problem)
 
 

@@ -22,3 +22,11 @@ def test_home_names_the_product_without_a_crown(client: Client) -> None:
 def test_static_files_are_served_locally(client: Client) -> None:
     response = client.get("/static/saferplaces/saferplaces.css")
     assert response.status_code == 200
+
+
+def test_favicon_ico_leads_to_the_icon(client: Client) -> None:
+    """Browsers ask for /favicon.ico on pages that name no icon, such as Django's admin."""
+    response = client.get("/favicon.ico", follow=True)
+    assert response.redirect_chain == [("/static/saferplaces/favicon.svg", 301)]
+    assert response.status_code == 200
+    assert b"<svg" in b"".join(response.streaming_content)

@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.http import HttpRequest, HttpResponsePermanentRedirect
+from django.templatetags.static import static
 from django.urls import include, path
+
+
+def favicon(request: HttpRequest) -> HttpResponsePermanentRedirect:
+    """The icon, for browsers that ask for /favicon.ico (Django's admin pages name no icon)."""
+    return HttpResponsePermanentRedirect(static("saferplaces/favicon.svg"))
+
 
 urlpatterns = [
     path("", include("saferplaces.web.partnerships.urls")),
@@ -14,4 +22,5 @@ urlpatterns = [
     path("", include("saferplaces.web.audit.urls")),
     path("", include("saferplaces.web.transfers.urls")),
     path("admin/", admin.site.urls),
+    path("favicon.ico", favicon),
 ]
