@@ -56,8 +56,17 @@ from saferplaces.reports.documents import PdfPrinter, write_assessment  # noqa: 
 
 DOC = ROOT / "docs" / "benchmarks.md"
 START, END = "<!-- assessment:start -->", "<!-- assessment:end -->"
-DISTRICTS = ["Cannock Chase", "East Staffordshire", "Lichfield", "Newcastle-under-Lyme",
-             "South Staffordshire", "Stafford", "Staffordshire Moorlands", "Stoke-on-Trent", "Tamworth"]
+DISTRICTS = [
+    "Cannock Chase",
+    "East Staffordshire",
+    "Lichfield",
+    "Newcastle-under-Lyme",
+    "South Staffordshire",
+    "Stafford",
+    "Staffordshire Moorlands",
+    "Stoke-on-Trent",
+    "Tamworth",
+]
 NATIONAL_MONTHS = [month_from_index(i) for i in range(month_index("2023-01"), month_index("2025-12") + 1)]
 
 
@@ -68,6 +77,7 @@ def load() -> str:
 
 def timed(fn) -> tuple[float, float]:
     """Wall seconds, and CPU seconds of this process and its finished children."""
+
     def cpu() -> float:
         own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
         return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
@@ -94,8 +104,13 @@ def force_json(store: Store, out: Path) -> None:
 def national(store: Store, out: Path) -> dict:
     """Build and write the JSON object of every CSP of today's geography, from one count of the rows."""
     con = store.connect()
-    codes = [r[0] for r in con.execute("select distinct csp_code from lsoa_lookup where vintage = '2021' "
-                                       "and csp_code is not null order by 1").fetchall()]
+    codes = [
+        r[0]
+        for r in con.execute(
+            "select distinct csp_code from lsoa_lookup where vintage = '2021' "
+            "and csp_code is not null order by 1"
+        ).fetchall()
+    ]
     period = parse_period("2025")
     areas = [resolve_area(con, code) for code in codes]
     start = time.perf_counter()
@@ -146,9 +161,11 @@ def main() -> None:
         rows = store.connect().execute("select count(*) from crimes").fetchone()[0]
         # warm the imports (WeasyPrint, Altair, vl-convert) and caches once, as a running service would
         write_assessment(build_assessment(store, "Tamworth", "2025"), work / "warm")
-        for name, fn, target in (("One district (Stafford, 2025), all five formats", one_district, 5),
-                                 ("All nine Staffordshire areas, all five formats", nine_areas, 30),
-                                 ("Force roll-up (Staffordshire, 2025), JSON", force_json, None)):
+        for name, fn, target in (
+            ("One district (Stafford, 2025), all five formats", one_district, 5),
+            ("All nine Staffordshire areas, all five formats", nine_areas, 30),
+            ("Force roll-up (Staffordshire, 2025), JSON", force_json, None),
+        ):
             runs = []
             for i in range(args.repeat):
                 runs.append(timed(lambda fn=fn, i=i: fn(store, work / f"run-{len(real)}-{i}")))
@@ -160,10 +177,16 @@ def main() -> None:
                 synth, made = synthetic_store(data, n)
                 print(f"{n:,} synthetic rows ready ({made:.0f} s to make)", flush=True)
                 result: dict = {}
-                wall, cpu = timed(lambda synth=synth, n=n, result=result: result.update(
-                    national(synth, work / f"national-{n}")))
-                print(f"National, {n:,} rows: {wall:.0f} s (CPU {cpu:.0f} s), {result['built']} of "
-                      f"{result['csps']} CSPs; load {load()}", flush=True)
+                wall, cpu = timed(
+                    lambda synth=synth, n=n, result=result: result.update(
+                        national(synth, work / f"national-{n}")
+                    )
+                )
+                print(
+                    f"National, {n:,} rows: {wall:.0f} s (CPU {cpu:.0f} s), {result['built']} of "
+                    f"{result['csps']} CSPs; load {load()}",
+                    flush=True,
+                )
                 nat.append((n, wall, result, made))
             loads.append(load())
     finally:
@@ -173,56 +196,89 @@ def main() -> None:
 
 
 def write_section(rows: int, real, nat, loads, args) -> None:
-    command = "`.venv/bin/python bench/assessment.py" + (f" --rows {args.rows}" if args.rows != 20_000_000
-                                                          else "") + "`"
-    lines = [START, "## Assessment (issue #4)", "",
-             f"Measured {date.today().isoformat()} on {platform.machine()}, {os.cpu_count()} cores, "
-             f"Python {platform.python_version()}, DuckDB {duckdb.__version__}; {rows:,} police.uk rows "
-             f"(the 22 bundled months). Command: {command}. The machine was shared with other work: "
-             f"load averages (1 / 5 / 15 minutes) were {loads[0]} at the start, "
-             + ", ".join(loads[1:]) + " after each part. Imports and caches warmed by one assessment "
-             "first, as a running service has them.",
-             "", f"Real data, each run {args.repeat} times. CPU is this process and its PDF workers.", "",
-             "| run | fastest (s) | median (s) | CPU, median (s) | target (s) | met |",
-             "| --- | ---: | ---: | ---: | ---: | --- |"]
+    command = (
+        "`.venv/bin/python bench/assessment.py"
+        + (f" --rows {args.rows}" if args.rows != 20_000_000 else "")
+        + "`"
+    )
+    lines = [
+        START,
+        "## Assessment (issue #4)",
+        "",
+        f"Measured {date.today().isoformat()} on {platform.machine()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}, DuckDB {duckdb.__version__}; {rows:,} police.uk rows "
+        f"(the 22 bundled months). Command: {command}. The machine was shared with other work: "
+        f"load averages (1 / 5 / 15 minutes) were {loads[0]} at the start, "
+        + ", ".join(loads[1:])
+        + " after each part. Imports and caches warmed by one assessment "
+        "first, as a running service has them.",
+        "",
+        f"Real data, each run {args.repeat} times. CPU is this process and its PDF workers.",
+        "",
+        "| run | fastest (s) | median (s) | CPU, median (s) | target (s) | met |",
+        "| --- | ---: | ---: | ---: | ---: | --- |",
+    ]
     for name, runs, target in real:
         fastest = min(w for w, _ in runs)
         median = statistics.median(w for w, _ in runs)
         cpu = statistics.median(c for _, c in runs)
-        met = "" if target is None else ("yes" if median <= target else
-                                         "fastest run only" if fastest <= target else "no")
+        met = (
+            ""
+            if target is None
+            else ("yes" if median <= target else "fastest run only" if fastest <= target else "no")
+        )
         lines.append(f"| {name} | {fastest:.1f} | {median:.1f} | {cpu:.1f} | {target or ''} | {met} |")
     one = statistics.median(w for w, _ in real[0][1])
     nine = statistics.median(w for w, _ in real[1][1])
-    lines += ["", f"Nine areas take {nine / one:.1f} times as long as one (the rows are counted once and "
-              "the PDFs of several areas are laid out at the same time)."]
+    lines += [
+        "",
+        f"Nine areas take {nine / one:.1f} times as long as one (the rows are counted once and "
+        "the PDFs of several areas are laid out at the same time).",
+    ]
     if nat:
-        lines += ["", "National scale, synthetic rows (2023-01 to 2025-12, every LSOA of England and "
-                  "Wales; `saferplaces.data.synth_police`), the JSON object of every CSP for 2025, "
-                  "built and written once each:", "",
-                  "| rows | CSPs built | seconds | counting the rows (s) | seconds per CSP "
-                  "| target (s) | met |",
-                  "| ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
+        lines += [
+            "",
+            "National scale, synthetic rows (2023-01 to 2025-12, every LSOA of England and "
+            "Wales; `saferplaces.data.synth_police`), the JSON object of every CSP for 2025, "
+            "built and written once each:",
+            "",
+            "| rows | CSPs built | seconds | counting the rows (s) | seconds per CSP | target (s) | met |",
+            "| ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+        ]
         for n, wall, result, _ in nat:
             per = (wall - result["counting"]) / max(1, result["built"])
-            lines.append(f"| {n:,} | {result['built']} of {result['csps']} | {wall:.0f} "
-                         f"| {result['counting']:.0f} | {per:.2f} | {'600' if n == nat[0][0] else ''} | "
-                         f"{('yes' if wall <= 600 else 'no') if n == nat[0][0] else ''} |")
+            lines.append(
+                f"| {n:,} | {result['built']} of {result['csps']} | {wall:.0f} "
+                f"| {result['counting']:.0f} | {per:.2f} | {'600' if n == nat[0][0] else ''} | "
+                f"{('yes' if wall <= 600 else 'no') if n == nat[0][0] else ''} |"
+            )
         if len(nat) == 2:
             (n1, w1, r1, _), (n2, w2, r2, _) = nat
             count_ratio = r1["counting"] / r2["counting"] if r2["counting"] else float("nan")
-            lines += ["", f"Twice the rows took {count_ratio:.2f} times as long to count and {w1 / w2:.2f} "
-                      "times as long in all. Linear in rows means at most 2: the counting reads every "
-                      "row, while the work for each CSP (statistics, hotspots, findings) grows with "
-                      "its areas and only a little with its rows. Both runs share the machine with "
-                      "other work, so the ratio moves with its load."]
+            lines += [
+                "",
+                f"Twice the rows took {count_ratio:.2f} times as long to count and {w1 / w2:.2f} "
+                "times as long in all. Linear in rows means at most 2: the counting reads every "
+                "row, while the work for each CSP (statistics, hotspots, findings) grows with "
+                "its areas and only a little with its rows. Both runs share the machine with "
+                "other work, so the ratio moves with its load.",
+            ]
         skipped = nat[0][2]["skipped"]
         if skipped:
-            lines += ["", f"Not built ({len(skipped)}, no population estimate is held for them: districts "
-                      "created since 2021 and CSPs of the 2019 lookup still named for some LSOAs): "
-                      + ", ".join(skipped) + "."]
-        lines += ["", f"Making the synthetic rows took {nat[0][3]:.0f} s for {nat[0][0]:,} rows (not "
-                  "part of the target)." if nat[0][3] else ""]
+            lines += [
+                "",
+                f"Not built ({len(skipped)}, no population estimate is held for them: districts "
+                "created since 2021 and CSPs of the 2019 lookup still named for some LSOAs): "
+                + ", ".join(skipped)
+                + ".",
+            ]
+        lines += [
+            "",
+            f"Making the synthetic rows took {nat[0][3]:.0f} s for {nat[0][0]:,} rows (not "
+            "part of the target)."
+            if nat[0][3]
+            else "",
+        ]
     lines.append(END)
     section = "\n".join(line for line in lines)
     text = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Benchmarks\n"

@@ -92,8 +92,9 @@ def time_saferplaces(folder: Path) -> float:
     shutil.rmtree(store, ignore_errors=True)
     exe = Path(sys.executable).parent / "saferplaces"
     start = time.perf_counter()
-    subprocess.run([str(exe), "ingest", str(folder), "--store", str(store)], check=True,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [str(exe), "ingest", str(folder), "--store", str(store)], check=True, stdout=subprocess.DEVNULL
+    )
     return time.perf_counter() - start
 
 
@@ -111,22 +112,30 @@ def record(rows: int, files: int, results: dict[str, float]) -> str:
         "| method | seconds | rows a second | ratio to bare DuckDB |",
         "| --- | ---: | ---: | ---: |",
     ]
-    names = {"duckdb": "DuckDB bare `read_csv` to Parquet (baseline)",
-             "pandas": "pandas `read_csv` + `to_parquet`",
-             "saferplaces": "`saferplaces ingest` (validated, mapped, partitioned)"}
+    names = {
+        "duckdb": "DuckDB bare `read_csv` to Parquet (baseline)",
+        "pandas": "pandas `read_csv` + `to_parquet`",
+        "saferplaces": "`saferplaces ingest` (validated, mapped, partitioned)",
+    }
     for key, seconds in results.items():
-        lines.append(f"| {names[key]} | {seconds:.1f} | {rows / seconds:,.0f} | "
-                     f"{(rows / seconds) / base:.2f} |")
+        lines.append(
+            f"| {names[key]} | {seconds:.1f} | {rows / seconds:,.0f} | {(rows / seconds) / base:.2f} |"
+        )
     ours = rows / results["saferplaces"]
-    lines += ["", f"Target: at least 0.70 of the bare DuckDB throughput and faster than pandas. "
-              f"Result: {ours / base:.2f} of DuckDB, {ours / (rows / results['pandas']):.2f} times "
-              "pandas.", "",
-              "The baseline is DuckDB's default `read_csv` (with its type sniffing) copied to one Parquet "
-              "file. These inputs are many small files (about 9,000 rows each), which keeps every method "
-              "below the 640,000 rows a second a bare DuckDB scan reaches on larger files; "
-              "`saferplaces ingest` reads with declared column types and writes the force-month "
-              "partitions in parallel, which is why it can beat the baseline. Run on a quiet machine: "
-              "timings taken while other work runs are unreliable, the ratios less so.", END]
+    lines += [
+        "",
+        f"Target: at least 0.70 of the bare DuckDB throughput and faster than pandas. "
+        f"Result: {ours / base:.2f} of DuckDB, {ours / (rows / results['pandas']):.2f} times "
+        "pandas.",
+        "",
+        "The baseline is DuckDB's default `read_csv` (with its type sniffing) copied to one Parquet "
+        "file. These inputs are many small files (about 9,000 rows each), which keeps every method "
+        "below the 640,000 rows a second a bare DuckDB scan reaches on larger files; "
+        "`saferplaces ingest` reads with declared column types and writes the force-month "
+        "partitions in parallel, which is why it can beat the baseline. Run on a quiet machine: "
+        "timings taken while other work runs are unreliable, the ratios less so.",
+        END,
+    ]
     return "\n".join(lines)
 
 
@@ -150,11 +159,16 @@ def main() -> None:
     paths = sorted(folder.glob("*.csv"))
     print(f"{rows:,} rows in {files} files")
     results = {}
-    for name, fn in (("duckdb", lambda: time_duckdb(paths)), ("pandas", lambda: time_pandas(paths)),
-                     ("saferplaces", lambda: time_saferplaces(folder))):
+    for name, fn in (
+        ("duckdb", lambda: time_duckdb(paths)),
+        ("pandas", lambda: time_pandas(paths)),
+        ("saferplaces", lambda: time_saferplaces(folder)),
+    ):
         results[name] = fn()
-        print(f"{name:12s} {results[name]:7.1f} s  {rows / results[name]:12,.0f} rows/s  "
-              f"ratio {results['duckdb'] / results[name]:.2f}")
+        print(
+            f"{name:12s} {results[name]:7.1f} s  {rows / results[name]:12,.0f} rows/s  "
+            f"ratio {results['duckdb'] / results[name]:.2f}"
+        )
     section = record(rows, files, results)
     if not args.no_record:
         write_doc(section)

@@ -25,18 +25,44 @@ OUT = ROOT / "src" / "saferplaces" / "data" / "bundled"
 # file in shared/data -> columns to keep (None keeps every column)
 TABLES: dict[str, list[str] | None] = {
     "geography/lookups/LSOA11_WD19_LAD19_EW_LU.csv": [
-        "LSOA11CD", "LSOA11NM", "WD19CD", "WD19NM", "LAD19CD", "LAD19NM"],
+        "LSOA11CD",
+        "LSOA11NM",
+        "WD19CD",
+        "WD19NM",
+        "LAD19CD",
+        "LAD19NM",
+    ],
     "geography/lookups/LSOA21_WD24_LAD24_EW_LU.csv": [
-        "LSOA21CD", "LSOA21NM", "WD24CD", "WD24NM", "LAD24CD", "LAD24NM"],
-    "geography/lookups/LSOA11_LSOA21_LAD22_EW_best_fit_v2.csv": [
-        "LSOA11CD", "LSOA21CD"],
+        "LSOA21CD",
+        "LSOA21NM",
+        "WD24CD",
+        "WD24NM",
+        "LAD24CD",
+        "LAD24NM",
+    ],
+    "geography/lookups/LSOA11_LSOA21_LAD22_EW_best_fit_v2.csv": ["LSOA11CD", "LSOA21CD"],
     "geography/lookups/LAD19_CSP19_PFA19_EW_LU.csv": [
-        "LAD19CD", "LAD19NM", "CSP19CD", "CSP19NM", "PFA19CD", "PFA19NM"],
+        "LAD19CD",
+        "LAD19NM",
+        "CSP19CD",
+        "CSP19NM",
+        "PFA19CD",
+        "PFA19NM",
+    ],
     "geography/lookups/CSP19_names_codes_EW.csv": ["CSP19CD", "CSP19NM"],
     "geography/lookups/PFA19_names_codes_UK.csv": ["PFA19CD", "PFA19NM"],
     "geography/lookups/la_all_codes_drkane.csv": [
-        "LADCD", "LADNM", "LADCD_ACTIVE", "LADNM_ACTIVE", "UTLACD", "UTLANM", "RGNCD",
-        "RGNNM", "CTRYCD", "CTRYNM"],
+        "LADCD",
+        "LADNM",
+        "LADCD_ACTIVE",
+        "LADNM_ACTIVE",
+        "UTLACD",
+        "UTLANM",
+        "RGNCD",
+        "RGNNM",
+        "CTRYCD",
+        "CTRYNM",
+    ],
     "deprivation/lsoa11_imd19_rank_decile.csv": ["lsoa11cd", "lsoa11nm", "IMDRank", "IMDDecil"],
     "reference/css_weights_ho_offence_code_policeuk_join.csv": None,
     "ons_crime_tables/csp_table_C2_ye_june2025.csv": None,
@@ -51,9 +77,10 @@ RAW_GLOBS = [
 
 def gzip_bytes(data: bytes, target: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
-    with open(target, "wb") as raw, gzip.GzipFile(
-        filename="", mode="wb", fileobj=raw, compresslevel=9, mtime=0
-    ) as gz:
+    with (
+        open(target, "wb") as raw,
+        gzip.GzipFile(filename="", mode="wb", fileobj=raw, compresslevel=9, mtime=0) as gz,
+    ):
         gz.write(data)
 
 

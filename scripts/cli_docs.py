@@ -41,8 +41,7 @@ def render() -> str:
     for path, command in _walk(cli, ["saferplaces"]):
         if len(path) == 1:
             continue
-        ctx = click.Context(command, info_name=" ".join(path), terminal_width=100,
-                            max_content_width=100)
+        ctx = click.Context(command, info_name=" ".join(path), terminal_width=100, max_content_width=100)
         parts.append(f"## `{' '.join(path)}`\n\n```\n{command.get_help(ctx)}\n```\n")
     return "\n".join(parts)
 

@@ -79,5 +79,6 @@ def tree_digest(root: Path) -> str:
 def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     """Run the real console script."""
     full_env = {**os.environ, "COLUMNS": "160", **(env or {})}
-    return subprocess.run([str(SAFERPLACES), *args], capture_output=True, text=True, env=full_env,
-                          timeout=300)
+    return subprocess.run(
+        [str(SAFERPLACES), *args], capture_output=True, text=True, env=full_env, timeout=300
+    )

@@ -21,8 +21,7 @@ def stafford(bundled_store):
 
 def test_crime_type_counts_agree_with_counts_command(bundled_store, stafford):
     con = bundled_store.connect()
-    expected = counts(bundled_store, con, resolve_area(con, "Stafford"), parse_period("2025"),
-                      "crime-type")
+    expected = counts(bundled_store, con, resolve_area(con, "Stafford"), parse_period("2025"), "crime-type")
     assert {r.crime_type: r.count for r in stafford.crime_types} == dict(expected.rows)
     h = stafford.headline
     assert h.crime.count + h.asb.count == expected.total == 10_321
@@ -42,8 +41,9 @@ def test_comparison_uses_like_for_like_months(stafford):
     # only January to April 2024 are held from the year before
     assert stafford.period.comparison_months == ("2024-01", "2024-02", "2024-03", "2024-04")
     change = stafford.headline.crime_change
-    assert change.current == sum(r.comparable_count for r in stafford.crime_types
-                                 if r.crime_type != "Anti-social behaviour")
+    assert change.current == sum(
+        r.comparable_count for r in stafford.crime_types if r.crime_type != "Anti-social behaviour"
+    )
     assert any("same 4 calendar months" in a for a in stafford.assumptions)
 
 
@@ -102,8 +102,7 @@ def test_priorities_are_ranked_with_reasons(stafford):
 def test_force_roll_up_has_every_district(bundled_store):
     force = build_assessment(bundled_store, "E23000015", "2025", compare="none")
     assert len(force.districts) == 9
-    assert sum(d["crime"] for d in force.districts) + sum(
-        1 for _ in ()) <= force.headline.crime.count
+    assert sum(d["crime"] for d in force.districts) + sum(1 for _ in ()) <= force.headline.crime.count
     assert force.headline.crime_change is None
 
 
@@ -144,8 +143,21 @@ def test_people_section_from_a_synthetic_extract(bundled_store, tmp_path):
     from tests.conftest import run_cli
 
     out = tmp_path / "tamworth-synthetic.csv.gz"
-    made = run_cli("synth", "--out", str(out), "--area", "Tamworth", "--from", "2025-01", "--to",
-                   "2025-12", "--seed", "7", "--store", str(bundled_store.root))
+    made = run_cli(
+        "synth",
+        "--out",
+        str(out),
+        "--area",
+        "Tamworth",
+        "--from",
+        "2025-01",
+        "--to",
+        "2025-12",
+        "--seed",
+        "7",
+        "--store",
+        str(bundled_store.root),
+    )
     assert made.returncode == 0, made.stderr
     import shutil
 
@@ -170,16 +182,16 @@ def test_people_section_from_a_synthetic_extract(bundled_store, tmp_path):
         assert g.lower <= g.index <= g.upper and g.label in ("over", "similar", "under")
     # age bands against residents of the same ages, the shares of each side adding up to 100
     ages = [g for g in p.groups if g.group.startswith("Aged ")]
-    assert {g.group for g in ages} == {f"Aged {b}" for b in ("0-17", "18-24", "25-34", "35-44", "45-54",
-                                                             "55-64", "65+")}
+    assert {g.group for g in ages} == {
+        f"Aged {b}" for b in ("0-17", "18-24", "25-34", "35-44", "45-54", "55-64", "65+")
+    }
     assert sum(g.population_percent for g in ages) == pytest.approx(100, abs=0.5)
     assert sum(g.victim_percent for g in ages) == pytest.approx(100, abs=0.5)
     # no count of residents by segment is held: the segments are named, not tested
     assert any("segments" in x and "no count of residents by segment" in x for x in a.assumptions)
     assert not any(g.group in ("Young renters", "Students") for g in p.groups)
     # the named extract is now held, and can be used by name
-    again = build_assessment(Store(store_copy), "Tamworth", "2025",
-                             extract="tamworth-synthetic")
+    again = build_assessment(Store(store_copy), "Tamworth", "2025", extract="tamworth-synthetic")
     assert again.people.rows == p.rows
 
 
@@ -224,7 +236,13 @@ def test_hotspots_find_the_town_centre(stafford):
     assert "Forebridge" in {c.ward for c in h.hot[:10]}  # Stafford town centre
     assert 0 < h.share_in_hot <= 100
     patterns = {c.pattern for c in h.hot}
-    assert patterns <= {"persistent-hotspot", "emerging-hotspot", "former-hotspot",
-                        "intermittent-hotspot", "mixed", "no-pattern"}
+    assert patterns <= {
+        "persistent-hotspot",
+        "emerging-hotspot",
+        "former-hotspot",
+        "intermittent-hotspot",
+        "mixed",
+        "no-pattern",
+    }
     assert "persistent-hotspot" in patterns
     assert any("Gi*" in a for a in stafford.assumptions)

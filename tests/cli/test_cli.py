@@ -21,8 +21,19 @@ def test_every_command_has_help_with_an_example(command):
 
 
 def test_counts_csv_agrees_exactly_with_raw_files(bundled_store):
-    result = run_cli("counts", "--area", "Stafford", "--period", "2025", "--by", "crime-type",
-                     "--format", "csv", "--store", str(bundled_store.root))
+    result = run_cli(
+        "counts",
+        "--area",
+        "Stafford",
+        "--period",
+        "2025",
+        "--by",
+        "crime-type",
+        "--format",
+        "csv",
+        "--store",
+        str(bundled_store.root),
+    )
     assert result.returncode == 0, result.stderr
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert list(rows[0]) == ["crime_type", "count"]
@@ -33,8 +44,18 @@ def test_counts_csv_agrees_exactly_with_raw_files(bundled_store):
 
 
 def test_counts_json_and_store_from_environment(bundled_store):
-    result = run_cli("counts", "--area", "E07000199", "--period", "12m-to-2025-11", "--by", "month",
-                     "--format", "json", env={"SAFERPLACES_HOME": str(bundled_store.root)})
+    result = run_cli(
+        "counts",
+        "--area",
+        "E07000199",
+        "--period",
+        "12m-to-2025-11",
+        "--by",
+        "month",
+        "--format",
+        "json",
+        env={"SAFERPLACES_HOME": str(bundled_store.root)},
+    )
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     assert data["area"]["name"] == "Tamworth" and len(data["rows"]) == 11  # Dec 2024 not held
@@ -43,8 +64,7 @@ def test_counts_json_and_store_from_environment(bundled_store):
 
 
 def test_areas_lists_districts_and_wards_with_population(bundled_store):
-    result = run_cli("areas", "--within", "E23000015", "--format", "csv",
-                     "--store", str(bundled_store.root))
+    result = run_cli("areas", "--within", "E23000015", "--format", "csv", "--store", str(bundled_store.root))
     assert result.returncode == 0, result.stderr
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     districts = {r["code"]: r for r in rows if r["level"] == "district"}
@@ -52,11 +72,14 @@ def test_areas_lists_districts_and_wards_with_population(bundled_store):
     assert sum(1 for r in rows if r["level"] == "ward") == 185
 
 
-@pytest.mark.parametrize("args,fragment", [
-    (["counts", "--area", "Nowhere", "--period", "2025"], "No force, district, CSP or ward"),
-    (["counts", "--area", "Stafford", "--period", "2025/27"], "not a financial year"),
-    (["ingest", "/no/such/file.csv"], "does not exist"),
-])
+@pytest.mark.parametrize(
+    "args,fragment",
+    [
+        (["counts", "--area", "Nowhere", "--period", "2025"], "No force, district, CSP or ward"),
+        (["counts", "--area", "Stafford", "--period", "2025/27"], "not a financial year"),
+        (["ingest", "/no/such/file.csv"], "does not exist"),
+    ],
+)
 def test_errors_are_one_line_without_traceback(bundled_store, args, fragment):
     result = run_cli(*args, "--store", str(bundled_store.root))
     assert result.returncode != 0
@@ -85,38 +108,88 @@ def test_demo_loads_22_months_prints_district_totals_and_builds_stafford(tmp_pat
     assert "Open Government Licence" in result.stdout
     reports = tmp_path / "store" / "reports" / "stafford-2025"
     assert sorted(p.name for p in reports.iterdir()) == [
-        "assessment.docx", "assessment.html", "assessment.json", "assessment.pdf", "assessment.xlsx"]
+        "assessment.docx",
+        "assessment.html",
+        "assessment.json",
+        "assessment.pdf",
+        "assessment.xlsx",
+    ]
     again = run_cli("demo", "--store", str(tmp_path / "store"), "--no-assessment")
     assert "22 already held" in again.stdout
 
 
 def test_assess_writes_the_files_it_is_asked_for(bundled_store, tmp_path):
-    result = run_cli("assess", "--area", "Lichfield", "--period", "2025", "--format", "json,html",
-                     "--out", str(tmp_path / "out"), "--store", str(bundled_store.root))
+    result = run_cli(
+        "assess",
+        "--area",
+        "Lichfield",
+        "--period",
+        "2025",
+        "--format",
+        "json,html",
+        "--out",
+        str(tmp_path / "out"),
+        "--store",
+        str(bundled_store.root),
+    )
     assert result.returncode == 0, result.stderr
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["assessment.html", "assessment.json"]
     data = json.loads((tmp_path / "out" / "assessment.json").read_text())
-    counts = run_cli("counts", "--area", "Lichfield", "--period", "2025", "--format", "json",
-                     "--store", str(bundled_store.root))
+    counts = run_cli(
+        "counts",
+        "--area",
+        "Lichfield",
+        "--period",
+        "2025",
+        "--format",
+        "json",
+        "--store",
+        str(bundled_store.root),
+    )
     expected = {r["crime_type"]: r["count"] for r in json.loads(counts.stdout)["rows"]}
     assert {r["crime_type"]: r["count"] for r in data["crime_types"]} == expected
-    bad = run_cli("assess", "--area", "Lichfield", "--period", "2025", "--format", "pdfx",
-                  "--store", str(bundled_store.root))
+    bad = run_cli(
+        "assess",
+        "--area",
+        "Lichfield",
+        "--period",
+        "2025",
+        "--format",
+        "pdfx",
+        "--store",
+        str(bundled_store.root),
+    )
     assert bad.returncode == 2 and len(bad.stderr.strip().splitlines()) == 1
 
 
 def test_quality_command(bundled_store):
-    result = run_cli("quality", "--area", "Stafford", "--store", str(bundled_store.root),
-                     "--format", "json")
+    result = run_cli("quality", "--area", "Stafford", "--store", str(bundled_store.root), "--format", "json")
     assert result.returncode == 0, result.stderr
     checks = {c["check"]: c for c in json.loads(result.stdout)["checks"]}
-    assert set(checks) == {"missing-months", "no-location", "unknown-lsoa", "duplicate-crime-ids",
-                           "series-breaks", "outside-force-area"}
+    assert set(checks) == {
+        "missing-months",
+        "no-location",
+        "unknown-lsoa",
+        "duplicate-crime-ids",
+        "series-breaks",
+        "outside-force-area",
+    }
 
 
 def test_assess_all_writes_one_folder_per_district(bundled_store, tmp_path):
-    result = run_cli("assess", "--area", "all", "--period", "2025", "--format", "json",
-                     "--out", str(tmp_path / "all"), "--store", str(bundled_store.root))
+    result = run_cli(
+        "assess",
+        "--area",
+        "all",
+        "--period",
+        "2025",
+        "--format",
+        "json",
+        "--out",
+        str(tmp_path / "all"),
+        "--store",
+        str(bundled_store.root),
+    )
     assert result.returncode == 0, result.stderr
     folders = sorted(p.name for p in (tmp_path / "all").iterdir())
     assert len(folders) == 9 and "stoke-on-trent" in folders

@@ -58,8 +58,17 @@ def test_help_has_an_example():
 def test_download_loads_the_months(server, tmp_path):
     store_dir = tmp_path / "store"
     # The base URL from the environment, as a mirror or a test would set it.
-    result = download("--force", "staffordshire", "--from", "2025-01", "--to", "2025-02",
-                      "--store", str(store_dir), env={BASE_URL_ENV: server.url})
+    result = download(
+        "--force",
+        "staffordshire",
+        "--from",
+        "2025-01",
+        "--to",
+        "2025-02",
+        "--store",
+        str(store_dir),
+        env={BASE_URL_ENV: server.url},
+    )
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
     assert "2 street-level" in result.stdout and "2 force-month(s) added" in result.stdout
@@ -72,20 +81,35 @@ def test_download_loads_the_months(server, tmp_path):
 
 def test_no_ingest_saves_files_only(server, tmp_path):
     out = tmp_path / "out"
-    result = download("--force", "Staffordshire Police", "--from", "2025-02", "--to", "2025-02",
-                      "--store", str(tmp_path / "store"), "--out", str(out), "--no-ingest",
-                      "--base-url", server.url)
+    result = download(
+        "--force",
+        "Staffordshire Police",
+        "--from",
+        "2025-02",
+        "--to",
+        "2025-02",
+        "--store",
+        str(tmp_path / "store"),
+        "--out",
+        str(out),
+        "--no-ingest",
+        "--base-url",
+        server.url,
+    )
     assert result.returncode == 0, result.stderr
     assert sorted(p.name for p in out.iterdir()) == ["2025-02-staffordshire-street.csv"]
     assert (out / "2025-02-staffordshire-street.csv").read_bytes() == street_bytes("2025-02")
     assert not (tmp_path / "store").exists()
 
 
-@pytest.mark.parametrize("args,words", [
-    (["--force", "staffs", "--from", "2025-01", "--to", "2025-02"], ["--force", "'staffs'"]),
-    (["--force", "staffordshire", "--from", "2025-01", "--to", "Feb"], ["--to", "'Feb'"]),
-    (["--force", "staffordshire", "--from", "2025-03", "--to", "2025-02"], ["--from", "--to"]),
-])
+@pytest.mark.parametrize(
+    "args,words",
+    [
+        (["--force", "staffs", "--from", "2025-01", "--to", "2025-02"], ["--force", "'staffs'"]),
+        (["--force", "staffordshire", "--from", "2025-01", "--to", "Feb"], ["--to", "'Feb'"]),
+        (["--force", "staffordshire", "--from", "2025-03", "--to", "2025-02"], ["--from", "--to"]),
+    ],
+)
 def test_bad_arguments_are_one_line_errors(server, tmp_path, args, words):
     store_dir = tmp_path / "store"
     result = download(*args, "--store", str(store_dir), env={BASE_URL_ENV: server.url})
@@ -104,14 +128,34 @@ def held_store(tmp_path: Path) -> Path:
 
 def test_missing_archive_and_corrupt_zip_change_nothing(server, held_store):
     before = tree_digest(held_store)
-    result = download("--force", "staffordshire", "--from", "2025-01", "--to", "2025-03",
-                      "--store", str(held_store), "--base-url", server.url)
+    result = download(
+        "--force",
+        "staffordshire",
+        "--from",
+        "2025-01",
+        "--to",
+        "2025-03",
+        "--store",
+        str(held_store),
+        "--base-url",
+        server.url,
+    )
     assert_one_line_error(result, 5, "2025-03.zip (HTTP 404)")
     assert tree_digest(held_store) == before
 
     server.faults[PATH] = "corrupt"
-    result = download("--force", "staffordshire", "--from", "2025-01", "--to", "2025-02",
-                      "--store", str(held_store), "--base-url", server.url)
+    result = download(
+        "--force",
+        "staffordshire",
+        "--from",
+        "2025-01",
+        "--to",
+        "2025-02",
+        "--store",
+        str(held_store),
+        "--base-url",
+        server.url,
+    )
     assert_one_line_error(result, 5, "not a complete zip archive")
     assert tree_digest(held_store) == before
 
@@ -121,7 +165,17 @@ def test_connection_refused(tmp_path):
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     store_dir = tmp_path / "store"
-    result = download("--force", "staffordshire", "--from", "2025-01", "--to", "2025-02",
-                      "--store", str(store_dir), "--base-url", f"http://127.0.0.1:{port}")
+    result = download(
+        "--force",
+        "staffordshire",
+        "--from",
+        "2025-01",
+        "--to",
+        "2025-02",
+        "--store",
+        str(store_dir),
+        "--base-url",
+        f"http://127.0.0.1:{port}",
+    )
     assert_one_line_error(result, 5, "Could not connect", "Connection refused")
     assert not store_dir.exists()

@@ -22,8 +22,9 @@ BAD = Path(__file__).resolve().parent.parent / "fixtures" / "bad_extracts"
 
 def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     full_env = {**os.environ, "COLUMNS": "160", **(env or {})}
-    return subprocess.run([str(SAFERPLACES), *args], capture_output=True, text=True,
-                          env=full_env, timeout=300)
+    return subprocess.run(
+        [str(SAFERPLACES), *args], capture_output=True, text=True, env=full_env, timeout=300
+    )
 
 
 def digest(root: Path) -> str:
@@ -41,8 +42,21 @@ def loaded(tmp_path_factory: pytest.TempPathFactory) -> tuple[Store, Path]:
     store = Store(root / "store")
     ingest(police_uk_months()[-3:], store)
     out = root / "demo-synthetic.csv.gz"
-    made = run("synth", "--out", str(out), "--from", "2025-12", "--to", "2025-12",
-               "--seed", "4", "--scale", "0.5", "--store", str(store.root))
+    made = run(
+        "synth",
+        "--out",
+        str(out),
+        "--from",
+        "2025-12",
+        "--to",
+        "2025-12",
+        "--seed",
+        "4",
+        "--scale",
+        "0.5",
+        "--store",
+        str(store.root),
+    )
     assert made.returncode == 0, made.stderr
     assert "synthetic rows" in made.stdout and "rows a second" in made.stdout
     loaded = run("extract", "ingest", str(out), "--name", "demo", "--store", str(store.root))
@@ -52,8 +66,7 @@ def loaded(tmp_path_factory: pytest.TempPathFactory) -> tuple[Store, Path]:
     return store, out
 
 
-@pytest.mark.parametrize("command", [["extract"], ["extract", "ingest"], ["extract", "list"],
-                                     ["synth"]])
+@pytest.mark.parametrize("command", [["extract"], ["extract", "ingest"], ["extract", "list"], ["synth"]])
 def test_every_command_has_help_with_an_example(command):
     result = run(*command, "--help")
     assert result.returncode == 0
@@ -66,7 +79,8 @@ def test_list_shows_the_extract_as_synthetic(loaded):
     assert result.returncode == 0, result.stderr
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert [(r["name"], r["source"], r["synthetic"]) for r in rows] == [
-        ("demo", "demo-synthetic.csv.gz", "yes")]
+        ("demo", "demo-synthetic.csv.gz", "yes")
+    ]
     assert int(rows[0]["rows"]) > 1000
 
 
@@ -78,16 +92,17 @@ def test_ingesting_the_same_file_again_changes_nothing(loaded):
     assert digest(store.root) == before
 
 
-@pytest.mark.parametrize("name,fragment", [
-    ("unknown-category.csv", "Line 3 of unknown-category.csv has 'Burglery' in column "
-                             "'category'"),
-    ("empty.csv", "The file empty.csv is empty."),
-])
+@pytest.mark.parametrize(
+    "name,fragment",
+    [
+        ("unknown-category.csv", "Line 3 of unknown-category.csv has 'Burglery' in column 'category'"),
+        ("empty.csv", "The file empty.csv is empty."),
+    ],
+)
 def test_a_bad_extract_is_one_line_and_changes_nothing(loaded, name, fragment):
     store, _ = loaded
     before = digest(store.root)
-    result = run("extract", "ingest", str(BAD / name), "--name", "demo",
-                 "--store", str(store.root))
+    result = run("extract", "ingest", str(BAD / name), "--name", "demo", "--store", str(store.root))
     assert result.returncode == 3
     assert result.stderr.startswith("Error: " + fragment) or fragment in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
@@ -96,8 +111,7 @@ def test_a_bad_extract_is_one_line_and_changes_nothing(loaded, name, fragment):
 
 
 def test_synth_on_an_empty_store_says_what_to_run(tmp_path):
-    result = run("synth", "--out", str(tmp_path / "x-synthetic.csv"),
-                 "--store", str(tmp_path / "empty"))
+    result = run("synth", "--out", str(tmp_path / "x-synthetic.csv"), "--store", str(tmp_path / "empty"))
     assert result.returncode == 4
     assert "holds no police.uk data" in result.stderr
     assert "Run 'saferplaces demo' or 'saferplaces ingest' first." in result.stderr

@@ -32,8 +32,7 @@ def test_ward_counts_sum_to_district_and_include_zero_wards(bundled_store, con):
 def test_districts_sum_to_force_plus_no_location(bundled_store, con):
     period = parse_period("2024-01..2024-04")
     force = counts(bundled_store, con, resolve_area(con, "E23000015"), period, "crime-type").total
-    districts = [a for a in areas_within(con, resolve_area(con, "E23000015"))
-                 if a.level == "district"]
+    districts = [a for a in areas_within(con, resolve_area(con, "E23000015")) if a.level == "district"]
     district_sum = sum(counts(bundled_store, con, d, period, "crime-type").total for d in districts)
     no_location = sum(1 for m in period.months for r in raw_rows(m) if not r["LSOA code"])
     assert force == district_sum + no_location
@@ -42,8 +41,10 @@ def test_districts_sum_to_force_plus_no_location(bundled_store, con):
 def test_month_and_lsoa_views_agree(bundled_store, con):
     area = resolve_area(con, "Tamworth")
     period = parse_period("12m-to-2025-12")
-    totals = {by: counts(bundled_store, con, area, period, by).total
-              for by in ("crime-type", "ward", "lsoa", "month")}
+    totals = {
+        by: counts(bundled_store, con, area, period, by).total
+        for by in ("crime-type", "ward", "lsoa", "month")
+    }
     assert len(set(totals.values())) == 1
     months = counts(bundled_store, con, area, period, "month")
     assert [r[0] for r in months.rows] == period.months
@@ -61,14 +62,17 @@ def test_partial_period_is_stated_and_empty_period_refused(bundled_store, con):
 
 
 @settings(max_examples=15, deadline=None)
-@given(st.lists(st.sampled_from([f"2025-{m:02d}" for m in range(1, 13)]), min_size=1,
-                max_size=12, unique=True))
+@given(
+    st.lists(st.sampled_from([f"2025-{m:02d}" for m in range(1, 13)]), min_size=1, max_size=12, unique=True)
+)
 def test_ward_sum_equals_district_for_any_set_of_months(bundled_store, con, months):
     area = resolve_area(con, "E07000192")
     first, last = min(months), max(months)
     period = parse_period(f"{first}..{last}")
-    assert counts(bundled_store, con, area, period, "ward").total == \
-        counts(bundled_store, con, area, period, "crime-type").total
+    assert (
+        counts(bundled_store, con, area, period, "ward").total
+        == counts(bundled_store, con, area, period, "crime-type").total
+    )
 
 
 def test_quality_report_on_real_data(bundled_store, con):
@@ -76,17 +80,26 @@ def test_quality_report_on_real_data(bundled_store, con):
     checks = {c.check: c for c in report.checks}
     # 2018-03..2025-12 is 94 months, of which 22 are held
     assert checks["missing-months"].count == 94 - 22
-    raw_no_location = sum(1 for m in sorted(bundled_store.force_months()["staffordshire"])
-                          for r in raw_rows(m) if not r["LSOA code"])
+    raw_no_location = sum(
+        1
+        for m in sorted(bundled_store.force_months()["staffordshire"])
+        for r in raw_rows(m)
+        if not r["LSOA code"]
+    )
     assert checks["no-location"].count == raw_no_location
     assert checks["unknown-lsoa"].status == "ok"
     # police.uk ASB in Staffordshire fell by about half between 2019 and 2024 (issue #2)
     asb = [r for r in checks["series-breaks"].rows if r[0] == "Anti-social behaviour"]
     assert asb and asb[0][1] == "2019" and asb[0][3] == "2024" and asb[0][5] < -50
-    assert checks["outside-force-area"].count == con.execute(
-        "select count(*) from crimes where in_force_area = false").fetchone()[0] > 0
-    dupes = con.execute("select count(*) from (select crime_id from crimes where crime_id is not "
-                        "null group by 1 having count(*) > 1)").fetchone()[0]
+    assert (
+        checks["outside-force-area"].count
+        == con.execute("select count(*) from crimes where in_force_area = false").fetchone()[0]
+        > 0
+    )
+    dupes = con.execute(
+        "select count(*) from (select crime_id from crimes where crime_id is not "
+        "null group by 1 having count(*) > 1)"
+    ).fetchone()[0]
     assert checks["duplicate-crime-ids"].count == dupes
     assert report.to_dict()["checks"][0]["check"] == "missing-months"
 

@@ -98,11 +98,14 @@ def test_one_archive_covers_up_to_36_months():
     assert plans[0].months == months
 
 
-@pytest.mark.parametrize("start,names", [
-    ("2022-12", ["2025-12", "2022-12"]),
-    ("2020-01", ["2025-12", "2022-12"]),
-    ("2019-12", ["2025-12", "2022-12", "2019-12"]),
-])
+@pytest.mark.parametrize(
+    "start,names",
+    [
+        ("2022-12", ["2025-12", "2022-12"]),
+        ("2020-01", ["2025-12", "2022-12"]),
+        ("2019-12", ["2025-12", "2022-12", "2019-12"]),
+    ],
+)
 def test_longer_ranges_take_the_fewest_archives(start, names):
     months = validate_month_range(start, "2025-12")
     plans = plan_archives(months, DEFAULT_BASE_URL)
@@ -165,11 +168,16 @@ def test_no_ingest_needs_out(tmp_path):
 
 def test_download_ingests_the_months_with_counts_equal_to_the_raw_files(server, store, tmp_path):
     out = tmp_path / "kept"
-    result = download_police_uk("staffordshire", "2025-01", "2025-02", store, out=out,
-                                base_url=server.url, **FAST)
+    result = download_police_uk(
+        "staffordshire", "2025-01", "2025-02", store, out=out, base_url=server.url, **FAST
+    )
     assert server.hits == ["/data/archive/2025-02.zip"]
-    assert result.files == ("2025-01-staffordshire-outcomes.csv", "2025-01-staffordshire-street.csv",
-                            "2025-02-staffordshire-outcomes.csv", "2025-02-staffordshire-street.csv")
+    assert result.files == (
+        "2025-01-staffordshire-outcomes.csv",
+        "2025-01-staffordshire-street.csv",
+        "2025-02-staffordshire-outcomes.csv",
+        "2025-02-staffordshire-street.csv",
+    )
     assert not result.missing_street and not result.missing_outcomes
     assert result.ingest is not None and result.ingest.count("added") == 4
     assert any("2025-02.zip" in a for a in result.assumptions)
@@ -181,22 +189,25 @@ def test_download_ingests_the_months_with_counts_equal_to_the_raw_files(server, 
     assert outcomes == {m: _outcome_rows(m) for m in ("2025-01", "2025-02")}
     # The other force's file and the stop-and-search file in the archive are left alone.
     assert store.force_months() == {"staffordshire": {"2025-01", "2025-02"}}
-    by_type = Counter(dict(con.execute(
-        "select crime_type, count(*) from crimes where month = '2025-01' group by all").fetchall()))
+    by_type = Counter(
+        dict(
+            con.execute(
+                "select crime_type, count(*) from crimes where month = '2025-01' group by all"
+            ).fetchall()
+        )
+    )
     assert by_type == Counter(r["Crime type"] for r in raw_rows("2025-01"))
     assert not (store.root / ".work").exists()
     # --out keeps the files beside the store, byte for byte as published.
     assert [p.name for p in result.saved] == list(result.files)
     assert (out / "2025-02-staffordshire-street.csv").read_bytes() == street_bytes("2025-02")
 
-    again = download_police_uk("staffordshire", "2025-01", "2025-02", store,
-                               base_url=server.url, **FAST)
+    again = download_police_uk("staffordshire", "2025-01", "2025-02", store, base_url=server.url, **FAST)
     assert again.ingest is not None and again.ingest.count("unchanged") == 4
 
 
 def test_a_range_longer_than_an_archive_uses_two_and_states_missing_months(server, store):
-    result = download_police_uk("staffordshire", "2019-02", "2025-01", store,
-                                base_url=server.url, **FAST)
+    result = download_police_uk("staffordshire", "2019-02", "2025-01", store, base_url=server.url, **FAST)
     assert server.hits == ["/data/archive/2025-01.zip", "/data/archive/2022-01.zip"]
     assert store.force_months() == {"staffordshire": {"2019-02", "2025-01"}}
     assert len(result.missing_street) == 72 - 2
@@ -205,16 +216,19 @@ def test_a_range_longer_than_an_archive_uses_two_and_states_missing_months(serve
     got = dict(con.execute("select month, count(*) from crimes group by month").fetchall())
     assert got == {m: len(raw_rows(m)) for m in ("2019-02", "2025-01")}
     # 2019 files carry 2011 LSOA codes, 2025 files 2021 codes; both are placed in districts.
-    assert dict(con.execute("select month, any_value(lsoa_vintage) from crimes "
-                            "where lsoa_code is not null group by month").fetchall()) == {
-        "2019-02": "2011", "2025-01": "2021"}
+    assert dict(
+        con.execute(
+            "select month, any_value(lsoa_vintage) from crimes where lsoa_code is not null group by month"
+        ).fetchall()
+    ) == {"2019-02": "2011", "2025-01": "2021"}
 
 
 def test_no_ingest_saves_the_raw_files_and_leaves_no_store(server, tmp_path):
     out = tmp_path / "out"
     server.faults["/data/archive/2025-02.zip"] = "flaky"  # one 503, then the file: retried
-    result = download_police_uk("staffordshire", "2025-01", "2025-02", None, out=out,
-                                ingest_files=False, base_url=server.url, **FAST)
+    result = download_police_uk(
+        "staffordshire", "2025-01", "2025-02", None, out=out, ingest_files=False, base_url=server.url, **FAST
+    )
     assert server.hits == ["/data/archive/2025-02.zip"] * 2
     assert result.ingest is None
     assert sorted(p.name for p in out.iterdir()) == list(result.files)
@@ -225,8 +239,7 @@ def test_no_ingest_saves_the_raw_files_and_leaves_no_store(server, tmp_path):
 def test_missing_archive_is_a_clear_error_and_changes_nothing(server, held_store):
     before = tree_digest(held_store.root)
     with pytest.raises(DownloadError) as info:
-        download_police_uk("staffordshire", "2025-01", "2025-03", held_store,
-                           base_url=server.url, **FAST)
+        download_police_uk("staffordshire", "2025-01", "2025-03", held_store, base_url=server.url, **FAST)
     assert "2025-03.zip (HTTP 404)" in info.value.problem
     assert "--to" in info.value.action
     assert server.hits == ["/data/archive/2025-03.zip"]  # a 404 is not retried
@@ -236,25 +249,27 @@ def test_missing_archive_is_a_clear_error_and_changes_nothing(server, held_store
 
 def test_failure_into_a_new_store_leaves_no_store_behind(server, store):
     with pytest.raises(DownloadError):
-        download_police_uk("staffordshire", "2025-01", "2025-03", store, base_url=server.url,
-                           **FAST)
+        download_police_uk("staffordshire", "2025-01", "2025-03", store, base_url=server.url, **FAST)
     assert tree_digest(store.root) == "absent"
 
 
-@pytest.mark.parametrize("fault,words", [
-    ("truncate", "failed after 2 tries: the connection ended after"),
-    ("corrupt", "is not a complete zip archive"),
-    ("html", "is not a complete zip archive"),
-    ("500", "failed after 2 tries: data.police.uk answered HTTP 500"),
-])
-def test_damaged_responses_are_clear_errors_and_change_nothing(server, held_store, tmp_path,
-                                                               fault, words):
+@pytest.mark.parametrize(
+    "fault,words",
+    [
+        ("truncate", "failed after 2 tries: the connection ended after"),
+        ("corrupt", "is not a complete zip archive"),
+        ("html", "is not a complete zip archive"),
+        ("500", "failed after 2 tries: data.police.uk answered HTTP 500"),
+    ],
+)
+def test_damaged_responses_are_clear_errors_and_change_nothing(server, held_store, tmp_path, fault, words):
     server.faults["/data/archive/2025-02.zip"] = fault
     before = tree_digest(held_store.root)
     out = tmp_path / "out"
     with pytest.raises(DownloadError) as info:
-        download_police_uk("staffordshire", "2025-01", "2025-02", held_store, out=out,
-                           base_url=server.url, **FAST)
+        download_police_uk(
+            "staffordshire", "2025-01", "2025-02", held_store, out=out, base_url=server.url, **FAST
+        )
     assert words in info.value.problem
     assert info.value.action
     assert tree_digest(held_store.root) == before
@@ -274,8 +289,7 @@ def test_damaged_member_in_a_whole_zip_is_caught(server, held_store, tmp_path):
     before = tree_digest(held_store.root)
     with RecordedServer(tmp_path / "responses") as other:
         with pytest.raises(DownloadError, match="not a complete zip archive"):
-            download_police_uk("staffordshire", "2025-01", "2025-02", held_store,
-                               base_url=other.url, **FAST)
+            download_police_uk("staffordshire", "2025-01", "2025-02", held_store, base_url=other.url, **FAST)
     assert tree_digest(held_store.root) == before
 
 
@@ -288,8 +302,9 @@ def test_bad_file_inside_the_archive_fails_the_import_and_saves_nothing(held_sto
     before = tree_digest(held_store.root)
     out = tmp_path / "out"
     with RecordedServer(root) as other, pytest.raises(DataFormatError, match="Crime type"):
-        download_police_uk("staffordshire", "2025-01", "2025-01", held_store, out=out,
-                           base_url=other.url, **FAST)
+        download_police_uk(
+            "staffordshire", "2025-01", "2025-01", held_store, out=out, base_url=other.url, **FAST
+        )
     assert tree_digest(held_store.root) == before
     assert not out.exists()
 
@@ -315,13 +330,18 @@ def test_a_server_that_does_not_answer_times_out(server, tmp_path):
     server.faults["/data/archive/2025-02.zip"] = "slow"
     server.slow_seconds = 1.0
     with pytest.raises(DownloadError, match="did not answer within 0.2 seconds"):
-        fetch(f"{server.url}/data/archive/2025-02.zip", tmp_path / "a.zip",
-              timeout=0.2, attempts=1, backoff=0)
+        fetch(
+            f"{server.url}/data/archive/2025-02.zip", tmp_path / "a.zip", timeout=0.2, attempts=1, backoff=0
+        )
 
 
 def test_progress_reports_bytes(server, tmp_path):
     seen: list[tuple[str, float, float]] = []
-    size = fetch(f"{server.url}/data/archive/2025-02.zip", tmp_path / "a.zip",
-                 lambda s, d, t: seen.append((s, d, t)), "Downloading 2025-02.zip")
+    size = fetch(
+        f"{server.url}/data/archive/2025-02.zip",
+        tmp_path / "a.zip",
+        lambda s, d, t: seen.append((s, d, t)),
+        "Downloading 2025-02.zip",
+    )
     assert seen[-1] == ("Downloading 2025-02.zip", size, size)
     assert size == (tmp_path / "a.zip").stat().st_size

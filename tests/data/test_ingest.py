@@ -31,8 +31,9 @@ def test_all_bundled_months_load(bundled_store):
     assert total == sum(len(raw_rows(p.name[:7])) for p in police_uk_months())
 
 
-@pytest.mark.parametrize("area,code", [("Stafford", "E07000197"), ("Tamworth", "E07000199"),
-                                       ("Stoke-on-Trent", "E06000021")])
+@pytest.mark.parametrize(
+    "area,code", [("Stafford", "E07000197"), ("Tamworth", "E07000199"), ("Stoke-on-Trent", "E06000021")]
+)
 def test_counts_by_type_equal_raw_files_2021_vintage(bundled_store, area, code):
     con = bundled_store.connect()
     result = counts(bundled_store, con, resolve_area(con, area), parse_period("2025"), "crime-type")
@@ -50,54 +51,79 @@ def test_counts_for_2011_vintage_months_equal_raw_files(bundled_store):
 
 def test_published_2025_district_totals(bundled_store):
     # SOURCES.md (shared data): calendar 2025 crimes excl. ASB / ASB by district.
-    published = {"E06000021": (29391, 6210), "E07000195": (8933, 1741), "E07000197": (8773, 1548),
-                 "E07000193": (8307, 1223), "E07000192": (7429, 1153), "E07000194": (6166, 986),
-                 "E07000196": (5809, 719), "E07000199": (5734, 815), "E07000198": (5427, 997)}
+    published = {
+        "E06000021": (29391, 6210),
+        "E07000195": (8933, 1741),
+        "E07000197": (8773, 1548),
+        "E07000193": (8307, 1223),
+        "E07000192": (7429, 1153),
+        "E07000194": (6166, 986),
+        "E07000196": (5809, 719),
+        "E07000199": (5734, 815),
+        "E07000198": (5427, 997),
+    }
     con = bundled_store.connect()
-    got = dict((r[0], (r[1], r[2])) for r in con.execute(
-        "select lad_code, count(*) filter (where crime_type <> 'Anti-social behaviour'), "
-        "count(*) filter (where crime_type = 'Anti-social behaviour') from crimes "
-        "where month like '2025-%' and in_force_area group by 1").fetchall())
+    got = dict(
+        (r[0], (r[1], r[2]))
+        for r in con.execute(
+            "select lad_code, count(*) filter (where crime_type <> 'Anti-social behaviour'), "
+            "count(*) filter (where crime_type = 'Anti-social behaviour') from crimes "
+            "where month like '2025-%' and in_force_area group by 1"
+        ).fetchall()
+    )
     assert got == published
 
 
 def test_lsoa_vintage_recorded_per_row_and_month(bundled_store):
     con = bundled_store.connect()
-    vintages = dict(con.execute(
-        "select month, string_agg(distinct lsoa_vintage) from crimes where lsoa_code is not null "
-        "group by 1").fetchall())
+    vintages = dict(
+        con.execute(
+            "select month, string_agg(distinct lsoa_vintage) from crimes where lsoa_code is not null "
+            "group by 1"
+        ).fetchall()
+    )
     assert all(v == "2011" for m, v in vintages.items() if m < "2020")
     assert all(v == "2021" for m, v in vintages.items() if m > "2023")
     manifest = bundled_store.read_manifest()
     assert manifest.partitions["crimes/staffordshire/2018-03"]["lsoa_vintage"] == "2011"
     assert manifest.partitions["crimes/staffordshire/2025-03"]["lsoa_vintage"] == "2021"
     # every located row has a ward and district in the current (2024) geography
-    assert con.execute("select count(*) from crimes where lsoa_code is not null and "
-                       "(ward_code is null or lad_code is null)").fetchone()[0] == 0
+    assert (
+        con.execute(
+            "select count(*) from crimes where lsoa_code is not null and "
+            "(ward_code is null or lad_code is null)"
+        ).fetchone()[0]
+        == 0
+    )
 
 
 def test_no_location_rows_kept_and_counted(bundled_store):
     con = bundled_store.connect()
     for month in ("2018-03", "2025-06"):
         raw = sum(1 for r in raw_rows(month) if not r["LSOA code"])
-        held = con.execute("select count(*) from crimes where month = ? and lsoa_code is null",
-                           [month]).fetchone()[0]
+        held = con.execute(
+            "select count(*) from crimes where month = ? and lsoa_code is null", [month]
+        ).fetchone()[0]
         assert held == raw > 0
 
 
 def test_asb_rows_without_crime_id_are_kept(bundled_store):
     con = bundled_store.connect()
     raw = sum(1 for r in raw_rows("2025-01") if r["Crime type"] == "Anti-social behaviour")
-    held = con.execute("select count(*) from crimes where month = '2025-01' and "
-                       "crime_type = 'Anti-social behaviour' and crime_id is null").fetchone()[0]
+    held = con.execute(
+        "select count(*) from crimes where month = '2025-01' and "
+        "crime_type = 'Anti-social behaviour' and crime_id is null"
+    ).fetchone()[0]
     assert held == raw > 0
 
 
 def test_rows_outside_force_area_attributed_to_own_district(bundled_store):
     con = bundled_store.connect()
     raw = [r for r in raw_rows("2025-01") if r["LSOA name"].startswith("Birmingham")]
-    held = con.execute("select lad_name, in_force_area, count(*) from crimes where month = "
-                       "'2025-01' and lsoa_name like 'Birmingham%' group by all").fetchall()
+    held = con.execute(
+        "select lad_name, in_force_area, count(*) from crimes where month = "
+        "'2025-01' and lsoa_name like 'Birmingham%' group by all"
+    ).fetchall()
     assert held == [("Birmingham", False, len(raw))]
 
 
@@ -131,19 +157,20 @@ def test_plain_csv_folder_and_zip_give_the_same_store(tmp_path):
     plain.mkdir()
     for month in ("2024-01", "2024-02"):
         (plain / f"{month}-staffordshire-street.csv").write_bytes(
-            gzip.decompress(month_file(month).read_bytes()))
+            gzip.decompress(month_file(month).read_bytes())
+        )
     archive = tmp_path / "2024-02.zip"
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
         for month in ("2024-01", "2024-02"):
-            zf.write(plain / f"{month}-staffordshire-street.csv",
-                     f"{month}/{month}-staffordshire-street.csv")
+            zf.write(plain / f"{month}-staffordshire-street.csv", f"{month}/{month}-staffordshire-street.csv")
     totals = []
     for source in (plain, archive, [month_file("2024-01"), month_file("2024-02")]):
         store = Store(tmp_path / f"store-{len(totals)}")
         ingest(source if isinstance(source, list) else [source], store)
         con = store.connect()
-        totals.append(con.execute(
-            "select month, crime_type, count(*) from crimes group by all order by all").fetchall())
+        totals.append(
+            con.execute("select month, crime_type, count(*) from crimes group by all order by all").fetchall()
+        )
     assert totals[0] == totals[1] == totals[2]
     assert sum(n for *_, n in totals[0]) == len(raw_rows("2024-01")) + len(raw_rows("2024-02"))
 
@@ -151,18 +178,24 @@ def test_plain_csv_folder_and_zip_give_the_same_store(tmp_path):
 def test_outcomes_are_joined_to_crimes_by_crime_id(store, tmp_path):
     rows = [r for r in raw_rows("2025-01") if r["Crime ID"]][:5]
     outcomes = tmp_path / "2025-02-staffordshire-outcomes.csv"
-    header = ("Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,"
-              "LSOA name,Outcome type\n")
+    header = (
+        "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,"
+        "LSOA name,Outcome type\n"
+    )
     body = "".join(
         f"{r['Crime ID']},2025-02,Staffordshire Police,Staffordshire Police,{r['Longitude']},"
-        f"{r['Latitude']},\"{r['Location']}\",{r['LSOA code']},{r['LSOA name']},"
-        "Offender given a caution\n" for r in rows)
+        f'{r["Latitude"]},"{r["Location"]}",{r["LSOA code"]},{r["LSOA name"]},'
+        "Offender given a caution\n"
+        for r in rows
+    )
     outcomes.write_text(header + body)
     result = ingest([month_file("2025-01"), outcomes], store)
     assert {c.dataset for c in result.changes} == {"crimes", "outcomes"}
     con = store.connect()
-    joined = con.execute("select crime_id, outcome, latest_outcome_month from crimes_with_outcomes "
-                         "where latest_outcome_month is not null").fetchall()
+    joined = con.execute(
+        "select crime_id, outcome, latest_outcome_month from crimes_with_outcomes "
+        "where latest_outcome_month is not null"
+    ).fetchall()
     assert sorted(c for c, *_ in joined) == sorted(r["Crime ID"] for r in rows)
     assert {o for _, o, _ in joined} == {"Offender given a caution"}
 

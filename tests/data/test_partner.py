@@ -37,33 +37,33 @@ BAD_EXTRACTS = {
     "utf16.csv": "The file utf16.csv is not UTF-8 text.",
     "not-a-csv.csv": "The file not-a-csv.csv is not UTF-8 text.",
     "unknown-category.csv": "Line 3 of unknown-category.csv has 'Burglery' in column 'category', "
-                            "which is not one of the 14 police.uk crime types.",
+    "which is not one of the 14 police.uk crime types.",
     "bad-date.csv": "Line 4 of bad-date.csv has '2025-02-30' in column 'date', which is not a "
-                    "real day written YYYY-MM-DD.",
+    "real day written YYYY-MM-DD.",
     "bad-month.csv": "Line 2 of bad-month.csv has '2025-13' in column 'month', which is not a "
-                     "month written YYYY-MM.",
+    "month written YYYY-MM.",
     "no-date-column.csv": "The file no-date-column.csv has no 'date' or 'month' column.",
     "no-location-columns.csv": "The file no-location-columns.csv has no location columns.",
     "bng-out-of-range.csv": "Line 3 of bng-out-of-range.csv has '900000' in column 'easting', "
-                            "which is not a number of British National Grid metres in Great "
-                            "Britain.",
+    "which is not a number of British National Grid metres in Great "
+    "Britain.",
     "wgs84-swapped.csv": "Line 3 of wgs84-swapped.csv has '52.8066' in column 'longitude', which "
-                         "is not a number of WGS84 degrees in the United Kingdom.",
+    "is not a number of WGS84 degrees in the United Kingdom.",
     "easting-without-northing.csv": "The file easting-without-northing.csv has a column "
-                                    "'easting' but no column 'northing'.",
+    "'easting' but no column 'northing'.",
     "bad-flag.csv": "Line 3 of bad-flag.csv has 'maybe' in column 'domestic', which is not "
-                    "true/false, yes/no, 1/0 or Y/N.",
+    "true/false, yes/no, 1/0 or Y/N.",
     "personal-id.csv": "Line 3 of personal-id.csv has 'Jane Smith' in column 'victim_id', which "
-                       "is not a pseudonym",
+    "is not a pseudonym",
     "unknown-column.csv": "The file unknown-column.csv has a column 'victim_name' that is not "
-                          "part of the partner extract format.",
+    "part of the partner extract format.",
     "duplicate-column.csv": "The file duplicate-column.csv has two columns for 'date': 'date' "
-                            "and 'offence_date'.",
+    "and 'offence_date'.",
     "ragged-row.csv": "The file ragged-row.csv cannot be read as CSV on line 3",
     "bad-lsoa.csv": "Line 3 of bad-lsoa.csv has 'E0101421' in column 'lsoa_code', which is not "
-                    "an LSOA code like E01014210.",
+    "an LSOA code like E01014210.",
     "bad-age-band.csv": "Line 2 of bad-age-band.csv has '24-18' in column 'victim_age_band', "
-                        "which is not an age band like 18-24 or 65+.",
+    "which is not an age band like 18-24 or 65+.",
     "truncated.csv.gz": "The file truncated.csv.gz is a damaged or incomplete gzip file",
 }
 
@@ -144,8 +144,9 @@ def test_rows_are_typed_normalised_and_placed(base_store):
 
 
 def test_accepted_spellings_of_columns(store, tmp_path):
-    path = write(tmp_path, "Offence Date,Crime type,LSOA,Domestic Flag,Sex\n"
-                           "2025-10-01,Burglary,e01014210,TRUE,f\n")
+    path = write(
+        tmp_path, "Offence Date,Crime type,LSOA,Domestic Flag,Sex\n2025-10-01,Burglary,e01014210,TRUE,f\n"
+    )
     result = ingest_extract(path, store, "spellings")
     assert result.rows == 1
     (row,) = rows_of(store, "spellings")
@@ -201,11 +202,14 @@ def test_known_places(store, tmp_path):
     assert 390_000 < e[0] < 394_000 and 321_000 < n[0] < 325_000
     back_lon, back_lat = bng_to_wgs84(e, n)
     assert np.allclose(back_lon, lon) and np.allclose(back_lat, lat)
-    path = write(tmp_path, "date,category,longitude,latitude,easting,northing\n"
-                           f"2025-10-01,Burglary,{lon[0]},{lat[0]},,\n"
-                           f"2025-10-01,Burglary,{lon[1]},{lat[1]},,\n"
-                           f"2025-10-01,Burglary,,,{e[0]:.1f},{n[0]:.1f}\n"
-                           f"2025-10-01,Burglary,,,{e[1]:.1f},{n[1]:.1f}\n")
+    path = write(
+        tmp_path,
+        "date,category,longitude,latitude,easting,northing\n"
+        f"2025-10-01,Burglary,{lon[0]},{lat[0]},,\n"
+        f"2025-10-01,Burglary,{lon[1]},{lat[1]},,\n"
+        f"2025-10-01,Burglary,,,{e[0]:.1f},{n[0]:.1f}\n"
+        f"2025-10-01,Burglary,,,{e[1]:.1f},{n[1]:.1f}\n",
+    )
     ingest_extract(path, store, "places")
     rows = rows_of(store, "places")
     assert [(r["lad_code"], r["ward_name"]) for r in rows][0] == ("E07000197", "Forebridge")
@@ -215,9 +219,12 @@ def test_known_places(store, tmp_path):
 
 
 def test_points_outside_the_boundaries_are_kept_and_counted(store, tmp_path):
-    path = write(tmp_path, "date,category,longitude,latitude\n"
-                           "2025-10-01,Burglary,-0.1276,51.5072\n"  # London
-                           "2025-10-01,Burglary,,\n")
+    path = write(
+        tmp_path,
+        "date,category,longitude,latitude\n"
+        "2025-10-01,Burglary,-0.1276,51.5072\n"  # London
+        "2025-10-01,Burglary,,\n",
+    )
     result = ingest_extract(path, store, "outside")
     assert result.rows == 2 and result.rows_outside_boundaries == 1
     assert result.rows_by_location["none"] == 1
@@ -232,8 +239,7 @@ def test_unknown_but_well_formed_codes_are_kept_and_counted(store, tmp_path):
 
 
 def test_synthetic_column_marks_rows_and_manifest(store, tmp_path):
-    path = write(tmp_path, "date,category,lsoa_code,synthetic\n2025-10-01,Burglary,E01014210,"
-                           "true\n")
+    path = write(tmp_path, "date,category,lsoa_code,synthetic\n2025-10-01,Burglary,E01014210,true\n")
     result = ingest_extract(path, store, "synth")
     assert result.synthetic
     assert rows_of(store, "synth")[0]["synthetic"] is True
@@ -256,12 +262,13 @@ def test_row_order_changes_nothing_but_line_numbers(store, tmp_path):
     lines = GOOD.strip().splitlines()
     header, body = lines[0], lines[1:]
     ingest_extract(write(tmp_path, "\n".join([header, *body]) + "\n", "a.csv"), store, "fwd")
-    ingest_extract(write(tmp_path, "\n".join([header, *body[::-1]]) + "\n", "b.csv"), store,
-                   "rev")
+    ingest_extract(write(tmp_path, "\n".join([header, *body[::-1]]) + "\n", "b.csv"), store, "rev")
 
     def content(name: str) -> list[tuple]:
-        return sorted(tuple(str(v) for k, v in r.items() if k not in ("extract", "line", "source_file"))
-                      for r in rows_of(store, name))
+        return sorted(
+            tuple(str(v) for k, v in r.items() if k not in ("extract", "line", "source_file"))
+            for r in rows_of(store, name)
+        )
 
     assert content("fwd") == content("rev")
 
@@ -283,8 +290,10 @@ def test_a_different_file_replaces_and_says_so(store, tmp_path):
     result = ingest_extract(path, store, "police-2025")
     assert result.action == "replaced" and result.rows == 4
     assert result.previous_rows == 3 and result.previous_source == "good.csv"
-    assert "Replaced the extract 'police-2025': 3 rows from good.csv are now 4 rows from " \
-           "newer.csv." in result.messages()
+    assert (
+        "Replaced the extract 'police-2025': 3 rows from good.csv are now 4 rows from "
+        "newer.csv." in result.messages()
+    )
     assert len(rows_of(store, "police-2025")) == 4
 
 

@@ -10,15 +10,18 @@ from saferplaces.data.periods import month_from_index, month_index, parse_period
 from saferplaces.errors import InputError
 
 
-@pytest.mark.parametrize("text,start,end,kind", [
-    ("2025", "2025-01", "2025-12", "calendar-year"),
-    ("2024/25", "2024-04", "2025-03", "financial-year"),
-    ("1999/00", "1999-04", "2000-03", "financial-year"),
-    ("2025-01..2025-04", "2025-01", "2025-04", "months"),
-    ("2025-03", "2025-03", "2025-03", "months"),
-    ("12m-to-2025-11", "2024-12", "2025-11", "rolling-12"),
-    ("12m-to-2025-01", "2024-02", "2025-01", "rolling-12"),
-])
+@pytest.mark.parametrize(
+    "text,start,end,kind",
+    [
+        ("2025", "2025-01", "2025-12", "calendar-year"),
+        ("2024/25", "2024-04", "2025-03", "financial-year"),
+        ("1999/00", "1999-04", "2000-03", "financial-year"),
+        ("2025-01..2025-04", "2025-01", "2025-04", "months"),
+        ("2025-03", "2025-03", "2025-03", "months"),
+        ("12m-to-2025-11", "2024-12", "2025-11", "rolling-12"),
+        ("12m-to-2025-01", "2024-02", "2025-01", "rolling-12"),
+    ],
+)
 def test_grammar(text, start, end, kind):
     period = parse_period(text)
     assert (period.start, period.end, period.kind) == (start, end, kind)
@@ -30,14 +33,17 @@ def test_labels_are_plain_english():
     assert parse_period("2025-01..2025-04").label == "January 2025 to April 2025"
 
 
-@pytest.mark.parametrize("text,fragment", [
-    ("2025/27", "not a financial year"),
-    ("2025-13", "not like 2025-01"),
-    ("2025-04..2025-01", "ends before it starts"),
-    ("last year", "not one we recognise"),
-    ("", "not one we recognise"),
-    ("12m-to-2025", "not like 2025-01"),
-])
+@pytest.mark.parametrize(
+    "text,fragment",
+    [
+        ("2025/27", "not a financial year"),
+        ("2025-13", "not like 2025-01"),
+        ("2025-04..2025-01", "ends before it starts"),
+        ("last year", "not one we recognise"),
+        ("", "not one we recognise"),
+        ("12m-to-2025", "not like 2025-01"),
+    ],
+)
 def test_bad_periods_say_what_to_write(text, fragment):
     with pytest.raises(InputError, match=fragment) as info:
         parse_period(text)

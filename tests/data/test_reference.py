@@ -18,17 +18,21 @@ def con(tmp_path_factory):
 
 def test_imd_2019_covers_every_english_lsoa(con):
     install_deprivation_table(con)
-    count, low, high = con.execute(
-        "select count(*), min(imd_rank), max(imd_rank) from imd").fetchone()
+    count, low, high = con.execute("select count(*), min(imd_rank), max(imd_rank) from imd").fetchone()
     # IoD2019: 32,844 LSOAs in England, ranked 1 (most deprived) to 32,844
     assert (count, low, high) == (32_844, 1, 32_844)
     assert con.execute("select count(distinct imd_decile) from imd").fetchone()[0] == 10
 
 
-@pytest.mark.parametrize("fragment,weight", [
-    # ONS Crime Severity Score weights quoted in the shared SOURCES.md
-    ("Shoplifting", 11.86), ("Assault with injury", 189.15), ("Arson endangering life", 826.19),
-])
+@pytest.mark.parametrize(
+    "fragment,weight",
+    [
+        # ONS Crime Severity Score weights quoted in the shared SOURCES.md
+        ("Shoplifting", 11.86),
+        ("Assault with injury", 189.15),
+        ("Arson endangering life", 826.19),
+    ],
+)
 def test_published_severity_weights(fragment, weight):
     matches = [w for w in severity_weights() if w.offence.startswith(fragment)]
     assert matches and matches[0].weight == pytest.approx(weight, abs=0.01)

@@ -47,8 +47,7 @@ def year(calibration, tmp_path_factory):
     out = tmp_path_factory.mktemp("year") / "year-synthetic.csv"
     result = synthesise_extract(calibration, out, start="2025-01", end="2025-12", seed=7)
     con = duckdb.connect()
-    con.execute(f"create table s as select * from read_csv('{out}', header=true, "
-                "all_varchar=true)")
+    con.execute(f"create table s as select * from read_csv('{out}', header=true, all_varchar=true)")
     return result, con
 
 
@@ -63,22 +62,28 @@ def real_counts(store: Store) -> dict[str, int]:
 def test_counts_by_type_match_the_real_ones_at_scale_1(store, year):
     result, con = year
     real = real_counts(store)
-    synth = dict(con.execute("select category, count(*) from s where date >= '2025-10' "
-                             "group by 1").fetchall())
+    synth = dict(
+        con.execute("select category, count(*) from s where date >= '2025-10' group by 1").fetchall()
+    )
     assert set(synth) == set(real)
     for crime_type, n in real.items():
         # Poisson: the synthetic count has mean n, so sd sqrt(n); allow 4 sd
         assert abs(synth[crime_type] - n) <= 4 * math.sqrt(n) + 2, crime_type
-    assert result.by_type["Anti-social behaviour"] == int(con.execute(
-        "select count(*) from s where category = 'Anti-social behaviour'").fetchone()[0])
+    assert result.by_type["Anti-social behaviour"] == int(
+        con.execute("select count(*) from s where category = 'Anti-social behaviour'").fetchone()[0]
+    )
 
 
 def test_counts_by_lsoa_follow_the_real_ones(store, year):
     _, con = year
-    real = dict(store.connect().execute(
-        "select coalesce(lsoa21_code, lsoa_code), count(*) from crimes group by 1").fetchall())
-    synth = dict(con.execute("select lsoa_code, count(*) from s where date >= '2025-10' "
-                             "group by 1").fetchall())
+    real = dict(
+        store.connect()
+        .execute("select coalesce(lsoa21_code, lsoa_code), count(*) from crimes group by 1")
+        .fetchall()
+    )
+    synth = dict(
+        con.execute("select lsoa_code, count(*) from s where date >= '2025-10' group by 1").fetchall()
+    )
     codes = sorted(c for c in real if c is not None)
     a = np.array([real[c] for c in codes], float)
     b = np.array([synth.get(c, 0) for c in codes], float)
@@ -108,24 +113,26 @@ def within_binomial(hits: int, n: int, p: float, sds: float = 4.0) -> bool:
 
 def test_flag_rates_are_as_documented(year):
     _, con = year
-    for flag, table in (("domestic", DOMESTIC_RATE), ("alcohol", ALCOHOL_RATE),
-                        ("hate", HATE_RATE)):
+    for flag, table in (("domestic", DOMESTIC_RATE), ("alcohol", ALCOHOL_RATE), ("hate", HATE_RATE)):
         for crime_type, rate in table.items():
             n, hits = con.execute(
-                f"select count(*), count(*) filter (where {flag} = 'true') from s "
-                "where category = ?", [crime_type]).fetchone()
-            if crime_type in ("Drugs", "Possession of weapons", "Shoplifting") and \
-                    flag == "domestic":
+                f"select count(*), count(*) filter (where {flag} = 'true') from s where category = ?",
+                [crime_type],
+            ).fetchone()
+            if crime_type in ("Drugs", "Possession of weapons", "Shoplifting") and flag == "domestic":
                 rate = 0.0
             assert within_binomial(hits, n, rate), (flag, crime_type, hits, n, rate)
 
 
 def test_about_a_fifth_of_crime_is_domestic_and_two_fifths_of_violence(year):
     _, con = year
-    crime, violence = con.execute("""
+    crime, violence = con.execute(
+        """
         select avg((domestic = 'true')::int) filter (where category <> 'Anti-social behaviour'),
                avg((domestic = 'true')::int) filter (where category = ?)
-        from s""", [VIOLENCE]).fetchone()
+        from s""",
+        [VIOLENCE],
+    ).fetchone()
     # Stafford CSWS 2020-24: "around 20% of crime ... increases to 40% amongst violent offences"
     assert 0.18 <= crime <= 0.23
     assert 0.38 <= violence <= 0.42
@@ -133,19 +140,21 @@ def test_about_a_fifth_of_crime_is_domestic_and_two_fifths_of_violence(year):
 
 def test_vawg_and_youth_follow_their_rules(year):
     _, con = year
-    bad_vawg, bad_youth = con.execute("""
+    bad_vawg, bad_youth = con.execute(
+        """
         select count(*) filter (where vawg = 'true' and (victim_sex <> 'female'
                                  or (domestic = 'false' and category <> ?))),
                count(*) filter (where victim_age_band = '0-17' and youth <> 'true')
-        from s""", [VIOLENCE]).fetchone()
+        from s""",
+        [VIOLENCE],
+    ).fetchone()
     assert bad_vawg == 0 and bad_youth == 0
 
 
 # -- repeats --------------------------------------------------------------------------------
 
 
-def repeat_shares(con: duckdb.DuckDBPyConnection, column: str, where: str = "true") -> tuple[
-        float, float]:
+def repeat_shares(con: duckdb.DuckDBPyConnection, column: str, where: str = "true") -> tuple[float, float]:
     return con.execute(f"""
         with p as (select {column}, count(*) as n from s
                    where {column} is not null and {where} group by 1)
@@ -162,9 +171,12 @@ def test_repeat_victims_are_as_concentrated_as_in_stafford(year):
     victims, crimes = repeat_shares(con, "victim_id", "domestic = 'true'")
     assert 0.34 <= victims <= 0.42 and 0.59 <= crimes <= 0.67
     # a victim keeps their age band, sex and segment
-    assert con.execute("""select count(*) from (select victim_id from s where victim_id is not null
+    assert (
+        con.execute("""select count(*) from (select victim_id from s where victim_id is not null
                           group by 1 having count(distinct (victim_age_band, victim_sex,
-                          segment)) > 1)""").fetchone()[0] == 0
+                          segment)) > 1)""").fetchone()[0]
+        == 0
+    )
 
 
 def test_repeat_offenders_and_places(year):
@@ -174,9 +186,12 @@ def test_repeat_offenders_and_places(year):
     places, crimes = repeat_shares(con, "location_id")
     assert crimes > 0.5  # crime concentrates at places, as the real map points do
     # domestic crimes happen at the victim's home: one place per domestic victim
-    assert con.execute("""select count(*) from (select victim_id from s where domestic = 'true'
+    assert (
+        con.execute("""select count(*) from (select victim_id from s where domestic = 'true'
                           and location_id is not null group by 1
-                          having count(distinct location_id) > 1)""").fetchone()[0] == 0
+                          having count(distinct location_id) > 1)""").fetchone()[0]
+        == 0
+    )
 
 
 def test_group_assignment_numbers_everyone_and_meets_the_crime_share():
@@ -199,8 +214,9 @@ def test_same_seed_gives_byte_identical_output(calibration, tmp_path):
     paths = []
     for i, seed in enumerate((5, 5, 6)):
         out = tmp_path / f"run{i}-synthetic.csv.gz"
-        synthesise_extract(calibration, out, start="2025-10", end="2025-12", seed=seed,
-                           scale=0.3, chunk_rows=3000)
+        synthesise_extract(
+            calibration, out, start="2025-10", end="2025-12", seed=seed, scale=0.3, chunk_rows=3000
+        )
         paths.append(out.read_bytes())
     assert paths[0] == paths[1]
     assert paths[0] != paths[2]
@@ -211,8 +227,7 @@ def test_parquet_and_csv_hold_the_same_rows(calibration, tmp_path):
     for out in (csv_out, pq_out):
         synthesise_extract(calibration, out, start="2025-12", end="2025-12", seed=2, scale=0.2)
     con = duckdb.connect()
-    a = con.execute(f"select count(*), count(distinct victim_id) from read_csv('{csv_out}')"
-                    ).fetchone()
+    a = con.execute(f"select count(*), count(distinct victim_id) from read_csv('{csv_out}')").fetchone()
     b = con.execute(f"select count(*), count(distinct victim_id) from '{pq_out}'").fetchone()
     assert a == b
     assert con.execute(f"select bool_and(synthetic) from '{pq_out}'").fetchone()[0] is True
@@ -225,24 +240,25 @@ def test_every_row_is_marked_synthetic_and_names_must_say_so(calibration, year, 
         synthesise_extract(calibration, tmp_path / "extract.csv")
 
 
-def test_synthetic_extract_ingests_and_bng_points_land_in_their_lsoa(store, calibration,
-                                                                     tmp_path):
+def test_synthetic_extract_ingests_and_bng_points_land_in_their_lsoa(store, calibration, tmp_path):
     # the random draws do not depend on the location columns, so the same seed gives the
     # same rows with an LSOA code in one file and British National Grid points in the other
     by_code = tmp_path / "code-synthetic.csv"
     by_point = tmp_path / "bng-synthetic.csv"
     synthesise_extract(calibration, by_code, start="2025-11", end="2025-11", seed=3, scale=0.3)
-    synthesise_extract(calibration, by_point, start="2025-11", end="2025-11", seed=3, scale=0.3,
-                       location="bng")
+    synthesise_extract(
+        calibration, by_point, start="2025-11", end="2025-11", seed=3, scale=0.3, location="bng"
+    )
     work = Store(tmp_path / "store")
     result = ingest_extract(by_point, work, "synthetic-demo")
     assert result.synthetic and result.rows > 2000
     con = duckdb.connect()
     attach_extracts(con, work)
-    con.execute(f"create table a as select row_number() over () as r, lsoa_code "
-                f"from read_csv('{by_code}')")
-    con.execute("create table b as select row_number() over (order by line) as r, lsoa_code, "
-                "location_source, synthetic from partner_extracts")
+    con.execute(f"create table a as select row_number() over () as r, lsoa_code from read_csv('{by_code}')")
+    con.execute(
+        "create table b as select row_number() over (order by line) as r, lsoa_code, "
+        "location_source, synthetic from partner_extracts"
+    )
     same, total, placed = con.execute("""
         select count(*) filter (where a.lsoa_code = b.lsoa_code),
                count(*) filter (where b.location_source = 'coordinates'),
@@ -259,13 +275,16 @@ def test_an_empty_store_says_what_to_run(tmp_path):
         synthesise_extract(Store(tmp_path / "empty"), tmp_path / "x-synthetic.csv")
 
 
-@pytest.mark.parametrize("kwargs,fragment", [
-    ({"scale": 0}, "The scale 0 is not allowed"),
-    ({"start": "2025-13", "end": "2025-12"}, "not like 2025-01"),
-    ({"start": "2025-12", "end": "2025-01"}, "ends before it starts"),
-    ({"start": "2025-01"}, "Only one of the first and last months"),
-    ({"location": "osgb"}, "The location 'osgb'"),
-])
+@pytest.mark.parametrize(
+    "kwargs,fragment",
+    [
+        ({"scale": 0}, "The scale 0 is not allowed"),
+        ({"start": "2025-13", "end": "2025-12"}, "not like 2025-01"),
+        ({"start": "2025-12", "end": "2025-01"}, "ends before it starts"),
+        ({"start": "2025-01"}, "Only one of the first and last months"),
+        ({"location": "osgb"}, "The location 'osgb'"),
+    ],
+)
 def test_bad_arguments(calibration, tmp_path, kwargs, fragment):
     with pytest.raises(InputError, match=fragment):
         synthesise_extract(calibration, tmp_path / "x-synthetic.csv", **kwargs)
@@ -273,15 +292,19 @@ def test_bad_arguments(calibration, tmp_path, kwargs, fragment):
 
 def test_area_and_future_months(store, tmp_path):
     out: Path = tmp_path / "stafford-synthetic.csv"
-    result = synthesise_extract(store, out, area="Stafford", start="2026-01", end="2026-02",
-                                scale=0.5)
+    result = synthesise_extract(store, out, area="Stafford", start="2026-01", end="2026-02", scale=0.5)
     assert result.area_label == "Stafford (E07000197)" and result.rows > 0
     assert any("nearest year held" in a for a in result.assumptions)
     con = duckdb.connect()
-    lsoas = [r[0] for r in con.execute(
-        f"select distinct lsoa_code from read_csv('{out}') where lsoa_code is not null")
-        .fetchall()]
+    lsoas = [
+        r[0]
+        for r in con.execute(
+            f"select distinct lsoa_code from read_csv('{out}') where lsoa_code is not null"
+        ).fetchall()
+    ]
     lookup = Store(tmp_path / "x").connect()
-    lads = {lookup.execute("select lad_code from lsoa_lookup where lsoa_code = ?", [c])
-            .fetchone()[0] for c in lsoas}
+    lads = {
+        lookup.execute("select lad_code from lsoa_lookup where lsoa_code = ?", [c]).fetchone()[0]
+        for c in lsoas
+    }
     assert lads == {"E07000197"}

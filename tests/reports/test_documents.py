@@ -23,8 +23,16 @@ def written(bundled_store, tmp_path_factory):
 def test_json_has_the_promised_fields(written):
     a, files = written
     data = json.loads(files["json"].read_text())
-    assert {"area", "period", "crime_types", "wards", "findings", "priorities", "assumptions",
-            "data_quality"} <= set(data)
+    assert {
+        "area",
+        "period",
+        "crime_types",
+        "wards",
+        "findings",
+        "priorities",
+        "assumptions",
+        "data_quality",
+    } <= set(data)
     assert {"code", "name", "population", "population_year"} <= set(data["area"])
     assert {"start", "end"} <= set(data["period"])
     row = data["crime_types"][0]
@@ -36,7 +44,7 @@ def test_html_is_self_contained_and_accessible(written):
     html = files["html"].read_text()
     assert '<html lang="en-GB">' in html and "<caption>" in html and 'scope="col"' in html
     assert html.count('role="img" aria-label=') >= 3
-    assert "src=\"http" not in html and "href=\"http" not in html  # nothing loads from outside
+    assert 'src="http' not in html and 'href="http' not in html  # nothing loads from outside
     assert "Open Government Licence" in html
     for f in a.findings:
         assert str(escape(f.text)) in html
@@ -125,12 +133,20 @@ def test_column_widths_give_every_word_room():
 
     narrow = Table("t", "A table", ("Name", "Count"), (("Violence and sexual offences", "4,314"),))
     assert not is_wide(narrow) and sum(column_widths(narrow)) == pytest.approx(100, abs=0.1)
-    wide = Table("w", "Wide", tuple(f"Column {i}" for i in range(12)),
-                 (tuple("a long cell of text" for _ in range(12)),))
+    wide = Table(
+        "w",
+        "Wide",
+        tuple(f"Column {i}" for i in range(12)),
+        (tuple("a long cell of text" for _ in range(12)),),
+    )
     assert is_wide(wide)
     widths = column_widths(wide)
     # on a landscape page of 1,017 px every column is at least as wide as its longest word
     assert min(widths) / 100 * 1017 >= len("Column") * CHAR_PX + CELL_PX
-    too_wide = Table("x", "Too wide", tuple(f"c{i}" for i in range(40)),
-                     (tuple("unbreakable-words-everywhere" for _ in range(40)),))
+    too_wide = Table(
+        "x",
+        "Too wide",
+        tuple(f"c{i}" for i in range(40)),
+        (tuple("unbreakable-words-everywhere" for _ in range(40)),),
+    )
     assert column_widths(too_wide) is None  # left to WeasyPrint's own layout

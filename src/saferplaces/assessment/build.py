@@ -46,28 +46,52 @@ from saferplaces.data.store import Store
 from saferplaces.errors import InputError
 
 METHODS = {
-    "rate": MethodNote("Rates per 1,000 with exact Poisson and Byar intervals", "methods/rates.md",
-                       "Public Health England (2018), Technical Guide: Confidence Intervals."),
-    "change": MethodNote("Change on a year earlier: exact conditional test", "methods/change.md",
-                         "Przyborowski and Wilenski (1940); Wheeler, Understanding Variation (2000)."),
-    "compare": MethodNote("Higher, similar or lower than a benchmark", "methods/compare.md",
-                          "Public Health England, Fingertips technical guidance."),
-    "funnel": MethodNote("Funnel plot limits with overdispersion", "methods/funnel.md",
-                         "Spiegelhalter (2005), Funnel plots for comparing institutional "
-                         "performance; NHS England FunnelPlotR."),
-    "spc": MethodNote("Statistical process control (XmR chart)", "methods/spc-xmr.md",
-                      "NHS England, Making Data Count (2019)."),
-    "hotspots": MethodNote("Hotspots: Getis-Ord Gi* on a grid, and their pattern over time",
-                           "methods/hotspot-gistar.md",
-                           "Ord and Getis (1995); Benjamini and Hochberg (1995); sfhotspot (Hoppe, 2023)."),
-    "concentration": MethodNote("Crime concentration", "methods/concentration.md",
-                                "Weisburd (2015), The law of crime concentration and the "
-                                "criminology of place."),
-    "peers": MethodNote("Open peer group (most similar areas)", "methods/peer-group.md",
-                        "Home Office (2021), Most Similar Groups methodology; standardised Euclidean "
-                        "distance."),
-    "harm": MethodNote("Harm weighted by the Crime Severity Score", "methods/harm.md",
-                       "ONS (2016), Research outputs: developing a Crime Severity Score."),
+    "rate": MethodNote(
+        "Rates per 1,000 with exact Poisson and Byar intervals",
+        "methods/rates.md",
+        "Public Health England (2018), Technical Guide: Confidence Intervals.",
+    ),
+    "change": MethodNote(
+        "Change on a year earlier: exact conditional test",
+        "methods/change.md",
+        "Przyborowski and Wilenski (1940); Wheeler, Understanding Variation (2000).",
+    ),
+    "compare": MethodNote(
+        "Higher, similar or lower than a benchmark",
+        "methods/compare.md",
+        "Public Health England, Fingertips technical guidance.",
+    ),
+    "funnel": MethodNote(
+        "Funnel plot limits with overdispersion",
+        "methods/funnel.md",
+        "Spiegelhalter (2005), Funnel plots for comparing institutional "
+        "performance; NHS England FunnelPlotR.",
+    ),
+    "spc": MethodNote(
+        "Statistical process control (XmR chart)",
+        "methods/spc-xmr.md",
+        "NHS England, Making Data Count (2019).",
+    ),
+    "hotspots": MethodNote(
+        "Hotspots: Getis-Ord Gi* on a grid, and their pattern over time",
+        "methods/hotspot-gistar.md",
+        "Ord and Getis (1995); Benjamini and Hochberg (1995); sfhotspot (Hoppe, 2023).",
+    ),
+    "concentration": MethodNote(
+        "Crime concentration",
+        "methods/concentration.md",
+        "Weisburd (2015), The law of crime concentration and the criminology of place.",
+    ),
+    "peers": MethodNote(
+        "Open peer group (most similar areas)",
+        "methods/peer-group.md",
+        "Home Office (2021), Most Similar Groups methodology; standardised Euclidean distance.",
+    ),
+    "harm": MethodNote(
+        "Harm weighted by the Crime Severity Score",
+        "methods/harm.md",
+        "ONS (2016), Research outputs: developing a Crime Severity Score.",
+    ),
 }
 
 
@@ -78,8 +102,14 @@ def _estimate(count: int, pop: int) -> Estimate:
 
 def _change(current: int, previous: int) -> Change:
     c = stats.change(int(current), int(previous))
-    return Change(int(current), int(previous), None if c.percent is None else round(c.percent, 1),
-                  round(float(c.p), 4), round(float(c.z), 3), c.label)
+    return Change(
+        int(current),
+        int(previous),
+        None if c.percent is None else round(c.percent, 1),
+        round(float(c.p), 4),
+        round(float(c.z), 3),
+        c.label,
+    )
 
 
 def category_weights() -> dict[str, float]:
@@ -100,9 +130,12 @@ def _population_or_none(con: duckdb.DuckDBPyConnection, area: Area, year: int) -
 def _force_of(con: duckdb.DuckDBPyConnection, area: Area) -> Area | None:
     if area.level == "force":
         return None
-    row = run(con, "select pfa_code, pfa_name from lad_csp_pfa where "
-                   f"{'csp_code' if area.level == 'csp' else 'lad_code'} = ? limit 1",
-              [area.parent_code if area.level == "ward" else area.code]).fetchone()
+    row = run(
+        con,
+        "select pfa_code, pfa_name from lad_csp_pfa where "
+        f"{'csp_code' if area.level == 'csp' else 'lad_code'} = ? limit 1",
+        [area.parent_code if area.level == "ward" else area.code],
+    ).fetchone()
     return Area("force", row[0], row[1]) if row and row[0] else None
 
 
@@ -143,8 +176,10 @@ def build_assessment(
         When the store holds no month of the period for the area.
     """
     if compare not in ("previous", "none"):
-        raise InputError(f"--compare '{compare}' is not a comparison we make.",
-                         "Use 'previous' (the same months a year earlier) or 'none'.")
+        raise InputError(
+            f"--compare '{compare}' is not a comparison we make.",
+            "Use 'previous' (the same months a year earlier) or 'none'.",
+        )
     con = aggregates.con if aggregates is not None else store.connect()
     the_area = area if isinstance(area, Area) else resolve_area(con, area)
     the_period = period if isinstance(period, Period) else parse_period(period)
@@ -153,10 +188,13 @@ def build_assessment(
     if not held:
         raise InputError(
             f"The store holds no police.uk data for {the_area.name} in the {the_period.label}.",
-            "Run 'saferplaces ingest' with the files for those months, or choose another period.")
+            "Run 'saferplaces ingest' with the files for those months, or choose another period.",
+        )
     if missing:
-        assumptions.append(f"The store has no data for {describe_missing(missing)}; the assessment "
-                           f"covers the {len(held)} months held, and rates are for those months.")
+        assumptions.append(
+            f"The store has no data for {describe_missing(missing)}; the assessment "
+            f"covers the {len(held)} months held, and rates are for those months."
+        )
     all_held = {m for ms in store.force_months().values() for m in ms}
     comparison = [month_from_index(month_index(m) - 12) for m in held]
     comparison = [m for m in comparison if m in all_held] if compare == "previous" else []
@@ -165,7 +203,8 @@ def build_assessment(
         if comparison:
             assumptions.append(
                 f"Change is measured on the same {len(comparison)} calendar months one year "
-                f"earlier ({describe_missing(comparison)}), so that the seasons match.")
+                f"earlier ({describe_missing(comparison)}), so that the seasons match."
+            )
         else:
             assumptions.append("No month a year earlier is held, so no change is measured.")
 
@@ -188,46 +227,58 @@ def build_assessment(
         if not comparison:
             return None
         cur = sum(n for t, n in now_cmp.items() if (types is None and t != ASB) or (types and t in types))
-        prev = sum(n for t, n in before_cmp.items()
-                   if (types is None and t != ASB) or (types and t in types))
+        prev = sum(n for t, n in before_cmp.items() if (types is None and t != ASB) or (types and t in types))
         return _change(cur, prev)
 
-    headline = Headline(_estimate(crime_now, pop.value), _estimate(asb_now, pop.value),
-                        change_of(None), change_of({ASB}))
+    headline = Headline(
+        _estimate(crime_now, pop.value), _estimate(asb_now, pop.value), change_of(None), change_of({ASB})
+    )
 
     # comparison with the force and its districts
     force_rates: dict[str, stats.RateResult] = {}
     district_rates: dict[str, dict[str, float]] = {}
     force_pop = _population_or_none(con, force, year) if force is not None else None
     if force is not None and force_pop is None:
-        assumptions.append(f"No population estimate is held for the whole of {force.name} police force "
-                           "area, so rates are not compared with it.")
+        assumptions.append(
+            f"No population estimate is held for the whole of {force.name} police force "
+            "area, so rates are not compared with it."
+        )
     elif force is not None:
         for t, n in agg.by_type(force, held).items():
             force_rates[t] = stats.rate(n, force_pop, per=1000)
         if the_area.level in ("district", "csp"):
             column = "csp_code" if the_area.level == "csp" else "lad_code"
             # areas of today's geography only: the lookups also list districts since merged
-            current = {r[0] for r in run(con, f"select distinct {column} from lsoa_lookup where "
-                                              f"vintage = '2021' and pfa_code = ?", [force.code]).fetchall()}
+            current = {
+                r[0]
+                for r in run(
+                    con,
+                    f"select distinct {column} from lsoa_lookup where vintage = '2021' and pfa_code = ?",
+                    [force.code],
+                ).fetchall()
+            }
             beside = [a for a in areas_within(con, force) if a.level == the_area.level and a.code in current]
             by_area = _by_area_and_type(agg, beside, held)
             for d in beside:
                 d_pop = _population_or_none(con, d, year)
                 if d_pop is None:
-                    assumptions.append(f"No population estimate is held for {d.name}, so it is left out "
-                                       "of the ranks.")
+                    assumptions.append(
+                        f"No population estimate is held for {d.name}, so it is left out of the ranks."
+                    )
                     continue
                 counts = by_area.get(d.code, {})
                 district_rates[d.code] = {t: counts.get(t, 0) / d_pop * 1000 for t in CRIME_TYPES}
-        assumptions.append(f"Rates are compared with {force.name} police force area as a whole; "
-                           "'higher' or 'lower' means the 95% confidence intervals do not overlap.")
+        assumptions.append(
+            f"Rates are compared with {force.name} police force area as a whole; "
+            "'higher' or 'lower' means the 95% confidence intervals do not overlap."
+        )
 
     weights = category_weights()
-    assumptions.append("Harm uses one Crime Severity Score weight per police.uk crime type: the median "
-                       "ONS weight of the offences in it, because police.uk does not give the offence.")
-    harm_result = stats.harm({t: n for t, n in now.items() if t in weights}, weights,
-                             population=pop.value)
+    assumptions.append(
+        "Harm uses one Crime Severity Score weight per police.uk crime type: the median "
+        "ONS weight of the offences in it, because police.uk does not give the offence."
+    )
+    harm_result = stats.harm({t: n for t, n in now.items() if t in weights}, weights, population=pop.value)
     rows = []
     for t in CRIME_TYPES:
         n = now.get(t, 0)
@@ -241,29 +292,43 @@ def build_assessment(
         if the_area.code in district_rates:
             ordered = sorted(district_rates, key=lambda c: -district_rates[c][t])
             rank, rank_of = ordered.index(the_area.code) + 1, len(ordered)
-        rows.append(CrimeTypeRow(
-            t, n, est.rate, est.lower, est.upper,
-            int(now_cmp.get(t, 0)) if comparison else None,
-            int(before_cmp.get(t, 0)) if comparison else None,
-            ch.label if ch else None,
-            None if ch is None or ch.percent is None else round(ch.percent, 1),
-            None if ch is None else round(float(ch.p), 4),
-            round(force_rates[t].value, 2) if t in force_rates else None,
-            versus, rank, rank_of,
-            round(harm_result.by_category.get(t, 0.0), 1) if t in weights else None))
+        rows.append(
+            CrimeTypeRow(
+                t,
+                n,
+                est.rate,
+                est.lower,
+                est.upper,
+                int(now_cmp.get(t, 0)) if comparison else None,
+                int(before_cmp.get(t, 0)) if comparison else None,
+                ch.label if ch else None,
+                None if ch is None or ch.percent is None else round(ch.percent, 1),
+                None if ch is None else round(float(ch.p), 4),
+                round(force_rates[t].value, 2) if t in force_rates else None,
+                versus,
+                rank,
+                rank_of,
+                round(harm_result.by_category.get(t, 0.0), 1) if t in weights else None,
+            )
+        )
     rows = _with_trends(agg, the_area, rows, held, all_held, assumptions)
     rows.sort(key=lambda r: -r.count)
 
     wards = _ward_rows(agg, the_area, held, year, assumptions)
-    months = _with_seasonal_range(agg, the_area, _month_rows(agg, the_area, held, assumptions), all_held,
-                                  assumptions)
+    months = _with_seasonal_range(
+        agg, the_area, _month_rows(agg, the_area, held, assumptions), all_held, assumptions
+    )
     conc = _concentration(agg, the_area, held)
-    harm = HarmInfo(round(harm_result.total, 1),
-                    None if harm_result.per_1000 is None else round(harm_result.per_1000, 1),
-                    max(harm_result.share_by_category, key=harm_result.share_by_category.get)
-                    if harm_result.share_by_category else None,
-                    round(max(harm_result.share_by_category.values()) * 100, 1)
-                    if harm_result.share_by_category else None)
+    harm = HarmInfo(
+        round(harm_result.total, 1),
+        None if harm_result.per_1000 is None else round(harm_result.per_1000, 1),
+        max(harm_result.share_by_category, key=harm_result.share_by_category.get)
+        if harm_result.share_by_category
+        else None,
+        round(max(harm_result.share_by_category.values()) * 100, 1)
+        if harm_result.share_by_category
+        else None,
+    )
 
     districts = ()
     if the_area.level == "force":
@@ -283,21 +348,46 @@ def build_assessment(
         if national:
             assumptions.extend(national.assumptions)
     quality = quality_report(store, the_area, the_period, aggregates=agg)
-    period_info = PeriodInfo(the_period.start, the_period.end, the_period.label, tuple(held),
-                             tuple(comparison),
-                             f"{describe_missing(comparable_now)} with the same months a year earlier"
-                             if comparison else None)
-    area_info = AreaInfo(the_area.code, the_area.name, the_area.level, pop.value, pop.year,
-                         the_area.parent_code, the_area.parent_name)
+    period_info = PeriodInfo(
+        the_period.start,
+        the_period.end,
+        the_period.label,
+        tuple(held),
+        tuple(comparison),
+        f"{describe_missing(comparable_now)} with the same months a year earlier" if comparison else None,
+    )
+    area_info = AreaInfo(
+        the_area.code,
+        the_area.name,
+        the_area.level,
+        pop.value,
+        pop.year,
+        the_area.parent_code,
+        the_area.parent_name,
+    )
     weights_used = load_weights(weights_path)
     priorities = score_priorities(rows, weights_used, crime_now + asb_now)
     draft = StrategicAssessment(
-        area=area_info, period=period_info, headline=headline, crime_types=tuple(rows),
-        wards=tuple(wards), months=tuple(months), concentration=conc, harm=harm, findings=(),
-        priorities=tuple(priorities), priority_weights=weights_used.weights,
+        area=area_info,
+        period=period_info,
+        headline=headline,
+        crime_types=tuple(rows),
+        wards=tuple(wards),
+        months=tuple(months),
+        concentration=conc,
+        harm=harm,
+        findings=(),
+        priorities=tuple(priorities),
+        priority_weights=weights_used.weights,
         assumptions=tuple(dict.fromkeys(assumptions + list(quality.assumptions))),
-        data_quality=quality.to_dict(), methods=tuple(METHODS.values()), districts=districts,
-        attribution=ATTRIBUTION, people=people, national=national, hotspots=hot)
+        data_quality=quality.to_dict(),
+        methods=tuple(METHODS.values()),
+        districts=districts,
+        attribution=ATTRIBUTION,
+        people=people,
+        national=national,
+        hotspots=hot,
+    )
     from dataclasses import replace
 
     return replace(draft, findings=tuple(write_findings(draft)))
@@ -322,8 +412,9 @@ def build_assessments(
     try:
         the_period = period if isinstance(period, Period) else parse_period(period)
         resolved = [a if isinstance(a, Area) else resolve_area(con, a) for a in areas]
-        forces = [a.code if a.level == "force" else getattr(_force_of(con, a), "code", None)
-                  for a in resolved]
+        forces = [
+            a.code if a.level == "force" else getattr(_force_of(con, a), "code", None) for a in resolved
+        ]
         agg = Aggregates(con, None if None in forces else forces, point_months=the_period.months)
         if extract:
             extract = _extract_name(store, extract)
@@ -348,15 +439,18 @@ def _extract_name(store: Store, extract: str) -> str:
     return name
 
 
-def _people(store: Store, con: duckdb.DuckDBPyConnection, extract: str, area: Area, held: list[str],
-            year: int) -> PeopleSection | None:
+def _people(
+    store: Store, con: duckdb.DuckDBPyConnection, extract: str, area: Area, held: list[str], year: int
+) -> PeopleSection | None:
     from saferplaces.data.partner import attach_extracts
 
     name = _extract_name(store, extract)
     names = attach_extracts(con, store)
     if name not in names:
-        raise InputError(f"No partner extract called '{extract}' is held, and no such file exists.",
-                         "Give the path of an extract CSV, or a name from 'saferplaces extract list'.")
+        raise InputError(
+            f"No partner extract called '{extract}' is held, and no such file exists.",
+            "Give the path of an extract CSV, or a name from 'saferplaces extract list'.",
+        )
     return people_section(con, name, area, held, year)
 
 
@@ -368,25 +462,32 @@ def _by_area_and_type(agg: Aggregates, areas: list[Area], months: list[str]) -> 
     out: dict[str, dict[str, int]] = {}
     codes = literal_list([a.code for a in areas])
     for code, crime_type, n in agg.sql(
-            f"select {column}, crime_type, sum(n) from {agg.counts} where {column} in "
-            f"(select unnest({codes})) and {in_months(months)} group by 1, 2", remember=True):
+        f"select {column}, crime_type, sum(n) from {agg.counts} where {column} in "
+        f"(select unnest({codes})) and {in_months(months)} group by 1, 2",
+        remember=True,
+    ):
         out.setdefault(code, {})[crime_type] = int(n)
     return out
 
 
-def _ward_rows(agg: Aggregates, area: Area, held: list[str], year: int,
-               assumptions: list[str]) -> list[WardRow]:
+def _ward_rows(
+    agg: Aggregates, area: Area, held: list[str], year: int, assumptions: list[str]
+) -> list[WardRow]:
     if area.level == "ward":
         return []
     con = agg.con
     # in code order, so that wards with equal rates keep one order from run to run
-    wards = run(con, f"select distinct ward_code, ward_name from lsoa_lookup where vintage = '2021' "
-                     f"and {area.lookup_filter()} order by 1, 2").fetchall()
+    wards = run(
+        con,
+        f"select distinct ward_code, ward_name from lsoa_lookup where vintage = '2021' "
+        f"and {area.lookup_filter()} order by 1, 2",
+    ).fetchall()
     counts: dict[str, int] = {}
     top: dict[str, tuple[int, str]] = {}
     for code, crime_type, n in agg.sql(
-            f"select ward_code, crime_type, sum(n) from {agg.counts} where {where(area)} and "
-            f"{in_months(held)} group by 1, 2"):
+        f"select ward_code, crime_type, sum(n) from {agg.counts} where {where(area)} and "
+        f"{in_months(held)} group by 1, 2"
+    ):
         counts[code] = counts.get(code, 0) + int(n)
         # the largest type; of equal ones, the first in alphabetical order
         if code not in top or (-n, crime_type) < (-top[code][0], top[code][1]):
@@ -398,44 +499,68 @@ def _ward_rows(agg: Aggregates, area: Area, held: list[str], year: int,
         return []
     if any(pops[c].assumption for c, _ in usable):
         first = next(pops[c] for c, _ in usable)
-        assumptions.append(f"Ward populations are ONS mid-{first.year} small-area estimates summed "
-                           "to 2024 wards.")
+        assumptions.append(
+            f"Ward populations are ONS mid-{first.year} small-area estimates summed to 2024 wards."
+        )
     numerators = [counts.get(c, 0) for c, _ in usable]
     denominators = [pops[c].value for c, _ in usable]
-    funnel = stats.funnel_significance(numerators, denominators, "rate", per=1000,
-                                       overdispersion=True)
+    funnel = stats.funnel_significance(numerators, denominators, "rate", per=1000, overdispersion=True)
     assumptions.extend(a for a in funnel.assumptions if a not in assumptions)
     rows = []
     for (code, name), label in zip(usable, funnel.labels, strict=True):
         n = counts.get(code, 0)
         est = _estimate(n, pops[code].value)
-        rows.append(WardRow(code, name, pops[code].value, n, est.rate, est.lower, est.upper, label,
-                            top[code][1] if code in top else None))
+        rows.append(
+            WardRow(
+                code,
+                name,
+                pops[code].value,
+                n,
+                est.rate,
+                est.lower,
+                est.upper,
+                label,
+                top[code][1] if code in top else None,
+            )
+        )
     rows.sort(key=lambda r: -r.rate)
     return rows
 
 
 def _month_rows(agg: Aggregates, area: Area, held: list[str], assumptions: list[str]) -> list[MonthRow]:
-    found = {m: (int(c), int(a)) for m, c, a in agg.sql(
-        f"select month, coalesce(sum(n) filter (where crime_type <> '{ASB}'), 0), "
-        f"coalesce(sum(n) filter (where crime_type = '{ASB}'), 0) from {agg.counts} where {where(area)} "
-        f"and {in_months(held)} group by 1")}
+    found = {
+        m: (int(c), int(a))
+        for m, c, a in agg.sql(
+            f"select month, coalesce(sum(n) filter (where crime_type <> '{ASB}'), 0), "
+            f"coalesce(sum(n) filter (where crime_type = '{ASB}'), 0) from {agg.counts} where {where(area)} "
+            f"and {in_months(held)} group by 1"
+        )
+    }
     series = [(m, *found.get(m, (0, 0))) for m in held]
     indexes = [month_index(m) for m, _, _ in series]
     consecutive = indexes == list(range(indexes[0], indexes[0] + len(indexes))) if indexes else False
     if len(series) >= 12 and consecutive:
         spc = stats.spc_xmr([c for _, c, _ in series], improvement="decrease")
-        assumptions.append("Monthly crime is tracked on an XmR chart with limits from all the months "
-                           "in the period; a fall in crime counts as improvement.")
-        return [MonthRow(m, c, a, round(spc.mean, 1), round(spc.lower_limit, 1),
-                         round(spc.upper_limit, 1), p) for (m, c, a), p in zip(series, spc.points,
-                                                                               strict=True)]
+        assumptions.append(
+            "Monthly crime is tracked on an XmR chart with limits from all the months "
+            "in the period; a fall in crime counts as improvement."
+        )
+        return [
+            MonthRow(m, c, a, round(spc.mean, 1), round(spc.lower_limit, 1), round(spc.upper_limit, 1), p)
+            for (m, c, a), p in zip(series, spc.points, strict=True)
+        ]
     assumptions.append("Fewer than 12 consecutive months are held, so no control chart is drawn.")
     return [MonthRow(m, c, a, None, None, None, None) for m, c, a in series]
 
 
-def _with_trends(agg: Aggregates, area: Area, rows: list[CrimeTypeRow], held: list[str],
-                 all_held: set[str], assumptions: list[str]) -> list[CrimeTypeRow]:
+def _with_trends(
+    agg: Aggregates,
+    area: Area,
+    rows: list[CrimeTypeRow],
+    held: list[str],
+    all_held: set[str],
+    assumptions: list[str],
+) -> list[CrimeTypeRow]:
     """Add a log-linear trend over the same months in each earlier year, where five or more are held."""
     from dataclasses import replace
 
@@ -446,17 +571,24 @@ def _with_trends(agg: Aggregates, area: Area, rows: list[CrimeTypeRow], held: li
             break
         years.append(months)
     if len(years) < 5:
-        assumptions.append(f"Only {len(years)} year(s) of the same months are held, so no trend is "
-                           "measured; a trend needs five or more.")
+        assumptions.append(
+            f"Only {len(years)} year(s) of the same months are held, so no trend is "
+            "measured; a trend needs five or more."
+        )
         return rows
     years.reverse()
     by_month: dict[tuple[str, str], int] = {
-        (t, m): int(n) for t, m, n in agg.sql(
+        (t, m): int(n)
+        for t, m, n in agg.sql(
             f"select crime_type, month, sum(n) from {agg.counts} where {where(area)} and "
-            f"{in_months([m for months in years for m in months])} group by 1, 2")}
+            f"{in_months([m for months in years for m in months])} group by 1, 2"
+        )
+    }
     per_year = {t: [sum(by_month.get((t, m), 0) for m in months) for months in years] for t in CRIME_TYPES}
-    assumptions.append(f"Trends are log-linear (quasi-Poisson when overdispersed) over the same months in "
-                       f"each of {len(years)} years.")
+    assumptions.append(
+        f"Trends are log-linear (quasi-Poisson when overdispersed) over the same months in "
+        f"each of {len(years)} years."
+    )
     out = []
     for r in rows:
         series = per_year[r.crime_type]
@@ -464,24 +596,31 @@ def _with_trends(agg: Aggregates, area: Area, rows: list[CrimeTypeRow], held: li
             out.append(r)
             continue
         t = stats.trend(series)
-        out.append(replace(r, trend=t.label, trend_annual_change=round(t.annual_change, 1),
-                           trend_years=len(years)))
+        out.append(
+            replace(r, trend=t.label, trend_annual_change=round(t.annual_change, 1), trend_years=len(years))
+        )
     return out
 
 
-def _with_seasonal_range(agg: Aggregates, area: Area, months: list[MonthRow],
-                         all_held: set[str], assumptions: list[str]) -> list[MonthRow]:
+def _with_seasonal_range(
+    agg: Aggregates, area: Area, months: list[MonthRow], all_held: set[str], assumptions: list[str]
+) -> list[MonthRow]:
     """Judge each month against the same month in the three years before, where those are held."""
     from dataclasses import replace
 
     history = sorted(m for m in all_held if m <= months[-1].month) if months else []
     if not months or not any(month_from_index(month_index(m.month) - 36) in all_held for m in months):
-        assumptions.append("The same months of the three years before are not held, so no seasonal "
-                           "normal range is drawn.")
+        assumptions.append(
+            "The same months of the three years before are not held, so no seasonal normal range is drawn."
+        )
         return months
-    found = {m: int(n) for m, n in agg.sql(
-        f"select month, coalesce(sum(n) filter (where crime_type <> '{ASB}'), 0) from {agg.counts} "
-        f"where {where(area)} and {in_months(history)} group by 1")}
+    found = {
+        m: int(n)
+        for m, n in agg.sql(
+            f"select month, coalesce(sum(n) filter (where crime_type <> '{ASB}'), 0) from {agg.counts} "
+            f"where {where(area)} and {in_months(history)} group by 1"
+        )
+    }
     result = stats.seasonal_range([found.get(m, 0) for m in history], history)
     by_month = {m: i for i, m in enumerate(history)}
     assumptions.extend(a for a in result.assumptions if a not in assumptions)
@@ -492,22 +631,42 @@ def _with_seasonal_range(agg: Aggregates, area: Area, months: list[MonthRow],
         if label == "not-enough-history":
             out.append(m)
             continue
-        out.append(replace(m, expected=round(float(result.expected[i]), 1),
-                           expected_lower=round(float(result.lower[i]), 1),
-                           expected_upper=round(float(result.upper[i]), 1), seasonal=label))
+        out.append(
+            replace(
+                m,
+                expected=round(float(result.expected[i]), 1),
+                expected_lower=round(float(result.lower[i]), 1),
+                expected_upper=round(float(result.upper[i]), 1),
+                seasonal=label,
+            )
+        )
     return out
 
 
 def _concentration(agg: Aggregates, area: Area, held: list[str]) -> ConcentrationInfo | None:
-    lsoas = [r[0] for r in run(agg.con, f"select distinct lsoa_code from lsoa_lookup where vintage = '2021' "
-                                        f"and {area.lookup_filter()}").fetchall()]
+    lsoas = [
+        r[0]
+        for r in run(
+            agg.con,
+            f"select distinct lsoa_code from lsoa_lookup where vintage = '2021' and {area.lookup_filter()}",
+        ).fetchall()
+    ]
     if len(lsoas) < 2:
         return None
-    counts = {code: int(n) for code, n in agg.sql(
-        f"select lsoa21_code, sum(n) from {agg.places} where {where(area)} and {in_months(held)} group by 1")}
+    counts = {
+        code: int(n)
+        for code, n in agg.sql(
+            f"select lsoa21_code, sum(n) from {agg.places} "
+            f"where {where(area)} and {in_months(held)} group by 1"
+        )
+    }
     c = stats.concentration([counts.get(code, 0) for code in lsoas])
-    return ConcentrationInfo(len(lsoas), round(c.share_of_places_for_50pct * 100, 1),
-                             round(c.share_of_places_for_25pct * 100, 1), round(c.gini, 3))
+    return ConcentrationInfo(
+        len(lsoas),
+        round(c.share_of_places_for_50pct * 100, 1),
+        round(c.share_of_places_for_25pct * 100, 1),
+        round(c.gini, 3),
+    )
 
 
 def _district_rows(agg: Aggregates, force: Area, held: list[str], year: int):
@@ -518,6 +677,13 @@ def _district_rows(agg: Aggregates, force: Area, held: list[str], year: int):
         counts = by_area.get(d.code, {})
         crime = sum(n for t, n in counts.items() if t != ASB)
         est = _estimate(crime, pop)
-        yield {"code": d.code, "name": d.name, "population": pop, "crime": crime,
-               "asb": counts.get(ASB, 0), "crime_rate": est.rate, "lower": est.lower,
-               "upper": est.upper}
+        yield {
+            "code": d.code,
+            "name": d.name,
+            "population": pop,
+            "crime": crime,
+            "asb": counts.get(ASB, 0),
+            "crime_rate": est.rate,
+            "lower": est.lower,
+            "upper": est.upper,
+        }

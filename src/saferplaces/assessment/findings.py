@@ -24,8 +24,13 @@ def describe_change(what: str, change: Change, against: str) -> str:
     if change.previous == 0 and change.current == 0:
         return f"There was no {what} in either period."
     pct = "" if change.percent is None else f" {abs(change.percent):.0f}%"
-    moved = "rose" if change.current > change.previous else "fell" if change.current < change.previous \
+    moved = (
+        "rose"
+        if change.current > change.previous
+        else "fell"
+        if change.current < change.previous
         else "was unchanged"
+    )
     numbers = f"from {_n(change.previous)} to {_n(change.current)}"
     if change.label == "no-significant-change":
         verdict = "this is within normal variation, not a real change"
@@ -40,34 +45,60 @@ def write_findings(a: StrategicAssessment) -> list[Finding]:
     out: list[Finding] = []
     h = a.headline
     where, when = a.area.name, a.period.label
-    out.append(Finding(
-        "headline",
-        f"In {where} there were {_n(h.crime.count)} crimes (not counting anti-social behaviour) in the "
-        f"{when}: {h.crime.rate:.1f} per 1,000 residents (95% confidence interval {h.crime.lower:.1f} "
-        f"to {h.crime.upper:.1f}), and {_n(h.asb.count)} anti-social behaviour incidents, "
-        f"{h.asb.rate:.1f} per 1,000.",
-        "headline", {"crime": h.crime.count, "crime_rate": h.crime.rate, "asb": h.asb.count}))
+    out.append(
+        Finding(
+            "headline",
+            f"In {where} there were {_n(h.crime.count)} crimes (not counting anti-social behaviour) in the "
+            f"{when}: {h.crime.rate:.1f} per 1,000 residents (95% confidence interval {h.crime.lower:.1f} "
+            f"to {h.crime.upper:.1f}), and {_n(h.asb.count)} anti-social behaviour incidents, "
+            f"{h.asb.rate:.1f} per 1,000.",
+            "headline",
+            {"crime": h.crime.count, "crime_rate": h.crime.rate, "asb": h.asb.count},
+        )
+    )
     against = a.period.comparison_label or ""
     for what, change in (("crime", h.crime_change), ("anti-social behaviour", h.asb_change)):
         if change:
-            out.append(Finding("headline", describe_change(what, change, against), "headline",
-                               {"current": change.current, "previous": change.previous,
-                                "p": change.p, "label": change.label}))
+            out.append(
+                Finding(
+                    "headline",
+                    describe_change(what, change, against),
+                    "headline",
+                    {
+                        "current": change.current,
+                        "previous": change.previous,
+                        "p": change.p,
+                        "label": change.label,
+                    },
+                )
+            )
     top = [r for r in a.crime_types if r.crime_type != "Anti-social behaviour"][:3]
     if top:
         total = h.crime.count or 1
-        listed = "; ".join(f"{r.crime_type.lower()} ({_n(r.count)}, {r.count / total * 100:.0f}%)"
-                           for r in top)
-        out.append(Finding("crime-types", f"The largest crime types were {listed}.", "crime-types",
-                           {r.crime_type: r.count for r in top}))
-    moved = [r for r in a.crime_types
-             if r.change in ("increase", "decrease") and r.previous_count is not None]
+        listed = "; ".join(
+            f"{r.crime_type.lower()} ({_n(r.count)}, {r.count / total * 100:.0f}%)" for r in top
+        )
+        out.append(
+            Finding(
+                "crime-types",
+                f"The largest crime types were {listed}.",
+                "crime-types",
+                {r.crime_type: r.count for r in top},
+            )
+        )
+    moved = [
+        r for r in a.crime_types if r.change in ("increase", "decrease") and r.previous_count is not None
+    ]
     if moved:
+
         def one(r: CrimeTypeRow) -> str:
             verb = "rose" if r.change == "increase" else "fell"
             p = "p < 0.001" if (r.change_p or 0) < 0.001 else f"p = {r.change_p:.3f}"
-            return (f"{r.crime_type.lower()} {verb} {abs(r.change_percent or 0):.0f}% "
-                    f"({_n(r.previous_count)} to {_n(r.comparable_count or 0)}, {p})")
+            return (
+                f"{r.crime_type.lower()} {verb} {abs(r.change_percent or 0):.0f}% "
+                f"({_n(r.previous_count)} to {_n(r.comparable_count or 0)}, {p})"
+            )
+
         rises = [one(r) for r in moved if r.change == "increase"]
         falls = [one(r) for r in moved if r.change == "decrease"]
         parts = []
@@ -76,83 +107,152 @@ def write_findings(a: StrategicAssessment) -> list[Finding]:
         if falls:
             parts.append("significant falls: " + "; ".join(falls))
         steady = len([r for r in a.crime_types if r.change == "no-significant-change"])
-        out.append(Finding(
-            "crime-types", f"Comparing {against}, by crime type there were " + ". There were ".join(parts)
-            + f". The other {steady} types changed within normal variation.", "crime-types",
-            {r.crime_type: r.change for r in moved}))
+        out.append(
+            Finding(
+                "crime-types",
+                f"Comparing {against}, by crime type there were "
+                + ". There were ".join(parts)
+                + f". The other {steady} types changed within normal variation.",
+                "crime-types",
+                {r.crime_type: r.change for r in moved},
+            )
+        )
     trending = [r for r in a.crime_types if r.trend in ("increasing", "decreasing")]
     if trending:
-        listed = "; ".join(f"{r.crime_type.lower()} {'up' if r.trend == 'increasing' else 'down'} "
-                           f"{abs(r.trend_annual_change or 0):.0f}% a year" for r in trending)
-        out.append(Finding("crime-types", f"Over {trending[0].trend_years} years of the same months, these "
-                           f"crime types show a significant trend: {listed}.", "crime-types",
-                           {r.crime_type: r.trend_annual_change for r in trending}))
+        listed = "; ".join(
+            f"{r.crime_type.lower()} {'up' if r.trend == 'increasing' else 'down'} "
+            f"{abs(r.trend_annual_change or 0):.0f}% a year"
+            for r in trending
+        )
+        out.append(
+            Finding(
+                "crime-types",
+                f"Over {trending[0].trend_years} years of the same months, these "
+                f"crime types show a significant trend: {listed}.",
+                "crime-types",
+                {r.crime_type: r.trend_annual_change for r in trending},
+            )
+        )
     higher = [r for r in a.crime_types if r.versus_force == "higher"]
     if higher and a.area.parent_name:
-        names = ", ".join(f"{r.crime_type.lower()} ({r.rate:.1f} against {r.force_rate:.1f} per 1,000)"
-                          for r in higher)
-        out.append(Finding("crime-types", f"Rates significantly higher than {a.area.parent_name} as a "
-                           f"whole: {names}.", "crime-types", {r.crime_type: r.rate for r in higher}))
+        names = ", ".join(
+            f"{r.crime_type.lower()} ({r.rate:.1f} against {r.force_rate:.1f} per 1,000)" for r in higher
+        )
+        out.append(
+            Finding(
+                "crime-types",
+                f"Rates significantly higher than {a.area.parent_name} as a whole: {names}.",
+                "crime-types",
+                {r.crime_type: r.rate for r in higher},
+            )
+        )
     if a.national:
         out.extend(_national_findings(a))
     high_wards = [w for w in a.wards if w.funnel.startswith("high")]
     if high_wards:
         listed = "; ".join(f"{w.ward_name} ({w.rate:.0f} per 1,000)" for w in high_wards[:6])
-        out.append(Finding(
-            "places", f"{len(high_wards)} of {len(a.wards)} wards had crime and ASB rates significantly "
-            f"above the ward average, allowing for the usual spread between wards: {listed}.",
-            "wards", {w.ward_code: w.rate for w in high_wards}))
+        out.append(
+            Finding(
+                "places",
+                f"{len(high_wards)} of {len(a.wards)} wards had crime and ASB rates significantly "
+                f"above the ward average, allowing for the usual spread between wards: {listed}.",
+                "wards",
+                {w.ward_code: w.rate for w in high_wards},
+            )
+        )
     elif a.wards:
-        out.append(Finding("places", "No ward's rate of crime and ASB was significantly above the ward "
-                           "average, allowing for the usual spread between wards.", "wards", {}))
+        out.append(
+            Finding(
+                "places",
+                "No ward's rate of crime and ASB was significantly above the ward "
+                "average, allowing for the usual spread between wards.",
+                "wards",
+                {},
+            )
+        )
     if a.hotspots and a.hotspots.hot:
         h = a.hotspots
         persistent = sum(1 for c in h.hot if c.pattern == "persistent-hotspot")
         wards = list(dict.fromkeys(c.ward for c in h.hot if c.ward))[:4]
-        out.append(Finding(
-            "places", f"{len(h.hot)} of the {h.cells:,} grid squares ({h.cell_size:.0f} m) were significant "
-            f"hotspots, holding {h.share_in_hot:.0f}% of crime and ASB; {persistent} of them were hot in "
-            f"most months (persistent). The main hotspots are in {', '.join(wards)}.", "hotspots",
-            {"hot": len(h.hot), "persistent": persistent, "share": h.share_in_hot}))
+        out.append(
+            Finding(
+                "places",
+                f"{len(h.hot)} of the {h.cells:,} grid squares ({h.cell_size:.0f} m) were significant "
+                f"hotspots, holding {h.share_in_hot:.0f}% of crime and ASB; {persistent} of them were hot in "
+                f"most months (persistent). The main hotspots are in {', '.join(wards)}.",
+                "hotspots",
+                {"hot": len(h.hot), "persistent": persistent, "share": h.share_in_hot},
+            )
+        )
     if a.concentration:
         c = a.concentration
-        out.append(Finding(
-            "places", f"Half of all crime and ASB happened in {c.share_of_places_for_50pct:.0f}% of the "
-            f"area's {c.places} neighbourhoods (LSOAs), and a quarter in "
-            f"{c.share_of_places_for_25pct:.0f}%.", "concentration",
-            {"share_for_50pct": c.share_of_places_for_50pct, "places": c.places}))
+        out.append(
+            Finding(
+                "places",
+                f"Half of all crime and ASB happened in {c.share_of_places_for_50pct:.0f}% of the "
+                f"area's {c.places} neighbourhoods (LSOAs), and a quarter in "
+                f"{c.share_of_places_for_25pct:.0f}%.",
+                "concentration",
+                {"share_for_50pct": c.share_of_places_for_50pct, "places": c.places},
+            )
+        )
     unusual = [m for m in a.months if m.seasonal in ("above", "below")]
     for m in unusual:
-        out.append(Finding("time", f"Crime in {month_label(m.month)} ({_n(m.count)}) was {m.seasonal} the "
-                           f"normal range for that time of year ({m.expected_lower:.0f} to "
-                           f"{m.expected_upper:.0f}), judged on the same month in earlier years.", "months",
-                           {"month": m.month, "count": m.count, "seasonal": m.seasonal}))
+        out.append(
+            Finding(
+                "time",
+                f"Crime in {month_label(m.month)} ({_n(m.count)}) was {m.seasonal} the "
+                f"normal range for that time of year ({m.expected_lower:.0f} to "
+                f"{m.expected_upper:.0f}), judged on the same month in earlier years.",
+                "months",
+                {"month": m.month, "count": m.count, "seasonal": m.seasonal},
+            )
+        )
     signals = [m for m in a.months if m.signal in ("concern", "improvement")]
     for m in signals:
-        direction = "above the upper" if m.upper_limit is not None and m.count > m.upper_limit else \
-            "below the lower" if m.lower_limit is not None and m.count < m.lower_limit else None
+        direction = (
+            "above the upper"
+            if m.upper_limit is not None and m.count > m.upper_limit
+            else "below the lower"
+            if m.lower_limit is not None and m.count < m.lower_limit
+            else None
+        )
         if direction:
-            text = (f"Crime in {month_label(m.month)} ({_n(m.count)}) was {direction} limit of normal "
-                    f"variation ({m.lower_limit:.0f} to {m.upper_limit:.0f}).")
+            text = (
+                f"Crime in {month_label(m.month)} ({_n(m.count)}) was {direction} limit of normal "
+                f"variation ({m.lower_limit:.0f} to {m.upper_limit:.0f})."
+            )
         else:
-            text = (f"Crime in {month_label(m.month)} ({_n(m.count)}) is part of a run that signals a "
-                    f"{'worsening' if m.signal == 'concern' else 'improvement'}, not chance.")
+            text = (
+                f"Crime in {month_label(m.month)} ({_n(m.count)}) is part of a run that signals a "
+                f"{'worsening' if m.signal == 'concern' else 'improvement'}, not chance."
+            )
         out.append(Finding("time", text, "months", {"month": m.month, "count": m.count}))
     if a.months and not signals and a.months[0].mean is not None:
         out.append(Finding("time", "Every month's crime count was within normal variation.", "months", {}))
     if a.harm and a.harm.top_category:
-        out.append(Finding(
-            "harm", f"Weighted by the Crime Severity Score, {a.harm.top_category.lower()} caused "
-            f"{a.harm.top_share:.0f}% of crime harm.", "crime-types",
-            {"top_category": a.harm.top_category, "share": a.harm.top_share}))
+        out.append(
+            Finding(
+                "harm",
+                f"Weighted by the Crime Severity Score, {a.harm.top_category.lower()} caused "
+                f"{a.harm.top_share:.0f}% of crime harm.",
+                "crime-types",
+                {"top_category": a.harm.top_category, "share": a.harm.top_share},
+            )
+        )
     if a.people:
         out.extend(_people_findings(a))
     if a.priorities:
         best = ", ".join(p.theme.lower() for p in a.priorities[:3])
-        out.append(Finding("priorities", f"The highest-scoring candidate priorities were {best}.",
-                           "priorities", {p.theme: p.score for p in a.priorities[:3]}))
+        out.append(
+            Finding(
+                "priorities",
+                f"The highest-scoring candidate priorities were {best}.",
+                "priorities",
+                {p.theme: p.score for p in a.priorities[:3]},
+            )
+        )
     return out
-
 
 
 def _people_findings(a: StrategicAssessment) -> list[Finding]:
@@ -161,25 +261,51 @@ def _people_findings(a: StrategicAssessment) -> list[Finding]:
     note = " (synthetic data)" if p.synthetic else ""
     for s in p.shares:
         if s.measure == "Domestic-related":
-            out.append(Finding("people", f"{s.percent:.0f}% of crime and ASB in the extract was domestic-"
-                               f"related (95% CI {s.lower:.0f}% to {s.upper:.0f}%){note}.", "people-shares",
-                               {"percent": s.percent}))
+            out.append(
+                Finding(
+                    "people",
+                    f"{s.percent:.0f}% of crime and ASB in the extract was domestic-"
+                    f"related (95% CI {s.lower:.0f}% to {s.upper:.0f}%){note}.",
+                    "people-shares",
+                    {"percent": s.percent},
+                )
+            )
     for r in p.repeats:
         if r.kind == "Victims" and r.repeats >= 5:
-            out.append(Finding(
-                "people", f"{r.repeat_percent:.0f}% of victims were repeat victims (95% CI "
-                f"{r.repeat_lower:.0f}% to {r.repeat_upper:.0f}%), and they were the victims in "
-                f"{r.events_on_repeats_percent:.0f}% of crimes{note}.", "people-repeats",
-                {"repeat_percent": r.repeat_percent, "events_percent": r.events_on_repeats_percent}))
+            out.append(
+                Finding(
+                    "people",
+                    f"{r.repeat_percent:.0f}% of victims were repeat victims (95% CI "
+                    f"{r.repeat_lower:.0f}% to {r.repeat_upper:.0f}%), and they were the victims in "
+                    f"{r.events_on_repeats_percent:.0f}% of crimes{note}.",
+                    "people-repeats",
+                    {"repeat_percent": r.repeat_percent, "events_percent": r.events_on_repeats_percent},
+                )
+            )
     over = [g for g in p.groups if g.label == "over" and g.victims >= 5]
     if over:
-        listed = "; ".join(f"{g.group.lower()}: {g.population_percent:.0f}% of residents but "
-                           f"{g.victim_percent:.0f}% of victims" for g in over)
-        out.append(Finding("people", f"Groups over-represented among victims{note}: {listed}.",
-                           "people-groups", {g.group: g.index for g in over}))
+        listed = "; ".join(
+            f"{g.group.lower()}: {g.population_percent:.0f}% of residents but "
+            f"{g.victim_percent:.0f}% of victims"
+            for g in over
+        )
+        out.append(
+            Finding(
+                "people",
+                f"Groups over-represented among victims{note}: {listed}.",
+                "people-groups",
+                {g.group: g.index for g in over},
+            )
+        )
     if not over and p.groups:
-        out.append(Finding("people", f"No age group was significantly over-represented among "
-                           f"victims{note}.", "people-groups", {}))
+        out.append(
+            Finding(
+                "people",
+                f"No age group was significantly over-represented among victims{note}.",
+                "people-groups",
+                {},
+            )
+        )
     return out
 
 
@@ -188,21 +314,38 @@ def _national_findings(a: StrategicAssessment) -> list[Finding]:
     out = []
     total = n.rows[0] if n.rows and n.rows[0].offence_group.startswith("Total") else None
     if total:
-        peers = (f"; it ranks {total.rank} of {total.rank_of} among similar areas, where 1 is the "
-                 f"highest rate" if total.rank else "")
-        relation = "similar to" if total.versus_england_wales == "similar" else \
-            f"{total.versus_england_wales} than"
-        out.append(Finding(
-            "comparison", f"In the {n.period_label.split(' (')[0]}, {n.csp_name}'s police recorded crime "
-            f"rate was {total.rate:.1f} per 1,000 residents, {relation} England and Wales "
-            f"({total.england_wales_rate:.1f}){peers}.", "national",
-            {"rate": total.rate, "england_wales": total.england_wales_rate, "rank": total.rank}))
-    higher = [r for r in n.rows[1:] if r.versus_england_wales == "higher"
-              and r.versus_peers in ("higher", None)]
+        peers = (
+            f"; it ranks {total.rank} of {total.rank_of} among similar areas, where 1 is the highest rate"
+            if total.rank
+            else ""
+        )
+        relation = (
+            "similar to" if total.versus_england_wales == "similar" else f"{total.versus_england_wales} than"
+        )
+        out.append(
+            Finding(
+                "comparison",
+                f"In the {n.period_label.split(' (')[0]}, {n.csp_name}'s police recorded crime "
+                f"rate was {total.rate:.1f} per 1,000 residents, {relation} England and Wales "
+                f"({total.england_wales_rate:.1f}){peers}.",
+                "national",
+                {"rate": total.rate, "england_wales": total.england_wales_rate, "rank": total.rank},
+            )
+        )
+    higher = [
+        r for r in n.rows[1:] if r.versus_england_wales == "higher" and r.versus_peers in ("higher", None)
+    ]
     if higher:
-        listed = "; ".join(f"{r.offence_group.lower()} ({r.rate:.1f} against {r.england_wales_rate:.1f})"
-                           for r in higher)
-        out.append(Finding("comparison", f"Offence groups with rates significantly higher than England "
-                           f"and Wales and not lower than similar areas: {listed}.", "national",
-                           {r.offence_group: r.rate for r in higher}))
+        listed = "; ".join(
+            f"{r.offence_group.lower()} ({r.rate:.1f} against {r.england_wales_rate:.1f})" for r in higher
+        )
+        out.append(
+            Finding(
+                "comparison",
+                f"Offence groups with rates significantly higher than England "
+                f"and Wales and not lower than similar areas: {listed}.",
+                "national",
+                {r.offence_group: r.rate for r in higher},
+            )
+        )
     return out

@@ -41,8 +41,10 @@ class HotspotInfo:
 def _transformers():
     from pyproj import Transformer
 
-    return (Transformer.from_crs("EPSG:4326", "EPSG:27700", always_xy=True),
-            Transformer.from_crs("EPSG:27700", "EPSG:4326", always_xy=True))
+    return (
+        Transformer.from_crs("EPSG:4326", "EPSG:27700", always_xy=True),
+        Transformer.from_crs("EPSG:27700", "EPSG:4326", always_xy=True),
+    )
 
 
 def hotspots(agg: Aggregates, area: Area, months: list[str]) -> HotspotInfo | None:
@@ -51,8 +53,10 @@ def hotspots(agg: Aggregates, area: Area, months: list[str]) -> HotspotInfo | No
     The rows come counted by map point, ward and month (``Aggregates.points``): each point is
     projected once, then repeated as many times as it has rows.
     """
-    found = agg.sql(f"select longitude, latitude, month, ward_name, n from {agg.points} where {where(area)} "
-                    f"and {in_months(months)}")
+    found = agg.sql(
+        f"select longitude, latitude, month, ward_name, n from {agg.points} where {where(area)} "
+        f"and {in_months(months)}"
+    )
     weight = np.array([int(r[4]) for r in found], dtype=np.int64)
     if weight.sum() < 30:
         return None
@@ -70,7 +74,8 @@ def hotspots(agg: Aggregates, area: Area, months: list[str]) -> HotspotInfo | No
     assumptions = [
         f"Hotspots use police.uk map points (anonymised to nearby snap points) on a grid of {cell:.0f} m "
         "cells, the sfhotspot rule of 50 cells on the shorter side"
-        + (f", but no smaller than {MIN_CELL:.0f} m" if cell == MIN_CELL else "") + ".",
+        + (f", but no smaller than {MIN_CELL:.0f} m" if cell == MIN_CELL else "")
+        + ".",
         "Hot and cold cells are Getis-Ord Gi* z-scores with queen neighbours, significant at 5% after "
         "the Benjamini-Hochberg false discovery rate correction.",
     ]
@@ -87,8 +92,10 @@ def hotspots(agg: Aggregates, area: Area, months: list[str]) -> HotspotInfo | No
         np.add.at(by_period, (month_of[inside], (row * n_cols + col)[inside]), 1)
         classes = stats.hotspot_classify(by_period, neighbours)
         patterns = {i: label for i, label in enumerate(classes.label)}
-        assumptions.append("Each hot cell's pattern over the months (persistent, emerging, former, "
-                           "intermittent) follows the sfhotspot rules.")
+        assumptions.append(
+            "Each hot cell's pattern over the months (persistent, emerging, former, "
+            "intermittent) follows the sfhotspot rules."
+        )
     col = ((px - bounds[0]) // cell).astype(int)
     row = ((py - bounds[1]) // cell).astype(int)
     wards: dict[int, Counter] = {}
@@ -107,11 +114,21 @@ def hotspots(agg: Aggregates, area: Area, months: list[str]) -> HotspotInfo | No
         lons, lats = to_wgs.transform(xs, ys)
         # the ward with most of the cell's rows; of equal ones, the first in alphabetical order
         ward = sorted(wards.get(i, Counter()).items(), key=lambda w: (-w[1], w[0] is None, w[0] or ""))[:1]
-        hot.append(HotCell(r_, c_, int(counts.ravel()[i]), round(float(gi.z[i]), 2), label,
-                           patterns.get(i), ward[0][0] if ward else None,
-                           tuple((round(a, 6), round(b, 6)) for a, b in zip(lons, lats, strict=True))))
+        hot.append(
+            HotCell(
+                r_,
+                c_,
+                int(counts.ravel()[i]),
+                round(float(gi.z[i]), 2),
+                label,
+                patterns.get(i),
+                ward[0][0] if ward else None,
+                tuple((round(a, 6), round(b, 6)) for a, b in zip(lons, lats, strict=True)),
+            )
+        )
     hot.sort(key=lambda h: -h.z)
     total = counts.sum()
     share = sum(h.count for h in hot) / total * 100 if total else 0.0
-    return HotspotInfo(cell, n_rows * n_cols, tuple(hot), labels.count("cold"), round(share, 1),
-                       tuple(assumptions))
+    return HotspotInfo(
+        cell, n_rows * n_cols, tuple(hot), labels.count("cold"), round(share, 1), tuple(assumptions)
+    )

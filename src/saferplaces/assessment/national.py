@@ -26,12 +26,27 @@ from saferplaces.data.reference import install_deprivation_table
 
 C2_PERIOD_LABEL = "year ending June 2025 (ONS Table C2, police recorded crime)"
 POPULATION_YEAR = 2021
-GROUPS = ("Total recorded crime (excluding fraud)", "Violence against the person", "Violence with injury",
-          "Violence without injury", "Stalking and harassment", "Sexual offences", "Robbery",
-          "Residential burglary", "Non-residential burglary", "Vehicle offences", "Theft from the person",
-          "Bicycle theft", "Shoplifting", "All other theft offences", "Criminal damage and arson",
-          "Drug offences", "Possession of weapons offences", "Public order offences",
-          "Miscellaneous crimes against society")
+GROUPS = (
+    "Total recorded crime (excluding fraud)",
+    "Violence against the person",
+    "Violence with injury",
+    "Violence without injury",
+    "Stalking and harassment",
+    "Sexual offences",
+    "Robbery",
+    "Residential burglary",
+    "Non-residential burglary",
+    "Vehicle offences",
+    "Theft from the person",
+    "Bicycle theft",
+    "Shoplifting",
+    "All other theft offences",
+    "Criminal damage and arson",
+    "Drug offences",
+    "Possession of weapons offences",
+    "Public order offences",
+    "Miscellaneous crimes against society",
+)
 
 
 @dataclass(frozen=True)
@@ -72,10 +87,12 @@ def _csp_features(con: duckdb.DuckDBPyConnection, csps: dict[str, list[str]]) ->
         "from lad_population_sex group by 1"
     ).fetchall():
         ages[code] = (total, young, old, children)
-    deprived = dict(con.execute(
-        "select l.lad_code, avg(case when i.imd_decile <= 2 then 1.0 else 0.0 end) from imd i "
-        "join lsoa_lookup l on l.lsoa_code = i.lsoa11_code and l.vintage = '2011' group by 1"
-    ).fetchall())
+    deprived = dict(
+        con.execute(
+            "select l.lad_code, avg(case when i.imd_decile <= 2 then 1.0 else 0.0 end) from imd i "
+            "join lsoa_lookup l on l.lsoa_code = i.lsoa11_code and l.vintage = '2011' group by 1"
+        ).fetchall()
+    )
     features = {}
     for csp, lads in csps.items():
         if not all(lad in ages for lad in lads) or not any(lad in deprived for lad in lads):
@@ -86,8 +103,8 @@ def _csp_features(con: duckdb.DuckDBPyConnection, csps: dict[str, list[str]]) ->
             "share_aged_0_15": sum(ages[lad][3] for lad in lads) / total,
             "share_aged_16_24": sum(ages[lad][1] for lad in lads) / total,
             "share_aged_65_plus": sum(ages[lad][2] for lad in lads) / total,
-            "share_lsoas_most_deprived_20pct":
-                sum(deprived.get(lad, 0) * ages[lad][0] for lad in lads) / total,
+            "share_lsoas_most_deprived_20pct": sum(deprived.get(lad, 0) * ages[lad][0] for lad in lads)
+            / total,
         }
     return features
 
@@ -110,11 +127,15 @@ def _inputs(con: duckdb.DuckDBPyConnection) -> _Inputs:
     install_population_tables(con)
     c2 = [r for r in read_c2() if r.csp_code]
     lads_of: dict[str, list[str]] = {}
-    for lad, csp in con.execute("select lad_code, csp_code from lad_csp_pfa where csp_code is not null"
-                                ).fetchall():
+    for lad, csp in con.execute(
+        "select lad_code, csp_code from lad_csp_pfa where csp_code is not null"
+    ).fetchall():
         lads_of.setdefault(csp, []).append(lad)
-    pops = dict(con.execute(f"select lad_code, population from lad_population where year = {POPULATION_YEAR}"
-                            ).fetchall())
+    pops = dict(
+        con.execute(
+            f"select lad_code, population from lad_population where year = {POPULATION_YEAR}"
+        ).fetchall()
+    )
     counts: dict[str, dict[str, int | None]] = {}
     names: dict[str, str] = {}
     for r in c2:
@@ -124,8 +145,11 @@ def _inputs(con: duckdb.DuckDBPyConnection) -> _Inputs:
             value = r.counts.get(g)
             prior = counts[r.csp_code].get(g)
             counts[r.csp_code][g] = None if value is None else (prior or 0) + value
-    csp_pop = {c: sum(pops[lad] for lad in lads_of.get(c, [])) for c in counts
-               if lads_of.get(c) and all(lad in pops for lad in lads_of[c])}
+    csp_pop = {
+        c: sum(pops[lad] for lad in lads_of.get(c, []))
+        for c in counts
+        if lads_of.get(c) and all(lad in pops for lad in lads_of[c])
+    }
     english = {c: lads_of[c] for c in csp_pop if c.startswith("E")}
     _INPUTS.append(_Inputs(counts, names, csp_pop, _csp_features(con, english)))
     return _INPUTS[0]
@@ -150,7 +174,8 @@ def national_comparison(
         assumptions.append(
             f"The peer group is the {k} English CSPs nearest on standardised size, age structure and "
             "deprivation (an open stand-in for the Home Office Most Similar Group, whose lists are "
-            "not public).")
+            "not public)."
+        )
     group = [csp_code] + [p for p, _ in peers]
     rows = []
     for g in GROUPS:
@@ -170,11 +195,28 @@ def national_comparison(
             versus_peers = stats.compare(est, peer_rate).label
             ordered = sorted(members, key=lambda c: (-rates[c], c))
             rank, rank_of = ordered.index(csp_code) + 1, len(members)
-        rows.append(NationalRow(g, int(n), round(est.value, 2), round(est.lower, 2), round(est.upper, 2),
-                                round(ew_rate, 2), versus_ew,
-                                None if peer_rate is None else round(peer_rate, 2), versus_peers,
-                                rank, rank_of))
-    return NationalComparison(csp_code, names[csp_code], C2_PERIOD_LABEL, csp_pop[csp_code],
-                              tuple((p, names.get(p, p), round(d, 3)) for p, d in peers),
-                              tuple(next(iter(features.values())).keys()) if features else (),
-                              tuple(rows), tuple(assumptions))
+        rows.append(
+            NationalRow(
+                g,
+                int(n),
+                round(est.value, 2),
+                round(est.lower, 2),
+                round(est.upper, 2),
+                round(ew_rate, 2),
+                versus_ew,
+                None if peer_rate is None else round(peer_rate, 2),
+                versus_peers,
+                rank,
+                rank_of,
+            )
+        )
+    return NationalComparison(
+        csp_code,
+        names[csp_code],
+        C2_PERIOD_LABEL,
+        csp_pop[csp_code],
+        tuple((p, names.get(p, p), round(d, 3)) for p, d in peers),
+        tuple(next(iter(features.values())).keys()) if features else (),
+        tuple(rows),
+        tuple(assumptions),
+    )

@@ -12,25 +12,57 @@ from saferplaces.cli.common import console, open_store, progress_bar, say_assump
 
 
 @click.command("assess")
-@click.option("--area", required=True,
-              help="A force, CSP, district or ward, by code or name; or 'all' for every district "
-              "of the forces held, each in its own folder.")
-@click.option("--period", required=True,
-              help="2025, 2024/25, 2025-01..2025-04, 2025-03 or 12m-to-2025-11.")
-@click.option("--compare", default="previous", show_default=True,
-              type=click.Choice(["previous", "none"]),
-              help="'previous' compares with the same months a year earlier.")
-@click.option("--out", "out_dir", default="assessment", show_default=True,
-              type=click.Path(file_okay=False), help="Folder to write the reports into.")
-@click.option("--format", "formats", default="html,pdf,docx,xlsx,json", show_default=True,
-              help="Which files to write, separated by commas.")
-@click.option("--extract", default=None,
-              help="A partner extract for the people section: a CSV file, or the name of one held.")
-@click.option("--weights", default=None, type=click.Path(dir_okay=False),
-              help="A TOML file of priority-scoring weights (default: the bundled weights).")
+@click.option(
+    "--area",
+    required=True,
+    help="A force, CSP, district or ward, by code or name; or 'all' for every district "
+    "of the forces held, each in its own folder.",
+)
+@click.option("--period", required=True, help="2025, 2024/25, 2025-01..2025-04, 2025-03 or 12m-to-2025-11.")
+@click.option(
+    "--compare",
+    default="previous",
+    show_default=True,
+    type=click.Choice(["previous", "none"]),
+    help="'previous' compares with the same months a year earlier.",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    default="assessment",
+    show_default=True,
+    type=click.Path(file_okay=False),
+    help="Folder to write the reports into.",
+)
+@click.option(
+    "--format",
+    "formats",
+    default="html,pdf,docx,xlsx,json",
+    show_default=True,
+    help="Which files to write, separated by commas.",
+)
+@click.option(
+    "--extract",
+    default=None,
+    help="A partner extract for the people section: a CSV file, or the name of one held.",
+)
+@click.option(
+    "--weights",
+    default=None,
+    type=click.Path(dir_okay=False),
+    help="A TOML file of priority-scoring weights (default: the bundled weights).",
+)
 @store_option
-def assess_command(area: str, period: str, compare: str, out_dir: str, formats: str,
-                   extract: str | None, weights: str | None, store_dir: str | None) -> None:
+def assess_command(
+    area: str,
+    period: str,
+    compare: str,
+    out_dir: str,
+    formats: str,
+    extract: str | None,
+    weights: str | None,
+    store_dir: str | None,
+) -> None:
     """Build a strategic assessment for an area and period, as HTML, PDF, DOCX, XLSX and JSON.
 
     The assessment holds volumes and rates with confidence intervals, change on a
@@ -55,12 +87,14 @@ def assess_command(area: str, period: str, compare: str, out_dir: str, formats: 
         return
     with progress_bar() as report:
         report("Building the assessment", 0, 1)
-        assessment = build_assessment(store, area, period, compare=compare, weights_path=weights,
-                                      extract=extract)
+        assessment = build_assessment(
+            store, area, period, compare=compare, weights_path=weights, extract=extract
+        )
         report("Building the assessment", 1, 1)
         paths = write_assessment(assessment, Path(out_dir), wanted, progress=report)
-    console.print(f"Strategic assessment for {assessment.area.name}, {assessment.period.label}:",
-                  highlight=False)
+    console.print(
+        f"Strategic assessment for {assessment.area.name}, {assessment.period.label}:", highlight=False
+    )
     for finding in assessment.findings[:4]:
         console.print(f"  - {finding.text}", highlight=False)
     for path in paths:
@@ -68,31 +102,42 @@ def assess_command(area: str, period: str, compare: str, out_dir: str, formats: 
     say_assumptions(assessment.assumptions[:3], "table")
 
 
-def _assess_all(store, period: str, compare: str, out: Path, wanted: list[str], extract: str | None,
-                weights: str | None) -> None:
+def _assess_all(
+    store, period: str, compare: str, out: Path, wanted: list[str], extract: str | None, weights: str | None
+) -> None:
     from saferplaces.assessment.build import build_assessments
     from saferplaces.data.areas import areas_within, resolve_area
     from saferplaces.data.sql import run
     from saferplaces.reports.documents import PdfPrinter, write_assessment
 
     con = store.connect()
-    forces = [r[0] for r in run(
-        con, "select distinct f.pfa_code from forces f where f.force in (select unnest(?))",
-        [sorted(store.force_months())]).fetchall() if r[0]]
-    districts = [a for code in forces for a in areas_within(con, resolve_area(con, code))
-                 if a.level == "district"]
+    forces = [
+        r[0]
+        for r in run(
+            con,
+            "select distinct f.pfa_code from forces f where f.force in (select unnest(?))",
+            [sorted(store.force_months())],
+        ).fetchall()
+        if r[0]
+    ]
+    districts = [
+        a for code in forces for a in areas_within(con, resolve_area(con, code)) if a.level == "district"
+    ]
     con.close()
     if not districts:
         from saferplaces.errors import InputError
 
-        raise InputError("The store holds no police.uk data, so there are no districts to assess.",
-                         "Run 'saferplaces demo' or 'saferplaces ingest' first.")
+        raise InputError(
+            "The store holds no police.uk data, so there are no districts to assess.",
+            "Run 'saferplaces demo' or 'saferplaces ingest' first.",
+        )
     # every district is built from one count of the store's rows; PDFs are laid out by worker
     # processes (one a core) while the next district is built
     printer = PdfPrinter(max(1, min(4, os.cpu_count() or 1))) if "pdf" in wanted else contextlib.nullcontext()
     with progress_bar() as report, printer:
-        built_all = build_assessments(store, districts, period, compare=compare, weights_path=weights,
-                                      extract=extract)
+        built_all = build_assessments(
+            store, districts, period, compare=compare, weights_path=weights, extract=extract
+        )
         report("Assessing every district", 0, len(districts))
         for i, built in enumerate(built_all):
             folder = out / built.area.name.lower().replace(" ", "-")

@@ -77,20 +77,33 @@ def areas_command(within: str | None, year: int, output_format: str, store_dir: 
         except Exception:  # noqa: BLE001 - an area without an estimate still lists
             value, pop_year = None, None
         if pop_year and pop_year != year:
-            notes.add(f"Populations for {area.level}s are mid-{pop_year} estimates, the nearest "
-                      f"earlier to {year}.")
-        rows.append((area.level, area.code, area.name, area.parent_code or "", area.parent_name or "",
-                     value if value is not None else "", pop_year or ""))
+            notes.add(
+                f"Populations for {area.level}s are mid-{pop_year} estimates, the nearest earlier to {year}."
+            )
+        rows.append(
+            (
+                area.level,
+                area.code,
+                area.name,
+                area.parent_code or "",
+                area.parent_name or "",
+                value if value is not None else "",
+                pop_year or "",
+            )
+        )
     title = f"Areas within {parent.label}" if parent else "Police force areas"
-    emit(("level", "code", "name", "parent_code", "parent_name", "population", "population_year"),
-         rows, output_format, title=title)
+    emit(
+        ("level", "code", "name", "parent_code", "parent_name", "population", "population_year"),
+        rows,
+        output_format,
+        title=title,
+    )
     say_assumptions(sorted(notes), output_format)
 
 
 @click.command("counts")
 @click.option("--area", required=True, help="A force, CSP, district or ward, by code or name.")
-@click.option("--period", required=True,
-              help="2025, 2024/25, 2025-01..2025-04, 2025-03 or 12m-to-2025-11.")
+@click.option("--period", required=True, help="2025, 2024/25, 2025-01..2025-04, 2025-03 or 12m-to-2025-11.")
 @click.option("--by", "by", type=click.Choice(BY_CHOICES), default="crime-type", show_default=True)
 @format_option
 @store_option
@@ -110,20 +123,35 @@ def counts_command(area: str, period: str, by: str, output_format: str, store_di
     the_area = resolve_area(con, area)
     the_period = parse_period(period)
     result = counts(store, con, the_area, the_period, by)
-    emit(result.columns, result.rows, output_format,
-         title=f"{the_area.label}, {the_period.label}: {result.total:,} in all",
-         extra={"area": {"code": the_area.code, "name": the_area.name, "level": the_area.level},
-                "period": {"start": the_period.start, "end": the_period.end,
-                           "label": the_period.label},
-                "total": result.total, "assumptions": list(result.assumptions)})
+    emit(
+        result.columns,
+        result.rows,
+        output_format,
+        title=f"{the_area.label}, {the_period.label}: {result.total:,} in all",
+        extra={
+            "area": {"code": the_area.code, "name": the_area.name, "level": the_area.level},
+            "period": {"start": the_period.start, "end": the_period.end, "label": the_period.label},
+            "total": result.total,
+            "assumptions": list(result.assumptions),
+        },
+    )
     say_assumptions(result.assumptions, output_format)
 
 
 @click.command("demo")
-@click.option("--reports", "reports_dir", default=None, type=click.Path(file_okay=False),
-              help="Folder for the Stafford assessment. Default: 'reports' in the store folder.")
-@click.option("--assessment/--no-assessment", default=True, show_default=True,
-              help="Also build the Stafford 2025 strategic assessment.")
+@click.option(
+    "--reports",
+    "reports_dir",
+    default=None,
+    type=click.Path(file_okay=False),
+    help="Folder for the Stafford assessment. Default: 'reports' in the store folder.",
+)
+@click.option(
+    "--assessment/--no-assessment",
+    default=True,
+    show_default=True,
+    help="Also build the Stafford 2025 strategic assessment.",
+)
 @store_option
 def demo_command(reports_dir: str | None, assessment: bool, store_dir: str | None) -> None:
     """Load the bundled Staffordshire data, summarise the store and build an assessment.
@@ -146,7 +174,9 @@ def demo_command(reports_dir: str | None, assessment: bool, store_dir: str | Non
     console.print(
         f"Loaded {result.files} months of bundled police.uk data into {store.root} "
         f"({result.count('added')} added, {result.count('replaced')} replaced, "
-        f"{result.count('unchanged')} already held).", highlight=False)
+        f"{result.count('unchanged')} already held).",
+        highlight=False,
+    )
     summary = store_summary(store)
     for block in summary.blocks:
         emit(block.columns, block.rows, "table", title=block.title)
@@ -163,8 +193,11 @@ def demo_command(reports_dir: str | None, assessment: bool, store_dir: str | Non
             built = build_assessment(store, "Stafford", "2025")
             report("Building the Stafford assessment", 1, 1)
             paths = write_assessment(built, out, progress=report)
-        console.print(f"Strategic assessment for Stafford, calendar year 2025: "
-                      f"{paths[0].parent}/assessment.{{html,pdf,docx,xlsx,json}}", highlight=False)
+        console.print(
+            f"Strategic assessment for Stafford, calendar year 2025: "
+            f"{paths[0].parent}/assessment.{{html,pdf,docx,xlsx,json}}",
+            highlight=False,
+        )
     console.print(f"[dim]{ATTRIBUTION}[/dim]", highlight=False)
 
 

@@ -19,18 +19,31 @@ def download_group() -> None:
 
 
 @download_group.command("police-uk")
-@click.option("--force", "force", required=True,
-              help="The police.uk force, e.g. staffordshire or 'Staffordshire Police'.")
+@click.option(
+    "--force",
+    "force",
+    required=True,
+    help="The police.uk force, e.g. staffordshire or 'Staffordshire Police'.",
+)
 @click.option("--from", "start", required=True, metavar="YYYY-MM", help="First month to fetch.")
 @click.option("--to", "end", required=True, metavar="YYYY-MM", help="Last month to fetch.")
 @store_option
-@click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None,
-              help="Also keep the downloaded CSV files in this folder, under their police.uk names.")
-@click.option("--no-ingest", is_flag=True, default=False,
-              help="Only download to --out; leave the store alone.")
-@click.option("--base-url", default=None, metavar="URL",
-              help=f"Address of data.police.uk or a mirror. Default: ${BASE_URL_ENV}, "
-                   f"else {DEFAULT_BASE_URL}.")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Also keep the downloaded CSV files in this folder, under their police.uk names.",
+)
+@click.option(
+    "--no-ingest", is_flag=True, default=False, help="Only download to --out; leave the store alone."
+)
+@click.option(
+    "--base-url",
+    default=None,
+    metavar="URL",
+    help=f"Address of data.police.uk or a mirror. Default: ${BASE_URL_ENV}, else {DEFAULT_BASE_URL}.",
+)
 def police_uk_command(
     force: str,
     start: str,
@@ -58,8 +71,14 @@ def police_uk_command(
     store = None if no_ingest else open_store(store_dir)
     with progress_bar() as report:
         result = download_police_uk(
-            force, start, end, store, out=out_dir, ingest_files=not no_ingest,
-            base_url=base_url, progress=report,
+            force,
+            start,
+            end,
+            store,
+            out=out_dir,
+            ingest_files=not no_ingest,
+            base_url=base_url,
+            progress=report,
         )
     console.print(
         f"Downloaded {result.bytes_downloaded / 1e6:,.1f} MB from "
@@ -69,8 +88,7 @@ def police_uk_command(
         highlight=False,
     )
     if result.saved:
-        console.print(f"Saved {len(result.saved)} file(s) in {result.saved[0].parent}.",
-                      highlight=False)
+        console.print(f"Saved {len(result.saved)} file(s) in {result.saved[0].parent}.", highlight=False)
     if result.ingest is not None and store is not None:
         ingested = result.ingest
         for line in ingested.messages():

@@ -34,8 +34,9 @@ def extract_group() -> None:
 
 @extract_group.command("ingest")
 @click.argument("path", type=click.Path())
-@click.option("--name", required=True,
-              help="The extract's name in the store: lower-case letters, digits, - and _.")
+@click.option(
+    "--name", required=True, help="The extract's name in the store: lower-case letters, digits, - and _."
+)
 @store_option
 def extract_ingest_command(path: str, name: str, store_dir: str | None) -> None:
     """Load a partner extract CSV (plain or .gz) into the store as NAME.
@@ -69,34 +70,73 @@ def extract_list_command(output_format: str, store_dir: str | None) -> None:
       saferplaces extract list
       saferplaces extract list --format csv --store ./store
     """
-    rows = [(e.name, e.source, e.rows, "yes" if e.synthetic else "no", e.ingested_at)
-            for e in list_extracts(open_store(store_dir))]
+    rows = [
+        (e.name, e.source, e.rows, "yes" if e.synthetic else "no", e.ingested_at)
+        for e in list_extracts(open_store(store_dir))
+    ]
     if not rows and output_format == "table":
-        console.print("The store holds no partner extracts. Load one with "
-                      "'saferplaces extract ingest FILE --name NAME'.", highlight=False)
+        console.print(
+            "The store holds no partner extracts. Load one with "
+            "'saferplaces extract ingest FILE --name NAME'.",
+            highlight=False,
+        )
         return
-    emit(("name", "source", "rows", "synthetic", "ingested_at"), rows, output_format,
-         title="Partner extracts")
+    emit(
+        ("name", "source", "rows", "synthetic", "ingested_at"), rows, output_format, title="Partner extracts"
+    )
 
 
 @click.command("synth")
-@click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False),
-              help="Output file: .csv, .csv.gz or .parquet, with 'synthetic' in its name.")
-@click.option("--area", default=None,
-              help="Calibrate on this force, CSP, district or ward. Default: all data held.")
+@click.option(
+    "--out",
+    "out_path",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="Output file: .csv, .csv.gz or .parquet, with 'synthetic' in its name.",
+)
+@click.option(
+    "--area", default=None, help="Calibrate on this force, CSP, district or ward. Default: all data held."
+)
 @click.option("--from", "start", default=None, metavar="YYYY-MM", help="First month.")
-@click.option("--to", "end", default=None, metavar="YYYY-MM",
-              help="Last month. Default: the 12 months to the latest month held.")
-@click.option("--seed", default=0, show_default=True, type=click.IntRange(min=0),
-              help="Random seed: the same seed gives the same file, byte for byte.")
-@click.option("--scale", default=1.0, show_default=True, type=float,
-              help="Multiply the real volumes (100 gives a benchmark-sized file).")
-@click.option("--location", type=click.Choice(("lsoa", "wgs84", "bng")), default="lsoa",
-              show_default=True,
-              help="Location columns: lsoa_code, longitude/latitude or easting/northing.")
+@click.option(
+    "--to",
+    "end",
+    default=None,
+    metavar="YYYY-MM",
+    help="Last month. Default: the 12 months to the latest month held.",
+)
+@click.option(
+    "--seed",
+    default=0,
+    show_default=True,
+    type=click.IntRange(min=0),
+    help="Random seed: the same seed gives the same file, byte for byte.",
+)
+@click.option(
+    "--scale",
+    default=1.0,
+    show_default=True,
+    type=float,
+    help="Multiply the real volumes (100 gives a benchmark-sized file).",
+)
+@click.option(
+    "--location",
+    type=click.Choice(("lsoa", "wgs84", "bng")),
+    default="lsoa",
+    show_default=True,
+    help="Location columns: lsoa_code, longitude/latitude or easting/northing.",
+)
 @store_option
-def synth_command(out_path: str, area: str | None, start: str | None, end: str | None,
-                  seed: int, scale: float, location: str, store_dir: str | None) -> None:
+def synth_command(
+    out_path: str,
+    area: str | None,
+    start: str | None,
+    end: str | None,
+    seed: int,
+    scale: float,
+    location: str,
+    store_dir: str | None,
+) -> None:
     """Write a synthetic partner extract calibrated on the police.uk data in the store.
 
     Volumes follow the real counts by LSOA, month and crime type, with the real
@@ -112,8 +152,17 @@ def synth_command(out_path: str, area: str | None, start: str | None, end: str |
     """
     store = open_store(store_dir)
     with progress_bar() as report:
-        result = synthesise_extract(store, out_path, start=start, end=end, area=area,
-                                    seed=seed, scale=scale, location=location, progress=report)
+        result = synthesise_extract(
+            store,
+            out_path,
+            start=start,
+            end=end,
+            area=area,
+            seed=seed,
+            scale=scale,
+            location=location,
+            progress=report,
+        )
     console.print(
         f"Wrote {result.rows:,} synthetic rows for {result.area_label}, {result.start} to "
         f"{result.end}, to {result.path} in {result.seconds:.1f} s "

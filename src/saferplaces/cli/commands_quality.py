@@ -15,12 +15,14 @@ from saferplaces.data.quality import quality_report
 @click.command("quality")
 @click.option("--area", default=None, help="A force, CSP, district or ward. Default: everything held.")
 @click.option("--period", default=None, help="Default: every month held. Same forms as 'counts'.")
-@click.option("--detail/--no-detail", default=True, show_default=True,
-              help="Show the rows behind each warning.")
+@click.option(
+    "--detail/--no-detail", default=True, show_default=True, help="Show the rows behind each warning."
+)
 @format_option
 @store_option
-def quality_command(area: str | None, period: str | None, detail: bool, output_format: str,
-                    store_dir: str | None) -> None:
+def quality_command(
+    area: str | None, period: str | None, detail: bool, output_format: str, store_dir: str | None
+) -> None:
     """Check the data: missing months, rows without location, unknown LSOAs and more.
 
     Reports force-months missing in the period, rows without location, LSOAs in
@@ -41,8 +43,12 @@ def quality_command(area: str | None, period: str | None, detail: bool, output_f
         return
     rows = [(c.check, c.status, c.count, c.summary) for c in report.checks]
     where = the_area.label if the_area else "everything held"
-    emit(("check", "status", "count", "summary"), rows, output_format,
-         title=f"Data quality: {where}, {report.period.label}")
+    emit(
+        ("check", "status", "count", "summary"),
+        rows,
+        output_format,
+        title=f"Data quality: {where}, {report.period.label}",
+    )
     if detail and output_format == "table":
         for c in report.checks:
             if c.status == "warning" and c.rows:

@@ -97,8 +97,9 @@ def emit(
             numeric = bool(rows) and all(isinstance(r[columns.index(col)], int | float) for r in rows)
             table.add_column(col.replace("_", " "), justify="right" if numeric else "left")
         for row in rows:
-            table.add_row(*[f"{v:,}" if isinstance(v, int) and not isinstance(v, bool) else str(v)
-                            for v in row])
+            table.add_row(
+                *[f"{v:,}" if isinstance(v, int) and not isinstance(v, bool) else str(v) for v in row]
+            )
         console.print(table)
 
 

@@ -64,7 +64,10 @@ def main() -> None:
     except Exception as exc:  # noqa: BLE001 - users never see a traceback
         if os.environ.get("SAFERPLACES_DEBUG"):
             raise
-        fail(f"Something unexpected went wrong ({type(exc).__name__}: {exc}). "
-             "Run again with SAFERPLACES_DEBUG=1 and report what it prints.", 70)
+        fail(
+            f"Something unexpected went wrong ({type(exc).__name__}: {exc}). "
+            "Run again with SAFERPLACES_DEBUG=1 and report what it prints.",
+            70,
+        )
     else:
         sys.exit(0)

@@ -71,8 +71,13 @@ class Aggregates:
         None): what one assessment needs, for a fraction of the work.
     """
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, forces: Sequence[str] | None = None,
-                 point_months: Sequence[str] | None = None, areas: Sequence[Area] | None = None) -> None:
+    def __init__(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        forces: Sequence[str] | None = None,
+        point_months: Sequence[str] | None = None,
+        areas: Sequence[Area] | None = None,
+    ) -> None:
         self.con = con
         self.forces = None if forces is None else tuple(sorted(set(forces)))
         self.point_months = None if point_months is None else tuple(sorted(set(point_months)))
@@ -84,8 +89,9 @@ class Aggregates:
             self._scope = "true"
         else:
             codes = literal_list(self.forces)
-            self._scope = (f"(pfa_code in (select unnest({codes})) "
-                           f"or force_pfa_code in (select unnest({codes})))")
+            self._scope = (
+                f"(pfa_code in (select unnest({codes})) or force_pfa_code in (select unnest({codes})))"
+            )
 
     def _table(self, name: str) -> str:
         table = f"{self._prefix}_{name}"
@@ -98,20 +104,20 @@ class Aggregates:
         points = "true" if self.point_months is None else in_months(self.point_months)
         select = {
             "counts": f"select ward_code, {geo}, crime_type, month, count(*) as n from crimes where {scope} "
-                      "group by all order by pfa_code, lad_code, ward_code, month",
+            "group by all order by pfa_code, lad_code, ward_code, month",
             "places": f"select lsoa21_code, ward_code, {geo}, month, count(*) as n from crimes where {scope} "
-                      "group by all order by pfa_code, lad_code, month",
+            "group by all order by pfa_code, lad_code, month",
             "points": f"select ward_code, ward_name, {geo}, longitude, latitude, month, count(*) as n "
-                      f"from crimes where {scope} and longitude is not null and {points} "
-                      "group by all order by pfa_code, lad_code, month, longitude, latitude, ward_name",
+            f"from crimes where {scope} and longitude is not null and {points} "
+            "group by all order by pfa_code, lad_code, month, longitude, latitude, ward_name",
             "forces": "select force, month, lsoa_code is null as no_location, in_force_area, lad_name, "
-                      f"count(*) as n from crimes where {scope} group by all",
+            f"count(*) as n from crimes where {scope} group by all",
             "unknown": "select force, month, lsoa_code, any_value(lsoa_name) as lsoa_name, count(*) as n "
-                       f"from crimes where {scope} and lsoa_code is not null and lsoa_vintage is null "
-                       "group by all",
+            f"from crimes where {scope} and lsoa_code is not null and lsoa_vintage is null "
+            "group by all",
             "repeats": f"select crime_id, ward_code, {geo}, month from crimes where {scope} and crime_id in "
-                       f"(select crime_id from crimes where {scope} and crime_id is not null "
-                       "group by 1 having count(*) > 1)",
+            f"(select crime_id from crimes where {scope} and crime_id is not null "
+            "group by 1 having count(*) > 1)",
         }[name]
         self.con.execute(f"create temp table {table} as {select}")
         self._made.add(name)
@@ -147,8 +153,9 @@ class Aggregates:
         """Table: crime_id, (geography), month: every row whose Crime ID is on more than one row."""
         return self._table("repeats")
 
-    def covers(self, pfa_codes: Sequence[str] | None, months: Sequence[str] = (),
-               area: Area | None = None) -> bool:
+    def covers(
+        self, pfa_codes: Sequence[str] | None, months: Sequence[str] = (), area: Area | None = None
+    ) -> bool:
         """Whether the scope holds every row of these force areas (all rows: None), the points of
         ``months``, and the places, points and repeats of ``area`` (of every area: None)."""
         if self.forces is not None and (pfa_codes is None or not set(pfa_codes) <= set(self.forces)):
@@ -175,9 +182,14 @@ class Aggregates:
         """{crime type: count} for ``area`` in ``months``."""
         if not months:
             return {}
-        return {t: int(n) for t, n in self.sql(
-            f"select crime_type, sum(n) from {self.counts} where {where(area)} and {in_months(months)} "
-            "group by 1", remember=True)}
+        return {
+            t: int(n)
+            for t, n in self.sql(
+                f"select crime_type, sum(n) from {self.counts} where {where(area)} and {in_months(months)} "
+                "group by 1",
+                remember=True,
+            )
+        }
 
     def close(self) -> None:
         """Drop the tables made."""

@@ -35,8 +35,9 @@ class Area:
 
     def lookup_filter(self) -> str:
         """SQL condition selecting this area's LSOAs in the ``lsoa_lookup`` table."""
-        column = {"force": "pfa_code", "csp": "csp_code", "district": "lad_code",
-                  "ward": "ward_code"}[self.level]
+        column = {"force": "pfa_code", "csp": "csp_code", "district": "lad_code", "ward": "ward_code"}[
+            self.level
+        ]
         code = self.code.replace("'", "''")
         return f"{column} = '{code}'"
 
@@ -48,7 +49,7 @@ class Area:
         """
         code = self.code.replace("'", "''")
         if self.level == "force":
-            return (f"(pfa_code = '{code}' or (lsoa_code is null and force_pfa_code = '{code}'))")
+            return f"(pfa_code = '{code}' or (lsoa_code is null and force_pfa_code = '{code}'))"
         column = {"csp": "csp_code", "district": "lad_code", "ward": "ward_code"}[self.level]
         return f"{column} = '{code}'"
 
@@ -65,22 +66,24 @@ def _candidates(con: duckdb.DuckDBPyConnection) -> list[Area]:
 
 def _list_candidates(con: duckdb.DuckDBPyConnection) -> list[Area]:
     areas: list[Area] = []
-    for code, name in run(con, 
-        "select distinct pfa_code, pfa_name from lad_csp_pfa where pfa_code is not null"
+    for code, name in run(
+        con, "select distinct pfa_code, pfa_name from lad_csp_pfa where pfa_code is not null"
     ).fetchall():
         areas.append(Area("force", code, name))
-    for code, name, parent, parent_name in run(con, 
-        "select lad_code, lad_name, pfa_code, pfa_name from lad_csp_pfa"
+    for code, name, parent, parent_name in run(
+        con, "select lad_code, lad_name, pfa_code, pfa_name from lad_csp_pfa"
     ).fetchall():
         areas.append(Area("district", code, name, parent, parent_name))
-    for code, name, parent, parent_name in run(con, 
+    for code, name, parent, parent_name in run(
+        con,
         "select csp_code, any_value(csp_name), any_value(pfa_code), any_value(pfa_name) "
-        "from lad_csp_pfa where csp_code is not null group by csp_code"
+        "from lad_csp_pfa where csp_code is not null group by csp_code",
     ).fetchall():
         areas.append(Area("csp", code, name, parent, parent_name))
-    for code, name, parent, parent_name in run(con, 
+    for code, name, parent, parent_name in run(
+        con,
         "select ward_code, any_value(ward_name), any_value(lad_code), any_value(lad_name) "
-        "from lsoa_lookup where vintage = '2021' group by ward_code"
+        "from lsoa_lookup where vintage = '2021' group by ward_code",
     ).fetchall():
         areas.append(Area("ward", code, name, parent, parent_name))
     return areas
@@ -143,8 +146,10 @@ def areas_within(con: duckdb.DuckDBPyConnection, within: Area | None) -> list[Ar
         districts = [a for a in areas if a.level == "district" and a.parent_code == within.code]
         csps = [a for a in areas if a.level == "csp" and a.parent_code == within.code]
     elif within.level == "csp":
-        codes = {r[0] for r in run(con, 
-            "select lad_code from lad_csp_pfa where csp_code = ?", [within.code]).fetchall()}
+        codes = {
+            r[0]
+            for r in run(con, "select lad_code from lad_csp_pfa where csp_code = ?", [within.code]).fetchall()
+        }
         districts = [a for a in areas if a.level == "district" and a.code in codes]
         csps = []
     elif within.level == "district":

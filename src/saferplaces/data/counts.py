@@ -42,14 +42,14 @@ def forces_for_area(con: duckdb.DuckDBPyConnection, area: Area) -> list[str]:
     if area.level == "force":
         pfa = area.code
     elif area.level == "ward":
-        row = run(con, 
-            "select any_value(pfa_code) from lsoa_lookup where ward_code = ?", [area.code]
+        row = run(
+            con, "select any_value(pfa_code) from lsoa_lookup where ward_code = ?", [area.code]
         ).fetchone()
         pfa = row[0] if row else None
     else:
         column = "csp_code" if area.level == "csp" else "lad_code"
-        row = run(con, 
-            f"select any_value(pfa_code) from lad_csp_pfa where {column} = ?", [area.code]
+        row = run(
+            con, f"select any_value(pfa_code) from lad_csp_pfa where {column} = ?", [area.code]
         ).fetchone()
         pfa = row[0] if row else None
     return [r[0] for r in run(con, "select force from forces where pfa_code = ?", [pfa]).fetchall()]
@@ -82,14 +82,13 @@ def describe_missing(months: list[str]) -> str:
             runs[-1].append(m)
         else:
             runs.append([m])
-    parts = [month_label(r[0]) if len(r) == 1 else f"{month_label(r[0])} to {month_label(r[-1])}"
-             for r in runs]
+    parts = [
+        month_label(r[0]) if len(r) == 1 else f"{month_label(r[0])} to {month_label(r[-1])}" for r in runs
+    ]
     return ", ".join(parts)
 
 
-def counts(
-    store: Store, con: duckdb.DuckDBPyConnection, area: Area, period: Period, by: str
-) -> CountsResult:
+def counts(store: Store, con: duckdb.DuckDBPyConnection, area: Area, period: Period, by: str) -> CountsResult:
     """Count the store's police.uk rows for ``area`` in ``period``, grouped ``by``.
 
     Parameters
@@ -120,14 +119,15 @@ def counts(
         )
     where = f"{area.row_filter()} and month in (select unnest(?))"
     if by == "crime-type":
-        found = dict(run(con, 
-            f"select crime_type, count(*) from crimes where {where} group by 1", [held]
-        ).fetchall())
+        found = dict(
+            run(con, f"select crime_type, count(*) from crimes where {where} group by 1", [held]).fetchall()
+        )
         rows = [(t, int(found.get(t, 0))) for t in CRIME_TYPES]
         rows.sort(key=lambda r: (-r[1], r[0]))
         columns = ("crime_type", "count")
     elif by == "ward":
-        wards = run(con, 
+        wards = run(
+            con,
             f"with w as (select distinct ward_code, ward_name from lsoa_lookup "
             f"where vintage = '2021' and {area.lookup_filter()}), "
             f"c as (select ward_code, count(*) n from crimes where {where} group by 1) "
@@ -141,17 +141,20 @@ def counts(
     elif by == "lsoa":
         rows = [
             (code or "", name or "No location", vintage or "", int(n))
-            for code, name, vintage, n in run(con, 
+            for code, name, vintage, n in run(
+                con,
                 f"select lsoa_code, any_value(lsoa_name), any_value(lsoa_vintage), count(*) "
-                f"from crimes where {where} group by 1 order by 4 desc, 1", [held]
+                f"from crimes where {where} group by 1 order by 4 desc, 1",
+                [held],
             ).fetchall()
         ]
         columns = ("lsoa_code", "lsoa_name", "lsoa_vintage", "count")
     else:
-        found = dict(run(con, 
-            f"select month, count(*) from crimes where {where} group by 1", [held]
-        ).fetchall())
+        found = dict(
+            run(con, f"select month, count(*) from crimes where {where} group by 1", [held]).fetchall()
+        )
         rows = [(m, int(found.get(m, 0))) for m in held]
         columns = ("month", "count")
-    return CountsResult(area, period, by, columns, tuple(rows), tuple(held), tuple(missing),
-                        tuple(assumptions))
+    return CountsResult(
+        area, period, by, columns, tuple(rows), tuple(held), tuple(missing), tuple(assumptions)
+    )

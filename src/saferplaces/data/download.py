@@ -171,8 +171,7 @@ def validate_month(value: str, name: str) -> str:
         )
     if text < FIRST_MONTH:
         raise InputError(
-            f"The {name} month {text} is before {FIRST_MONTH}, the first month data.police.uk "
-            "published.",
+            f"The {name} month {text} is before {FIRST_MONTH}, the first month data.police.uk published.",
             f"Give {name} as {FIRST_MONTH} or later.",
         )
     this_month = datetime.now(UTC).strftime("%Y-%m")
@@ -223,11 +222,13 @@ def plan_archives(months: Sequence[str], base_url: str) -> list[ArchivePlan]:
     while end >= first:
         window = [month_from_index(i) for i in range(end - ARCHIVE_MONTHS + 1, end + 1)]
         name = month_from_index(end)
-        plans.append(ArchivePlan(
-            name=name,
-            url=f"{base_url}/data/archive/{name}.zip",
-            months=tuple(m for m in window if m in wanted),
-        ))
+        plans.append(
+            ArchivePlan(
+                name=name,
+                url=f"{base_url}/data/archive/{name}.zip",
+                months=tuple(m for m in window if m in wanted),
+            )
+        )
         end -= ARCHIVE_MONTHS
     return plans
 
@@ -298,8 +299,7 @@ def fetch(
             if exc.code not in RETRY_STATUSES:
                 raise DownloadError(
                     f"data.police.uk refused the download of {url} (HTTP {exc.code} {exc.reason}).",
-                    "Try again later; if it keeps failing, check --base-url or "
-                    f"{BASE_URL_ENV}.",
+                    f"Try again later; if it keeps failing, check --base-url or {BASE_URL_ENV}.",
                 ) from exc
             problem = f"data.police.uk answered HTTP {exc.code} {exc.reason} for {url}"
         except _Retry as exc:
@@ -347,13 +347,14 @@ def _fetch_once(
                     chunk = response.read(CHUNK)
                 except TimeoutError as exc:
                     raise _Retry(
-                        f"{_host(url)} stopped sending for {timeout:g} seconds after "
-                        f"{done:,} bytes") from exc
+                        f"{_host(url)} stopped sending for {timeout:g} seconds after {done:,} bytes"
+                    ) from exc
                 except (http.client.HTTPException, ConnectionError, OSError) as exc:
                     raise _Retry(
-                        f"the connection broke after {done:,} of {total:,} bytes "
-                        f"({_reason(exc)})" if total else
-                        f"the connection broke after {done:,} bytes ({_reason(exc)})") from exc
+                        f"the connection broke after {done:,} of {total:,} bytes ({_reason(exc)})"
+                        if total
+                        else f"the connection broke after {done:,} bytes ({_reason(exc)})"
+                    ) from exc
                 if not chunk:
                     break
                 try:
@@ -369,8 +370,7 @@ def _fetch_once(
 
 def _store_error(path: Path, exc: OSError) -> StoreError:
     return StoreError(
-        f"The download could not be written to {path.parent} ({exc.strerror or exc}); "
-        "nothing was changed.",
+        f"The download could not be written to {path.parent} ({exc.strerror or exc}); nothing was changed.",
         "Check there is free disk space (a data.police.uk archive is about 2 GB) and that you "
         "may write to the folder, then try again.",
     )
@@ -426,8 +426,7 @@ def extract_force_months(
                     shutil.copyfileobj(src, dst, CHUNK)
                 written.append(target)
             progress(step, len(found), len(found))
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, zlib.error,
-            NotImplementedError) as exc:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, zlib.error, NotImplementedError) as exc:
         raise DownloadError(
             f"The file downloaded from {url} is not a complete zip archive ({_reason(exc)}).",
             "Try again; if it keeps failing, download the archive in a browser and load it "
@@ -533,9 +532,7 @@ def download_police_uk(
         raise InputError("No store was given to load the files into.", "Give --store DIR.")
     out_dir = Path(out).expanduser() if out is not None else None
     if out_dir is not None and out_dir.exists() and not out_dir.is_dir():
-        raise InputError(
-            f"The --out path {out_dir} is a file, not a folder.", "Give a folder for --out."
-        )
+        raise InputError(f"The --out path {out_dir} is a file, not a folder.", "Give a folder for --out.")
     plans = plan_archives(months, url)
     root = store.root if ingest_files and store is not None else out_dir
     assert root is not None
@@ -545,12 +542,18 @@ def download_police_uk(
         received = 0
         for plan in plans:
             archive = work / f"{plan.name}.zip"
-            received += fetch(plan.url, archive, progress, f"Downloading {plan.name}.zip",
-                              timeout=timeout, attempts=attempts, backoff=backoff)
+            received += fetch(
+                plan.url,
+                archive,
+                progress,
+                f"Downloading {plan.name}.zip",
+                timeout=timeout,
+                attempts=attempts,
+                backoff=backoff,
+            )
             extracted = work / f"files-{plan.name}"
             extracted.mkdir()
-            got, lacking = extract_force_months(archive, plan.url, slug, plan.months, extracted,
-                                                progress)
+            got, lacking = extract_force_months(archive, plan.url, slug, plan.months, extracted, progress)
             archive.unlink()
             files.extend(got)
             missing.extend(lacking)
@@ -593,9 +596,15 @@ def download_police_uk(
     elif missing_outcomes:
         assumptions.append(f"data.police.uk has no outcomes files for {slug} in these months.")
     return DownloadResult(
-        force=slug, months=months, archives=tuple(plans), files=tuple(p.name for p in files),
-        missing_street=missing_street, missing_outcomes=missing_outcomes,
-        bytes_downloaded=received, ingest=result, saved=tuple(saved),
+        force=slug,
+        months=months,
+        archives=tuple(plans),
+        files=tuple(p.name for p in files),
+        missing_street=missing_street,
+        missing_outcomes=missing_outcomes,
+        bytes_downloaded=received,
+        ingest=result,
+        saved=tuple(saved),
         assumptions=tuple(assumptions),
     )
 
@@ -617,8 +626,7 @@ def _stage_out(files: Sequence[Path], out_dir: Path) -> list[tuple[Path, Path]]:
         for tmp, _ in staged:
             tmp.unlink(missing_ok=True)
         raise StoreError(
-            f"The files could not be saved to {out_dir} ({exc.strerror or exc}); nothing was "
-            "changed.",
+            f"The files could not be saved to {out_dir} ({exc.strerror or exc}); nothing was changed.",
             "Check there is free disk space and that you may write to the --out folder.",
         ) from exc
     return staged

@@ -73,7 +73,8 @@ def install_reference_tables(con: duckdb.DuckDBPyConnection) -> None:
     """
     inputs = sorted((bundled_dir() / "geography" / "lookups").glob("*.gz")) + [
         bundled("ons_crime_tables/csp_table_C2_ye_june2025.csv.gz"),
-        bundled("reference/police_uk_forces.csv")]
+        bundled("reference/police_uk_forces.csv"),
+    ]
     install_cached(con, "reference", REFERENCE_TABLES, Path(__file__), inputs, _build_reference_tables)
 
 

@@ -96,8 +96,7 @@ def _unpack_zip(archive: Path, work: Path) -> list[Path]:
     try:
         with zipfile.ZipFile(archive) as zf:
             members = [
-                m for m in zf.infolist()
-                if not m.is_dir() and fmt.kind_of(Path(m.filename).name) is not None
+                m for m in zf.infolist() if not m.is_dir() and fmt.kind_of(Path(m.filename).name) is not None
             ]
             if not members:
                 raise DataFormatError(
@@ -128,12 +127,11 @@ def discover(paths: Sequence[str | os.PathLike[str]], work: Path) -> list[Path]:
     for raw in paths:
         path = Path(raw)
         if not path.exists():
-            raise InputError(
-                f"The path {raw} does not exist.", "Check the spelling and try again."
-            )
+            raise InputError(f"The path {raw} does not exist.", "Check the spelling and try again.")
         if path.is_dir():
             inside = sorted(
-                p for p in path.rglob("*")
+                p
+                for p in path.rglob("*")
                 if p.is_file() and (fmt.kind_of(p.name) or p.suffix.lower() == ".zip")
             )
             if not inside:
@@ -204,8 +202,11 @@ def check_header(path: Path) -> str:
             "Check you chose the right file; police.uk files start with 'Crime ID,Month'.",
         )
     if missing:
-        detail = "has no " + ", ".join(f"'{c}'" for c in missing) + (
-            " column" if len(missing) == 1 else " columns")
+        detail = (
+            "has no "
+            + ", ".join(f"'{c}'" for c in missing)
+            + (" column" if len(missing) == 1 else " columns")
+        )
     elif extra:
         detail = "has unexpected " + ", ".join(f"'{c}'" for c in extra[:3]) + " columns"
     else:
@@ -257,14 +258,16 @@ def _load_raw(
 ) -> None:
     """Read the files into ``table``; on failure, find the file that broke and say so."""
     try:
-        con.execute(f"create temp table {table} as select * from "
-                    f"{_read_csv_sql([f.path for f in files], columns)}")
+        con.execute(
+            f"create temp table {table} as select * from {_read_csv_sql([f.path for f in files], columns)}"
+        )
     except duckdb.Error as exc:
         # read each file whole (every column decoded) to find the one that broke
         for f in files:
             try:
-                con.execute(f"create or replace temp table probe as select * from "
-                            f"{_read_csv_sql([f.path], columns)}")
+                con.execute(
+                    f"create or replace temp table probe as select * from {_read_csv_sql([f.path], columns)}"
+                )
             except duckdb.Error as inner:
                 raise _friendly_duckdb_error(inner, f.name) from inner
             finally:
@@ -277,7 +280,7 @@ def _first_bad(
     con: duckdb.DuckDBPyConnection, table: str, condition: str, column: str
 ) -> tuple[str, int, str] | None:
     row = con.execute(
-        f"select filename, count(*), any_value(\"{column}\") from {table} "
+        f'select filename, count(*), any_value("{column}") from {table} '
         f"where {condition} group by filename order by filename limit 1"
     ).fetchone()
     return (row[0], row[1], row[2]) if row else None
@@ -299,25 +302,25 @@ def _validate_rows(
             )
     checks = [
         (
-            f"\"Month\" is null or not regexp_full_match(\"Month\", '{fmt.MONTH.pattern[1:-1]}')",
+            f'"Month" is null or not regexp_full_match("Month", \'{fmt.MONTH.pattern[1:-1]}\')',
             "Month",
             "whose Month is not a year and month like 2025-01",
             "Check the file is an unedited police.uk download.",
         ),
         (
-            "(\"Longitude\" is null) <> (\"Latitude\" is null)"
-            " or (\"Longitude\" is not null and (try_cast(\"Longitude\" as double) is null"
-            f" or try_cast(\"Longitude\" as double) not between {fmt.LONGITUDE_RANGE[0]}"
+            '("Longitude" is null) <> ("Latitude" is null)'
+            ' or ("Longitude" is not null and (try_cast("Longitude" as double) is null'
+            f' or try_cast("Longitude" as double) not between {fmt.LONGITUDE_RANGE[0]}'
             f" and {fmt.LONGITUDE_RANGE[1]}))"
-            " or (\"Latitude\" is not null and (try_cast(\"Latitude\" as double) is null"
-            f" or try_cast(\"Latitude\" as double) not between {fmt.LATITUDE_RANGE[0]}"
+            ' or ("Latitude" is not null and (try_cast("Latitude" as double) is null'
+            f' or try_cast("Latitude" as double) not between {fmt.LATITUDE_RANGE[0]}'
             f" and {fmt.LATITUDE_RANGE[1]}))",
             "Longitude",
             "whose coordinates are not a longitude and latitude in the United Kingdom",
             "Check the Longitude and Latitude columns have not been swapped or edited.",
         ),
         (
-            "\"Falls within\" is null",
+            '"Falls within" is null',
             "Falls within",
             "with no police force in 'Falls within'",
             "Check the file is an unedited police.uk download.",
@@ -327,7 +330,7 @@ def _validate_rows(
         checks.insert(
             1,
             (
-                f"\"Crime type\" is null or \"Crime type\" not in "
+                f'"Crime type" is null or "Crime type" not in '
                 f"({', '.join(literal(t) for t in fmt.CRIME_TYPES)})",
                 "Crime type",
                 "whose Crime type is not one of the 14 police.uk crime types",
@@ -364,9 +367,12 @@ def _force_of_files(
         if match:
             forces[str(f.path)] = match.group("force")
             continue
-        names = [r[0] for r in con.execute(
-            f"select distinct \"Falls within\" from {table} where filename = ?", [str(f.path)]
-        ).fetchall()]
+        names = [
+            r[0]
+            for r in con.execute(
+                f'select distinct "Falls within" from {table} where filename = ?', [str(f.path)]
+            ).fetchall()
+        ]
         if len(names) != 1:
             raise DataFormatError(
                 f"The file {f.name} holds rows from {len(names)} police forces.",
@@ -379,7 +385,7 @@ def _force_of_files(
 def _file_months(con: duckdb.DuckDBPyConnection, table: str) -> list[tuple[str, str, int]]:
     """(file, month, rows) for every month found in every file."""
     return con.execute(
-        f"select filename, \"Month\", count(*) from {table} group by all order by all"
+        f'select filename, "Month", count(*) from {table} group by all order by all'
     ).fetchall()
 
 
@@ -548,8 +554,7 @@ def _ingest_in_store(
             ) from exc
         except duckdb.Error as exc:
             raise StoreError(
-                f"The import stopped because the database reported a problem ({exc}); "
-                "nothing was changed.",
+                f"The import stopped because the database reported a problem ({exc}); nothing was changed.",
                 "Try again; if it happens again, report it with the file that caused it.",
             ) from exc
         finally:
@@ -607,28 +612,41 @@ def _ingest_locked(
                 action = "replaced" if held else "added"
                 todo.append((force, month))
                 manifest.partitions[key] = {
-                    "sha256": source.sha256, "source": source.name, "rows": rows,
+                    "sha256": source.sha256,
+                    "source": source.name,
+                    "rows": rows,
                     "ingested_at": now,
                 }
-            changes.append(PartitionChange(
-                dataset, force, month, rows, source.name, action,
-                previous_rows=held["rows"] if held else None,
-                previous_source=held["source"] if held else None,
-            ))
+            changes.append(
+                PartitionChange(
+                    dataset,
+                    force,
+                    month,
+                    rows,
+                    source.name,
+                    action,
+                    previous_rows=held["rows"] if held else None,
+                    previous_source=held["source"] if held else None,
+                )
+            )
         progress(f"Reading {kind} files", 1, 1)
         if not todo:
             continue
-        con.execute("create or replace temp table file_meta (filename varchar, force varchar, "
-                    "source_name varchar)")
-        con.execute("insert into file_meta values " + ", ".join(
-            f"({literal(p)}, {literal(forces[p])}, {literal(n)})" for p, n in names.items()))
+        con.execute(
+            "create or replace temp table file_meta (filename varchar, force varchar, source_name varchar)"
+        )
+        con.execute(
+            "insert into file_meta values "
+            + ", ".join(f"({literal(p)}, {literal(forces[p])}, {literal(n)})" for p, n in names.items())
+        )
         if len(todo) == len(parts):
             where = "true"
         else:
             con.execute("create or replace temp table todo (force varchar, month varchar)")
-            con.execute("insert into todo values " + ", ".join(
-                f"({literal(f)}, {literal(m)})" for f, m in todo))
-            where = "(m.force, r.\"Month\") in (select (force, month) from todo)"
+            con.execute(
+                "insert into todo values " + ", ".join(f"({literal(f)}, {literal(m)})" for f, m in todo)
+            )
+            where = '(m.force, r."Month") in (select (force, month) from todo)'
         select = (_street_select if kind == "street" else _outcome_select)(table, where)
         progress(f"Writing {dataset}", 0, 1)
         staged.mkdir(parents=True, exist_ok=True)

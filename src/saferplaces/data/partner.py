@@ -120,8 +120,10 @@ class ExtractResult:
     def messages(self) -> list[str]:
         """Sentences for the user about what happened."""
         if self.action == "unchanged":
-            return [f"The extract '{self.name}' already holds {self.source} "
-                    f"({self.rows:,} rows); nothing was changed."]
+            return [
+                f"The extract '{self.name}' already holds {self.source} "
+                f"({self.rows:,} rows); nothing was changed."
+            ]
         lines = []
         if self.action == "replaced":
             lines.append(
@@ -135,12 +137,15 @@ class ExtractResult:
             lines.append(f"{_rows(none)} no location; {_them(none)} kept and counted.")
         if self.rows_outside_boundaries:
             n = self.rows_outside_boundaries
-            lines.append(f"{_rows(n)} coordinates outside every bundled LSOA boundary; "
-                         f"{_them(n)} kept with no LSOA.")
+            lines.append(
+                f"{_rows(n)} coordinates outside every bundled LSOA boundary; {_them(n)} kept with no LSOA."
+            )
         if self.rows_unknown_area:
             n = self.rows_unknown_area
-            lines.append(f"{_rows(n)} an LSOA or ward code that no ONS lookup holds; "
-                         f"{_them(n)} kept with no ward, district or CSP.")
+            lines.append(
+                f"{_rows(n)} an LSOA or ward code that no ONS lookup holds; "
+                f"{_them(n)} kept with no ward, district or CSP."
+            )
         if self.synthetic:
             lines.append("The extract holds synthetic rows; it is marked synthetic in the store.")
         return lines
@@ -268,8 +273,7 @@ def read_header(path: Path) -> list[str]:
     """
     name = path.name
     if path.stat().st_size == 0:
-        raise DataFormatError(f"The file {name} is empty.",
-                              "Ask the partner to send the extract again.")
+        raise DataFormatError(f"The file {name} is empty.", "Ask the partner to send the extract again.")
     gz = is_gzip(path)
     if gz:
         check_whole_gzip(path, "Ask the partner to send the extract again.")
@@ -283,19 +287,19 @@ def read_header(path: Path) -> list[str]:
             "Save it again as 'CSV UTF-8 (comma delimited)' and try again.",
         ) from exc
     if not first.strip():
-        raise DataFormatError(f"The file {name} is empty.",
-                              "Ask the partner to send the extract again.")
+        raise DataFormatError(f"The file {name} is empty.", "Ask the partner to send the extract again.")
     if "\x00" in first:
-        raise DataFormatError(f"The file {name} is not a CSV file.",
-                              f"Check you chose a partner extract CSV as {FORMAT_DOC} describes.")
+        raise DataFormatError(
+            f"The file {name} is not a CSV file.",
+            f"Check you chose a partner extract CSV as {FORMAT_DOC} describes.",
+        )
     cells = next(csv.reader([first]))
     header = [fmt.normalise_header(c) for c in cells]
     for raw_cell, col in zip(cells, header, strict=True):
         if col not in fmt.COLUMNS:
             shown = raw_cell.strip() or "(blank)"
             raise DataFormatError(
-                f"The file {name} has a column '{shown}' that is not part of the partner "
-                "extract format.",
+                f"The file {name} has a column '{shown}' that is not part of the partner extract format.",
                 f"Remove it or rename it to one of the columns in {FORMAT_DOC}; never include "
                 "names, addresses or other personal details.",
             )
@@ -303,15 +307,16 @@ def read_header(path: Path) -> list[str]:
     for raw_cell, col in zip(cells, header, strict=True):
         if col in seen:
             raise DataFormatError(
-                f"The file {name} has two columns for '{col}': '{seen[col]}' and "
-                f"'{raw_cell.strip()}'.",
+                f"The file {name} has two columns for '{col}': '{seen[col]}' and '{raw_cell.strip()}'.",
                 "Keep only one of them.",
             )
         seen[col] = raw_cell.strip()
     present = set(header)
     if "date" not in present and "month" not in present:
-        raise DataFormatError(f"The file {name} has no 'date' or 'month' column.",
-                              "Add a date (YYYY-MM-DD) or month (YYYY-MM) column.")
+        raise DataFormatError(
+            f"The file {name} has no 'date' or 'month' column.",
+            "Add a date (YYYY-MM-DD) or month (YYYY-MM) column.",
+        )
     if "category" not in present:
         raise DataFormatError(
             f"The file {name} has no 'category' column.",
@@ -354,8 +359,10 @@ def _friendly_read_error(exc: Exception, name: str) -> DataFormatError:
             "Save it again as 'CSV UTF-8 (comma delimited)' and try again.",
         )
     if "gzip" in lower or "compress" in lower:
-        return DataFormatError(f"The file {name} is a damaged or incomplete gzip file.",
-                               "Ask the partner to send the extract again.")
+        return DataFormatError(
+            f"The file {name} is a damaged or incomplete gzip file.",
+            "Ask the partner to send the extract again.",
+        )
     return DataFormatError(
         f"The file {name} cannot be read as CSV{where}: a row has the wrong number of fields "
         "or a broken quote.",
@@ -364,8 +371,10 @@ def _friendly_read_error(exc: Exception, name: str) -> DataFormatError:
 
 
 def _num_check(col: str, lo: float, hi: float) -> str:
-    return (f"{col} is not null and (try_cast({col} as double) is null or "
-            f"try_cast({col} as double) not between {lo} and {hi})")
+    return (
+        f"{col} is not null and (try_cast({col} as double) is null or "
+        f"try_cast({col} as double) not between {lo} and {hi})"
+    )
 
 
 def _list(values: tuple[str, ...] | list[str]) -> str:
@@ -377,120 +386,180 @@ def _checks(present: set[str]) -> list[tuple[str, str, str, str]]:
     checks: list[tuple[str, str, str, str]] = []
     has_date, has_month = "date" in present, "month" in present
     if has_date and has_month:
-        checks.append(("date", "date is null and month is null", "no date or month",
-                       "Give every row a date (YYYY-MM-DD) or a month (YYYY-MM)."))
+        checks.append(
+            (
+                "date",
+                "date is null and month is null",
+                "no date or month",
+                "Give every row a date (YYYY-MM-DD) or a month (YYYY-MM).",
+            )
+        )
     elif has_date:
-        checks.append(("date", "date is null", "no date",
-                       "Give every row a date like 2025-03-31."))
+        checks.append(("date", "date is null", "no date", "Give every row a date like 2025-03-31."))
     else:
-        checks.append(("month", "month is null", "no month",
-                       "Give every row a month like 2025-03."))
+        checks.append(("month", "month is null", "no month", "Give every row a month like 2025-03."))
     if has_date:
-        checks.append((
-            "date",
-            f"date is not null and (not regexp_full_match(date, '{fmt.DATE.pattern[1:-1]}') "
-            "or try_strptime(date, '%Y-%m-%d') is null)",
-            "not a real day written YYYY-MM-DD",
-            "Write dates like 2025-03-31 (year, month, day).",
-        ))
+        checks.append(
+            (
+                "date",
+                f"date is not null and (not regexp_full_match(date, '{fmt.DATE.pattern[1:-1]}') "
+                "or try_strptime(date, '%Y-%m-%d') is null)",
+                "not a real day written YYYY-MM-DD",
+                "Write dates like 2025-03-31 (year, month, day).",
+            )
+        )
     if has_month:
-        checks.append((
-            "month",
-            f"month is not null and not regexp_full_match(month, '{fmt.MONTH.pattern[1:-1]}')",
-            "not a month written YYYY-MM",
-            "Write months like 2025-03 (year and month).",
-        ))
+        checks.append(
+            (
+                "month",
+                f"month is not null and not regexp_full_match(month, '{fmt.MONTH.pattern[1:-1]}')",
+                "not a month written YYYY-MM",
+                "Write months like 2025-03 (year and month).",
+            )
+        )
     if has_date and has_month:
-        checks.append((
-            "month", "date is not null and month is not null and left(date, 7) <> month",
-            "not the month of the row's date",
-            "Correct the month, or leave it blank when the date is given.",
-        ))
-    checks.append((
-        "category",
-        f"category is null or not list_contains({_list(list(fmt.CATEGORY_BY_LOWER))}, "
-        "lower(category))",
-        "not one of the 14 police.uk crime types",
-        "Use a police.uk crime type such as 'Burglary' or 'Violence and sexual offences'; "
-        f"the list is in {FORMAT_DOC}.",
-    ))
+        checks.append(
+            (
+                "month",
+                "date is not null and month is not null and left(date, 7) <> month",
+                "not the month of the row's date",
+                "Correct the month, or leave it blank when the date is given.",
+            )
+        )
+    checks.append(
+        (
+            "category",
+            f"category is null or not list_contains({_list(list(fmt.CATEGORY_BY_LOWER))}, lower(category))",
+            "not one of the 14 police.uk crime types",
+            "Use a police.uk crime type such as 'Burglary' or 'Violence and sexual offences'; "
+            f"the list is in {FORMAT_DOC}.",
+        )
+    )
     if "ho_offence_code" in present:
-        checks.append((
-            "ho_offence_code",
-            f"ho_offence_code is not null and not regexp_full_match(ho_offence_code, "
-            f"'{fmt.HO_OFFENCE_CODE.pattern[1:-1]}')",
-            "not a Home Office offence code like 8N, 105A or 28/1",
-            "Correct the code or leave it blank.",
-        ))
+        checks.append(
+            (
+                "ho_offence_code",
+                f"ho_offence_code is not null and not regexp_full_match(ho_offence_code, "
+                f"'{fmt.HO_OFFENCE_CODE.pattern[1:-1]}')",
+                "not a Home Office offence code like 8N, 105A or 28/1",
+                "Correct the code or leave it blank.",
+            )
+        )
     if "lsoa_code" in present:
-        checks.append((
-            "lsoa_code",
-            f"lsoa_code is not null and not regexp_full_match(upper(lsoa_code), "
-            f"'{fmt.LSOA_CODE.pattern[1:-1]}')",
-            "not an LSOA code like E01014210",
-            "Use ONS LSOA codes (2011 or 2021), or leave the cell blank if the place is not known.",
-        ))
+        checks.append(
+            (
+                "lsoa_code",
+                f"lsoa_code is not null and not regexp_full_match(upper(lsoa_code), "
+                f"'{fmt.LSOA_CODE.pattern[1:-1]}')",
+                "not an LSOA code like E01014210",
+                "Use ONS LSOA codes (2011 or 2021), or leave the cell blank if the place is not known.",
+            )
+        )
     if "ward_code" in present:
-        checks.append((
-            "ward_code",
-            f"ward_code is not null and not regexp_full_match(upper(ward_code), "
-            f"'{fmt.WARD_CODE.pattern[1:-1]}')",
-            "not a ward code like E05015386",
-            "Use ONS ward codes, or leave the cell blank if the place is not known.",
-        ))
+        checks.append(
+            (
+                "ward_code",
+                f"ward_code is not null and not regexp_full_match(upper(ward_code), "
+                f"'{fmt.WARD_CODE.pattern[1:-1]}')",
+                "not a ward code like E05015386",
+                "Use ONS ward codes, or leave the cell blank if the place is not known.",
+            )
+        )
     for x, y, lo_x, lo_y, what in (
-        ("easting", "northing", fmt.EASTING_RANGE, fmt.NORTHING_RANGE,
-         "a number of British National Grid metres in Great Britain"),
-        ("longitude", "latitude", fmt.WGS84_LONGITUDE_RANGE, fmt.WGS84_LATITUDE_RANGE,
-         "a number of WGS84 degrees in the United Kingdom"),
+        (
+            "easting",
+            "northing",
+            fmt.EASTING_RANGE,
+            fmt.NORTHING_RANGE,
+            "a number of British National Grid metres in Great Britain",
+        ),
+        (
+            "longitude",
+            "latitude",
+            fmt.WGS84_LONGITUDE_RANGE,
+            fmt.WGS84_LATITUDE_RANGE,
+            "a number of WGS84 degrees in the United Kingdom",
+        ),
     ):
         if x not in present:
             continue
-        checks.append((x, f"({x} is null) <> ({y} is null)", f"given without a {y}",
-                       f"Give both {x} and {y}, or leave both blank."))
-        checks.append((x, _num_check(x, *lo_x), f"not {what}",
-                       f"Check the {x} and {y} columns have not been swapped or mistyped."))
-        checks.append((y, _num_check(y, *lo_y), f"not {what}",
-                       f"Check the {x} and {y} columns have not been swapped or mistyped."))
+        checks.append(
+            (
+                x,
+                f"({x} is null) <> ({y} is null)",
+                f"given without a {y}",
+                f"Give both {x} and {y}, or leave both blank.",
+            )
+        )
+        checks.append(
+            (
+                x,
+                _num_check(x, *lo_x),
+                f"not {what}",
+                f"Check the {x} and {y} columns have not been swapped or mistyped.",
+            )
+        )
+        checks.append(
+            (
+                y,
+                _num_check(y, *lo_y),
+                f"not {what}",
+                f"Check the {x} and {y} columns have not been swapped or mistyped.",
+            )
+        )
     words = _list(fmt.TRUE_WORDS + fmt.FALSE_WORDS)
     for flag in fmt.FLAGS + ("synthetic",):
         if flag in present:
-            checks.append((
-                flag, f"{flag} is not null and not list_contains({words}, lower({flag}))",
-                "not true/false, yes/no, 1/0 or Y/N",
-                "Use true or false (yes/no, 1/0 and Y/N work too), or leave it blank if not known.",
-            ))
+            checks.append(
+                (
+                    flag,
+                    f"{flag} is not null and not list_contains({words}, lower({flag}))",
+                    "not true/false, yes/no, 1/0 or Y/N",
+                    "Use true or false (yes/no, 1/0 and Y/N work too), or leave it blank if not known.",
+                )
+            )
     for col in fmt.IDS:
         if col in present:
-            checks.append((
-                col, f"{col} is not null and not regexp_full_match({col}, "
-                f"'{fmt.PSEUDONYM.pattern[1:-1]}')",
-                "not a pseudonym (only letters, digits and _ - . :, at most 64 characters)",
-                f"Replace names, e-mail addresses and real reference numbers with pseudonyms as "
-                f"{FORMAT_DOC} describes.",
-            ))
+            checks.append(
+                (
+                    col,
+                    f"{col} is not null and not regexp_full_match({col}, '{fmt.PSEUDONYM.pattern[1:-1]}')",
+                    "not a pseudonym (only letters, digits and _ - . :, at most 64 characters)",
+                    f"Replace names, e-mail addresses and real reference numbers with pseudonyms as "
+                    f"{FORMAT_DOC} describes.",
+                )
+            )
     if "victim_age_band" in present:
-        checks.append((
-            "victim_age_band",
-            "victim_age_band is not null and (not regexp_full_match(lower(victim_age_band), "
-            f"'{fmt.AGE_BAND.pattern[1:-1]}') or (regexp_full_match(victim_age_band, "
-            "'\\d+-\\d+') and try_cast(split_part(victim_age_band, '-', 1) as int) > "
-            "try_cast(split_part(victim_age_band, '-', 2) as int)))",
-            "not an age band like 18-24 or 65+",
-            "Write age bands like 0-17, 18-24 or 65+, or 'unknown'.",
-        ))
+        checks.append(
+            (
+                "victim_age_band",
+                "victim_age_band is not null and (not regexp_full_match(lower(victim_age_band), "
+                f"'{fmt.AGE_BAND.pattern[1:-1]}') or (regexp_full_match(victim_age_band, "
+                "'\\d+-\\d+') and try_cast(split_part(victim_age_band, '-', 1) as int) > "
+                "try_cast(split_part(victim_age_band, '-', 2) as int)))",
+                "not an age band like 18-24 or 65+",
+                "Write age bands like 0-17, 18-24 or 65+, or 'unknown'.",
+            )
+        )
     if "victim_sex" in present:
-        checks.append((
-            "victim_sex",
-            f"victim_sex is not null and not list_contains({_list(list(fmt.SEX_WORDS))}, "
-            "lower(victim_sex))",
-            "not female, male, other or unknown",
-            "Use female, male, other or unknown (F, M, X and U also work).",
-        ))
+        checks.append(
+            (
+                "victim_sex",
+                f"victim_sex is not null and not list_contains({_list(list(fmt.SEX_WORDS))}, "
+                "lower(victim_sex))",
+                "not female, male, other or unknown",
+                "Use female, male, other or unknown (F, M, X and U also work).",
+            )
+        )
     if "segment" in present:
-        checks.append(("segment", f"length(segment) > {fmt.SEGMENT_MAX}",
-                       f"longer than {fmt.SEGMENT_MAX} characters",
-                       "Use a short population segment name."))
+        checks.append(
+            (
+                "segment",
+                f"length(segment) > {fmt.SEGMENT_MAX}",
+                f"longer than {fmt.SEGMENT_MAX} characters",
+                "Use a short population segment name.",
+            )
+        )
     return checks
 
 
@@ -498,20 +567,19 @@ def _validate(con: duckdb.DuckDBPyConnection, name: str, present: set[str]) -> N
     """Apply every check in one scan; report the first failing check's first bad line."""
     checks = _checks(present)
     counts = con.execute(
-        "select " + ", ".join(f"count(*) filter (where {cond})" for _, cond, _, _ in checks)
-        + " from clean").fetchone()
+        "select " + ", ".join(f"count(*) filter (where {cond})" for _, cond, _, _ in checks) + " from clean"
+    ).fetchone()
     for (column, condition, what, action), count in zip(checks, counts, strict=True):
         if not count:
             continue
         line, value = con.execute(
-            f"select line, \"{column}\" from clean where {condition} order by line limit 1"
+            f'select line, "{column}" from clean where {condition} order by line limit 1'
         ).fetchone()
         others = f" ({count - 1:,} other rows too)" if count > 1 else ""
         if value is None:
             problem = f"Line {line} of {name} has no value in column '{column}'{others}."
         else:
-            problem = (f"Line {line} of {name} has '{value}' in column '{column}', which is "
-                       f"{what}{others}.")
+            problem = f"Line {line} of {name} has '{value}' in column '{column}', which is {what}{others}."
         raise DataFormatError(problem, action)
 
 
@@ -521,15 +589,24 @@ def _validate(con: duckdb.DuckDBPyConnection, name: str, present: set[str]) -> N
 
 def _geocode(con: duckdb.DuckDBPyConnection, present: set[str], progress: Progress) -> None:
     """Create ``points(line, longitude, latitude, easting, northing, point_lsoa)``."""
-    con.execute("create temp table points (line bigint, longitude double, latitude double, "
-                "easting double, northing double, point_lsoa varchar)")
+    con.execute(
+        "create temp table points (line bigint, longitude double, latitude double, "
+        "easting double, northing double, point_lsoa varchar)"
+    )
     parts = []
     if "easting" in present:
-        parts.append(("bng", "easting is not null", "try_cast(easting as double)",
-                      "try_cast(northing as double)"))
+        parts.append(
+            ("bng", "easting is not null", "try_cast(easting as double)", "try_cast(northing as double)")
+        )
     if "longitude" in present:
-        parts.append(("wgs84", "longitude is not null", "try_cast(longitude as double)",
-                      "try_cast(latitude as double)"))
+        parts.append(
+            (
+                "wgs84",
+                "longitude is not null",
+                "try_cast(longitude as double)",
+                "try_cast(latitude as double)",
+            )
+        )
     for kind, where, x_sql, y_sql in parts:
         # a row with both kinds of coordinate is placed by its easting and northing
         skip = " and easting is null" if kind == "wgs84" and "easting" in present else ""
@@ -554,13 +631,20 @@ def _geocode(con: duckdb.DuckDBPyConnection, present: set[str], progress: Progre
             u_e, u_n = wgs84_to_bng(ux, uy)
         u_poly = _locate_indices(u_lon, u_lat)
         # numeric arrays only: registering text arrays makes DuckDB import pandas (seconds)
-        arrays = {"line": np.asarray(line, dtype=np.int64), "longitude": u_lon[inverse],
-                  "latitude": u_lat[inverse], "easting": np.asarray(u_e)[inverse],
-                  "northing": np.asarray(u_n)[inverse], "poly": u_poly[inverse]}
+        arrays = {
+            "line": np.asarray(line, dtype=np.int64),
+            "longitude": u_lon[inverse],
+            "latitude": u_lat[inverse],
+            "easting": np.asarray(u_e)[inverse],
+            "northing": np.asarray(u_n)[inverse],
+            "poly": u_poly[inverse],
+        }
         con.register("point_arrays", arrays)
-        con.execute("insert into points select a.line, a.longitude, a.latitude, a.easting, "
-                    "a.northing, b.code from point_arrays a "
-                    "left join boundary_codes b on b.i = a.poly")
+        con.execute(
+            "insert into points select a.line, a.longitude, a.latitude, a.easting, "
+            "a.northing, b.code from point_arrays a "
+            "left join boundary_codes b on b.i = a.poly"
+        )
         con.unregister("point_arrays")
         progress("Placing coordinates in LSOAs", 1, 1)
 
@@ -575,23 +659,26 @@ def _typed_select(present: set[str], source_name: str) -> str:
     if "month" in present:
         month_parts.append("c.month")
     category_cases = " ".join(
-        f"when {literal(k)} then {literal(v)}" for k, v in fmt.CATEGORY_BY_LOWER.items())
+        f"when {literal(k)} then {literal(v)}" for k, v in fmt.CATEGORY_BY_LOWER.items()
+    )
     sex_cases = " ".join(f"when {literal(k)} then {literal(v)}" for k, v in fmt.SEX_WORDS.items())
     true_words = _list(fmt.TRUE_WORDS)
 
     def flag(col: str) -> str:
-        expr = ("case when {0} is null then null "
-                "else list_contains(" + true_words + ", lower({0})) end")
+        expr = "case when {0} is null then null else list_contains(" + true_words + ", lower({0})) end"
         return expr.format(f"c.{col}") if col in present else "null::boolean"
 
     flags = ",\n            ".join(f"{flag(f)} as {f}" for f in fmt.FLAGS)
     lsoa_in = given("lsoa_code", "upper({})")
     ward_in = given("ward_code", "upper({})")
     has_points = "easting" in present or "longitude" in present
-    point_cols = ("p.point_lsoa, p.longitude as p_lon, p.latitude as p_lat, p.easting as p_e, "
-                  "p.northing as p_n, p.line is not null as has_point" if has_points else
-                  "null::varchar as point_lsoa, null::double as p_lon, null::double as p_lat, "
-                  "null::double as p_e, null::double as p_n, false as has_point")
+    point_cols = (
+        "p.point_lsoa, p.longitude as p_lon, p.latitude as p_lat, p.easting as p_e, "
+        "p.northing as p_n, p.line is not null as has_point"
+        if has_points
+        else "null::varchar as point_lsoa, null::double as p_lon, null::double as p_lat, "
+        "null::double as p_e, null::double as p_n, false as has_point"
+    )
     point_join = "left join points p on p.line = c.line" if has_points else ""
     # one pass: the lookups are small, so the joins stream; rows keep their line number
     return f"""
@@ -664,8 +751,6 @@ def _new_places() -> duckdb.DuckDBPyConnection:
     con = duckdb.connect()
     con.execute("set enable_progress_bar = false")
     return con
-
-
 
 
 def _lookups_installed() -> bool:
@@ -754,8 +839,7 @@ def _commit(store: Store, staged: Path, name: str, manifest: Any) -> None:
             raise StoreError(
                 f"The store at {store.root} could not be written ({exc.strerror or exc}); "
                 "nothing was changed.",
-                "Check there is free disk space and that you may write to the folder, then try "
-                "again.",
+                "Check there is free disk space and that you may write to the folder, then try again.",
             ) from exc
         raise
     shutil.rmtree(trash, ignore_errors=True)
@@ -822,17 +906,14 @@ def ingest_extract(
             ) from exc
         except duckdb.Error as exc:
             raise StoreError(
-                f"The import stopped because the database reported a problem ({exc}); "
-                "nothing was changed.",
+                f"The import stopped because the database reported a problem ({exc}); nothing was changed.",
                 "Try again; if it happens again, report it with the file that caused it.",
             ) from exc
         finally:
             shutil.rmtree(work, ignore_errors=True)
 
 
-def _ingest_locked(
-    source: Path, store: Store, name: str, work: Path, progress: Progress
-) -> ExtractResult:
+def _ingest_locked(source: Path, store: Store, name: str, work: Path, progress: Progress) -> ExtractResult:
     progress("Checking the extract", 0, 1)
     header = read_header(source)
     sha = sha256_of(source)
@@ -840,9 +921,14 @@ def _ingest_locked(
     held = manifest.extracts.get(name)
     if held and held.get("sha256") == sha:
         progress("Checking the extract", 1, 1)
-        return ExtractResult(name=name, source=held.get("source", source.name), sha256=sha,
-                             rows=int(held.get("rows", 0)), action="unchanged",
-                             synthetic=bool(held.get("synthetic", False)))
+        return ExtractResult(
+            name=name,
+            source=held.get("source", source.name),
+            sha256=sha,
+            rows=int(held.get("rows", 0)),
+            action="unchanged",
+            synthetic=bool(held.get("synthetic", False)),
+        )
     present = set(header)
     con = _places().cursor()
     try:
@@ -852,16 +938,22 @@ def _ingest_locked(
         clean_file = work / "clean.parquet"
         cleaned = ", ".join(f"nullif(trim({_quote_ident(c)}), '') as {c}" for c in header)
         try:
-            con.execute(f"copy (select {cleaned} from {_read_sql(source, header)}) to "
-                        f"{literal(str(clean_file))} (format parquet, compression zstd)")
+            con.execute(
+                f"copy (select {cleaned} from {_read_sql(source, header)}) to "
+                f"{literal(str(clean_file))} (format parquet, compression zstd)"
+            )
         except duckdb.Error as exc:
             raise _friendly_read_error(exc, source.name) from exc
-        con.execute("create temp view clean as select file_row_number + 2 as line, * "
-                    f"from read_parquet({literal(str(clean_file))}, file_row_number=true)")
+        con.execute(
+            "create temp view clean as select file_row_number + 2 as line, * "
+            f"from read_parquet({literal(str(clean_file))}, file_row_number=true)"
+        )
         total = con.execute("select count(*) from clean").fetchone()[0]
         if not total:
-            raise DataFormatError(f"The file {source.name} has a header but no rows.",
-                                  "Ask the partner to send the extract again.")
+            raise DataFormatError(
+                f"The file {source.name} has a header but no rows.",
+                "Ask the partner to send the extract again.",
+            )
         progress("Checking the extract", 0.5, 1)
         _validate(con, source.name, present)
         progress("Checking the extract", 1, 1)
@@ -871,8 +963,10 @@ def _ingest_locked(
         staged = work / "staged"
         staged.mkdir()
         out = staged / "data_0.parquet"
-        con.execute(f"copy ({_typed_select(present, source.name)}) to {literal(str(out))} "
-                    "(format parquet, compression zstd)")
+        con.execute(
+            f"copy ({_typed_select(present, source.name)}) to {literal(str(out))} "
+            "(format parquet, compression zstd)"
+        )
         con.execute(f"create temp view placed as select * from read_parquet({literal(str(out))})")
         stats = con.execute("""
             select count(*),
@@ -892,8 +986,12 @@ def _ingest_locked(
     progress("Writing the extract", 1, 1)
     now = datetime.now(UTC).isoformat(timespec="seconds")
     manifest.extracts[name] = {
-        "source": source.name, "sha256": sha, "rows": int(rows), "synthetic": bool(synthetic),
-        "ingested_at": now, "columns": sorted(present),
+        "source": source.name,
+        "sha256": sha,
+        "rows": int(rows),
+        "synthetic": bool(synthetic),
+        "ingested_at": now,
+        "columns": sorted(present),
     }
     progress("Saving", 0, 1)
     _commit(store, staged, name, manifest)
@@ -902,18 +1000,27 @@ def _ingest_locked(
     if by_coord:
         assumptions.append(
             "Coordinates were placed in 2021 LSOAs by point-in-polygon against the bundled "
-            "ONS generalised boundaries; rows outside them have no LSOA.")
+            "ONS generalised boundaries; rows outside them have no LSOA."
+        )
     if "lsoa_code" in present:
-        assumptions.append("LSOA codes held in both the 2011 and 2021 lookups were read as 2021 "
-                           "codes.")
+        assumptions.append("LSOA codes held in both the 2011 and 2021 lookups were read as 2021 codes.")
     return ExtractResult(
-        name=name, source=source.name, sha256=sha, rows=int(rows),
-        action="replaced" if held else "added", synthetic=bool(synthetic),
+        name=name,
+        source=source.name,
+        sha256=sha,
+        rows=int(rows),
+        action="replaced" if held else "added",
+        synthetic=bool(synthetic),
         previous_rows=int(held["rows"]) if held else None,
         previous_source=held.get("source") if held else None,
-        rows_by_location={"lsoa": int(by_lsoa), "coordinates": int(by_coord),
-                          "ward": int(by_ward), "none": int(by_none)},
-        rows_outside_boundaries=int(outside), rows_unknown_area=int(unknown),
+        rows_by_location={
+            "lsoa": int(by_lsoa),
+            "coordinates": int(by_coord),
+            "ward": int(by_ward),
+            "none": int(by_none),
+        },
+        rows_outside_boundaries=int(outside),
+        rows_unknown_area=int(unknown),
         assumptions=tuple(assumptions),
     )
 
@@ -926,11 +1033,16 @@ def list_extracts(store: Store) -> list[ExtractInfo]:
     """Return the partner extracts held in ``store``, by name."""
     out = []
     for name, entry in sorted(store.read_manifest().extracts.items()):
-        out.append(ExtractInfo(
-            name=name, source=str(entry.get("source", "")), sha256=str(entry.get("sha256", "")),
-            rows=int(entry.get("rows", 0)), synthetic=bool(entry.get("synthetic", False)),
-            ingested_at=str(entry.get("ingested_at", "")),
-        ))
+        out.append(
+            ExtractInfo(
+                name=name,
+                source=str(entry.get("source", "")),
+                sha256=str(entry.get("sha256", "")),
+                rows=int(entry.get("rows", 0)),
+                synthetic=bool(entry.get("synthetic", False)),
+                ingested_at=str(entry.get("ingested_at", "")),
+            )
+        )
     return out
 
 
@@ -939,13 +1051,13 @@ def attach_extracts(con: duckdb.DuckDBPyConnection, store: Store) -> list[str]:
 
     Returns the names held. With none held, the view is an empty table of the right shape.
     """
-    names = [e.name for e in list_extracts(store)
-             if (extract_dir(store, e.name) / "data_0.parquet").exists()]
+    names = [e.name for e in list_extracts(store) if (extract_dir(store, e.name) / "data_0.parquet").exists()]
     if names:
         parts = " union all by name ".join(
             f"select {literal(n)} as extract, * from "
             f"read_parquet({literal(str(extract_dir(store, n) / 'data_0.parquet'))})"
-            for n in names)
+            for n in names
+        )
         con.execute(f"create or replace view partner_extracts as {parts}")
     else:
         cols = ", ".join(f"{c} {t}" for c, t in PARTNER_COLUMNS.items())

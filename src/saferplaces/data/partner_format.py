@@ -80,10 +80,18 @@ FALSE_WORDS: tuple[str, ...] = ("false", "no", "n", "0", "f")
 
 #: Victim sex spellings (without regard to case) and what they are stored as.
 SEX_WORDS: dict[str, str] = {
-    "female": "female", "f": "female", "woman": "female",
-    "male": "male", "m": "male", "man": "male",
-    "other": "other", "x": "other",
-    "unknown": "unknown", "u": "unknown", "not known": "unknown", "not stated": "unknown",
+    "female": "female",
+    "f": "female",
+    "woman": "female",
+    "male": "male",
+    "m": "male",
+    "man": "male",
+    "other": "other",
+    "x": "other",
+    "unknown": "unknown",
+    "u": "unknown",
+    "not known": "unknown",
+    "not stated": "unknown",
 }
 
 DATE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")

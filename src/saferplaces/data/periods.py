@@ -16,8 +16,20 @@ from dataclasses import dataclass
 
 from saferplaces.errors import InputError
 
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December")
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 HELP = "Use 2025, 2024/25, 2025-01..2025-04, 2025-03 or 12m-to-2025-11."
 
@@ -63,8 +75,11 @@ class Period:
 
     def year_earlier(self) -> Period:
         """The same months one year earlier."""
-        return make_period(month_from_index(month_index(self.start) - 12),
-                     month_from_index(month_index(self.end) - 12), self.kind)
+        return make_period(
+            month_from_index(month_index(self.start) - 12),
+            month_from_index(month_index(self.end) - 12),
+            self.kind,
+        )
 
 
 def make_period(start: str, end: str, kind: str) -> Period:
@@ -104,8 +119,9 @@ def parse_period(text: str) -> Period:
         first = int(m.group(1))
         if (first + 1) % 100 != int(m.group(2)):
             raise InputError(
-                f"The period '{original}' is not a financial year: {m.group(2)} does not follow "
-                f"{first}.", f"Write the year after, as in {first}/{(first + 1) % 100:02d}.")
+                f"The period '{original}' is not a financial year: {m.group(2)} does not follow {first}.",
+                f"Write the year after, as in {first}/{(first + 1) % 100:02d}.",
+            )
         return make_period(f"{first}-04", f"{first + 1}-03", "financial-year")
     m = re.fullmatch(r"12m-to-(\S+)", text)
     if m:
@@ -115,8 +131,10 @@ def parse_period(text: str) -> Period:
     if m:
         start, end = _check_month(m.group(1), original), _check_month(m.group(2), original)
         if month_index(end) < month_index(start):
-            raise InputError(f"The period '{original}' ends before it starts.",
-                             "Put the earlier month first, as in 2025-01..2025-04.")
+            raise InputError(
+                f"The period '{original}' ends before it starts.",
+                "Put the earlier month first, as in 2025-01..2025-04.",
+            )
         return make_period(start, end, "months")
     if re.fullmatch(r"\d{4}-\d{2}", text):
         month = _check_month(text, original)

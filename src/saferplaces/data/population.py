@@ -49,7 +49,8 @@ def _inputs() -> list:
     return sorted(bundled_dir().joinpath("population").glob("*.gz")) + [
         bundled("geography/lookups/LSOA11_WD19_LAD19_EW_LU.csv.gz"),
         bundled("geography/lookups/LSOA21_WD24_LAD24_EW_LU.csv.gz"),
-        bundled("geography/lookups/LSOA11_LSOA21_LAD22_EW_best_fit_v2.csv.gz")]
+        bundled("geography/lookups/LSOA11_LSOA21_LAD22_EW_best_fit_v2.csv.gz"),
+    ]
 
 
 def install_population_tables(con: duckdb.DuckDBPyConnection) -> None:
@@ -57,8 +58,14 @@ def install_population_tables(con: duckdb.DuckDBPyConnection) -> None:
 
     They come from the per-user table cache after the first time (``saferplaces.data.table_cache``).
     """
-    install_cached(con, "population", ("lad_population", "lsoa_population", "ward_population"),
-                   Path(__file__), _inputs(), _build_population_tables)
+    install_cached(
+        con,
+        "population",
+        ("lad_population", "lsoa_population", "ward_population"),
+        Path(__file__),
+        _inputs(),
+        _build_population_tables,
+    )
 
 
 def _build_population_tables(con: duckdb.DuckDBPyConnection) -> None:
@@ -67,7 +74,8 @@ def _build_population_tables(con: duckdb.DuckDBPyConnection) -> None:
         f"from read_csv('{_path(rel)}', header=true)"
         for year, rel in LSOA_FILES.items()
     )
-    run(con, 
+    run(
+        con,
         f"""
         create temp table lsoa_population as {lsoa_parts};
         create temp table lad_population as
@@ -86,7 +94,7 @@ def _build_population_tables(con: duckdb.DuckDBPyConnection) -> None:
             from lsoa_population p
             join lsoa_lookup l on l.lsoa_code = p.lsoa_code and l.vintage = '2011'
             group by all;
-        """
+        """,
     )
 
 
@@ -94,9 +102,12 @@ def _district_codes(con: duckdb.DuckDBPyConnection, area: Area) -> list[str]:
     if area.level == "district":
         return [area.code]
     column = {"force": "pfa_code", "csp": "csp_code"}[area.level]
-    return [r[0] for r in run(con, 
-        f"select lad_code from lad_csp_pfa where {column} = ? order by lad_code", [area.code]
-    ).fetchall()]
+    return [
+        r[0]
+        for r in run(
+            con, f"select lad_code from lad_csp_pfa where {column} = ? order by lad_code", [area.code]
+        ).fetchall()
+    ]
 
 
 def _choose_year(years: list[int], requested: int) -> tuple[int, str | None]:
@@ -105,10 +116,14 @@ def _choose_year(years: list[int], requested: int) -> tuple[int, str | None]:
     if chosen == requested:
         return chosen, None
     if earlier:
-        return chosen, (f"No population estimate exists for mid-{requested}, so we used the nearest "
-                        f"earlier one, mid-{chosen}.")
-    return chosen, (f"No population estimate exists for mid-{requested} or before, so we used the "
-                    f"earliest one held, mid-{chosen}.")
+        return chosen, (
+            f"No population estimate exists for mid-{requested}, so we used the nearest "
+            f"earlier one, mid-{chosen}."
+        )
+    return chosen, (
+        f"No population estimate exists for mid-{requested} or before, so we used the "
+        f"earliest one held, mid-{chosen}."
+    )
 
 
 _KNOWN: dict[tuple[str, str, int], Population | InputError] = {}
@@ -145,7 +160,8 @@ def _population(con: duckdb.DuckDBPyConnection, area: Area, year: int) -> Popula
         rows = []
     else:
         codes = _district_codes(con, area)
-        rows = run(con, 
+        rows = run(
+            con,
             "select year, sum(population), count(*) from lad_population "
             "where lad_code in (select unnest(?)) group by year",
             [codes],
@@ -158,22 +174,37 @@ def _population(con: duckdb.DuckDBPyConnection, area: Area, year: int) -> Popula
         )
     by_year = dict(rows)
     chosen, assumption = _choose_year(sorted(by_year), year)
-    return Population(area.code, int(by_year[chosen]), chosen, year,
-                      "ONS mid-year population estimates for local authority districts", assumption)
+    return Population(
+        area.code,
+        int(by_year[chosen]),
+        chosen,
+        year,
+        "ONS mid-year population estimates for local authority districts",
+        assumption,
+    )
 
 
 def ward_populations(con: duckdb.DuckDBPyConnection, codes: list[str], year: int) -> dict[str, Population]:
     """Population of each ward of ``codes`` that has an estimate, as ``population`` gives it, in one query."""
     install_population_tables(con)
     by_ward: dict[str, dict[int, int]] = {}
-    for code, y, p in run(con, "select ward_code, year, population from ward_population "
-                               "where ward_code in (select unnest(?))", [codes]).fetchall():
+    for code, y, p in run(
+        con,
+        "select ward_code, year, population from ward_population where ward_code in (select unnest(?))",
+        [codes],
+    ).fetchall():
         by_ward.setdefault(code, {})[y] = p
     out = {}
     for code, by_year in by_ward.items():
         chosen, assumption = _choose_year(sorted(by_year), year)
-        out[code] = Population(code, int(by_year[chosen]), chosen, year, "ONS small area population "
-                               "estimates (2011 LSOAs, summed to 2024 wards)", assumption)
+        out[code] = Population(
+            code,
+            int(by_year[chosen]),
+            chosen,
+            year,
+            "ONS small area population estimates (2011 LSOAs, summed to 2024 wards)",
+            assumption,
+        )
     return out
 
 
@@ -212,29 +243,36 @@ def _age_select(path: str, code_column: str, year: int, extra_where: str = "") -
 def install_age_tables(con: duckdb.DuckDBPyConnection) -> None:
     """Create ``lad_population_age``, ``lsoa_population_age`` (code, year, age, population) and
     ``lad_population_sex`` (lad_code, sex: 1 male, 2 female, age, population; mid-2021)."""
-    install_cached(con, "population-age", ("lad_population_age", "lsoa_population_age", "lad_population_sex"),
-                   Path(__file__), _inputs(), _build_age_tables)
+    install_cached(
+        con,
+        "population-age",
+        ("lad_population_age", "lsoa_population_age", "lad_population_sex"),
+        Path(__file__),
+        _inputs(),
+        _build_age_tables,
+    )
 
 
 def _build_age_tables(con: duckdb.DuckDBPyConnection) -> None:
     lsoa = " union all ".join(
-        _age_select(_path(rel), "lsoa11_code", year) for year, rel in LSOA_FILES.items())
+        _age_select(_path(rel), "lsoa11_code", year) for year, rel in LSOA_FILES.items()
+    )
     by_sex = _path("population/ons_mye_mid2021_lad21_sex_syoa_uk.csv.gz")
     con.execute(f"create temp table lsoa_population_age as {lsoa}")
     con.execute(
         "create temp table lad_population_age as "
-        + _age_select(_path("population/ons_mye_mid2019_lad19_syoa_persons_ew.csv.gz"),
-                      "ltla19_code", 2019)
+        + _age_select(_path("population/ons_mye_mid2019_lad19_syoa_persons_ew.csv.gz"), "ltla19_code", 2019)
         + " union all "
-        + _age_select(_path("population/ons_mye_mid2020_lad21_syoa_persons_ew.csv.gz"),
-                      "ltla21_code", 2020)
+        + _age_select(_path("population/ons_mye_mid2020_lad21_syoa_persons_ew.csv.gz"), "ltla21_code", 2020)
         + " union all "
         + f"select ladcode21, 2021, age::integer, sum(population_2021)::bigint from "
         f"read_csv('{by_sex}', header=true) group by all"
     )
-    con.execute("create temp table lad_population_sex as select ladcode21 as lad_code, sex::integer as sex, "
-                f"age::integer as age, population_2021::bigint as population from read_csv('{by_sex}', "
-                "header=true)")
+    con.execute(
+        "create temp table lad_population_sex as select ladcode21 as lad_code, sex::integer as sex, "
+        f"age::integer as age, population_2021::bigint as population from read_csv('{by_sex}', "
+        "header=true)"
+    )
 
 
 def population_by_age(con: duckdb.DuckDBPyConnection, area: Area, year: int) -> PopulationByAge:
@@ -242,14 +280,22 @@ def population_by_age(con: duckdb.DuckDBPyConnection, area: Area, year: int) -> 
     install_population_tables(con)
     install_age_tables(con)
     if area.level == "ward":
-        rows = run(con, "select p.year, p.age, sum(p.population) from lsoa_population_age p "
-                   "join lsoa_lookup l on l.lsoa_code = p.code and l.vintage = '2011' "
-                   "where l.ward_code = ? group by all", [area.code]).fetchall()
+        rows = run(
+            con,
+            "select p.year, p.age, sum(p.population) from lsoa_population_age p "
+            "join lsoa_lookup l on l.lsoa_code = p.code and l.vintage = '2011' "
+            "where l.ward_code = ? group by all",
+            [area.code],
+        ).fetchall()
     else:
         codes = _district_codes(con, area)
-        rows = run(con, "select year, age, sum(population) from lad_population_age "
-                   "where code in (select unnest(?)) group by all "
-                   "having count(*) = ?", [codes, len(codes)]).fetchall()
+        rows = run(
+            con,
+            "select year, age, sum(population) from lad_population_age "
+            "where code in (select unnest(?)) group by all "
+            "having count(*) = ?",
+            [codes, len(codes)],
+        ).fetchall()
     if not rows:
         raise InputError(
             f"No population estimate by age is held for {area.name} ({area.code}).",
@@ -258,7 +304,6 @@ def population_by_age(con: duckdb.DuckDBPyConnection, area: Area, year: int) -> 
     chosen, assumption = _choose_year(sorted({y for y, _, _ in rows}), year)
     ages = {int(age): int(n) for y, age, n in rows if y == chosen}
     return PopulationByAge(area.code, dict(sorted(ages.items())), chosen, year, assumption)
-
 
 
 def population_by_sex(con: duckdb.DuckDBPyConnection, area: Area) -> tuple[dict[str, int], int] | None:
@@ -270,8 +315,12 @@ def population_by_sex(con: duckdb.DuckDBPyConnection, area: Area) -> tuple[dict[
         return None
     codes = _district_codes(con, area)
     install_age_tables(con)
-    rows = run(con, "select sex, sum(population), count(distinct lad_code) from lad_population_sex "
-                    "where lad_code in (select unnest(?)) group by 1", [codes]).fetchall()
+    rows = run(
+        con,
+        "select sex, sum(population), count(distinct lad_code) from lad_population_sex "
+        "where lad_code in (select unnest(?)) group by 1",
+        [codes],
+    ).fetchall()
     if not rows or any(n != len(codes) for _, _, n in rows):
         return None
     names = {1: "male", 2: "female"}

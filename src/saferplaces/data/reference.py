@@ -106,8 +106,7 @@ def boundaries(layer: str, codes: set[str] | None = None) -> dict[str, Any]:
         Keep only these area codes (all when None).
     """
     if layer not in BOUNDARY_LAYERS:
-        raise InputError(f"There is no boundary layer '{layer}'.",
-                         "Use " + ", ".join(BOUNDARY_LAYERS) + ".")
+        raise InputError(f"There is no boundary layer '{layer}'.", "Use " + ", ".join(BOUNDARY_LAYERS) + ".")
     prefix, code_key, name_key, parent_key = BOUNDARY_LAYERS[layer]
     features = []
     for path in sorted((bundled_dir() / "geography" / "boundaries").glob(f"{prefix}*.geojson.gz")):
@@ -116,10 +115,15 @@ def boundaries(layer: str, codes: set[str] | None = None) -> dict[str, Any]:
             code = props[code_key]
             if codes is not None and code not in codes:
                 continue
-            features.append({
-                "type": "Feature",
-                "properties": {"code": code, "name": props[name_key],
-                               "parent_code": props.get(parent_key) if parent_key else None},
-                "geometry": feature["geometry"],
-            })
+            features.append(
+                {
+                    "type": "Feature",
+                    "properties": {
+                        "code": code,
+                        "name": props[name_key],
+                        "parent_code": props.get(parent_key) if parent_key else None,
+                    },
+                    "geometry": feature["geometry"],
+                }
+            )
     return {"type": "FeatureCollection", "features": features}

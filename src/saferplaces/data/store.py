@@ -95,8 +95,7 @@ class Manifest:
 
     def to_json(self) -> str:
         return json.dumps(
-            {"version": MANIFEST_VERSION, "partitions": self.partitions,
-             "extracts": self.extracts},
+            {"version": MANIFEST_VERSION, "partitions": self.partitions, "extracts": self.extracts},
             indent=1,
             sort_keys=True,
         )

@@ -42,57 +42,85 @@ def store_summary(store: Store) -> StoreSummary:
     assumptions: list[str] = []
     rows = []
     for force, months in sorted(held.items()):
-        stats = run(con, 
+        stats = run(
+            con,
             "select count(*), count(*) filter (where crime_type = 'Anti-social behaviour'), "
             "count(*) filter (where lsoa_code is null), "
-            "count(*) filter (where in_force_area = false) from crimes where force = ?", [force]
+            "count(*) filter (where in_force_area = false) from crimes where force = ?",
+            [force],
         ).fetchone()
         first, last = min(months), max(months)
         span = [month_from_index(i) for i in range(month_index(first), month_index(last) + 1)]
         gaps = [m for m in span if m not in months]
-        rows.append((force, len(months), first, last, len(gaps),
-                     stats[0], stats[1], stats[2], stats[3]))
+        rows.append((force, len(months), first, last, len(gaps), stats[0], stats[1], stats[2], stats[3]))
         if gaps:
             assumptions.append(f"{force}: no data is held for {describe_missing(gaps)}.")
-    blocks.append(Block("What the store holds",
-                        ("force", "months", "first", "last", "months_missing", "rows", "asb_rows",
-                         "no_location", "outside_force_area"), tuple(rows)))
+    blocks.append(
+        Block(
+            "What the store holds",
+            (
+                "force",
+                "months",
+                "first",
+                "last",
+                "months_missing",
+                "rows",
+                "asb_rows",
+                "no_location",
+                "outside_force_area",
+            ),
+            tuple(rows),
+        )
+    )
     for force, months in sorted(held.items()):
         period = _latest_twelve(months)
         if period is None:
             continue
-        districts = run(con, 
+        districts = run(
+            con,
             "select lad_code, any_value(lad_name), "
             "count(*) filter (where crime_type <> 'Anti-social behaviour'), "
             "count(*) filter (where crime_type = 'Anti-social behaviour') "
             "from crimes where force = ? and in_force_area and month between ? and ? "
-            "group by 1 order by 3 desc", [force, period.start, period.end]
+            "group by 1 order by 3 desc",
+            [force, period.start, period.end],
         ).fetchall()
         table = []
         year = int(period.end[:4])
         for code, name, crimes, asb in districts:
             pop = population(con, Area("district", code, name), year)
-            table.append((name, code, crimes, asb, crimes + asb, pop.value,
-                           round(crimes / pop.value * 1000, 1)))
+            table.append(
+                (name, code, crimes, asb, crimes + asb, pop.value, round(crimes / pop.value * 1000, 1))
+            )
             if pop.assumption and pop.assumption not in assumptions:
                 assumptions.append(pop.assumption)
-        blocks.append(Block(
-            f"{force}: totals by district, {period.start} to {period.end}",
-            ("district", "code", "crimes", "asb", "total", "population", "crimes_per_1000"),
-            tuple(table)))
-        by_year = run(con, 
+        blocks.append(
+            Block(
+                f"{force}: totals by district, {period.start} to {period.end}",
+                ("district", "code", "crimes", "asb", "total", "population", "crimes_per_1000"),
+                tuple(table),
+            )
+        )
+        by_year = run(
+            con,
             "select lad_name, substr(month, 1, 4) as year, count(*) from crimes "
-            "where force = ? and in_force_area group by all", [force]).fetchall()
+            "where force = ? and in_force_area group by all",
+            [force],
+        ).fetchall()
         years = sorted({y for _, y, _ in by_year})
         per_year = {y: len([m for m in months if m.startswith(y)]) for y in years}
         grid: dict[str, dict[str, int]] = {}
         for name, y, n in by_year:
             grid.setdefault(name, {})[y] = n
-        blocks.append(Block(
-            f"{force}: crimes and ASB by district and year (months held in brackets)",
-            ("district",) + tuple(f"{y} ({per_year[y]})" for y in years),
-            tuple((name,) + tuple(grid[name].get(y, 0) for y in years)
-                  for name in sorted(grid))))
-    assumptions.append("Rows are placed in districts by their LSOA; rows with no location "
-                       "and rows outside the force area are left out of district totals.")
+        blocks.append(
+            Block(
+                f"{force}: crimes and ASB by district and year (months held in brackets)",
+                ("district",) + tuple(f"{y} ({per_year[y]})" for y in years),
+                tuple((name,) + tuple(grid[name].get(y, 0) for y in years) for name in sorted(grid)),
+            )
+        )
+    assumptions.append(
+        "Rows are placed in districts by their LSOA; rows with no location "
+        "and rows outside the force area are left out of district totals."
+    )
     return StoreSummary(tuple(blocks), tuple(assumptions))

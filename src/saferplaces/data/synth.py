@@ -66,9 +66,15 @@ VIOLENCE = "Violence and sexual offences"
 #: offences"); the small shares of other types follow its breakdown of domestic
 #: offences (7% criminal damage, 4% theft, the rest violence and public order).
 DOMESTIC_RATE: dict[str, float] = {
-    VIOLENCE: 0.40, "Criminal damage and arson": 0.10, "Public order": 0.06,
-    "Other crime": 0.08, "Burglary": 0.04, "Other theft": 0.03,
-    "Theft from the person": 0.02, "Robbery": 0.02, "Vehicle crime": 0.01,
+    VIOLENCE: 0.40,
+    "Criminal damage and arson": 0.10,
+    "Public order": 0.06,
+    "Other crime": 0.08,
+    "Burglary": 0.04,
+    "Other theft": 0.03,
+    "Theft from the person": 0.02,
+    "Robbery": 0.02,
+    "Vehicle crime": 0.01,
     "Bicycle theft": 0.01,
 }
 
@@ -76,10 +82,20 @@ DOMESTIC_RATE: dict[str, float] = {
 #: Community Safety Plan 2018-21 ("30% of violent crimes against a person involve
 #: alcohol"); the others are illustrative, lower for acquisitive crime.
 ALCOHOL_RATE: dict[str, float] = {
-    VIOLENCE: 0.30, "Public order": 0.25, "Criminal damage and arson": 0.15,
-    "Anti-social behaviour": 0.15, "Robbery": 0.05, "Possession of weapons": 0.10,
-    "Other crime": 0.05, "Burglary": 0.02, "Other theft": 0.03, "Shoplifting": 0.02,
-    "Theft from the person": 0.05, "Vehicle crime": 0.01, "Bicycle theft": 0.01, "Drugs": 0.02,
+    VIOLENCE: 0.30,
+    "Public order": 0.25,
+    "Criminal damage and arson": 0.15,
+    "Anti-social behaviour": 0.15,
+    "Robbery": 0.05,
+    "Possession of weapons": 0.10,
+    "Other crime": 0.05,
+    "Burglary": 0.02,
+    "Other theft": 0.03,
+    "Shoplifting": 0.02,
+    "Theft from the person": 0.05,
+    "Vehicle crime": 0.01,
+    "Bicycle theft": 0.01,
+    "Drugs": 0.02,
 }
 
 #: Share flagged hate crime. Home Office, "Hate crime, England and Wales, 2022 to
@@ -88,32 +104,49 @@ ALCOHOL_RATE: dict[str, float] = {
 #: volumes of those offence groups that is roughly 12% of public order and 3% of
 #: violence. Other types are illustrative.
 HATE_RATE: dict[str, float] = {
-    "Public order": 0.12, VIOLENCE: 0.03, "Criminal damage and arson": 0.01,
-    "Anti-social behaviour": 0.01, "Other crime": 0.01, "Robbery": 0.005,
+    "Public order": 0.12,
+    VIOLENCE: 0.03,
+    "Criminal damage and arson": 0.01,
+    "Anti-social behaviour": 0.01,
+    "Other crime": 0.01,
+    "Robbery": 0.005,
 }
 
 #: Share of crimes with a suspect identified (an offender_id). Illustrative: near
 #: all for offences found by the police (drugs, weapons), lowest for theft.
 OFFENDER_KNOWN_RATE: dict[str, float] = {
-    "Anti-social behaviour": 0.30, "Bicycle theft": 0.05, "Burglary": 0.10,
-    "Criminal damage and arson": 0.25, "Drugs": 0.95, "Other crime": 0.40,
-    "Other theft": 0.10, "Possession of weapons": 0.95, "Public order": 0.50,
-    "Robbery": 0.20, "Shoplifting": 0.40, "Theft from the person": 0.10,
-    "Vehicle crime": 0.05, VIOLENCE: 0.60,
+    "Anti-social behaviour": 0.30,
+    "Bicycle theft": 0.05,
+    "Burglary": 0.10,
+    "Criminal damage and arson": 0.25,
+    "Drugs": 0.95,
+    "Other crime": 0.40,
+    "Other theft": 0.10,
+    "Possession of weapons": 0.95,
+    "Public order": 0.50,
+    "Robbery": 0.20,
+    "Shoplifting": 0.40,
+    "Theft from the person": 0.10,
+    "Vehicle crime": 0.05,
+    VIOLENCE: 0.60,
 }
 
 #: Share with a suspect aged under 18 (feeds the youth flag). Illustrative.
 YOUTH_SUSPECT_RATE: dict[str, float] = {
-    "Anti-social behaviour": 0.20, "Criminal damage and arson": 0.08, "Robbery": 0.15,
-    "Possession of weapons": 0.10, VIOLENCE: 0.05, "Public order": 0.05,
-    "Shoplifting": 0.05, "Bicycle theft": 0.08,
+    "Anti-social behaviour": 0.20,
+    "Criminal damage and arson": 0.08,
+    "Robbery": 0.15,
+    "Possession of weapons": 0.10,
+    VIOLENCE: 0.05,
+    "Public order": 0.05,
+    "Shoplifting": 0.05,
+    "Bicycle theft": 0.08,
 }
 
 #: Types whose victim is a person (victim_id, age band, sex, segment given). Drugs
 #: and possession of weapons have no victim (crimes against society in the ONS
 #: classification); the victim of shoplifting is a business.
-VICTIM_TYPES: frozenset[str] = frozenset(CRIME_TYPES) - {"Drugs", "Possession of weapons",
-                                                         "Shoplifting"}
+VICTIM_TYPES: frozenset[str] = frozenset(CRIME_TYPES) - {"Drugs", "Possession of weapons", "Shoplifting"}
 
 #: Violent and sexual offences with a female victim that count as VAWG although
 #: not domestic (sexual offences, stalking, harassment). Illustrative.
@@ -160,8 +193,13 @@ REPEAT_OFFENDERS = RepeatModel(crime_share=0.45, mean_per_repeat=3.0, concentrat
 #: Victim age bands and shares. Illustrative, following the Crime Survey for
 #: England and Wales pattern that 16-24 year olds are most often victims.
 AGE_BANDS: tuple[tuple[str, float], ...] = (
-    ("0-17", 0.12), ("18-24", 0.17), ("25-34", 0.22), ("35-44", 0.18), ("45-54", 0.14),
-    ("55-64", 0.09), ("65+", 0.08),
+    ("0-17", 0.12),
+    ("18-24", 0.17),
+    ("25-34", 0.22),
+    ("35-44", 0.18),
+    ("45-54", 0.14),
+    ("55-64", 0.09),
+    ("65+", 0.08),
 )
 #: Share of victims who are female: about 73% for domestic abuse-related crime
 #: (ONS, Domestic abuse victim characteristics, England and Wales, year ending
@@ -266,8 +304,9 @@ class SynthResult:
 # Calibration
 
 
-def _fit_level_season(counts: np.ndarray, held: np.ndarray, iterations: int = 200) -> tuple[
-        np.ndarray, np.ndarray]:
+def _fit_level_season(
+    counts: np.ndarray, held: np.ndarray, iterations: int = 200
+) -> tuple[np.ndarray, np.ndarray]:
     """Fit ``counts[t, y, m] ~ level[t, y] * season[t, m]`` over the held cells.
 
     Iterative proportional fitting of the two margins, which is the maximum-likelihood
@@ -281,8 +320,7 @@ def _fit_level_season(counts: np.ndarray, held: np.ndarray, iterations: int = 20
     months_held = mask.sum(axis=0) > 0
     eps = 1e-12
     for _ in range(iterations):
-        level = (counts * mask).sum(axis=2) / np.maximum((season[:, None, :] * mask).sum(axis=2),
-                                                         eps)
+        level = (counts * mask).sum(axis=2) / np.maximum((season[:, None, :] * mask).sum(axis=2), eps)
         new = (counts * mask).sum(axis=1) / np.maximum((level[:, :, None] * mask).sum(axis=1), eps)
         new[:, ~months_held] = 1.0
         mean = new[:, months_held].mean(axis=1, keepdims=True)
@@ -340,7 +378,8 @@ def _calibrate(con: duckdb.DuckDBPyConnection, area: str | None) -> Calibration:
     # spatial shares over the latest 12 months held; no location is a share of its own
     rows = con.execute(
         f"select lsoa, crime_type, count(*) from cal where list_contains({recent_sql}, month) "
-        "group by all order by all").fetchall()
+        "group by all order by all"
+    ).fetchall()
     lsoa_codes = sorted({r[0] for r in rows if r[0] is not None})
     l_index = {code: i for i, code in enumerate(lsoa_codes)}
     none_idx = len(lsoa_codes)
@@ -350,8 +389,10 @@ def _calibrate(con: duckdb.DuckDBPyConnection, area: str | None) -> Calibration:
     totals = counts.sum(axis=0)
     share = counts / np.where(totals > 0, totals, 1.0)
     # monthly totals by type -> level by year and season by calendar month
-    monthly = {(m, t): n for m, t, n in con.execute(
-        "select month, crime_type, count(*) from cal group by all").fetchall()}
+    monthly = {
+        (m, t): n
+        for m, t, n in con.execute("select month, crime_type, count(*) from cal group by all").fetchall()
+    }
     years = np.array(sorted({int(m[:4]) for m in months}))
     y_index = {y: i for i, y in enumerate(years)}
     cube = np.zeros((len(types), len(years), 12))
@@ -380,12 +421,21 @@ def _calibrate(con: duckdb.DuckDBPyConnection, area: str | None) -> Calibration:
     missing = [month_from_index(i)[5:] for i in range(12) if not held[:, i].any()]
     if missing:
         assumptions.append(
-            f"{12 - len(missing)} of the 12 calendar months are held; the others have no "
-            "seasonal adjustment.")
+            f"{12 - len(missing)} of the 12 calendar months are held; the others have no seasonal adjustment."
+        )
     return Calibration(
-        area_label=label, lsoas=np.array(lsoa_codes + [None], dtype=object), types=types,
-        share=share, level=level, years=years, season=season, real_monthly=monthly,
-        points=points, point_lsoa=point_lsoa, point_weight=weight, held_months=tuple(months),
+        area_label=label,
+        lsoas=np.array(lsoa_codes + [None], dtype=object),
+        types=types,
+        share=share,
+        level=level,
+        years=years,
+        season=season,
+        real_monthly=monthly,
+        points=points,
+        point_lsoa=point_lsoa,
+        point_weight=weight,
+        held_months=tuple(months),
         assumptions=tuple(assumptions),
     )
 
@@ -398,8 +448,9 @@ def _rates(table: dict[str, float], types: Sequence[str]) -> np.ndarray:
     return np.array([table.get(t, 0.0) for t in types])
 
 
-def _weighted_pick(rng: np.random.Generator, group: np.ndarray, starts: np.ndarray,
-                   ends: np.ndarray, cum: np.ndarray) -> np.ndarray:
+def _weighted_pick(
+    rng: np.random.Generator, group: np.ndarray, starts: np.ndarray, ends: np.ndarray, cum: np.ndarray
+) -> np.ndarray:
     """For each item in ``group`` g, pick an index in ``[starts[g], ends[g])`` with weights.
 
     ``cum`` is the cumulative sum of all weights, laid out group after group, so one
@@ -412,8 +463,7 @@ def _weighted_pick(rng: np.random.Generator, group: np.ndarray, starts: np.ndarr
     return np.clip(picked, starts[group], ends[group] - 1)
 
 
-def _assign_groups(rng: np.random.Generator, cell: np.ndarray, model: RepeatModel) -> tuple[
-        np.ndarray, int]:
+def _assign_groups(rng: np.random.Generator, cell: np.ndarray, model: RepeatModel) -> tuple[np.ndarray, int]:
     """Give each row (in a cell: a place and year) a person, with repeats as ``model`` says.
 
     Each row is a repeat row with probability ``crime_share``. In each cell the
@@ -481,9 +531,16 @@ class _Chunk:
 
 
 def _draw_chunk(
-    rng: np.random.Generator, cal: Calibration, lsoa_ids: np.ndarray, expected: np.ndarray,
-    months: Sequence[str], victim_offset: int, offender_offset: int,
-    other_model: RepeatModel, point_start: np.ndarray, point_end: np.ndarray,
+    rng: np.random.Generator,
+    cal: Calibration,
+    lsoa_ids: np.ndarray,
+    expected: np.ndarray,
+    months: Sequence[str],
+    victim_offset: int,
+    offender_offset: int,
+    other_model: RepeatModel,
+    point_start: np.ndarray,
+    point_end: np.ndarray,
     point_cum: np.ndarray,
 ) -> _Chunk:
     types = cal.types
@@ -536,8 +593,7 @@ def _draw_chunk(
     offender = np.full(n, -1, dtype=np.int64)
     partner = known & domestic
     o_rows = np.flatnonzero(known & ~domestic)
-    person, n_offenders = _assign_groups(rng, (lsoa[o_rows] * 64 + block[o_rows]),
-                                         REPEAT_OFFENDERS)
+    person, n_offenders = _assign_groups(rng, (lsoa[o_rows] * 64 + block[o_rows]), REPEAT_OFFENDERS)
     offender[o_rows] = person
 
     # places: a map point in the LSOA, weighted by real counts; domestic crimes and
@@ -557,13 +613,21 @@ def _draw_chunk(
     vawg = (victim_sex == 0) & (domestic | vawg_violence)
 
     arrays = {
-        "m": m_idx.astype(np.int32), "d": day.astype(np.int32), "t": t_idx.astype(np.int32),
-        "l": lsoa.astype(np.int64), "p": point,
-        "domestic": domestic, "alcohol": alcohol, "hate": hate, "vawg": vawg, "youth": youth,
+        "m": m_idx.astype(np.int32),
+        "d": day.astype(np.int32),
+        "t": t_idx.astype(np.int32),
+        "l": lsoa.astype(np.int64),
+        "p": point,
+        "domestic": domestic,
+        "alcohol": alcohol,
+        "hate": hate,
+        "vawg": vawg,
+        "youth": youth,
         "v": np.where(victim >= 0, victim + victim_offset, -1),
         "o": np.where(offender >= 0, offender + offender_offset, -1),
         "op": np.where(partner, victim + victim_offset, -1),
-        "age": victim_age.astype(np.int32), "sex": victim_sex.astype(np.int32),
+        "age": victim_age.astype(np.int32),
+        "sex": victim_sex.astype(np.int32),
         "seg": np.where(victim >= 0, v_segment[np.maximum(victim, 0)], -1).astype(np.int32),
     }
     return _Chunk(arrays=arrays, victims=n_victims, offenders=n_offenders)
@@ -622,22 +686,32 @@ def _install_keys(con: duckdb.DuckDBPyConnection, cal: Calibration, months: Sequ
     days = []
     for m in months:
         first = datetime.date(int(m[:4]), int(m[5:]), 1)
-        days.extend((first + datetime.timedelta(days=d)).isoformat() if d < _days_in_month(m)
-                    else None for d in range(31))
-    lon, lat = (cal.points[:, 0], cal.points[:, 1]) if len(cal.points) else (
-        np.zeros(0), np.zeros(0))
+        days.extend(
+            (first + datetime.timedelta(days=d)).isoformat() if d < _days_in_month(m) else None
+            for d in range(31)
+        )
+    lon, lat = (cal.points[:, 0], cal.points[:, 1]) if len(cal.points) else (np.zeros(0), np.zeros(0))
     e, n = wgs84_to_bng(lon, lat)
+
     def literal(values: Sequence[str | None]) -> str:
-        return "[" + ", ".join("null" if v is None else "'" + v.replace("'", "''") + "'"
-                               for v in values) + "]::varchar[]"
+        return (
+            "["
+            + ", ".join("null" if v is None else "'" + v.replace("'", "''") + "'" for v in values)
+            + "]::varchar[]"
+        )
 
     # text goes in as SQL literals and numbers as numpy arrays: binding Python lists, or
     # registering text arrays, makes DuckDB import pandas, which takes seconds
-    con.register("point_src", {"i": np.arange(len(lon), dtype=np.int64),
-                               "lon": np.round(np.asarray(lon, float), 6),
-                               "lat": np.round(np.asarray(lat, float), 6),
-                               "e": np.round(np.asarray(e, float), 1),
-                               "n": np.round(np.asarray(n, float), 1)})
+    con.register(
+        "point_src",
+        {
+            "i": np.arange(len(lon), dtype=np.int64),
+            "lon": np.round(np.asarray(lon, float), 6),
+            "lat": np.round(np.asarray(lat, float), 6),
+            "e": np.round(np.asarray(e, float), 1),
+            "n": np.round(np.asarray(n, float), 1),
+        },
+    )
     con.execute(f"""
         create temp table keys as
         select {literal(days)} as day, {literal(list(cal.types))} as type,
@@ -655,11 +729,27 @@ def _install_keys(con: duckdb.DuckDBPyConnection, cal: Calibration, months: Sequ
 
 
 def _header(location: str) -> list[str]:
-    loc = {"lsoa": ["lsoa_code"], "wgs84": ["longitude", "latitude"],
-           "bng": ["easting", "northing"]}[location]
-    return (["date", "category"] + loc + ["domestic", "alcohol", "hate", "vawg", "youth",
-            "victim_id", "offender_id", "location_id", "victim_age_band", "victim_sex",
-            "segment", "synthetic"])
+    loc = {"lsoa": ["lsoa_code"], "wgs84": ["longitude", "latitude"], "bng": ["easting", "northing"]}[
+        location
+    ]
+    return (
+        ["date", "category"]
+        + loc
+        + [
+            "domestic",
+            "alcohol",
+            "hate",
+            "vawg",
+            "youth",
+            "victim_id",
+            "offender_id",
+            "location_id",
+            "victim_age_band",
+            "victim_sex",
+            "segment",
+            "synthetic",
+        ]
+    )
 
 
 def synthesise_extract(
@@ -716,11 +806,11 @@ def synthesise_extract(
             f"Put 'synthetic' in the name, for example {stem}-synthetic{kind}.",
         )
     if not (isinstance(scale, int | float) and math.isfinite(scale) and 0 < scale <= 10_000):
-        raise InputError(f"The scale {scale} is not allowed.",
-                         "Use a number above 0 and at most 10000, such as 1 or 100.")
+        raise InputError(
+            f"The scale {scale} is not allowed.", "Use a number above 0 and at most 10000, such as 1 or 100."
+        )
     if location not in ("lsoa", "wgs84", "bng"):
-        raise InputError(f"The location '{location}' is not one we know.",
-                         "Use lsoa, wgs84 or bng.")
+        raise InputError(f"The location '{location}' is not one we know.", "Use lsoa, wgs84 or bng.")
     if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
         raise InputError(f"The seed {seed!r} is not allowed.", "Use a whole number, 0 or more.")
     cal = source if isinstance(source, Calibration) else calibrate(source, area)
@@ -731,12 +821,13 @@ def synthesise_extract(
     beyond = sorted({m[:4] for m in months} - {str(y) for y in cal.years})
     if beyond:
         assumptions.append(
-            f"No police.uk data are held for {', '.join(beyond)}; volumes there use the "
-            "nearest year held.")
+            f"No police.uk data are held for {', '.join(beyond)}; volumes there use the nearest year held."
+        )
     expected = cal.expected(months) * scale  # [l, m, t]
     types = cal.types
-    dom = _rates(DOMESTIC_RATE, types) * np.isin(np.arange(len(types)), [
-        types.index(t) for t in VICTIM_TYPES])
+    dom = _rates(DOMESTIC_RATE, types) * np.isin(
+        np.arange(len(types)), [types.index(t) for t in VICTIM_TYPES]
+    )
     by_type_expected = expected.sum(axis=(0, 1))
     victim_based = by_type_expected[[types.index(t) for t in VICTIM_TYPES]].sum()
     domestic_share = float((by_type_expected * dom).sum() / victim_based) if victim_based else 0.2
@@ -760,8 +851,10 @@ def synthesise_extract(
         out.parent.mkdir(parents=True, exist_ok=True)
         parts_dir.mkdir()
     except OSError as exc:
-        raise StoreError(f"The folder {out.parent} cannot be written ({exc.strerror}).",
-                         "Choose an output folder you can write to.") from exc
+        raise StoreError(
+            f"The folder {out.parent} cannot be written ({exc.strerror}).",
+            "Choose an output folder you can write to.",
+        ) from exc
     con = duckdb.connect()
     rows_written = 0
     by_type = np.zeros(len(types), dtype=np.int64)
@@ -777,8 +870,19 @@ def synthesise_extract(
         children = root.spawn(len(chunks))
         for i, lsoa_ids in enumerate(chunks):
             rng = np.random.default_rng(children[i])
-            chunk = _draw_chunk(rng, cal, lsoa_ids, expected[lsoa_ids], months, victims,
-                                offenders, other_model, point_start, point_end, point_cum)
+            chunk = _draw_chunk(
+                rng,
+                cal,
+                lsoa_ids,
+                expected[lsoa_ids],
+                months,
+                victims,
+                offenders,
+                other_model,
+                point_start,
+                point_end,
+                point_cum,
+            )
             victims += chunk.victims
             offenders += chunk.offenders
             n = chunk.arrays["t"].size
@@ -820,12 +924,19 @@ def synthesise_extract(
     progress("Writing synthetic rows", rows_written, max(rows_written, 1))
     seconds = time.perf_counter() - started
     assumptions.append(
-        f"Every row is synthetic (synthetic=true); the random seed was {seed} and the scale "
-        f"{scale:g}.")
+        f"Every row is synthetic (synthetic=true); the random seed was {seed} and the scale {scale:g}."
+    )
     return SynthResult(
-        path=out, rows=rows_written, start=months[0], end=months[-1], area_label=cal.area_label,
-        seed=seed, scale=float(scale), seconds=seconds,
-        by_type={t: int(by_type[i]) for i, t in enumerate(types)}, victims=victims,
+        path=out,
+        rows=rows_written,
+        start=months[0],
+        end=months[-1],
+        area_label=cal.area_label,
+        seed=seed,
+        scale=float(scale),
+        seconds=seconds,
+        by_type={t: int(by_type[i]) for i, t in enumerate(types)},
+        victims=victims,
         assumptions=tuple(assumptions),
     )
 
@@ -842,18 +953,18 @@ def _months(cal: Calibration, start: str | None, end: str | None) -> list[str]:
         end = last
         start = month_from_index(month_index(last) - 11)
     elif start is None or end is None:
-        raise InputError("Only one of the first and last months was given.",
-                         "Give both --from and --to, or neither.")
+        raise InputError(
+            "Only one of the first and last months was given.", "Give both --from and --to, or neither."
+        )
     for label, value in (("first", start), ("last", end)):
         if not isinstance(value, str) or not re.match(r"^\d{4}-(0[1-9]|1[0-2])$", value):
-            raise InputError(f"The {label} month '{value}' is not like 2025-01.",
-                             "Write months as YYYY-MM.")
+            raise InputError(f"The {label} month '{value}' is not like 2025-01.", "Write months as YYYY-MM.")
     if month_index(end) < month_index(start):
-        raise InputError(f"The period {start} to {end} ends before it starts.",
-                         "Put the earlier month first.")
+        raise InputError(
+            f"The period {start} to {end} ends before it starts.", "Put the earlier month first."
+        )
     if month_index(end) - month_index(start) >= 12 * 50:
-        raise InputError(f"The period {start} to {end} is longer than 50 years.",
-                         "Choose a shorter period.")
+        raise InputError(f"The period {start} to {end} is longer than 50 years.", "Choose a shorter period.")
     return make_period(start, end, "months").months
 
 
@@ -873,14 +984,16 @@ def _chunk_lsoas(per_lsoa: np.ndarray, chunk_rows: int) -> list[np.ndarray]:
     return chunks
 
 
-def _assemble_parquet(con: duckdb.DuckDBPyConnection, parts: list[Path], out: Path,
-                      header: list[str]) -> None:
+def _assemble_parquet(
+    con: duckdb.DuckDBPyConnection, parts: list[Path], out: Path, header: list[str]
+) -> None:
     if parts:
         files = "[" + ", ".join(f"'{_q(p)}'" for p in parts) + "]"
         # a streaming copy: keep DuckDB from caching every part it reads
         con.execute("set memory_limit = '512MB'")
-        con.execute(f"copy (select * from read_parquet({files})) to '{_q(out)}' "
-                    "(format parquet, compression zstd)")
+        con.execute(
+            f"copy (select * from read_parquet({files})) to '{_q(out)}' (format parquet, compression zstd)"
+        )
     else:
         spec = ", ".join(f"null::varchar as {c}" for c in header)
         con.execute(f"copy (select {spec} limit 0) to '{_q(out)}' (format parquet)")
@@ -895,9 +1008,11 @@ class _CsvAppender:
 
     def __init__(self, out: Path, kind: str, header: list[str]) -> None:
         self._raw = open(out, "wb")  # noqa: SIM115 - closed in close() or abandon()
-        self._dst = (gzip.GzipFile(fileobj=self._raw, mode="wb", mtime=0, filename="",
-                                   compresslevel=6)
-                     if kind == ".csv.gz" else self._raw)
+        self._dst = (
+            gzip.GzipFile(fileobj=self._raw, mode="wb", mtime=0, filename="", compresslevel=6)
+            if kind == ".csv.gz"
+            else self._raw
+        )
         self._dst.write((",".join(header) + "\n").encode())
         self._pool = ThreadPoolExecutor(max_workers=1)
         self._pending: list[Future[None]] = []

@@ -22,9 +22,12 @@ import duckdb
 
 def existing_tables(con: duckdb.DuckDBPyConnection) -> set[str]:
     """Names of the tables and views of ``con``."""
-    return {r[0] for r in con.execute(
-        "select table_name from duckdb_tables() union all select view_name from duckdb_views()"
-    ).fetchall()}
+    return {
+        r[0]
+        for r in con.execute(
+            "select table_name from duckdb_tables() union all select view_name from duckdb_views()"
+        ).fetchall()
+    }
 
 
 def cache_dir(name: str, code: Path, inputs: Sequence[Path]) -> Path | None:
@@ -65,8 +68,14 @@ def _save(con: duckdb.DuckDBPyConnection, cache: Path | None, tables: Sequence[s
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def install_cached(con: duckdb.DuckDBPyConnection, name: str, tables: Sequence[str], code: Path,
-                   inputs: Sequence[Path], build: Callable[[duckdb.DuckDBPyConnection], None]) -> None:
+def install_cached(
+    con: duckdb.DuckDBPyConnection,
+    name: str,
+    tables: Sequence[str],
+    code: Path,
+    inputs: Sequence[Path],
+    build: Callable[[duckdb.DuckDBPyConnection], None],
+) -> None:
     """Create ``tables`` in ``con``: from the cache when it holds them, else with ``build`` (then saved).
 
     Nothing happens when the connection already has the first of the tables.

@@ -86,63 +86,112 @@ def crime_type_chart(a: StrategicAssessment) -> _Draft | None:
     data = [{"type": r.crime_type, "count": r.count} for r in a.crime_types if r.count]
     if not data:
         return None
-    chart = alt.Chart(alt.Data(name="types")).mark_bar(color=BLUE).encode(
-        y=alt.Y("type:N", sort="-x", title=None),
-        x=alt.X("count:Q", title="Count"),
-    ).properties(width=420, height=18 * len(data))
+    chart = (
+        alt.Chart(alt.Data(name="types"))
+        .mark_bar(color=BLUE)
+        .encode(
+            y=alt.Y("type:N", sort="-x", title=None),
+            x=alt.X("count:Q", title="Count"),
+        )
+        .properties(width=420, height=18 * len(data))
+    )
     labels = chart.mark_text(align="left", dx=3, color=DARK).encode(text=alt.Text("count:Q", format=","))
     top = max(a.crime_types, key=lambda r: r.count)
-    return _Draft("chart-crime-types", "Crime and ASB by type", _spec(chart + labels, types=data),
-                  f"Bar chart of {len(data)} crime types by count. The largest is "
-                  f"{top.crime_type.lower()} with {top.count:,}.", "crime-types")
+    return _Draft(
+        "chart-crime-types",
+        "Crime and ASB by type",
+        _spec(chart + labels, types=data),
+        f"Bar chart of {len(data)} crime types by count. The largest is "
+        f"{top.crime_type.lower()} with {top.count:,}.",
+        "crime-types",
+    )
 
 
 def change_chart(a: StrategicAssessment) -> _Draft | None:
-    data = [{"type": r.crime_type, "percent": r.change_percent,
-             "verdict": "Significant" if r.change in ("increase", "decrease") else "Not significant"}
-            for r in a.crime_types if r.change_percent is not None]
+    data = [
+        {
+            "type": r.crime_type,
+            "percent": r.change_percent,
+            "verdict": "Significant" if r.change in ("increase", "decrease") else "Not significant",
+        }
+        for r in a.crime_types
+        if r.change_percent is not None
+    ]
     if not data:
         return None
     base = alt.Chart(alt.Data(name="change")).encode(y=alt.Y("type:N", sort="-x", title=None))
-    bars = base.mark_bar().encode(
-        x=alt.X("percent:Q", title="Change on the same months a year earlier (%)"),
-        color=alt.Color("verdict:N", scale=alt.Scale(domain=["Significant", "Not significant"],
-                                                      range=[DARK, GREY]), title="Change"),
-    ).properties(width=420, height=18 * len(data))
+    bars = (
+        base.mark_bar()
+        .encode(
+            x=alt.X("percent:Q", title="Change on the same months a year earlier (%)"),
+            color=alt.Color(
+                "verdict:N",
+                scale=alt.Scale(domain=["Significant", "Not significant"], range=[DARK, GREY]),
+                title="Change",
+            ),
+        )
+        .properties(width=420, height=18 * len(data))
+    )
     # the label sits right of the bar, or right of zero for a fall, so it never covers a bar
-    text = base.transform_calculate(at="max(datum.percent, 0)").mark_text(
-        align="left", dx=4, color=DARK).encode(x="at:Q", text=alt.Text("verdict:N"))
+    text = (
+        base.transform_calculate(at="max(datum.percent, 0)")
+        .mark_text(align="left", dx=4, color=DARK)
+        .encode(x="at:Q", text=alt.Text("verdict:N"))
+    )
     significant = [d["type"].lower() for d in data if d["verdict"] == "Significant"]
-    alt_text = ("Bar chart of the percentage change by crime type on the same months a year earlier. "
-                + (f"Significant changes: {', '.join(significant)}." if significant
-                   else "No change was significant."))
-    return _Draft("chart-change", "Change by crime type", _spec(bars + text, change=data), alt_text,
-                  "crime-types")
+    alt_text = "Bar chart of the percentage change by crime type on the same months a year earlier. " + (
+        f"Significant changes: {', '.join(significant)}." if significant else "No change was significant."
+    )
+    return _Draft(
+        "chart-change", "Change by crime type", _spec(bars + text, change=data), alt_text, "crime-types"
+    )
 
 
 def month_chart(a: StrategicAssessment) -> _Draft | None:
     if not a.months:
         return None
-    data = [{"month": m.month, "count": m.count, "mean": m.mean, "lower": m.lower_limit,
-             "upper": m.upper_limit, "signal": (m.signal or "none").replace("-", " ")} for m in a.months]
+    data = [
+        {
+            "month": m.month,
+            "count": m.count,
+            "mean": m.mean,
+            "lower": m.lower_limit,
+            "upper": m.upper_limit,
+            "signal": (m.signal or "none").replace("-", " "),
+        }
+        for m in a.months
+    ]
     base = alt.Chart(alt.Data(name="months")).encode(x=alt.X("month:O", title=None))
-    layers = [base.mark_line(color=BLUE).encode(y=alt.Y("count:Q", title="Crime (excluding ASB)")),
-              base.mark_point(filled=True, size=50).encode(
-                  y="count:Q", shape=alt.Shape("signal:N", title="Point"),
-                  color=alt.Color("signal:N", title="Point"))]
+    layers = [
+        base.mark_line(color=BLUE).encode(y=alt.Y("count:Q", title="Crime (excluding ASB)")),
+        base.mark_point(filled=True, size=50).encode(
+            y="count:Q",
+            shape=alt.Shape("signal:N", title="Point"),
+            color=alt.Color("signal:N", title="Point"),
+        ),
+    ]
     if a.months[0].mean is not None:
-        layers += [base.mark_line(color=DARK, strokeDash=[2, 2]).encode(y="mean:Q"),
-                   base.mark_line(color=RED, strokeDash=[6, 3]).encode(y="lower:Q"),
-                   base.mark_line(color=RED, strokeDash=[6, 3]).encode(y="upper:Q")]
+        layers += [
+            base.mark_line(color=DARK, strokeDash=[2, 2]).encode(y="mean:Q"),
+            base.mark_line(color=RED, strokeDash=[6, 3]).encode(y="lower:Q"),
+            base.mark_line(color=RED, strokeDash=[6, 3]).encode(y="upper:Q"),
+        ]
     chart = alt.layer(*layers).properties(width=480, height=220)
     high = max(a.months, key=lambda m: m.count)
     low = min(a.months, key=lambda m: m.count)
-    limits = (f" The limits of normal variation are {a.months[0].lower_limit:.0f} to "
-              f"{a.months[0].upper_limit:.0f}." if a.months[0].mean is not None else "")
-    return _Draft("chart-months", "Crime by month", _spec(chart, months=data),
-                  f"Line chart of crime by month from {a.months[0].month} to {a.months[-1].month}; "
-                  f"highest {high.count:,} in {high.month}, lowest {low.count:,} in {low.month}.{limits}",
-                  "months")
+    limits = (
+        f" The limits of normal variation are {a.months[0].lower_limit:.0f} to {a.months[0].upper_limit:.0f}."
+        if a.months[0].mean is not None
+        else ""
+    )
+    return _Draft(
+        "chart-months",
+        "Crime by month",
+        _spec(chart, months=data),
+        f"Line chart of crime by month from {a.months[0].month} to {a.months[-1].month}; "
+        f"highest {high.count:,} in {high.month}, lowest {low.count:,} in {low.month}.{limits}",
+        "months",
+    )
 
 
 def ward_map(a: StrategicAssessment) -> _Draft | None:
@@ -155,15 +204,24 @@ def ward_map(a: StrategicAssessment) -> _Draft | None:
     for f in geo["features"]:
         w = rates[f["properties"]["code"]]
         f["properties"].update({"rate": w.rate, "label": w.funnel})
-    chart = alt.Chart(alt.Data(name="wards")).mark_geoshape(stroke="white", strokeWidth=0.6
-                                                                      ).encode(
-        color=alt.Color("properties.rate:Q", title="Per 1,000", scale=alt.Scale(scheme="blues")),
-    ).project(type="mercator").properties(width=420, height=420)
+    chart = (
+        alt.Chart(alt.Data(name="wards"))
+        .mark_geoshape(stroke="white", strokeWidth=0.6)
+        .encode(
+            color=alt.Color("properties.rate:Q", title="Per 1,000", scale=alt.Scale(scheme="blues")),
+        )
+        .project(type="mercator")
+        .properties(width=420, height=420)
+    )
     top = a.wards[0]
-    return _Draft("map-wards", "Map of crime and ASB per 1,000 residents by ward",
-                  _spec(chart, wards=geo["features"]),
-                  f"Map of {len(geo['features'])} wards shaded by rate; darker is higher. The highest is "
-                  f"{top.ward_name} at {top.rate:.0f} per 1,000.", "wards")
+    return _Draft(
+        "map-wards",
+        "Map of crime and ASB per 1,000 residents by ward",
+        _spec(chart, wards=geo["features"]),
+        f"Map of {len(geo['features'])} wards shaded by rate; darker is higher. The highest is "
+        f"{top.ward_name} at {top.rate:.0f} per 1,000.",
+        "wards",
+    )
 
 
 def treemap(a: StrategicAssessment) -> _Draft | None:
@@ -173,29 +231,74 @@ def treemap(a: StrategicAssessment) -> _Draft | None:
         return None
     values = [{"name": "all", "parent": None, "count": 0}] + data
     spec = {
-        "$schema": "https://vega.github.io/schema/vega/v5.json", "width": 560, "height": 320,
+        "$schema": "https://vega.github.io/schema/vega/v5.json",
+        "width": 560,
+        "height": 320,
         "config": {"text": {"font": FONT}},
-        "data": [{"name": "tree", "values": values, "transform": [
-            {"type": "stratify", "key": "name", "parentKey": "parent"},
-            {"type": "treemap", "field": "count", "sort": {"field": "value", "order": "descending"},
-             "round": True, "method": "squarify", "ratio": 1.6, "size": [{"signal": "width"},
-                                                                          {"signal": "height"}]}]},
-            {"name": "leaves", "source": "tree", "transform": [{"type": "filter", "expr": "datum.parent"}]}],
+        "data": [
+            {
+                "name": "tree",
+                "values": values,
+                "transform": [
+                    {"type": "stratify", "key": "name", "parentKey": "parent"},
+                    {
+                        "type": "treemap",
+                        "field": "count",
+                        "sort": {"field": "value", "order": "descending"},
+                        "round": True,
+                        "method": "squarify",
+                        "ratio": 1.6,
+                        "size": [{"signal": "width"}, {"signal": "height"}],
+                    },
+                ],
+            },
+            {"name": "leaves", "source": "tree", "transform": [{"type": "filter", "expr": "datum.parent"}]},
+        ],
         "marks": [
-            {"type": "rect", "from": {"data": "leaves"}, "encode": {"enter": {
-                "x": {"field": "x0"}, "y": {"field": "y0"}, "x2": {"field": "x1"}, "y2": {"field": "y1"},
-                "fill": {"value": BLUE}, "stroke": {"value": "white"}, "strokeWidth": {"value": 2}}}},
-            {"type": "text", "from": {"data": "leaves"}, "encode": {"enter": {
-                "x": {"signal": "datum.x0 + 4"}, "y": {"signal": "datum.y0 + 14"}, "fill": {"value": "white"},
-                "fontSize": {"value": 11},
-                "text": {"signal": "(datum.x1 - datum.x0) > 70 && (datum.y1 - datum.y0) > 30 ? "
-                                   "[datum.name, format(datum.count, ',')] : ''"}}}}],
+            {
+                "type": "rect",
+                "from": {"data": "leaves"},
+                "encode": {
+                    "enter": {
+                        "x": {"field": "x0"},
+                        "y": {"field": "y0"},
+                        "x2": {"field": "x1"},
+                        "y2": {"field": "y1"},
+                        "fill": {"value": BLUE},
+                        "stroke": {"value": "white"},
+                        "strokeWidth": {"value": 2},
+                    }
+                },
+            },
+            {
+                "type": "text",
+                "from": {"data": "leaves"},
+                "encode": {
+                    "enter": {
+                        "x": {"signal": "datum.x0 + 4"},
+                        "y": {"signal": "datum.y0 + 14"},
+                        "fill": {"value": "white"},
+                        "fontSize": {"value": 11},
+                        "text": {
+                            "signal": "(datum.x1 - datum.x0) > 70 && (datum.y1 - datum.y0) > 30 ? "
+                            "[datum.name, format(datum.count, ',')] : ''"
+                        },
+                    }
+                },
+            },
+        ],
     }
     top = max(a.crime_types, key=lambda r: r.count)
     total = sum(d["count"] for d in data)
-    return _Draft("chart-treemap", "Crime and ASB by type, as shares of the whole", spec,
-                  f"Treemap of {len(data)} crime types sized by count; {top.crime_type.lower()} is the "
-                  f"largest, {top.count / total * 100:.0f}% of all crime and ASB.", "crime-types", vega=True)
+    return _Draft(
+        "chart-treemap",
+        "Crime and ASB by type, as shares of the whole",
+        spec,
+        f"Treemap of {len(data)} crime types sized by count; {top.crime_type.lower()} is the "
+        f"largest, {top.count / total * 100:.0f}% of all crime and ASB.",
+        "crime-types",
+        vega=True,
+    )
 
 
 def hundred_people(a: StrategicAssessment) -> _Draft | None:
@@ -205,41 +308,80 @@ def hundred_people(a: StrategicAssessment) -> _Draft | None:
     ward = a.wards[0]
     per_100 = ward.count / ward.population * 100 if ward.population else 0
     filled = min(100, round(per_100))
-    cells = [{"i": i, "x": i % 10, "y": i // 10,
-              "kind": "crime or ASB" if i < filled else "none"} for i in range(100)]
-    chart = alt.Chart(alt.Data(name="cells")).mark_square(size=260).encode(
-        x=alt.X("x:O", axis=None), y=alt.Y("y:O", axis=None),
-        color=alt.Color("kind:N", scale=alt.Scale(domain=["crime or ASB", "none"], range=[DARK, GREY]),
-                        title=None),
-    ).properties(width=240, height=240)
+    cells = [
+        {"i": i, "x": i % 10, "y": i // 10, "kind": "crime or ASB" if i < filled else "none"}
+        for i in range(100)
+    ]
+    chart = (
+        alt.Chart(alt.Data(name="cells"))
+        .mark_square(size=260)
+        .encode(
+            x=alt.X("x:O", axis=None),
+            y=alt.Y("y:O", axis=None),
+            color=alt.Color(
+                "kind:N", scale=alt.Scale(domain=["crime or ASB", "none"], range=[DARK, GREY]), title=None
+            ),
+        )
+        .properties(width=240, height=240)
+    )
     over = f" (more than one each: {per_100:.0f} for every 100)" if per_100 > 100 else ""
-    return _Draft("chart-hundred", f"If {ward.ward_name} were 100 people", _spec(chart, cells=cells),
-                  f"Of 100 squares, {filled} are filled: for every 100 residents of {ward.ward_name}, "
-                  f"the ward with the highest rate, there were {per_100:.0f} crimes and ASB "
-                  f"incidents{over}.", "wards")
+    return _Draft(
+        "chart-hundred",
+        f"If {ward.ward_name} were 100 people",
+        _spec(chart, cells=cells),
+        f"Of 100 squares, {filled} are filled: for every 100 residents of {ward.ward_name}, "
+        f"the ward with the highest rate, there were {per_100:.0f} crimes and ASB "
+        f"incidents{over}.",
+        "wards",
+    )
 
 
 def hotspot_map(a: StrategicAssessment) -> _Draft | None:
     if not a.hotspots or not a.hotspots.hot or not a.wards:
         return None
     outline = boundaries("ward", {w.ward_code for w in a.wards})["features"]
-    cells = [{"type": "Feature", "properties": {"pattern": (c.pattern or "hotspot").replace("-", " ")},
-              "geometry": {"type": "Polygon", "coordinates": [[list(p) for p in c.polygon]]}}
-             for c in a.hotspots.hot]
+    cells = [
+        {
+            "type": "Feature",
+            "properties": {"pattern": (c.pattern or "hotspot").replace("-", " ")},
+            "geometry": {"type": "Polygon", "coordinates": [[list(p) for p in c.polygon]]},
+        }
+        for c in a.hotspots.hot
+    ]
     base = alt.Chart(alt.Data(name="outline")).mark_geoshape(fill="#f3f2f1", stroke=GREY, strokeWidth=0.6)
-    hot = alt.Chart(alt.Data(name="cells")).mark_geoshape(stroke=DARK, strokeWidth=0.4).encode(
-        color=alt.Color("properties.pattern:N", title="Hotspot pattern",
-                        scale=alt.Scale(scheme="reds")))
+    hot = (
+        alt.Chart(alt.Data(name="cells"))
+        .mark_geoshape(stroke=DARK, strokeWidth=0.4)
+        .encode(
+            color=alt.Color("properties.pattern:N", title="Hotspot pattern", scale=alt.Scale(scheme="reds"))
+        )
+    )
     chart = alt.layer(base, hot).project(type="mercator").properties(width=420, height=420)
-    return _Draft("map-hotspots", "Map of hotspots (Gi*)", _spec(chart, outline=outline, cells=cells),
-                  f"Map of the {len(a.hotspots.hot)} hotspot grid squares over the ward boundaries, coloured "
-                  "by their pattern over the months.", "hotspots")
+    return _Draft(
+        "map-hotspots",
+        "Map of hotspots (Gi*)",
+        _spec(chart, outline=outline, cells=cells),
+        f"Map of the {len(a.hotspots.hot)} hotspot grid squares over the ward boundaries, coloured "
+        "by their pattern over the months.",
+        "hotspots",
+    )
 
 
 def assessment_charts(a: StrategicAssessment) -> list[Chart]:
     """Every chart of the assessment, in reading order, drawn as SVG (several at once)."""
-    found = [d for d in (treemap(a), crime_type_chart(a), change_chart(a), month_chart(a), ward_map(a),
-                         hundred_people(a), hotspot_map(a)) if d is not None]
+    found = [
+        d
+        for d in (
+            treemap(a),
+            crime_type_chart(a),
+            change_chart(a),
+            month_chart(a),
+            ward_map(a),
+            hundred_people(a),
+            hotspot_map(a),
+        )
+        if d is not None
+    ]
     with ThreadPoolExecutor(max_workers=THREADS) as pool:  # vl-convert draws in parallel
         return list(pool.map(_draw, found))
 

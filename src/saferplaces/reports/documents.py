@@ -119,7 +119,11 @@ def write_docx(a: StrategicAssessment, path: Path, charts: list | None = None, *
 
 
 WRITERS: dict[str, Callable[..., None]] = {
-    "json": write_json, "html": write_html, "pdf": write_pdf, "docx": write_docx, "xlsx": write_xlsx,
+    "json": write_json,
+    "html": write_html,
+    "pdf": write_pdf,
+    "docx": write_docx,
+    "xlsx": write_xlsx,
 }
 
 
@@ -128,8 +132,10 @@ def parse_formats(text: str) -> list[str]:
     wanted = [f.strip().lower() for f in text.split(",") if f.strip()]
     unknown = [f for f in wanted if f not in FORMATS]
     if unknown or not wanted:
-        raise InputError(f"--format '{text}' names a format we cannot write.",
-                         "Use any of " + ", ".join(FORMATS) + ", separated by commas.")
+        raise InputError(
+            f"--format '{text}' names a format we cannot write.",
+            "Use any of " + ", ".join(FORMATS) + ", separated by commas.",
+        )
     return wanted
 
 
@@ -167,9 +173,13 @@ class PdfPrinter:
             self._pool.shutdown(wait=True, cancel_futures=True)
 
 
-def write_assessment(a: StrategicAssessment, out: Path, formats: Sequence[str] = FORMATS,
-                     progress: Callable[[str, float, float], None] | None = None,
-                     printer: PdfPrinter | None = None) -> list[Path]:
+def write_assessment(
+    a: StrategicAssessment,
+    out: Path,
+    formats: Sequence[str] = FORMATS,
+    progress: Callable[[str, float, float], None] | None = None,
+    printer: PdfPrinter | None = None,
+) -> list[Path]:
     """Write ``assessment.<format>`` for each format into ``out``; return the paths.
 
     Charts are drawn once (SVG) for the HTML, PDF and DOCX. With a ``printer``, the PDF is
@@ -203,8 +213,11 @@ def write_assessment(a: StrategicAssessment, out: Path, formats: Sequence[str] =
     return written
 
 
-def write_assessments(items: Iterable[tuple[StrategicAssessment, Path]], formats: Sequence[str] = FORMATS,
-                      workers: int | None = None) -> list[Path]:
+def write_assessments(
+    items: Iterable[tuple[StrategicAssessment, Path]],
+    formats: Sequence[str] = FORMATS,
+    workers: int | None = None,
+) -> list[Path]:
     """Write many assessments (each into its own folder), the PDFs laid out by ``workers`` processes.
 
     ``items`` may be a generator (``build_assessments``): the next assessment is built while

@@ -79,10 +79,20 @@ def column_widths(t: Table) -> list[float] | None:
 
 
 def _table_view(t: Table) -> dict:
-    numeric = [bool(t.rows) and all(_NUMBER.match(str(r[i]).strip() or "0") for r in t.rows)
-               for i in range(len(t.columns))]
-    return {"id": t.id, "caption": t.caption, "columns": t.columns, "rows": t.rows, "note": t.note,
-            "numeric": numeric, "wide": is_wide(t), "widths": column_widths(t)}
+    numeric = [
+        bool(t.rows) and all(_NUMBER.match(str(r[i]).strip() or "0") for r in t.rows)
+        for i in range(len(t.columns))
+    ]
+    return {
+        "id": t.id,
+        "caption": t.caption,
+        "columns": t.columns,
+        "rows": t.rows,
+        "note": t.note,
+        "numeric": numeric,
+        "wide": is_wide(t),
+        "widths": column_widths(t),
+    }
 
 
 def sections(a: StrategicAssessment, charts: list[Chart] | None = None) -> list[Section]:
@@ -91,14 +101,22 @@ def sections(a: StrategicAssessment, charts: list[Chart] | None = None) -> list[
     tables = {t.id: t for t in assessment_tables(a)}
     layout = [
         ("summary", "Summary", ["headline", "priorities"], [], ["headline"]),
-        ("crime-types", "Crime types", ["crime-types", "harm"],
-         ["chart-treemap", "chart-crime-types", "chart-change"],
-         ["crime-types", "districts"]),
-        ("comparison", "Compared with England and Wales and similar areas", ["comparison"], [],
-         ["national"]),
+        (
+            "crime-types",
+            "Crime types",
+            ["crime-types", "harm"],
+            ["chart-treemap", "chart-crime-types", "chart-change"],
+            ["crime-types", "districts"],
+        ),
+        ("comparison", "Compared with England and Wales and similar areas", ["comparison"], [], ["national"]),
         ("time", "Over time", ["time"], ["chart-months"], ["months"]),
-        ("places", "Places", ["places"], ["map-wards", "chart-hundred", "map-hotspots"],
-         ["wards", "hotspots", "concentration"]),
+        (
+            "places",
+            "Places",
+            ["places"],
+            ["map-wards", "chart-hundred", "map-hotspots"],
+            ["wards", "hotspots", "concentration"],
+        ),
         ("people", "People", ["people"], [], ["people-shares", "people-repeats", "people-groups"]),
         ("priorities", "Candidate priorities", [], [], ["priorities"]),
         ("data-quality", "Data quality and coverage", [], [], ["data-quality"]),

@@ -90,7 +90,6 @@ def _points(points: ArrayLike) -> np.ndarray:
     return pts
 
 
-
 def grid_frame(
     pts: np.ndarray, cell_size: float | None, bounds: tuple[float, float, float, float] | None
 ) -> tuple[float, float, float, float, float, list[str]]:
@@ -119,6 +118,7 @@ def grid_frame(
     else:
         cell = float(validate_positive(cell_size, "cell_size")[0])
     return xmin, ymin, xmax, ymax, cell, assumptions
+
 
 def grid_counts(
     points: ArrayLike,
