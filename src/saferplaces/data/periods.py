@@ -16,7 +16,8 @@ from dataclasses import dataclass
 
 from saferplaces.errors import InputError
 
-_MONTHS = (
+#: The months' names in English, January first (not the locale's, as calendar.month_name is).
+MONTH_NAMES = (
     "January",
     "February",
     "March",
@@ -47,7 +48,7 @@ def month_from_index(index: int) -> str:
 def month_label(month: str) -> str:
     """'2025-03' -> 'March 2025'."""
     year, mon = month.split("-")
-    return f"{_MONTHS[int(mon) - 1]} {year}"
+    return f"{MONTH_NAMES[int(mon) - 1]} {year}"
 
 
 @dataclass(frozen=True)

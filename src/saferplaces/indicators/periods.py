@@ -16,33 +16,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from saferplaces.data.periods import month_from_index, month_index, month_label
+from saferplaces.data.periods import MONTH_NAMES, month_from_index, month_index, month_label
 from saferplaces.errors import InputError
 
 GRAINS = ("financial-year", "quarter", "month")
 GRAIN_NAMES = {"financial-year": "financial year", "quarter": "quarter", "month": "month"}
 PERIOD_HELP = "Write the period as 2024/25, 2024/25 Q1 or March 2025."
 
-_MONTH_NAMES = {
-    name.casefold(): number
-    for number, name in enumerate(
-        (
-            "January",
-            "February",
-            "March",
-            "April",
-            "May",
-            "June",
-            "July",
-            "August",
-            "September",
-            "October",
-            "November",
-            "December",
-        ),
-        start=1,
-    )
-}
+_MONTH_NAMES = {name.casefold(): number for number, name in enumerate(MONTH_NAMES, start=1)}
 
 
 @dataclass(frozen=True)

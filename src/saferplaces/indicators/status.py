@@ -29,7 +29,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
-from saferplaces.data.periods import month_index
+from saferplaces.data.periods import MONTH_NAMES, month_index
 from saferplaces.indicators.periods import parse_period_label, sort_key
 from saferplaces.indicators.series import IndicatorPoint
 from saferplaces.stats import change, compare, proportion, proportion_difference, spc_xmr
@@ -49,21 +49,6 @@ METHOD_CHANGE = "Exact test of two Poisson counts"
 METHOD_DIFFERENCE = "Difference of two proportions (Newcombe, from Wilson intervals)"
 METHOD_WILSON = "Wilson interval against the baseline figure"
 METHOD_NONE = "None"
-
-_MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 
 
 @dataclass(frozen=True)
@@ -189,7 +174,7 @@ def _judge(higher: bool | None, direction: str) -> str:
 
 
 def _month_names(months: Sequence[int]) -> str:
-    names = [_MONTHS[m - 1] for m in sorted(months)]
+    names = [MONTH_NAMES[m - 1] for m in sorted(months)]
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 

@@ -17,6 +17,7 @@ __all__ = [
     "validate_choice",
     "validate_counts",
     "validate_level",
+    "validate_points",
     "validate_positive",
     "validate_same_length",
     "validate_vector",
@@ -101,6 +102,27 @@ def validate_scalar_positive(value: Any, name: str) -> float:
             f"Give one number for '{name}'.",
         )
     return float(arr[0])
+
+
+def validate_points(points: Any) -> np.ndarray:
+    """An (n, 2) float array of finite easting and northing in metres (EPSG:27700), n >= 1."""
+    try:
+        pts = np.asarray(points, dtype=float)
+    except (TypeError, ValueError):
+        raise InputError(
+            "'points' must be numbers.", "Give an (n, 2) array of easting and northing."
+        ) from None
+    if pts.ndim != 2 or pts.shape[1] != 2 or pts.shape[0] == 0:
+        raise InputError(
+            f"'points' has shape {pts.shape}, not (n, 2).",
+            "Give an (n, 2) array of easting and northing in metres (EPSG:27700).",
+        )
+    if not np.all(np.isfinite(pts)):
+        raise InputError(
+            "'points' contains a missing or infinite coordinate.",
+            "Remove events without a location first.",
+        )
+    return pts
 
 
 def validate_level(level: Any, name: str = "level") -> float:

@@ -23,7 +23,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from saferplaces.errors import InputError
-from saferplaces.stats._validate import validate_positive
+from saferplaces.stats._validate import validate_points, validate_positive
 
 __all__ = ["GridCounts", "default_cell_size", "grid_counts"]
 
@@ -68,26 +68,6 @@ def default_cell_size(xmin: float, ymin: float, xmax: float, ymax: float) -> flo
     """
     short = min(xmax - xmin, ymax - ymin)
     return float(max(10.0, np.floor(short / CELLS_ON_SHORT_SIDE / 10.0) * 10.0))
-
-
-def _points(points: ArrayLike) -> np.ndarray:
-    try:
-        pts = np.asarray(points, dtype=float)
-    except (TypeError, ValueError):
-        raise InputError(
-            "'points' must be numbers.", "Give an (n, 2) array of easting and northing."
-        ) from None
-    if pts.ndim != 2 or pts.shape[1] != 2 or pts.shape[0] == 0:
-        raise InputError(
-            f"'points' has shape {pts.shape}, not (n, 2).",
-            "Give an (n, 2) array of easting and northing in metres (EPSG:27700).",
-        )
-    if not np.all(np.isfinite(pts)):
-        raise InputError(
-            "'points' contains a missing or infinite coordinate.",
-            "Remove events without a location first.",
-        )
-    return pts
 
 
 def grid_frame(
@@ -147,7 +127,7 @@ def grid_counts(
     >>> g.counts.tolist()
     [[2, 0, 0], [0, 0, 1]]
     """
-    pts = _points(points)
+    pts = validate_points(points)
     xmin, ymin, xmax, ymax, cell, assumptions = grid_frame(pts, cell_size, bounds)
     n_cols = max(1, int(np.ceil((xmax - xmin) / cell - 1e-9)))
     n_rows = max(1, int(np.ceil((ymax - ymin) / cell - 1e-9)))

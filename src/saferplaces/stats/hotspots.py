@@ -42,6 +42,7 @@ from saferplaces.errors import InputError
 from saferplaces.stats._validate import (
     validate_choice,
     validate_level,
+    validate_points,
     validate_positive,
     validate_vector,
 )
@@ -160,7 +161,7 @@ def distance_band_neighbours(
     >>> w.toarray().astype(int).tolist()
     [[0, 1, 0], [1, 0, 0], [0, 0, 0]]
     """
-    pts = _points(points)
+    pts = validate_points(points)
     t = float(validate_positive(threshold, "threshold")[0])
     tree = cKDTree(pts)
     pairs = tree.query_pairs(t, output_type="ndarray")
@@ -171,26 +172,6 @@ def distance_band_neighbours(
         r = np.concatenate([r, np.arange(n)])
         c = np.concatenate([c, np.arange(n)])
     return sparse.csr_matrix((np.ones(r.size), (r, c)), shape=(n, n))
-
-
-def _points(points: Any) -> np.ndarray:
-    try:
-        pts = np.asarray(points, dtype=float)
-    except (TypeError, ValueError):
-        raise InputError(
-            "'points' must be numbers.", "Give points as an (n, 2) array of x, y in metres."
-        ) from None
-    if pts.ndim != 2 or pts.shape[1] != 2 or pts.shape[0] == 0:
-        raise InputError(
-            f"'points' has shape {pts.shape}, not (n, 2).",
-            "Give points as an (n, 2) array of easting and northing in metres.",
-        )
-    if not np.all(np.isfinite(pts)):
-        raise InputError(
-            "'points' contains a missing or infinite coordinate.",
-            "Remove points without a location first.",
-        )
-    return pts
 
 
 def adjust_p(p: ArrayLike, method: str = "holm") -> np.ndarray:

@@ -34,7 +34,7 @@ from numpy.typing import ArrayLike
 from scipy.spatial import cKDTree
 
 from saferplaces.errors import InputError
-from saferplaces.stats._validate import validate_choice, validate_positive
+from saferplaces.stats._validate import validate_choice, validate_points, validate_positive
 from saferplaces.stats.grid import grid_frame
 
 __all__ = ["KdeResult", "hotspot_kde", "quartic_kernel"]
@@ -131,22 +131,7 @@ def hotspot_kde(
     1.0
     """
     validate_choice(kernel, "kernel", KERNELS)
-    try:
-        pts = np.asarray(points, dtype=float)
-    except (TypeError, ValueError):
-        raise InputError(
-            "'points' must be numbers.", "Give an (n, 2) array of easting and northing."
-        ) from None
-    if pts.ndim != 2 or pts.shape[1] != 2 or pts.shape[0] == 0:
-        raise InputError(
-            f"'points' has shape {pts.shape}, not (n, 2).",
-            "Give an (n, 2) array of easting and northing in metres (EPSG:27700).",
-        )
-    if not np.all(np.isfinite(pts)):
-        raise InputError(
-            "'points' contains a missing or infinite coordinate.",
-            "Remove events without a location first.",
-        )
+    pts = validate_points(points)
     xmin, ymin, xmax, ymax, cell, assumptions = grid_frame(pts, cell_size, bounds)
     if bandwidth is None:
         h = 0.5 * (_nrd(pts[:, 0]) + _nrd(pts[:, 1]))
