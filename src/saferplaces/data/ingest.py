@@ -470,35 +470,16 @@ def _commit(
     store: Store, staged: Path, dataset_parts: list[tuple[str, str, str]], manifest: Manifest
 ) -> None:
     """Move staged partitions into place and write the manifest; undo everything on failure."""
-    trash = store.new_work_dir("replaced")
-    moved_out: list[tuple[Path, Path]] = []
-    moved_in: list[Path] = []
-    try:
-        for dataset, force, month in dataset_parts:
-            target = store.partition_dir(dataset, force, month)
-            source = staged / dataset / f"force={force}" / f"month={month}"
-            if target.exists():
-                keep = trash / dataset / force / month
-                keep.parent.mkdir(parents=True, exist_ok=True)
-                os.replace(target, keep)
-                moved_out.append((keep, target))
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(source, target)
-            moved_in.append(target)
-        store.write_manifest(manifest)
-    except BaseException as exc:
-        for target in moved_in:
-            shutil.rmtree(target, ignore_errors=True)
-        for keep, target in moved_out:
-            os.replace(keep, target)
-        if isinstance(exc, OSError):
-            raise StoreError(
-                f"The store at {store.root} could not be written ({exc.strerror or exc}); "
-                "nothing was changed.",
-                "Check there is free disk space and that you may write to the folder, then try again.",
-            ) from exc
-        raise
-    shutil.rmtree(trash, ignore_errors=True)
+    store.commit(
+        [
+            (
+                staged / dataset / f"force={force}" / f"month={month}",
+                store.partition_dir(dataset, force, month),
+            )
+            for dataset, force, month in dataset_parts
+        ],
+        manifest,
+    )
 
 
 def ingest(

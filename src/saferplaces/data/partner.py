@@ -817,34 +817,6 @@ def extract_dir(store: Store, name: str) -> Path:
     return store.root / "partner" / name
 
 
-def _commit(store: Store, staged: Path, name: str, manifest: Any) -> None:
-    trash = store.new_work_dir("replaced")
-    target = extract_dir(store, name)
-    kept: Path | None = None
-    moved_in = False
-    try:
-        if target.exists():
-            kept = trash / name
-            os.replace(target, kept)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(staged, target)
-        moved_in = True
-        store.write_manifest(manifest)
-    except BaseException as exc:
-        if moved_in:
-            shutil.rmtree(target, ignore_errors=True)
-        if kept is not None:
-            os.replace(kept, target)
-        if isinstance(exc, OSError):
-            raise StoreError(
-                f"The store at {store.root} could not be written ({exc.strerror or exc}); "
-                "nothing was changed.",
-                "Check there is free disk space and that you may write to the folder, then try again.",
-            ) from exc
-        raise
-    shutil.rmtree(trash, ignore_errors=True)
-
-
 def validate_extract_name(name: str) -> str:
     """Check an extract name: lower-case letters, digits, hyphens, underscores; 1-64 long."""
     if not isinstance(name, str) or not fmt.EXTRACT_NAME.match(name):
@@ -994,7 +966,7 @@ def _ingest_locked(source: Path, store: Store, name: str, work: Path, progress: 
         "columns": sorted(present),
     }
     progress("Saving", 0, 1)
-    _commit(store, staged, name, manifest)
+    store.commit([(staged, extract_dir(store, name))], manifest)
     progress("Saving", 1, 1)
     assumptions = []
     if by_coord:

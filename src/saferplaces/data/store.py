@@ -18,7 +18,7 @@ import json
 import os
 import shutil
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -130,6 +130,45 @@ class Store:
         tmp = self.root / f".manifest-{uuid.uuid4().hex}.json"
         tmp.write_text(manifest.to_json(), encoding="utf-8")
         os.replace(tmp, self.manifest_path)
+
+    def commit(self, moves: Sequence[tuple[Path, Path]], manifest: Manifest) -> None:
+        """Move each staged folder onto its place in the store, then write the manifest: all or nothing.
+
+        ``moves`` pairs a staged folder with the place it goes. A folder already in a place is set
+        aside until the manifest is written; when anything fails, the new folders are removed, the
+        old ones put back and the manifest left as it was.
+
+        Raises
+        ------
+        StoreError
+            When the disk refuses a move or the manifest (full, read-only): nothing is changed.
+        """
+        trash = self.new_work_dir("replaced")
+        moved_out: list[tuple[Path, Path]] = []
+        moved_in: list[Path] = []
+        try:
+            for number, (source, target) in enumerate(moves):
+                if target.exists():
+                    keep = trash / str(number)
+                    os.replace(target, keep)
+                    moved_out.append((keep, target))
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(source, target)
+                moved_in.append(target)
+            self.write_manifest(manifest)
+        except BaseException as exc:
+            for target in moved_in:
+                shutil.rmtree(target, ignore_errors=True)
+            for keep, target in moved_out:
+                os.replace(keep, target)
+            if isinstance(exc, OSError):
+                raise StoreError(
+                    f"The store at {self.root} could not be written ({exc.strerror or exc}); "
+                    "nothing was changed.",
+                    "Check there is free disk space and that you may write to the folder, then try again.",
+                ) from exc
+            raise
+        shutil.rmtree(trash, ignore_errors=True)
 
     # -- folders ----------------------------------------------------------------------------
     def partition_dir(self, dataset: str, force: str, month: str) -> Path:
