@@ -51,6 +51,7 @@ import duckdb
 import numpy as np
 
 from saferplaces.data.areas import Area, resolve_area
+from saferplaces.data.partner_format import COLUMNS
 from saferplaces.data.periods import month_from_index, month_index
 from saferplaces.data.policeuk_format import CRIME_TYPES
 from saferplaces.data.progress import Progress, no_progress
@@ -729,27 +730,10 @@ def _install_keys(con: duckdb.DuckDBPyConnection, cal: Calibration, months: Sequ
 
 
 def _header(location: str) -> list[str]:
-    loc = {"lsoa": ["lsoa_code"], "wgs84": ["longitude", "latitude"], "bng": ["easting", "northing"]}[
-        location
-    ]
-    return (
-        ["date", "category"]
-        + loc
-        + [
-            "domestic",
-            "alcohol",
-            "hate",
-            "vawg",
-            "youth",
-            "victim_id",
-            "offender_id",
-            "location_id",
-            "victim_age_band",
-            "victim_sex",
-            "segment",
-            "synthetic",
-        ]
-    )
+    """The extract's columns for one way of giving locations, in :data:`partner_format.COLUMNS` order."""
+    loc = {"lsoa": ["lsoa_code"], "wgs84": ["longitude", "latitude"], "bng": ["easting", "northing"]}
+    after_location = COLUMNS[COLUMNS.index("domestic") :]
+    return ["date", "category", *loc[location], *after_location]
 
 
 def synthesise_extract(
