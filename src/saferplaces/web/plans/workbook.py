@@ -14,6 +14,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from saferplaces.web.plans.delivery import EXPORT_HEADERS, delivery_rows, plan_actions
 from saferplaces.web.plans.models import Plan
 
 #: Widest column in characters; longer text wraps.
@@ -42,11 +43,7 @@ def _value(value: Decimal | None) -> float | int | None:
 
 def plan_sheets(plan: Plan) -> list[Sheet]:
     """The plan's tables, in the order of the plan page; empty tables are left out."""
-    priorities = list(
-        plan.priorities.select_related("county_priority").prefetch_related(
-            "actions__lead_organisation", "actions__board", "actions__updates"
-        )
-    )
+    priorities = list(plan.priorities.select_related("county_priority"))
     targets = list(plan.targets.prefetch_related("values"))
     periods: list[str] = []
     for target in targets:
@@ -85,36 +82,9 @@ def plan_sheets(plan: Plan) -> list[Sheet]:
         ),
         Sheet(
             "Delivery plan",
-            "Delivery plan: actions by priority",
-            (
-                "Priority",
-                "Action",
-                "Intended outcome",
-                "Data measure",
-                "Lead organisation",
-                "Lead officer",
-                "Board",
-                "Due date",
-                "RAG status",
-                "Latest update",
-                "Date of latest update",
-            ),
-            [
-                (
-                    p.title,
-                    a.action,
-                    a.outcome,
-                    a.data_measure,
-                    a.lead_organisation.name if a.lead_organisation else "",
-                    a.lead_officer,
-                    a.board.name if a.board else "",
-                    a.due_date,
-                    a.get_rag_display() if a.rag else "",
-                    *((u.text, u.date) if (u := next(iter(a.updates.all()), None)) else ("", None)),
-                )
-                for p in priorities
-                for a in p.actions.all()
-            ],
+            "Delivery plan: actions by priority, each with its latest update",
+            EXPORT_HEADERS,
+            [row.values() for row in delivery_rows(plan_actions(plan), date.today())],
         ),
         Sheet(
             "Priority places",
