@@ -59,13 +59,7 @@ def test_download_loads_the_months(server, tmp_path):
     store_dir = tmp_path / "store"
     # The base URL from the environment, as a mirror or a test would set it.
     result = download(
-        "--force",
-        "staffordshire",
-        "--from",
-        "2025-01",
-        "--to",
-        "2025-02",
-        "--store",
+        *"--force staffordshire --from 2025-01 --to 2025-02 --store".split(),
         str(store_dir),
         env={BASE_URL_ENV: server.url},
     )
@@ -84,16 +78,11 @@ def test_no_ingest_saves_files_only(server, tmp_path):
     result = download(
         "--force",
         "Staffordshire Police",
-        "--from",
-        "2025-02",
-        "--to",
-        "2025-02",
-        "--store",
+        *"--from 2025-02 --to 2025-02 --store".split(),
         str(tmp_path / "store"),
         "--out",
         str(out),
-        "--no-ingest",
-        "--base-url",
+        *"--no-ingest --base-url".split(),
         server.url,
     )
     assert result.returncode == 0, result.stderr
@@ -129,13 +118,7 @@ def held_store(tmp_path: Path) -> Path:
 def test_missing_archive_and_corrupt_zip_change_nothing(server, held_store):
     before = tree_digest(held_store)
     result = download(
-        "--force",
-        "staffordshire",
-        "--from",
-        "2025-01",
-        "--to",
-        "2025-03",
-        "--store",
+        *"--force staffordshire --from 2025-01 --to 2025-03 --store".split(),
         str(held_store),
         "--base-url",
         server.url,
@@ -145,13 +128,7 @@ def test_missing_archive_and_corrupt_zip_change_nothing(server, held_store):
 
     server.faults[PATH] = "corrupt"
     result = download(
-        "--force",
-        "staffordshire",
-        "--from",
-        "2025-01",
-        "--to",
-        "2025-02",
-        "--store",
+        *"--force staffordshire --from 2025-01 --to 2025-02 --store".split(),
         str(held_store),
         "--base-url",
         server.url,
@@ -166,13 +143,7 @@ def test_connection_refused(tmp_path):
         port = sock.getsockname()[1]
     store_dir = tmp_path / "store"
     result = download(
-        "--force",
-        "staffordshire",
-        "--from",
-        "2025-01",
-        "--to",
-        "2025-02",
-        "--store",
+        *"--force staffordshire --from 2025-01 --to 2025-02 --store".split(),
         str(store_dir),
         "--base-url",
         f"http://127.0.0.1:{port}",
