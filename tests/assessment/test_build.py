@@ -232,7 +232,7 @@ def test_hotspots_find_the_town_centre(stafford):
     h = stafford.hotspots
     assert h.hot and h.cell_size >= 150
     assert all(c.label == "hot" and c.z > 0 for c in h.hot)
-    assert [c.z for c in h.hot] == sorted((c.z for c in h.hot), reverse=True)
+    assert [c.count for c in h.hot] == sorted((c.count for c in h.hot), reverse=True)  # issue 9: by count
     assert "Forebridge" in {c.ward for c in h.hot[:10]}  # Stafford town centre
     assert 0 < h.share_in_hot <= 100
     patterns = {c.pattern for c in h.hot}
