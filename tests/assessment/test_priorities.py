@@ -6,6 +6,8 @@ calling the product for them.
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -309,3 +311,46 @@ def test_rank_stability_is_symmetric_and_order_free(cands, w, rnd):
     assert falls == rises
     for best, worst, _ in result.values():
         assert 1 <= best <= worst <= len(parts)
+
+
+# --- vulnerability from a partner extract ---------------------------------------------------
+
+
+def test_vulnerability_shares_agree_with_the_extract_file(bundled_store, tmp_path):
+    """Domestic and repeat-victim shares by crime type, counted from the CSV with the csv module."""
+    import csv
+    import gzip
+    import shutil
+
+    from saferplaces.assessment.build import build_assessment
+    from saferplaces.data.store import Store
+    from tests.conftest import run_cli
+
+    out = tmp_path / "tamworth-synthetic.csv.gz"
+    made = run_cli(
+        "synth", "--out", str(out), "--area", "Tamworth", "--from", "2025-01", "--to", "2025-12",
+        "--seed", "3", "--store", str(bundled_store.root),
+    )  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    store = tmp_path / "store"
+    shutil.copytree(bundled_store.root, store)
+    a = build_assessment(Store(store), "Tamworth", "2025", extract=str(out))
+    with gzip.open(out, "rt", encoding="utf-8", newline="") as handle:
+        rows = [r for r in csv.DictReader(handle) if r["date"].startswith("2025-")]
+    victims = Counter(r["victim_id"] for r in rows if r["victim_id"])
+    expected = {}
+    for t in {r["category"] for r in rows}:
+        mine = [r for r in rows if r["category"] == t]
+        known = [r for r in mine if r["domestic"] != ""]
+        with_victim = [r for r in mine if r["victim_id"]]
+        shares = []
+        if len(known) >= 10:
+            shares.append(sum(r["domestic"].lower() == "true" for r in known) / len(known))
+        if len(with_victim) >= 10:
+            shares.append(sum(victims[r["victim_id"]] > 1 for r in with_victim) / len(with_victim))
+        if shares:
+            expected[t] = sum(shares) / len(shares)
+    got = {p.theme: p.components["vulnerability"] for p in a.priorities if "vulnerability" in p.components}
+    assert got == pytest.approx({t: v for t, v in expected.items() if t in got}, abs=1e-3)
+    assert set(got) == {p.theme for p in a.priorities} & set(expected)
+    assert all("synthetic" in p.sentences["vulnerability"] for p in a.priorities if p.theme in got)

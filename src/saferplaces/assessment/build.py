@@ -385,6 +385,7 @@ def build_assessment(
         force_population=force_pop,
         national=national,
         extract=people.extract if people else None,
+        synthetic=bool(people and people.synthetic),
     )
     draft = StrategicAssessment(
         area=area_info,

@@ -182,6 +182,7 @@ class ScoringContext:
     force_name: str = "the force area"
     peers_label: str = "similar areas"
     extract: str | None = None
+    synthetic: bool = False
 
 
 def load_weights(path: str | Path | None = None) -> PriorityWeights:
@@ -585,7 +586,8 @@ def _sentence(
             said.append(f"{c.domestic_share * 100:.0f}% domestic-related")
         if c.repeat_share is not None:
             said.append(f"{c.repeat_share * 100:.0f}% against repeat victims")
-        return f"{name}: {' and '.join(said)} (partner extract '{ctx.extract}')."
+        made_up = ", synthetic data made up for demonstration" if ctx.synthetic else ""
+        return f"{name}: {' and '.join(said)} (partner extract '{ctx.extract}'{made_up})."
     if key == "community_concern":
         if score is None:
             return (
@@ -725,6 +727,7 @@ def assessment_priorities(
     force_population: int | None = None,
     national: Any = None,
     extract: str | None = None,
+    synthetic: bool = False,
     series_breaks: Sequence[str] = (),
 ) -> list[PriorityScore]:
     """The candidate priorities of an assessment: one call from ``build_assessment``."""
@@ -747,5 +750,6 @@ def assessment_priorities(
         if national and national.peers
         else "similar areas",
         extract=extract,
+        synthetic=synthetic,
     )
     return score_candidates(candidates, weights, context)
