@@ -158,8 +158,11 @@ def profile_wards(wards: Sequence[WardRow], counts: Mapping[str, Mapping[str, in
 def ward_profiles(
     agg: Aggregates, area: Area, months: Sequence[str], wards: Sequence[WardRow]
 ) -> WardProfiles | None:
-    """The ward profiles of ``area`` over ``months``: one call from ``build_assessment``."""
-    if area.level == "ward" or not wards:
+    """The ward profiles of a district or CSP over ``months``: one call from ``build_assessment``.
+
+    A force's assessment compares its districts instead, and a ward has no wards: both get None.
+    """
+    if area.level not in ("district", "csp") or not wards:
         return None
     return profile_wards(wards, ward_type_counts(agg, area, months))
 

@@ -276,6 +276,19 @@ def assessment_tables(a: StrategicAssessment) -> list[Table]:
     return tables
 
 
+def _short_caveats(p: Any) -> str:
+    """The caveats of a candidate in a few words, for the scores table (in full in the reasons)."""
+    words = []
+    if p.kind == "catch-all":
+        words.append("Catch-all category")
+    for c in p.caveats:
+        if "police activity" in c:
+            words.append("Mostly found by police activity")
+        if "break in this series" in c:
+            words.append("Possible break in series")
+    return "; ".join(words)
+
+
 def _capital(text: str) -> str:
     return text[:1].upper() + text[1:]
 
@@ -424,16 +437,18 @@ def priority_tables(a: StrategicAssessment) -> list[Table]:
             "Best rank",
             "Worst rank",
             "Recommended for discussion",
+            "Caveat",
         ),
         tuple(
             (
                 p.rank,
-                p.theme + (" (catch-all)" if p.kind == "catch-all" else ""),
+                p.theme,
                 f"{p.score:.2f}",
                 *("" if k not in p.components else f"{p.components[k]:.2f}" for k in used),
                 "" if p.rank_best is None else p.rank_best,
                 "" if p.rank_worst is None else p.rank_worst,
                 ("Yes, robust" if p.robust else "Yes") if p.recommended else "No",
+                _short_caveats(p),
             )
             for p in a.priorities
         ),
