@@ -183,6 +183,7 @@ class ScoringContext:
     peers_label: str = "similar areas"
     extract: str | None = None
     synthetic: bool = False
+    is_force: bool = False
 
 
 def load_weights(path: str | Path | None = None) -> PriorityWeights:
@@ -549,6 +550,8 @@ def _sentence(
         return f"{name}: {moved}{pct} comparing {ctx.change_label}: {verdict}{p}."
     if key == "versus_force":
         if not c.versus_force:
+            if ctx.is_force:
+                return f"{name}: not assessed; this assessment is of the whole force area."
             return f"{name}: not assessed; no rate for the whole force area is held."
         rates = (
             f"{c.rate:.1f} per 1,000 residents against {c.force_rate:.1f} for {ctx.force_name} as a whole"
@@ -751,5 +754,6 @@ def assessment_priorities(
         else "similar areas",
         extract=extract,
         synthetic=synthetic,
+        is_force=area.level == "force",
     )
     return score_candidates(candidates, weights, context)

@@ -382,11 +382,11 @@ def place_tables(a: StrategicAssessment) -> list[Table]:
                 )
             )
         if h.streets:
-            window = ""
-            if h.change_months:
-                from saferplaces.data.counts import describe_missing
+            from saferplaces.data.counts import describe_missing
+            from saferplaces.data.periods import month_from_index, month_index
 
-                window = f"{describe_missing(list(h.change_months))} against a year earlier"
+            now = list(h.change_months)
+            before = [month_from_index(month_index(m) - 12) for m in now]
             out.append(
                 Table(
                     "hotspot-streets",
@@ -397,7 +397,7 @@ def place_tables(a: StrategicAssessment) -> list[Table]:
                         "Hotspot area",
                         "Crime and ASB",
                         "Main crime types",
-                        f"{window}: year before to this year" if window else "Change",
+                        *((describe_missing(before), describe_missing(now)) if now else ()),
                         "Change, tested",
                     ),
                     tuple(
@@ -407,13 +407,19 @@ def place_tables(a: StrategicAssessment) -> list[Table]:
                             "" if s.cluster is None else s.cluster,
                             f"{s.count:,}",
                             "; ".join(f"{t} {n:,}" for t, n in s.top_types),
-                            "" if s.change_from is None else f"{s.change_from:,} to {s.change_to:,}",
+                            *((f"{s.change_from or 0:,}", f"{s.change_to or 0:,}") if now else ()),
                             CHANGE_WORDS[s.change_label] if s.change_label else "",
                         )
                         for s in h.streets
                     ),
                     "Counts are of crime and ASB at the location's map points inside significant hotspot "
-                    "squares. A change is significant only when its exact test says so at 95%.",
+                    "squares. "
+                    + (
+                        "The change compares the same months a year apart; it is significant only when "
+                        "its exact test says so at 95%."
+                        if now
+                        else "No month a year earlier is held, so no change is measured."
+                    ),
                 )
             )
     return out
