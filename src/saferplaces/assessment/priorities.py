@@ -520,9 +520,9 @@ def _sentence(
             f"; {c.harm_share * 100:.0f}% of all crime harm in the period" if c.harm_share is not None else ""
         )
         return (
-            f"{name}: a typical offence carries a Crime Severity Score of {_n(c.severity)} "
-            f"day{'s' if round(c.severity) != 1 else ''} (scored on a log scale between the least and "
-            f"most severe types){share}."
+            f"{name}: a Crime Severity Score weight of {_n(c.severity)} "
+            f"day{'s' if round(c.severity) != 1 else ''} per offence (the median over the offence codes "
+            f"in this type){share}; scored on a log scale between the least and most severe types."
         )
     if key == "change":
         if c.change_label is None:

@@ -442,7 +442,8 @@ def priority_matrix(a: StrategicAssessment) -> _Draft | None:
         color=alt.condition(
             "datum.score === null",
             alt.value("#f3f2f1"),
-            alt.Color("score:Q", scale=alt.Scale(domain=[0, 1], scheme="blues"), title="Score (0 to 1)"),
+            # no legend: every cell prints its score, and the caption says dark is 1
+            alt.Color("score:Q", scale=alt.Scale(domain=[0, 1], scheme="blues"), legend=None),
         )
     )
     text = base.mark_text(fontSize=10).encode(
