@@ -32,7 +32,7 @@ from saferplaces.assessment.model import (
 from saferplaces.assessment.national import national_comparison
 from saferplaces.assessment.people import PeopleSection, people_section
 from saferplaces.assessment.places import ward_profiles
-from saferplaces.assessment.priorities import assessment_priorities, load_weights
+from saferplaces.assessment.priorities import assessment_priorities, load_weights, series_breaks
 from saferplaces.data.aggregates import Aggregates, in_months, where
 from saferplaces.data.areas import Area, areas_within, resolve_area
 from saferplaces.data.bundled_files import ATTRIBUTION
@@ -386,6 +386,7 @@ def build_assessment(
         national=national,
         extract=people.extract if people else None,
         synthetic=bool(people and people.synthetic),
+        series_breaks=series_breaks(quality.to_dict(), held, comparison),
     )
     draft = StrategicAssessment(
         area=area_info,
