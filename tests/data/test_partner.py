@@ -140,7 +140,8 @@ def test_rows_are_typed_normalised_and_placed(base_store):
     entry = json.loads(base_store.manifest_path.read_text())["extracts"]["police-2025"]
     assert entry["rows"] == 3 and entry["source"] == "good.csv" and entry["synthetic"] is False
     assert len(entry["sha256"]) == 64 and entry["ingested_at"]
-    assert (base_store.root / "partner" / "police-2025" / "data_0.parquet").exists()
+    (file,) = entry["files"]
+    assert file.startswith("partner/police-2025/") and (base_store.root / file).is_file()
 
 
 def test_accepted_spellings_of_columns(store, tmp_path):
