@@ -173,6 +173,7 @@ class StrategicAssessment:
     people: Any = None  # a saferplaces.assessment.people.PeopleSection when an extract is given
     national: Any = None  # a saferplaces.assessment.national.NationalComparison for a CSP or district
     hotspots: Any = None  # a saferplaces.assessment.hotspots.HotspotInfo
+    snapshot_id: int | None = None  # the store snapshot it was read from (Store.snapshot)
 
     def to_dict(self) -> dict[str, Any]:
         """Everything, as plain JSON-ready data."""

@@ -235,13 +235,18 @@ def _fsync_dir(path: Path) -> None:
 def _write_durably(path: Path, text: str, step: str) -> None:
     """Write ``text`` to a temporary file beside ``path``, fsync it, and rename it over ``path``."""
     tmp = path.parent / f".tmp-{uuid.uuid4().hex}-{path.name}"
-    with open(tmp, "w", encoding="utf-8") as handle:
-        handle.write(text)
-        checkpoint(f"{step}: temporary file written")
-        handle.flush()
-        os.fsync(handle.fileno())
-    checkpoint(f"{step}: temporary file synced")
-    os.replace(tmp, path)
+    try:
+        with open(tmp, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            checkpoint(f"{step}: temporary file written")
+            handle.flush()
+            os.fsync(handle.fileno())
+        checkpoint(f"{step}: temporary file synced")
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
     checkpoint(f"{step}: renamed into place")
     _fsync_dir(path.parent)
 

@@ -100,6 +100,7 @@ def refresh_target(
                 changed += 1
             # Computed rows sort before entered ones, so the plan's own figure shows on the plan page.
             row.order, row.value, row.detail, row.note = 0, value, detail, note
+            row.store_snapshot_id = series.snapshot_id
             audited_save(user, row, via=via)
         for stale in existing.values():
             audited_delete(user, stale, via=via)
