@@ -598,6 +598,9 @@ class Store:
             # keep the old state as snapshot 0, so that a pinned reader of it keeps its files
             self.snapshots_dir.mkdir(exist_ok=True)
             _write_durably(self.snapshots_dir / self._snapshot_name(0), manifest.to_json(), "migrate")
+        if version < MANIFEST_VERSION:
+            for entry in [*manifest.partitions.values(), *manifest.extracts.values()]:
+                entry["files"] = [self._link_by_content(f) for f in entry["files"]]
         if version < MANIFEST_VERSION or gone or gone_extracts:
             for key in gone:
                 del manifest.partitions[key]
@@ -606,6 +609,23 @@ class Store:
             self.commit(manifest)
         else:
             self.collect_garbage()
+
+    def _link_by_content(self, relative: str) -> str:
+        """A version 1 file under the SHA-256 of its bytes, as a hard link (a copy where links fail).
+
+        The old name stays while a snapshot of the version 1 store is open.
+        """
+        source = self.root / relative
+        target = source.with_name(f"{sha256_of(source)}.parquet")
+        if not target.exists():
+            tmp = source.with_name(f".tmp-{uuid.uuid4().hex}.parquet")
+            try:
+                os.link(source, tmp)
+            except OSError:
+                shutil.copyfile(source, tmp)
+            os.replace(tmp, target)
+            checkpoint("migrate: file linked by content")
+        return target.relative_to(self.root).as_posix()
 
     def _all_exist(self, entry: dict[str, Any]) -> bool:
         return bool(entry.get("files")) and all((self.root / f).is_file() for f in entry["files"])
