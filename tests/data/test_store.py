@@ -17,7 +17,7 @@ import pytest
 
 from saferplaces.data.ingest import ingest
 from saferplaces.data.partner import attach_extracts, ingest_extract
-from saferplaces.data.store import SNAPSHOT_HISTORY, Store
+from saferplaces.data.store import SNAPSHOT_HISTORY, Store, work_folder
 from saferplaces.errors import DataFormatError
 from tests.conftest import FIXTURES, ROOT, tree_digest
 from tests.data.store_helpers import assert_clean, data_files, small_month, state
@@ -287,3 +287,27 @@ def test_assessment_and_quality_report_record_their_snapshot(bundled_store):
     assert assessment.snapshot_id == current
     assert assessment.to_dict()["snapshot_id"] == current
     assert quality_report(bundled_store).to_dict()["snapshot_id"] == current
+
+
+def test_a_running_jobs_work_folder_survives_a_write_and_a_dead_jobs_does_not(store, tmp_path):
+    ingest([small_month(tmp_path, "2025-01", 40)], store)
+    script = (
+        "import os, sys\n"
+        "from saferplaces.data.store import work_folder\n"
+        "job = work_folder(sys.argv[1], 'download')\n"
+        "folder = job.__enter__()\n"
+        "(folder / 'part.zip').write_bytes(b'half')\n"
+        "print(folder, flush=True)\n"
+        "os._exit(0)\n"  # killed mid-download: its folder and lease are left
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script, str(store.root)], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    dead = Path(out.stdout.strip())
+    assert (dead / "part.zip").exists()
+    with work_folder(store.root, "download") as live:
+        (live / "part.zip").write_bytes(b"still downloading")
+        ingest([small_month(tmp_path, "2025-02", 30)], store)
+        assert (live / "part.zip").read_bytes() == b"still downloading"
+        assert not dead.exists() and not Path(f"{dead}.lease").exists()
+    assert not (store.root / ".work").exists()

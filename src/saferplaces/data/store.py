@@ -258,6 +258,48 @@ def _write_error(root: Path, exc: OSError) -> StoreError:
     )
 
 
+def _held(lease: Path) -> bool:
+    """Whether another open file holds the lock on ``lease`` (False when it does not exist)."""
+    try:
+        handle = open(lease, "a+")  # noqa: SIM115
+    except OSError:
+        return False
+    with handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        return False
+
+
+@contextlib.contextmanager
+def work_folder(root: str | os.PathLike[str], purpose: str) -> Iterator[Path]:
+    """A private folder ``root/.work/<purpose>-<id>`` for a job that runs without the write lock.
+
+    A lease beside it (``<name>.lease``, locked while the job runs) keeps the cleaning at the
+    next write away from it; once its process is gone, the next write removes what it left.
+    The folder and its lease are removed when the block ends.
+    """
+    base = Path(root)
+    work = base / ".work"
+    name = f"{purpose}-{uuid.uuid4().hex}"
+    base.mkdir(parents=True, exist_ok=True)
+    with open(base / ".collect.lock", "a+") as guard:
+        fcntl.flock(guard, fcntl.LOCK_SH)  # the cleaning takes it alone: it sees lease and folder together
+        work.mkdir(exist_ok=True)
+        lease = open(work / f"{name}.lease", "w")  # noqa: SIM115
+        fcntl.flock(lease, fcntl.LOCK_EX)
+        (work / name).mkdir()
+    try:
+        yield work / name
+    finally:
+        shutil.rmtree(work / name, ignore_errors=True)
+        (work / f"{name}.lease").unlink(missing_ok=True)
+        lease.close()
+        with contextlib.suppress(OSError):
+            work.rmdir()  # when no other job is using it
+
+
 # --------------------------------------------------------------------------------------------
 # Snapshots
 
@@ -562,7 +604,8 @@ class Store:
 
     def _remove_first_write(self, created: bool, lock_path: Path) -> None:
         """After a failed first write: remove what it made, while still holding the lock."""
-        for name in (".work", "snapshots", ".pins", *DATA_FOLDERS):
+        self._clean_work()  # a download's folder, still in use, stays
+        for name in ("snapshots", ".pins", *DATA_FOLDERS):
             shutil.rmtree(self.root / name, ignore_errors=True)
         if not created:
             return
@@ -581,7 +624,7 @@ class Store:
         files are gone (so that the next import of it adds it again), and removes files that
         no manifest or open snapshot needs.
         """
-        shutil.rmtree(self.root / ".work", ignore_errors=True)
+        self._clean_work()
         for folder in (self.root, self.snapshots_dir):
             if folder.is_dir():
                 for name in os.listdir(folder):
@@ -609,6 +652,28 @@ class Store:
             self.commit(manifest)
         else:
             self.collect_garbage()
+
+    def _clean_work(self) -> None:
+        """Remove the work folders of dead jobs: a writer's (made under the lock, which we now
+        hold), or one made by ``work_folder`` whose lease is free."""
+        work = self.root / ".work"
+        if not work.is_dir():
+            return
+        with self._collector_lock(exclusive=True):
+            for name in os.listdir(work):
+                if name.endswith(".lease"):
+                    continue
+                lease = work / f"{name}.lease"
+                if _held(lease):
+                    continue
+                shutil.rmtree(work / name, ignore_errors=True)
+                lease.unlink(missing_ok=True)
+                checkpoint("recover: work folder removed")
+            for name in os.listdir(work):  # leases whose folder is gone
+                if name.endswith(".lease") and not (work / name[:-6]).exists() and not _held(work / name):
+                    (work / name).unlink(missing_ok=True)
+            with contextlib.suppress(OSError):
+                work.rmdir()  # when empty
 
     def _link_by_content(self, relative: str) -> str:
         """A version 1 file under the SHA-256 of its bytes, as a hard link (a copy where links fail).
