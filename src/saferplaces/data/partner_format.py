@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from saferplaces.data.policeuk_format import CRIME_TYPES, LATITUDE_RANGE, LONGITUDE_RANGE
+from saferplaces.data.policeuk_format import LSOA_CODE as LSOA_CODE  # E01/W01 and six digits
 
 #: Canonical column names, in the order a synthetic extract writes them.
 COLUMNS: tuple[str, ...] = (
@@ -96,8 +97,6 @@ SEX_WORDS: dict[str, str] = {
 
 DATE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
-#: LSOA codes: E01/W01 followed by six digits (2011 and 2021 codes share this form).
-LSOA_CODE = re.compile(r"^[EW]01\d{6}$")
 #: Ward codes: E05/W05 followed by six digits.
 WARD_CODE = re.compile(r"^[EW]05\d{6}$")
 #: Home Office offence codes such as 8N, 105A, 8/1, 028/01: a digit first, then
