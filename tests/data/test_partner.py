@@ -33,8 +33,8 @@ BAD = Path(__file__).resolve().parent.parent / "fixtures" / "bad_extracts"
 BAD_EXTRACTS = {
     "empty.csv": "The file empty.csv is empty. Ask the partner to send the extract again.",
     "header-only.csv": "The file header-only.csv has a header but no rows.",
-    "not-utf8.csv": "The file not-utf8.csv is not UTF-8 text.",
-    "utf16.csv": "The file utf16.csv is not UTF-8 text.",
+    "not-utf8.csv": "The file not-utf8.csv has bytes that are not UTF-8 text on line 3.",
+    "utf16.csv": "The file utf16.csv is UTF-16 text, not UTF-8.",
     "not-a-csv.csv": "The file not-a-csv.csv is not UTF-8 text.",
     "unknown-category.csv": "Line 3 of unknown-category.csv has 'Burglery' in column 'category', "
     "which is not one of the 14 police.uk crime types.",
@@ -53,8 +53,8 @@ BAD_EXTRACTS = {
     "'easting' but no column 'northing'.",
     "bad-flag.csv": "Line 3 of bad-flag.csv has 'maybe' in column 'domestic', which is not "
     "true/false, yes/no, 1/0 or Y/N.",
-    "personal-id.csv": "Line 3 of personal-id.csv has 'Jane Smith' in column 'victim_id', which "
-    "is not a pseudonym",
+    "personal-id.csv": "Line 3 of personal-id.csv has a value in column 'victim_id' that looks like "
+    "a name or a word, not a pseudonym",
     "unknown-column.csv": "The file unknown-column.csv has a column 'victim_name' that is not "
     "part of the partner extract format.",
     "duplicate-column.csv": "The file duplicate-column.csv has two columns for 'date': 'date' "

@@ -13,7 +13,6 @@ import csv
 import gzip
 import io
 import os
-import re
 import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -27,16 +26,18 @@ from saferplaces.data.input_files import (
     LIMITS,
     check_readable_file,
     first_line,
+    friendly_csv_error,
     read_whole,
     sniff,
     unpack_zip,
     walk_folder,
 )
+from saferplaces.data.io_failures import import_failure
 from saferplaces.data.periods import month_index
 from saferplaces.data.progress import Progress, no_progress
 from saferplaces.data.sql import literal, literal_list
 from saferplaces.data.store import Manifest, Store
-from saferplaces.errors import DataFormatError, InputError, SaferPlacesError, StoreError
+from saferplaces.errors import DataFormatError, InputError, SaferPlacesError
 
 #: Files of 2022 and later whose LSOA codes exist in both vintages are read as 2021 codes.
 VINTAGE_SWITCH_MONTH = "2022-01"
@@ -356,29 +357,6 @@ def _read_csv_sql(paths: Sequence[Path], columns: Sequence[str], compression: st
         f"read_csv({files}, columns={cols}, header=true, auto_detect=false, delim=',', "
         "quote='\"', escape='\"', filename=true, strict_mode=true, null_padding=false, "
         f"encoding='utf-8', compression={literal(compression)}, max_line_size={LIMITS.line_bytes})"
-    )
-
-
-def friendly_csv_error(exc: Exception, name: str, action: str) -> DataFormatError:
-    """One plain sentence for DuckDB's CSV reader's complaint about the file ``name``."""
-    text = str(exc)
-    lower = text.lower()
-    line = re.search(r"[Ll]ine:? (\d+)", text)
-    where = f" on line {line.group(1)}" if line else ""
-    if "maximum line size" in lower:
-        return DataFormatError(
-            f"The file {name} has a line{where} longer than {LIMITS.line_bytes // 1024:,} KB, "
-            "which no real CSV row is.",
-            action,
-        )
-    if "unicode" in lower or "utf-8" in lower or "utf8" in lower:
-        return DataFormatError(f"The file {name} has bytes that are not UTF-8 text{where}.", action)
-    if "gzip" in lower or "compress" in lower:
-        return DataFormatError(f"The file {name} is a damaged or incomplete gzip file.", action)
-    return DataFormatError(
-        f"The file {name} cannot be read as CSV{where}: a row has the wrong number of fields "
-        "or a broken quote.",
-        action,
     )
 
 
@@ -802,17 +780,8 @@ def _ingest_in_store(
             return _ingest_locked(paths, store, work, progress)
         except SaferPlacesError:
             raise
-        except OSError as exc:
-            raise StoreError(
-                f"The import stopped because a file could not be read or written "
-                f"({exc.strerror or exc}); nothing was changed.",
-                "Check there is free disk space and the files are readable, then try again.",
-            ) from exc
-        except duckdb.Error as exc:
-            raise StoreError(
-                f"The import stopped because the database reported a problem ({exc}); nothing was changed.",
-                "Try again; if it happens again, report it with the file that caused it.",
-            ) from exc
+        except (OSError, RuntimeError, duckdb.Error) as exc:
+            raise import_failure(exc) from exc
         finally:
             shutil.rmtree(work, ignore_errors=True)
             with contextlib.suppress(OSError):

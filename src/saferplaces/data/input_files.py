@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import stat
 import uuid
 import zipfile
@@ -348,6 +349,32 @@ def first_line(path: Path, shown: str, action: str, limits: Limits = LIMITS) -> 
             f"The file {shown} is not UTF-8 text.",
             "Save it again as 'CSV UTF-8 (comma delimited)' and import that file.",
         ) from exc
+
+
+def friendly_csv_error(exc: Exception, name: str, action: str) -> DataFormatError:
+    """One plain sentence for DuckDB's CSV reader's complaint about the file ``name``."""
+    text = str(exc)
+    lower = text.lower()
+    line = re.search(r"[Ll]ine:? (\d+)", text)
+    where = f" on line {line.group(1)}" if line else ""
+    if "maximum line size" in lower:
+        return DataFormatError(
+            f"The file {name} has a line{where} longer than {LIMITS.line_bytes // 1024:,} KB, "
+            "which no real CSV row is.",
+            action,
+        )
+    if "unicode" in lower or "utf-8" in lower or "utf8" in lower:
+        return DataFormatError(
+            f"The file {name} has bytes that are not UTF-8 text{where}.",
+            "Save it again as 'CSV UTF-8 (comma delimited)', or get it again from where it came from.",
+        )
+    if "gzip" in lower or "compress" in lower:
+        return DataFormatError(f"The file {name} is a damaged or incomplete gzip file.", action)
+    return DataFormatError(
+        f"The file {name} cannot be read as CSV{where}: a row has the wrong number of fields "
+        "or a broken quote.",
+        action,
+    )
 
 
 # --------------------------------------------------------------------------------------------
