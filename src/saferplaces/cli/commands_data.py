@@ -11,6 +11,7 @@ from saferplaces.cli.common import (
     open_store,
     progress_bar,
     say_assumptions,
+    stopping_leaves_store_unchanged,
     store_option,
 )
 from saferplaces.data.areas import areas_within, resolve_area
@@ -38,7 +39,7 @@ def ingest_command(paths: tuple[str, ...], store_dir: str | None) -> None:
       saferplaces ingest ~/Downloads/police-data/ --store ./store
     """
     store = open_store(store_dir)
-    with progress_bar() as report:
+    with stopping_leaves_store_unchanged(), progress_bar() as report:
         result = ingest(paths, store, progress=report)
     for line in result.messages():
         console.print(line, highlight=False)
@@ -169,7 +170,7 @@ def demo_command(reports_dir: str | None, assessment: bool, store_dir: str | Non
     from saferplaces.data.bundled_files import ATTRIBUTION, police_uk_months
 
     store = open_store(store_dir)
-    with progress_bar() as report:
+    with stopping_leaves_store_unchanged(), progress_bar() as report:
         result = ingest([str(p) for p in police_uk_months()], store, progress=report)
     console.print(
         f"Loaded {result.files} months of bundled police.uk data into {store.root} "
