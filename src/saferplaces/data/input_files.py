@@ -359,7 +359,7 @@ def friendly_csv_error(exc: Exception, name: str, action: str) -> DataFormatErro
     where = f" on line {line.group(1)}" if line else ""
     if "maximum line size" in lower:
         return DataFormatError(
-            f"The file {name} has a line{where} longer than {LIMITS.line_bytes // 1024:,} KB, "
+            f"The file {name} has a line longer than {LIMITS.line_bytes // 1024:,} KB{where}, "
             "which no real CSV row is.",
             action,
         )

@@ -451,13 +451,21 @@ def _checks(present: set[str], today: date | None = None) -> list[tuple[str, str
                 "Write dates like 2025-03-31 (year, month, day).",
             )
         )
+        real_day = "date is not null and try_strptime(date, '%Y-%m-%d') is not null"
         checks.append(
             (
                 "date",
-                f"date is not null and try_strptime(date, '%Y-%m-%d') is not null and "
-                f"(date < {literal(fmt.FIRST_DATE)} or date > {literal(today.isoformat())})",
-                f"before {fmt.FIRST_DATE[:4]} or after today ({today.isoformat()})",
-                "Check the date; extracts hold offences from 2000 to today.",
+                f"{real_day} and date < {literal(fmt.FIRST_DATE)}",
+                f"before {fmt.FIRST_DATE[:4]}",
+                f"Check the date; extracts hold offences from {fmt.FIRST_DATE[:4]} to today.",
+            )
+        )
+        checks.append(
+            (
+                "date",
+                f"{real_day} and date > {literal(today.isoformat())}",
+                f"after today ({today.isoformat()})",
+                "Check the date, and that the computer's date is right.",
             )
         )
     if has_month:
@@ -469,13 +477,21 @@ def _checks(present: set[str], today: date | None = None) -> list[tuple[str, str
                 "Write months like 2025-03 (year and month).",
             )
         )
+        real_month = f"month is not null and regexp_full_match(month, '{fmt.MONTH.pattern[1:-1]}')"
         checks.append(
             (
                 "month",
-                f"month is not null and regexp_full_match(month, '{fmt.MONTH.pattern[1:-1]}') and "
-                f"(month < {literal(fmt.FIRST_DATE[:7])} or month > {literal(this_month)})",
-                f"before {fmt.FIRST_DATE[:4]} or after this month ({this_month})",
-                "Check the month; extracts hold offences from 2000 to this month.",
+                f"{real_month} and month < {literal(fmt.FIRST_DATE[:7])}",
+                f"before {fmt.FIRST_DATE[:4]}",
+                f"Check the month; extracts hold offences from {fmt.FIRST_DATE[:4]} to this month.",
+            )
+        )
+        checks.append(
+            (
+                "month",
+                f"{real_month} and month > {literal(this_month)}",
+                f"after this month ({this_month})",
+                "Check the month, and that the computer's date is right.",
             )
         )
     if has_date and has_month:
