@@ -123,7 +123,8 @@ def stopping_leaves_store_unchanged() -> Iterator[None]:
     try:
         yield
     except KeyboardInterrupt:
-        fail(STOPPED_UNCHANGED, 130)
+        click.echo(STOPPED_UNCHANGED, err=True)  # not an error: the user asked to stop
+        sys.exit(130)
 
 
 def fail(message: str, code: int = 1) -> None:
