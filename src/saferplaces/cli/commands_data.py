@@ -28,10 +28,14 @@ from saferplaces.data.summary import store_summary
 def ingest_command(paths: tuple[str, ...], store_dir: str | None) -> None:
     """Load police.uk street-level and outcomes files into the store.
 
-    PATHS are CSV files (plain or .gz), folders of them, or the zip archives
-    data.police.uk hands out. An import is all or nothing: if any file is bad,
-    the store is left exactly as it was. Ingesting the same file twice changes
-    nothing; a different file for a force and month already held replaces it.
+    PATHS are CSV files (plain or gzip), folders of them, or the zip archives
+    data.police.uk hands out; what a file is comes from its first bytes, not its
+    name. An import is all or nothing: if any file is bad, the store is left
+    exactly as it was. Ingesting the same file twice changes nothing; a different
+    file for a force and month already held replaces it. The summary names the
+    force-months added and replaced. Files whose name and rows disagree (month or
+    force), months before December 2010 or after this month, and compressed files
+    beyond the size limits are refused; see docs/data-store.md, "Input checks".
 
     \b
     Example:
