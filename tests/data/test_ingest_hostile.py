@@ -61,6 +61,8 @@ EXPECTED = {
     "2025-01-staffordshire-street-unknown-force-name.csv": "has 1 row whose 'Falls within' is not the "
     "name of a police.uk force, for example 'Gotham Police' on line 22",
     "2025-01-staffordshire-street-xz.csv.gz": "is compressed with xz",
+    "2025-01-staffordshire-street-nul-byte.csv": "holds a NUL byte (a binary zero) on line 10",
+    "2025-01-staffordshire-street-cr-line-endings.csv": "ends its lines with a carriage return alone",
     "after-today": "holds the month 2999-01, which is after the current month",
     "archive-without-csv.zip": "holds no police.uk street or outcomes CSV files",
     "before-2010": "holds the month 2010-11, before December 2010",
@@ -279,6 +281,9 @@ def test_limits_bound_plain_gzip_and_zip_inputs(tmp_path):
         zf.writestr("b/2025-02-staffordshire-street.csv", plain[9_000:18_000])
     with pytest.raises(DataFormatError, match="two.zip decompresses to more than 15 KB"):
         unpack_zip(archive, archive.name, tmp_path, lambda n: True, "Do.", small)
+    few = Limits(archive_files=1)
+    with pytest.raises(DataFormatError, match="holds 2 files to read, more than the 1 Safer Places reads"):
+        unpack_zip(archive, archive.name, tmp_path, lambda n: True, "Do.", few)
 
 
 # -- what the rows say -----------------------------------------------------------------------

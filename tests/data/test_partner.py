@@ -107,6 +107,8 @@ BAD_EXTRACTS = {
     "bzip2.csv": "The file bzip2.csv is compressed with bzip2, which Safer Places does not read.",
     "zip-named-csv.csv": "The file zip-named-csv.csv is a zip archive, not a CSV.",
     "trailing-bytes.csv.gz": "The file trailing-bytes.csv.gz is a damaged or incomplete gzip file",
+    "nul-byte.csv": "The file nul-byte.csv holds a NUL byte (a binary zero) on line 3",
+    "cr-line-endings.csv": "The file cr-line-endings.csv ends its lines with a carriage return alone",
 }
 
 GOOD = """date,category,lsoa_code,domestic,alcohol,victim_id,offender_id,victim_age_band,victim_sex,segment

@@ -213,6 +213,16 @@ def discover(paths: Sequence[str | os.PathLike[str]], work: Path) -> list[Path]:
     return [f.path for f in discover_files(paths, work)[0]]
 
 
+def _cells(line: str, shown: str) -> list[str]:
+    try:
+        return next(csv.reader([line]), [])
+    except csv.Error as exc:
+        raise DataFormatError(
+            f"The first line of {shown} is not a row of CSV column headings ({exc}).",
+            "Check you chose the right file; police.uk files start with 'Crime ID,Month'.",
+        ) from exc
+
+
 def check_header(path: Path, shown: str | None = None) -> str:
     """Check the file is a non-empty UTF-8 police.uk CSV; return its kind.
 
@@ -231,7 +241,7 @@ def check_header(path: Path, shown: str | None = None) -> str:
         raise DataFormatError(
             f"The file {name} is not a CSV file.", "Check you chose a police.uk street-level CSV."
         )
-    header = tuple(next(csv.reader([first])))
+    header = tuple(_cells(first, name))
     header = tuple(h.strip() for h in header)
     for kind, expected in (("street", fmt.STREET_COLUMNS), ("outcomes", fmt.OUTCOME_COLUMNS)):
         if header == expected:

@@ -63,6 +63,9 @@ class Limits:
     ratio_floor
         Decompressed bytes below which the ratio is not checked (small files of repeated
         rows compress very well and are harmless).
+    archive_files
+        The most wanted files one zip archive may hold (a data.police.uk archive of three
+        years of every force holds about 5,000).
     """
 
     header_bytes: int = 64 * 1024
@@ -71,6 +74,7 @@ class Limits:
     archive_bytes: int = 16 * 1024**3
     ratio: float = 200.0
     ratio_floor: int = 64 * 1024**2
+    archive_files: int = 20_000
 
 
 #: The limits every import uses.
@@ -268,23 +272,47 @@ class FileFacts:
     uncompressed_size: int
 
 
+class _TextScan:
+    """Watch the decompressed bytes for a NUL (a binary zero), which no CSV text holds."""
+
+    def __init__(self, shown: str) -> None:
+        self.shown = shown
+        self.lines = 0
+
+    def __call__(self, data: bytes) -> bool:
+        at = data.find(b"\x00")
+        if at >= 0:
+            line = self.lines + data.count(b"\n", 0, at) + 1
+            raise DataFormatError(
+                f"The file {self.shown} holds a NUL byte (a binary zero) on line {line}, so it is "
+                "not CSV text.",
+                "Check you chose the right file, or get it again from where it came from.",
+            )
+        self.lines += data.count(b"\n")
+        return False
+
+
 def read_whole(path: Path, shown: str, action: str, limits: Limits = LIMITS) -> FileFacts:
     """Read a plain or gzip file once: SHA-256 of its bytes, and for gzip a whole, bounded inflate.
 
-    A truncated or corrupt gzip file, or one that decompresses beyond the limits, is refused
-    here, before any CSV reader sees it. ``action`` tells the user where to get the file again.
+    A truncated or corrupt gzip file, one that decompresses beyond the limits, and text holding
+    a NUL byte are refused here, before any CSV reader sees them. ``action`` tells the user
+    where to get the file again.
     """
     kind = sniff(path, shown)
     digest = hashlib.sha256()
     inflater = _Inflater(shown, action, limits) if kind == "gzip" else None
+    scan = _TextScan(shown)
     size = 0
     with open(path, "rb") as handle:
         for chunk in iter(lambda: handle.read(READ_CHUNK), b""):
             digest.update(chunk)
             size += len(chunk)
             if inflater is not None:
-                inflater.feed(chunk)
-            elif size > limits.file_bytes:
+                inflater.feed(chunk, scan)
+                continue
+            scan(chunk)
+            if size > limits.file_bytes:
                 raise DataFormatError(
                     f"The file {shown} is larger than {_size(limits.file_bytes)}, more than Safer "
                     "Places reads from one file.",
@@ -341,6 +369,12 @@ def first_line(path: Path, shown: str, action: str, limits: Limits = LIMITS) -> 
         raise DataFormatError(
             f"The file {shown} is UTF-16 text, not UTF-8.",
             "Save it again as 'CSV UTF-8 (comma delimited)' and import that file.",
+        )
+    if b"\r" in line.rstrip(b"\r\n"):
+        raise DataFormatError(
+            f"The file {shown} ends its lines with a carriage return alone (as old Mac files did), "
+            "so its rows cannot be told apart.",
+            "Save it again as CSV with Windows or Unix line endings and import that file.",
         )
     try:
         return line.decode("utf-8-sig")
@@ -436,6 +470,12 @@ def unpack_zip(
     try:
         with zipfile.ZipFile(archive) as zf:
             members = [m for m in zf.infolist() if not m.is_dir() and wanted(PurePosixPath(m.filename).name)]
+            if len(members) > limits.archive_files:
+                raise DataFormatError(
+                    f"The archive {shown} holds {len(members):,} files to read, more than the "
+                    f"{limits.archive_files:,} Safer Places reads from one archive.",
+                    "Unzip it yourself and import the files a folder at a time.",
+                )
             for m in members:
                 label = f"{shown}: {m.filename}"
                 if m.flag_bits & 0x1:

@@ -298,7 +298,13 @@ def read_header(path: Path) -> list[str]:
             f"The file {name} is not a CSV file.",
             f"Check you chose a partner extract CSV as {FORMAT_DOC} describes.",
         )
-    cells = next(csv.reader([first]))
+    try:
+        cells = next(csv.reader([first]), [])
+    except csv.Error as exc:
+        raise DataFormatError(
+            f"The first line of {name} is not a row of CSV column headings ({exc}).",
+            f"Check you chose a partner extract CSV as {FORMAT_DOC} describes.",
+        ) from exc
     header = [fmt.normalise_header(c) for c in cells]
     for raw_cell, col in zip(cells, header, strict=True):
         if col not in fmt.COLUMNS:
