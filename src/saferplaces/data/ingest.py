@@ -662,7 +662,7 @@ def _partitions(
         key = (forces[filename], month)
         if key in parts and parts[key][0].sha256 != source.sha256:
             raise InputError(
-                f"Two files hold {key[0]} {key[1]}: {parts[key][0].name} and {source.name}.",
+                f"Two files hold {key[0]} {key[1]}: {parts[key][0].label} and {source.label}.",
                 "Ingest only one file for each force and month.",
             )
         if key in parts:

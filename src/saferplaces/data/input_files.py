@@ -27,9 +27,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from saferplaces.data.files import READ_CHUNK
 from saferplaces.errors import DataFormatError, InputError
-
-READ_CHUNK = 1 << 20
 
 GZIP_MAGIC = b"\x1f\x8b"
 ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06")
