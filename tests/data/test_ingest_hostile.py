@@ -75,6 +75,8 @@ EXPECTED = {
     "same-name-two-folders.zip": "holds two different files named 2025-01-staffordshire-street.csv",
     "unknown-force": "names the force 'gotham', which is not a police.uk force",
     "zip-bomb.zip": "decompresses to over 200 times its compressed size",
+    "many-small-bombs.zip": "decompresses to over 200 times its compressed size",
+    "small-bombs": "decompress to over 200 times their compressed size",
 }
 
 

@@ -25,6 +25,7 @@ from saferplaces.data import policeuk_format as fmt
 from saferplaces.data.input_files import (
     LIMITS,
     check_readable_file,
+    check_total,
     first_line,
     friendly_csv_error,
     read_whole,
@@ -333,11 +334,15 @@ def check_files(
     total = len(found)
     sources: list[SourceFile] = []
     by_sha: dict[str, SourceFile] = {}
+    bytes_in = bytes_out = 0
     for i, f in enumerate(found):
         progress("Checking files", i, total)
         check_file_name(f.name, f.shown, known_forces, today)
         kind = check_header(f.path, f.shown)
         facts = read_whole(f.path, f.shown, AGAIN)
+        bytes_in += facts.size
+        bytes_out += facts.uncompressed_size
+        check_total(bytes_in, bytes_out, f"The files given, up to {f.shown},")
         if facts.sha256 in by_sha:
             first = by_sha[facts.sha256]
             notes.append(f"{f.shown} is the same file as {first.shown}; it was read once.")

@@ -411,7 +411,29 @@ def friendly_csv_error(exc: Exception, name: str, action: str) -> DataFormatErro
 
 
 # --------------------------------------------------------------------------------------------
-# Zip archives
+# Zip archives and whole imports
+
+
+def check_total(bytes_in: int, bytes_out: int, what: str, limits: Limits = LIMITS) -> None:
+    """Bound what many files together decompress to: an archive, or all the files of an import.
+
+    Each file may pass the per-file limits (many files of 60 MB made from 60 KB each, or an
+    archive whose entries overlap one compressed stream), so the total and its ratio are
+    checked too. ``what`` begins the sentence: "The archive x.zip", "The files given".
+    """
+    if bytes_out > limits.archive_bytes:
+        raise DataFormatError(
+            f"{what} decompress{'es' if what.startswith('The archive') else ''} to more than "
+            f"{_size(limits.archive_bytes)}, more than Safer Places reads in one import.",
+            "Import the files a few at a time.",
+        )
+    if bytes_out > limits.ratio_floor and bytes_out > limits.ratio * max(bytes_in, 1):
+        raise DataFormatError(
+            f"{what} decompress{'es' if what.startswith('The archive') else ''} to over "
+            f"{limits.ratio:,.0f} times {'its' if what.startswith('The archive') else 'their'} "
+            "compressed size, which no real CSVs do, so nothing was read.",
+            "Check where the files came from; if they are genuine, decompress them and import the CSVs.",
+        )
 
 
 @dataclass(frozen=True)
@@ -494,6 +516,8 @@ def unpack_zip(
                 declared = _Inflater(label, action, limits)
                 declared.bytes_in, declared.bytes_out = m.compress_size, m.file_size
                 declared.check()
+            archive_size = max(archive.stat().st_size, 1)
+            check_total(archive_size, sum(m.file_size for m in members), f"The archive {shown}", limits)
             for index, m in enumerate(members):
                 label = f"{shown}: {m.filename}"
                 name = PurePosixPath(m.filename).name
@@ -508,13 +532,7 @@ def unpack_zip(
                         counter.bytes_in = max(m.compress_size, 1)
                         counter.check()
                         total += len(chunk)
-                        if total > limits.archive_bytes:
-                            raise DataFormatError(
-                                f"The archive {shown} decompresses to more than "
-                                f"{_size(limits.archive_bytes)}, more than Safer Places reads from one "
-                                "archive.",
-                                "Unzip it yourself and import the files a few at a time.",
-                            )
+                        check_total(archive_size, total, f"The archive {shown}", limits)
                         digest.update(chunk)
                         dst.write(chunk)
                 sha = digest.hexdigest()
