@@ -354,7 +354,7 @@ def test_exact_duplicate_rows_are_loaded_and_counted_in_a_warning(store, tmp_pat
     result = ingest([doubled], store)
     assert store.connect().execute("select count(*) from crimes").fetchone()[0] == len(lines) - 1 + 153
     notes = " ".join(result.notes)
-    assert "has 3 rows repeating another row exactly, Crime ID included" in notes
+    assert "has 3 rows repeating the Crime ID of another row" in notes
     assert "without a Crime ID repeated up to 15" in notes  # 150 copies and any the month already had
 
 
@@ -398,3 +398,23 @@ def test_disk_full_for_real_says_free_some_disk_space(tmp_path):
         assert tree_digest(store.root) == before
     finally:
         subprocess.run(["umount", str(disk)], check=True)
+
+
+def test_outcomes_may_repeat_a_crime_id_but_exact_copies_are_counted(store, tmp_path):
+    rows = [r for r in raw_rows("2025-01") if r["Crime ID"]][:2]
+
+    def line(r: dict[str, str], outcome: str) -> str:
+        return (
+            f"{r['Crime ID']},2025-02,Staffordshire Police,Staffordshire Police,{r['Longitude']},"
+            f'{r["Latitude"]},"{r["Location"]}",{r["LSOA code"]},{r["LSOA name"]},{outcome}\n'
+        )
+
+    outcomes = tmp_path / "2025-02-staffordshire-outcomes.csv"
+    two_outcomes = line(rows[0], "Offender given a caution") + line(rows[0], "Offender fined")
+    outcomes.write_text(",".join(OUTCOME_COLUMNS) + "\n" + two_outcomes + line(rows[1], "Offender fined") * 2)
+    notes = ingest([outcomes], store).notes
+    assert notes == (
+        "The file 2025-02-staffordshire-outcomes.csv has 1 row repeating another row exactly, Crime ID "
+        "included; they were loaded as they are, so those crimes are counted more than once. Check the "
+        "file was not joined from overlapping parts.",
+    )
