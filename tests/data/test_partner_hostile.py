@@ -19,6 +19,7 @@ from saferplaces.data.partner import ingest_extract
 from saferplaces.data.partner_format import looks_personal
 from saferplaces.errors import DataFormatError, InputError
 from tests.conftest import FIXTURES, ROOT
+from tests.data.test_ingest_hostile import _as_nobody, open_dir  # noqa: F401 (open_dir is a fixture)
 
 CORPUS = FIXTURES / "bad_extracts"
 HEADER = "date,category,lsoa_code,victim_id,offender_id,location_id,victim_age_band,segment"
@@ -151,3 +152,22 @@ def test_the_corpus_generator_is_up_to_date(tmp_path):
     made = {p.name for p in tmp_path.iterdir()}
     held = {p.name for p in CORPUS.iterdir() if p.suffix != ".py" and p.name != "__pycache__"}
     assert made == held
+
+
+def test_an_extract_the_os_will_not_open_says_permission_denied(open_dir):  # noqa: F811 (the fixture)
+    secret = open_dir / "extract.csv"
+    secret.write_text("date,category,lsoa_code\n2025-03-01,Burglary,E01014210\n")
+    secret.chmod(0o000)
+    code = (
+        "from saferplaces.data.partner import ingest_extract\n"
+        "from saferplaces.data.store import Store\n"
+        "from saferplaces.errors import SaferPlacesError\n"
+        "try:\n"
+        f"    ingest_extract({str(secret)!r}, Store({str(open_dir / 'store')!r}), 'x')\n"
+        "except SaferPlacesError as exc:\n"
+        "    print(type(exc).__name__, exc.message)\n"
+    )
+    out = _as_nobody(code, open_dir)
+    assert out.stdout.startswith("InputError The file extract.csv cannot be read: permission denied."), (
+        out.stdout + out.stderr
+    )
