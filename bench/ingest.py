@@ -1,8 +1,8 @@
 """Benchmark: `saferplaces ingest` against bare DuckDB and pandas on the same files, same run.
 
-Builds a larger input by replicating the 22 bundled real months (each copy shifted back
-by eight years so every force-month is distinct) to at least 5 million rows of plain
-police.uk CSV, then times, on the same files:
+Builds a larger input by replicating the 22 bundled real months (each copy given to
+another police.uk force so every force-month is distinct and real) to at least 5 million
+rows of plain police.uk CSV, then times, on the same files:
 
 * ``duckdb``   DuckDB's bare ``read_csv`` of all files copied into one Parquet file (baseline);
 * ``pandas``   ``pandas.read_csv`` of each file and ``DataFrame.to_parquet``;
@@ -37,14 +37,17 @@ DOC = ROOT / "docs" / "benchmarks.md"
 START, END = "<!-- ingest:start -->", "<!-- ingest:end -->"
 
 
-def shift(month: str, years: int) -> str:
-    return f"{int(month[:4]) - years:04d}-{month[5:]}"
-
-
 def build_input(target_rows: int) -> tuple[Path, int, int]:
-    """Write shifted copies of the bundled months as plain CSV until target_rows is reached."""
+    """Write copies of the bundled months as plain CSV until target_rows is reached.
+
+    Each copy is given to another police.uk force (its name in the rows and the file name),
+    so every copy is a real force-month: the import refuses months before December 2010 or
+    after the current month, and a file whose name and rows disagree.
+    """
+    from saferplaces.data.download import police_uk_forces
+
     out = WORK / "input"
-    marker = out / f".rows-{target_rows}"
+    marker = out / f".force-copies-{target_rows}"
     if marker.exists():
         files = sorted(out.glob("*.csv"))
         return out, int(marker.read_text()), len(files)
@@ -53,12 +56,15 @@ def build_input(target_rows: int) -> tuple[Path, int, int]:
     sources = [(p.name[:7], gzip.decompress(p.read_bytes()).decode("utf-8")) for p in police_uk_months()]
     per_copy = sum(text.count("\n") - 1 for _, text in sources)
     copies = -(-target_rows // per_copy)
+    forces = [("staffordshire", "Staffordshire Police")]
+    forces += [(slug, name) for slug, name in police_uk_forces().items() if slug != "staffordshire"]
+    if copies > len(forces):
+        raise SystemExit(f"--rows {target_rows} needs {copies} copies; there are {len(forces)} forces")
     rows = 0
-    for k in range(copies):
+    for slug, name in forces[:copies]:
         for month, text in sources:
-            new = shift(month, 8 * k)
-            body = text.replace(f",{month},", f",{new},") if k else text
-            (out / f"{new}-staffordshire-street.csv").write_text(body, encoding="utf-8")
+            body = text.replace(",Staffordshire Police,Staffordshire Police,", f",{name},{name},")
+            (out / f"{month}-{slug}-street.csv").write_text(body, encoding="utf-8")
             rows += text.count("\n") - 1
     marker.write_text(str(rows))
     return out, rows, copies * len(sources)

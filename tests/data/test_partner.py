@@ -34,8 +34,8 @@ BAD = Path(__file__).resolve().parent.parent / "fixtures" / "bad_extracts"
 BAD_EXTRACTS = {
     "empty.csv": "The file empty.csv is empty. Ask the partner to send the extract again.",
     "header-only.csv": "The file header-only.csv has a header but no rows.",
-    "not-utf8.csv": "The file not-utf8.csv is not UTF-8 text.",
-    "utf16.csv": "The file utf16.csv is not UTF-8 text.",
+    "not-utf8.csv": "The file not-utf8.csv has bytes that are not UTF-8 text on line 3.",
+    "utf16.csv": "The file utf16.csv is UTF-16 text, not UTF-8.",
     "not-a-csv.csv": "The file not-a-csv.csv is not UTF-8 text.",
     "unknown-category.csv": "Line 3 of unknown-category.csv has 'Burglery' in column 'category', "
     "which is not one of the 14 police.uk crime types.",
@@ -54,8 +54,8 @@ BAD_EXTRACTS = {
     "'easting' but no column 'northing'.",
     "bad-flag.csv": "Line 3 of bad-flag.csv has 'maybe' in column 'domestic', which is not "
     "true/false, yes/no, 1/0 or Y/N.",
-    "personal-id.csv": "Line 3 of personal-id.csv has 'Jane Smith' in column 'victim_id', which "
-    "is not a pseudonym",
+    "personal-id.csv": "Line 3 of personal-id.csv has a value in column 'victim_id' that looks like "
+    "a name or a word, not a pseudonym",
     "unknown-column.csv": "The file unknown-column.csv has a column 'victim_name' that is not "
     "part of the partner extract format.",
     "duplicate-column.csv": "The file duplicate-column.csv has two columns for 'date': 'date' "
@@ -66,6 +66,50 @@ BAD_EXTRACTS = {
     "bad-age-band.csv": "Line 2 of bad-age-band.csv has '24-18' in column 'victim_age_band', "
     "which is not an age band like 18-24 or 65+.",
     "truncated.csv.gz": "The file truncated.csv.gz is a damaged or incomplete gzip file",
+    # issue 13: personal details in identifiers and segments
+    "email-id.csv": "Line 3 of email-id.csv has a value in column 'victim_id' that looks like an "
+    "e-mail address.",
+    "ni-number-id.csv": "Line 3 of ni-number-id.csv has a value in column 'victim_id' that looks like a "
+    "National Insurance number.",
+    "phone-id.csv": "Line 3 of phone-id.csv has a value in column 'victim_id' that looks like a "
+    "telephone number.",
+    "name-id.csv": "Line 3 of name-id.csv has a value in column 'victim_id' that looks like a name or a word",
+    "name-with-digit-id.csv": "Line 3 of name-with-digit-id.csv has a value in column 'victim_id' that looks "
+    "like a name or a word",
+    "offender-email.csv": "Line 2 of offender-email.csv has a value in column 'offender_id' that looks like "
+    "an e-mail address.",
+    "location-phone.csv": "Line 2 of location-phone.csv has a value in column 'location_id' that looks like "
+    "a telephone number.",
+    "segment-email.csv": "Line 3 of segment-email.csv has a value in column 'segment' that looks like an "
+    "e-mail address.",
+    "segment-ni-number.csv": "Line 2 of segment-ni-number.csv has a value in column 'segment' that looks "
+    "like a National Insurance number.",
+    "segment-phone.csv": "Line 2 of segment-phone.csv has a value in column 'segment' that looks like a "
+    "telephone number.",
+    "segment-names.csv": "The file segment-names.csv has 250 different values in column 'segment', more "
+    "than the 200 a segmentation has",
+    # ages and dates out of range
+    "age-band-over-120.csv": "Line 3 of age-band-over-120.csv has '100-130' in column 'victim_age_band', "
+    "which is an age band reaching beyond 120.",
+    "age-plus-over-120.csv": "Line 2 of age-plus-over-120.csv has '121+' in column 'victim_age_band', which "
+    "is an age band reaching beyond 120.",
+    "date-in-future.csv": "Line 3 of date-in-future.csv has '2999-01-01' in column 'date', which is after "
+    "today (",
+    "date-before-2000.csv": "Line 3 of date-before-2000.csv has '1999-12-31' in column 'date', which is "
+    "before 2000.",
+    "month-in-future.csv": "Line 2 of month-in-future.csv has '2999-01' in column 'month', which is after "
+    "this month (",
+    "month-before-2000.csv": "Line 2 of month-before-2000.csv has '1999-12' in column 'month', which is "
+    "before 2000.",
+    # resource bounds and what the bytes are
+    "long-header.csv": "The first line of long-header.csv is longer than 64 KB, so it is not a CSV header.",
+    "long-line.csv.gz": "The file long-line.csv.gz has a line longer than 1,024 KB on line 2",
+    "gzip-bomb.csv.gz": "The file gzip-bomb.csv.gz decompresses to over 200 times its compressed size",
+    "bzip2.csv": "The file bzip2.csv is compressed with bzip2, which Safer Places does not read.",
+    "zip-named-csv.csv": "The file zip-named-csv.csv is a zip archive, not a CSV.",
+    "trailing-bytes.csv.gz": "The file trailing-bytes.csv.gz is a damaged or incomplete gzip file",
+    "nul-byte.csv": "The file nul-byte.csv holds a NUL byte (a binary zero) on line 3",
+    "cr-line-endings.csv": "The file cr-line-endings.csv ends its lines with a carriage return alone",
 }
 
 GOOD = """date,category,lsoa_code,domestic,alcohol,victim_id,offender_id,victim_age_band,victim_sex,segment

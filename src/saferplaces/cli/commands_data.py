@@ -11,6 +11,7 @@ from saferplaces.cli.common import (
     open_store,
     progress_bar,
     say_assumptions,
+    stopping_leaves_store_unchanged,
     store_option,
 )
 from saferplaces.data.areas import areas_within, resolve_area
@@ -27,10 +28,14 @@ from saferplaces.data.summary import store_summary
 def ingest_command(paths: tuple[str, ...], store_dir: str | None) -> None:
     """Load police.uk street-level and outcomes files into the store.
 
-    PATHS are CSV files (plain or .gz), folders of them, or the zip archives
-    data.police.uk hands out. An import is all or nothing: if any file is bad,
-    the store is left exactly as it was. Ingesting the same file twice changes
-    nothing; a different file for a force and month already held replaces it.
+    PATHS are CSV files (plain or gzip), folders of them, or the zip archives
+    data.police.uk hands out; what a file is comes from its first bytes, not its
+    name. An import is all or nothing: if any file is bad, the store is left
+    exactly as it was. Ingesting the same file twice changes nothing; a different
+    file for a force and month already held replaces it. The summary names the
+    force-months added and replaced. Files whose name and rows disagree (month or
+    force), months before December 2010 or after this month, and compressed files
+    beyond the size limits are refused; see docs/data-store.md, "Input checks".
 
     \b
     Example:
@@ -38,7 +43,7 @@ def ingest_command(paths: tuple[str, ...], store_dir: str | None) -> None:
       saferplaces ingest ~/Downloads/police-data/ --store ./store
     """
     store = open_store(store_dir)
-    with progress_bar() as report:
+    with stopping_leaves_store_unchanged(), progress_bar() as report:
         result = ingest(paths, store, progress=report)
     for line in result.messages():
         console.print(line, highlight=False)
@@ -170,7 +175,7 @@ def demo_command(reports_dir: str | None, assessment: bool, store_dir: str | Non
     from saferplaces.data.bundled_files import ATTRIBUTION, police_uk_months
 
     store = open_store(store_dir)
-    with progress_bar() as report:
+    with stopping_leaves_store_unchanged(), progress_bar() as report:
         result = ingest([str(p) for p in police_uk_months()], store, progress=report)
     console.print(
         f"Loaded {result.files} months of bundled police.uk data into {store.root} "

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import click
 
-from saferplaces.cli.common import console, open_store, progress_bar, say_assumptions, store_option
+from saferplaces.cli.common import (
+    console,
+    open_store,
+    progress_bar,
+    say_assumptions,
+    stopping_leaves_store_unchanged,
+    store_option,
+)
 from saferplaces.data.download import BASE_URL_ENV, DEFAULT_BASE_URL, download_police_uk
 
 
@@ -69,7 +76,7 @@ def police_uk_command(
           --out ./police-uk --no-ingest
     """
     store = None if no_ingest else open_store(store_dir)
-    with progress_bar() as report:
+    with stopping_leaves_store_unchanged(), progress_bar() as report:
         result = download_police_uk(
             force,
             start,

@@ -11,6 +11,7 @@ from saferplaces.cli.common import (
     open_store,
     progress_bar,
     say_assumptions,
+    stopping_leaves_store_unchanged,
     store_option,
 )
 from saferplaces.data.partner import ingest_extract, list_extracts
@@ -52,7 +53,7 @@ def extract_ingest_command(path: str, name: str, store_dir: str | None) -> None:
       saferplaces extract ingest extract-synthetic.csv.gz --name demo --store ./store
     """
     store = open_store(store_dir)
-    with progress_bar() as report:
+    with stopping_leaves_store_unchanged(), progress_bar() as report:
         result = ingest_extract(path, store, name, progress=report)
     for line in result.messages():
         console.print(line, highlight=False)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import sys
@@ -17,6 +16,7 @@ from rich.table import Table
 
 from saferplaces.data.store import Store
 from saferplaces.data.store_location import resolve_store_dir
+from saferplaces.reports.csv_cells import write_safe_csv
 
 console = Console(soft_wrap=True)
 err_console = Console(stderr=True, soft_wrap=True)
@@ -83,9 +83,7 @@ def emit(
     """Print rows as a table, CSV or JSON (JSON carries ``extra`` beside the rows)."""
     if output_format == "csv":
         buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(columns)
-        writer.writerows(rows)
+        write_safe_csv(buffer, columns, rows)  # text starting like a formula goes behind an apostrophe
         click.echo(buffer.getvalue(), nl=False)
     elif output_format == "json":
         payload = dict(extra or {})
@@ -110,6 +108,23 @@ def say_assumptions(assumptions: Sequence[str], output_format: str) -> None:
     target = console if output_format == "table" else err_console
     for line in assumptions:
         target.print(f"[dim]Note:[/dim] {line}", highlight=False)
+
+
+#: What Ctrl+C during an import prints (exit status 130, as shells use for SIGINT).
+STOPPED_UNCHANGED = "Stopped; the store is unchanged."
+
+
+@contextmanager
+def stopping_leaves_store_unchanged() -> Iterator[None]:
+    """Turn Ctrl+C during an import into one line saying the store is unchanged, and exit 130.
+
+    Imports are all or nothing: an interrupted one leaves the store as it was.
+    """
+    try:
+        yield
+    except KeyboardInterrupt:
+        click.echo(STOPPED_UNCHANGED, err=True)  # not an error: the user asked to stop
+        sys.exit(130)
 
 
 def fail(message: str, code: int = 1) -> None:

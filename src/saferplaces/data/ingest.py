@@ -13,24 +13,32 @@ import csv
 import gzip
 import io
 import os
-import re
 import shutil
-import uuid
-import zipfile
-import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import duckdb
 
 from saferplaces.data import policeuk_format as fmt
-from saferplaces.data.files import READ_CHUNK, check_whole_gzip, sha256_of
+from saferplaces.data.input_files import (
+    LIMITS,
+    check_readable_file,
+    check_total,
+    first_line,
+    friendly_csv_error,
+    read_whole,
+    sniff,
+    unpack_zip,
+    walk_folder,
+)
+from saferplaces.data.io_failures import import_failure
+from saferplaces.data.periods import month_index
 from saferplaces.data.progress import Progress, no_progress
 from saferplaces.data.sql import literal, literal_list
 from saferplaces.data.store import Manifest, Store, checkpoint, reference_connection
-from saferplaces.errors import DataFormatError, InputError, SaferPlacesError, StoreError
+from saferplaces.errors import DataFormatError, InputError, SaferPlacesError
 
 #: Files of 2022 and later whose LSOA codes exist in both vintages are read as 2021 codes.
 VINTAGE_SWITCH_MONTH = "2022-01"
@@ -44,6 +52,12 @@ class SourceFile:
     name: str
     kind: str
     sha256: str
+    shown: str = ""  # how messages name it (an archive's file: "archive.zip: folder/name.csv")
+    compression: str = "plain"  # "plain" or "gzip", from the first bytes
+
+    @property
+    def label(self) -> str:
+        return self.shown or self.name
 
 
 @dataclass(frozen=True)
@@ -60,11 +74,23 @@ class PartitionChange:
 
 @dataclass(frozen=True)
 class IngestResult:
-    """What an import did, partition by partition."""
+    """What an import did, partition by partition.
+
+    Attributes
+    ----------
+    changes
+        One entry per dataset, force and month read: added, replaced or unchanged.
+    files
+        The files read (a file given twice counts once).
+    notes
+        Warnings and notes on what was done: files read once although given twice, rows
+        repeated exactly (loaded as they are).
+    """
 
     changes: tuple[PartitionChange, ...]
     files: int
     assumptions: tuple[str, ...] = field(default=())
+    notes: tuple[str, ...] = field(default=())
 
     @property
     def rows_written(self) -> int:
@@ -73,66 +99,102 @@ class IngestResult:
     def count(self, action: str) -> int:
         return sum(1 for c in self.changes if c.action == action)
 
+    def force_months(self, action: str) -> list[str]:
+        """Sentences naming the force-months that were ``action`` ("added" or "replaced")."""
+        words = {"crimes": "street-level crimes", "outcomes": "outcomes"}
+        groups: dict[tuple[str, str], list[str]] = {}
+        for c in self.changes:
+            if c.action == action:
+                groups.setdefault((c.dataset, c.force), []).append(c.month)
+        return [
+            f"{action.capitalize()} {words.get(dataset, dataset)} for {force}: {month_ranges(months)}."
+            for (dataset, force), months in sorted(groups.items())
+        ]
+
     def messages(self) -> list[str]:
-        lines = []
+        """Sentences for the user: what was added and replaced, then any warnings."""
+        lines = self.force_months("added")
         for c in self.changes:
             if c.action == "replaced":
                 lines.append(
                     f"Replaced {c.dataset} for {c.force} {c.month}: {c.previous_rows:,} rows from "
                     f"{c.previous_source} are now {c.rows:,} rows from {c.source}."
                 )
+        lines.extend(self.notes)
         return lines
+
+
+def month_ranges(months: Sequence[str]) -> str:
+    """Months as runs: ["2025-01", "2025-02", "2025-03", "2025-06"] -> "2025-01 to 2025-03, 2025-06"."""
+    ordered = sorted(set(months))
+    runs: list[list[str]] = []
+    for month in ordered:
+        if runs and month_index(month) == month_index(runs[-1][-1]) + 1:
+            runs[-1].append(month)
+        else:
+            runs.append([month])
+    return ", ".join(run[0] if len(run) == 1 else f"{run[0]} to {run[-1]}" for run in runs)
 
 
 # --------------------------------------------------------------------------------------------
 # Finding and checking files
+
+#: Police.uk data begin in December 2010.
+FIRST_MONTH = "2010-12"
+AGAIN = "Download it again from data.police.uk."
+
+
+@dataclass(frozen=True)
+class FoundFile:
+    """A file to read: where it is, its own name, and how messages name it."""
+
+    path: Path
+    name: str
+    shown: str
 
 
 def _display(path: Path) -> str:
     return path.name
 
 
-def _unpack_zip(archive: Path, work: Path) -> list[Path]:
-    try:
-        with zipfile.ZipFile(archive) as zf:
-            members = [
-                m for m in zf.infolist() if not m.is_dir() and fmt.kind_of(Path(m.filename).name) is not None
-            ]
-            if not members:
-                raise DataFormatError(
-                    f"The archive {archive.name} holds no police.uk street or outcomes CSV files.",
-                    "Check it is an archive downloaded from data.police.uk.",
-                )
-            out = []
-            target = work / f"zip-{uuid.uuid4().hex}"
-            target.mkdir()
-            for member in members:
-                dest = target / Path(member.filename).name
-                with zf.open(member) as src, open(dest, "wb") as dst:
-                    shutil.copyfileobj(src, dst, READ_CHUNK)
-                out.append(dest)
-            return out
-    except zipfile.BadZipFile as exc:
+def _is_police_uk_name(name: str) -> bool:
+    return fmt.kind_of(name) is not None
+
+
+def _unpack_zip(archive: Path, work: Path, shown: str | None = None) -> tuple[list[FoundFile], list[str]]:
+    unpacked = unpack_zip(archive, shown or archive.name, work, _is_police_uk_name, AGAIN)
+    if not unpacked.files:
         raise DataFormatError(
-            f"The file {archive.name} is not a readable zip archive ({exc}).",
-            "Download the archive from data.police.uk again.",
-        ) from exc
+            f"The archive {shown or archive.name} holds no police.uk street or outcomes CSV files.",
+            "Check it is an archive downloaded from data.police.uk.",
+        )
+    return [FoundFile(u.path, u.name, u.shown) for u in unpacked.files], list(unpacked.notes)
 
 
-def discover(paths: Sequence[str | os.PathLike[str]], work: Path) -> list[Path]:
-    """Expand files, folders (searched recursively) and zip archives into CSV paths."""
+def discover_files(paths: Sequence[str | os.PathLike[str]], work: Path) -> tuple[list[FoundFile], list[str]]:
+    """Expand files, folders (searched recursively) and zip archives into the CSVs to read.
+
+    Whether a file is a zip archive, gzip or plain text is read from its first bytes. Returns
+    the files and notes on what was done (a file found twice in an archive, say).
+    """
     if not paths:
         raise InputError("No files were given to ingest.", "Name at least one CSV, folder or zip.")
-    found: list[Path] = []
+    found: list[FoundFile] = []
+    notes: list[str] = []
+
+    def add(path: Path, shown: str) -> None:
+        if sniff(path, shown) == "zip":
+            files, more = _unpack_zip(path, work, shown)
+            found.extend(files)
+            notes.extend(more)
+        else:
+            found.append(FoundFile(path, path.name, shown))
+
     for raw in paths:
         path = Path(raw)
-        if not path.exists():
-            raise InputError(f"The path {raw} does not exist.", "Check the spelling and try again.")
         if path.is_dir():
-            inside = sorted(
-                p
-                for p in path.rglob("*")
-                if p.is_file() and (fmt.kind_of(p.name) or p.suffix.lower() == ".zip")
+            inside = walk_folder(
+                path, str(raw), lambda p: _is_police_uk_name(p.name) or p.suffix.lower() == ".zip"
             )
             if not inside:
                 raise InputError(
@@ -140,23 +202,29 @@ def discover(paths: Sequence[str | os.PathLike[str]], work: Path) -> list[Path]:
                     "Name files like 2025-01-staffordshire-street.csv, or the folder that holds them.",
                 )
             for p in inside:
-                found.extend(_unpack_zip(p, work) if p.suffix.lower() == ".zip" else [p])
-        elif path.suffix.lower() == ".zip":
-            found.extend(_unpack_zip(path, work))
+                add(p, str(p.relative_to(path.parent)) if p.is_relative_to(path.parent) else str(p))
         else:
-            found.append(path)
-    return found
+            check_readable_file(path, str(raw))
+            add(path, path.name)
+    return found, notes
 
 
-def _open_text(path: Path) -> io.TextIOBase:
-    raw: io.BufferedIOBase = open(path, "rb")  # noqa: SIM115
-    magic = raw.read(2)
-    raw.seek(0)
-    stream = gzip.GzipFile(fileobj=raw) if magic == b"\x1f\x8b" else raw
-    return io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
+def discover(paths: Sequence[str | os.PathLike[str]], work: Path) -> list[Path]:
+    """Expand files, folders (searched recursively) and zip archives into CSV paths."""
+    return [f.path for f in discover_files(paths, work)[0]]
 
 
-def check_header(path: Path) -> str:
+def _cells(line: str, shown: str) -> list[str]:
+    try:
+        return next(csv.reader([line]), [])
+    except csv.Error as exc:
+        raise DataFormatError(
+            f"The first line of {shown} is not a row of CSV column headings ({exc}).",
+            "Check you chose the right file; police.uk files start with 'Crime ID,Month'.",
+        ) from exc
+
+
+def check_header(path: Path, shown: str | None = None) -> str:
     """Check the file is a non-empty UTF-8 police.uk CSV; return its kind.
 
     Raises
@@ -164,34 +232,22 @@ def check_header(path: Path) -> str:
     DataFormatError
         With one sentence on what is wrong and one on what to do.
     """
-    name = path.name
+    name = shown or path.name
     if path.stat().st_size == 0:
-        raise DataFormatError(f"The file {name} is empty.", "Download it again from data.police.uk.")
-    try:
-        with _open_text(path) as text:
-            first = text.readline()
-    except UnicodeDecodeError as exc:
-        raise DataFormatError(
-            f"The file {name} is not UTF-8 text, so it is not a police.uk CSV.",
-            "Check you chose the right file, or save it again as UTF-8 CSV.",
-        ) from exc
-    except (EOFError, OSError, zlib.error) as exc:
-        raise DataFormatError(
-            f"The file {name} is a damaged or incomplete gzip file ({exc}).",
-            "Download it again from data.police.uk.",
-        ) from exc
+        raise DataFormatError(f"The file {name} is empty.", AGAIN)
+    first = first_line(path, name, AGAIN)
     if not first.strip():
-        raise DataFormatError(f"The file {name} is empty.", "Download it again from data.police.uk.")
+        raise DataFormatError(f"The file {name} is empty.", AGAIN)
     if "\x00" in first:
         raise DataFormatError(
             f"The file {name} is not a CSV file.", "Check you chose a police.uk street-level CSV."
         )
-    header = tuple(next(csv.reader([first])))
+    header = tuple(_cells(first, name))
     header = tuple(h.strip() for h in header)
     for kind, expected in (("street", fmt.STREET_COLUMNS), ("outcomes", fmt.OUTCOME_COLUMNS)):
         if header == expected:
             return kind
-    expected = fmt.OUTCOME_COLUMNS if fmt.kind_of(name) == "outcomes" else fmt.STREET_COLUMNS
+    expected = fmt.OUTCOME_COLUMNS if fmt.kind_of(path.name) == "outcomes" else fmt.STREET_COLUMNS
     missing = [c for c in expected if c not in header]
     extra = [c for c in header if c not in expected]
     if len(missing) == len(expected):
@@ -218,39 +274,123 @@ def check_header(path: Path) -> str:
     )
 
 
+def check_file_name(name: str, shown: str, known_forces: set[str], today: date | None = None) -> None:
+    """Refuse a police.uk file name whose force is unknown or whose month is out of range."""
+    match = fmt.FILE_NAME.match(name)
+    if not match:
+        return
+    force, month = match.group("force"), match.group("month")
+    if not fmt.MONTH.match(month):
+        raise DataFormatError(
+            f"The file name {shown} holds '{month}', which is not a month.",
+            "Rename it as police.uk names files, for example 2025-01-staffordshire-street.csv.",
+        )
+    if force not in known_forces:
+        raise DataFormatError(
+            f"The file name {shown} names the force '{force}', which is not a police.uk force.",
+            "Rename it with the force's police.uk name, for example 2025-01-staffordshire-street.csv.",
+        )
+    _check_month_in_range(month, f"The file name {shown} holds the month {month}", today)
+
+
+def last_month(today: date | None = None) -> str:
+    """The current month (YYYY-MM): no police.uk file can hold a later one."""
+    today = today or date.today()
+    return f"{today.year:04d}-{today.month:02d}"
+
+
+def _check_month_in_range(month: str, what: str, today: date | None) -> None:
+    if month < FIRST_MONTH:
+        raise DataFormatError(
+            f"{what}, before December 2010, when police.uk data begin.",
+            "Check the file's months; police.uk publishes no earlier data.",
+        )
+    if month > last_month(today):
+        raise DataFormatError(
+            f"{what}, which is after the current month ({last_month(today)}).",
+            "Check the file's months and the computer's date.",
+        )
+
+
+def _known_forces() -> set[str]:
+    from saferplaces.data.download import police_uk_forces  # download imports this module
+
+    return set(police_uk_forces())
+
+
+def check_files(
+    paths: Sequence[str | os.PathLike[str]],
+    work: Path,
+    known_forces: set[str],
+    progress: Progress = no_progress,
+    today: date | None = None,
+) -> tuple[list[SourceFile], list[str]]:
+    """Find every file, check its name, header and bytes, and fingerprint it.
+
+    The very same file given twice (by two paths, or twice in an archive) is read once and
+    said so in the notes returned.
+    """
+    found, notes = discover_files(paths, work)
+    total = len(found)
+    sources: list[SourceFile] = []
+    by_sha: dict[str, SourceFile] = {}
+    bytes_in = bytes_out = 0
+    for i, f in enumerate(found):
+        progress("Checking files", i, total)
+        check_file_name(f.name, f.shown, known_forces, today)
+        kind = check_header(f.path, f.shown)
+        facts = read_whole(f.path, f.shown, AGAIN)
+        bytes_in += facts.size
+        bytes_out += facts.uncompressed_size
+        check_total(bytes_in, bytes_out, f"The files given, up to {f.shown},")
+        if facts.sha256 in by_sha:
+            first = by_sha[facts.sha256]
+            notes.append(f"{f.shown} is the same file as {first.shown}; it was read once.")
+            continue
+        source = SourceFile(
+            path=f.path,
+            name=f.name,
+            kind=kind,
+            sha256=facts.sha256,
+            shown=f.shown,
+            compression=facts.compression,
+        )
+        by_sha[facts.sha256] = source
+        sources.append(source)
+    progress("Checking files", total, total)
+    return sources, notes
+
+
 # --------------------------------------------------------------------------------------------
 # Validation of rows
 
 
-def _read_csv_sql(paths: Sequence[Path], columns: Sequence[str]) -> str:
+def _read_csv_sql(paths: Sequence[Path], columns: Sequence[str], compression: str = "auto") -> str:
     files = literal_list(str(p) for p in paths)
     cols = "{" + ", ".join(f"{literal(c)}: 'VARCHAR'" for c in columns) + "}"
     return (
         f"read_csv({files}, columns={cols}, header=true, auto_detect=false, delim=',', "
         "quote='\"', escape='\"', filename=true, strict_mode=true, null_padding=false, "
-        "encoding='utf-8')"
+        f"encoding='utf-8', compression={literal(compression)}, max_line_size={LIMITS.line_bytes})"
     )
 
 
 def _friendly_duckdb_error(exc: Exception, name: str) -> DataFormatError:
-    text = str(exc)
-    if "unicode" in text.lower() or "utf-8" in text.lower() or "utf8" in text.lower():
-        return DataFormatError(
-            f"The file {name} contains bytes that are not UTF-8 text.",
-            "Save it again as UTF-8 CSV, or download it again from data.police.uk.",
-        )
-    if "gzip" in text.lower() or "compress" in text.lower():
-        return DataFormatError(
-            f"The file {name} is a damaged or incomplete gzip file.",
-            "Download it again from data.police.uk.",
-        )
-    line = re.search(r"[Ll]ine:? (\d+)", text)
-    where = f" near line {line.group(1)}" if line else ""
-    return DataFormatError(
-        f"The file {name} cannot be read as CSV{where}: a row has the wrong number of fields "
-        "or a broken quote.",
-        "Check the file has not been edited by hand, or download it again from data.police.uk.",
+    return friendly_csv_error(
+        exc, name, "Check the file has not been edited by hand, or download it again from data.police.uk."
     )
+
+
+def _raw_select(files: Sequence[SourceFile], columns: Sequence[str]) -> str:
+    """Every file's rows; gzip and plain files are read apart (compression comes from the bytes)."""
+    parts = []
+    for compression in ("plain", "gzip"):
+        group = [f.path for f in files if f.compression == compression]
+        if group:
+            parts.append(
+                f"select * from {_read_csv_sql(group, columns, 'gzip' if compression == 'gzip' else 'none')}"
+            )
+    return " union all ".join(parts)
 
 
 def _load_raw(
@@ -258,21 +398,21 @@ def _load_raw(
 ) -> None:
     """Read the files into ``table``; on failure, find the file that broke and say so."""
     try:
-        con.execute(
-            f"create temp table {table} as select * from {_read_csv_sql([f.path for f in files], columns)}"
-        )
+        con.execute(f"create temp table {table} as {_raw_select(files, columns)}")
+    except duckdb.InterruptException:
+        raise KeyboardInterrupt from None
     except duckdb.Error as exc:
+        if not isinstance(exc, duckdb.InvalidInputException | duckdb.ConversionException):
+            raise  # not the file's fault: disk full, out of memory (see io_failures)
         # read each file whole (every column decoded) to find the one that broke
         for f in files:
             try:
-                con.execute(
-                    f"create or replace temp table probe as select * from {_read_csv_sql([f.path], columns)}"
-                )
-            except duckdb.Error as inner:
-                raise _friendly_duckdb_error(inner, f.name) from inner
+                con.execute(f"create or replace temp table probe as {_raw_select([f], columns)}")
+            except duckdb.InvalidInputException as inner:
+                raise _friendly_duckdb_error(inner, f.label) from inner
             finally:
                 con.execute("drop table if exists probe")
-        names = ", ".join(f.name for f in files)
+        names = ", ".join(f.label for f in files)
         raise _friendly_duckdb_error(exc, names) from exc
 
 
@@ -286,26 +426,53 @@ def _first_bad(
     return (row[0], row[1], row[2]) if row else None
 
 
-def _validate_rows(
-    con: duckdb.DuckDBPyConnection,
-    table: str,
-    names: dict[str, str],
-    kind: str,
-    files_with_rows: set[str],
-) -> None:
-    """Check every row in one pass; on a failure, find the file and an example to name."""
-    for path, name in names.items():
-        if path not in files_with_rows:
-            raise DataFormatError(
-                f"The file {name} has a header but no rows.",
-                "Download it again from data.police.uk.",
-            )
+def _line_of(
+    path: Path, compression: str, columns: Sequence[str], column: str, value: str | None
+) -> int | None:
+    """The line (the header is line 1) of the first row whose ``column`` holds ``value``."""
+    index = list(columns).index(column)
+    want = value or ""
+    raw = gzip.open(path, "rb") if compression == "gzip" else open(path, "rb")  # noqa: SIM115
+    with io.TextIOWrapper(raw, encoding="utf-8-sig", newline="") as text:
+        reader = csv.reader(text)
+        next(reader, None)
+        for row in reader:
+            if len(row) > index and row[index] == want:
+                return reader.line_num
+    return None
+
+
+def _row_checks(kind: str, today: date | None) -> list[tuple[str, str, str, str]]:
+    """(bad-row condition, column, what is wrong, what to do), in the order they are tried.
+
+    Conditions see the raw columns and, from ``file_names``, the month and force name
+    (``name_month``, ``name_force_name``) the file's name gives, null when it gives none.
+    """
+    unedited = "Check the file is an unedited police.uk download."
     checks = [
         (
             f'"Month" is null or not regexp_full_match("Month", \'{fmt.MONTH.pattern[1:-1]}\')',
             "Month",
             "whose Month is not a year and month like 2025-01",
-            "Check the file is an unedited police.uk download.",
+            unedited,
+        ),
+        (
+            f'"Month" < {literal(FIRST_MONTH)}',
+            "Month",
+            "whose Month is before December 2010, when police.uk data begin",
+            unedited,
+        ),
+        (
+            f'"Month" > {literal(last_month(today))}',
+            "Month",
+            f"whose Month is after the current month ({last_month(today)})",
+            "Check the file's months and the computer's date.",
+        ),
+        (
+            'name_month is not null and "Month" <> name_month',
+            "Month",
+            "whose Month is not the month in the file's name",
+            "Check the file has not been renamed; police.uk files hold only the month in their name.",
         ),
         (
             '("Longitude" is null) <> ("Latitude" is null)'
@@ -320,15 +487,34 @@ def _validate_rows(
             "Check the Longitude and Latitude columns have not been swapped or edited.",
         ),
         (
+            f'"LSOA code" is not null and "LSOA code" <> \'\' and not regexp_full_match("LSOA code", '
+            f"'{fmt.LSOA_CODE.pattern[1:-1]}')",
+            "LSOA code",
+            "whose LSOA code is not an ONS code like E01014210",
+            unedited,
+        ),
+        (
             '"Falls within" is null',
             "Falls within",
             "with no police force in 'Falls within'",
-            "Check the file is an unedited police.uk download.",
+            unedited,
+        ),
+        (
+            '"Falls within" not in (select force_name from forces)',
+            "Falls within",
+            "whose 'Falls within' is not the name of a police.uk force",
+            unedited,
+        ),
+        (
+            'name_force_name is not null and "Falls within" <> name_force_name',
+            "Falls within",
+            "whose 'Falls within' is not the force in the file's name",
+            "Check the file has not been renamed; police.uk files hold only the force in their name.",
         ),
     ]
     if kind == "street":
         checks.insert(
-            1,
+            4,
             (
                 f'"Crime type" is null or "Crime type" not in '
                 f"({', '.join(literal(t) for t in fmt.CRIME_TYPES)})",
@@ -337,19 +523,112 @@ def _validate_rows(
                 "Check the file is an unedited police.uk street-level CSV.",
             ),
         )
+    return checks
+
+
+def _validate_rows(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    names: dict[str, str],
+    kind: str,
+    files_with_rows: set[str],
+    files: Sequence[SourceFile] = (),
+    today: date | None = None,
+) -> None:
+    """Check every row in one pass; on a failure, name the file, a line and an example."""
+    for path, name in names.items():
+        if path not in files_with_rows:
+            raise DataFormatError(f"The file {name} has a header but no rows.", AGAIN)
+    slugs = dict(con.execute("select force, force_name from forces").fetchall())
+    con.execute(
+        "create or replace temp table file_names "
+        "(filename varchar, name_month varchar, name_force_name varchar)"
+    )
+    rows = []
+    for f in files:
+        match = fmt.FILE_NAME.match(f.name)
+        if match:
+            force_name = slugs.get(match.group("force"), "")
+            rows.append(f"({literal(str(f.path))}, {literal(match.group('month'))}, {literal(force_name)})")
+    if rows:
+        con.execute("insert into file_names values " + ", ".join(rows))
+    source = f"{table} left join file_names using (filename)"
+    checks = _row_checks(kind, today)
     totals = con.execute(
-        "select " + ", ".join(f"count(*) filter (where {c})" for c, *_ in checks) + f" from {table}"
+        "select " + ", ".join(f"count(*) filter (where {c})" for c, *_ in checks) + f" from {source}"
     ).fetchone()
+    by_path = {str(f.path): f for f in files}
+    columns = fmt.STREET_COLUMNS if kind == "street" else fmt.OUTCOME_COLUMNS
     for (condition, column, what, action), total in zip(checks, totals, strict=True):
         if not total:
             continue
-        filename, count, example = _first_bad(con, table, condition, column)
+        filename, count, example = _first_bad(con, source, condition, column)
         plural = "row" if count == 1 else "rows"
+        where = ""
+        if filename in by_path:
+            f = by_path[filename]
+            line = _line_of(f.path, f.compression, columns, column, example)
+            where = f" on line {line}" if line else ""
         raise DataFormatError(
             f"The file {names[filename]} has {count:,} {plural} {what}, for example "
-            f"'{example if example is not None else ''}'.",
+            f"'{example if example is not None else ''}'{where}.",
             action,
         )
+
+
+def duplicate_warnings(
+    con: duckdb.DuckDBPyConnection, table: str, names: dict[str, str], kind: str
+) -> list[str]:
+    """Warnings for repeated rows (loaded as they are), with their counts.
+
+    In a street-level file a Crime ID is one crime, so any row repeating another's Crime ID
+    is counted (exact copies included; police.uk never repeats one). In an outcomes file a
+    crime can have several outcomes, so only exact copies of a row with a Crime ID are
+    counted. Rows without a Crime ID (anti-social behaviour) legitimately repeat (several
+    incidents at one map point in a month: up to 28 in the bundled data), so those are
+    counted only when one row appears more than :data:`MAX_REPEATS` times.
+    """
+    columns = fmt.STREET_COLUMNS if kind == "street" else fmt.OUTCOME_COLUMNS
+    row = "hash(filename, " + ", ".join(f'"{c}"' for c in columns) + ")"
+    has_id = """("Crime ID" is not null and "Crime ID" <> '')"""
+    id_key = 'hash(filename, "Crime ID")' if kind == "street" else row
+    # rows are grouped by one 64-bit hash, several times faster than grouping by twelve text
+    # columns (a collision, about one in 10^7 for a million rows, could only add one repeat
+    # to a warning); the Crime ID alone is hashed when it identifies the row
+    found = con.execute(
+        f"""
+        select filename,
+               sum(n - 1) filter (where has_id),
+               sum(n - 1) filter (where not has_id and n > {MAX_REPEATS}),
+               max(n) filter (where not has_id)
+        from (select any_value(filename) as filename, any_value({has_id}) as has_id, count(*) as n
+              from {table}
+              group by case when {has_id} then {id_key} else {row} end
+              having count(*) > 1)
+        group by filename order by filename
+        """
+    ).fetchall()
+    what = "the Crime ID of another row" if kind == "street" else "another row exactly, Crime ID included"
+    out = []
+    for filename, with_id, without_id, most in found:
+        name = names.get(filename, filename)
+        if with_id:
+            out.append(
+                f"The file {name} has {with_id:,} {'row' if with_id == 1 else 'rows'} repeating {what}; "
+                "they were loaded as they are, so those crimes are counted more than once. Check the "
+                "file was not joined from overlapping parts."
+            )
+        if without_id:
+            out.append(
+                f"The file {name} has rows without a Crime ID repeated up to {most:,} times "
+                f"({without_id:,} repeats); they were loaded as they are. Check the file was not "
+                "edited or joined from overlapping parts."
+            )
+    return out
+
+
+#: Rows without a Crime ID may repeat; more repeats than this of one row are reported.
+MAX_REPEATS = 100
 
 
 # --------------------------------------------------------------------------------------------
@@ -375,10 +654,10 @@ def _force_of_files(
         ]
         if len(names) != 1:
             raise DataFormatError(
-                f"The file {f.name} holds rows from {len(names)} police forces.",
+                f"The file {f.label} holds rows from {len(names)} police forces.",
                 "Ingest one file per force and month, as data.police.uk provides them.",
             )
-        forces[str(f.path)] = slugs.get(names[0]) or re.sub(r"[^a-z0-9]+", "-", names[0].lower()).strip("-")
+        forces[str(f.path)] = slugs[names[0]]  # every 'Falls within' is a known force by now
     return forces
 
 
@@ -399,7 +678,7 @@ def _partitions(
         key = (forces[filename], month)
         if key in parts and parts[key][0].sha256 != source.sha256:
             raise InputError(
-                f"Two files hold {key[0]} {key[1]}: {parts[key][0].name} and {source.name}.",
+                f"Two files hold {key[0]} {key[1]}: {parts[key][0].label} and {source.label}.",
                 "Ingest only one file for each force and month.",
             )
         if key in parts:
@@ -518,17 +797,8 @@ def _ingest_in_store(
             return _ingest_locked(paths, store, work, progress)
         except SaferPlacesError:
             raise
-        except OSError as exc:
-            raise StoreError(
-                f"The import stopped because a file could not be read or written "
-                f"({exc.strerror or exc}); nothing was changed.",
-                "Check there is free disk space and the files are readable, then try again.",
-            ) from exc
-        except duckdb.Error as exc:
-            raise StoreError(
-                f"The import stopped because the database reported a problem ({exc}); nothing was changed.",
-                "Try again; if it happens again, report it with the file that caused it.",
-            ) from exc
+        except (OSError, RuntimeError, duckdb.Error) as exc:
+            raise import_failure(exc) from exc
         finally:
             shutil.rmtree(work, ignore_errors=True)
             with contextlib.suppress(OSError):
@@ -538,15 +808,7 @@ def _ingest_in_store(
 def _ingest_locked(
     paths: Sequence[str | os.PathLike[str]], store: Store, work: Path, progress: Progress
 ) -> IngestResult:
-    csv_paths = discover(paths, work)
-    total = len(csv_paths)
-    sources: list[SourceFile] = []
-    for i, path in enumerate(csv_paths):
-        progress("Checking files", i, total)
-        kind = check_header(path)
-        check_whole_gzip(path, "Download it again from data.police.uk.")
-        sources.append(SourceFile(path=path, name=_display(path), kind=kind, sha256=sha256_of(path)))
-    progress("Checking files", total, total)
+    sources, notes = check_files(paths, work, _known_forces(), progress)
 
     manifest = store.read_manifest()
     con = reference_connection()
@@ -569,9 +831,10 @@ def _ingest_locked(
         table = f"raw_{kind}"
         progress(f"Reading {kind} files", 0, 1)
         _load_raw(con, table, files, columns)
-        names = {str(f.path): f.name for f in files}
+        names = {str(f.path): f.label for f in files}
         file_months = _file_months(con, table)
-        _validate_rows(con, table, names, kind, {f for f, _, _ in file_months})
+        _validate_rows(con, table, names, kind, {f for f, _, _ in file_months}, files)
+        notes.extend(duplicate_warnings(con, table, names, kind))
         forces = _force_of_files(con, table, files)
         parts = _partitions(file_months, files, forces)
         todo: list[tuple[str, str]] = []
@@ -643,4 +906,4 @@ def _ingest_locked(
         progress("Saving", 0, 1)
         _commit(store, staged, plans, manifest)
         progress("Saving", 1, 1)
-    return IngestResult(changes=tuple(changes), files=len(sources))
+    return IngestResult(changes=tuple(changes), files=len(sources), notes=tuple(notes))

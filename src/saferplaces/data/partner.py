@@ -18,7 +18,6 @@ from __future__ import annotations
 import csv
 import functools
 import gzip
-import io
 import json
 import os
 import re
@@ -26,7 +25,7 @@ import shutil
 import threading
 import weakref
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -35,12 +34,21 @@ import numpy as np
 
 from saferplaces.data import partner_format as fmt
 from saferplaces.data.bundled_files import bundled_dir
-from saferplaces.data.files import check_whole_gzip, is_gzip, sha256_of
+from saferplaces.data.files import is_gzip, sha256_of
 from saferplaces.data.geography import install_reference_tables
+from saferplaces.data.input_files import (
+    LIMITS,
+    check_readable_file,
+    first_line,
+    friendly_csv_error,
+    read_whole,
+    sniff,
+)
+from saferplaces.data.io_failures import import_failure
 from saferplaces.data.progress import Progress, no_progress
 from saferplaces.data.sql import literal
 from saferplaces.data.store import Snapshot, Store
-from saferplaces.errors import DataFormatError, InputError, SaferPlacesError, StoreError
+from saferplaces.errors import DataFormatError, InputError, SaferPlacesError
 
 FORMAT_DOC = "docs/partner-extract.md"
 
@@ -273,20 +281,17 @@ def read_header(path: Path) -> list[str]:
         If the file is empty, not UTF-8, not a CSV, or its columns break the format's rules.
     """
     name = path.name
+    again = "Ask the partner to send the extract again."
+    check_readable_file(path, name)
     if path.stat().st_size == 0:
-        raise DataFormatError(f"The file {name} is empty.", "Ask the partner to send the extract again.")
-    gz = is_gzip(path)
-    if gz:
-        check_whole_gzip(path, "Ask the partner to send the extract again.")
-    try:
-        raw: io.BufferedIOBase = gzip.open(path, "rb") if gz else open(path, "rb")  # noqa: SIM115
-        with io.TextIOWrapper(raw, encoding="utf-8-sig", newline="") as text:
-            first = text.readline()
-    except UnicodeDecodeError as exc:
+        raise DataFormatError(f"The file {name} is empty.", again)
+    if sniff(path, name) == "zip":
         raise DataFormatError(
-            f"The file {name} is not UTF-8 text.",
-            "Save it again as 'CSV UTF-8 (comma delimited)' and try again.",
-        ) from exc
+            f"The file {name} is a zip archive, not a CSV.",
+            "Unzip it and import the partner extract CSV it holds.",
+        )
+    first = first_line(path, name, again)
+    read_whole(path, name, again)  # a damaged gzip, or one beyond the limits, stops here
     if not first.strip():
         raise DataFormatError(f"The file {name} is empty.", "Ask the partner to send the extract again.")
     if "\x00" in first:
@@ -294,7 +299,13 @@ def read_header(path: Path) -> list[str]:
             f"The file {name} is not a CSV file.",
             f"Check you chose a partner extract CSV as {FORMAT_DOC} describes.",
         )
-    cells = next(csv.reader([first]))
+    try:
+        cells = next(csv.reader([first]), [])
+    except csv.Error as exc:
+        raise DataFormatError(
+            f"The first line of {name} is not a row of CSV column headings ({exc}).",
+            f"Check you chose a partner extract CSV as {FORMAT_DOC} describes.",
+        ) from exc
     header = [fmt.normalise_header(c) for c in cells]
     for raw_cell, col in zip(cells, header, strict=True):
         if col not in fmt.COLUMNS:
@@ -345,29 +356,13 @@ def _read_sql(path: Path, header: list[str]) -> str:
     return (
         f"read_csv({literal(str(path))}, columns={cols}, header=true, auto_detect=false, "
         "delim=',', quote='\"', escape='\"', strict_mode=true, null_padding=false, "
-        f"encoding='utf-8', compression='{compression}')"
+        f"encoding='utf-8', compression='{compression}', max_line_size={LIMITS.line_bytes})"
     )
 
 
 def _friendly_read_error(exc: Exception, name: str) -> DataFormatError:
-    text = str(exc)
-    line = re.search(r"[Ll]ine:? (\d+)", text)
-    where = f" on line {line.group(1)}" if line else ""
-    lower = text.lower()
-    if "unicode" in lower or "utf-8" in lower or "utf8" in lower:
-        return DataFormatError(
-            f"The file {name} has bytes that are not UTF-8 text{where}.",
-            "Save it again as 'CSV UTF-8 (comma delimited)' and try again.",
-        )
-    if "gzip" in lower or "compress" in lower:
-        return DataFormatError(
-            f"The file {name} is a damaged or incomplete gzip file.",
-            "Ask the partner to send the extract again.",
-        )
-    return DataFormatError(
-        f"The file {name} cannot be read as CSV{where}: a row has the wrong number of fields "
-        "or a broken quote.",
-        "Check every row has as many fields as the header and quotes are closed.",
+    return friendly_csv_error(
+        exc, name, "Check every row has as many fields as the header and quotes are closed."
     )
 
 
@@ -382,8 +377,62 @@ def _list(values: tuple[str, ...] | list[str]) -> str:
     return "[" + ", ".join(literal(v) for v in values) + "]"
 
 
-def _checks(present: set[str]) -> list[tuple[str, str, str, str]]:
-    """(column, bad-row condition, what is wrong, what to do) in the order they are tried."""
+def _re(pattern: re.Pattern[str]) -> str:
+    """A pattern of partner_format as a SQL string literal for DuckDB's regular expressions."""
+    return literal(pattern.pattern)
+
+
+def _personal_checks(col: str, *, words: bool) -> list[tuple[str, str, str, str]]:
+    """Checks refusing a value that looks like an e-mail address, NI number, phone number or name.
+
+    ``words`` is False for free text (segments), where words are expected.
+    """
+    action = (
+        f"Replace names, e-mail addresses, telephone and National Insurance numbers with "
+        f"pseudonyms as {FORMAT_DOC} describes."
+        if words
+        else f"Use segment names only; never put personal details in the segment column ({FORMAT_DOC})."
+    )
+    squeezed = f"regexp_replace({col}, {literal(fmt.PHONE_SEPARATORS)}, '', 'g')"
+    checks = [
+        (
+            col,
+            f"{col} is not null and regexp_matches({col}, {_re(fmt.EMAIL)})",
+            "looks like an e-mail address",
+        ),
+        (
+            col,
+            f"{col} is not null and regexp_matches({col}, {_re(fmt.NI_NUMBER)})",
+            "looks like a National Insurance number",
+        ),
+        (
+            col,
+            f"{col} is not null and regexp_matches({squeezed}, {_re(fmt.PHONE)})",
+            "looks like a telephone number",
+        ),
+    ]
+    if words:
+        checks.append(
+            (
+                col,
+                f"{col} is not null and (not regexp_matches({col}, {_re(fmt.DIGIT)}) or "
+                f"len(list_filter(regexp_extract_all({col}, {_re(fmt.WORD)}), "
+                f"lambda w: regexp_matches(w, {_re(fmt.NOT_HEX_LETTER)}))) > 0)",
+                "looks like a name or a word, not a pseudonym (it has no digit, or a word of four or "
+                "more letters)",
+            )
+        )
+    return [(c, cond, what, action) for c, cond, what in checks]
+
+
+def _checks(present: set[str], today: date | None = None) -> list[tuple[str, str, str, str]]:
+    """(column, bad-row condition, what is wrong, what to do) in the order they are tried.
+
+    A check whose "what is wrong" starts "looks like" is about personal details: its message
+    does not repeat the value.
+    """
+    today = today or date.today()
+    this_month = f"{today.year:04d}-{today.month:02d}"
     checks: list[tuple[str, str, str, str]] = []
     has_date, has_month = "date" in present, "month" in present
     if has_date and has_month:
@@ -409,6 +458,23 @@ def _checks(present: set[str]) -> list[tuple[str, str, str, str]]:
                 "Write dates like 2025-03-31 (year, month, day).",
             )
         )
+        real_day = "date is not null and try_strptime(date, '%Y-%m-%d') is not null"
+        checks.append(
+            (
+                "date",
+                f"{real_day} and date < {literal(fmt.FIRST_DATE)}",
+                f"before {fmt.FIRST_DATE[:4]}",
+                f"Check the date; extracts hold offences from {fmt.FIRST_DATE[:4]} to today.",
+            )
+        )
+        checks.append(
+            (
+                "date",
+                f"{real_day} and date > {literal(today.isoformat())}",
+                f"after today ({today.isoformat()})",
+                "Check the date, and that the computer's date is right.",
+            )
+        )
     if has_month:
         checks.append(
             (
@@ -416,6 +482,23 @@ def _checks(present: set[str]) -> list[tuple[str, str, str, str]]:
                 f"month is not null and not regexp_full_match(month, '{fmt.MONTH.pattern[1:-1]}')",
                 "not a month written YYYY-MM",
                 "Write months like 2025-03 (year and month).",
+            )
+        )
+        real_month = f"month is not null and regexp_full_match(month, '{fmt.MONTH.pattern[1:-1]}')"
+        checks.append(
+            (
+                "month",
+                f"{real_month} and month < {literal(fmt.FIRST_DATE[:7])}",
+                f"before {fmt.FIRST_DATE[:4]}",
+                f"Check the month; extracts hold offences from {fmt.FIRST_DATE[:4]} to this month.",
+            )
+        )
+        checks.append(
+            (
+                "month",
+                f"{real_month} and month > {literal(this_month)}",
+                f"after this month ({this_month})",
+                "Check the month, and that the computer's date is right.",
             )
         )
     if has_date and has_month:
@@ -521,6 +604,7 @@ def _checks(present: set[str]) -> list[tuple[str, str, str, str]]:
             )
     for col in fmt.IDS:
         if col in present:
+            checks.extend(_personal_checks(col, words=True))
             checks.append(
                 (
                     col,
@@ -542,6 +626,17 @@ def _checks(present: set[str]) -> list[tuple[str, str, str, str]]:
                 "Write age bands like 0-17, 18-24 or 65+, or 'unknown'.",
             )
         )
+        checks.append(
+            (
+                "victim_age_band",
+                "victim_age_band is not null and regexp_full_match(victim_age_band, '\\d+(-\\d+|\\+)') and "
+                f"greatest(try_cast(regexp_extract(victim_age_band, '^(\\d+)', 1) as int), "
+                f"coalesce(try_cast(regexp_extract(victim_age_band, '-(\\d+)$', 1) as int), 0)) "
+                f"> {fmt.MAX_AGE}",
+                f"an age band reaching beyond {fmt.MAX_AGE}",
+                f"Write age bands within 0 to {fmt.MAX_AGE}, like 0-17, 18-24 or 65+.",
+            )
+        )
     if "victim_sex" in present:
         checks.append(
             (
@@ -561,12 +656,15 @@ def _checks(present: set[str]) -> list[tuple[str, str, str, str]]:
                 "Use a short population segment name.",
             )
         )
+        checks.extend(_personal_checks("segment", words=False))
     return checks
 
 
-def _validate(con: duckdb.DuckDBPyConnection, name: str, present: set[str]) -> None:
+def _validate(
+    con: duckdb.DuckDBPyConnection, name: str, present: set[str], today: date | None = None
+) -> None:
     """Apply every check in one scan; report the first failing check's first bad line."""
-    checks = _checks(present)
+    checks = _checks(present, today)
     counts = con.execute(
         "select " + ", ".join(f"count(*) filter (where {cond})" for _, cond, _, _ in checks) + " from clean"
     ).fetchone()
@@ -579,9 +677,19 @@ def _validate(con: duckdb.DuckDBPyConnection, name: str, present: set[str]) -> N
         others = f" ({count - 1:,} other rows too)" if count > 1 else ""
         if value is None:
             problem = f"Line {line} of {name} has no value in column '{column}'{others}."
+        elif what.startswith("looks like"):  # personal details are not repeated in messages
+            problem = f"Line {line} of {name} has a value in column '{column}' that {what}{others}."
         else:
             problem = f"Line {line} of {name} has '{value}' in column '{column}', which is {what}{others}."
         raise DataFormatError(problem, action)
+    if "segment" in present:
+        segments = con.execute("select count(distinct segment) from clean").fetchone()[0]
+        if segments > fmt.MAX_SEGMENTS:
+            raise DataFormatError(
+                f"The file {name} has {segments:,} different values in column 'segment', more than "
+                f"the {fmt.MAX_SEGMENTS} a segmentation has, so it may hold names or other personal details.",
+                f"Use segment names only (a segmentation's tens of segments), as {FORMAT_DOC} describes.",
+            )
 
 
 # --------------------------------------------------------------------------------------------
@@ -870,17 +978,8 @@ def ingest_extract(
             return _ingest_locked(source, store, name, work, progress)
         except SaferPlacesError:
             raise
-        except OSError as exc:
-            raise StoreError(
-                f"The import stopped because a file could not be read or written "
-                f"({exc.strerror or exc}); nothing was changed.",
-                "Check there is free disk space and the file is readable, then try again.",
-            ) from exc
-        except duckdb.Error as exc:
-            raise StoreError(
-                f"The import stopped because the database reported a problem ({exc}); nothing was changed.",
-                "Try again; if it happens again, report it with the file that caused it.",
-            ) from exc
+        except (OSError, RuntimeError, duckdb.Error) as exc:
+            raise import_failure(exc) from exc
         finally:
             shutil.rmtree(work, ignore_errors=True)
 

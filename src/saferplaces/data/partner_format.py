@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from saferplaces.data.policeuk_format import CRIME_TYPES, LATITUDE_RANGE, LONGITUDE_RANGE
+from saferplaces.data.policeuk_format import LSOA_CODE as LSOA_CODE  # E01/W01 and six digits
 
 #: Canonical column names, in the order a synthetic extract writes them.
 COLUMNS: tuple[str, ...] = (
@@ -96,8 +97,6 @@ SEX_WORDS: dict[str, str] = {
 
 DATE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
-#: LSOA codes: E01/W01 followed by six digits (2011 and 2021 codes share this form).
-LSOA_CODE = re.compile(r"^[EW]01\d{6}$")
 #: Ward codes: E05/W05 followed by six digits.
 WARD_CODE = re.compile(r"^[EW]05\d{6}$")
 #: Home Office offence codes such as 8N, 105A, 8/1, 028/01: a digit first, then
@@ -108,6 +107,53 @@ AGE_BAND = re.compile(r"^(\d{1,3})-(\d{1,3})$|^(\d{1,3})\+$|^unknown$")
 #: Pseudonymised identifiers: letters, digits and _ - . : only, 1 to 64 characters.
 #: A space or an @ suggests a name or e-mail address, which must never be loaded.
 PSEUDONYM = re.compile(r"^[A-Za-z0-9_.:\-]{1,64}$")
+#: Ages in an age band run from 0 to this.
+MAX_AGE = 120
+#: The earliest date or month an extract may hold.
+FIRST_DATE = "2000-01-01"
+
+# What personal details look like, so that an identifier or segment holding one is refused
+# (docs/partner-extract.md, "Personal data and pseudonymisation"). These patterns are written
+# for both Python's re and DuckDB's RE2.
+#: An e-mail address anywhere in the value.
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+")
+#: A National Insurance number: two prefix letters as HMRC allocates them, six digits and an
+#: optional suffix letter A to D, with or without spaces.
+NI_NUMBER = re.compile(
+    r"(?i)(^|[^A-Za-z0-9])[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?\d{2} ?\d{2} ?\d{2} ?[A-D]?($|[^A-Za-z0-9])"
+)
+#: A UK telephone number, once spaces, brackets, dots and hyphens are taken out: 0 or +44 or
+#: 0044 and then 9 or 10 digits.
+PHONE = re.compile(r"(^|[^0-9])(\+44|0044|0)\d{9,10}($|[^0-9])")
+PHONE_SEPARATORS = r"[ ().\-]"
+#: A run of four or more letters that is not all hexadecimal (a to f): a word, so maybe a name.
+WORD = re.compile(r"[A-Za-z]{4,}")
+NOT_HEX_LETTER = re.compile(r"[g-zG-Z]")
+#: A pseudonym holds at least one digit (a value of letters alone looks like a name).
+DIGIT = re.compile(r"\d")
+#: The most different segments an extract may hold: a segmentation has tens of segments, so
+#: hundreds of different values suggest a column of names or other personal details.
+MAX_SEGMENTS = 200
+
+
+def looks_personal(value: str) -> str | None:
+    """What personal detail an identifier looks like ("an e-mail address", ...), or None.
+
+    The same rules as the import's checks, for the documentation's examples and for callers
+    that screen single values.
+    """
+    squeezed = re.sub(PHONE_SEPARATORS, "", value)
+    if EMAIL.search(value):
+        return "an e-mail address"
+    if NI_NUMBER.search(value):
+        return "a National Insurance number"
+    if PHONE.search(squeezed):
+        return "a telephone number"
+    if not DIGIT.search(value) or any(NOT_HEX_LETTER.search(w) for w in WORD.findall(value)):
+        return "a name or a word"
+    return None
+
+
 SEGMENT_MAX = 100
 
 #: British National Grid (EPSG:27700) extent, in metres.

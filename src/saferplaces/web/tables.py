@@ -29,6 +29,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from saferplaces.errors import DataFormatError
+from saferplaces.reports.csv_cells import formula_safe, formula_unsafe, write_safe_csv
 
 #: The largest file an import accepts: 5 MB, far more than any plan's rows need.
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
@@ -36,10 +37,6 @@ MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 10_000
 #: The file types an import accepts, by name ending.
 SUFFIXES = (".csv", ".xlsx")
-
-#: First characters that make Excel, LibreOffice or Google Sheets read a CSV cell as a formula
-#: (OWASP, "CSV Injection").
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # Excel 97-2003 .xls
@@ -91,20 +88,6 @@ def cell_text(value: Any) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
-def formula_safe(text: str) -> str:
-    """Text a spreadsheet shows as written: an apostrophe goes before a leading =, +, -, @, tab or CR.
-
-    A spreadsheet reads the apostrophe as "this cell is text" and does not show it. Text that
-    already starts with an apostrophe gets another, so reading the file back gives it unchanged.
-    """
-    return "'" + text if text.startswith((*FORMULA_STARTS, "'")) else text
-
-
-def _formula_unsafe(text: str) -> str:
-    """The text :func:`formula_safe` was given."""
-    return text[1:] if text.startswith("'") and text[1:].startswith((*FORMULA_STARTS, "'")) else text
-
-
 def _too_many_rows() -> DataFormatError:
     return DataFormatError(
         f"The selected file has more than {MAX_ROWS:,} rows under its header.",
@@ -150,7 +133,7 @@ def read_csv(data: bytes) -> Table:
         )
     try:
         rows = [
-            [_formula_unsafe(cell_text(cell)) for cell in row]
+            [formula_unsafe(cell_text(cell)) for cell in row]
             for row in csv.reader(io.StringIO(text, newline=""))
         ]
     except csv.Error as exc:
@@ -278,10 +261,7 @@ def write_csv(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> bytes:
     so a negative number stays a number.
     """
     out = io.StringIO(newline="")
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([_csv_cell(value) for value in row])
+    write_safe_csv(out, header, rows, lineterminator="\r\n", cell=_csv_cell)
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 

@@ -1,0 +1,564 @@
+"""Opening input files safely, for every import (police.uk files and partner extracts).
+
+A file given to an import is checked before anything reads it as CSV:
+
+- it must be an ordinary file that can be read: a named pipe, a device or a socket
+  is refused (reading one could block for ever or never end), and so is a file the
+  operating system will not open;
+- what it is comes from its first bytes, never from its name: gzip and zip are
+  read, other compressions (bzip2, xz, zstd, 7-Zip, RAR) are refused by name;
+- reading is bounded: the header line, every line, the uncompressed size of a
+  file and of a zip archive, and the compression ratio all have a cap
+  (:data:`LIMITS`), so that a small hostile file cannot fill memory or disk.
+
+Every refusal is one sentence on what is wrong, naming the file, and one on what to do.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import stat
+import uuid
+import zipfile
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from saferplaces.data.files import READ_CHUNK
+from saferplaces.errors import DataFormatError, InputError
+
+GZIP_MAGIC = b"\x1f\x8b"
+ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06")
+#: Compressions Safer Places does not read, by their first bytes.
+OTHER_COMPRESSIONS: tuple[tuple[bytes, str], ...] = (
+    (b"BZh", "bzip2"),
+    (b"\xfd7zXZ\x00", "xz"),
+    (b"\x28\xb5\x2f\xfd", "zstd"),
+    (b"7z\xbc\xaf\x27\x1c", "7-Zip"),
+    (b"Rar!\x1a\x07", "RAR"),
+)
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Caps on what one input may make Safer Places read.
+
+    Attributes
+    ----------
+    header_bytes
+        The longest header line (police.uk headers are under 200 bytes).
+    line_bytes
+        The longest line of a CSV (police.uk rows are under 1,000 bytes).
+    file_bytes
+        The most bytes one file may hold once decompressed.
+    archive_bytes
+        The most bytes all the wanted files of one zip archive may hold once decompressed.
+    ratio
+        The highest compression ratio (decompressed bytes over compressed bytes) allowed
+        once more than ``ratio_floor`` bytes have come out; real CSVs compress 3 to 20 times.
+    ratio_floor
+        Decompressed bytes below which the ratio is not checked (small files of repeated
+        rows compress very well and are harmless).
+    archive_files
+        The most wanted files one zip archive may hold (a data.police.uk archive of three
+        years of every force holds about 5,000).
+    """
+
+    header_bytes: int = 64 * 1024
+    line_bytes: int = 1024 * 1024
+    file_bytes: int = 4 * 1024**3
+    archive_bytes: int = 16 * 1024**3
+    ratio: float = 200.0
+    ratio_floor: int = 64 * 1024**2
+    archive_files: int = 20_000
+
+
+#: The limits every import uses.
+LIMITS = Limits()
+
+
+def _size(n: float) -> str:
+    for unit, scale in (("GB", 1024**3), ("MB", 1024**2), ("KB", 1024)):
+        if n >= scale:
+            return f"{n / scale:,.0f} {unit}"
+    return f"{n:,.0f} bytes"
+
+
+# --------------------------------------------------------------------------------------------
+# What the path is
+
+
+def check_readable_file(path: Path, shown: str) -> None:
+    """Refuse anything but an ordinary file this process can open for reading.
+
+    Raises
+    ------
+    InputError
+        For a missing path, a folder, a named pipe, a device, a socket, or a file the
+        operating system will not open (permission denied and the like).
+    """
+    try:
+        info = os.stat(path)
+    except FileNotFoundError as exc:
+        raise InputError(f"The path {shown} does not exist.", "Check the spelling and try again.") from exc
+    except OSError as exc:
+        raise unreadable(exc, shown) from exc
+    mode = info.st_mode
+    if stat.S_ISDIR(mode):
+        raise InputError(f"{shown} is a folder, not a file.", "Name a file, or the folder that holds them.")
+    for test, what in (
+        (stat.S_ISFIFO, "a named pipe"),
+        (stat.S_ISCHR, "a device"),
+        (stat.S_ISBLK, "a device"),
+        (stat.S_ISSOCK, "a socket"),
+    ):
+        if test(mode):
+            raise InputError(
+                f"{shown} is {what}, not a file, so it cannot be imported.",
+                "Save the data to an ordinary file first and import that file.",
+            )
+    if not stat.S_ISREG(mode):
+        raise InputError(
+            f"{shown} is not an ordinary file, so it cannot be imported.",
+            "Save the data to an ordinary file first and import that file.",
+        )
+    try:
+        with open(path, "rb") as handle:
+            handle.read(1)
+    except OSError as exc:
+        raise unreadable(exc, shown) from exc
+
+
+def unreadable(exc: OSError, shown: str) -> InputError:
+    """The refusal for a file the operating system would not let us read."""
+    if isinstance(exc, PermissionError):
+        return InputError(
+            f"The file {shown} cannot be read: permission denied.",
+            "Ask its owner for read access, or copy it to a folder you can read, then import the copy.",
+        )
+    reason = exc.strerror or str(exc)
+    return InputError(
+        f"The file {shown} cannot be read ({reason}).",
+        "Check the disk or network drive it is on, or copy it somewhere else and import the copy.",
+    )
+
+
+def walk_folder(folder: Path, shown: str, wanted: Callable[[Path], bool]) -> list[Path]:
+    """Every file under ``folder`` (recursively, sorted) for which ``wanted`` is true.
+
+    A sub-folder that cannot be listed stops the import (it might hold wanted files),
+    and so does a wanted file that is a pipe or device or cannot be read.
+    """
+
+    def fail(exc: OSError) -> None:
+        where = exc.filename or shown
+        if isinstance(exc, PermissionError):
+            raise InputError(
+                f"The folder {shown} holds {where}, which cannot be read: permission denied.",
+                "Ask its owner for read access, or move it out of the folder, then import again.",
+            ) from exc
+        raise InputError(
+            f"The folder {shown} holds {where}, which cannot be read ({exc.strerror or exc}).",
+            "Check the disk it is on, or move it out of the folder, then import again.",
+        ) from exc
+
+    found: list[Path] = []
+    for root, dirs, files in os.walk(folder, onerror=fail, followlinks=False):
+        dirs.sort()
+        for name in files:
+            path = Path(root) / name
+            if wanted(path):
+                found.append(path)
+    found.sort()
+    for path in found:
+        check_readable_file(path, str(path))
+    return found
+
+
+# --------------------------------------------------------------------------------------------
+# What the bytes are
+
+
+def sniff(path: Path, shown: str) -> str:
+    """``"gzip"``, ``"zip"`` or ``"plain"``, from the file's first bytes; other compressions refused."""
+    with open(path, "rb") as handle:
+        head = handle.read(8)
+    if head.startswith(GZIP_MAGIC):
+        return "gzip"
+    if head.startswith(ZIP_MAGICS):
+        return "zip"
+    for magic, name in OTHER_COMPRESSIONS:
+        if head.startswith(magic):
+            raise DataFormatError(
+                f"The file {shown} is compressed with {name}, which Safer Places does not read.",
+                "Decompress it, or compress it again with gzip or zip, and import that file.",
+            )
+    return "plain"
+
+
+class _Inflater:
+    """Decompress gzip bytes (one or more members) with a cap on what comes out."""
+
+    def __init__(self, shown: str, action: str, limits: Limits) -> None:
+        self.shown, self.action, self.limits = shown, action, limits
+        self.inflate = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        self.bytes_in = 0
+        self.bytes_out = 0
+        self.finished = False
+
+    def damaged(self, exc: Exception | None = None) -> DataFormatError:
+        detail = f" ({exc})" if exc else ""
+        return DataFormatError(
+            f"The file {self.shown} is a damaged or incomplete gzip file{detail}.", self.action
+        )
+
+    def feed(self, data: bytes, sink: Callable[[bytes], bool] | None = None) -> None:
+        """Decompress ``data``; ``sink`` gets each piece and returns True when it has enough."""
+        self.bytes_in += len(data)
+        pending = data
+        more = False  # the last call filled its output: zlib may hold more
+        while pending or more or self.inflate.eof:
+            if self.inflate.eof:
+                rest = self.inflate.unused_data + pending
+                if not rest.strip(b"\x00"):
+                    return  # nothing, or zero padding after the last member
+                if not rest.startswith(GZIP_MAGIC[: len(rest)]):
+                    raise self.damaged(ValueError("bytes after the end of the compressed data"))
+                self.inflate = zlib.decompressobj(16 + zlib.MAX_WBITS)
+                pending = rest
+            try:
+                # at most one chunk out per call, so a bomb never sits in memory whole
+                out = self.inflate.decompress(pending, READ_CHUNK)
+            except zlib.error as exc:
+                raise self.damaged(exc) from exc
+            pending = self.inflate.unconsumed_tail
+            more = len(out) == READ_CHUNK
+            self.bytes_out += len(out)
+            self.check()
+            if sink is not None and out and sink(out):
+                return
+
+    def check(self) -> None:
+        limits = self.limits
+        if self.bytes_out > limits.file_bytes:
+            raise DataFormatError(
+                f"The file {self.shown} decompresses to more than {_size(limits.file_bytes)}, "
+                "more than Safer Places reads from one file.",
+                "Split the data into smaller files (one per month, say) and import those.",
+            )
+        if self.bytes_out > limits.ratio_floor and self.bytes_out > limits.ratio * max(self.bytes_in, 1):
+            raise DataFormatError(
+                f"The file {self.shown} decompresses to over {limits.ratio:,.0f} times its compressed "
+                "size, which no real CSV does, so it was not read.",
+                "Check where the file came from; if it is genuine, decompress it and import the CSV.",
+            )
+
+    def close(self) -> None:
+        if not self.inflate.eof:
+            raise self.damaged(EOFError("the compressed data end before the end of the file"))
+
+
+@dataclass(frozen=True)
+class FileFacts:
+    """What one pass over a file found: its fingerprint and sizes."""
+
+    sha256: str
+    compression: str
+    size: int
+    uncompressed_size: int
+
+
+class _TextScan:
+    """Watch the decompressed bytes for a NUL (a binary zero), which no CSV text holds."""
+
+    def __init__(self, shown: str) -> None:
+        self.shown = shown
+        self.lines = 0
+
+    def __call__(self, data: bytes) -> bool:
+        at = data.find(b"\x00")
+        if at >= 0:
+            line = self.lines + data.count(b"\n", 0, at) + 1
+            raise DataFormatError(
+                f"The file {self.shown} holds a NUL byte (a binary zero) on line {line}, so it is "
+                "not CSV text.",
+                "Check you chose the right file, or get it again from where it came from.",
+            )
+        self.lines += data.count(b"\n")
+        return False
+
+
+def read_whole(path: Path, shown: str, action: str, limits: Limits = LIMITS) -> FileFacts:
+    """Read a plain or gzip file once: SHA-256 of its bytes, and for gzip a whole, bounded inflate.
+
+    A truncated or corrupt gzip file, one that decompresses beyond the limits, and text holding
+    a NUL byte are refused here, before any CSV reader sees them. ``action`` tells the user
+    where to get the file again.
+    """
+    kind = sniff(path, shown)
+    digest = hashlib.sha256()
+    inflater = _Inflater(shown, action, limits) if kind == "gzip" else None
+    scan = _TextScan(shown)
+    size = 0
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(READ_CHUNK), b""):
+            digest.update(chunk)
+            size += len(chunk)
+            if inflater is not None:
+                inflater.feed(chunk, scan)
+                continue
+            scan(chunk)
+            if size > limits.file_bytes:
+                raise DataFormatError(
+                    f"The file {shown} is larger than {_size(limits.file_bytes)}, more than Safer "
+                    "Places reads from one file.",
+                    "Split the data into smaller files (one per month, say) and import those.",
+                )
+    if inflater is not None:
+        inflater.close()
+    return FileFacts(
+        sha256=digest.hexdigest(),
+        compression=kind,
+        size=size,
+        uncompressed_size=inflater.bytes_out if inflater is not None else size,
+    )
+
+
+def first_line(path: Path, shown: str, action: str, limits: Limits = LIMITS) -> str:
+    """The file's first line as text (UTF-8, a byte order mark dropped), read within the header cap.
+
+    Raises
+    ------
+    DataFormatError
+        If the file is gzip and damaged, the line is longer than the cap, or it is not UTF-8.
+    """
+    kind = sniff(path, shown)
+    got = bytearray()
+    cap = limits.header_bytes
+
+    def take(data: bytes) -> bool:
+        got.extend(data)
+        return b"\n" in data or len(got) > cap
+
+    with open(path, "rb") as handle:
+        if kind == "gzip":
+            inflater = _Inflater(shown, action, limits)
+            while b"\n" not in got and len(got) <= cap:
+                chunk = handle.read(16 * 1024)
+                if not chunk:
+                    break
+                inflater.feed(chunk, take)
+        else:
+            while b"\n" not in got and len(got) <= cap:
+                chunk = handle.read(64 * 1024)
+                if not chunk:
+                    break
+                got.extend(chunk)
+    end = got.find(b"\n")
+    line = bytes(got if end < 0 else got[: end + 1])
+    if len(line) > cap:
+        raise DataFormatError(
+            f"The first line of {shown} is longer than {_size(cap)}, so it is not a CSV header.",
+            "Check you chose the right file.",
+        )
+    if line.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise DataFormatError(
+            f"The file {shown} is UTF-16 text, not UTF-8.",
+            "Save it again as 'CSV UTF-8 (comma delimited)' and import that file.",
+        )
+    if b"\r" in line.rstrip(b"\r\n"):
+        raise DataFormatError(
+            f"The file {shown} ends its lines with a carriage return alone (as old Mac files did), "
+            "so its rows cannot be told apart.",
+            "Save it again as CSV with Windows or Unix line endings and import that file.",
+        )
+    try:
+        return line.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DataFormatError(
+            f"The file {shown} is not UTF-8 text.",
+            "Save it again as 'CSV UTF-8 (comma delimited)' and import that file.",
+        ) from exc
+
+
+def friendly_csv_error(exc: Exception, name: str, action: str) -> DataFormatError:
+    """One plain sentence for DuckDB's CSV reader's complaint about the file ``name``."""
+    text = str(exc)
+    lower = text.lower()
+    line = re.search(r"[Ll]ine:? (\d+)", text)
+    where = f" on line {line.group(1)}" if line else ""
+    if "maximum line size" in lower:
+        return DataFormatError(
+            f"The file {name} has a line longer than {LIMITS.line_bytes // 1024:,} KB{where}, "
+            "which no real CSV row is.",
+            action,
+        )
+    if "unicode" in lower or "utf-8" in lower or "utf8" in lower:
+        return DataFormatError(
+            f"The file {name} has bytes that are not UTF-8 text{where}.",
+            "Save it again as 'CSV UTF-8 (comma delimited)', or get it again from where it came from.",
+        )
+    if "gzip" in lower or "compress" in lower:
+        return DataFormatError(f"The file {name} is a damaged or incomplete gzip file.", action)
+    return DataFormatError(
+        f"The file {name} cannot be read as CSV{where}: a row has the wrong number of fields "
+        "or a broken quote.",
+        action,
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Zip archives and whole imports
+
+
+def check_total(bytes_in: int, bytes_out: int, what: str, limits: Limits = LIMITS) -> None:
+    """Bound what many files together decompress to: an archive, or all the files of an import.
+
+    Each file may pass the per-file limits (many files of 60 MB made from 60 KB each, or an
+    archive whose entries overlap one compressed stream), so the total and its ratio are
+    checked too. ``what`` begins the sentence: "The archive x.zip", "The files given".
+    """
+    if bytes_out > limits.archive_bytes:
+        raise DataFormatError(
+            f"{what} decompress{'es' if what.startswith('The archive') else ''} to more than "
+            f"{_size(limits.archive_bytes)}, more than Safer Places reads in one import.",
+            "Import the files a few at a time.",
+        )
+    if bytes_out > limits.ratio_floor and bytes_out > limits.ratio * max(bytes_in, 1):
+        raise DataFormatError(
+            f"{what} decompress{'es' if what.startswith('The archive') else ''} to over "
+            f"{limits.ratio:,.0f} times {'its' if what.startswith('The archive') else 'their'} "
+            "compressed size, which no real CSVs do, so nothing was read.",
+            "Check where the files came from; if they are genuine, decompress them and import the CSVs.",
+        )
+
+
+@dataclass(frozen=True)
+class Unpacked:
+    """One file taken out of a zip archive."""
+
+    path: Path  # where it was written
+    name: str  # its own file name
+    shown: str  # how messages name it: "archive.zip: folder/name.csv"
+
+
+@dataclass(frozen=True)
+class UnpackResult:
+    files: tuple[Unpacked, ...]
+    notes: tuple[str, ...] = ()
+
+
+_ZIP_METHODS = {
+    zipfile.ZIP_STORED: "stored",
+    zipfile.ZIP_DEFLATED: "deflate",
+    zipfile.ZIP_BZIP2: "bzip2",
+    zipfile.ZIP_LZMA: "lzma",
+}
+_OTHER_ZIP_METHODS = {
+    9: "Deflate64",
+    93: "Zstandard",
+    95: "XZ",
+    96: "JPEG",
+    97: "WavPack",
+    98: "PPMd",
+    99: "AES",
+}
+
+
+def unpack_zip(
+    archive: Path,
+    shown: str,
+    work: Path,
+    wanted: Callable[[str], bool],
+    action: str,
+    limits: Limits = LIMITS,
+) -> UnpackResult:
+    """Take the wanted files (by file name) out of a zip archive into a new folder under ``work``.
+
+    Refused: an archive that is not a readable zip, an encrypted member, a compression method
+    Python cannot read, members that decompress beyond the limits (declared or actual), and
+    two different members with the same file name in different folders. The very same file
+    twice is taken once and said so in ``notes``.
+    """
+    target = work / f"zip-{uuid.uuid4().hex}"
+    notes: list[str] = []
+    out: list[Unpacked] = []
+    seen: dict[str, tuple[str, str]] = {}  # name -> (member path, sha256)
+    total = 0
+    try:
+        with zipfile.ZipFile(archive) as zf:
+            members = [m for m in zf.infolist() if not m.is_dir() and wanted(PurePosixPath(m.filename).name)]
+            if len(members) > limits.archive_files:
+                raise DataFormatError(
+                    f"The archive {shown} holds {len(members):,} files to read, more than the "
+                    f"{limits.archive_files:,} Safer Places reads from one archive.",
+                    "Unzip it yourself and import the files a folder at a time.",
+                )
+            for m in members:
+                label = f"{shown}: {m.filename}"
+                if m.flag_bits & 0x1:
+                    raise DataFormatError(
+                        f"The archive {shown} is protected by a password ({m.filename} is encrypted).",
+                        "Unzip it yourself with the password and import the CSV files, or download an "
+                        "unprotected copy.",
+                    )
+                if m.compress_type not in _ZIP_METHODS:
+                    method = _OTHER_ZIP_METHODS.get(m.compress_type, f"method {m.compress_type}")
+                    raise DataFormatError(
+                        f"The archive {shown} compresses {m.filename} with {method}, which Safer Places "
+                        "cannot read.",
+                        "Unzip it with another tool and import the CSV files, or zip them again with "
+                        "ordinary (deflate) compression.",
+                    )
+                declared = _Inflater(label, action, limits)
+                declared.bytes_in, declared.bytes_out = m.compress_size, m.file_size
+                declared.check()
+            archive_size = max(archive.stat().st_size, 1)
+            check_total(archive_size, sum(m.file_size for m in members), f"The archive {shown}", limits)
+            for index, m in enumerate(members):
+                label = f"{shown}: {m.filename}"
+                name = PurePosixPath(m.filename).name
+                folder = target / str(index)
+                folder.mkdir(parents=True)
+                dest = folder / name
+                counter = _Inflater(label, action, limits)
+                digest = hashlib.sha256()
+                with zf.open(m) as src, open(dest, "wb") as dst:
+                    for chunk in iter(lambda src=src: src.read(READ_CHUNK), b""):
+                        counter.bytes_out += len(chunk)
+                        counter.bytes_in = max(m.compress_size, 1)
+                        counter.check()
+                        total += len(chunk)
+                        check_total(archive_size, total, f"The archive {shown}", limits)
+                        digest.update(chunk)
+                        dst.write(chunk)
+                sha = digest.hexdigest()
+                if name in seen:
+                    first, first_sha = seen[name]
+                    if first_sha != sha:
+                        raise DataFormatError(
+                            f"The archive {shown} holds two different files named {name}: "
+                            f"{first} and {m.filename}.",
+                            "Keep only the one you mean to load (or rename one), then import again.",
+                        )
+                    notes.append(
+                        f"The archive {shown} holds {name} twice ({first} and {m.filename}) with the "
+                        "same contents; it was read once."
+                    )
+                    dest.unlink()
+                    continue
+                seen[name] = (m.filename, sha)
+                out.append(Unpacked(path=dest, name=name, shown=label))
+    except zipfile.BadZipFile as exc:
+        raise DataFormatError(f"The file {shown} is not a readable zip archive ({exc}).", action) from exc
+    except (NotImplementedError, RuntimeError) as exc:  # methods or encryption zipfile refuses
+        raise DataFormatError(
+            f"The archive {shown} cannot be unpacked ({exc}).",
+            "Unzip it with another tool and import the CSV files.",
+        ) from exc
+    except (EOFError, zlib.error) as exc:
+        raise DataFormatError(f"The archive {shown} is damaged or incomplete ({exc}).", action) from exc
+    return UnpackResult(files=tuple(out), notes=tuple(notes))
