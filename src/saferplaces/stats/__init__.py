@@ -15,9 +15,12 @@ from saferplaces.stats.concentration import (
 )
 from saferplaces.stats.funnel import (
     FunnelLimits,
+    FunnelPoint,
     FunnelSignificance,
     funnel_limits,
+    funnel_points,
     funnel_significance,
+    funnel_significance_dsr,
     overdispersion_tau2,
 )
 from saferplaces.stats.grid import GridCounts, default_cell_size, grid_counts
@@ -32,6 +35,18 @@ from saferplaces.stats.hotspots import (
     hotspot_gistar,
 )
 from saferplaces.stats.kde import KdeResult, hotspot_kde, quartic_kernel
+from saferplaces.stats.labels import (
+    Assurance,
+    ChangeLabel,
+    ComparisonLabel,
+    FunnelLabel,
+    HotspotLabel,
+    HotspotPattern,
+    PointType,
+    SpcRule,
+    StatusLabel,
+    TrendLabel,
+)
 from saferplaces.stats.peers import RECOMMENDED_FEATURES, peer_group
 from saferplaces.stats.proportions import (
     DifferenceResult,
@@ -44,10 +59,33 @@ from saferplaces.stats.rates import RateResult, byar_interval, exact_poisson_int
 from saferplaces.stats.repeats import KnoxResult, RepeatResult, knox_test, repeats
 from saferplaces.stats.representation import RepresentationResult, representation
 from saferplaces.stats.seasonal import SeasonalRangeResult, seasonal_range
-from saferplaces.stats.spc import XmRResult, spc_xmr
+from saferplaces.stats.spc import RunChartResult, SpcBaseline, XmRResult, spc_run, spc_xmr
+from saferplaces.stats.standardised import DsrResult, IsrResult, dsr, esp2013, isr, pooled_reference
 from saferplaces.stats.trend import TrendResult, trend
 
 __all__ = [
+    "Assurance",
+    "ChangeLabel",
+    "ComparisonLabel",
+    "DsrResult",
+    "FunnelLabel",
+    "FunnelPoint",
+    "HotspotLabel",
+    "HotspotPattern",
+    "IsrResult",
+    "PointType",
+    "RunChartResult",
+    "SpcBaseline",
+    "SpcRule",
+    "StatusLabel",
+    "TrendLabel",
+    "dsr",
+    "esp2013",
+    "funnel_points",
+    "funnel_significance_dsr",
+    "isr",
+    "pooled_reference",
+    "spc_run",
     "RECOMMENDED_FEATURES",
     "ChangeResult",
     "Comparison",
