@@ -23,17 +23,10 @@ from saferplaces.stats.funnel import (
     funnel_significance_dsr,
     overdispersion_tau2,
 )
+from saferplaces.stats.general_g import GeneralGResult, general_g
 from saferplaces.stats.grid import GridCounts, default_cell_size, grid_counts
 from saferplaces.stats.harm import HarmResult, harm
-from saferplaces.stats.hotspots import (
-    GiStarResult,
-    HotspotClassification,
-    adjust_p,
-    distance_band_neighbours,
-    grid_neighbours,
-    hotspot_classify,
-    hotspot_gistar,
-)
+from saferplaces.stats.hotspots import GiStarResult, HotspotClassification, hotspot_classify, hotspot_gistar
 from saferplaces.stats.kde import KdeResult, hotspot_kde, quartic_kernel
 from saferplaces.stats.labels import (
     Assurance,
@@ -47,6 +40,7 @@ from saferplaces.stats.labels import (
     StatusLabel,
     TrendLabel,
 )
+from saferplaces.stats.multiple_testing import MultipleTestResult, adjust_p, multiple_tests
 from saferplaces.stats.peers import RECOMMENDED_FEATURES, peer_group
 from saferplaces.stats.proportions import (
     DifferenceResult,
@@ -62,8 +56,14 @@ from saferplaces.stats.seasonal import SeasonalRangeResult, seasonal_range
 from saferplaces.stats.spc import RunChartResult, SpcBaseline, XmRResult, spc_run, spc_xmr
 from saferplaces.stats.standardised import DsrResult, IsrResult, dsr, esp2013, isr, pooled_reference
 from saferplaces.stats.trend import TrendResult, trend
+from saferplaces.stats.weights import as_weights, distance_band_neighbours, grid_neighbours
 
 __all__ = [
+    "GeneralGResult",
+    "MultipleTestResult",
+    "as_weights",
+    "general_g",
+    "multiple_tests",
     "Assurance",
     "ChangeLabel",
     "ComparisonLabel",
