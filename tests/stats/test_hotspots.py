@@ -244,7 +244,7 @@ def test_row_standardised_equals_binary():
         row = hotspot_gistar(y, grid_neighbours(8, 8), star=star, p_adjust="none", weights="row")
         np.testing.assert_allclose(row.z, binary.z, rtol=1e-10, atol=1e-12)
         np.testing.assert_allclose(
-            row.z, ord_getis_z(y, grid_neighbours(8, 8).toarray() / 9.0, star), rtol=1e-10
+            row.z, ord_getis_z(y, grid_neighbours(8, 8).toarray() / 9.0, star), rtol=1e-10, atol=1e-12
         )
 
 
