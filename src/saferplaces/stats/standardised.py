@@ -266,6 +266,8 @@ def dsr(
     else:
         lower, upper = 0.0, float("nan")
     assumptions = [f"Standardised to {name}."]
+    if total == 0:
+        assumptions.append("There are no events, so Dobson's method gives no upper limit.")
     if total < BYAR_THRESHOLD:
         assumptions.append(
             f"There are only {total:g} events: Fingertips does not publish a DSR on fewer than"
