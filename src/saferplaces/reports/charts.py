@@ -16,6 +16,7 @@ import vl_convert
 
 from saferplaces.assessment.model import StrategicAssessment
 from saferplaces.data.reference import boundaries
+from saferplaces.stats.labels import SpcRule
 
 FONT = "Liberation Sans, Arial, sans-serif"
 THREADS = max(1, min(4, os.cpu_count() or 1))
@@ -147,6 +148,11 @@ def change_chart(a: StrategicAssessment) -> _Draft | None:
     )
 
 
+def _rule_words(rules: tuple[str, ...]) -> str:
+    """The SPC rules that flagged a point, in words ("" for common cause)."""
+    return "; ".join(SpcRule(r).text.lower() for r in rules)
+
+
 def month_chart(a: StrategicAssessment) -> _Draft | None:
     if not a.months:
         return None
@@ -158,6 +164,7 @@ def month_chart(a: StrategicAssessment) -> _Draft | None:
             "lower": m.lower_limit,
             "upper": m.upper_limit,
             "signal": (m.signal or "none").replace("-", " "),
+            "rule": _rule_words(m.rules),
         }
         for m in a.months
     ]
@@ -168,6 +175,7 @@ def month_chart(a: StrategicAssessment) -> _Draft | None:
             y="count:Q",
             shape=alt.Shape("signal:N", title="Point"),
             color=alt.Color("signal:N", title="Point"),
+            tooltip=["month:O", "count:Q", "signal:N", alt.Tooltip("rule:N", title="Rule")],
         ),
     ]
     if a.months[0].mean is not None:
@@ -184,6 +192,9 @@ def month_chart(a: StrategicAssessment) -> _Draft | None:
         if a.months[0].mean is not None
         else ""
     )
+    flagged = [f"{m.month} ({_rule_words(m.rules)})" for m in a.months if m.rules]
+    if flagged:
+        limits += f" Special-cause months and the rule that flagged each: {'; '.join(flagged)}."
     return _Draft(
         "chart-months",
         "Crime by month",
