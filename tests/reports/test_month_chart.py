@@ -1,4 +1,4 @@
-"""The monthly XmR chart shows which rule flagged each special-cause month (#14)."""
+"""The monthly XmR chart and the target chart show which rule flagged each special-cause point (#14)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from types import SimpleNamespace
 
 from saferplaces.assessment.model import MonthRow
 from saferplaces.reports.charts import month_chart
+from saferplaces.reports.target_charts import ChartValue, target_chart
 from saferplaces.stats import spc_xmr
 
 
@@ -30,3 +31,12 @@ def test_flagged_month_names_its_rule_in_data_and_text():
     assert "2026-01 (a point outside the process limits)" in draft.alt
     spec = json.dumps(draft.spec)
     assert "a point outside the process limits" in spec and '"Rule"' in spec
+
+
+def test_target_chart_rings_flagged_points_and_says_why():
+    values = [ChartValue(f"2024-{m:02d}", 10.0 + m % 2) for m in range(1, 9)]
+    values.append(ChartValue("2024-09", 30.0, rule="a point outside the process limits"))
+    chart = target_chart(values, title="ASB incidents", unit="incidents")
+    assert "Ringed points show special-cause variation on the XmR chart: 2024-09" in chart.alt
+    plain = target_chart(values[:-1], title="ASB incidents", unit="incidents")
+    assert "Ringed" not in plain.alt

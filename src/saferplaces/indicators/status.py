@@ -33,7 +33,7 @@ from saferplaces.data.periods import MONTH_NAMES, month_index
 from saferplaces.indicators.periods import parse_period_label, sort_key
 from saferplaces.indicators.series import IndicatorPoint
 from saferplaces.stats import change, compare, proportion, proportion_difference, spc_xmr
-from saferplaces.stats.labels import PointType, SpcRule, StatusLabel
+from saferplaces.stats.labels import PointType, StatusLabel, rule_words
 
 # One vocabulary (saferplaces.stats.labels): the codes are keys, ``.text`` is for people.
 IMPROVING = StatusLabel.IMPROVING
@@ -149,6 +149,10 @@ class TargetStatus:
         The periods compared (the first and last points for an XmR chart).
     assumptions
         Choices the code made, in sentences.
+    flags
+        For an XmR chart, ``(period, rules)`` for each special-cause point,
+        ``rules`` being the :class:`~saferplaces.stats.labels.SpcRule` codes
+        that flagged it.
     """
 
     status: StatusLabel
@@ -158,6 +162,7 @@ class TargetStatus:
     baseline_period: str = ""
     latest_period: str = ""
     assumptions: tuple[str, ...] = field(default=())
+    flags: tuple[tuple[str, tuple[str, ...]], ...] = field(default=())
 
 
 def _number(value: float) -> str:
@@ -216,10 +221,9 @@ def _spc(run: list[StatusPoint], direction: str, subject: str, unit: str) -> Tar
     else:
         status = IMPROVING if result.variation == PointType.IMPROVEMENT else WORSENING
         word = "improvement" if status == IMPROVING else "concern"
-        rules = " and ".join(SpcRule(r).text[0].lower() + SpcRule(r).text[1:] for r in result.rules[-1])
         sentence = (
             f"{subject} in {latest.period} ({shown}) is a real change, special-cause {word} on {chart}:"
-            f" {rules}."
+            f" {rule_words(result.rules[-1])}."
         )
     return TargetStatus(
         status,
@@ -228,6 +232,7 @@ def _spc(run: list[StatusPoint], direction: str, subject: str, unit: str) -> Tar
         baseline_period=run[0].period,
         latest_period=latest.period,
         assumptions=result.assumptions,
+        flags=tuple((p.period, r) for p, r in zip(run, result.rules, strict=True) if r),
     )
 
 

@@ -16,7 +16,7 @@ import vl_convert
 
 from saferplaces.assessment.model import StrategicAssessment
 from saferplaces.data.reference import boundaries
-from saferplaces.stats.labels import SpcRule
+from saferplaces.stats.labels import rule_words
 
 FONT = "Liberation Sans, Arial, sans-serif"
 THREADS = max(1, min(4, os.cpu_count() or 1))
@@ -148,11 +148,6 @@ def change_chart(a: StrategicAssessment) -> _Draft | None:
     )
 
 
-def _rule_words(rules: tuple[str, ...]) -> str:
-    """The SPC rules that flagged a point, in words ("" for common cause)."""
-    return "; ".join(SpcRule(r).text.lower() for r in rules)
-
-
 def month_chart(a: StrategicAssessment) -> _Draft | None:
     if not a.months:
         return None
@@ -164,7 +159,7 @@ def month_chart(a: StrategicAssessment) -> _Draft | None:
             "lower": m.lower_limit,
             "upper": m.upper_limit,
             "signal": (m.signal or "none").replace("-", " "),
-            "rule": _rule_words(m.rules),
+            "rule": rule_words(m.rules),
         }
         for m in a.months
     ]
@@ -192,7 +187,7 @@ def month_chart(a: StrategicAssessment) -> _Draft | None:
         if a.months[0].mean is not None
         else ""
     )
-    flagged = [f"{m.month} ({_rule_words(m.rules)})" for m in a.months if m.rules]
+    flagged = [f"{m.month} ({rule_words(m.rules)})" for m in a.months if m.rules]
     if flagged:
         limits += f" Special-cause months and the rule that flagged each: {'; '.join(flagged)}."
     return _Draft(

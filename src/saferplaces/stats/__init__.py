@@ -39,6 +39,7 @@ from saferplaces.stats.labels import (
     SpcRule,
     StatusLabel,
     TrendLabel,
+    rule_words,
 )
 from saferplaces.stats.multiple_testing import MultipleTestResult, adjust_p, multiple_tests
 from saferplaces.stats.peers import RECOMMENDED_FEATURES, peer_group
@@ -85,6 +86,7 @@ __all__ = [
     "funnel_significance_dsr",
     "isr",
     "pooled_reference",
+    "rule_words",
     "spc_run",
     "RECOMMENDED_FEATURES",
     "ChangeResult",

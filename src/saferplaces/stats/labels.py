@@ -23,6 +23,7 @@ __all__ = [
     "SpcRule",
     "StatusLabel",
     "TrendLabel",
+    "rule_words",
 ]
 
 
@@ -152,3 +153,15 @@ _TEXT = {
     "no-significant-change": "No significant change",
     "not-enough-data": "Not enough data",
 }
+
+
+def rule_words(rules: tuple[str, ...] | list[str]) -> str:
+    """The SPC rules that flagged a point, in words for a sentence ("" when none did).
+
+    Examples
+    --------
+    >>> rule_words(("outside-limits", "two-of-three"))
+    'a point outside the process limits and two of three points beyond two sigma on the same side'
+    """
+    words = [SpcRule(r).text for r in rules]
+    return " and ".join(w[0].lower() + w[1:] for w in words)
