@@ -19,7 +19,10 @@ __all__ = [
     "FunnelLabel",
     "HotspotLabel",
     "HotspotPattern",
+    "Judgement",
     "PointType",
+    "RepresentationLabel",
+    "SeasonalLabel",
     "SpcRule",
     "StatusLabel",
     "TrendLabel",
@@ -121,6 +124,31 @@ class ComparisonLabel(_Label):
     HIGHER = "higher"
     SIMILAR = "similar"
     LOWER = "lower"
+
+
+class Judgement(_Label):
+    """A comparison read with the indicator's polarity."""
+
+    BETTER = "better"
+    SIMILAR = "similar"
+    WORSE = "worse"
+
+
+class RepresentationLabel(_Label):
+    """A group's share of victims or offenders against its share of the population."""
+
+    OVER = "over"
+    SIMILAR = "similar"
+    UNDER = "under"
+
+
+class SeasonalLabel(_Label):
+    """A month against its seasonal expected range."""
+
+    ABOVE = "above"
+    WITHIN = "within"
+    BELOW = "below"
+    NOT_ENOUGH_HISTORY = "not-enough-history"
 
 
 class StatusLabel(_Label):
