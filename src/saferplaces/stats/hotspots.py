@@ -132,7 +132,8 @@ def hotspot_gistar(
     assumptions: list[str] = []
     local = w @ y
     w_sum = np.asarray(w.sum(axis=1)).ravel()
-    w_sq = np.asarray(w.multiply(w).sum(axis=1)).ravel()
+    # With binary weights the sum of squares is the sum (skipped: a million-cell product).
+    w_sq = w_sum if weights == "binary" else np.asarray(w.multiply(w).sum(axis=1)).ravel()
     if star:
         big_n = float(n)
         mean = y.mean()
@@ -155,9 +156,12 @@ def hotspot_gistar(
         )
     p = 2.0 * stats.norm.sf(np.abs(z))
     tests = multiple_tests(p, p_adjust, alpha)
-    labels = np.where(
-        tests.p_adjusted < alpha, np.where(z > 0, HotspotLabel.HOT, HotspotLabel.COLD), HotspotLabel.NONE
-    )
+    # An object array of members: building a million enum members one by one is slow.
+    labels = np.empty(n, dtype=object)
+    labels[:] = HotspotLabel.NONE  # np.full would turn the member into a plain str
+    significant = tests.p_adjusted < alpha
+    labels[significant & (z > 0)] = HotspotLabel.HOT
+    labels[significant & (z < 0)] = HotspotLabel.COLD
     if p_adjust != "none":
         assumptions.append(f"p-values were adjusted for {n} tests by the {METHOD_NAMES[p_adjust]} method.")
     if weights != "binary":
@@ -168,7 +172,7 @@ def hotspot_gistar(
         z=z,
         p=p,
         p_adjusted=tests.p_adjusted,
-        label=tuple(HotspotLabel(v) for v in labels),
+        label=tuple(labels.tolist()),
         assumptions=tuple(assumptions),
         weights=weights,
     )
