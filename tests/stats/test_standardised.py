@@ -14,6 +14,10 @@ References
 * ISR: OHID technical guidance on indirectly standardised ratios and
   PHEindicatormethods ``calculate_ISRatio`` (exact limits below 10 events,
   Byar's from 10), computed independently below.
+* ISR expected counts: PHEindicatormethods ``R/isr_sheet.csv`` (commit
+  39a8c9fb74bc43b241336a7a4126e51abb935dc4), 19 age bands with observed
+  events, population, reference count and population, the reference rate
+  ``li`` and the expected events ``Ei`` per band.
 """
 
 from __future__ import annotations
@@ -111,6 +115,30 @@ def test_isr_against_formula():
         assert r.method == ("exact" if observed < 10 else "byar")
     by_band = isr([1, 2, 3, 1], pops, ref_rates=ref_c / ref_p)
     assert by_band.observed == 7 and np.isnan(by_band.rate)
+
+
+# obs, pop, refcount, refpop, Ei (PHEindicatormethods R/isr_sheet.csv)
+PHE_ISR_SHEET = [
+    (127, 636, 10303, 50520, 129.7052257), (25, 558, 2824, 57173, 27.56182114),
+    (18, 609, 3225, 60213, 32.61795626), (21, 543, 3615, 54659, 35.91256701),
+    (12, 384, 3641, 44345, 31.52878566), (27, 594, 3490, 50128, 41.35533035),
+    (48, 669, 3789, 62163, 40.77732735), (27, 843, 3213, 67423, 40.17262655),
+    (29, 660, 3031, 62899, 31.80432121), (32, 576, 2771, 55463, 28.7776716),
+    (32, 606, 3089, 60479, 30.95180145), (34, 522, 3490, 49974, 36.45455637),
+    (45, 426, 3595, 44140, 34.69574082), (65, 273, 4745, 40888, 31.68130014),
+    (38, 300, 5514, 37239, 44.42117135), (68, 288, 7125, 30819, 66.58230312),
+    (74, 153, 5694, 18136, 48.03606087), (82, 123, 6210, 15325, 49.84208809),
+    (91, 207, 5757, 13918, 85.62286248),
+]  # fmt: skip
+
+
+def test_isr_expected_matches_phe_sheet():
+    obs, pop, ref_c, ref_p, ei = (np.array(col, float) for col in zip(*PHE_ISR_SHEET, strict=True))
+    r = isr(obs, pop, ref_counts=ref_c, ref_populations=ref_p, per=100)
+    assert r.expected == pytest.approx(ei.sum(), rel=1e-8)
+    assert r.observed == obs.sum() == 895
+    assert r.ratio == pytest.approx(100 * 895 / ei.sum(), rel=1e-8)
+    assert r.method == "byar"
 
 
 def test_pooled_reference_gives_observed_totals():
