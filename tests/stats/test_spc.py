@@ -182,6 +182,13 @@ def test_nhsrplotthedots_two_in_three_cases(close, expected):
     assert flagged(spc_xmr(values, limits=GIVEN), SpcRule.TWO_OF_THREE) == expected
 
 
+def test_a_point_outside_the_limits_is_not_close_to_them():
+    # NHSRplotthedots: close_to_limits = !outside_limits & beyond two sigma.
+    r = spc_xmr([0.1, -0.1, 3.5, 2.5, -0.1], limits=GIVEN)
+    assert r.rules[2] == (SpcRule.OUTSIDE_LIMITS,)
+    assert r.rules[3] == ()
+
+
 def test_rules_and_two_sigma_are_reported():
     x = [10, 12, 11, 13, 12, 11, 10, 12, 11, 13, 12, 11, 30]
     r = spc_xmr(x, improvement="decrease", baseline=12)

@@ -11,8 +11,8 @@ reported per point (:class:`~saferplaces.stats.labels.SpcRule`):
    side of the mean (a point on the mean breaks the run);
 3. ``trend``: ``run_length`` or more points each higher (or each lower) than
    the one before (an equal value breaks the trend);
-4. ``two-of-three``: two of three consecutive points beyond two sigma on the
-   same side of the mean.
+4. ``two-of-three``: two of three consecutive points beyond two sigma but
+   inside the limits ("close to the limits"), on the same side of the mean.
 
 Every point of a run or trend is flagged. Points on the high side (or a
 rising trend) are an "improvement" when higher is better, a "concern" when
@@ -221,8 +221,9 @@ def _flag(
         (high if step[i] > 0 else low)[i : i + 2] = True
         trend[i : i + 2] = True
     mark(trend, SpcRule.TREND)
-    near_high = x > hi2
-    near_low = x < lo2
+    # "Close to the limits": beyond two sigma but not outside the limits (NHSRplotthedots).
+    near_high = (x > hi2) & ~outside_high
+    near_low = (x < lo2) & ~outside_low
     two = np.zeros(n, dtype=bool)
     for i in range(n - 2):
         window = slice(i, i + 3)
