@@ -11,6 +11,9 @@ Reference values
   points near the limits on opposite sides are not special cause.
 * Limits mean +/- 2.66 mean moving range, screening at 3.267: Making Data
   Count (NHS England, 2019) and Wheeler (2000).
+* Two-in-three needs all three points of the window on the same side of the
+  mean: NHSRplotthedots ``R/ptd_calculate_point_type.R``, ``ptd_two_in_three``
+  (commit 09c4d14c2b9911c0f4d359fcf07227c6ed4c592e).
 * Rule cases from NHSRplotthedots ``tests/testthat/test-ptd_calculate_point_type.R``
   (commit 0b49a46faa87622267a3792ae3a90156090c8add): a run of 8 points above
   the mean then one below flags the 8 (``ptd_part_of_seven_trend``), 6 do
@@ -176,10 +179,15 @@ def test_nhsrplotthedots_trend_cases():
     [([0, 0, 1, 1, 0, 0, 0], [2, 3]), ([1, 0, 0, 1, 1], [3, 4]), ([1, 0, 1], [0, 2]), ([0, 0, 0], [])],
 )
 def test_nhsrplotthedots_two_in_three_cases(close, expected):
-    # Close points at 2.5 (beyond two sigma, inside the limits); the others alternate
-    # around the mean so that no shift forms.
-    values = [2.5 if c else (0.1 if i % 2 else -0.1) for i, c in enumerate(close)]
+    # Close points at 2.5 (beyond two sigma, inside the limits), the others just above
+    # the mean: every window is on one side, as in the package's cases.
+    values = [2.5 if c else 0.1 for c in close]
     assert flagged(spc_xmr(values, limits=GIVEN), SpcRule.TWO_OF_THREE) == expected
+
+
+def test_two_in_three_needs_the_whole_window_on_one_side():
+    assert flagged(spc_xmr([2.5, -0.1, 2.5], limits=GIVEN), SpcRule.TWO_OF_THREE) == []
+    assert flagged(spc_xmr([2.5, 0.1, 2.5], limits=GIVEN), SpcRule.TWO_OF_THREE) == [0, 2]
 
 
 def test_a_point_outside_the_limits_is_not_close_to_them():

@@ -12,7 +12,14 @@ reported per point (:class:`~saferplaces.stats.labels.SpcRule`):
 3. ``trend``: ``run_length`` or more points each higher (or each lower) than
    the one before (an equal value breaks the trend);
 4. ``two-of-three``: two of three consecutive points beyond two sigma but
-   inside the limits ("close to the limits"), on the same side of the mean.
+   inside the limits ("close to the limits"), all three points on the same
+   side of the mean (as NHSRplotthedots).
+
+A point's kind follows the direction of the rule: the side of the mean for
+the limits, a shift and two-of-three, the direction of travel for a trend (a
+rising trend is an improvement when higher is better, as Making Data Count
+describes; NHSRplotthedots colours each trend point by its side of the mean
+instead).
 
 Every point of a run or trend is flagged. Points on the high side (or a
 rising trend) are an "improvement" when higher is better, a "concern" when
@@ -227,10 +234,11 @@ def _flag(
     two = np.zeros(n, dtype=bool)
     for i in range(n - 2):
         window = slice(i, i + 3)
-        if near_high[window].sum() >= 2:
+        # NHSRplotthedots: two close points and all three on the same side of the mean.
+        if near_high[window].sum() >= 2 and np.all(side[window] > 0):
             high[window] |= near_high[window]
             two[window] |= near_high[window]
-        if near_low[window].sum() >= 2:
+        if near_low[window].sum() >= 2 and np.all(side[window] < 0):
             low[window] |= near_low[window]
             two[window] |= near_low[window]
     mark(two, SpcRule.TWO_OF_THREE)
