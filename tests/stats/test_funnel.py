@@ -354,3 +354,23 @@ def test_gamma_shape_inverts_the_regularised_gamma(mu, prob):
 
     a = _solve_shape(np.array([mu]), prob)
     assert special.gammainc(a, mu)[0] == pytest.approx(prob, rel=5e-13, abs=1e-15)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(0, 400), st.floats(20.0, 900.0)), min_size=3, max_size=12),
+    st.randoms(use_true_random=False),
+)
+def test_dsr_funnel_invariants(areas, rnd):
+    from saferplaces.stats import funnel_significance_dsr
+
+    if not any(c >= 10 for c, _ in areas):
+        return
+    counts, dsrs = zip(*areas, strict=True)
+    sig = funnel_significance_dsr(counts, dsrs)
+    # Fewer than 10 events: never judged; row order changes no area's label.
+    assert all((lab == "not-applicable") == (c < 10) for lab, (c, _) in zip(sig.labels, areas, strict=True))
+    order = list(range(len(areas)))
+    rnd.shuffle(order)
+    moved = funnel_significance_dsr([counts[i] for i in order], [dsrs[i] for i in order])
+    assert [moved.labels[order.index(i)] for i in range(len(areas))] == list(sig.labels)
