@@ -149,8 +149,12 @@ def bench_kde(cases: list[tuple[int, int]], repeat: int) -> list[dict]:
 def machine() -> str:
     import esda
 
+    # The load average says how busy the machine was: on a shared machine timings are
+    # noisy, while the ratios (both methods in the same run) hold up better.
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     return (
-        f"Measured {date.today().isoformat()} on {platform.machine()}, {os.cpu_count()} cores, "
+        f"Measured {date.today().isoformat()} on {platform.machine()}, {os.cpu_count()} cores "
+        f"(load average {load:.1f} at the end of the run), "
         f"Python {platform.python_version()}, numpy {np.__version__}, scipy {scipy.__version__}, "
         f"esda {esda.__version__}."
     )
@@ -159,7 +163,7 @@ def machine() -> str:
 def gi_section(rows: list[dict]) -> str:
     lines = [
         GI_START,
-        "## Hotspots (Gi*) (issue #3)",
+        "## Hotspots (Gi*) (issues #3 and #14)",
         "",
         machine() + " Command: `.venv/bin/python bench/hotspots.py`.",
         "",

@@ -148,6 +148,10 @@ def test_eight_or_more_points_in_a_row_use_spc(direction, status):
     assert s.method == METHOD_SPC and s.status == status
     assert s.sentence.startswith("ASB in January 2025 (30 incidents) is a real change, special-cause")
     assert "limits 5.4 to 20.5" in s.sentence
+    # The rule that fired is named, and the flagged point is listed for the chart (#14).
+    assert s.sentence.endswith(": a point outside the process limits.")
+    assert s.flags == (("January 2025", ("outside-limits",)),)
+    assert s.status.text == ("Worsening" if direction == "reduce" else "Improving")
     # Drop the spike: within normal variation.
     s = indicator_status(points[:-1], direction, subject="ASB")
     assert s.status == NO_CHANGE and "within normal variation" in s.sentence

@@ -13,7 +13,8 @@ Reference values come from the PHEindicatormethods R package test data
   expected count at which O is on each limit and the ratio (per 100).
 * ``testdata_funnel_ratio_inputs.csv`` and ``testdata_funnel_rate_dsr_inputs.csv``
   (copied to tests/stats/data/, see its README): PHE significance labels for
-  300 ratios and 40 crude rates.
+  300 ratios, 40 crude rates and 40 DSRs (with PHE's fewer-than-10 rule).
+* Fingertips states its funnel limits as z = 1.96 and 3.0902 (95% and 99.8%).
 
 The overdispersion method follows Spiegelhalter (2005) and FunnelPlotR's
 ``od_adjustment.R``; its test data (``test-funnel_plot.R``) are used below.
@@ -277,3 +278,99 @@ def test_crude_rate_significance_matches_phe():
     sig = funnel_significance(x[:-1], n[:-1], "rate", per=100_000)
     expected = tuple(PHE_LABELS[r["significance_without_zero_row"]] for r in rows[:-1])
     assert sig.labels == expected
+
+
+def test_dsr_significance_matches_phe():
+    # testdata_funnel_rate_dsr_inputs.csv (commit 5adcb8c43562e1a897d509350306a5fed2514480),
+    # column dsr_per_100000_with_0: 40 DSRs per 100,000 including one area with no events,
+    # which PHE leaves out ("Not applicable for events less than 10 for dsrs").
+    from saferplaces.stats import funnel_significance_dsr
+
+    words = {
+        "High (0.001)": "high-0.001",
+        "High (0.025)": "high-0.025",
+        "Low (0.001)": "low-0.001",
+        "Low (0.025)": "low-0.025",
+        "Not significant": "not-significant",
+        "Not applicable for events less than 10 for dsrs": "not-applicable",
+    }
+    with open(DATA / "phe_funnel_dsr_significance.csv", newline="") as f:
+        rows = list(csv.DictReader(f))
+    counts = [float(r["count"]) for r in rows]
+    dsrs = [0.0 if r["rate_dsr"] == "NA" else float(r["rate_dsr"]) for r in rows]
+    sig = funnel_significance_dsr(counts, dsrs, per=100_000)
+    assert [str(v) for v in sig.labels] == [words[r["significance"]] for r in rows]
+    assert np.isnan(sig.values[-1]) and np.isnan(sig.limits.denominators[-1])
+    assert any("fewer than 10" in a for a in sig.assumptions)
+
+
+def test_dsr_significance_few_events_rule():
+    from saferplaces.stats import funnel_significance_dsr
+
+    sig = funnel_significance_dsr([9, 250, 180], [900.0, 620.0, 410.0])
+    assert sig.labels[0] == "not-applicable"
+    with pytest.raises(InputError, match="10 or more"):
+        funnel_significance_dsr([3, 4], [100.0, 120.0])
+    with pytest.raises(InputError, match="DSR is zero"):
+        funnel_significance_dsr([30, 40], [0.0, 120.0])
+
+
+def test_fingertips_z_values_equal_the_levels():
+    # Fingertips states its limits as z = 1.96 and 3.0902, the 95% and 99.8% two-sided levels.
+    x, n = [30, 10, 12, 2, 55], [1000, 1000, 1000, 900, 1500]
+    by_z = funnel_significance(x, n, "rate", per=1000, z=(1.96, 3.0902))
+    by_level = funnel_significance(x, n, "rate", per=1000)
+    assert by_z.labels == by_level.labels
+    np.testing.assert_allclose(by_z.limits.upper, by_level.limits.upper, rtol=1e-4)
+    other = funnel_significance(x, n, "rate", per=1000, levels=(0.8, 0.9))
+    assert other.limits.levels == (0.8, 0.9)
+    assert any("beyond the 0.8 limit" in a for a in other.assumptions)
+    with pytest.raises(InputError, match="not both"):
+        funnel_significance(x, n, "rate", levels=(0.95, 0.998), z=(1.96, 3.09))
+    with pytest.raises(InputError, match="two"):
+        funnel_significance(x, n, "rate", levels=(0.998, 0.95))
+
+
+def test_funnel_points_give_each_area_its_own_limits():
+    from saferplaces.stats import funnel_points
+
+    x, n = [30, 10, 12], [1000, 4000, 250]
+    rows = funnel_points(x, n, "rate", per=1000)
+    sig = funnel_significance(x, n, "rate", per=1000)
+    lim = funnel_limits(n, "rate", per=1000, numerators=x)
+    for i, row in enumerate(rows):
+        assert row.denominator == n[i] and row.label == sig.labels[i]
+        assert row.lower == pytest.approx(tuple(lim.lower[:, i]))
+        assert row.upper == pytest.approx(tuple(lim.upper[:, i]))
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.floats(0.01, 1e6), st.sampled_from([0.0005, 0.001, 0.025, 0.975, 0.999, 0.9995]))
+def test_gamma_shape_inverts_the_regularised_gamma(mu, prob):
+    # The limits invert gammainc(a, mu) = prob in a; scipy's chdtriv must do it to 5e-13.
+    from scipy import special
+
+    from saferplaces.stats.funnel import _solve_shape
+
+    a = _solve_shape(np.array([mu]), prob)
+    assert special.gammainc(a, mu)[0] == pytest.approx(prob, rel=5e-13, abs=1e-15)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(0, 400), st.floats(20.0, 900.0)), min_size=3, max_size=12),
+    st.randoms(use_true_random=False),
+)
+def test_dsr_funnel_invariants(areas, rnd):
+    from saferplaces.stats import funnel_significance_dsr
+
+    if not any(c >= 10 for c, _ in areas):
+        return
+    counts, dsrs = zip(*areas, strict=True)
+    sig = funnel_significance_dsr(counts, dsrs)
+    # Fewer than 10 events: never judged; row order changes no area's label.
+    assert all((lab == "not-applicable") == (c < 10) for lab, (c, _) in zip(sig.labels, areas, strict=True))
+    order = list(range(len(areas)))
+    rnd.shuffle(order)
+    moved = funnel_significance_dsr([counts[i] for i in order], [dsrs[i] for i in order])
+    assert [moved.labels[order.index(i)] for i in range(len(areas))] == list(sig.labels)

@@ -195,3 +195,63 @@ def test_classification_coldspot_and_sparse_input():
     assert r.label[0] == "persistent-coldspot"
     assert r.recent_periods == 1
     assert r.hot.shape == (6, 64)
+
+
+def ord_getis_z(y, w, star):
+    """Ord and Getis (1995) Gi/Gi* z for general weights, written out with loops."""
+    y = np.asarray(y, dtype=float)
+    w = np.array(w, dtype=float)
+    n = y.size
+    out = []
+    for i in range(n):
+        row = w[i].copy()
+        if star:
+            row[i] = row[i] if row[i] else 1.0
+            others = y
+        else:
+            row[i] = 0.0
+            others = np.delete(y, i)
+            row_o = np.delete(row, i)
+        big_n = others.size
+        xbar = others.mean()
+        s = np.sqrt((others**2).mean() - xbar**2)
+        wi = row.sum()
+        s1 = (row**2).sum()
+        local = (row * y).sum() if star else (row_o * others).sum()
+        out.append((local - wi * xbar) / (s * np.sqrt((big_n * s1 - wi**2) / (big_n - 1))))
+    return np.array(out)
+
+
+@pytest.mark.parametrize("star", [True, False])
+def test_general_weights_match_ord_getis_formula(star):
+    rng = np.random.default_rng(11)
+    pts = rng.uniform(0, 1000, size=(40, 2))
+    d = np.hypot(*(pts[:, None, :] - pts[None, :, :]).transpose(2, 0, 1))
+    w = np.where((d > 0) & (d < 300), 1.0 / np.maximum(d, 1.0), 0.0)  # inverse distance in a band
+    y = rng.poisson(4, 40).astype(float)
+    r = hotspot_gistar(y, w, star=star, weights="given", p_adjust="none")
+    np.testing.assert_allclose(r.z, ord_getis_z(y, w, star), rtol=1e-10)
+    assert r.weights == "given" and any("as given" in s for s in r.assumptions)
+
+
+def test_row_standardised_equals_binary():
+    # Rescaling a row leaves Ord and Getis's z unchanged (spdep localG behaves so);
+    # esda's G_Local with transform="R" does not, because its variance assumes
+    # binary weights (see docs/methods/hotspot-gistar.md).
+    y = np.random.default_rng(2).poisson(3, 64).astype(float)
+    for star in (True, False):
+        binary = hotspot_gistar(y, grid_neighbours(8, 8), star=star, p_adjust="none")
+        row = hotspot_gistar(y, grid_neighbours(8, 8), star=star, p_adjust="none", weights="row")
+        np.testing.assert_allclose(row.z, binary.z, rtol=1e-10, atol=1e-12)
+        np.testing.assert_allclose(
+            row.z, ord_getis_z(y, grid_neighbours(8, 8).toarray() / 9.0, star), rtol=1e-10, atol=1e-12
+        )
+
+
+def test_labels_are_enum_members():
+    from saferplaces.stats import HotspotLabel
+
+    c = np.full((10, 10), 1.0)
+    c[4:7, 4:7] = 10
+    r = hotspot_gistar(c.ravel(), grid_neighbours(10, 10))
+    assert r.label[55] is HotspotLabel.HOT and r.label[55] == "hot"

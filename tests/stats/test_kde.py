@@ -89,3 +89,28 @@ def test_order_of_points_does_not_matter(perm):
     a = hotspot_kde(pts, cell_size=100, bandwidth=300)
     b = hotspot_kde(pts[list(perm)], cell_size=100, bandwidth=300)
     np.testing.assert_allclose(a.density, b.density, atol=1e-9)
+
+
+def test_weights_equal_repeated_points():
+    pts = [[120.0, 340.0], [560.0, 610.0], [800.0, 200.0]]
+    weighted = hotspot_kde(pts, cell_size=50, bandwidth=250, bounds=(0, 0, 1000, 1000), weights=[3, 1, 0])
+    repeated = hotspot_kde(pts[:1] * 3 + pts[1:2], cell_size=50, bandwidth=250, bounds=(0, 0, 1000, 1000))
+    np.testing.assert_allclose(weighted.density, repeated.density, rtol=1e-12, atol=1e-12)
+    assert any("weight" in a for a in weighted.assumptions)
+    with pytest.raises(InputError, match="weights"):
+        hotspot_kde(pts, cell_size=50, bandwidth=250, weights=[1, 2])
+    with pytest.raises(InputError, match="negative"):
+        hotspot_kde(pts, cell_size=50, bandwidth=250, weights=[1, -2, 1])
+
+
+def test_zero_interquartile_range_is_said():
+    # MASS::bandwidth.nrd gives 4 * 1.06 * min(sd, IQR / 1.34) * n^(-1/5), which is 0
+    # when the IQR is 0; we use the sd for that coordinate and say so.
+    x = np.array([500.0] * 6 + [100.0, 900.0])
+    y = np.array([0.0, 100, 200, 300, 400, 500, 600, 700])
+    r = hotspot_kde(np.column_stack([x, y]), cell_size=50)
+    sd_x, n = x.std(ddof=1), x.size
+    q75, q25 = np.percentile(y, [75, 25])
+    nrd_y = 4 * 1.06 * min(y.std(ddof=1), (q75 - q25) / 1.34) * n ** (-0.2)
+    assert r.bandwidth == pytest.approx(0.5 * (4 * 1.06 * sd_x * n ** (-0.2) + nrd_y))
+    assert any("interquartile range there is 0" in a and "easting" in a for a in r.assumptions)

@@ -11,6 +11,19 @@ Reference values
   points near the limits on opposite sides are not special cause.
 * Limits mean +/- 2.66 mean moving range, screening at 3.267: Making Data
   Count (NHS England, 2019) and Wheeler (2000).
+* Two-in-three needs all three points of the window on the same side of the
+  mean: NHSRplotthedots ``R/ptd_calculate_point_type.R``, ``ptd_two_in_three``
+  (commit 09c4d14c2b9911c0f4d359fcf07227c6ed4c592e).
+* Rule cases from NHSRplotthedots ``tests/testthat/test-ptd_calculate_point_type.R``
+  (commit 0b49a46faa87622267a3792ae3a90156090c8add): a run of 8 points above
+  the mean then one below flags the 8 (``ptd_part_of_seven_trend``), 6 do
+  not; 1:7 is a trend, ``c(1:3, 3:6)`` is not (an equal value breaks it),
+  ``c(2, 1:7, 3)`` flags the 7 rising points; two-in-three closeness
+  ``c(0, 0, 1, 1, 0, 0, 0)`` flags points 3 and 4, ``c(1, 0, 0, 1, 1)``
+  points 4 and 5 only, ``c(1, 0, 1)`` points 1 and 3.
+* Run chart rules: Perla RJ, Provost LP, Murray SK. BMJ Qual Saf 2011; 20:
+  46-51 (shift of 6 or more on one side of the median, values on the median
+  neither counted nor breaking; trend of 5 or more, repeated values ignored).
 """
 
 from __future__ import annotations
@@ -21,7 +34,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from saferplaces.errors import InputError
-from saferplaces.stats import XmRResult, spc_xmr
+from saferplaces.stats import PointType, RunChartResult, SpcRule, XmRResult, spc_run, spc_xmr
 
 RNORM_123 = [
     -0.56047565, -0.23017749, 1.55870831, 0.07050839, 0.12928774,
@@ -131,3 +144,152 @@ def test_shifting_values_shifts_limits_only(values, shift):
     assert b.mean == pytest.approx(a.mean + shift, abs=1e-6)
     assert b.upper_limit - b.lower_limit == pytest.approx(a.upper_limit - a.lower_limit, rel=1e-6, abs=1e-6)
     assert len(a.points) == len(values)
+
+
+# Limits given at (0, -3, 3): two sigma at +/-2, so the NHSRplotthedots cases
+# can be written as positions relative to the mean.
+GIVEN = (0.0, -3.0, 3.0)
+
+
+def flagged(result, rule):
+    return [i for i, r in enumerate(result.rules) if rule in r]
+
+
+def test_nhsrplotthedots_shift_cases():
+    r = spc_xmr([1.0] * 8 + [-1.0], limits=GIVEN)
+    assert flagged(r, SpcRule.SHIFT) == list(range(8))
+    assert flagged(spc_xmr([1.0] * 6 + [-1.0], limits=GIVEN), SpcRule.SHIFT) == []
+    below = spc_xmr([-1.0] * 8 + [1.0], limits=GIVEN, improvement="decrease")
+    assert below.points[:8] == (PointType.IMPROVEMENT,) * 8 and below.points[8] == "common-cause"
+
+
+def test_nhsrplotthedots_trend_cases():
+    def trend(values):
+        return flagged(spc_xmr([v / 10 for v in values], limits=GIVEN), SpcRule.TREND)
+
+    assert trend(range(1, 7)) == []
+    assert trend([1, 2, 3, 3, 4, 5, 6]) == []
+    assert trend(range(1, 8)) == list(range(7))
+    assert trend([2, *range(1, 8), 3]) == list(range(1, 8))
+    assert trend(range(7, 0, -1)) == list(range(7))
+
+
+@pytest.mark.parametrize(
+    ("close", "expected"),
+    [([0, 0, 1, 1, 0, 0, 0], [2, 3]), ([1, 0, 0, 1, 1], [3, 4]), ([1, 0, 1], [0, 2]), ([0, 0, 0], [])],
+)
+def test_nhsrplotthedots_two_in_three_cases(close, expected):
+    # Close points at 2.5 (beyond two sigma, inside the limits), the others just above
+    # the mean: every window is on one side, as in the package's cases.
+    values = [2.5 if c else 0.1 for c in close]
+    assert flagged(spc_xmr(values, limits=GIVEN), SpcRule.TWO_OF_THREE) == expected
+
+
+def test_two_in_three_needs_the_whole_window_on_one_side():
+    assert flagged(spc_xmr([2.5, -0.1, 2.5], limits=GIVEN), SpcRule.TWO_OF_THREE) == []
+    assert flagged(spc_xmr([2.5, 0.1, 2.5], limits=GIVEN), SpcRule.TWO_OF_THREE) == [0, 2]
+
+
+def test_a_point_outside_the_limits_is_not_close_to_them():
+    # NHSRplotthedots: close_to_limits = !outside_limits & beyond two sigma.
+    r = spc_xmr([0.1, -0.1, 3.5, 2.5, -0.1], limits=GIVEN)
+    assert r.rules[2] == (SpcRule.OUTSIDE_LIMITS,)
+    assert r.rules[3] == ()
+
+
+def test_rules_and_two_sigma_are_reported():
+    x = [10, 12, 11, 13, 12, 11, 10, 12, 11, 13, 12, 11, 30]
+    r = spc_xmr(x, improvement="decrease", baseline=12)
+    assert r.rules[-1] == (SpcRule.OUTSIDE_LIMITS,)
+    assert all(rules == () for rules in r.rules[:-1])
+    assert r.upper_two_sigma == pytest.approx(r.mean + 2 / 3 * (r.upper_limit - r.mean))
+    assert r.lower_two_sigma == pytest.approx(r.mean - 2 / 3 * (r.mean - r.lower_limit))
+    assert r.run_length == 7 and any("7 points" in a for a in r.assumptions)
+
+
+def test_run_length_six():
+    x = [10, 9, 11] * 4 + [9.5] * 6
+    assert spc_xmr(x, baseline=12, improvement="decrease").points[-1] == "common-cause"
+    six = spc_xmr(x, baseline=12, improvement="decrease", run_length=6)
+    assert six.points[-6:] == ("improvement",) * 6 and six.rules[-1] == (SpcRule.SHIFT,)
+
+
+def test_rebasing_only_where_asked():
+    before = [20, 22, 21, 19, 20, 21, 22, 20, 19, 21, 20, 22]
+    after = [10, 12, 11, 9, 10, 11, 12, 10, 9, 11, 10, 12]
+    one = spc_xmr(before + after, improvement="decrease")
+    assert len(one.baselines) == 1  # never rebased automatically
+    two = spc_xmr(before + after, improvement="decrease", rebase_at=[12])
+    assert [(b.start, b.stop) for b in two.baselines] == [(0, 12), (12, 24)]
+    assert two.baselines[0].mean == pytest.approx(np.mean(before))
+    assert two.mean == pytest.approx(np.mean(after))
+    assert set(two.points) == {"common-cause"}
+    assert any("from point 13" in a for a in two.assumptions)
+    fixed = spc_xmr(before + after, baseline=6, rebase_at=[12])
+    assert [(b.baseline_start, b.baseline_stop) for b in fixed.baselines] == [(0, 6), (12, 18)]
+
+
+def test_given_limits_and_assurance():
+    x = [50, 52, 51, 49, 50, 51, 52, 50, 49, 51, 50, 52]
+    r = spc_xmr(x, improvement="increase", target=45, limits=(50, 46, 54))
+    assert r.assurance == "consistently-passing"
+    assert r.baselines[0].source == "given" and r.baselines[0].baseline_start is None
+    assert np.isnan(r.mean_moving_range)
+    assert spc_xmr(x, improvement="increase", target=50, limits=(50, 46, 54)).assurance == "inconsistent"
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "word"),
+    [
+        ({"run_length": 5}, "run_length"),
+        ({"rebase_at": [1]}, "rebase_at"),
+        ({"rebase_at": [5, 6]}, "rebase_at"),
+        ({"rebase_at": [8, 5]}, "rebase_at"),
+        ({"limits": (1, 2, 3)}, "limits"),
+        ({"limits": (2, 1)}, "limits"),
+        ({"limits": (2, 1, 3), "baseline": 5}, "limits"),
+    ],
+)
+def test_bad_rule_arguments(kwargs, word):
+    with pytest.raises(InputError, match=word):
+        spc_xmr(list(range(12)), **kwargs)
+
+
+def test_run_chart_rules():
+    short = spc_run([3, 4, 3, 4, 5, 6, 7, 8])
+    assert isinstance(short, RunChartResult)
+    assert flagged(short, SpcRule.TREND) == [2, 3, 4, 5, 6, 7]
+    assert flagged(spc_run([5, 4, 3, 4, 5, 6, 7]), SpcRule.TREND) == [2, 3, 4, 5, 6]
+    assert flagged(spc_run([5, 4, 3, 4, 5, 6, 5]), SpcRule.TREND) == []  # four rising is not a trend
+    flat = spc_run([3, 4, 3, 4, 5, 5, 6, 7, 8])  # a repeated value neither counts nor breaks
+    assert flagged(flat, SpcRule.TREND) == [2, 3, 4, 5, 6, 7, 8]
+    shift = spc_run([1, 2, 1, 2, 1, 2, 9, 8, 9, 8, 9, 8], improvement="decrease")
+    assert shift.median == 5
+    assert flagged(shift, SpcRule.SHIFT) == list(range(12))
+    assert shift.points[0] == "improvement" and shift.points[-1] == "concern"
+    # Five above the median, one on it (skipped, not breaking), then a sixth above: a shift;
+    # the point on the median is not itself flagged.
+    on_median = spc_run([1, 1, 1, 1, 1, 1, 9, 9, 9, 9, 9, 5, 9, 1, 5, 9])
+    assert on_median.median == 5
+    assert flagged(on_median, SpcRule.SHIFT) == [*range(11), 12]
+
+
+def test_run_chart_bad_arguments():
+    for kwargs, word in (
+        ({"values": [1]}, "values"),
+        ({"values": [1, 2], "shift_length": 1}, "shift_length"),
+    ):
+        with pytest.raises(InputError, match=word):
+            spc_run(**kwargs)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.floats(-1e4, 1e4), min_size=3, max_size=40), st.sampled_from([6, 7]))
+def test_rules_explain_every_flag(values, run_length):
+    r = spc_xmr(values, improvement="decrease", run_length=run_length)
+    for point, rules in zip(r.points, r.rules, strict=True):
+        assert (point == PointType.COMMON_CAUSE) == (rules == ())
+    assert r.lower_limit <= r.lower_two_sigma <= r.mean <= r.upper_two_sigma <= r.upper_limit
+    run = spc_run(values)
+    for point, rules in zip(run.points, run.rules, strict=True):
+        assert (point == PointType.COMMON_CAUSE) == (rules == ())

@@ -331,3 +331,22 @@ def test_the_list_page(client, world):
 def test_target_status_is_there_for_every_target(world):
     for target in world["targets"].values():
         assert isinstance(target_status(target), TargetStatus)
+
+
+def test_xmr_flags_are_ringed_on_the_chart_with_their_rule(client, world):
+    # Nine months in a row use the XmR chart (#14): a steady fall is a trend, named on the page.
+    from saferplaces.stats import rule_words
+
+    target = world["targets"]["Reduced ASB incidents"]
+    months = ["January", "February", "March", "April", "May", "June", "July", "August", "September"]
+    for month, value in zip(months, [400, 390, 381, 370, 362, 350, 341, 330, 322], strict=True):
+        TargetValue.objects.create(target=target, period=f"{month} 2024", value=value)
+    status = target_status(Target.objects.get(pk=target.pk))
+    assert [period for period, _ in status.flags] == [f"{m} 2024" for m in months]
+    assert all("trend" in rules for _, rules in status.flags)
+    client.force_login(world["users"]["analyst"])
+    html = client.get(url(target)).content.decode()
+    last_period, last_rules = status.flags[-1]
+    assert "Ringed points show special-cause variation on the XmR chart" in html
+    assert str(escape(f"{last_period} ({rule_words(last_rules)})")) in html
+    assert status.status.text in html

@@ -574,8 +574,10 @@ def _month_rows(agg: Aggregates, area: Area, held: list[str], assumptions: list[
             "in the period; a fall in crime counts as improvement."
         )
         return [
-            MonthRow(m, c, a, round(spc.mean, 1), round(spc.lower_limit, 1), round(spc.upper_limit, 1), p)
-            for (m, c, a), p in zip(series, spc.points, strict=True)
+            MonthRow(
+                m, c, a, round(spc.mean, 1), round(spc.lower_limit, 1), round(spc.upper_limit, 1), p, rules=r
+            )
+            for (m, c, a), p, r in zip(series, spc.points, spc.rules, strict=True)
         ]
     assumptions.append("Fewer than 12 consecutive months are held, so no control chart is drawn.")
     return [MonthRow(m, c, a, None, None, None, None) for m, c, a in series]

@@ -106,6 +106,7 @@ class MonthRow:
     expected_lower: float | None = None
     expected_upper: float | None = None
     seasonal: str | None = None
+    rules: tuple[str, ...] = ()  # SpcRule codes that flagged this month (empty: common cause)
 
 
 @dataclass(frozen=True)

@@ -33,11 +33,13 @@ from saferplaces.data.periods import MONTH_NAMES, month_index
 from saferplaces.indicators.periods import parse_period_label, sort_key
 from saferplaces.indicators.series import IndicatorPoint
 from saferplaces.stats import change, compare, proportion, proportion_difference, spc_xmr
+from saferplaces.stats.labels import PointType, StatusLabel, rule_words
 
-IMPROVING = "Improving"
-NO_CHANGE = "No significant change"
-WORSENING = "Worsening"
-NOT_ENOUGH = "Not enough data"
+# One vocabulary (saferplaces.stats.labels): the codes are keys, ``.text`` is for people.
+IMPROVING = StatusLabel.IMPROVING
+NO_CHANGE = StatusLabel.NO_SIGNIFICANT_CHANGE
+WORSENING = StatusLabel.WORSENING
+NOT_ENOUGH = StatusLabel.NOT_ENOUGH_DATA
 STATUSES = (IMPROVING, NO_CHANGE, WORSENING, NOT_ENOUGH)
 DIRECTIONS = ("increase", "reduce")
 
@@ -134,7 +136,9 @@ class TargetStatus:
     Attributes
     ----------
     status
-        ``"Improving"``, ``"No significant change"``, ``"Worsening"`` or ``"Not enough data"``.
+        A :class:`~saferplaces.stats.labels.StatusLabel`: ``"improving"``,
+        ``"no-significant-change"``, ``"worsening"`` or ``"not-enough-data"``;
+        its ``text`` ("Improving", ...) is what people read.
     sentence
         The finding in plain English, with the test's result.
     method
@@ -145,15 +149,20 @@ class TargetStatus:
         The periods compared (the first and last points for an XmR chart).
     assumptions
         Choices the code made, in sentences.
+    flags
+        For an XmR chart, ``(period, rules)`` for each special-cause point,
+        ``rules`` being the :class:`~saferplaces.stats.labels.SpcRule` codes
+        that flagged it.
     """
 
-    status: str
+    status: StatusLabel
     sentence: str
     method: str
     p: float | None = None
     baseline_period: str = ""
     latest_period: str = ""
     assumptions: tuple[str, ...] = field(default=())
+    flags: tuple[tuple[str, tuple[str, ...]], ...] = field(default=())
 
 
 def _number(value: float) -> str:
@@ -206,14 +215,15 @@ def _spc(run: list[StatusPoint], direction: str, subject: str, unit: str) -> Tar
         f"to {_number(round(result.upper_limit, 1))})"
     )
     shown = _number(latest.value) + (f" {unit}" if unit else "")
-    if result.variation == "common-cause":
+    if result.variation == PointType.COMMON_CAUSE:
         status = NO_CHANGE
         sentence = f"{subject} in {latest.period} ({shown}) is within normal variation on {chart}."
     else:
-        status = IMPROVING if result.variation == "improvement" else WORSENING
+        status = IMPROVING if result.variation == PointType.IMPROVEMENT else WORSENING
         word = "improvement" if status == IMPROVING else "concern"
         sentence = (
-            f"{subject} in {latest.period} ({shown}) is a real change, special-cause {word} on {chart}."
+            f"{subject} in {latest.period} ({shown}) is a real change, special-cause {word} on {chart}:"
+            f" {rule_words(result.rules[-1])}."
         )
     return TargetStatus(
         status,
@@ -222,6 +232,7 @@ def _spc(run: list[StatusPoint], direction: str, subject: str, unit: str) -> Tar
         baseline_period=run[0].period,
         latest_period=latest.period,
         assumptions=result.assumptions,
+        flags=tuple((p.period, r) for p, r in zip(run, result.rules, strict=True) if r),
     )
 
 
@@ -424,8 +435,8 @@ def indicator_status(
     --------
     >>> s = indicator_status([StatusPoint("2024/25", 3082, count=3082)], "reduce",
     ...                      baseline=StatusPoint("2018/19", 3502, count=3502))
-    >>> s.status
-    'Improving'
+    >>> s.status, s.status.text
+    ('improving', 'Improving')
     >>> s.sentence
     'The value fell 12% from 2018/19 to 2024/25; this is a real fall (p < 0.001).'
     """

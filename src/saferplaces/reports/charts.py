@@ -17,6 +17,7 @@ import vl_convert
 
 from saferplaces.assessment.model import StrategicAssessment
 from saferplaces.data.reference import boundaries
+from saferplaces.stats.labels import rule_words
 
 FONT = "Liberation Sans, Arial, sans-serif"
 THREADS = max(1, min(4, os.cpu_count() or 1))
@@ -159,6 +160,7 @@ def month_chart(a: StrategicAssessment) -> _Draft | None:
             "lower": m.lower_limit,
             "upper": m.upper_limit,
             "signal": (m.signal or "none").replace("-", " "),
+            "rule": rule_words(m.rules),
         }
         for m in a.months
     ]
@@ -169,6 +171,7 @@ def month_chart(a: StrategicAssessment) -> _Draft | None:
             y="count:Q",
             shape=alt.Shape("signal:N", title="Point"),
             color=alt.Color("signal:N", title="Point"),
+            tooltip=["month:O", "count:Q", "signal:N", alt.Tooltip("rule:N", title="Rule")],
         ),
     ]
     if a.months[0].mean is not None:
@@ -185,6 +188,9 @@ def month_chart(a: StrategicAssessment) -> _Draft | None:
         if a.months[0].mean is not None
         else ""
     )
+    flagged = [f"{m.month} ({rule_words(m.rules)})" for m in a.months if m.rules]
+    if flagged:
+        limits += f" Special-cause months and the rule that flagged each: {'; '.join(flagged)}."
     return _Draft(
         "chart-months",
         "Crime by month",

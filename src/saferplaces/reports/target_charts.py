@@ -24,6 +24,7 @@ class ChartValue:
     lower: float | None = None
     upper: float | None = None
     source: str = "Entered"
+    rule: str = ""  # the SPC rule(s) that flagged this point, in words; "" when none did
 
 
 def _fmt(value: float) -> str:
@@ -58,7 +59,14 @@ def target_chart(
         return None
     order = list(dict.fromkeys(v.period for v in values))
     data = [
-        {"period": v.period, "value": v.value, "lower": v.lower, "upper": v.upper, "source": v.source}
+        {
+            "period": v.period,
+            "value": v.value,
+            "lower": v.lower,
+            "upper": v.upper,
+            "source": v.source,
+            "rule": v.rule,
+        }
         for v in values
     ]
     sources = list(dict.fromkeys(v.source for v in values))
@@ -75,6 +83,14 @@ def target_chart(
     if any(v.lower is not None for v in values):
         layers.append(
             base.transform_filter("datum.lower != null").mark_rule().encode(y="lower:Q", y2="upper:Q")
+        )
+    flagged = [v for v in values if v.rule]
+    if flagged:
+        # Special-cause points: a ring around the point, with the rule in the tooltip.
+        layers.append(
+            base.transform_filter("datum.rule != ''")
+            .mark_point(shape="circle", size=220, strokeWidth=2, color=RED, filled=False)
+            .encode(y="value:Q", tooltip=["period:O", "value:Q", alt.Tooltip("rule:N", title="Rule")])
         )
     if baseline is not None:
         rule = alt.Chart(alt.Data(values=[{"baseline": baseline}])).mark_rule(color=RED, strokeDash=[6, 3])
@@ -95,4 +111,9 @@ def target_chart(
         text += " Vertical bars show 95% confidence intervals."
     if len(sources) > 1:
         text += " Colours tell entered values from values computed from the data store."
+    if flagged:
+        text += " Ringed points show special-cause variation on the XmR chart: " + "; ".join(
+            f"{v.period} ({v.rule})" for v in flagged
+        )
+        text += "."
     return draw_chart("chart-target", title, chart, text, table)

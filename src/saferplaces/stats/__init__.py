@@ -15,23 +15,36 @@ from saferplaces.stats.concentration import (
 )
 from saferplaces.stats.funnel import (
     FunnelLimits,
+    FunnelPoint,
     FunnelSignificance,
     funnel_limits,
+    funnel_points,
     funnel_significance,
+    funnel_significance_dsr,
     overdispersion_tau2,
 )
+from saferplaces.stats.general_g import GeneralGResult, general_g
 from saferplaces.stats.grid import GridCounts, default_cell_size, grid_counts
 from saferplaces.stats.harm import HarmResult, harm
-from saferplaces.stats.hotspots import (
-    GiStarResult,
-    HotspotClassification,
-    adjust_p,
-    distance_band_neighbours,
-    grid_neighbours,
-    hotspot_classify,
-    hotspot_gistar,
-)
+from saferplaces.stats.hotspots import GiStarResult, HotspotClassification, hotspot_classify, hotspot_gistar
 from saferplaces.stats.kde import KdeResult, hotspot_kde, quartic_kernel
+from saferplaces.stats.labels import (
+    Assurance,
+    ChangeLabel,
+    ComparisonLabel,
+    FunnelLabel,
+    HotspotLabel,
+    HotspotPattern,
+    Judgement,
+    PointType,
+    RepresentationLabel,
+    SeasonalLabel,
+    SpcRule,
+    StatusLabel,
+    TrendLabel,
+    rule_words,
+)
+from saferplaces.stats.multiple_testing import MultipleTestResult, adjust_p, multiple_tests
 from saferplaces.stats.peers import RECOMMENDED_FEATURES, peer_group
 from saferplaces.stats.proportions import (
     DifferenceResult,
@@ -44,10 +57,43 @@ from saferplaces.stats.rates import RateResult, byar_interval, exact_poisson_int
 from saferplaces.stats.repeats import KnoxResult, RepeatResult, knox_test, repeats
 from saferplaces.stats.representation import RepresentationResult, representation
 from saferplaces.stats.seasonal import SeasonalRangeResult, seasonal_range
-from saferplaces.stats.spc import XmRResult, spc_xmr
+from saferplaces.stats.spc import RunChartResult, SpcBaseline, XmRResult, spc_run, spc_xmr
+from saferplaces.stats.standardised import DsrResult, IsrResult, dsr, esp2013, isr, pooled_reference
 from saferplaces.stats.trend import TrendResult, trend
+from saferplaces.stats.weights import as_weights, distance_band_neighbours, grid_neighbours
 
 __all__ = [
+    "GeneralGResult",
+    "MultipleTestResult",
+    "as_weights",
+    "general_g",
+    "multiple_tests",
+    "Assurance",
+    "ChangeLabel",
+    "ComparisonLabel",
+    "DsrResult",
+    "FunnelLabel",
+    "FunnelPoint",
+    "HotspotLabel",
+    "HotspotPattern",
+    "IsrResult",
+    "Judgement",
+    "RepresentationLabel",
+    "SeasonalLabel",
+    "PointType",
+    "RunChartResult",
+    "SpcBaseline",
+    "SpcRule",
+    "StatusLabel",
+    "TrendLabel",
+    "dsr",
+    "esp2013",
+    "funnel_points",
+    "funnel_significance_dsr",
+    "isr",
+    "pooled_reference",
+    "rule_words",
+    "spc_run",
     "RECOMMENDED_FEATURES",
     "ChangeResult",
     "Comparison",

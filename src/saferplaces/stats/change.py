@@ -31,6 +31,7 @@ from saferplaces.stats._validate import (
     validate_scalar_count,
     validate_scalar_positive,
 )
+from saferplaces.stats.labels import ChangeLabel
 
 __all__ = ["ChangeResult", "change"]
 
@@ -63,7 +64,7 @@ class ChangeResult:
     percent: float | None
     z: float
     p: float
-    label: str
+    label: ChangeLabel
 
 
 def change(
@@ -120,9 +121,9 @@ def change(
     z = 2.0 * (math.sqrt(rate_c) - math.sqrt(rate_p))
     percent = None if rate_p == 0 else 100.0 * (rate_c - rate_p) / rate_p
     if pval < 1.0 - level:
-        label = "increase" if rate_c > rate_p else "decrease"
+        label = ChangeLabel.INCREASE if rate_c > rate_p else ChangeLabel.DECREASE
     else:
-        label = "no-significant-change"
+        label = ChangeLabel.NO_SIGNIFICANT_CHANGE
     return ChangeResult(
         current=c,
         previous=p,

@@ -22,6 +22,7 @@ from typing import Any
 
 from saferplaces.errors import InputError
 from saferplaces.stats._validate import validate_choice
+from saferplaces.stats.labels import ComparisonLabel, Judgement
 
 __all__ = ["Comparison", "compare"]
 
@@ -41,8 +42,8 @@ class Comparison:
         otherwise ``None``.
     """
 
-    label: str
-    judgement: str | None
+    label: ComparisonLabel
+    judgement: Judgement | None
 
 
 def _interval(obj: Any, name: str) -> tuple[float, float, float]:
@@ -101,16 +102,28 @@ def compare(estimate: Any, benchmark: Any, polarity: str | None = None) -> Compa
         b = float(benchmark)
         if math.isnan(b):
             raise InputError("'benchmark' is missing (NaN).", "Give the benchmark value as a number.")
-        label = "lower" if upper < b else "higher" if lower > b else "similar"
+        label = (
+            ComparisonLabel.LOWER
+            if upper < b
+            else ComparisonLabel.HIGHER
+            if lower > b
+            else ComparisonLabel.SIMILAR
+        )
     else:
         _, b_lower, b_upper = _interval(benchmark, "benchmark")
-        label = "lower" if upper < b_lower else "higher" if lower > b_upper else "similar"
-    judgement: str | None = None
+        label = (
+            ComparisonLabel.LOWER
+            if upper < b_lower
+            else ComparisonLabel.HIGHER
+            if lower > b_upper
+            else ComparisonLabel.SIMILAR
+        )
+    judgement: Judgement | None = None
     if polarity is not None:
-        if label == "similar":
-            judgement = "similar"
-        elif (label == "higher") == (polarity == "high-is-good"):
-            judgement = "better"
+        if label == ComparisonLabel.SIMILAR:
+            judgement = Judgement.SIMILAR
+        elif (label == ComparisonLabel.HIGHER) == (polarity == "high-is-good"):
+            judgement = Judgement.BETTER
         else:
-            judgement = "worse"
+            judgement = Judgement.WORSE
     return Comparison(label=label, judgement=judgement)

@@ -36,7 +36,7 @@ References
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -50,18 +50,24 @@ from saferplaces.stats._validate import (
     validate_positive,
     validate_same_length,
 )
+from saferplaces.stats.labels import FunnelLabel
 
 __all__ = [
     "FunnelLimits",
+    "FunnelPoint",
     "FunnelSignificance",
     "funnel_limits",
+    "funnel_points",
     "funnel_significance",
+    "funnel_significance_dsr",
     "overdispersion_tau2",
 ]
 
 STATISTICS = ("proportion", "rate", "ratio")
 SIGNIFICANCE_LEVELS = (0.95, 0.998)
 WINSORISE = 0.1
+#: PHE does not judge a DSR from fewer events than this on a funnel.
+PHE_DSR_MIN_EVENTS = 10
 
 
 @dataclass(frozen=True)
@@ -135,7 +141,7 @@ class FunnelSignificance:
     """
 
     values: np.ndarray
-    labels: tuple[str, ...]
+    labels: tuple[FunnelLabel, ...]
     limits: FunnelLimits
     target: float
     assumptions: tuple[str, ...]
@@ -146,17 +152,13 @@ def _z(level: float) -> float:
 
 
 def _solve_shape(mu: np.ndarray, prob: float) -> np.ndarray:
-    """Find a > 0 with gammainc(a, mu) == prob; gammainc falls as a grows."""
-    lo = np.full_like(mu, 1e-12)
-    hi = mu + 12.0 * np.sqrt(mu) + 40.0
-    for _ in range(200):
-        mid = 0.5 * (lo + hi)
-        above = special.gammainc(mid, mu) > prob
-        lo = np.where(above, mid, lo)
-        hi = np.where(above, hi, mid)
-        if np.all(hi - lo <= 1e-14 * np.maximum(hi, 1.0)):
-            break
-    return 0.5 * (lo + hi)
+    """The gamma shape a > 0 with gammainc(a, mu) == prob.
+
+    ``gammainc(a, mu)`` is the chi-square distribution function with ``2a``
+    degrees of freedom at ``2 mu``, so scipy's inverse in the degrees of
+    freedom (``chdtriv``) gives ``a`` directly.
+    """
+    return special.chdtriv(prob, 2.0 * mu) / 2.0
 
 
 def _poisson_limits(expected: np.ndarray, level: float) -> tuple[np.ndarray, np.ndarray]:
@@ -372,8 +374,11 @@ def funnel_significance(
     per: float = 1,
     overdispersion: bool = False,
     target: float | None = None,
+    *,
+    levels: tuple[float, float] | None = None,
+    z: tuple[float, float] | None = None,
 ) -> FunnelSignificance:
-    """Label each area by where it falls against the 95% and 99.8% funnel limits.
+    """Label each area by where it falls against two funnel limits (95% and 99.8% by default).
 
     Parameters
     ----------
@@ -391,13 +396,23 @@ def funnel_significance(
     target
         Centre line in output units; defaults to the pooled value (1 for
         ratios).
+    levels
+        The inner and outer confidence levels, ``(0.95, 0.998)`` by default
+        (PHE and Fingertips).
+    z
+        The same given as two-sided z values instead, such as Fingertips'
+        ``(1.96, 3.0902)``; give ``levels`` or ``z``, not both.
 
     Returns
     -------
     FunnelSignificance
-        Labels are ``"high-0.001"`` (above the 99.8% limit), ``"high-0.025"``
+        Labels (:class:`~saferplaces.stats.labels.FunnelLabel`) are
+        ``"high-0.001"`` (above the 99.8% limit), ``"high-0.025"``
         (above the 95% limit only), ``"low-0.025"``, ``"low-0.001"`` or
-        ``"not-significant"``. A value on a limit is not significant.
+        ``"not-significant"``. A value on a limit is not significant. With
+        other levels, ``"high-0.025"`` means above the inner limit only and
+        ``"high-0.001"`` above the outer one (likewise for low), and the
+        assumptions say so.
 
     Examples
     --------
@@ -408,27 +423,225 @@ def funnel_significance(
     x = validate_counts(numerators, "numerators")
     n = validate_positive(denominators, "denominators")
     validate_same_length(numerators=x, denominators=n)
+    inner, outer = _two_levels(levels, z)
     lim = funnel_limits(
         n,
         statistic,
         target=target,
         per=per,
-        levels=SIGNIFICANCE_LEVELS,
+        levels=(inner, outer),
         overdispersion=overdispersion,
         numerators=x,
     )
     values = x / n * lim.per
-    lo95, hi95 = lim.at(0.95)
-    lo998, hi998 = lim.at(0.998)
-    labels = np.full(x.size, "not-significant", dtype=object)
-    labels[values > hi95] = "high-0.025"
-    labels[values > hi998] = "high-0.001"
-    labels[values < lo95] = "low-0.025"
-    labels[values < lo998] = "low-0.001"
+    labels = _labels(values, lim.lower, lim.upper)
+    assumptions = list(lim.assumptions)
+    if (inner, outer) != SIGNIFICANCE_LEVELS:
+        assumptions.append(
+            f"Labels ending 0.025 mean beyond the {inner:.4g} limit only, and 0.001 beyond the"
+            f" {outer:.4g} limit."
+        )
     return FunnelSignificance(
         values=values,
-        labels=tuple(str(v) for v in labels),
+        labels=labels,
         limits=lim,
         target=lim.target,
-        assumptions=lim.assumptions,
+        assumptions=tuple(assumptions),
+    )
+
+
+def _two_levels(levels: tuple[float, float] | None, z: tuple[float, float] | None) -> tuple[float, float]:
+    """Inner and outer confidence levels from ``levels`` or two-sided ``z`` values."""
+    if levels is not None and z is not None:
+        raise InputError(
+            "Both 'levels' and 'z' were given.",
+            "Give the confidence levels (such as (0.95, 0.998)) or the z values, not both.",
+        )
+    if z is not None:
+        zs = validate_positive(z, "z")
+        pair = tuple(float(1.0 - 2.0 * special.ndtr(-v)) for v in zs)
+        name = "z"
+    else:
+        pair = tuple(
+            validate_level(lv, "levels")
+            for lv in np.atleast_1d(SIGNIFICANCE_LEVELS if levels is None else levels)
+        )
+        name = "levels"
+    if len(pair) != 2 or not pair[0] < pair[1]:
+        raise InputError(
+            f"'{name}' must be two values, inner then outer, but it was {z if name == 'z' else levels!r}.",
+            "Give two increasing values, such as levels=(0.95, 0.998) or z=(1.96, 3.0902).",
+        )
+    return pair[0], pair[1]
+
+
+def _labels(values: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> tuple[FunnelLabel, ...]:
+    """Significance labels from limits at two levels (rows: inner, outer)."""
+    labels = np.full(values.size, FunnelLabel.NOT_SIGNIFICANT, dtype=object)
+    labels[values > upper[0]] = FunnelLabel.HIGH_0025
+    labels[values > upper[1]] = FunnelLabel.HIGH_0001
+    labels[values < lower[0]] = FunnelLabel.LOW_0025
+    labels[values < lower[1]] = FunnelLabel.LOW_0001
+    return tuple(FunnelLabel(v) for v in labels)
+
+
+@dataclass(frozen=True)
+class FunnelPoint:
+    """One area on a funnel plot, from :func:`funnel_points`.
+
+    Attributes
+    ----------
+    numerator, denominator
+        The inputs (for DSRs the denominator is PHE's derived one).
+    value
+        The area's value (times ``per``); ``nan`` when not applicable.
+    lower, upper
+        The limits at this area's denominator, one per level (inner, outer).
+    label
+        A :class:`~saferplaces.stats.labels.FunnelLabel`.
+    """
+
+    numerator: float
+    denominator: float
+    value: float
+    lower: tuple[float, ...]
+    upper: tuple[float, ...]
+    label: FunnelLabel
+
+
+def funnel_points(
+    numerators: ArrayLike,
+    denominators: ArrayLike,
+    statistic: str,
+    per: float = 1,
+    overdispersion: bool = False,
+    target: float | None = None,
+    *,
+    levels: tuple[float, float] | None = None,
+    z: tuple[float, float] | None = None,
+) -> tuple[FunnelPoint, ...]:
+    """Per area: its value, the funnel limits at its own denominator, and its label.
+
+    Takes the same arguments as :func:`funnel_significance` and returns its
+    answer one row per area, ready for a table or a chart.
+
+    Examples
+    --------
+    >>> rows = funnel_points([30, 10], [1000, 1000], "rate", per=1000)
+    >>> rows[0].label, [round(v, 2) for v in rows[0].upper]
+    ('high-0.025', [29.71, 35.65])
+    """
+    sig = funnel_significance(
+        numerators, denominators, statistic, per, overdispersion, target, levels=levels, z=z
+    )
+    x = validate_counts(numerators, "numerators")
+    lim = sig.limits
+    return tuple(
+        FunnelPoint(
+            numerator=float(x[i]),
+            denominator=float(lim.denominators[i]),
+            value=float(sig.values[i]),
+            lower=tuple(float(v) for v in lim.lower[:, i]),
+            upper=tuple(float(v) for v in lim.upper[:, i]),
+            label=sig.labels[i],
+        )
+        for i in range(x.size)
+    )
+
+
+def funnel_significance_dsr(
+    counts: ArrayLike,
+    dsrs: ArrayLike,
+    per: float = 100_000,
+    *,
+    levels: tuple[float, float] | None = None,
+    z: tuple[float, float] | None = None,
+) -> FunnelSignificance:
+    """Funnel significance for directly standardised rates, the PHE way.
+
+    Each area's DSR is treated as a crude rate on a derived denominator,
+    ``count / dsr * per`` (the population that would give that rate); the
+    target is the total count over the total derived denominator. Areas with
+    fewer than 10 events are not judged (PHE's rule: a DSR on so few events is
+    unreliable) and are labelled ``"not-applicable"``; they are left out of
+    the target too when they have no events.
+
+    Parameters
+    ----------
+    counts
+        Events behind each area's DSR.
+    dsrs
+        The DSRs, per ``per`` (ignored where the count is 0).
+    per
+        The DSRs' multiplier, for example 100,000.
+    levels, z
+        As for :func:`funnel_significance`.
+
+    Returns
+    -------
+    FunnelSignificance
+        ``limits.denominators`` holds the derived denominators (``nan`` where
+        not applicable).
+
+    References
+    ----------
+    .. [3] PHEindicatormethods: assign_funnel_significance, rate_type "dsr".
+
+    Examples
+    --------
+    >>> sig = funnel_significance_dsr([250, 180, 6], [620.0, 410.0, 300.0])
+    >>> [str(v) for v in sig.labels]
+    ['high-0.001', 'low-0.025', 'not-applicable']
+    """
+    x = validate_counts(counts, "counts")
+    d = validate_counts(dsrs, "dsrs")
+    validate_same_length(counts=x, dsrs=d)
+    m = float(validate_positive(per, "per")[0])
+    if np.any((x > 0) & (d <= 0)):
+        raise InputError(
+            "A DSR is zero although its area has events.",
+            "Check that each DSR matches its count of events.",
+        )
+    judged = x >= PHE_DSR_MIN_EVENTS
+    if not judged.any():
+        raise InputError(
+            f"No area has {PHE_DSR_MIN_EVENTS} or more events, so no DSR can be judged on a funnel.",
+            "Use a longer period or larger areas.",
+        )
+    with np.errstate(divide="ignore", invalid="ignore"):
+        derived = np.where(x > 0, x / d * m, np.nan)
+    target = float(x[x > 0].sum() / derived[x > 0].sum()) * m
+    inner, outer = _two_levels(levels, z)
+    sig = funnel_significance(x[judged], derived[judged], "rate", per=m, target=target, levels=(inner, outer))
+    labels = np.full(x.size, FunnelLabel.NOT_APPLICABLE, dtype=object)
+    labels[judged] = sig.labels
+    values = np.full(x.size, np.nan)
+    values[judged] = sig.values
+    full_lower = np.full((2, x.size), np.nan)
+    full_upper = np.full((2, x.size), np.nan)
+    full_lower[:, judged] = sig.limits.lower
+    full_upper[:, judged] = sig.limits.upper
+    lim = replace(
+        sig.limits,
+        denominators=np.where(judged, derived, np.nan),
+        lower=full_lower,
+        upper=full_upper,
+    )
+    assumptions = [a for a in sig.assumptions if not a.startswith("The target")]
+    assumptions.insert(
+        0,
+        f"Each DSR is judged as a rate on the population that would give it; the target is"
+        f" {target:.4g} per {m:,.0f} (total events over total derived population).",
+    )
+    if (~judged).any():
+        assumptions.append(
+            f"{int((~judged).sum())} area(s) with fewer than {PHE_DSR_MIN_EVENTS} events are not"
+            " judged (PHE's rule for DSRs)."
+        )
+    return FunnelSignificance(
+        values=values,
+        labels=tuple(FunnelLabel(v) for v in labels),
+        limits=lim,
+        target=target,
+        assumptions=tuple(assumptions),
     )

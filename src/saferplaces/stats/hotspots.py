@@ -2,15 +2,19 @@
 
 Gi* compares the sum of the values in each cell's neighbourhood (the cell
 itself included, for the "star" version) with what would be expected if the
-values were spread at random over all cells. With binary weights,
+values were spread at random over all cells. For weights w_ij,
 
-    z_i = (sum_j w_ij x_j - W_i xbar) / (s sqrt((N W_i - W_i^2) / (N - 1)))
+    z_i = (sum_j w_ij x_j - W_i xbar) / (s sqrt((N S_i - W_i^2) / (N - 1)))
 
-where W_i is the number of neighbours (including i for Gi*), and xbar and s
-are the mean and standard deviation (divisor N) of the N values in play: all
-n values for Gi*, the n - 1 values other than x_i for Gi. This is the
-analytical z-score of PySAL esda's ``G_Local`` with binary weights, computed
-here with one sparse matrix product so that a million cells take seconds.
+where W_i is the sum of row i's weights and S_i the sum of their squares
+(including w_ii for Gi*), and xbar and s are the mean and standard deviation
+(divisor N) of the N values in play: all n values for Gi*, the n - 1 values
+other than x_i for Gi (Ord and Getis 1995, as spdep's ``localG``). With
+binary weights S_i = W_i, the number of neighbours, and this is the
+analytical z-score of PySAL esda's ``G_Local``; it is computed here with one
+sparse matrix product so that a million cells take seconds. Weights live in
+:mod:`saferplaces.stats.weights` and p-value adjustment in
+:mod:`saferplaces.stats.multiple_testing`.
 
 References
 ----------
@@ -22,42 +26,24 @@ References
    methods. esda.getisord.G_Local. https://github.com/pysal/esda
 .. [4] Ashby MPJ. sfhotspot: hot-spot analysis with simple features.
    https://github.com/mpjashby/sfhotspot (hotspot_classify rules).
-.. [5] Holm S. A simple sequentially rejective multiple test procedure.
-   Scand J Stat 1979; 6: 65-70.
-.. [6] Benjamini Y, Hochberg Y. Controlling the false discovery rate.
-   J R Stat Soc B 1995; 57: 289-300.
+.. [5] Bivand R. spdep: localG. https://github.com/r-spatial/spdep
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike
 from scipy import sparse, stats
-from scipy.spatial import cKDTree
 
 from saferplaces.errors import InputError
-from saferplaces.stats._validate import (
-    validate_choice,
-    validate_level,
-    validate_points,
-    validate_positive,
-    validate_vector,
-)
+from saferplaces.stats._validate import validate_level, validate_vector
+from saferplaces.stats.labels import HotspotLabel, HotspotPattern
+from saferplaces.stats.multiple_testing import METHOD_NAMES, multiple_tests
+from saferplaces.stats.weights import as_weights
 
-__all__ = [
-    "GiStarResult",
-    "HotspotClassification",
-    "adjust_p",
-    "distance_band_neighbours",
-    "grid_neighbours",
-    "hotspot_classify",
-    "hotspot_gistar",
-]
-
-P_ADJUST = ("holm", "fdr", "none")
+__all__ = ["GiStarResult", "HotspotClassification", "hotspot_classify", "hotspot_gistar"]
 
 
 @dataclass(frozen=True)
@@ -73,7 +59,10 @@ class GiStarResult:
     p_adjusted
         p-values adjusted for multiple comparisons.
     label
+        A :class:`~saferplaces.stats.labels.HotspotLabel` per cell:
         ``"hot"``, ``"cold"`` or ``"none"``.
+    weights
+        The weights style used: ``"binary"``, ``"row"`` or ``"given"``.
     assumptions
         Sentences describing defaults chosen by the code.
     """
@@ -81,158 +70,9 @@ class GiStarResult:
     z: np.ndarray
     p: np.ndarray
     p_adjusted: np.ndarray
-    label: tuple[str, ...]
+    label: tuple[HotspotLabel, ...]
     assumptions: tuple[str, ...]
-
-
-def grid_neighbours(
-    n_rows: int, n_cols: int, queen: bool = True, include_self: bool = True
-) -> sparse.csr_matrix:
-    """Binary contiguity weights for a rectangular grid of cells.
-
-    Parameters
-    ----------
-    n_rows, n_cols
-        Grid size. Cell ``(r, c)`` has index ``r * n_cols + c`` (row-major).
-    queen
-        Count diagonal cells as neighbours (queen contiguity, 8 neighbours);
-        otherwise only edge-sharing cells (rook, 4 neighbours).
-    include_self
-        Put 1 on the diagonal (each cell is its own neighbour).
-
-    Returns
-    -------
-    scipy.sparse.csr_matrix
-        ``n_rows * n_cols`` square matrix of 0s and 1s.
-
-    Examples
-    --------
-    >>> w = grid_neighbours(3, 3)
-    >>> int(w[4].sum()), int(w[0].sum())
-    (9, 4)
-    """
-    for name, v in (("n_rows", n_rows), ("n_cols", n_cols)):
-        if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 1:
-            raise InputError(
-                f"'{name}' is {v!r}, which is not a whole number of at least 1.",
-                f"Give '{name}' as the number of cells, such as 100.",
-            )
-    n = n_rows * n_cols
-    idx = np.arange(n).reshape(n_rows, n_cols)
-    offsets = [(0, 1), (1, 0)] + ([(1, 1), (1, -1)] if queen else [])
-    rows, cols = [], []
-    for dr, dc in offsets:
-        r0, r1 = 0, n_rows - dr
-        c0, c1 = max(0, -dc), n_cols - max(0, dc)
-        a = idx[r0:r1, c0:c1].ravel()
-        b = idx[r0 + dr : r1 + dr, c0 + dc : c1 + dc].ravel()
-        rows += [a, b]
-        cols += [b, a]
-    if include_self:
-        rows.append(np.arange(n))
-        cols.append(np.arange(n))
-    r = np.concatenate(rows) if rows else np.array([], dtype=int)
-    c = np.concatenate(cols) if cols else np.array([], dtype=int)
-    data = np.ones(r.size)
-    return sparse.csr_matrix((data, (r, c)), shape=(n, n))
-
-
-def distance_band_neighbours(
-    points: ArrayLike, threshold: float, include_self: bool = False
-) -> sparse.csr_matrix:
-    """Binary weights: points within ``threshold`` of each other (inclusive).
-
-    Parameters
-    ----------
-    points
-        ``(n, 2)`` coordinates in metres (EPSG:27700).
-    threshold
-        Distance band in metres; pairs at exactly this distance are neighbours.
-    include_self
-        Put 1 on the diagonal.
-
-    Returns
-    -------
-    scipy.sparse.csr_matrix
-
-    Examples
-    --------
-    >>> w = distance_band_neighbours([[0, 0], [100, 0], [300, 0]], 100)
-    >>> w.toarray().astype(int).tolist()
-    [[0, 1, 0], [1, 0, 0], [0, 0, 0]]
-    """
-    pts = validate_points(points)
-    t = float(validate_positive(threshold, "threshold")[0])
-    tree = cKDTree(pts)
-    pairs = tree.query_pairs(t, output_type="ndarray")
-    n = pts.shape[0]
-    r = np.concatenate([pairs[:, 0], pairs[:, 1]])
-    c = np.concatenate([pairs[:, 1], pairs[:, 0]])
-    if include_self:
-        r = np.concatenate([r, np.arange(n)])
-        c = np.concatenate([c, np.arange(n)])
-    return sparse.csr_matrix((np.ones(r.size), (r, c)), shape=(n, n))
-
-
-def adjust_p(p: ArrayLike, method: str = "holm") -> np.ndarray:
-    """Adjust p-values for multiple comparisons.
-
-    Parameters
-    ----------
-    p
-        p-values.
-    method
-        ``"holm"`` (family-wise error, [5]_), ``"fdr"`` (Benjamini-Hochberg
-        false discovery rate, [6]_) or ``"none"``.
-
-    Returns
-    -------
-    numpy.ndarray
-        Adjusted p-values in the original order, capped at 1.
-
-    Examples
-    --------
-    >>> adjust_p([0.01, 0.04, 0.03], "holm").round(2).tolist()
-    [0.03, 0.06, 0.06]
-    """
-    method = validate_choice(method, "p_adjust", P_ADJUST)
-    p = np.asarray(p, dtype=float)
-    m = p.size
-    if method == "none" or m == 0:
-        return p.copy()
-    order = np.argsort(p, kind="mergesort")
-    ps = p[order]
-    if method == "holm":
-        adj = np.maximum.accumulate((m - np.arange(m)) * ps)
-    else:
-        adj = np.minimum.accumulate(m / np.arange(m, 0, -1) * ps[::-1])[::-1]
-    out = np.empty(m)
-    out[order] = np.minimum(adj, 1.0)
-    return out
-
-
-def _as_binary(neighbours: Any, n: int, star: bool) -> sparse.csr_matrix:
-    if not sparse.issparse(neighbours) and sparse.issparse(getattr(neighbours, "sparse", None)):
-        neighbours = neighbours.sparse  # a libpysal W or Graph
-    if sparse.issparse(neighbours):
-        w = sparse.csr_matrix(neighbours, dtype=float, copy=True)
-    else:
-        try:
-            w = sparse.csr_matrix(np.asarray(neighbours, dtype=float))
-        except (TypeError, ValueError):
-            raise InputError(
-                "'neighbours' is not a matrix of weights.",
-                "Use grid_neighbours() or distance_band_neighbours(), or an n by n 0/1 matrix.",
-            ) from None
-    if w.shape != (n, n):
-        raise InputError(
-            f"'neighbours' is {w.shape[0]} by {w.shape[1]}, but there are {n} values.",
-            "Give an n by n matrix with one row and column per cell.",
-        )
-    w.data = (w.data != 0).astype(float)
-    w.setdiag(1.0 if star else 0.0)
-    w.eliminate_zeros()
-    return w
+    weights: str = "binary"
 
 
 def hotspot_gistar(
@@ -241,6 +81,7 @@ def hotspot_gistar(
     star: bool = True,
     p_adjust: str = "holm",
     alpha: float = 0.05,
+    weights: str = "binary",
 ) -> GiStarResult:
     """Getis-Ord Gi* hot and cold spots.
 
@@ -249,17 +90,22 @@ def hotspot_gistar(
     values
         Count (or value) per cell, zero-count cells included.
     neighbours
-        ``n`` by ``n`` binary weights, sparse or dense (any non-zero counts
-        as 1), for example from :func:`grid_neighbours`; a libpysal ``W`` or
-        ``Graph`` is also accepted through its ``sparse`` attribute.
+        ``n`` by ``n`` weights, sparse or dense, for example from
+        :func:`~saferplaces.stats.weights.grid_neighbours`; a libpysal ``W``
+        or ``Graph`` is also accepted through its ``sparse`` attribute.
     star
-        Gi* (``True``): each cell always counts as its own neighbour, whatever
-        the diagonal of ``neighbours``. ``False`` gives Gi, which leaves the
-        cell out.
+        Gi* (``True``): each cell always counts as its own neighbour (a zero
+        diagonal becomes 1). ``False`` gives Gi, which leaves the cell out.
     p_adjust
         ``"holm"``, ``"fdr"`` (Benjamini-Hochberg) or ``"none"``.
     alpha
         Significance level for the labels.
+    weights
+        ``"binary"`` (any non-zero weight counts as 1, the default),
+        ``"row"`` (row-standardised) or ``"given"`` (as given, such as
+        inverse distance). The z-score is Ord and Getis's (1995) for general
+        weights, as spdep's ``localG``; rescaling a row does not change it,
+        so row-standardised weights give the same z-scores as binary ones.
 
     Returns
     -------
@@ -274,19 +120,20 @@ def hotspot_gistar(
     --------
     >>> counts = np.zeros((10, 10))
     >>> counts[4:7, 4:7] = 10  # a 3 by 3 cluster in the middle of a 10 by 10 grid
+    >>> from saferplaces.stats.weights import grid_neighbours
     >>> r = hotspot_gistar(counts.ravel(), grid_neighbours(10, 10))
     >>> r.label[55], r.label[0]
     ('hot', 'none')
     """
     y = validate_vector(values, "values", min_length=3)
-    p_adjust = validate_choice(p_adjust, "p_adjust", P_ADJUST)
-    alpha = validate_level(1.0 - alpha, "alpha")
-    alpha = 1.0 - alpha
+    alpha = 1.0 - validate_level(1.0 - alpha, "alpha")
     n = y.size
-    w = _as_binary(neighbours, n, bool(star))
+    w = as_weights(neighbours, n, bool(star), weights)
     assumptions: list[str] = []
     local = w @ y
-    card = np.asarray(w.sum(axis=1)).ravel()
+    w_sum = np.asarray(w.sum(axis=1)).ravel()
+    # With binary weights the sum of squares is the sum (skipped: a million-cell product).
+    w_sq = w_sum if weights == "binary" else np.asarray(w.multiply(w).sum(axis=1)).ravel()
     if star:
         big_n = float(n)
         mean = y.mean()
@@ -295,8 +142,11 @@ def hotspot_gistar(
         big_n = float(n - 1)
         mean = (y.sum() - y) / big_n
         var = ((y**2).sum() - y**2) / big_n - mean**2
+    # Ord and Getis (1995): with binary weights w_sq == w_sum and this is
+    # card * (N - card), the form esda uses.
+    spread = np.maximum(big_n * w_sq - w_sum**2, 0.0) / (big_n - 1)
     with np.errstate(divide="ignore", invalid="ignore"):
-        z = (local - card * mean) / (np.sqrt(var) * np.sqrt(card * (big_n - card) / (big_n - 1)))
+        z = (local - w_sum * mean) / (np.sqrt(np.maximum(var, 0.0)) * np.sqrt(spread))
     undefined = ~np.isfinite(z)
     if np.any(undefined):
         z = np.where(undefined, 0.0, z)
@@ -305,17 +155,26 @@ def hotspot_gistar(
             " neighbourhood covering every cell) and were given a z-score of 0."
         )
     p = 2.0 * stats.norm.sf(np.abs(z))
-    p_adj = adjust_p(p, p_adjust)
-    labels = np.where(p_adj < alpha, np.where(z > 0, "hot", "cold"), "none")
+    tests = multiple_tests(p, p_adjust, alpha)
+    # An object array of members: building a million enum members one by one is slow.
+    labels = np.empty(n, dtype=object)
+    labels[:] = HotspotLabel.NONE  # np.full would turn the member into a plain str
+    significant = tests.p_adjusted < alpha
+    labels[significant & (z > 0)] = HotspotLabel.HOT
+    labels[significant & (z < 0)] = HotspotLabel.COLD
     if p_adjust != "none":
-        name = "Holm" if p_adjust == "holm" else "Benjamini-Hochberg"
-        assumptions.append(f"p-values were adjusted for {n} tests by the {name} method.")
+        assumptions.append(f"p-values were adjusted for {n} tests by the {METHOD_NAMES[p_adjust]} method.")
+    if weights != "binary":
+        assumptions.append(
+            "Row-standardised weights were used." if weights == "row" else "The weights were used as given."
+        )
     return GiStarResult(
         z=z,
         p=p,
-        p_adjusted=p_adj,
-        label=tuple(str(v) for v in labels),
+        p_adjusted=tests.p_adjusted,
+        label=tuple(labels.tolist()),
         assumptions=tuple(assumptions),
+        weights=weights,
     )
 
 
@@ -338,7 +197,7 @@ class HotspotClassification:
         Sentences describing defaults chosen by the code.
     """
 
-    label: tuple[str, ...]
+    label: tuple[HotspotPattern, ...]
     hot: np.ndarray
     cold: np.ndarray
     recent_periods: int
@@ -392,6 +251,7 @@ def hotspot_classify(
     --------
     >>> counts = np.zeros((10, 100))
     >>> counts[:, [44, 45, 54, 55]] = 10  # the same four cells busy in all 10 periods
+    >>> from saferplaces.stats.weights import grid_neighbours
     >>> r = hotspot_classify(counts, grid_neighbours(10, 10))
     >>> r.label[55], r.label[0]
     ('persistent-hotspot', 'no-pattern')
@@ -443,13 +303,13 @@ def hotspot_classify(
     labels = []
     for h, c in zip(ch, cc, strict=True):
         if h and c:
-            labels.append("mixed")
+            labels.append(HotspotPattern.MIXED)
         elif h:
-            labels.append(f"{h}-hotspot")
+            labels.append(HotspotPattern(f"{h}-hotspot"))
         elif c:
-            labels.append(f"{c}-coldspot")
+            labels.append(HotspotPattern(f"{c}-coldspot"))
         else:
-            labels.append("no-pattern")
+            labels.append(HotspotPattern.NO_PATTERN)
     return HotspotClassification(
         label=tuple(labels),
         hot=hot,

@@ -10,10 +10,17 @@ Defaults, announced in ``assumptions``:
 
 * ``cell_size``: the shorter side of the points' bounding box divided by 50
   (the sfhotspot rule), rounded down to a multiple of 10 m, at least 10 m.
-* ``bandwidth``: the mean over easting and northing of Scott's normal
+* ``bandwidth``: the mean over easting and northing of the normal
   reference rule as implemented by ``MASS::bandwidth.nrd``,
-  ``4 * 1.06 * min(sd, IQR / 1.34) * n^(-1/5)``, which is also what
-  sfhotspot uses by default.
+  ``4 * 1.06 * min(sd, IQR / 1.34) * n^(-1/5)``. Where a coordinate's
+  interquartile range is 0, ``bandwidth.nrd`` gives 0 (no usable
+  bandwidth); we use the standard deviation alone for that coordinate
+  instead (as R's ``bw.nrd0`` does) and say so. sfhotspot means to average
+  the two coordinates' rules too, but its ``mean(a, b)`` call passes the
+  second as ``trim`` and so uses the easting's rule alone; we average both.
+* ``weights``: one weight per point (harm scores, say); the density is the
+  weighted sum of kernels. The bandwidth rule ignores the weights, as
+  sfhotspot's does.
 
 References
 ----------
@@ -34,7 +41,13 @@ from numpy.typing import ArrayLike
 from scipy.spatial import cKDTree
 
 from saferplaces.errors import InputError
-from saferplaces.stats._validate import validate_choice, validate_points, validate_positive
+from saferplaces.stats._validate import (
+    validate_choice,
+    validate_counts,
+    validate_points,
+    validate_positive,
+    validate_same_length,
+)
 from saferplaces.stats.grid import grid_frame
 
 __all__ = ["KdeResult", "hotspot_kde", "quartic_kernel"]
@@ -83,11 +96,13 @@ def quartic_kernel(distance: ArrayLike, bandwidth: float) -> np.ndarray:
     return np.where(u < 1.0, 3.0 / (np.pi * bandwidth**2) * (1.0 - u * u) ** 2, 0.0)
 
 
-def _nrd(v: np.ndarray) -> float:
+def _nrd(v: np.ndarray) -> tuple[float, bool]:
+    """MASS ``bandwidth.nrd``, but the sd alone when the IQR is 0; and whether that happened."""
     sd = v.std(ddof=1) if v.size > 1 else 0.0
-    q75, q25 = np.percentile(v, [75, 25])
-    spread = min(sd, (q75 - q25) / 1.34) if q75 > q25 else sd
-    return 4.0 * 1.06 * spread * v.size ** (-0.2)
+    q75, q25 = np.percentile(v, [75, 25])  # R's default quantile type 7, as MASS
+    no_iqr = not q75 > q25
+    spread = sd if no_iqr else min(sd, (q75 - q25) / 1.34)
+    return 4.0 * 1.06 * spread * v.size ** (-0.2), no_iqr and sd > 0
 
 
 def hotspot_kde(
@@ -96,6 +111,7 @@ def hotspot_kde(
     bandwidth: float | None = None,
     kernel: str = "quartic",
     bounds: tuple[float, float, float, float] | None = None,
+    weights: ArrayLike | None = None,
 ) -> KdeResult:
     """Kernel density of events on a regular grid (EPSG:27700 metres).
 
@@ -112,6 +128,9 @@ def hotspot_kde(
     bounds
         ``(xmin, ymin, xmax, ymax)`` of the grid; the points' bounding box if
         omitted.
+    weights
+        One non-negative weight per point (1 for each when omitted); the
+        density is then weighted events per square kilometre.
 
     Returns
     -------
@@ -133,8 +152,20 @@ def hotspot_kde(
     validate_choice(kernel, "kernel", KERNELS)
     pts = validate_points(points)
     xmin, ymin, xmax, ymax, cell, assumptions = grid_frame(pts, cell_size, bounds)
+    wts = None
+    if weights is not None:
+        wts = validate_counts(weights, "weights")
+        validate_same_length(points=pts, weights=wts)
+        assumptions.append("Each point counts by its weight.")
     if bandwidth is None:
-        h = 0.5 * (_nrd(pts[:, 0]) + _nrd(pts[:, 1]))
+        (hx, x_flat), (hy, y_flat) = _nrd(pts[:, 0]), _nrd(pts[:, 1])
+        h = 0.5 * (hx + hy)
+        if x_flat or y_flat:
+            which = "easting and northing" if x_flat and y_flat else "easting" if x_flat else "northing"
+            assumptions.append(
+                f"Half or more of the points share one {which}, so the interquartile range there is 0;"
+                " the standard deviation alone is used for it (MASS bandwidth.nrd would give 0)."
+            )
         if not h > 0:
             h = 2.0 * cell
             assumptions.append(f"The points do not spread out, so the bandwidth is two cells ({h:g} m).")
@@ -151,7 +182,7 @@ def hotspot_kde(
         )
     xc = xmin + (np.arange(n_cols) + 0.5) * cell
     yc = ymin + (np.arange(n_rows) + 0.5) * cell
-    density = _density(pts, xc, yc, h)
+    density = _density(pts, xc, yc, h, wts)
     return KdeResult(
         density=density,
         x_centres=xc,
@@ -163,14 +194,17 @@ def hotspot_kde(
     )
 
 
-def _density(pts: np.ndarray, xc: np.ndarray, yc: np.ndarray, h: float) -> np.ndarray:
-    """Sum of quartic kernels at every cell centre, per square kilometre."""
+def _density(
+    pts: np.ndarray, xc: np.ndarray, yc: np.ndarray, h: float, weights: np.ndarray | None = None
+) -> np.ndarray:
+    """Sum of (weighted) quartic kernels at every cell centre, per square kilometre."""
+    w = np.ones(pts.shape[0]) if weights is None else weights
     gx, gy = np.meshgrid(xc, yc)
     centres = np.column_stack([gx.ravel(), gy.ravel()])
     cell_tree = cKDTree(centres)
     point_tree = cKDTree(pts)
     pairs = cell_tree.sparse_distance_matrix(point_tree, h, output_type="coo_matrix")
-    values = quartic_kernel(pairs.data, h)
+    values = quartic_kernel(pairs.data, h) * w[pairs.col]
     flat = np.bincount(pairs.row, weights=values, minlength=centres.shape[0])
     # A point exactly on a cell centre is 0 m away; some scipy versions drop
     # such explicit zeros from the sparse result, so add back any that are missing.
@@ -179,5 +213,7 @@ def _density(pts: np.ndarray, xc: np.ndarray, yc: np.ndarray, h: float) -> np.nd
     kept_zero[pairs.col[pairs.data == 0]] = True
     hit = (on_centre < centres.shape[0]) & ~kept_zero
     if np.any(hit):
-        flat += np.bincount(on_centre[hit], minlength=centres.shape[0]) * quartic_kernel(0.0, h)
+        flat += np.bincount(on_centre[hit], weights=w[hit], minlength=centres.shape[0]) * quartic_kernel(
+            0.0, h
+        )
     return (flat * 1e6).reshape(yc.size, xc.size)

@@ -30,6 +30,7 @@ from saferplaces.stats._validate import (
     validate_scalar_count,
     validate_scalar_positive,
 )
+from saferplaces.stats.labels import ComparisonLabel
 
 __all__ = ["DifferenceResult", "ProportionResult", "proportion", "proportion_difference", "wilson_interval"]
 
@@ -192,7 +193,7 @@ class DifferenceResult:
     upper: float
     method: str
     level: float
-    label: str
+    label: ComparisonLabel
 
 
 def proportion_difference(
@@ -247,7 +248,13 @@ def proportion_difference(
     d = p1 - p2
     lower = d - float(np.sqrt((p1 - lo[0]) ** 2 + (hi[1] - p2) ** 2))
     upper = d + float(np.sqrt((hi[0] - p1) ** 2 + (p2 - lo[1]) ** 2))
-    label = "higher" if lower > 0 else "lower" if upper < 0 else "similar"
+    label = (
+        ComparisonLabel.HIGHER
+        if lower > 0
+        else ComparisonLabel.LOWER
+        if upper < 0
+        else ComparisonLabel.SIMILAR
+    )
     return DifferenceResult(
         value=d * m, lower=lower * m, upper=upper * m, method="newcombe-wilson", level=level, label=label
     )

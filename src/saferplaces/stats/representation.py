@@ -25,6 +25,7 @@ from saferplaces.stats._validate import (
     validate_scalar_count,
     validate_scalar_positive,
 )
+from saferplaces.stats.labels import RepresentationLabel
 from saferplaces.stats.proportions import wilson_interval
 
 __all__ = ["RepresentationResult", "representation"]
@@ -50,7 +51,7 @@ class RepresentationResult:
     index: float
     lower: float
     upper: float
-    label: str
+    label: RepresentationLabel
     event_share: float
     population_share: float
 
@@ -104,7 +105,13 @@ def representation(
     index = 100.0 * event_share / pop_share
     lower = 100.0 * float(lo) / pop_share
     upper = 100.0 * float(hi) / pop_share
-    label = "over" if lower > 100.0 else "under" if upper < 100.0 else "similar"
+    label = (
+        RepresentationLabel.OVER
+        if lower > 100.0
+        else RepresentationLabel.UNDER
+        if upper < 100.0
+        else RepresentationLabel.SIMILAR
+    )
     return RepresentationResult(
         index=float(index),
         lower=float(np.minimum(lower, index)),

@@ -43,6 +43,7 @@ from scipy import special
 
 from saferplaces.errors import InputError
 from saferplaces.stats._validate import validate_counts, validate_level, validate_same_length
+from saferplaces.stats.labels import SeasonalLabel
 
 __all__ = ["SeasonalRangeResult", "seasonal_range"]
 
@@ -75,7 +76,7 @@ class SeasonalRangeResult:
     expected: np.ndarray
     lower: np.ndarray
     upper: np.ndarray
-    labels: tuple[str, ...]
+    labels: tuple[SeasonalLabel, ...]
     dispersion: float
     level: float
     assumptions: tuple[str, ...]
@@ -186,13 +187,13 @@ def seasonal_range(
     labels = []
     for obs, e, lo, hi in zip(x, expected, lower, upper, strict=True):
         if np.isnan(e):
-            labels.append("not-enough-history")
+            labels.append(SeasonalLabel.NOT_ENOUGH_HISTORY)
         elif obs > hi:
-            labels.append("above")
+            labels.append(SeasonalLabel.ABOVE)
         elif obs < lo:
-            labels.append("below")
+            labels.append(SeasonalLabel.BELOW)
         else:
-            labels.append("within")
+            labels.append(SeasonalLabel.WITHIN)
     assumptions = [
         f"Each month is compared with the same month in the previous {k} years.",
         f"Variation beyond chance was measured across the series (dispersion {phi:.2f}).",

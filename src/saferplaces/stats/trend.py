@@ -31,6 +31,7 @@ from saferplaces.stats._validate import (
     validate_same_length,
     validate_vector,
 )
+from saferplaces.stats.labels import TrendLabel
 
 __all__ = ["TrendResult", "trend"]
 
@@ -65,7 +66,7 @@ class TrendResult:
     lower: float
     upper: float
     p: float
-    label: str
+    label: TrendLabel
     method: str
     dispersion: float
     slope: float
@@ -157,9 +158,9 @@ def trend(
     lower = 100.0 * np.expm1(b - crit * se)
     upper = 100.0 * np.expm1(b + crit * se)
     if p < 1.0 - level:
-        label = "increasing" if b > 0 else "decreasing"
+        label = TrendLabel.INCREASING if b > 0 else TrendLabel.DECREASING
     else:
-        label = "no-significant-trend"
+        label = TrendLabel.NO_SIGNIFICANT_TREND
     return TrendResult(
         annual_change=float(100.0 * np.expm1(b)),
         lower=float(lower),

@@ -12,15 +12,16 @@ from dataclasses import dataclass, replace
 from saferplaces.indicators import NOT_ENOUGH, StatusPoint, TargetStatus, indicator_status, sort_key
 from saferplaces.indicators.status import METHOD_NONE
 from saferplaces.stats import proportion
+from saferplaces.stats.labels import StatusLabel
 from saferplaces.web.performance.models import Target, TargetValue
 from saferplaces.web.plans.models import Plan
 
 #: GOV.UK tag colours for each status.
 TAG_CLASSES = {
-    "Improving": "govuk-tag--green",
-    "No significant change": "govuk-tag--grey",
-    "Worsening": "govuk-tag--red",
-    NOT_ENOUGH: "govuk-tag--yellow",
+    StatusLabel.IMPROVING: "govuk-tag--green",
+    StatusLabel.NO_SIGNIFICANT_CHANGE: "govuk-tag--grey",
+    StatusLabel.WORSENING: "govuk-tag--red",
+    StatusLabel.NOT_ENOUGH_DATA: "govuk-tag--yellow",
 }
 
 

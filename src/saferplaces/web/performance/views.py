@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from saferplaces.errors import InputError
 from saferplaces.reports.target_charts import ChartValue, target_chart
+from saferplaces.stats.labels import rule_words
 from saferplaces.web.accounts.permissions import can_edit_targets, can_view_plan
 from saferplaces.web.audit.trail import audited_save
 from saferplaces.web.performance.forms import TargetValueForm
@@ -76,10 +77,11 @@ def _target_page(
     plan = target.plan
     rows = value_rows(target)
     result = target_status(target)
+    flags = {period: rule_words(rules) for period, rules in result.flags}
     query = target.indicator_query() if target.is_store_query else None
     chart = target_chart(
         [
-            ChartValue(r.period, float(r.value.value), r.lower, r.upper, r.source)
+            ChartValue(r.period, float(r.value.value), r.lower, r.upper, r.source, flags.get(r.period, ""))
             for r in rows
             if r.value.value is not None
         ],
