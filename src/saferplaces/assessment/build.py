@@ -43,6 +43,7 @@ from saferplaces.data.quality import quality_report
 from saferplaces.data.reference import severity_weights
 from saferplaces.data.sql import literal_list, run
 from saferplaces.data.store import Store
+from saferplaces.defaults import DEFAULTS
 from saferplaces.errors import InputError
 
 METHODS = {
@@ -387,6 +388,7 @@ def build_assessment(
         people=people,
         national=national,
         hotspots=hot,
+        defaults=DEFAULTS.describe(),
     )
     from dataclasses import replace
 
@@ -539,7 +541,7 @@ def _month_rows(agg: Aggregates, area: Area, held: list[str], assumptions: list[
     series = [(m, *found.get(m, (0, 0))) for m in held]
     indexes = [month_index(m) for m, _, _ in series]
     consecutive = indexes == list(range(indexes[0], indexes[0] + len(indexes))) if indexes else False
-    if len(series) >= 12 and consecutive:
+    if len(series) >= DEFAULTS.min_xmr_points and consecutive:
         spc = stats.spc_xmr([c for _, c, _ in series], improvement="decrease")
         assumptions.append(
             "Monthly crime is tracked on an XmR chart with limits from all the months "
@@ -549,7 +551,9 @@ def _month_rows(agg: Aggregates, area: Area, held: list[str], assumptions: list[
             MonthRow(m, c, a, round(spc.mean, 1), round(spc.lower_limit, 1), round(spc.upper_limit, 1), p)
             for (m, c, a), p in zip(series, spc.points, strict=True)
         ]
-    assumptions.append("Fewer than 12 consecutive months are held, so no control chart is drawn.")
+    assumptions.append(
+        f"Fewer than {DEFAULTS.min_xmr_points} consecutive months are held, so no control chart is drawn."
+    )
     return [MonthRow(m, c, a, None, None, None, None) for m, c, a in series]
 
 
@@ -570,10 +574,10 @@ def _with_trends(
         if not all(m in all_held for m in months):
             break
         years.append(months)
-    if len(years) < 5:
+    if len(years) < DEFAULTS.min_trend_years:
         assumptions.append(
             f"Only {len(years)} year(s) of the same months are held, so no trend is "
-            "measured; a trend needs five or more."
+            f"measured; a trend needs {DEFAULTS.min_trend_years} or more."
         )
         return rows
     years.reverse()
@@ -609,9 +613,11 @@ def _with_seasonal_range(
     from dataclasses import replace
 
     history = sorted(m for m in all_held if m <= months[-1].month) if months else []
-    if not months or not any(month_from_index(month_index(m.month) - 36) in all_held for m in months):
+    back = DEFAULTS.min_seasonal_months
+    if not months or not any(month_from_index(month_index(m.month) - back) in all_held for m in months):
         assumptions.append(
-            "The same months of the three years before are not held, so no seasonal normal range is drawn."
+            f"The same months of the {DEFAULTS.min_seasonal_years} years before are not held, so no "
+            "seasonal normal range is drawn."
         )
         return months
     found = {
@@ -621,7 +627,12 @@ def _with_seasonal_range(
             f"where {where(area)} and {in_months(history)} group by 1"
         )
     }
-    result = stats.seasonal_range([found.get(m, 0) for m in history], history)
+    result = stats.seasonal_range(
+        [found.get(m, 0) for m in history],
+        history,
+        years_back=DEFAULTS.min_seasonal_years,
+        level=DEFAULTS.confidence_level,
+    )
     by_month = {m: i for i, m in enumerate(history)}
     assumptions.extend(a for a in result.assumptions if a not in assumptions)
     out = []

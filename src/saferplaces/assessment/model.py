@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from saferplaces.defaults import Default
+
 
 @dataclass(frozen=True)
 class AreaInfo:
@@ -173,6 +175,8 @@ class StrategicAssessment:
     people: Any = None  # a saferplaces.assessment.people.PeopleSection when an extract is given
     national: Any = None  # a saferplaces.assessment.national.NationalComparison for a CSP or district
     hotspots: Any = None  # a saferplaces.assessment.hotspots.HotspotInfo
+    #: the analytic defaults used (``saferplaces.defaults``), each with its sentence, for the appendix
+    defaults: tuple[Default, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """Everything, as plain JSON-ready data."""

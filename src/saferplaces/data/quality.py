@@ -25,9 +25,11 @@ from saferplaces.data.counts import describe_missing, forces_for_area, months_co
 from saferplaces.data.periods import Period, make_period
 from saferplaces.data.sql import literal_list, run
 from saferplaces.data.store import Store
+from saferplaces.defaults import DEFAULTS
 
-#: A year-on-year ratio of average monthly counts beyond this (or below its inverse) is a break.
-BREAK_RATIO = 1.5
+#: A year-on-year ratio of average monthly counts beyond this (or below its inverse) is a break
+#: (the registry's value, ``saferplaces.defaults``).
+BREAK_RATIO = DEFAULTS.break_ratio
 
 
 @dataclass(frozen=True)

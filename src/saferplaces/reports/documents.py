@@ -56,6 +56,13 @@ def write_xlsx(a: StrategicAssessment, path: Path, **_: object) -> None:
     notes = book.create_sheet("Assumptions")
     for line in a.assumptions:
         notes.append([line])
+    if a.defaults:
+        sheet = book.create_sheet("Defaults")
+        sheet.append(["Default", "Value", "What it means"])
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for d in a.defaults:
+            sheet.append([d.title, d.value, d.sentence])
     notes.append([])
     notes.append([a.attribution])
     book.save(path)
@@ -114,6 +121,10 @@ def write_docx(a: StrategicAssessment, path: Path, charts: list | None = None, *
             doc.add_heading("Methods used", level=2)
             for m in a.methods:
                 doc.add_paragraph(f"{m.name}. {m.reference}", style="List Bullet")
+            if a.defaults:
+                doc.add_heading("Analytic defaults", level=2)
+                for d in a.defaults:
+                    doc.add_paragraph(f"{d.title}: {d.value}. {d.sentence}", style="List Bullet")
     doc.add_paragraph(a.attribution)
     doc.save(path)
 

@@ -298,12 +298,12 @@ def assessment_tables(a: StrategicAssessment) -> list[Table]:
 
 def _people_tables(a: StrategicAssessment) -> list[Table]:
     """People tables: every count drawn from person-level data passes through ``shown``."""
-    from saferplaces.assessment.people import shown
+    from saferplaces.assessment.people import SMALL, shown
 
     p = a.people
-    note = "Counts of 1 to 4 are shown as 'fewer than 5' so that no person can be identified." + (
-        " These rows are synthetic: made up for demonstration." if p.synthetic else ""
-    )
+    note = (
+        f"Counts of 1 to {SMALL - 1} are shown as 'fewer than {SMALL}' so that no person can be identified."
+    ) + (" These rows are synthetic: made up for demonstration." if p.synthetic else "")
     out = []
     if p.shares:
         out.append(
