@@ -113,7 +113,7 @@ class AnalyticDefaults:
             ),
             "break_ratio": (
                 f"A crime type whose average monthly count changes by a factor of {self.break_ratio:g} "
-                "or more between the same months a year apart is flagged as a possible break in the "
+                "or more between the same calendar months of consecutive years held is flagged as a possible break in the "
                 "series (a change of recording until shown otherwise), and its change is not counted "
                 "as evidence."
             ),
