@@ -113,9 +113,9 @@ class AnalyticDefaults:
             ),
             "break_ratio": (
                 f"A crime type whose average monthly count changes by a factor of {self.break_ratio:g} "
-                "or more between the same calendar months of consecutive years held is flagged as a possible break in the "
-                "series (a change of recording until shown otherwise), and its change is not counted "
-                "as evidence."
+                "or more between the same calendar months of consecutive years held, in the whole "
+                "police force area's series, is flagged as a possible break in the series (a change of "
+                "recording until shown otherwise), and its change is not counted as evidence."
             ),
             "rolling_months": (
                 f"With no period given, an assessment covers the latest {self.rolling_months} months "
