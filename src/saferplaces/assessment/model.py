@@ -21,12 +21,24 @@ class AreaInfo:
 
 @dataclass(frozen=True)
 class PeriodInfo:
+    """The window the assessment covers, in words.
+
+    ``label`` is the window of every count and rate: the period's own label when every month
+    is held ("calendar year 2025", "12 months to December 2025"), otherwise "4 of 12 months
+    (January to April 2024)". ``requested`` is the period asked for. A change covers
+    ``change_months`` against ``change_base`` (``comparison_label`` joins the two).
+    """
+
     start: str
     end: str
     label: str
     months_held: tuple[str, ...]
     comparison_months: tuple[str, ...]
     comparison_label: str | None
+    requested: str = ""
+    partial: bool = False
+    change_months: str | None = None
+    change_base: str | None = None
 
 
 @dataclass(frozen=True)
@@ -42,7 +54,11 @@ class Estimate:
 
 @dataclass(frozen=True)
 class Change:
-    """A count against the same months a year earlier, with its significance."""
+    """A count against the same months a year earlier, with its significance.
+
+    ``p`` is the quasi-Poisson test on the monthly counts (``saferplaces.stats.monthly_change``);
+    ``z`` is Wheeler's Poisson z of the totals, an effect size; ``label`` is decided by the test.
+    """
 
     current: int
     previous: int
@@ -50,6 +66,9 @@ class Change:
     p: float
     z: float
     label: str
+    dispersion: float | None = None
+    method: str = ""
+    months: str | None = None
 
 
 @dataclass(frozen=True)
@@ -80,6 +99,17 @@ class CrimeTypeRow:
     trend: str | None = None
     trend_annual_change: float | None = None
     trend_years: int | None = None
+    #: p-value adjusted across the crime types (``DEFAULTS.multiple_testing``); ``change`` is decided on it
+    change_p_adjusted: float | None = None
+    #: the test's own label; ``change`` is None (not counted as evidence) when the series has a break
+    change_test: str | None = None
+    #: why the change is not counted: a possible break in the force's series, in words
+    series_break: str | None = None
+    #: the rest of the force's change over the same months, and whether this area's differs from it
+    force_change_percent: float | None = None
+    versus_force_change: str | None = None
+    versus_force_change_ratio: float | None = None
+    versus_force_change_p_adjusted: float | None = None
 
 
 @dataclass(frozen=True)
