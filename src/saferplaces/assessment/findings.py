@@ -304,7 +304,7 @@ def _change_findings(a: StrategicAssessment) -> list[Finding]:
             f"Comparing {now} with {before}, no crime type's change was statistically significant "
             f"{tested}: each was within the normal variation of its monthly counts."
         )
-    out.append(Finding("crime-types", text, "crime-types", {r.crime_type: r.change for r in counted}))
+    out.append(Finding("crime-types", text, "changes", {r.crime_type: r.change for r in counted}))
     broken = [r for r in rows if r.series_break is not None]
     if broken:
         listed = "; ".join(f"{r.crime_type.lower()} ({r.series_break})" for r in broken)
@@ -313,7 +313,7 @@ def _change_findings(a: StrategicAssessment) -> list[Finding]:
                 "crime-types",
                 "The change of these crime types is not counted as evidence, because the data quality "
                 f"check flags a {listed}.",
-                "crime-types",
+                "changes",
                 {r.crime_type: r.change_test for r in broken},
             )
         )
@@ -330,7 +330,7 @@ def _change_findings(a: StrategicAssessment) -> list[Finding]:
                 "crime-types",
                 f"Over the same months, these crime types changed significantly differently from the rest of "
                 f"{a.area.parent_name}: {listed}.",
-                "crime-types",
+                "changes",
                 {r.crime_type: r.versus_force_change for r in apart},
             )
         )

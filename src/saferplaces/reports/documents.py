@@ -48,7 +48,8 @@ def write_xlsx(a: StrategicAssessment, path: Path, **_: object) -> None:
         sheet.append(list(t.columns))
         for cell in sheet[2]:
             cell.font = Font(bold=True)
-        for row in t.rows:
+        # typed values where the table has them: numbers stay numbers, intervals are two columns
+        for row in t.values or t.rows:
             sheet.append([_cell(v) for v in row])
         if t.note:
             sheet.append([])
@@ -86,21 +87,33 @@ def write_docx(a: StrategicAssessment, path: Path, charts: list | None = None, *
     from io import BytesIO
 
     from docx import Document
-    from docx.shared import Cm, Pt
+    from docx.shared import Cm, Mm, Pt
 
     charts = assessment_charts(a) if charts is None else charts
     pngs = dict(zip((c.id for c in charts), chart_pngs(charts), strict=True))  # Word needs PNG
     doc = Document()
+    for section in doc.sections:  # python-docx's template is US Letter; board packs are A4
+        section.page_width, section.page_height = Mm(210), Mm(297)
+        section.left_margin = section.right_margin = Mm(20)
     doc.styles["Normal"].font.name = "Arial"
     doc.styles["Normal"].font.size = Pt(10)
     doc.add_heading(f"{a.area.name}: {a.period.label}", level=0)
+    if a.period.partial:
+        doc.add_paragraph(
+            f"The store holds only {a.period.label} of the {a.period.requested}; "
+            "every figure is for those months."
+        )
     doc.add_paragraph("Community safety strategic assessment, made with Safer Places.")
     for sec in sections(a, charts):
         doc.add_heading(sec.title, level=1)
         for f in sec.findings:
             doc.add_paragraph(f.text, style="List Bullet")
         for c in sec.charts:
-            doc.add_picture(BytesIO(pngs[c.id]), width=Cm(15))
+            picture = doc.add_picture(BytesIO(pngs[c.id]), width=Cm(15))
+            # the text alternative, as Word's "Alt Text" (the drawing's title and description)
+            properties = picture._inline.docPr
+            properties.set("title", c.title)
+            properties.set("descr", c.alt)
             doc.add_paragraph(f"{c.title}. {c.alt}", style="Caption")
         for t in sec.tables:
             doc.add_paragraph(t["caption"], style="Caption")
