@@ -8,6 +8,7 @@ for a change, the months on both sides. Each finding names its table.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from saferplaces.assessment.model import Change, CrimeTypeRow, Finding
@@ -26,8 +27,8 @@ def _p(p: float) -> str:
 
 
 def in_window(label: str) -> str:
-    """'in the calendar year 2025', 'in 4 of 12 months (January to April 2024)'."""
-    return f"in {label}" if label[0].isdigit() else f"in the {label}"
+    """'in the calendar year 2025', 'in the 12 months to ...', 'in 4 of 12 months (January to April 2024)'."""
+    return f"in {label}" if re.match(r"\d+ of \d+ months", label) else f"in the {label}"
 
 
 def describe_change(what: str, change: Change, now: str, before: str) -> str:

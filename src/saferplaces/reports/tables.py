@@ -111,33 +111,28 @@ def assessment_tables(a: StrategicAssessment) -> list[Table]:
                     None if ch is None else ch.previous,
                     None if ch is None else ch.current,
                     None if ch is None else ch.percent,
-                    None if ch is None else ch.p,
                     "" if ch is None else CHANGE_WORDS[ch.label],
                 )
             )
         )
-    head_columns = ("Measure", f"Count, {window}", "Rate per 1,000", "95% CI lower", "95% CI upper")
+    head_columns = ("Measure", "Count", "Rate per 1,000", "95% CI lower", "95% CI upper")
     if now:
-        head_columns += (
-            f"Count, {base}",
-            f"Count, {now}",
-            "Change (%)",
-            "p-value",
-            f"Change, {now} against {base}",
-        )
+        head_columns += (f"Count, {base}", f"Count, {now}", "Change (%)", "Change")
     tables.append(
         typed_table(
             "headline",
-            f"Crime and anti-social behaviour in {a.area.name}, {window}",
+            f"Crime and anti-social behaviour in {a.area.name}, {window}"
+            + (f"; change {now} against {base}" if now else ""),
             head_columns,
             tuple(head_values),
             f"Population {a.area.population:,} (ONS mid-{a.area.population_year})."
             + (
-                f" Change compares {now} with {base}: a quasi-Poisson test on the monthly counts."
+                f" Change compares {now} with {base}: a quasi-Poisson test on the monthly counts "
+                "(p-values in the change table)."
                 if now
                 else ""
             ),
-            (None, None, 1, 1, 1, None, None, 1, 4),
+            (None, None, 1, 1, 1, None, None, 1),
         )
     )
     rank_of = next((r.rank_of for r in a.crime_types if r.rank_of), None)
