@@ -546,6 +546,7 @@ def crime_type_rows(
             + ", ".join(sorted(breaks))
             + ") is shown but not counted as evidence in the findings or the candidate priorities."
         )
+    window = scope.period_info().comparison_label
     rows = []
     for t in CRIME_TYPES:
         n = counts.now.get(t, 0)
@@ -597,6 +598,7 @@ def crime_type_rows(
                 versus_force_change_p_adjusted=None
                 if t not in versus_adjusted
                 else round(float(versus_adjusted[t]), 4),
+                change_window=None if ch is None else window,
             )
         )
     return rows

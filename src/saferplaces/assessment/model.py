@@ -110,6 +110,8 @@ class CrimeTypeRow:
     versus_force_change: str | None = None
     versus_force_change_ratio: float | None = None
     versus_force_change_p_adjusted: float | None = None
+    #: the months the change compares, for every sentence that names it (priority reasons too)
+    change_window: str | None = None
 
 
 @dataclass(frozen=True)

@@ -96,11 +96,18 @@ def assess_command(
     from saferplaces.reports.documents import parse_formats, write_assessment
 
     wanted = parse_formats(formats)
-    store = open_store(store_dir)
     if area.strip().lower() == "all":
-        _assess_all(store, period, compare, Path(out_dir), wanted, extract, weights, allow_partial)
+        _assess_all(
+            open_store(store_dir), period, compare, Path(out_dir), wanted, extract, weights, allow_partial
+        )
         return
-    with progress_bar() as report:
+    from saferplaces.reports.documents import PdfPrinter
+
+    # the PDF worker starts first and loads WeasyPrint on the second core while this process
+    # builds the assessment (before the store is opened, so no connection is forked)
+    printer = PdfPrinter(1, warm_in_parent=False) if "pdf" in wanted and len(wanted) > 1 else None
+    store = open_store(store_dir)
+    with printer or contextlib.nullcontext(), progress_bar() as report:
         report("Building the assessment", 0, 1)
         assessment = build_assessment(
             store,
@@ -112,7 +119,7 @@ def assess_command(
             allow_partial=allow_partial,
         )
         report("Building the assessment", 1, 1)
-        paths = write_assessment(assessment, Path(out_dir), wanted, progress=report)
+        paths = write_assessment(assessment, Path(out_dir), wanted, progress=report, printer=printer)
     console.print(
         f"Strategic assessment for {assessment.area.name}, {assessment.period.label}:", highlight=False
     )

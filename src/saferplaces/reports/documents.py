@@ -171,11 +171,17 @@ class PdfPrinter:
     manager; leaving the block waits for every PDF and raises the first error.
     """
 
-    def __init__(self, workers: int = 1) -> None:
-        import weasyprint  # noqa: F401 - loaded once here, so the forked workers start warm
+    def __init__(self, workers: int = 1, warm_in_parent: bool = True) -> None:
+        """``warm_in_parent=False`` starts one worker at once, which loads WeasyPrint while the
+        caller builds the assessment (a second core does it in parallel); make the printer
+        before opening the store, so that no database connection is forked."""
+        if warm_in_parent:
+            import weasyprint  # noqa: F401 - loaded once here, so the forked workers start warm
 
         self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"))
         self._jobs: list[Future] = []
+        if not warm_in_parent:
+            self._jobs.append(self._pool.submit(_load_weasyprint))
 
     def submit(self, html: str, path: Path) -> None:
         self._jobs.append(self._pool.submit(_pdf_from_html, html, str(path)))
@@ -253,6 +259,10 @@ def write_assessments(
         for a, out in items:
             written += write_assessment(a, out, formats, printer=printer)
     return written
+
+
+def _load_weasyprint() -> None:
+    import weasyprint  # noqa: F401 - slow to load: done in the worker while the parent works
 
 
 def _pdf_from_html(html: str, path: str) -> None:
