@@ -63,7 +63,7 @@ def test_findings_never_call_a_change_real_unless_the_test_says_so(stafford):
         # only a test decides "rose" or "fell"
         assert (" rose " in f.text or " fell " in f.text) == (label != "no-significant-change")
     by_type = next(f for f in stafford.findings if f.table == "changes" and "after adjusting" in f.text)
-    named = re.findall(r"(?:in |; )([a-z ,]+?) (rose|fell) \d+%", by_type.text)
+    named = re.findall(r"(?:: |; )([a-z ,]+?) (rose|fell) \d+%", by_type.text)
     for name, verb in named:
         assert rows[name].change == ("increase" if verb == "rose" else "decrease")
     quiet = [n for n, r in rows.items() if r.change != "increase" and r.change != "decrease"]
@@ -433,3 +433,37 @@ def test_crime_type_rows_do_not_count_a_broken_series_as_evidence(bundled_store,
             if r.versus_force_change_ratio > 1
             else "lower"
         )
+
+
+def test_a_ward_is_compared_with_its_force_and_says_so(bundled_store):
+    a = build_assessment(bundled_store, "Forebridge", "2025")
+    assert (a.area.parent_name, a.area.force_name) == ("Stafford", "Staffordshire")
+    higher = next(f for f in a.findings if f.text.startswith("Crime types with rates significantly higher"))
+    assert "higher than Staffordshire as a whole in the calendar year 2025" in higher.text
+
+
+def test_change_sentences_read_as_written(stafford):
+    from saferplaces.assessment.findings import write_findings
+
+    rows = tuple(
+        dataclasses.replace(r, change="decrease") if r.crime_type == "Burglary" else r
+        for r in stafford.crime_types
+    )
+    texts = [f.text for f in write_findings(dataclasses.replace(stafford, crime_types=rows))]
+    burglary = next(r for r in rows if r.crime_type == "Burglary")
+    assert (
+        "Comparing January to April 2025 with January to April 2024, after adjusting for the 14 crime types "
+        "tested, these changes were statistically significant: burglary fell "
+        f"{abs(burglary.change_percent):.0f}% (192 to 94, adjusted p = {burglary.change_p_adjusted:.3f}). "
+        "The changes of the other 13 types were not statistically significant."
+    ) in texts
+    # a type with a break in its series: its change is named as not counted, and not as a fall
+    rows = tuple(
+        dataclasses.replace(r, change=None, series_break="possible break in the force's series: test")
+        if r.crime_type == "Burglary"
+        else r
+        for r in rows
+    )
+    texts = [f.text for f in write_findings(dataclasses.replace(stafford, crime_types=rows))]
+    assert any("not counted as evidence" in t and "burglary (possible break" in t for t in texts)
+    assert not any("burglary fell" in t for t in texts)

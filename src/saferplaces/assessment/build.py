@@ -692,6 +692,7 @@ def build_assessment(
             scope.population_year,
             scope.area.parent_code,
             scope.area.parent_name,
+            None if scope.force is None else scope.force.name,
         ),
         period=scope.period_info(),
         headline=head,

@@ -120,14 +120,14 @@ def write_findings(a: StrategicAssessment) -> list[Finding]:
             )
         )
     higher = [r for r in a.crime_types if r.versus_force == "higher"]
-    if higher and a.area.parent_name:
+    if higher and a.area.force_name:
         names = ", ".join(
             f"{r.crime_type.lower()} ({r.rate:.1f} against {r.force_rate:.1f} per 1,000)" for r in higher
         )
         out.append(
             Finding(
                 "crime-types",
-                f"Crime types with rates significantly higher than {a.area.parent_name} as a whole "
+                f"Crime types with rates significantly higher than {a.area.force_name} as a whole "
                 f"{in_window(a.period.label)}: {names}.",
                 "crime-types",
                 {r.crime_type: r.rate for r in higher},
@@ -286,19 +286,13 @@ def _change_findings(a: StrategicAssessment) -> list[Finding]:
             f"({counts}, adjusted {_p(r.change_p_adjusted or 0)})"
         )
 
-    rises = [one(r) for r in moved if r.change == "increase"]
-    falls = [one(r) for r in moved if r.change == "decrease"]
-    parts = []
-    if rises:
-        parts.append("statistically significant rises in " + "; ".join(rises))
-    if falls:
-        parts.append("statistically significant falls in " + "; ".join(falls))
     steady = len(counted) - len(moved)
     tested = f"after adjusting for the {len(rows)} crime types tested"
-    if parts:
+    if moved:
         text = (
-            f"Comparing {now} with {before}, there were " + ". There were ".join(parts) + f", {tested}. "
-            f"The changes of the other {steady} types were not statistically significant."
+            f"Comparing {now} with {before}, {tested}, these changes were statistically significant: "
+            + "; ".join(one(r) for r in moved)
+            + f". The changes of the other {steady} types were not statistically significant."
         )
     else:
         text = (
@@ -319,7 +313,7 @@ def _change_findings(a: StrategicAssessment) -> list[Finding]:
             )
         )
     apart = [r for r in counted if r.versus_force_change in ("higher", "lower")]
-    if apart and a.area.parent_name:
+    if apart and a.area.force_name:
         listed = "; ".join(
             f"{r.crime_type.lower()} {r.change_percent or 0:+.0f}% here against "
             f"{r.force_change_percent or 0:+.0f}% in the rest of the force area "
@@ -330,7 +324,7 @@ def _change_findings(a: StrategicAssessment) -> list[Finding]:
             Finding(
                 "crime-types",
                 f"Over the same months, these crime types changed significantly differently from the rest of "
-                f"{a.area.parent_name}: {listed}.",
+                f"{a.area.force_name}: {listed}.",
                 "changes",
                 {r.crime_type: r.versus_force_change for r in apart},
             )

@@ -17,6 +17,8 @@ class AreaInfo:
     population_year: int
     parent_code: str | None = None
     parent_name: str | None = None
+    #: the police force area the rates and changes are compared with (None for a force)
+    force_name: str | None = None
 
 
 @dataclass(frozen=True)
