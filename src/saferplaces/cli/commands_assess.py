@@ -75,8 +75,9 @@ def assess_command(
 ) -> None:
     """Build a strategic assessment for an area and period, as HTML, PDF, DOCX, XLSX and JSON.
 
-    The assessment holds volumes and rates with confidence intervals, change on a
-    year earlier with its significance, comparison with the force area, wards on
+    The assessment holds volumes and rates with confidence intervals, change on the
+    same months a year earlier (tested on the monthly counts, adjusted across crime
+    types, and set against the rest of the force), comparison with the force area, wards on
     a funnel plot, monthly control charts, concentration, harm, scored candidate
     priorities and plain-English findings, with every assumption stated.
 
