@@ -176,6 +176,8 @@ def assessment_tables(a: StrategicAssessment) -> list[Table]:
         )
     )
     if now:
+        first_year = a.period.comparison_months[0][:4]
+        last_year = int(a.period.comparison_months[-1][:4]) + 1
         tables.append(
             typed_table(
                 "changes",
@@ -215,8 +217,9 @@ def assessment_tables(a: StrategicAssessment) -> list[Table]:
                 "Each change is a quasi-Poisson test on the monthly counts; p-values are adjusted across "
                 f"the crime types by the {DEFAULTS.multiple_testing_name}, and only the adjusted value "
                 "decides a rise or a fall. 'Against the rest of the force' tests whether this area's change "
-                "differs from the change in the rest of the force area over the same months. A type with a "
-                "possible break in its series is not counted as evidence.",
+                "differs from the change in the rest of the force area over the same months. A type whose "
+                f"force series has a possible break between {first_year} and {last_year} is not counted as "
+                "evidence; breaks between other years (see Data quality) do not touch this change.",
                 (None, None, None, 1, 4, 4, None, 1, None, 3, 4),
             )
         )
