@@ -186,6 +186,13 @@ def test_lichfield_2024_is_refused_then_four_months_with_allow_partial(bundled_s
             pytest.approx(lo, abs=0.005),
             pytest.approx(hi, abs=0.005),
         )
+    # four months are too few to classify hotspots over time: no sentence says how many persist
+    from saferplaces.reports.charts import hotspot_map
+
+    assert all(c.pattern is None for c in a.hotspots.hot)
+    assert "too few months are held" in hotspot_map(a).alt
+    hot = next(f["text"] for f in data["findings"] if "grid squares" in f["text"])
+    assert "persistent" not in hot and "too few months are held" in hot
     # no finding or caption calls four months a year
     texts = [f["text"] for f in data["findings"]]
     assert not any("calendar year" in t for t in texts)

@@ -373,10 +373,14 @@ def hotspot_map(a: StrategicAssessment) -> _Draft | None:
     chart = alt.layer(base, hot).project(type="mercator").properties(width=420, height=420)
     return _Draft(
         "map-hotspots",
-        "Map of hotspots (Gi*)",
+        f"Map of hotspots (Gi*), {a.period.label}",
         _spec(chart, outline=outline, cells=cells),
-        f"Map of the {len(a.hotspots.hot)} hotspot grid squares over the ward boundaries, coloured "
-        "by their pattern over the months.",
+        f"Map of the {len(a.hotspots.hot)} hotspot grid squares over the ward boundaries, "
+        + (
+            "coloured by their pattern over the months."
+            if any(c.pattern for c in a.hotspots.hot)
+            else "all one colour: too few months are held to show their pattern over the months."
+        ),
         "hotspots",
     )
 
