@@ -26,7 +26,6 @@ from saferplaces.assessment.priorities import (
     log_scale,
     rank_stability,
     score_candidates,
-    series_breaks,
     weighted_score,
 )
 from saferplaces.errors import InputError
@@ -355,20 +354,3 @@ def test_vulnerability_shares_agree_with_the_extract_file(bundled_store, tmp_pat
     assert got == pytest.approx({t: v for t, v in expected.items() if t in got}, abs=1e-3)
     assert set(got) == {p.theme for p in a.priorities} & set(expected)
     assert all("synthetic" in p.sentences["vulnerability"] for p in a.priorities if p.theme in got)
-
-
-def test_series_breaks_between_the_compared_years():
-    quality = {
-        "checks": [
-            {
-                "check": "series-breaks",
-                "detail": [
-                    {"crime_type": "Drugs", "from_year": "2024", "to_year": "2025"},
-                    {"crime_type": "Robbery", "from_year": "2018", "to_year": "2019"},
-                ],
-            }
-        ]
-    }
-    months = [f"2025-{m:02d}" for m in range(1, 13)]
-    assert series_breaks(quality, months, ["2024-01", "2024-02"]) == ("Drugs",)
-    assert series_breaks(quality, months, []) == ()

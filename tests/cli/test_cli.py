@@ -196,3 +196,23 @@ def test_assess_all_writes_one_folder_per_district(bundled_store, tmp_path):
     assert len(folders) == 9 and "stoke-on-trent" in folders
     data = json.loads((tmp_path / "all" / "stafford" / "assessment.json").read_text())
     assert data["area"]["code"] == "E07000197"
+
+
+def test_assess_refuses_a_part_held_period_unless_allowed(bundled_store, tmp_path):
+    args = ["assess", "--area", "Lichfield", "--format", "json", "--store", str(bundled_store.root)]
+    refused = run_cli(*args, "--period", "2024", "--out", str(tmp_path / "no"))
+    assert refused.returncode == 2 and len(refused.stderr.strip().splitlines()) == 1
+    assert "only 4 of the 12 months of the calendar year 2024 for Lichfield (January to April 2024)" in (
+        refused.stderr
+    )
+    assert "--allow-partial" in refused.stderr and not (tmp_path / "no").exists()
+    allowed = run_cli(*args, "--period", "2024", "--allow-partial", "--out", str(tmp_path / "part"))
+    assert allowed.returncode == 0, allowed.stderr
+    data = json.loads((tmp_path / "part" / "assessment.json").read_text())
+    assert data["period"]["label"] == "4 of 12 months (January to April 2024)"
+    # with no period: the latest 12 months held, December 2025 the last
+    latest = run_cli(*args, "--out", str(tmp_path / "latest"))
+    assert latest.returncode == 0, latest.stderr
+    data = json.loads((tmp_path / "latest" / "assessment.json").read_text())
+    assert (data["period"]["start"], data["period"]["end"]) == ("2025-01", "2025-12")
+    assert data["period"]["label"] == "12 months to December 2025"

@@ -107,7 +107,7 @@ def test_force_population_sums_districts_and_matches_ons_p3(con):
 def test_missing_year_uses_nearest_earlier_and_says_so(con):
     pop = population(con, resolve_area(con, "Stafford"), 2025)
     assert pop.year == 2021 and pop.requested_year == 2025
-    assert "nearest earlier one, mid-2021" in pop.assumption
+    assert "the newest population estimate held (mid-2021)" in pop.assumption
     early = population(con, resolve_area(con, "Stafford"), 2010)
     assert early.year == 2019 and "earliest" in early.assumption
 

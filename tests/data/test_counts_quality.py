@@ -11,7 +11,7 @@ from saferplaces.data.counts import counts
 from saferplaces.data.periods import parse_period
 from saferplaces.data.quality import quality_report
 from saferplaces.errors import InputError
-from tests.conftest import raw_rows
+from tests.conftest import raw_lsoa_to_lad, raw_rows
 
 
 @pytest.fixture(scope="module")
@@ -102,6 +102,39 @@ def test_quality_report_on_real_data(bundled_store, con):
     ).fetchone()[0]
     assert checks["duplicate-crime-ids"].count == dupes
     assert report.to_dict()["checks"][0]["check"] == "missing-months"
+
+
+#: Staffordshire police force area: its eight districts and Stoke-on-Trent (ONS LAD codes).
+STAFFORDSHIRE_LADS = {f"E0700019{i}" for i in range(2, 10)} | {"E06000021"}
+
+
+def _force_monthly_mean(crime_type: str, months: list[str]) -> float:
+    """The force's mean monthly count from the raw CSVs: rows in its districts, or with no location."""
+    lookup = {**raw_lsoa_to_lad("2011"), **raw_lsoa_to_lad("2021")}
+    n = sum(
+        1
+        for m in months
+        for r in raw_rows(m)
+        if r["Crime type"] == crime_type
+        and (not r["LSOA code"] or lookup.get(r["LSOA code"]) in STAFFORDSHIRE_LADS)
+    )
+    return n / len(months)
+
+
+def test_series_breaks_compare_the_same_months_of_the_force_series(bundled_store, con):
+    # 2019 holds January and February (and March); 2024 holds January to April: only January and
+    # February are in both, so a winter month is never set against a spring one.
+    report = quality_report(bundled_store, resolve_area(con, "Lichfield"), parse_period("2025"))
+    rows = {r[0]: r for r in next(c for c in report.checks if c.check == "series-breaks").rows}
+    asb = rows["Anti-social behaviour"]
+    before = _force_monthly_mean("Anti-social behaviour", ["2019-01", "2019-02"])
+    after = _force_monthly_mean("Anti-social behaviour", ["2024-01", "2024-02"])
+    change = round(100 * (after / before - 1), 1)
+    assert asb[1:] == ("2019", round(before, 1), "2024", round(after, 1), change, "January to February")
+    # the force's drugs series does not move by half between January to April 2024 and 2025, so
+    # Lichfield's drugs (8.0 a month to 15.2 in its own small series) is not flagged as a break
+    drugs = [_force_monthly_mean("Drugs", [f"{y}-{m:02d}" for m in range(1, 5)]) for y in (2024, 2025)]
+    assert 1 / 1.5 < drugs[1] / drugs[0] < 1.5 and "Drugs" not in rows
 
 
 def test_quality_for_an_area_and_complete_period(bundled_store, con):

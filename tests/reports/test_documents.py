@@ -20,23 +20,34 @@ def written(bundled_store, tmp_path_factory):
     return a, {p.suffix[1:]: p for p in write_assessment(a, out)}
 
 
-def test_json_has_the_promised_fields(written):
+TAMWORTH = "E07000199"
+MONTHS_2025 = [f"2025-{m:02d}" for m in range(1, 13)]
+
+
+def test_json_holds_the_values_not_only_the_keys(written):
+    from saferplaces.defaults import DEFAULTS
+    from tests.conftest import raw_counts_by_type
+
     a, files = written
     data = json.loads(files["json"].read_text())
-    assert {
-        "area",
-        "period",
-        "crime_types",
-        "wards",
-        "findings",
-        "priorities",
-        "assumptions",
-        "data_quality",
-    } <= set(data)
-    assert {"code", "name", "population", "population_year"} <= set(data["area"])
-    assert {"start", "end"} <= set(data["period"])
-    row = data["crime_types"][0]
-    assert {"crime_type", "count", "rate", "lower", "upper", "previous_count", "change"} <= set(row)
+    assert data["area"]["code"] == TAMWORTH and data["area"]["name"] == "Tamworth"
+    assert (data["period"]["start"], data["period"]["end"]) == ("2025-01", "2025-12")
+    assert data["period"]["label"] == "calendar year 2025" and data["period"]["partial"] is False
+    # counts by crime type, against the raw CSVs read with the csv module
+    expected = raw_counts_by_type(MONTHS_2025, TAMWORTH, "2021")
+    rows = {r["crime_type"]: r for r in data["crime_types"]}
+    assert {t: r["count"] for t, r in rows.items() if r["count"]} == dict(expected)
+    for r in data["crime_types"]:
+        assert r["lower"] <= r["rate"] <= r["upper"]
+        assert r["rate"] == pytest.approx(r["count"] / data["area"]["population"] * 1000, abs=0.005)
+    # the months compared and their counts: January to April 2024 is all that is held a year earlier
+    assert data["period"]["comparison_label"] == "January to April 2025 against January to April 2024"
+    before = raw_counts_by_type([f"2024-{m:02d}" for m in range(1, 5)], TAMWORTH, "2021")
+    assert {t: r["previous_count"] for t, r in rows.items() if r["previous_count"]} == dict(before)
+    assert [f["text"] for f in data["findings"]] == [f.text for f in a.findings]
+    assert [(d["name"], d["value"]) for d in data["defaults"]] == [
+        (d.name, d.value) for d in DEFAULTS.describe()
+    ]
 
 
 def test_html_is_self_contained_and_accessible(written):
@@ -62,26 +73,68 @@ def test_pdf_is_a_printed_document_with_page_numbers(written):
     assert f"Page {pages} of {pages}" in reader.pages[-1].extract_text()
 
 
-def test_docx_uses_real_headings_and_tables(written):
+def test_docx_uses_real_headings_and_tables_on_a4_with_alt_text(written):
     from docx import Document
 
     a, files = written
     doc = Document(str(files["docx"]))
     headings = [p.text for p in doc.paragraphs if p.style.name.startswith("Heading")]
     assert "Crime types" in headings and "How we calculated this" in headings
+    assert "Analytic defaults" in headings
     assert len(doc.tables) >= 4
     assert doc.tables[0].rows[0].cells[0].text == "Measure"
+    for section in doc.sections:
+        # A4 (Word stores twentieths of a point, so to the nearest millimetre)
+        assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
+    pictures = doc.inline_shapes
+    assert len(pictures) >= 3
+    from saferplaces.reports.charts import assessment_charts
+
+    alts = {c.alt for c in assessment_charts(a)}
+    described = [p._inline.docPr.get("descr") for p in pictures]
+    assert all(described) and set(described) <= alts
 
 
-def test_xlsx_has_one_sheet_per_table_with_numbers(written):
+def test_xlsx_holds_numbers_as_numbers(written):
     from openpyxl import load_workbook
+
+    from tests.conftest import raw_counts_by_type
 
     a, files = written
     book = load_workbook(files["xlsx"])
-    assert {"Findings", "headline", "crime-types", "wards", "months", "Assumptions"} <= set(book.sheetnames)
+    assert {
+        "Findings",
+        "headline",
+        "crime-types",
+        "changes",
+        "wards",
+        "months",
+        "Assumptions",
+        "Defaults",
+    } <= set(book.sheetnames)
     sheet = book["crime-types"]
-    counts = [row[1] for row in sheet.iter_rows(min_row=3, values_only=True) if row[0]]
-    assert sum(c for c in counts if isinstance(c, int)) == sum(r.count for r in a.crime_types)
+    header = [c.value for c in sheet[2]]
+    rows = [r for r in sheet.iter_rows(min_row=3, values_only=True) if r[0] and r[1] is not None]
+    by_type = {r[0]: dict(zip(header, r, strict=True)) for r in rows}
+    assert {t: r["Count"] for t, r in by_type.items() if r["Count"]} == dict(
+        raw_counts_by_type(MONTHS_2025, TAMWORTH, "2021")
+    )
+    rank = next(h for h in header if h.startswith("Rank of"))
+    for r in by_type.values():
+        # intervals are two number columns, ranks whole numbers: none of them text
+        assert isinstance(r["95% CI lower"], float | int) and isinstance(r["95% CI upper"], float | int)
+        assert r["95% CI lower"] <= r["Rate per 1,000"] <= r["95% CI upper"]
+        assert isinstance(r[rank], int) and 1 <= r[rank] <= 9
+    changes = book["changes"]
+    header = [c.value for c in changes[2]]
+    for row in changes.iter_rows(min_row=3, values_only=True):
+        if not row[0] or row[1] is None:
+            continue
+        values = dict(zip(header, row, strict=True))
+        assert isinstance(values["p-value"], float | int) and isinstance(
+            values["p-value adjusted"], float | int
+        )
+        assert values["p-value"] <= values["p-value adjusted"]
 
 
 def test_unknown_format_is_refused():
@@ -98,17 +151,25 @@ def test_docx_is_a_valid_zip(written):
 def test_pdf_prints_wide_tables_on_landscape_pages_unclipped(written):
     from pypdf import PdfReader
 
+    from saferplaces.reports.html_report import is_wide
+    from saferplaces.reports.tables import assessment_tables
+
     a, files = written
     pages = PdfReader(files["pdf"]).pages
-    found = [p for p in pages if f"Crime types in {a.area.name}: volume" in p.extract_text()]
-    assert len(found) == 1
-    page = found[0]
-    assert page.mediabox.width > page.mediabox.height  # landscape
-    text = page.extract_text()
-    # every column of the widest table is on the page, the last one included
-    for word in ("Crime type", "Count", "Against", "Harm", "Trend"):
-        assert word in text
-    assert all(p.mediabox.width < p.mediabox.height for p in pages[:2])  # the rest stays upright
+    wide = [t for t in assessment_tables(a) if is_wide(t)]
+    assert wide  # the change table, at least, is too wide for an upright page
+    for table in wide:
+        # the whole caption, its spacing evened out (a caption may wrap)
+        found = [p for p in pages if table.caption in " ".join(p.extract_text().split())]
+        assert found, table.caption
+        page = found[0]
+        assert page.mediabox.width > page.mediabox.height  # landscape
+        text = " ".join(page.extract_text().split())
+        # every column is on the page, the last one included
+        for column in (table.columns[0], table.columns[-1]):
+            assert column.split()[0] in text
+    assert pages[0].mediabox.width < pages[0].mediabox.height  # the rest stays upright
+    assert sum(p.mediabox.width < p.mediabox.height for p in pages) > len(pages) / 2
 
 
 def test_print_version_changes_only_the_layout(written):

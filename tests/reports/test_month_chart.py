@@ -27,7 +27,7 @@ def test_flagged_month_names_its_rule_in_data_and_text():
         )
         for i, (c, p, r) in enumerate(zip(counts, spc.points, spc.rules, strict=True))
     )
-    draft = month_chart(SimpleNamespace(months=months))
+    draft = month_chart(SimpleNamespace(months=months, period=SimpleNamespace(label="calendar year 2025")))
     assert "2026-01 (a point outside the process limits)" in draft.alt
     spec = json.dumps(draft.spec)
     assert "a point outside the process limits" in spec and '"Rule"' in spec

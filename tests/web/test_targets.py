@@ -120,6 +120,8 @@ def test_an_analyst_adds_a_count_and_the_status_is_tested(client, world):
     html = client.get(url(target)).content.decode()
     assert "The value for 2019/20 was corrected." in html
     assert escape(status.sentence) in html and "Exact test of two Poisson counts" in html
+    # the method text states the registry's values (saferplaces.defaults)
+    assert "With 12 or more periods in a row" in html and "(at the 5% level)" in html
 
 
 def test_a_survey_result_gets_a_wilson_interval(client, world):

@@ -1,7 +1,9 @@
 """Plain-English findings written from the numbers.
 
 A change is called a rise or a fall only when its test says so; otherwise the
-sentence says it is within normal variation. Each finding names its table.
+sentence says it is not statistically significant. Every figure names its window:
+the period's label ("4 of 12 months (January to April 2024)" when part-held) and,
+for a change, the months on both sides. Each finding names its table.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from saferplaces.assessment.model import Change, CrimeTypeRow, Finding
 from saferplaces.assessment.places import hotspot_findings
+from saferplaces.assessment.windows import in_window
 from saferplaces.data.periods import month_label
 
 if TYPE_CHECKING:
@@ -20,10 +23,14 @@ def _n(value: float) -> str:
     return f"{value:,.0f}"
 
 
-def describe_change(what: str, change: Change, against: str) -> str:
-    """'Comparing <months> with a year earlier, crime rose 12% (from 900 to 1,008); this is ...'"""
+def _p(p: float) -> str:
+    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
+
+
+def describe_change(what: str, change: Change, now: str, before: str) -> str:
+    """'Comparing January to April 2025 with January to April 2024, crime rose 12% (from 900 to ...'"""
     if change.previous == 0 and change.current == 0:
-        return f"There was no {what} in either period."
+        return f"There was no {what} in {now} or in {before}."
     pct = "" if change.percent is None else f" {abs(change.percent):.0f}%"
     moved = (
         "rose"
@@ -34,22 +41,26 @@ def describe_change(what: str, change: Change, against: str) -> str:
     )
     numbers = f"from {_n(change.previous)} to {_n(change.current)}"
     if change.label == "no-significant-change":
-        verdict = "this is within normal variation, not a real change"
+        verdict = (
+            f"this is not statistically significant ({_p(change.p)}): the difference is within the "
+            "normal variation of the monthly counts"
+        )
+        moved = {"rose": "was higher by", "fell": "was lower by"}.get(moved, moved)
     else:
-        p = "p < 0.001" if change.p < 0.001 else f"p = {change.p:.3f}"
-        verdict = f"this is a statistically significant {change.label} ({p})"
-    return f"Comparing {against}, {what} {moved}{pct} ({numbers}); {verdict}."
+        fall = "fall" if change.label == "decrease" else "rise"
+        verdict = f"this is a statistically significant {fall} ({_p(change.p)})"
+    return f"Comparing {now} with {before}, {what} {moved}{pct} ({numbers}); {verdict}."
 
 
 def write_findings(a: StrategicAssessment) -> list[Finding]:
     """Generate the findings of an assessment, most important first."""
     out: list[Finding] = []
     h = a.headline
-    where, when = a.area.name, a.period.label
+    where, when = a.area.name, in_window(a.period.label)
     out.append(
         Finding(
             "headline",
-            f"In {where} there were {_n(h.crime.count)} crimes (not counting anti-social behaviour) in the "
+            f"In {where} there were {_n(h.crime.count)} crimes (not counting anti-social behaviour) "
             f"{when}: {h.crime.rate:.1f} per 1,000 residents (95% confidence interval {h.crime.lower:.1f} "
             f"to {h.crime.upper:.1f}), and {_n(h.asb.count)} anti-social behaviour incidents, "
             f"{h.asb.rate:.1f} per 1,000.",
@@ -57,13 +68,13 @@ def write_findings(a: StrategicAssessment) -> list[Finding]:
             {"crime": h.crime.count, "crime_rate": h.crime.rate, "asb": h.asb.count},
         )
     )
-    against = a.period.comparison_label or ""
+    now, before = a.period.change_months or "", a.period.change_base or ""
     for what, change in (("crime", h.crime_change), ("anti-social behaviour", h.asb_change)):
         if change:
             out.append(
                 Finding(
                     "headline",
-                    describe_change(what, change, against),
+                    describe_change(what, change, now, before),
                     "headline",
                     {
                         "current": change.current,
@@ -82,42 +93,12 @@ def write_findings(a: StrategicAssessment) -> list[Finding]:
         out.append(
             Finding(
                 "crime-types",
-                f"The largest crime types were {listed}.",
+                f"The largest crime types {in_window(a.period.label)} were {listed}.",
                 "crime-types",
                 {r.crime_type: r.count for r in top},
             )
         )
-    moved = [
-        r for r in a.crime_types if r.change in ("increase", "decrease") and r.previous_count is not None
-    ]
-    if moved:
-
-        def one(r: CrimeTypeRow) -> str:
-            verb = "rose" if r.change == "increase" else "fell"
-            p = "p < 0.001" if (r.change_p or 0) < 0.001 else f"p = {r.change_p:.3f}"
-            return (
-                f"{r.crime_type.lower()} {verb} {abs(r.change_percent or 0):.0f}% "
-                f"({_n(r.previous_count)} to {_n(r.comparable_count or 0)}, {p})"
-            )
-
-        rises = [one(r) for r in moved if r.change == "increase"]
-        falls = [one(r) for r in moved if r.change == "decrease"]
-        parts = []
-        if rises:
-            parts.append("significant rises: " + "; ".join(rises))
-        if falls:
-            parts.append("significant falls: " + "; ".join(falls))
-        steady = len([r for r in a.crime_types if r.change == "no-significant-change"])
-        out.append(
-            Finding(
-                "crime-types",
-                f"Comparing {against}, by crime type there were "
-                + ". There were ".join(parts)
-                + f". The other {steady} types changed within normal variation.",
-                "crime-types",
-                {r.crime_type: r.change for r in moved},
-            )
-        )
+    out.extend(_change_findings(a))
     trending = [r for r in a.crime_types if r.trend in ("increasing", "decreasing")]
     if trending:
         listed = "; ".join(
@@ -135,14 +116,15 @@ def write_findings(a: StrategicAssessment) -> list[Finding]:
             )
         )
     higher = [r for r in a.crime_types if r.versus_force == "higher"]
-    if higher and a.area.parent_name:
+    if higher and a.area.force_name:
         names = ", ".join(
             f"{r.crime_type.lower()} ({r.rate:.1f} against {r.force_rate:.1f} per 1,000)" for r in higher
         )
         out.append(
             Finding(
                 "crime-types",
-                f"Rates significantly higher than {a.area.parent_name} as a whole: {names}.",
+                f"Crime types with rates significantly higher than {a.area.force_name} as a whole "
+                f"{in_window(a.period.label)}: {names}.",
                 "crime-types",
                 {r.crime_type: r.rate for r in higher},
             )
@@ -156,7 +138,8 @@ def write_findings(a: StrategicAssessment) -> list[Finding]:
             Finding(
                 "places",
                 f"{len(high_wards)} of {len(a.wards)} wards had crime and ASB rates significantly "
-                f"above the ward average, allowing for the usual spread between wards: {listed}.",
+                f"above the ward average {in_window(a.period.label)}, allowing for the usual spread "
+                f"between wards: {listed}.",
                 "wards",
                 {w.ward_code: w.rate for w in high_wards},
             )
@@ -166,7 +149,7 @@ def write_findings(a: StrategicAssessment) -> list[Finding]:
             Finding(
                 "places",
                 "No ward's rate of crime and ASB was significantly above the ward "
-                "average, allowing for the usual spread between wards.",
+                f"average {in_window(a.period.label)}, allowing for the usual spread between wards.",
                 "wards",
                 {},
             )
@@ -177,7 +160,8 @@ def write_findings(a: StrategicAssessment) -> list[Finding]:
         out.append(
             Finding(
                 "places",
-                f"Half of all crime and ASB happened in {c.share_of_places_for_50pct:.0f}% of the "
+                f"Half of all crime and ASB {in_window(a.period.label)} happened in "
+                f"{c.share_of_places_for_50pct:.0f}% of the "
                 f"area's {c.places} neighbourhoods (LSOAs), and a quarter in "
                 f"{c.share_of_places_for_25pct:.0f}%.",
                 "concentration",
@@ -217,13 +201,25 @@ def write_findings(a: StrategicAssessment) -> list[Finding]:
             )
         out.append(Finding("time", text, "months", {"month": m.month, "count": m.count}))
     if a.months and not signals and a.months[0].mean is not None:
-        out.append(Finding("time", "Every month's crime count was within normal variation.", "months", {}))
+        # the control chart judges the months against each other; the seasonal range against the
+        # same month of earlier years: say which, so the two never seem to disagree
+        text = (
+            f"Every month's crime count {in_window(a.period.label)} was within the control chart's limits "
+            f"({a.months[0].lower_limit:.0f} to {a.months[0].upper_limit:.0f}), worked out from these "
+            "months alone"
+        )
+        if unusual:
+            text += (
+                f", although {len(unusual)} month{'s were' if len(unusual) > 1 else ' was'} outside the "
+                "normal range for the time of year, judged on the same month in earlier years"
+            )
+        out.append(Finding("time", text + ".", "months", {}))
     if a.harm and a.harm.top_category:
         out.append(
             Finding(
                 "harm",
                 f"Weighted by the Crime Severity Score, {a.harm.top_category.lower()} caused "
-                f"{a.harm.top_share:.0f}% of crime harm.",
+                f"{a.harm.top_share:.0f}% of crime harm {in_window(a.period.label)}.",
                 "crime-types",
                 {"top_category": a.harm.top_category, "share": a.harm.top_share},
             )
@@ -241,6 +237,70 @@ def write_findings(a: StrategicAssessment) -> list[Finding]:
                 f"were {best}.",
                 "priorities",
                 {p.theme: p.score for p in chosen},
+            )
+        )
+    return out
+
+
+def _change_findings(a: StrategicAssessment) -> list[Finding]:
+    """Changes by crime type: rises and falls the adjusted test finds, breaks, and the force's change."""
+    rows = [r for r in a.crime_types if r.previous_count is not None]
+    if not rows:
+        return []
+    out = []
+    now, before = a.period.change_months, a.period.change_base
+    counted = [r for r in rows if r.series_break is None]
+    moved = [r for r in counted if r.change in ("increase", "decrease")]
+
+    def one(r: CrimeTypeRow) -> str:
+        verb = "rose" if r.change == "increase" else "fell"
+        counts = f"{_n(r.previous_count or 0)} to {_n(r.comparable_count or 0)}"
+        return (
+            f"{r.crime_type.lower()} {verb} {abs(r.change_percent or 0):.0f}% "
+            f"({counts}, adjusted {_p(r.change_p_adjusted or 0)})"
+        )
+
+    steady = len(counted) - len(moved)
+    tested = f"after adjusting for the {len(rows)} crime types tested"
+    if moved:
+        text = (
+            f"Comparing {now} with {before}, {tested}, these changes were statistically significant: "
+            + "; ".join(one(r) for r in moved)
+            + f". The changes of the other {steady} types were not statistically significant."
+        )
+    else:
+        text = (
+            f"Comparing {now} with {before}, no crime type's change was statistically significant "
+            f"{tested}: each was within the normal variation of its monthly counts."
+        )
+    out.append(Finding("crime-types", text, "changes", {r.crime_type: r.change for r in counted}))
+    broken = [r for r in rows if r.series_break is not None]
+    if broken:
+        listed = "; ".join(f"{r.crime_type.lower()} ({r.series_break})" for r in broken)
+        out.append(
+            Finding(
+                "crime-types",
+                "The change of these crime types is not counted as evidence, because the data quality "
+                f"check flags a {listed}.",
+                "changes",
+                {r.crime_type: r.change_test for r in broken},
+            )
+        )
+    apart = [r for r in counted if r.versus_force_change in ("higher", "lower")]
+    if apart and a.area.force_name:
+        listed = "; ".join(
+            f"{r.crime_type.lower()} {r.change_percent or 0:+.0f}% here against "
+            f"{r.force_change_percent or 0:+.0f}% in the rest of the force area "
+            f"(adjusted {_p(r.versus_force_change_p_adjusted or 0)})"
+            for r in apart
+        )
+        out.append(
+            Finding(
+                "crime-types",
+                f"Over the same months, these crime types changed significantly differently from the rest of "
+                f"{a.area.force_name}: {listed}.",
+                "changes",
+                {r.crime_type: r.versus_force_change for r in apart},
             )
         )
     return out

@@ -18,6 +18,7 @@ from saferplaces import stats
 from saferplaces.data.aggregates import Aggregates, in_months, where
 from saferplaces.data.areas import Area
 from saferplaces.data.sql import run
+from saferplaces.defaults import DEFAULTS
 
 MIN_CELL = 150.0
 
@@ -116,14 +117,15 @@ def hotspots(
     counts = np.asarray(grid.counts)
     n_rows, n_cols = counts.shape
     neighbours = stats.grid_neighbours(n_rows, n_cols, queen=True, include_self=True)
-    gi = stats.hotspot_gistar(counts.ravel(), neighbours, p_adjust="fdr")
+    gi = stats.hotspot_gistar(counts.ravel(), neighbours, p_adjust=DEFAULTS.multiple_testing)
     assumptions = [
         f"Hotspots use police.uk map points (anonymised to nearby snap points) on a grid of {cell:.0f} m "
         "cells, the sfhotspot rule of 50 cells on the shorter side"
         + (f", but no smaller than {MIN_CELL:.0f} m" if cell == MIN_CELL else "")
         + ".",
-        "Hot and cold cells are Getis-Ord Gi* z-scores with queen neighbours, significant at 5% after "
-        "the Benjamini-Hochberg false discovery rate correction.",
+        "Hot and cold cells are Getis-Ord Gi* z-scores with queen neighbours, significant at "
+        f"{DEFAULTS.significance_level:.0%} after the {DEFAULTS.multiple_testing_name}, over the period "
+        "and in each month alike.",
     ]
     assumptions.extend(a for a in gi.assumptions if a not in assumptions)
     patterns: dict[int, str] = {}
@@ -136,7 +138,8 @@ def hotspots(
         month_of = np.repeat(np.array([index[r[2]] for r in found], dtype=np.int64), weight)
         inside = (row < n_rows) & (col < n_cols)
         np.add.at(by_period, (month_of[inside], (row * n_cols + col)[inside]), 1)
-        classes = stats.hotspot_classify(by_period, neighbours)
+        # the same multiple-testing method as the Gi* over the whole period (sfhotspot's own is Holm)
+        classes = stats.hotspot_classify(by_period, neighbours, p_adjust=DEFAULTS.multiple_testing)
         patterns = {i: label for i, label in enumerate(classes.label)}
         assumptions.append(
             "Each hot cell's pattern over the months (persistent, emerging, former, "

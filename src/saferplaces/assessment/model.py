@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from saferplaces.defaults import Default
+
 
 @dataclass(frozen=True)
 class AreaInfo:
@@ -15,16 +17,30 @@ class AreaInfo:
     population_year: int
     parent_code: str | None = None
     parent_name: str | None = None
+    #: the police force area the rates and changes are compared with (None for a force)
+    force_name: str | None = None
 
 
 @dataclass(frozen=True)
 class PeriodInfo:
+    """The window the assessment covers, in words.
+
+    ``label`` is the window of every count and rate: the period's own label when every month
+    is held ("calendar year 2025", "12 months to December 2025"), otherwise "4 of 12 months
+    (January to April 2024)". ``requested`` is the period asked for. A change covers
+    ``change_months`` against ``change_base`` (``comparison_label`` joins the two).
+    """
+
     start: str
     end: str
     label: str
     months_held: tuple[str, ...]
     comparison_months: tuple[str, ...]
     comparison_label: str | None
+    requested: str = ""
+    partial: bool = False
+    change_months: str | None = None
+    change_base: str | None = None
 
 
 @dataclass(frozen=True)
@@ -40,7 +56,11 @@ class Estimate:
 
 @dataclass(frozen=True)
 class Change:
-    """A count against the same months a year earlier, with its significance."""
+    """A count against the same months a year earlier, with its significance.
+
+    ``p`` is the quasi-Poisson test on the monthly counts (``saferplaces.stats.monthly_change``);
+    ``z`` is Wheeler's Poisson z of the totals, an effect size; ``label`` is decided by the test.
+    """
 
     current: int
     previous: int
@@ -48,6 +68,9 @@ class Change:
     p: float
     z: float
     label: str
+    dispersion: float | None = None
+    method: str = ""
+    months: str | None = None
 
 
 @dataclass(frozen=True)
@@ -78,6 +101,19 @@ class CrimeTypeRow:
     trend: str | None = None
     trend_annual_change: float | None = None
     trend_years: int | None = None
+    #: p-value adjusted across the crime types (``DEFAULTS.multiple_testing``); ``change`` is decided on it
+    change_p_adjusted: float | None = None
+    #: the test's own label; ``change`` is None (not counted as evidence) when the series has a break
+    change_test: str | None = None
+    #: why the change is not counted: a possible break in the force's series, in words
+    series_break: str | None = None
+    #: the rest of the force's change over the same months, and whether this area's differs from it
+    force_change_percent: float | None = None
+    versus_force_change: str | None = None
+    versus_force_change_ratio: float | None = None
+    versus_force_change_p_adjusted: float | None = None
+    #: the months the change compares, for every sentence that names it (priority reasons too)
+    change_window: str | None = None
 
 
 @dataclass(frozen=True)
@@ -186,6 +222,8 @@ class StrategicAssessment:
     hotspots: Any = None  # a saferplaces.assessment.hotspots.HotspotInfo
     ward_profiles: Any = None  # issue 9 s4: a saferplaces.assessment.places.WardProfiles
     snapshot_id: int | None = None  # the store snapshot it was read from (Store.snapshot)
+    #: the analytic defaults used (``saferplaces.defaults``), each with its sentence, for the appendix
+    defaults: tuple[Default, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """Everything, as plain JSON-ready data."""

@@ -17,14 +17,16 @@ from saferplaces import stats
 from saferplaces.data.areas import Area
 from saferplaces.data.population import population_by_age, population_by_sex
 from saferplaces.data.sql import run
+from saferplaces.defaults import DEFAULTS
 from saferplaces.errors import InputError
 
-SMALL = 5
+#: Person-level counts below this (and above 0) are suppressed (the registry's threshold).
+SMALL = DEFAULTS.suppression_threshold
 
 
 def shown(count: int) -> str:
-    """A person-level count as it may be shown: 1 to 4 become "fewer than 5"."""
-    return "fewer than 5" if 0 < count < SMALL else f"{count:,}"
+    """A person-level count as it may be shown: 1 to 4 become "fewer than 5" (``DEFAULTS``)."""
+    return f"fewer than {SMALL}" if 0 < count < SMALL else f"{count:,}"
 
 
 @dataclass(frozen=True)

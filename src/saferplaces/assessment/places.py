@@ -17,6 +17,7 @@ from typing import Any
 
 from saferplaces import stats
 from saferplaces.assessment.model import Finding, WardRow
+from saferplaces.assessment.windows import in_window
 from saferplaces.data.aggregates import Aggregates, in_months, where
 from saferplaces.data.areas import Area
 
@@ -200,10 +201,15 @@ def hotspot_findings(a: Any) -> list[Finding]:
         where = f"around {streets}, {c.ward}" if streets else f"in {c.ward}"
         busiest.append(f"{where} ({c.count:,})")
     persistent = sum(1 for c in h.hot if c.pattern == "persistent-hotspot")
-    pattern = f"; {persistent} of them were hot in most months (persistent)" if h.patterns_classified else ""
+    # the pattern over the months is known only when it was classified (six months or more)
+    pattern = (
+        f"; {persistent} of them were hot in most months (persistent)"
+        if h.patterns_classified
+        else "; too few months are held to say which were hot in most months"
+    )
     text = (
         f"{len(h.hot)} of the {h.cells:,} grid squares ({h.cell_size:.0f} m) were significant hotspots, "
-        f"holding {h.share_in_hot:.0f}% of crime and ASB in the {a.period.label}{pattern}. By count of "
+        f"holding {h.share_in_hot:.0f}% of crime and ASB {in_window(a.period.label)}{pattern}. By count of "
         f"crime and ASB, the busiest hotspot squares are {'; '.join(busiest)}."
     )
     return [
@@ -211,6 +217,10 @@ def hotspot_findings(a: Any) -> list[Finding]:
             "places",
             text,
             "hotspots",
-            {"hot": len(h.hot), "persistent": persistent, "share": h.share_in_hot},
+            {
+                "hot": len(h.hot),
+                "persistent": persistent if h.patterns_classified else None,
+                "share": h.share_in_hot,
+            },
         )
     ]

@@ -717,22 +717,6 @@ def vulnerability_by_type(
     return out
 
 
-def series_breaks(
-    quality: Mapping[str, Any], months: Sequence[str], comparison: Sequence[str]
-) -> tuple[str, ...]:
-    """Crime types the data-quality check flags with a possible break between a comparison year and
-    a year of the period: their change on a year earlier is not counted as evidence."""
-    before, now = {m[:4] for m in comparison}, {m[:4] for m in months}
-    found = []
-    for check in quality.get("checks", []):
-        if check.get("check") != "series-breaks":
-            continue
-        for d in check.get("detail", []):
-            if d.get("from_year") in before and d.get("to_year") in now:
-                found.append(d["crime_type"])
-    return tuple(dict.fromkeys(found))
-
-
 def assessment_priorities(
     rows: Sequence[CrimeTypeRow],
     weights: PriorityWeights,

@@ -18,7 +18,16 @@ from saferplaces.cli.common import console, open_store, progress_bar, say_assump
     help="A force, CSP, district or ward, by code or name; or 'all' for every district "
     "of the forces held, each in its own folder.",
 )
-@click.option("--period", required=True, help="2025, 2024/25, 2025-01..2025-04, 2025-03 or 12m-to-2025-11.")
+@click.option(
+    "--period",
+    default=None,
+    help="2025, 2024/25, 2025-01..2025-04, 2025-03 or 12m-to-2025-11. Default: the latest 12 months held.",
+)
+@click.option(
+    "--allow-partial",
+    is_flag=True,
+    help="Assess a period the store holds only in part; every figure then names the months held.",
+)
 @click.option(
     "--compare",
     default="previous",
@@ -55,7 +64,8 @@ from saferplaces.cli.common import console, open_store, progress_bar, say_assump
 @store_option
 def assess_command(
     area: str,
-    period: str,
+    period: str | None,
+    allow_partial: bool,
     compare: str,
     out_dir: str,
     formats: str,
@@ -65,14 +75,20 @@ def assess_command(
 ) -> None:
     """Build a strategic assessment for an area and period, as HTML, PDF, DOCX, XLSX and JSON.
 
-    The assessment holds volumes and rates with confidence intervals, change on a
-    year earlier with its significance, comparison with the force area, wards on
+    The assessment holds volumes and rates with confidence intervals, change on the
+    same months a year earlier (tested on the monthly counts, adjusted across crime
+    types, and set against the rest of the force), comparison with the force area, wards on
     a funnel plot, monthly control charts, concentration, harm, scored candidate
     priorities and plain-English findings, with every assumption stated.
 
+    A period the store holds only in part (such as 2024 when only January to April
+    are held) is refused unless --allow-partial is given.
+
     \b
     Example:
+      saferplaces assess --area Stafford --out out/
       saferplaces assess --area Stafford --period 2025 --out out/
+      saferplaces assess --area Lichfield --period 2024 --allow-partial
       saferplaces assess --area E23000015 --period 2025 --format html,json
       saferplaces assess --area Stafford --period 2025 --extract police-2025.csv
       saferplaces assess --area all --period 2025 --format html,pdf --out reports/
@@ -81,17 +97,30 @@ def assess_command(
     from saferplaces.reports.documents import parse_formats, write_assessment
 
     wanted = parse_formats(formats)
-    store = open_store(store_dir)
     if area.strip().lower() == "all":
-        _assess_all(store, period, compare, Path(out_dir), wanted, extract, weights)
+        _assess_all(
+            open_store(store_dir), period, compare, Path(out_dir), wanted, extract, weights, allow_partial
+        )
         return
-    with progress_bar() as report:
+    from saferplaces.reports.documents import PdfPrinter
+
+    # the PDF worker starts first and loads WeasyPrint on the second core while this process
+    # builds the assessment (before the store is opened, so no connection is forked)
+    printer = PdfPrinter(1, warm_in_parent=False) if "pdf" in wanted and len(wanted) > 1 else None
+    store = open_store(store_dir)
+    with printer or contextlib.nullcontext(), progress_bar() as report:
         report("Building the assessment", 0, 1)
         assessment = build_assessment(
-            store, area, period, compare=compare, weights_path=weights, extract=extract
+            store,
+            area,
+            period,
+            compare=compare,
+            weights_path=weights,
+            extract=extract,
+            allow_partial=allow_partial,
         )
         report("Building the assessment", 1, 1)
-        paths = write_assessment(assessment, Path(out_dir), wanted, progress=report)
+        paths = write_assessment(assessment, Path(out_dir), wanted, progress=report, printer=printer)
     console.print(
         f"Strategic assessment for {assessment.area.name}, {assessment.period.label}:", highlight=False
     )
@@ -103,7 +132,14 @@ def assess_command(
 
 
 def _assess_all(
-    store, period: str, compare: str, out: Path, wanted: list[str], extract: str | None, weights: str | None
+    store,
+    period: str | None,
+    compare: str,
+    out: Path,
+    wanted: list[str],
+    extract: str | None,
+    weights: str | None,
+    allow_partial: bool = False,
 ) -> None:
     from saferplaces.assessment.build import build_assessments
     from saferplaces.data.areas import areas_within, resolve_area
@@ -136,7 +172,13 @@ def _assess_all(
     printer = PdfPrinter(max(1, min(4, os.cpu_count() or 1))) if "pdf" in wanted else contextlib.nullcontext()
     with progress_bar() as report, printer:
         built_all = build_assessments(
-            store, districts, period, compare=compare, weights_path=weights, extract=extract
+            store,
+            districts,
+            period,
+            compare=compare,
+            weights_path=weights,
+            extract=extract,
+            allow_partial=allow_partial,
         )
         report("Assessing every district", 0, len(districts))
         for i, built in enumerate(built_all):

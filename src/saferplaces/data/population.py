@@ -116,13 +116,14 @@ def _choose_year(years: list[int], requested: int) -> tuple[int, str | None]:
     if chosen == requested:
         return chosen, None
     if earlier:
+        which = "newest" if chosen == max(years) else "nearest earlier"
         return chosen, (
-            f"No population estimate exists for mid-{requested}, so we used the nearest "
-            f"earlier one, mid-{chosen}."
+            f"Rates use the {which} population estimate held (mid-{chosen}); the store holds none "
+            f"for mid-{requested}."
         )
     return chosen, (
-        f"No population estimate exists for mid-{requested} or before, so we used the "
-        f"earliest one held, mid-{chosen}."
+        f"Rates use the earliest population estimate held (mid-{chosen}); the store holds none "
+        f"for mid-{requested} or before."
     )
 
 

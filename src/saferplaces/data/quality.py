@@ -6,9 +6,9 @@ The checks, each a ``QualityCheck`` in the result:
 ``no-location``         rows with no LSOA (police.uk "No Location"): kept, but in no ward or district
 ``unknown-lsoa``        LSOA codes found in no ONS lookup
 ``duplicate-crime-ids`` Crime IDs that appear on more than one row
-``series-breaks``       crime types whose average monthly count changes by half or more
-                        between consecutive years held (a change of recording, not of crime,
-                        until shown otherwise)
+``series-breaks``       crime types whose average monthly count in the force's series changes
+                        by half or more between the same calendar months of consecutive years
+                        held (a change of recording, not of crime, until shown otherwise)
 ``outside-force-area``  rows a force recorded in another force's area (kept, and counted
                         in their own district)
 """
@@ -22,12 +22,14 @@ import duckdb
 from saferplaces.data.aggregates import Aggregates, in_months, where
 from saferplaces.data.areas import Area
 from saferplaces.data.counts import describe_missing, forces_for_area, months_coverage
-from saferplaces.data.periods import Period, make_period
+from saferplaces.data.periods import MONTH_NAMES, Period, make_period
 from saferplaces.data.sql import literal_list, run
 from saferplaces.data.store import Store
+from saferplaces.defaults import DEFAULTS
 
-#: A year-on-year ratio of average monthly counts beyond this (or below its inverse) is a break.
-BREAK_RATIO = 1.5
+#: A year-on-year ratio of average monthly counts beyond this (or below its inverse) is a break
+#: (the registry's value, ``saferplaces.defaults``).
+BREAK_RATIO = DEFAULTS.break_ratio
 
 
 @dataclass(frozen=True)
@@ -84,6 +86,15 @@ def _held_period(store: Store) -> Period:
             "The store holds no police.uk data yet.", "Run 'saferplaces demo' or 'saferplaces ingest' first."
         )
     return make_period(months[0], months[-1], "months")
+
+
+def _calendar_months(months: list[str]) -> str:
+    """'January to April' for a run of calendar months; otherwise their names, comma-separated."""
+    numbers = sorted({int(m[5:]) for m in months})
+    names = [MONTH_NAMES[n - 1] for n in numbers]
+    if len(numbers) > 1 and numbers == list(range(numbers[0], numbers[-1] + 1)):
+        return f"{names[0]} to {names[-1]}"
+    return ", ".join(names)
 
 
 def _check(name: str, count: int, ok: str, warn: str, columns=(), rows=()) -> QualityCheck:
@@ -217,35 +228,55 @@ def quality_report(
         )
     )
 
-    # breaks in series: average monthly count per year held, by crime type
-    yearly = agg.sql(
-        f"select crime_type, substr(month, 1, 4) as year, sum(n) as n, "
-        f"count(distinct month) as months from {agg.counts} where {scope} group by all order by 1, 2"
+    # breaks in series: average monthly count by crime type in consecutive years held, over the
+    # calendar months both years hold (so that a part-year is not set against a whole one)
+    # Recording practice changes force-wide, and a district's small monthly counts swing by half
+    # by chance, so the series checked are the whole force's (the forces covering the area).
+    break_scope = (
+        scope
+        if area is None or not pfas
+        else "(" + " or ".join(where(Area("force", code, code)) for code in pfas) + ")"
     )
+    monthly = agg.sql(
+        f"select crime_type, month, sum(n) from {agg.counts} where {break_scope} group by all order by 1, 2"
+    )
+    held_months = sorted({m for ms in held_by_force.values() for m in ms} if area is None else
+                         {m for f in forces for m in held_by_force.get(f, set())})  # fmt: skip
+    by_year: dict[str, set[str]] = {}
+    for m in held_months:
+        by_year.setdefault(m[:4], set()).add(m[5:])
+    counts_by: dict[tuple[str, str], int] = {(t, m): int(n) for t, m, n in monthly}
+    types = sorted({t for t, _ in counts_by})
+    years = sorted(by_year)
     breaks = []
-    last: dict[str, tuple[str, float]] = {}
-    for crime_type, year, n, held in yearly:
-        mean = n / held
-        if crime_type in last:
-            prev_year, prev_mean = last[crime_type]
-            ratio = mean / prev_mean if prev_mean else float("inf")
+    for crime_type in types:
+        for before, after in zip(years[:-1], years[1:], strict=True):  # consecutive years held
+            common = sorted(by_year[before] & by_year[after])
+            if not common:
+                continue
+            mean_before = sum(counts_by.get((crime_type, f"{before}-{m}"), 0) for m in common) / len(common)
+            mean_after = sum(counts_by.get((crime_type, f"{after}-{m}"), 0) for m in common) / len(common)
+            if mean_before == 0 and mean_after == 0:
+                continue
+            ratio = mean_after / mean_before if mean_before else float("inf")
             if ratio >= BREAK_RATIO or ratio <= 1 / BREAK_RATIO:
                 breaks.append(
                     (
                         crime_type,
-                        prev_year,
-                        round(prev_mean, 1),
-                        year,
-                        round(mean, 1),
-                        round(100 * (ratio - 1), 1),
+                        before,
+                        round(mean_before, 1),
+                        after,
+                        round(mean_after, 1),
+                        round(100 * (ratio - 1), 1) if mean_before else None,
+                        _calendar_months([f"{after}-{m}" for m in common]),
                     )
                 )
-        last[crime_type] = (year, mean)
     checks.append(
         _check(
             "series-breaks",
             len(breaks),
-            "No crime type's monthly average changes by half or more between the years held.",
+            "No crime type's monthly average changes by half or more between the same months of "
+            "consecutive years held.",
             f"{len(breaks)} possible break(s) in series: treat the years either side as separate "
             "series until the cause is known.",
             (
@@ -255,6 +286,7 @@ def quality_report(
                 "to_year",
                 "monthly_mean_after",
                 "change_percent",
+                "months_compared",
             ),
             breaks,
         )
@@ -281,7 +313,9 @@ def quality_report(
 
     assumptions = (
         f"A break in series is flagged when a crime type's average monthly count changes by a "
-        f"factor of {BREAK_RATIO} or more between consecutive calendar years held.",
+        f"factor of {BREAK_RATIO:g} or more between consecutive calendar years held, over the calendar "
+        "months both years hold, in the whole police force area's series (recording practice changes "
+        "force-wide).",
     )
     return QualityReport(area, period, tuple(checks), assumptions, snapshot_id=store.id)
 

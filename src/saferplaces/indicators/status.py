@@ -2,8 +2,8 @@
 
 Never a bare comparison of two numbers. The method depends on what is held:
 
-1. **Eight or more points in a row** (complete periods, each following the
-   last): an XmR chart (``spc_xmr``, NHS Making Data Count). The latest point
+1. **``DEFAULTS.min_xmr_points`` (12) or more points in a row** (complete periods,
+   each following the last): an XmR chart (``spc_xmr``, NHS Making Data Count). The latest point
    is an improvement or a concern only when it is special-cause variation.
 2. **Counts** (from the data store, or whole numbers entered by hand): the
    exact conditional test of two Poisson counts (``change``) between the
@@ -15,7 +15,8 @@ Never a bare comparison of two numbers. The method depends on what is held:
    (``proportion_difference``) when the baseline's sample size is known,
    otherwise whether the latest Wilson interval excludes the baseline figure.
 
-A change is called real only when the test is significant at the 5% level.
+A change is called real only when the test is significant at ``DEFAULTS.significance_level``
+(5%). Both values come from the registry ``saferplaces.defaults``, which the assessment reads too.
 
 References
 ----------
@@ -30,6 +31,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from saferplaces.data.periods import MONTH_NAMES, month_index
+from saferplaces.defaults import DEFAULTS
 from saferplaces.indicators.periods import parse_period_label, sort_key
 from saferplaces.indicators.series import IndicatorPoint
 from saferplaces.stats import change, compare, proportion, proportion_difference, spc_xmr
@@ -43,8 +45,8 @@ NOT_ENOUGH = StatusLabel.NOT_ENOUGH_DATA
 STATUSES = (IMPROVING, NO_CHANGE, WORSENING, NOT_ENOUGH)
 DIRECTIONS = ("increase", "reduce")
 
-#: Points in a row needed before the XmR chart is used.
-MIN_SPC_POINTS = 8
+#: Points in a row needed before the XmR chart is used (the registry's, as in the assessment).
+MIN_SPC_POINTS = DEFAULTS.min_xmr_points
 
 METHOD_SPC = "XmR chart (NHS Making Data Count)"
 METHOD_CHANGE = "Exact test of two Poisson counts"
@@ -276,7 +278,9 @@ def _counts(baseline: StatusPoint, latest: StatusPoint, direction: str, subject:
             b_exp = b_exp if b_exp is not None else b_len
             l_exp = l_exp if l_exp is not None else l_len
     assert b_count is not None and l_count is not None
-    result = change(l_count, b_count, current_exposure=l_exp, previous_exposure=b_exp)
+    result = change(
+        l_count, b_count, current_exposure=l_exp, previous_exposure=b_exp, level=DEFAULTS.confidence_level
+    )
     moved = (
         "rose" if result.percent is not None and result.percent > 0 else "fell" if result.percent else "rose"
     )

@@ -101,7 +101,7 @@ def crime_type_chart(a: StrategicAssessment) -> _Draft | None:
     top = max(a.crime_types, key=lambda r: r.count)
     return _Draft(
         "chart-crime-types",
-        "Crime and ASB by type",
+        f"Crime and ASB by type, {a.period.label}",
         _spec(chart + labels, types=data),
         f"Bar chart of {len(data)} crime types by count. The largest is "
         f"{top.crime_type.lower()} with {top.count:,}.",
@@ -114,21 +114,29 @@ def change_chart(a: StrategicAssessment) -> _Draft | None:
         {
             "type": r.crime_type,
             "percent": r.change_percent,
-            "verdict": "Significant" if r.change in ("increase", "decrease") else "Not significant",
+            "verdict": "Not counted (possible break in series)"
+            if r.series_break
+            else "Significant"
+            if r.change in ("increase", "decrease")
+            else "Not significant",
         }
         for r in a.crime_types
         if r.change_percent is not None
     ]
+    window = f"{a.period.change_months} against {a.period.change_base}"
     if not data:
         return None
     base = alt.Chart(alt.Data(name="change")).encode(y=alt.Y("type:N", sort="-x", title=None))
     bars = (
         base.mark_bar()
         .encode(
-            x=alt.X("percent:Q", title="Change on the same months a year earlier (%)"),
+            x=alt.X("percent:Q", title=f"Change, {window} (%)"),
             color=alt.Color(
                 "verdict:N",
-                scale=alt.Scale(domain=["Significant", "Not significant"], range=[DARK, GREY]),
+                scale=alt.Scale(
+                    domain=["Significant", "Not significant", "Not counted (possible break in series)"],
+                    range=[DARK, GREY, RED],
+                ),
                 title="Change",
             ),
         )
@@ -141,11 +149,17 @@ def change_chart(a: StrategicAssessment) -> _Draft | None:
         .encode(x="at:Q", text=alt.Text("verdict:N"))
     )
     significant = [d["type"].lower() for d in data if d["verdict"] == "Significant"]
-    alt_text = "Bar chart of the percentage change by crime type on the same months a year earlier. " + (
-        f"Significant changes: {', '.join(significant)}." if significant else "No change was significant."
+    alt_text = f"Bar chart of the percentage change by crime type, {window}. " + (
+        f"Significant changes after adjustment across the crime types: {', '.join(significant)}."
+        if significant
+        else "No change was significant after adjustment across the crime types."
     )
     return _Draft(
-        "chart-change", "Change by crime type", _spec(bars + text, change=data), alt_text, "crime-types"
+        "chart-change",
+        f"Change by crime type, {window}",
+        _spec(bars + text, change=data),
+        alt_text,
+        "changes",
     )
 
 
@@ -193,7 +207,7 @@ def month_chart(a: StrategicAssessment) -> _Draft | None:
         limits += f" Special-cause months and the rule that flagged each: {'; '.join(flagged)}."
     return _Draft(
         "chart-months",
-        "Crime by month",
+        f"Crime by month, {a.period.label}",
         _spec(chart, months=data),
         f"Line chart of crime by month from {a.months[0].month} to {a.months[-1].month}; "
         f"highest {high.count:,} in {high.month}, lowest {low.count:,} in {low.month}.{limits}",
@@ -223,7 +237,7 @@ def ward_map(a: StrategicAssessment) -> _Draft | None:
     top = a.wards[0]
     return _Draft(
         "map-wards",
-        "Map of crime and ASB per 1,000 residents by ward",
+        f"Map of crime and ASB per 1,000 residents by ward, {a.period.label}",
         _spec(chart, wards=geo["features"]),
         f"Map of {len(geo['features'])} wards shaded by rate; darker is higher. The highest is "
         f"{top.ward_name} at {top.rate:.0f} per 1,000.",
@@ -299,7 +313,7 @@ def treemap(a: StrategicAssessment) -> _Draft | None:
     total = sum(d["count"] for d in data)
     return _Draft(
         "chart-treemap",
-        "Crime and ASB by type, as shares of the whole",
+        f"Crime and ASB by type, as shares of the whole, {a.period.label}",
         spec,
         f"Treemap of {len(data)} crime types sized by count; {top.crime_type.lower()} is the "
         f"largest, {top.count / total * 100:.0f}% of all crime and ASB.",
@@ -389,10 +403,14 @@ def hotspot_map(a: StrategicAssessment) -> _Draft | None:
     named = "; ".join(d["label"] for d in labelled)
     return _Draft(
         "map-hotspots",
-        "Map of hotspots (Gi*), labelled by ward",
+        f"Map of hotspots (Gi*), {a.period.label}, labelled by ward",
         _spec(chart, outline=outline, cells=cells, labels=labelled),
         f"Map of the {len(h.hot)} hotspot grid squares over the ward boundaries"
-        + (", coloured by their pattern over the months" if h.patterns_classified else "")
+        + (
+            ", coloured by their pattern over the months"
+            if h.patterns_classified
+            else ", all one colour: too few months are held to show their pattern over the months"
+        )
         + (f". Labelled with the hotspot areas of the table, by their main ward: {named}." if named else "."),
         "hotspots",
     )

@@ -48,7 +48,8 @@ def write_xlsx(a: StrategicAssessment, path: Path, **_: object) -> None:
         sheet.append(list(t.columns))
         for cell in sheet[2]:
             cell.font = Font(bold=True)
-        for row in t.rows:
+        # typed values where the table has them: numbers stay numbers, intervals are two columns
+        for row in t.values or t.rows:
             sheet.append([_cell(v) for v in row])
         if t.note:
             sheet.append([])
@@ -56,6 +57,13 @@ def write_xlsx(a: StrategicAssessment, path: Path, **_: object) -> None:
     notes = book.create_sheet("Assumptions")
     for line in a.assumptions:
         notes.append([line])
+    if a.defaults:
+        sheet = book.create_sheet("Defaults")
+        sheet.append(["Default", "Value", "What it means"])
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for d in a.defaults:
+            sheet.append([d.title, d.value, d.sentence])
     notes.append([])
     notes.append([a.attribution])
     book.save(path)
@@ -79,14 +87,22 @@ def write_docx(a: StrategicAssessment, path: Path, charts: list | None = None, *
     from io import BytesIO
 
     from docx import Document
-    from docx.shared import Cm, Pt
+    from docx.shared import Cm, Mm, Pt
 
     charts = assessment_charts(a) if charts is None else charts
     pngs = dict(zip((c.id for c in charts), chart_pngs(charts), strict=True))  # Word needs PNG
     doc = Document()
+    for section in doc.sections:  # python-docx's template is US Letter; board packs are A4
+        section.page_width, section.page_height = Mm(210), Mm(297)
+        section.left_margin = section.right_margin = Mm(20)
     doc.styles["Normal"].font.name = "Arial"
     doc.styles["Normal"].font.size = Pt(10)
     doc.add_heading(f"{a.area.name}: {a.period.label}", level=0)
+    if a.period.partial:
+        doc.add_paragraph(
+            f"The store holds only {a.period.label} of the {a.period.requested}; "
+            "every figure is for those months."
+        )
     doc.add_paragraph("Community safety strategic assessment, made with Safer Places.")
     for sec in sections(a, charts):
         doc.add_heading(sec.title, level=1)
@@ -101,7 +117,11 @@ def write_docx(a: StrategicAssessment, path: Path, charts: list | None = None, *
         for f in sec.findings:
             doc.add_paragraph(f.text, style="List Bullet")
         for c in sec.charts:
-            doc.add_picture(BytesIO(pngs[c.id]), width=Cm(15))
+            picture = doc.add_picture(BytesIO(pngs[c.id]), width=Cm(15))
+            # the text alternative, as Word's "Alt Text" (the drawing's title and description)
+            properties = picture._inline.docPr
+            properties.set("title", c.title)
+            properties.set("descr", c.alt)
             doc.add_paragraph(f"{c.title}. {c.alt}", style="Caption")
         for t in sec.tables:
             doc.add_paragraph(t["caption"], style="Caption")
@@ -122,6 +142,10 @@ def write_docx(a: StrategicAssessment, path: Path, charts: list | None = None, *
             doc.add_heading("Methods used", level=2)
             for m in a.methods:
                 doc.add_paragraph(f"{m.name}. {m.reference}", style="List Bullet")
+            if a.defaults:
+                doc.add_heading("Analytic defaults", level=2)
+                for d in a.defaults:
+                    doc.add_paragraph(f"{d.title}: {d.value}. {d.sentence}", style="List Bullet")
     doc.add_paragraph(a.attribution)
     doc.save(path)
 
@@ -155,11 +179,17 @@ class PdfPrinter:
     manager; leaving the block waits for every PDF and raises the first error.
     """
 
-    def __init__(self, workers: int = 1) -> None:
-        import weasyprint  # noqa: F401 - loaded once here, so the forked workers start warm
+    def __init__(self, workers: int = 1, warm_in_parent: bool = True) -> None:
+        """``warm_in_parent=False`` starts one worker at once, which loads WeasyPrint while the
+        caller builds the assessment (a second core does it in parallel); make the printer
+        before opening the store, so that no database connection is forked."""
+        if warm_in_parent:
+            import weasyprint  # noqa: F401 - loaded once here, so the forked workers start warm
 
         self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"))
         self._jobs: list[Future] = []
+        if not warm_in_parent:
+            self._jobs.append(self._pool.submit(_load_weasyprint))
 
     def submit(self, html: str, path: Path) -> None:
         self._jobs.append(self._pool.submit(_pdf_from_html, html, str(path)))
@@ -237,6 +267,10 @@ def write_assessments(
         for a, out in items:
             written += write_assessment(a, out, formats, printer=printer)
     return written
+
+
+def _load_weasyprint() -> None:
+    import weasyprint  # noqa: F401 - slow to load: done in the worker while the parent works
 
 
 def _pdf_from_html(html: str, path: str) -> None:

@@ -112,7 +112,7 @@ def sections(a: StrategicAssessment, charts: list[Chart] | None = None) -> list[
             "Crime types",
             ["crime-types", "harm"],
             ["chart-treemap", "chart-crime-types", "chart-change"],
-            ["crime-types", "districts"],
+            ["crime-types", "changes", "districts"],
         ),
         ("comparison", "Compared with England and Wales and similar areas", ["comparison"], [], ["national"]),
         ("time", "Over time", ["time"], ["chart-months"], ["months"]),

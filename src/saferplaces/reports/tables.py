@@ -6,11 +6,19 @@ from dataclasses import dataclass
 from typing import Any
 
 from saferplaces.assessment.model import StrategicAssessment
+from saferplaces.defaults import DEFAULTS
 
 CHANGE_WORDS = {
-    "increase": "Significant increase",
-    "decrease": "Significant fall",
-    "no-significant-change": "No significant change",
+    "increase": "Statistically significant rise",
+    "decrease": "Statistically significant fall",
+    "no-significant-change": "Not statistically significant",
+    None: "",
+}
+VERSUS_CHANGE_WORDS = {
+    "higher": "Significantly above the rest of the force",
+    "lower": "Significantly below the rest of the force",
+    "similar": "Not significantly different",
+    "not-tested": "Not tested (a period has no events)",
     None: "",
 }
 FUNNEL_WORDS = {
@@ -24,143 +32,250 @@ FUNNEL_WORDS = {
 
 @dataclass(frozen=True)
 class Table:
+    """A table: ``rows`` as text for HTML and DOCX; ``values`` (when given) the same cells typed.
+
+    ``values`` keep numbers as numbers (intervals as two columns, ranks as whole numbers) so
+    that the XLSX can be sorted and summed; ``rows`` are their display text.
+    """
+
     id: str
     caption: str
     columns: tuple[str, ...]
     rows: tuple[tuple[Any, ...], ...]
     note: str = ""
+    values: tuple[tuple[Any, ...], ...] = ()
+
+
+def cell_text(value: Any, digits: int | None = None) -> str:
+    """How a typed cell reads: '' for None, '1,234' for a whole number, '12.35' for ``digits=2``.
+
+    Examples
+    --------
+    >>> cell_text(1234), cell_text(12.345, 2), cell_text(0.412), cell_text(None)
+    ('1,234', '12.35', '0.412', '')
+    """
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, float):
+        if digits is None:  # as many places as it has, up to three
+            return f"{value:,.3f}".rstrip("0").rstrip(".")
+        return f"{value:,.{digits}f}"
+    return str(value)
+
+
+def typed_table(
+    id: str,
+    caption: str,
+    columns: tuple[str, ...],
+    values: tuple[tuple[Any, ...], ...],
+    note: str = "",
+    digits: tuple[int | None, ...] = (),
+) -> Table:
+    """A table from typed cells; ``digits[i]`` is column i's decimal places for floats."""
+    places = tuple(digits) + (None,) * (len(columns) - len(digits))
+    rows = tuple(tuple(cell_text(v, places[i]) for i, v in enumerate(r)) for r in values)
+    return Table(id, caption, columns, rows, note, tuple(values))
 
 
 def _f(value: float | None, digits: int = 1) -> str:
     return "" if value is None else f"{value:,.{digits}f}"
 
 
+def _change_words(label: str | None, series_break: str | None = None) -> str:
+    if series_break:
+        return "Not counted: possible break in series"
+    return CHANGE_WORDS[label]
+
+
 def assessment_tables(a: StrategicAssessment) -> list[Table]:
     """Every table of the assessment in reading order."""
     h = a.headline
+    window = a.period.label
+    now, base = a.period.change_months, a.period.change_base
     tables = []
-    rows = [
-        (
-            "Crime (excluding ASB)",
-            f"{h.crime.count:,}",
-            _f(h.crime.rate),
-            f"{_f(h.crime.lower)} to {_f(h.crime.upper)}",
-            "" if not h.crime_change else f"{h.crime_change.previous:,} to {h.crime_change.current:,}",
-            "" if not h.crime_change else CHANGE_WORDS[h.crime_change.label],
-        ),
-        (
-            "Anti-social behaviour",
-            f"{h.asb.count:,}",
-            _f(h.asb.rate),
-            f"{_f(h.asb.lower)} to {_f(h.asb.upper)}",
-            "" if not h.asb_change else f"{h.asb_change.previous:,} to {h.asb_change.current:,}",
-            "" if not h.asb_change else CHANGE_WORDS[h.asb_change.label],
-        ),
-    ]
-    tables.append(
-        Table(
-            "headline",
-            f"Crime and anti-social behaviour in {a.area.name}, {a.period.label}",
-            (
-                "Measure",
-                "Count",
-                "Rate per 1,000",
-                "95% confidence interval",
-                "Same months, year before to this year",
-                "Change",
-            ),
-            tuple(rows),
-            f"Population {a.area.population:,} (ONS mid-{a.area.population_year}).",
-        )
-    )
-    rows = []
-    for r in a.crime_types:
-        rows.append(
-            (
-                r.crime_type,
-                f"{r.count:,}",
-                _f(r.rate, 2),
-                f"{_f(r.lower, 2)} to {_f(r.upper, 2)}",
-                "" if r.previous_count is None else f"{r.previous_count:,} to {r.comparable_count:,}",
-                CHANGE_WORDS[r.change],
-                _f(r.force_rate, 2),
-                (r.versus_force or "").capitalize(),
-                "" if r.rank is None else f"{r.rank} of {r.rank_of}",
-                _f(r.harm, 0),
-                ""
-                if r.trend is None
-                else f"{r.trend} ({r.trend_annual_change:+.1f}% a year over {r.trend_years} years)",
+    head_values = []
+    for name, est, ch in (
+        ("Crime (excluding ASB)", h.crime, h.crime_change),
+        ("Anti-social behaviour", h.asb, h.asb_change),
+    ):
+        head_values.append(
+            (name, est.count, est.rate, est.lower, est.upper)
+            + (
+                ()
+                if not now
+                else (
+                    None if ch is None else ch.previous,
+                    None if ch is None else ch.current,
+                    None if ch is None else ch.percent,
+                    "" if ch is None else CHANGE_WORDS[ch.label],
+                )
             )
         )
+    head_columns = ("Measure", "Count", "Rate per 1,000", "95% CI lower", "95% CI upper")
+    if now:
+        head_columns += (f"Count, {base}", f"Count, {now}", "Change (%)", "Change")
     tables.append(
-        Table(
+        typed_table(
+            "headline",
+            f"Crime and anti-social behaviour in {a.area.name}, {window}"
+            + (f"; change {now} against {base}" if now else ""),
+            head_columns,
+            tuple(head_values),
+            f"Population {a.area.population:,} (ONS mid-{a.area.population_year})."
+            + (
+                f" Change compares {now} with {base}: a quasi-Poisson test on the monthly counts "
+                "(p-values in the change table)."
+                if now
+                else ""
+            ),
+            (None, None, 1, 1, 1, None, None, 1),
+        )
+    )
+    rank_of = next((r.rank_of for r in a.crime_types if r.rank_of), None)
+    rank_column = f"Rank of {rank_of} (1 = highest rate)" if rank_of else "Rank (1 = highest rate)"
+    tables.append(
+        typed_table(
             "crime-types",
-            f"Crime types in {a.area.name}: volume, rate, change and comparison",
+            f"Crime types in {a.area.name}, {window}: volume, rate and comparison",
             (
                 "Crime type",
                 "Count",
                 "Rate per 1,000",
-                "95% CI",
-                "Same months, year before to this year",
-                "Change",
+                "95% CI lower",
+                "95% CI upper",
                 "Force area rate",
                 "Against force area",
-                "Rank (1 = highest rate)",
+                rank_column,
                 "Harm (CSS days)",
                 "Trend",
             ),
-            tuple(rows),
-            "Higher or lower means the 95% confidence intervals do not overlap.",
+            tuple(
+                (
+                    r.crime_type,
+                    r.count,
+                    r.rate,
+                    r.lower,
+                    r.upper,
+                    r.force_rate,
+                    (r.versus_force or "").capitalize(),
+                    r.rank,
+                    r.harm,
+                    ""
+                    if r.trend is None
+                    else f"{r.trend} ({r.trend_annual_change:+.1f}% a year over {r.trend_years} years)",
+                )
+                for r in a.crime_types
+            ),
+            f"Rates per 1,000 residents over {window}. Higher or lower means the "
+            f"{DEFAULTS.confidence_percent} confidence intervals do not overlap.",
+            (None, None, 2, 2, 2, 2, None, None, 0),
         )
     )
+    if now:
+        first_year = a.period.comparison_months[0][:4]
+        last_year = int(a.period.comparison_months[-1][:4]) + 1
+        tables.append(
+            typed_table(
+                "changes",
+                f"Change by crime type in {a.area.name}, {now} against {base}",
+                (
+                    "Crime type",
+                    f"Count, {base}",
+                    f"Count, {now}",
+                    "Change (%)",
+                    "p-value",
+                    "p-value adjusted",
+                    f"Change, {now} against {base}",
+                    "Rest of force change (%)",
+                    "Against the rest of the force",
+                    "Ratio of changes",
+                    "p-value adjusted (against force)",
+                    "Data quality",
+                ),
+                tuple(
+                    (
+                        r.crime_type,
+                        r.previous_count,
+                        r.comparable_count,
+                        r.change_percent,
+                        r.change_p,
+                        r.change_p_adjusted,
+                        _change_words(r.change_test, r.series_break),
+                        r.force_change_percent,
+                        VERSUS_CHANGE_WORDS[r.versus_force_change],
+                        r.versus_force_change_ratio,
+                        r.versus_force_change_p_adjusted,
+                        "" if r.series_break is None else f"Possible break in series: {r.series_break}.",
+                    )
+                    for r in a.crime_types
+                    if r.previous_count is not None
+                ),
+                "Each change is a quasi-Poisson test on the monthly counts; p-values are adjusted across "
+                f"the crime types by the {DEFAULTS.multiple_testing_name}, and only the adjusted value "
+                "decides a rise or a fall. 'Against the rest of the force' tests whether this area's change "
+                "differs from the change in the rest of the force area over the same months. A type whose "
+                f"force series has a possible break between {first_year} and {last_year} is not counted as "
+                "evidence; breaks between other years (see Data quality) do not touch this change.",
+                (None, None, None, 1, 4, 4, None, 1, None, 3, 4),
+            )
+        )
     if a.national:
         n = a.national
+        rank_of = next((r.rank_of for r in n.rows if r.rank_of), None)
         tables.append(
-            Table(
+            typed_table(
                 "national",
                 f"{n.csp_name} against England and Wales and similar areas, {n.period_label}",
                 (
                     "Offence group",
                     "Count",
                     "Rate per 1,000",
-                    "95% CI",
+                    "95% CI lower",
+                    "95% CI upper",
                     "England and Wales rate",
                     "Against England and Wales",
                     "Similar areas' rate",
                     "Against similar areas",
-                    "Rank among similar areas (1 = highest)",
+                    f"Rank of {rank_of} similar areas (1 = highest)" if rank_of else "Rank (1 = highest)",
                 ),
                 tuple(
                     (
                         r.offence_group,
-                        f"{r.count:,}",
-                        _f(r.rate, 2),
-                        f"{_f(r.lower, 2)} to {_f(r.upper, 2)}",
-                        _f(r.england_wales_rate, 2),
+                        r.count,
+                        r.rate,
+                        r.lower,
+                        r.upper,
+                        r.england_wales_rate,
                         r.versus_england_wales.capitalize(),
-                        _f(r.peer_rate, 2),
+                        r.peer_rate,
                         (r.versus_peers or "").capitalize(),
-                        "" if r.rank is None else f"{r.rank} of {r.rank_of}",
+                        r.rank,
                     )
                     for r in n.rows
                 ),
                 "Similar areas: " + ", ".join(name for _, name, _ in n.peers) + ".",
+                (None, None, 2, 2, 2, 2, None, 2),
             )
         )
     if a.districts:
         tables.append(
-            Table(
+            typed_table(
                 "districts",
-                "Districts side by side (crime excluding ASB)",
-                ("District", "Population", "Crime", "ASB", "Crime per 1,000", "95% CI"),
+                f"Districts side by side (crime excluding ASB), {window}",
+                ("District", "Population", "Crime", "ASB", "Crime per 1,000", "95% CI lower", "95% CI upper"),
                 tuple(
                     (
                         d["name"],
-                        f"{d['population']:,}",
-                        f"{d['crime']:,}",
-                        f"{d['asb']:,}",
-                        _f(d["crime_rate"]),
-                        f"{_f(d['lower'])} to {_f(d['upper'])}",
+                        d["population"],
+                        d["crime"],
+                        d["asb"],
+                        d["crime_rate"],
+                        d["lower"],
+                        d["upper"],
                     )
                     for d in a.districts
                 ),
@@ -169,16 +284,17 @@ def assessment_tables(a: StrategicAssessment) -> list[Table]:
     centres = {p.ward_code for p in a.ward_profiles.profiles if p.centre} if a.ward_profiles else set()
     if a.wards:
         tables.append(
-            Table(
+            typed_table(
                 "wards",
-                "Wards ranked by rate of crime and ASB per 1,000 residents",
+                f"Wards ranked by rate of crime and ASB per 1,000 residents, {window}",
                 (
                     "Ward",
                     "Code",
                     "Population",
                     "Crime and ASB",
                     "Rate per 1,000",
-                    "95% CI",
+                    "95% CI lower",
+                    "95% CI upper",
                     "Against the ward average",
                     "Largest crime type",
                     "Town or city centre",
@@ -187,10 +303,11 @@ def assessment_tables(a: StrategicAssessment) -> list[Table]:
                     (
                         w.ward_name,
                         w.ward_code,
-                        f"{w.population:,}",
-                        f"{w.count:,}",
-                        _f(w.rate),
-                        f"{_f(w.lower)} to {_f(w.upper)}",
+                        w.population,
+                        w.count,
+                        w.rate,
+                        w.lower,
+                        w.upper,
                         FUNNEL_WORDS.get(w.funnel, w.funnel),
                         w.top_crime_type or "",
                         "Yes" if w.ward_code in centres else "",
@@ -208,9 +325,9 @@ def assessment_tables(a: StrategicAssessment) -> list[Table]:
         )
     if a.months:
         tables.append(
-            Table(
+            typed_table(
                 "months",
-                "Crime and ASB by month, with the limits of normal variation",
+                f"Crime and ASB by month, {window}, with the limits of normal variation",
                 (
                     "Month",
                     "Crime (excluding ASB)",
@@ -219,43 +336,46 @@ def assessment_tables(a: StrategicAssessment) -> list[Table]:
                     "Lower limit",
                     "Upper limit",
                     "Signal",
-                    "Seasonal normal range",
+                    "Seasonal range lower",
+                    "Seasonal range upper",
                     "Against the season",
                 ),
                 tuple(
                     (
                         m.month,
-                        f"{m.count:,}",
-                        f"{m.asb:,}",
-                        _f(m.mean),
-                        _f(m.lower_limit),
-                        _f(m.upper_limit),
+                        m.count,
+                        m.asb,
+                        m.mean,
+                        m.lower_limit,
+                        m.upper_limit,
                         (m.signal or "").replace("-", " "),
-                        ""
-                        if m.expected is None
-                        else f"{_f(m.expected_lower, 0)} to {_f(m.expected_upper, 0)}",
+                        m.expected_lower,
+                        m.expected_upper,
                         (m.seasonal or "").replace("-", " "),
                     )
                     for m in a.months
                 ),
+                "The limits of normal variation are an XmR chart's, worked out from these months alone; "
+                "the seasonal range judges each month against the same month in earlier years.",
+                (None, None, None, 1, 1, 1, None, 0, 0),
             )
         )
     tables.extend(place_tables(a))  # issue 9 s4: ward profiles and hotspots named by street
     if a.concentration:
         c = a.concentration
         tables.append(
-            Table(
+            typed_table(
                 "concentration",
-                "How concentrated crime and ASB are in places",
+                f"How concentrated crime and ASB are in places, {window}",
                 ("Measure", "Value"),
                 (
-                    ("Neighbourhoods (LSOAs)", f"{c.places:,}"),
+                    ("Neighbourhoods (LSOAs)", c.places),
                     (
-                        "Share of neighbourhoods with half of all crime and ASB",
-                        f"{c.share_of_places_for_50pct:.1f}%",
+                        "Share of neighbourhoods with half of all crime and ASB (%)",
+                        c.share_of_places_for_50pct,
                     ),
-                    ("Share of neighbourhoods with a quarter", f"{c.share_of_places_for_25pct:.1f}%"),
-                    ("Gini coefficient", f"{c.gini:.3f}"),
+                    ("Share of neighbourhoods with a quarter (%)", c.share_of_places_for_25pct),
+                    ("Gini coefficient", c.gini),
                 ),
             )
         )
@@ -490,12 +610,12 @@ def priority_tables(a: StrategicAssessment) -> list[Table]:
 
 def _people_tables(a: StrategicAssessment) -> list[Table]:
     """People tables: every count drawn from person-level data passes through ``shown``."""
-    from saferplaces.assessment.people import shown
+    from saferplaces.assessment.people import SMALL, shown
 
     p = a.people
-    note = "Counts of 1 to 4 are shown as 'fewer than 5' so that no person can be identified." + (
-        " These rows are synthetic: made up for demonstration." if p.synthetic else ""
-    )
+    note = (
+        f"Counts of 1 to {SMALL - 1} are shown as 'fewer than {SMALL}' so that no person can be identified."
+    ) + (" These rows are synthetic: made up for demonstration." if p.synthetic else "")
     out = []
     if p.shares:
         out.append(

@@ -14,6 +14,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 from jinja2 import ChoiceLoader, Environment, PackageLoader, PrefixLoader
 
+from saferplaces.defaults import DEFAULTS
 from saferplaces.web import govuk
 
 
@@ -47,6 +48,8 @@ def environment(**options: Any) -> Environment:
             "error_message": govuk.error_message,
             "date_items": govuk.date_items,
             "can_edit_plan": _can_edit_plan,
+            # the analytic defaults registry, so that pages state the values the library uses
+            "defaults": DEFAULTS,
         }
     )
     return env

@@ -1,0 +1,41 @@
+"""The analytic defaults registry: one value, read everywhere, documented once."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from saferplaces.defaults import DEFAULTS, AnalyticDefaults
+
+DOCS = Path(__file__).parents[1] / "docs" / "defaults.md"
+
+
+def test_docs_page_lists_every_default_with_its_value_and_sentence():
+    text = DOCS.read_text(encoding="utf-8")
+    rows = {
+        m.group(2): (m.group(1), m.group(3), m.group(4))
+        for m in re.finditer(r"^\| (.+?) \(`(\w+)`\) \| (.+?) \| (.+?) \|$", text, re.MULTILINE)
+    }
+    described = DEFAULTS.describe()
+    assert set(rows) == {d.name for d in described}
+    for d in described:
+        title, value, sentence = rows[d.name]
+        assert (title, value, sentence) == (d.title, str(d.value), d.sentence)
+
+
+def test_every_reader_uses_the_registry_value():
+    from saferplaces.assessment.people import SMALL, shown
+    from saferplaces.data.quality import BREAK_RATIO
+    from saferplaces.indicators.status import MIN_SPC_POINTS
+
+    assert MIN_SPC_POINTS == DEFAULTS.min_xmr_points == 12
+    assert BREAK_RATIO == DEFAULTS.break_ratio
+    assert SMALL == DEFAULTS.suppression_threshold
+    assert shown(SMALL - 1) == f"fewer than {SMALL}" and shown(SMALL) == str(SMALL)
+
+
+def test_derived_values():
+    d = AnalyticDefaults(significance_level=0.01, min_seasonal_years=2)
+    assert d.confidence_level == 0.99 and d.confidence_percent == "99%"
+    assert d.min_seasonal_months == 24
+    assert "below 0.01" in d.describe()[0].sentence
