@@ -144,8 +144,54 @@ def feasible_ranges(
     return ranges
 
 
-def _disclosed(published: Mapping[str, int | None], relations: Sequence[Relation]) -> list[str]:
-    return sorted(c for c, (lo, hi) in feasible_ranges(published, relations).items() if hi - lo < 1 - 1e-9)
+def _matrix(
+    published: Mapping[str, int | None], relations: Sequence[Relation]
+) -> tuple[list[str], np.ndarray]:
+    """The relations as equations in the suppressed cells only (published cells are constants)."""
+    unknown = sorted(c for c, v in published.items() if v is None)
+    index = {c: i for i, c in enumerate(unknown)}
+    rows = []
+    for r in relations:
+        row = np.zeros(len(unknown))
+        for cell, sign in ((r.total, 1.0), *((p, -1.0) for p in r.parts)):
+            if published[cell] is None:
+                row[index[cell]] += sign
+        if row.any():
+            rows.append(row)
+    return unknown, (np.array(rows) if rows else np.zeros((0, len(unknown))))
+
+
+def _pinned(
+    published: Mapping[str, int | None], relations: Sequence[Relation], cells: Mapping[str, int]
+) -> list[str]:
+    """Suppressed cells whose value the published cells and relations fix.
+
+    A suppressed cell with a count of one or more can move both ways, keeping every count
+    at zero or more, exactly when some solution of the relations' homogeneous equations
+    moves it: when its column of the null space is not zero. A suppressed zero sits on its
+    lower bound, so it is checked with the attacker's linear programmes instead.
+    """
+    unknown, a = _matrix(published, relations)
+    if not unknown:
+        return []
+    if a.shape[0] == 0:
+        free = np.ones(len(unknown), dtype=bool)
+    else:
+        _, singular, vt = np.linalg.svd(a, full_matrices=True)
+        rank = int((singular > 1e-9 * max(1.0, singular.max(initial=0.0))).sum())
+        null = vt[rank:]
+        free = np.abs(null).max(axis=0) > 1e-9 if null.size else np.zeros(len(unknown), dtype=bool)
+    pinned = [c for c, ok in zip(unknown, free, strict=True) if not ok]
+    zeros = [c for c, ok in zip(unknown, free, strict=True) if ok and cells[c] == 0]
+    if zeros:
+        ranges = feasible_ranges(published, relations)
+        pinned += [c for c in zeros if ranges[c][1] - ranges[c][0] < 1 - 1e-9]
+    return sorted(pinned)
+
+
+def _lone(published: Mapping[str, int | None], relations: Sequence[Relation]) -> list[Relation]:
+    """Relations with exactly one suppressed member: that member is their difference."""
+    return [r for r in relations if sum(published[c] is None for c in (r.total, *r.parts)) == 1]
 
 
 def suppress(
@@ -193,20 +239,23 @@ def suppress(
         for m in members:
             neighbours[m].update(x for x in members if x != m)
     secondary: set[str] = set()
-    while True:
-        exposed = _disclosed(published, relations) if published and primary else []
-        if not exposed:
-            break
-        cell = exposed[0]
-        candidates = [c for c in neighbours[cell] if published[c] is not None]
-        if not candidates:  # every neighbour is suppressed yet the cell is pinned: widen the search
-            candidates = [c for c in published if published[c] is not None]
-        choice = min(candidates, key=lambda c: (c in totals, cells[c] == 0, cells[c], c))
+
+    def complement(candidates: list[str]) -> None:
+        open_ = [c for c in candidates if published[c] is not None]
+        if not open_:  # every neighbour is suppressed yet the cell is pinned: widen the search
+            open_ = [c for c in published if published[c] is not None]
+        choice = min(open_, key=lambda c: (c in totals, cells[c] == 0, cells[c], c))
         published[choice] = None
         secondary.add(choice)
-    assumptions = (
-        f"Counts of 1 to {threshold - 1} are not published; they show as '{SUPPRESSED_TEXT}'.",
-    )
+
+    # first the quick rule: no relation may have a single hidden member ...
+    while primary and (lone := _lone(published, relations)):
+        r = lone[0]
+        complement([c for c in (r.total, *r.parts) if published[c] is not None])
+    # ... then the full check, on every relation at once
+    while primary and (pinned := _pinned(published, relations, cells)):
+        complement(sorted(neighbours[pinned[0]]))
+    assumptions = (f"Counts of 1 to {threshold - 1} are not published; they show as '{SUPPRESSED_TEXT}'.",)
     if secondary:
         assumptions += (
             f"{len(secondary)} other count(s) are not shown either, so that the hidden counts "

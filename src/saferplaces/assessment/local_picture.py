@@ -166,7 +166,9 @@ def _rate_figure(count: int | None, pop: int | None, benchmark: stats.RateResult
     return Figure(count, round(r.value, 1), round(r.lower, 1), round(r.upper, 1), versus)
 
 
-def local_picture(store: Store, area: Area | str, con: duckdb.DuckDBPyConnection | None = None) -> LocalPicture:
+def local_picture(
+    store: Store, area: Area | str, con: duckdb.DuckDBPyConnection | None = None
+) -> LocalPicture:
     """Build the local picture of ``area`` for the latest 12 consecutive months the store holds.
 
     Parameters
@@ -239,7 +241,8 @@ def local_picture(store: Store, area: Area | str, con: duckdb.DuckDBPyConnection
     for code, _ in wards:
         add_place(f"ward:{code}", ward_counts.get(code, {}))
     unplaced_counts = {
-        t: area_counts.get(t, 0) - sum(ward_counts.get(c, {}).get(t, 0) for c, _ in wards) for t in CRIME_TYPES
+        t: area_counts.get(t, 0) - sum(ward_counts.get(c, {}).get(t, 0) for c, _ in wards)
+        for t in CRIME_TYPES
     }
     if any(unplaced_counts.values()):
         add_place("unplaced", unplaced_counts)
@@ -354,4 +357,3 @@ def local_picture(store: Store, area: Area | str, con: duckdb.DuckDBPyConnection
         store_snapshot(store),
         tuple(assumptions),
     )
-

@@ -74,10 +74,19 @@ def find_places(con: duckdb.DuckDBPyConnection, text: str, within: set[str] | No
         name = a.name.casefold()
         if key not in name:
             continue
-        district_code, district_name = (a.code, a.name) if a.level == "district" else (a.parent_code, a.parent_name)
+        district_code, district_name = (
+            (a.code, a.name) if a.level == "district" else (a.parent_code, a.parent_name)
+        )
         if within is not None and district_code not in within:
             continue
         rank = 0 if name == key else 1 if name.startswith(key) else 2
-        found.append((rank, a.level != "district", a.name, PlaceMatch(a, district_code or "", district_name or "", rank == 0)))
+        found.append(
+            (
+                rank,
+                a.level != "district",
+                a.name,
+                PlaceMatch(a, district_code or "", district_name or "", rank == 0),
+            )
+        )
     found.sort(key=lambda f: f[:3])
     return PlaceSearch(wanted, tuple(f[3] for f in found[:MOST_PLACES]), postcode, tuple(assumptions))

@@ -35,7 +35,9 @@ def band_limits(values: Sequence[float], bands: int = BANDS) -> tuple[float, ...
     ordered = sorted(values)
     if not ordered:
         return ()
-    return tuple(ordered[min(len(ordered) - 1, math.ceil(len(ordered) * k / bands) - 1)] for k in range(1, bands))
+    return tuple(
+        ordered[min(len(ordered) - 1, math.ceil(len(ordered) * k / bands) - 1)] for k in range(1, bands)
+    )
 
 
 def _band(value: float, limits: Sequence[float]) -> int:
