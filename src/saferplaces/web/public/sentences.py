@@ -47,17 +47,21 @@ TEMPLATES: dict[str, tuple[str, dict[str, object]]] = {
         {"count": "1,548", "area": "Stafford", "rate": "11.3"},
     ),
     "higher": (
-        gettext_noop("This is higher than in the %(force)s police area as a whole, which has %(rate)s."),
+        gettext_noop(
+            "This is higher than in the %(force)s police area as a whole (%(rate)s for every 1,000 people)."
+        ),
         {"force": "Staffordshire", "rate": "76.1"},
     ),
     "similar": (
         gettext_noop(
-            "This is about the same as in the %(force)s police area as a whole, which has %(rate)s."
+            "This is about the same as in the %(force)s police area as a whole (%(rate)s for every 1,000 people)."
         ),
         {"force": "Staffordshire", "rate": "76.1"},
     ),
     "lower": (
-        gettext_noop("This is lower than in the %(force)s police area as a whole, which has %(rate)s."),
+        gettext_noop(
+            "This is lower than in the %(force)s police area as a whole (%(rate)s for every 1,000 people)."
+        ),
         {"force": "Staffordshire", "rate": "76.1"},
     ),
     "test": (
