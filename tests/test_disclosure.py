@@ -18,7 +18,9 @@ from saferplaces.disclosure import SMALLEST_PUBLISHED_COUNT, Relation, is_small,
 from saferplaces.errors import InputError
 
 
-def attack(published: dict[str, int | None], sums: list[tuple[str, list[str]]]) -> dict[str, tuple[float, float]]:
+def attack(
+    published: dict[str, int | None], sums: list[tuple[str, list[str]]]
+) -> dict[str, tuple[float, float]]:
     """The range of each hidden cell given every published cell and sum (the attacker's linear programmes)."""
     hidden = sorted(c for c, v in published.items() if v is None)
     col = {c: i for i, c in enumerate(hidden)}

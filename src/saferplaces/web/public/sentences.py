@@ -30,7 +30,7 @@ MONTHS = (
 #: template name: (template, example values). Every template is a sentence or two of plain English.
 TEMPLATES: dict[str, tuple[str, dict[str, object]]] = {
     "window": (
-        gettext_noop("These figures cover the 12 months from %(start)s to %(end)s."),
+        gettext_noop("These figures are for 12 months. They run from %(start)s to %(end)s."),
         {"start": "January 2025", "end": "December 2025"},
     ),
     "crime": (
@@ -41,7 +41,7 @@ TEMPLATES: dict[str, tuple[str, dict[str, object]]] = {
     ),
     "asb": (
         gettext_noop(
-            "Police recorded %(count)s reports of anti-social behaviour in %(area)s. "
+            "There were %(count)s reports of anti-social behaviour in %(area)s. "
             "That is %(rate)s for every 1,000 people."
         ),
         {"count": "1,548", "area": "Stafford", "rate": "11.3"},
@@ -80,8 +80,8 @@ TEMPLATES: dict[str, tuple[str, dict[str, object]]] = {
     ),
     "range_counts": (
         gettext_noop(
-            "Crime was above its usual range in %(above)s of the 12 months, "
-            "and below it in %(below)s of them."
+            "Crime was higher than usual in %(above)s of the 12 months. "
+            "It was lower than usual in %(below)s of them."
         ),
         {"above": "2", "below": "1"},
     ),
