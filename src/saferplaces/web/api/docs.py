@@ -70,6 +70,9 @@ def api_docs(request: HttpRequest) -> HttpResponse:
                 "api": api,
                 "endpoints": endpoints(),
                 "schema_url": reverse("api:openapi-json"),
+                "lang": "en",
+                "purl": lambda name, *args: reverse(f"public:{name}", args=args or None),
+                "other_language_url": None,  # the API's documentation is in English only
             },
         )
 

@@ -21,7 +21,7 @@ from saferplaces.web.partnerships.models import Membership, Organisation, Partne
 
 #: model label: the fields of it that may be published
 PUBLIC_FIELDS: dict[str, tuple[str, ...]] = {
-    "partnerships.partnership": ("name", "short_name", "slug", "kind", "area_name", "description"),
+    "partnerships.partnership": ("name", "short_name", "slug", "kind", "area_name", "description", "parent"),
     "partnerships.organisation": ("name", "website"),
 }
 
@@ -60,7 +60,7 @@ def partnership_record(p: Partnership) -> dict[str, Any]:
     """A partnership as published: its public fields, its county partnership and its members."""
     record = public_values(p)
     record["kind"] = p.kind
-    record["parent"] = p.parent.slug if p.parent_id else None
+    record["parent"] = p.parent.slug if p.parent_id else None  # by its slug, not the whole record
     record["members"] = [
         public_values(m.organisation)
         for m in Membership.objects.filter(partnership=p).select_related("organisation")
