@@ -1,4 +1,4 @@
-"""The public API: its endpoints, schema and documentation, that no internal field ever appears, and the attacker."""
+"""The public API: endpoints, schema and documentation; no internal field ever appears; the attacker fails."""
 
 from __future__ import annotations
 

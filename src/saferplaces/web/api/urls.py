@@ -1,4 +1,4 @@
-"""/api/: the public API's endpoints (cached, with ETag, Cache-Control and CORS), its schema and its documentation."""
+"""/api/: the public API's endpoints (cached; ETag, Cache-Control, CORS), its schema and its documentation."""
 
 from __future__ import annotations
 

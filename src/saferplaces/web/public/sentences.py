@@ -54,7 +54,8 @@ TEMPLATES: dict[str, tuple[str, dict[str, object]]] = {
     ),
     "similar": (
         gettext_noop(
-            "This is about the same as in the %(force)s police area as a whole (%(rate)s for every 1,000 people)."
+            "This is about the same as in the %(force)s police area as a whole "
+            "(%(rate)s for every 1,000 people)."
         ),
         {"force": "Staffordshire", "rate": "76.1"},
     ),
