@@ -153,3 +153,13 @@ def test_a_store_without_twelve_months_in_a_row_is_refused(tmp_path):
     ingest([month_file("2025-01")], store)
     with pytest.raises(InputError, match="12 months in a row"):
         local_picture(store, "Stafford")
+
+
+def test_a_count_hidden_on_one_page_is_hidden_on_every_page(bundled_store, picture):
+    # the county partnership's picture (the force area) holds Stafford's wards too: if it published
+    # a count that Stafford's hides, the two together would give away Stafford's hidden counts
+    county = local_picture(bundled_store, "Staffordshire")
+    wards = {w.code: w for w in county.wards}
+    for w in picture.wards:
+        assert w.by_type == wards[w.code].by_type, w.name
+        assert w.crime.count == wards[w.code].crime.count

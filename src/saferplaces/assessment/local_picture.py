@@ -27,7 +27,7 @@ from saferplaces.data.population import population, ward_populations
 from saferplaces.data.sql import run
 from saferplaces.data.store import Store
 from saferplaces.data.summary import _latest_twelve
-from saferplaces.disclosure import Relation, suppress
+from saferplaces.disclosure import Relation, SuppressedTable, suppress
 from saferplaces.errors import AreaNotFoundError, InputError
 
 #: Words a partnership's area name may end with that the ONS names leave out.
@@ -200,68 +200,32 @@ def local_picture(
         f"Figures cover the 12 months from {month_label(months[0])} to {month_label(months[-1])}, "
         "the latest 12 months in a row that the store holds."
     ]
-    force = _force(con, the_area)
-    scope = [the_area.code] if the_area.level == "force" else [force.code] if force else None
-    agg = Aggregates(con, scope, point_months=[], areas=[the_area])
-
-    wards = run(
-        con,
-        "select distinct ward_code, ward_name from lsoa_lookup where vintage = '2021' "
-        f"and {the_area.lookup_filter()} order by 2, 1",
-    ).fetchall()
-    ward_counts: dict[str, dict[str, int]] = {}
-    for code, crime_type, n in agg.sql(
-        f"select ward_code, crime_type, sum(n) from {agg.counts} where {where(the_area)} "
-        f"and {in_months(months)} and ward_code is not null group by 1, 2"
-    ):
-        ward_counts.setdefault(code, {})[crime_type] = int(n)
-    area_counts = agg.by_type(the_area, months)
-    month_counts = {
-        m: (int(c), int(a))
-        for m, c, a in agg.sql(
-            f"select month, coalesce(sum(n) filter (where crime_type <> '{ASB}'), 0), "
-            f"coalesce(sum(n) filter (where crime_type = '{ASB}'), 0) from {agg.counts} "
-            f"where {where(the_area)} and {in_months(months)} group by 1"
+    force = _force(con, the_area) if the_area.level != "force" else None
+    whole = the_area if the_area.level == "force" else force
+    if whole is None:
+        raise InputError(
+            f"{the_area.name} is in no police force area the store knows.",
+            "Name a district, CSP or force in England and Wales.",
         )
-    }
-
-    # every published count is a cell; every published sum a relation
-    cells: dict[str, int] = {}
-    relations: list[Relation] = []
-    crimes = [t for t in CRIME_TYPES if t != ASB]
-
-    def add_place(key: str, by_type: dict[str, int]) -> None:
-        for t in CRIME_TYPES:
-            cells[f"{key}|{t}"] = int(by_type.get(t, 0))
-        cells[f"{key}|{CRIME}"] = sum(int(by_type.get(t, 0)) for t in crimes)
-        relations.append(Relation(f"{key}|{CRIME}", tuple(f"{key}|{t}" for t in crimes)))
-
-    add_place("area", area_counts)
-    place_keys = [f"ward:{code}" for code, _ in wards]
-    for code, _ in wards:
-        add_place(f"ward:{code}", ward_counts.get(code, {}))
-    unplaced_counts = {
-        t: area_counts.get(t, 0) - sum(ward_counts.get(c, {}).get(t, 0) for c, _ in wards)
-        for t in CRIME_TYPES
-    }
-    if any(unplaced_counts.values()):
-        add_place("unplaced", unplaced_counts)
-        place_keys.append("unplaced")
-        assumptions.append(
-            "Some reports have no location or a location in no ward; they count in the area's "
-            "figures and are shown on their own row."
-        )
-    for kind in (*CRIME_TYPES, CRIME):
-        relations.append(Relation(f"area|{kind}", tuple(f"{k}|{kind}" for k in place_keys)))
-    for m in months:
-        crime_n, asb_n = month_counts.get(m, (0, 0))
-        cells[f"month:{m}|{CRIME}"], cells[f"month:{m}|{ASB}"] = crime_n, asb_n
-    for kind in (CRIME, ASB):
-        relations.append(Relation(f"area|{kind}", tuple(f"month:{m}|{kind}" for m in months)))
-    table = suppress(cells, relations)
+    agg = Aggregates(con, [whole.code], point_months=[], areas=[whole])
+    group_column = "csp_code" if the_area.level == "csp" else "lad_code"
+    table, structure = _force_table(store, agg, whole, group_column, months)
     assumptions.extend(table.assumptions)
+    assumptions.append(
+        f"Counts are hidden by one rule over the whole {whole.name} police force area, so that "
+        "no page, file or answer of the API shows a count that another one hides."
+    )
+    if the_area.level == "force":
+        area_key, unplaced_key, months_key = "f", "fu", "fm"
+        wards = [w for group in structure.values() for w in group]
+    else:
+        area_key, unplaced_key = f"g:{the_area.code}", f"gu:{the_area.code}"
+        months_key = f"gm:{the_area.code}"
+        wards = structure.get(the_area.code, [])
+    wards = sorted(wards, key=lambda w: (w[1], w[0]))
 
     # the benchmark: the force area's rates for the same months
+    crimes = [t for t in CRIME_TYPES if t != ASB]
     bench_rates: dict[str, stats.RateResult] = {}
     force_pop = None
     if force is not None:
@@ -297,13 +261,17 @@ def local_picture(
         assumptions.append(
             f"Ward rates use ONS mid-{first.year} population estimates, the newest held for wards."
         )
-    total = place("area", the_area.code, the_area.name, area_pop.value)
+    total = place(area_key, the_area.code, the_area.name, area_pop.value)
     ward_figures = tuple(
-        place(f"ward:{code}", code, name, pops[code].value if code in pops else None) for code, name in wards
+        place(f"w:{code}", code, name, pops[code].value if code in pops else None) for code, name in wards
     )
     unplaced = None
-    if "unplaced" in place_keys:
-        unplaced = place("unplaced", "", "No location or not in a ward", None)
+    if f"{unplaced_key}|{CRIME}" in table.published:
+        unplaced = place(unplaced_key, "", "No location or not in a ward", None)
+        assumptions.append(
+            "Some reports have no location or a location in no ward; they count in the area's "
+            "figures and are shown on their own row."
+        )
 
     # the months against the normal range for the time of year
     history = sorted(m for m in held if m <= months[-1])
@@ -320,7 +288,9 @@ def local_picture(
     for m in months:
         i = position[m]
         label = seasonal.labels[i]
-        row = MonthFigures(m, table.value(f"month:{m}|{CRIME}"), table.value(f"month:{m}|{ASB}"))
+        row = MonthFigures(
+            m, table.value(f"{months_key}:{m}|{CRIME}"), table.value(f"{months_key}:{m}|{ASB}")
+        )
         if label != "not-enough-history" and row.crime is not None:
             row = MonthFigures(
                 m,
@@ -353,7 +323,121 @@ def local_picture(
         tuple(by_month),
         seasonal_available,
         tuple(history),
-        len(table.suppressed),
+        sum(
+            1
+            for k in _keys_of(area_key, unplaced_key, months_key, wards, months)
+            if k in table.published and table.value(k) is None
+        ),
         store_snapshot(store),
         tuple(assumptions),
     )
+
+
+def _keys_of(area: str, unplaced: str, months_key: str, wards: list, months: list[str]) -> list[str]:
+    """The keys of the cells one area's picture publishes."""
+    places = [area, unplaced, *(f"w:{code}" for code, _ in wards)]
+    keys = [f"{p}|{k}" for p in places for k in (*CRIME_TYPES, CRIME)]
+    keys += [f"{months_key}:{m}|{k}" for m in months for k in KINDS]
+    return keys
+
+
+_FORCE_TABLES: dict[tuple, tuple[SuppressedTable, dict[str, list[tuple[str, str]]]]] = {}
+
+
+def _force_table(
+    store: Store, agg: Aggregates, force: Area, group_column: str, months: list[str]
+) -> tuple[SuppressedTable, dict[str, list[tuple[str, str]]]]:
+    """Every count the site publishes for a force area and its districts (or CSPs), suppressed once.
+
+    One table for the whole force area, so that a count hidden on a district's page is hidden on
+    the county's page too: two tables suppressed apart could hide different cells, and each would
+    give away what the other hides. Kept for the process while the store is unchanged.
+
+    Returns the suppressed table and {district (or CSP) code: [(ward code, ward name), ...]}.
+    """
+    key = (store_snapshot(store), force.code, group_column, tuple(months))
+    if key in _FORCE_TABLES:
+        return _FORCE_TABLES[key]
+    con = agg.con
+    structure: dict[str, list[tuple[str, str]]] = {}
+    for code, name, group in run(
+        con,
+        f"select distinct ward_code, ward_name, {group_column} from lsoa_lookup "
+        "where vintage = '2021' and pfa_code = ? order by 3, 1",
+        [force.code],
+    ).fetchall():
+        if group:
+            structure.setdefault(group, []).append((code, name))
+    counts: dict[str, dict[str, int]] = {}
+    for code, group, crime_type, n in agg.sql(
+        f"select ward_code, {group_column}, crime_type, sum(n) from {agg.counts} where pfa_code = "
+        f"'{force.code}' and {in_months(months)} group by 1, 2, 3"
+    ):
+        for place in (f"w:{code}" if code else None, f"g:{group}" if group else None):
+            if place:
+                counts.setdefault(place, {})[crime_type] = counts.get(place, {}).get(crime_type, 0) + int(n)
+    counts["f"] = agg.by_type(force, months)
+    crimes = [t for t in CRIME_TYPES if t != ASB]
+    cells: dict[str, int] = {}
+    relations: list[Relation] = []
+
+    def add(place: str, by_type: dict[str, int]) -> None:
+        for t in CRIME_TYPES:
+            cells[f"{place}|{t}"] = int(by_type.get(t, 0))
+        cells[f"{place}|{CRIME}"] = sum(int(by_type.get(t, 0)) for t in crimes)
+        relations.append(Relation(f"{place}|{CRIME}", tuple(f"{place}|{t}" for t in crimes)))
+
+    def add_sum(total: str, parts: list[str]) -> None:
+        for kind in (*CRIME_TYPES, CRIME):
+            relations.append(Relation(f"{total}|{kind}", tuple(f"{p}|{kind}" for p in parts)))
+
+    def residual(total: str, parts: list[str]) -> dict[str, int]:
+        return {
+            t: counts.get(total, {}).get(t, 0) - sum(counts.get(p, {}).get(t, 0) for p in parts)
+            for t in CRIME_TYPES
+        }
+
+    add("f", counts["f"])
+    groups = [f"g:{g}" for g in structure]
+    for group, wards in structure.items():
+        add(f"g:{group}", counts.get(f"g:{group}", {}))
+        parts = [f"w:{code}" for code, _ in wards]
+        for part in parts:
+            add(part, counts.get(part, {}))
+        rest = residual(f"g:{group}", parts)
+        if any(rest.values()):
+            add(f"gu:{group}", rest)
+            parts.append(f"gu:{group}")
+        add_sum(f"g:{group}", parts)
+    rest = residual("f", groups)
+    if any(rest.values()):
+        add("fu", rest)
+        groups = [*groups, "fu"]
+    add_sum("f", groups)
+    monthly = {
+        (g, m): (int(c), int(a))
+        for g, m, c, a in agg.sql(
+            f"select {group_column}, month, coalesce(sum(n) filter (where crime_type <> '{ASB}'), 0), "
+            f"coalesce(sum(n) filter (where crime_type = '{ASB}'), 0) from {agg.counts} "
+            f"where pfa_code = '{force.code}' and {in_months(months)} group by 1, 2"
+        )
+    }
+    force_months = {
+        m: (int(c), int(a))
+        for m, c, a in agg.sql(
+            f"select month, coalesce(sum(n) filter (where crime_type <> '{ASB}'), 0), "
+            f"coalesce(sum(n) filter (where crime_type = '{ASB}'), 0) from {agg.counts} "
+            f"where {where(force)} and {in_months(months)} group by 1"
+        )
+    }
+    for total, prefix, found in [("f", "fm", force_months)] + [
+        (f"g:{g}", f"gm:{g}", {m: monthly.get((g, m), (0, 0)) for m in months}) for g in structure
+    ]:
+        for m in months:
+            cells[f"{prefix}:{m}|{CRIME}"], cells[f"{prefix}:{m}|{ASB}"] = found.get(m, (0, 0))
+        for kind in KINDS:
+            relations.append(Relation(f"{total}|{kind}", tuple(f"{prefix}:{m}|{kind}" for m in months)))
+    if len(_FORCE_TABLES) >= 4:  # a few force areas at a time; an old snapshot's table is useless
+        _FORCE_TABLES.pop(next(iter(_FORCE_TABLES)))
+    _FORCE_TABLES[key] = (suppress(cells, relations), structure)
+    return _FORCE_TABLES[key]
