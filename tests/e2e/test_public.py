@@ -71,3 +71,11 @@ def test_every_public_page_works_without_javascript(store_site, no_js_page):
         response = no_js_page.goto(path)
         assert response is not None and response.status == 200, path
         assert no_js_page.locator("h1").count() == 1, path
+
+
+def test_the_crawl_tells_public_pages_from_staff_pages():
+    from tests.e2e.crawl import page_kind
+
+    assert page_kind("/public/") != page_kind("/")
+    assert page_kind("/public/stafford/") != page_kind("/partnerships/stafford/")
+    assert page_kind("/cy/public/stafford/") != page_kind("/public/stafford/")
