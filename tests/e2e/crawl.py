@@ -19,7 +19,7 @@ _NOT_FOLLOWED = ("/sign-out/", "/admin/", "/static/")
 
 
 def page_kind(path: str) -> tuple[str, str, str] | None:
-    """The URL name (with its namespace) and the partnership and plan slugs; ``None`` if Django does not serve it.
+    """The URL name with its namespace, and the partnership and plan slugs; ``None`` if not served.
 
     The namespace tells the residents' pages (``public:home``, ``public-cy:home``) from the staff ones.
     """
