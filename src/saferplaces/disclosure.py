@@ -33,8 +33,15 @@ from scipy.optimize import linprog
 
 from saferplaces.errors import InputError
 
+try:  # the registry of analytic defaults (saferplaces.defaults) holds the threshold where it exists
+    from saferplaces.defaults import DEFAULTS as _DEFAULTS
+
+    _THRESHOLD = int(_DEFAULTS.suppression_threshold)
+except ImportError:  # a tree without the registry: the same value
+    _THRESHOLD = 5
+
 #: Counts from 1 up to (not including) this number are never published.
-SMALLEST_PUBLISHED_COUNT = 5
+SMALLEST_PUBLISHED_COUNT = _THRESHOLD
 
 #: What a page shows in place of a suppressed count.
 SUPPRESSED_TEXT = f"fewer than {SMALLEST_PUBLISHED_COUNT}"
