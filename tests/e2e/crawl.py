@@ -19,12 +19,15 @@ _NOT_FOLLOWED = ("/sign-out/", "/admin/", "/static/")
 
 
 def page_kind(path: str) -> tuple[str, str, str] | None:
-    """The URL name with the partnership and plan slugs, or ``None`` for a path Django does not serve."""
+    """The URL name with its namespace, and the partnership and plan slugs; ``None`` if not served.
+
+    The namespace tells the residents' pages (``public:home``, ``public-cy:home``) from the staff ones.
+    """
     try:
         match = resolve(path)
     except Resolver404:
         return None
-    return (match.url_name or "", match.kwargs.get("slug", ""), match.kwargs.get("plan_slug", ""))
+    return (match.view_name or "", match.kwargs.get("slug", ""), match.kwargs.get("plan_slug", ""))
 
 
 def _links(page) -> list[str]:  # noqa: ANN001

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.contrib.messages import get_messages
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils import translation
 from jinja2 import ChoiceLoader, Environment, PackageLoader, PrefixLoader
 
 from saferplaces.defaults import DEFAULTS
@@ -37,7 +38,10 @@ def environment(**options: Any) -> Environment:
             PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja")}),
         ]
     )
+    # Django's gettext behind {{ _("...") }}, so fixed text can be translated (the public pages' Welsh).
+    options["extensions"] = [*options.get("extensions", ()), "jinja2.ext.i18n"]
     env = Environment(**options)
+    env.install_gettext_translations(translation, newstyle=True)  # type: ignore[attr-defined]
     env.globals.update(
         {
             "static": static,

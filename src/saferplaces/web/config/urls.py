@@ -21,6 +21,9 @@ urlpatterns = [
     path("", include("saferplaces.web.accounts.urls")),
     path("", include("saferplaces.web.audit.urls")),
     path("", include("saferplaces.web.transfers.urls")),
+    path("public/", include(("saferplaces.web.public.urls", "public"), namespace="public")),
+    path("cy/public/", include(("saferplaces.web.public.urls", "public"), namespace="public-cy")),
+    path("api/", include("saferplaces.web.api.urls")),
     path("admin/", admin.site.urls),
     path("favicon.ico", favicon),
 ]

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "saferplaces.web.projects",
     "saferplaces.web.audit",
     "saferplaces.web.transfers",
+    "saferplaces.web.public",
 ]
 
 MIDDLEWARE = [
@@ -84,6 +85,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
 USE_I18N = True
+# The residents' pages are published in English and Welsh (web/public/locale).
+LANGUAGES = [("en-gb", "English"), ("cy", "Cymraeg")]
 USE_TZ = True
 
 STATIC_URL = "/static/"

@@ -1,0 +1,92 @@
+"""Finding a place by the name a resident types: a ward, a district (a town is often one), or a CSP.
+
+The bundled geography names wards (2024), districts and Community Safety Partnerships.
+It holds no list of towns and no postcode lookup: a town is found through the ward and
+district names that contain it ("Burton" finds the Burton wards of East Staffordshire),
+and a postcode district ("ST16") is recognised as one so that the caller can say it
+cannot be looked up.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import duckdb
+
+from saferplaces.data.areas import Area, _candidates
+
+#: A postcode district ("ST16", "WS13", "B1", "EC1A"), optionally with the sector ("ST16 2").
+POSTCODE = re.compile(r"^[A-Z]{1,2}[0-9][0-9A-Z]?(\s*[0-9][A-Z]{0,2})?$", re.I)
+
+#: At most this many places are returned.
+MOST_PLACES = 30
+
+
+@dataclass(frozen=True)
+class PlaceMatch:
+    """A ward or district whose name fits the text, with the district it lies in."""
+
+    area: Area
+    district_code: str
+    district_name: str
+    exact: bool
+
+
+@dataclass(frozen=True)
+class PlaceSearch:
+    """What a search found."""
+
+    text: str
+    matches: tuple[PlaceMatch, ...]
+    looks_like_postcode: bool
+    assumptions: tuple[str, ...] = field(default=())
+
+
+def find_places(con: duckdb.DuckDBPyConnection, text: str, within: set[str] | None = None) -> PlaceSearch:
+    """Wards and districts whose names contain ``text`` (ignoring case), best first.
+
+    Parameters
+    ----------
+    con
+        A connection with the reference tables (``Store.connect()``).
+    text
+        What the resident typed.
+    within
+        Keep only places in these district codes (all when None).
+
+    Returns
+    -------
+    PlaceSearch
+        Exact names first, then names starting with the text, then names containing it;
+        districts before wards; at most ``MOST_PLACES``.
+    """
+    wanted = " ".join((text or "").split())
+    key = wanted.casefold()
+    postcode = bool(POSTCODE.match(wanted))
+    assumptions = ["Places are found by ward and district name; no list of towns or postcodes is held."]
+    if len(key) < 2:
+        return PlaceSearch(wanted, (), postcode, tuple(assumptions))
+    found = []
+    for a in _candidates(con):
+        if a.level not in ("district", "ward"):
+            continue
+        name = a.name.casefold()
+        if key not in name:
+            continue
+        district_code, district_name = (
+            (a.code, a.name) if a.level == "district" else (a.parent_code, a.parent_name)
+        )
+        if within is not None and district_code not in within:
+            continue
+        rank = 0 if name == key else 1 if name.startswith(key) else 2
+        found.append(
+            (
+                rank,
+                a.level != "district",
+                a.name,
+                PlaceMatch(a, district_code or "", district_name or "", rank == 0),
+            )
+        )
+    found.sort(key=lambda f: f[:3])
+    return PlaceSearch(wanted, tuple(f[3] for f in found[:MOST_PLACES]), postcode, tuple(assumptions))

@@ -1,0 +1,1 @@
+"""The read-only public API (django-ninja): published data only."""

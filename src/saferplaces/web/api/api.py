@@ -1,0 +1,164 @@
+"""The read-only public API: partnerships, places and ward figures, published data only.
+
+Every answer is built by ``saferplaces.web.public.published`` and ``saferplaces.web.public.data``,
+the same functions as the public pages, so the API can show nothing the pages do not.
+Counts pass disclosure control: a hidden count is ``null``, and so is every rate,
+limit and comparison made from it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import NinjaAPI, Schema
+
+from saferplaces.web.partnerships.models import Partnership
+from saferplaces.web.public.data import month_rows, picture_for, search, ward_rows
+from saferplaces.web.public.published import partnership_record, public_partnerships, published_plans
+
+api = NinjaAPI(
+    title="Safer Places public API",
+    version="1",
+    description=(
+        "Read-only open data from the residents' site: partnerships, the places they cover, and "
+        "crime and anti-social behaviour by ward for the latest 12 months held. Counts of 1 to 4 "
+        "are hidden (null), with enough others that they cannot be worked out."
+    ),
+    urls_namespace="api",
+    docs_url=None,
+)
+
+
+class Organisation(Schema):
+    name: str
+    website: str
+
+
+class PartnershipOut(Schema):
+    slug: str
+    name: str
+    short_name: str
+    kind: str
+    area_name: str
+    description: str
+    parent: str | None
+    members: list[Organisation]
+
+
+class PublishedPlan(Schema):
+    """A published plan version (none until plans are published)."""
+
+    title: str
+
+
+class Place(Schema):
+    place: str
+    place_type: str
+    place_code: str
+    district: str
+    partnerships: list[str]
+
+
+class PlaceSearchOut(Schema):
+    query: str
+    looks_like_postcode: bool
+    places: list[Place]
+
+
+class WardFigures(Schema):
+    area_code: str
+    area_name: str
+    level: str
+    code: str
+    name: str
+    first_month: str
+    last_month: str
+    population: int | None
+    crime_count: int | None
+    crime_per_1000: float | None
+    crime_per_1000_lower: float | None
+    crime_per_1000_upper: float | None
+    crime_compared_with_force_area: str | None
+    asb_count: int | None
+    asb_per_1000: float | None
+    asb_per_1000_lower: float | None
+    asb_per_1000_upper: float | None
+    asb_compared_with_force_area: str | None
+    counts_by_crime_type: dict[str, int | None]
+
+
+class MonthFigures(Schema):
+    area_code: str
+    month: str
+    crime_count: int | None
+    asb_count: int | None
+    crime_usual_range_lower: float | None
+    crime_usual_range_upper: float | None
+    crime_against_usual_range: str | None
+
+
+def _partnership(slug: str) -> Partnership:
+    return get_object_or_404(Partnership.objects.select_related("parent"), slug=slug)
+
+
+def _picture(slug: str) -> Any:
+    picture = picture_for(_partnership(slug))
+    if picture is None or isinstance(picture, str):
+        raise Http404("No figures are held for this partnership's area.")
+    return picture
+
+
+@api.get("/partnerships", response=list[PartnershipOut], summary="Every partnership")
+def partnerships(request: HttpRequest) -> list[dict[str, Any]]:
+    return [partnership_record(p) for p in public_partnerships()]
+
+
+@api.get("/partnerships/{slug}", response=PartnershipOut, summary="One partnership and its members")
+def partnership(request: HttpRequest, slug: str) -> dict[str, Any]:
+    return partnership_record(_partnership(slug))
+
+
+@api.get("/partnerships/{slug}/plans", response=list[PublishedPlan], summary="Its published plans")
+def plans(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
+    return published_plans(_partnership(slug))
+
+
+@api.get(
+    "/partnerships/{slug}/wards",
+    response=list[WardFigures],
+    summary="Crime and anti-social behaviour in the area and each ward, latest 12 months",
+)
+def wards(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
+    rows = []
+    for row in ward_rows(_picture(slug)):
+        counts = {k[len("count_") :]: v for k, v in row.items() if k.startswith("count_")}
+        rows.append(
+            {k: v for k, v in row.items() if not k.startswith("count_")} | {"counts_by_crime_type": counts}
+        )
+    return rows
+
+
+@api.get("/partnerships/{slug}/months", response=list[MonthFigures], summary="The area's months")
+def months(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
+    return month_rows(_picture(slug))
+
+
+@api.get("/places", response=PlaceSearchOut, summary="Find wards and council areas by name")
+def places(request: HttpRequest, q: str) -> dict[str, Any]:
+    found, rows = search(q)
+    return {
+        "query": found.text,
+        "looks_like_postcode": found.looks_like_postcode,
+        "places": [
+            {
+                "place": m.area.name,
+                "place_type": m.area.level,
+                "place_code": m.area.code,
+                "district": m.district_name,
+                "partnerships": [p.slug for p in ps],
+            }
+            for m, ps in rows
+        ],
+    }

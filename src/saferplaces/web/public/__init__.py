@@ -1,0 +1,1 @@
+"""The residents' site: public pages per partnership, no sign-in."""

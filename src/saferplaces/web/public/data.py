@@ -1,0 +1,184 @@
+"""The residents' figures for a partnership, cached by what the store holds, and their table rows.
+
+The pages, their CSV and JSON twins and the API all read ``ward_rows`` and ``picture_record``:
+one object, several formats.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import asdict
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+
+from saferplaces.assessment.local_picture import (
+    LocalPicture,
+    PlaceFigures,
+    local_picture,
+    resolve_partnership_area,
+    store_snapshot,
+)
+from saferplaces.data.areas import Area, areas_within
+from saferplaces.data.places import PlaceSearch, find_places
+from saferplaces.data.policeuk_format import CRIME_TYPES
+from saferplaces.data.store import Store
+from saferplaces.errors import SaferPlacesError
+from saferplaces.web.partnerships.models import Partnership
+
+#: What CSV files show in place of a suppressed count (the GSS symbol for "confidential").
+SUPPRESSED_SYMBOL = "[c]"
+
+#: How long a cached page or figure is kept when nothing changes (seconds).
+CACHE_SECONDS = 60 * 60
+
+
+def public_store() -> Store:
+    """The data store the site reads (``SAFERPLACES_HOME``)."""
+    return Store(settings.ENV.store_dir)
+
+
+def snapshot() -> str:
+    return store_snapshot(public_store())
+
+
+def partnership_area(p: Partnership) -> Area | None:
+    """The store's area for a partnership, or None when its area name is no area the store knows."""
+    key = "public:area:" + hashlib.sha256(p.area_name.encode()).hexdigest()
+    found = cache.get(key)
+    if found is None:
+        try:
+            found = resolve_partnership_area(public_store().connect(), p.area_name)
+        except SaferPlacesError:
+            found = False
+        cache.set(key, found, None)
+    return found or None
+
+
+def picture_for(p: Partnership) -> LocalPicture | str | None:
+    """The local picture of the partnership's area (cached until the store changes).
+
+    None when the partnership names no area the store knows; the error's text when the store
+    cannot give the picture (it holds no 12 months in a row, say).
+    """
+    area = partnership_area(p)
+    if area is None:
+        return None
+    key = f"public:picture:{area.code}:{snapshot()}"
+    found = cache.get(key)
+    if found is None:
+        store = public_store()
+        try:
+            found = local_picture(store, area, store.connect())
+        except SaferPlacesError as exc:
+            found = str(exc)
+        cache.set(key, found, CACHE_SECONDS)
+    return found
+
+
+def district_codes(p: Partnership) -> set[str]:
+    """The districts a partnership's area covers (every district of a force for a county partnership)."""
+    area = partnership_area(p)
+    if area is None:
+        return set()
+    if area.level == "district":
+        return {area.code}
+    key = f"public:districts:{area.code}"
+    found = cache.get(key)
+    if found is None:
+        found = {a.code for a in areas_within(public_store().connect(), area) if a.level == "district"}
+        cache.set(key, found, None)
+    return found
+
+
+def search(text: str) -> tuple[PlaceSearch, list[tuple[Any, list[Partnership]]]]:
+    """Places whose names fit ``text``, each with the partnerships that cover it (nearest first)."""
+    partnerships = list(Partnership.objects.order_by("kind", "name"))
+    covers = {p.pk: district_codes(p) for p in partnerships}
+    within = set().union(*covers.values()) if covers else set()
+    found = find_places(public_store().connect(), text, within=within)
+    rows = []
+    for match in found.matches:
+        mine = [p for p in partnerships if match.district_code in covers[p.pk]]
+        mine.sort(key=lambda p: p.kind != Partnership.Kind.DISTRICT)
+        rows.append((match, mine))
+    return found, rows
+
+
+def column_name(crime_type: str) -> str:
+    """'Anti-social behaviour' -> 'anti_social_behaviour': a crime type as a column name."""
+    return re.sub(r"[^a-z]+", "_", crime_type.lower()).strip("_")
+
+
+def _figure_columns(prefix: str, f: Any) -> dict[str, Any]:
+    return {
+        f"{prefix}_count": f.count,
+        f"{prefix}_per_1000": f.rate,
+        f"{prefix}_per_1000_lower": f.lower,
+        f"{prefix}_per_1000_upper": f.upper,
+        f"{prefix}_compared_with_force_area": f.versus,
+    }
+
+
+def _row(picture: LocalPicture, level: str, place: PlaceFigures) -> dict[str, Any]:
+    row: dict[str, Any] = {
+        "area_code": picture.area.code,
+        "area_name": picture.area.name,
+        "level": level,
+        "code": place.code,
+        "name": place.name,
+        "first_month": picture.first_month,
+        "last_month": picture.last_month,
+        "population": place.population,
+    }
+    row |= _figure_columns("crime", place.crime)
+    row |= _figure_columns("asb", place.asb)
+    row |= {f"count_{column_name(t)}": n for t, n in place.by_type}
+    return row
+
+
+def ward_rows(picture: LocalPicture) -> list[dict[str, Any]]:
+    """One row for the area, one per ward, and one for reports in no ward: the CSV and API rows.
+
+    A suppressed count, and every rate, limit and comparison made from it, is None.
+    """
+    rows = [_row(picture, "area", picture.total)]
+    rows += [_row(picture, "ward", w) for w in picture.wards]
+    if picture.unplaced is not None:
+        rows.append(_row(picture, "not-in-a-ward", picture.unplaced))
+    return rows
+
+
+def month_rows(picture: LocalPicture) -> list[dict[str, Any]]:
+    return [
+        {
+            "area_code": picture.area.code,
+            "month": m.month,
+            "crime_count": m.crime,
+            "asb_count": m.asb,
+            "crime_usual_range_lower": m.lower,
+            "crime_usual_range_upper": m.upper,
+            "crime_against_usual_range": m.label,
+        }
+        for m in picture.by_month
+    ]
+
+
+def picture_record(picture: LocalPicture) -> dict[str, Any]:
+    """The whole local picture as JSON-ready data."""
+    return {
+        "area": asdict(picture.area),
+        "months": list(picture.months),
+        "force_area": asdict(picture.benchmark) if picture.benchmark else None,
+        "force_area_crime_per_1000": picture.benchmark_crime_rate,
+        "force_area_asb_per_1000": picture.benchmark_asb_rate,
+        "crime_types": list(CRIME_TYPES),
+        "wards": ward_rows(picture),
+        "months_figures": month_rows(picture),
+        "usual_range_available": picture.seasonal_available,
+        "suppressed_cells": picture.suppressed_cells,
+        "store_snapshot": picture.snapshot,
+        "assumptions": list(picture.assumptions),
+    }

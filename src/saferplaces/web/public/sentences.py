@@ -1,0 +1,154 @@
+"""Every sentence the residents' pages make from the figures: translatable templates, filled in here.
+
+Each template is in ``TEMPLATES`` with example values, so the tests can check every one
+for reading age (``textstat``) in English and that Welsh has a translation. A sentence
+is made only when it is true for the figures held.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext, gettext_noop
+
+from saferplaces.assessment.local_picture import LocalPicture
+from saferplaces.disclosure import SMALLEST_PUBLISHED_COUNT
+
+MONTHS = (
+    gettext_noop("January"),
+    gettext_noop("February"),
+    gettext_noop("March"),
+    gettext_noop("April"),
+    gettext_noop("May"),
+    gettext_noop("June"),
+    gettext_noop("July"),
+    gettext_noop("August"),
+    gettext_noop("September"),
+    gettext_noop("October"),
+    gettext_noop("November"),
+    gettext_noop("December"),
+)
+
+#: template name: (template, example values). Every template is a sentence or two of plain English.
+TEMPLATES: dict[str, tuple[str, dict[str, object]]] = {
+    "window": (
+        gettext_noop("These figures are for 12 months. They run from %(start)s to %(end)s."),
+        {"start": "January 2025", "end": "December 2025"},
+    ),
+    "crime": (
+        gettext_noop(
+            "Police recorded %(count)s crimes in %(area)s. That is %(rate)s for every 1,000 people."
+        ),
+        {"count": "8,773", "area": "Stafford", "rate": "63.9"},
+    ),
+    "asb": (
+        gettext_noop(
+            "There were %(count)s reports of anti-social behaviour in %(area)s. "
+            "That is %(rate)s for every 1,000 people."
+        ),
+        {"count": "1,548", "area": "Stafford", "rate": "11.3"},
+    ),
+    "higher": (
+        gettext_noop(
+            "This is higher than in the %(force)s police area as a whole (%(rate)s for every 1,000 people)."
+        ),
+        {"force": "Staffordshire", "rate": "76.1"},
+    ),
+    "similar": (
+        gettext_noop(
+            "This is about the same as in the %(force)s police area as a whole "
+            "(%(rate)s for every 1,000 people)."
+        ),
+        {"force": "Staffordshire", "rate": "76.1"},
+    ),
+    "lower": (
+        gettext_noop(
+            "This is lower than in the %(force)s police area as a whole (%(rate)s for every 1,000 people)."
+        ),
+        {"force": "Staffordshire", "rate": "76.1"},
+    ),
+    "test": (
+        gettext_noop(
+            "We only say higher or lower when the gap is too big to be down to chance. "
+            "If not, we say it is about the same."
+        ),
+        {},
+    ),
+    "no_range": (
+        gettext_noop(
+            "We cannot yet say if crime is usual for the time of year. "
+            "To do that we need the same months from the three years before, and we do not have them."
+        ),
+        {},
+    ),
+    "range_counts": (
+        gettext_noop(
+            "Crime was higher than usual in %(above)s of the 12 months. "
+            "It was lower than usual in %(below)s of them."
+        ),
+        {"above": "2", "below": "1"},
+    ),
+    "range_all_within": (
+        gettext_noop("Crime was within its usual range for the time of year in every month."),
+        {},
+    ),
+    "privacy": (
+        gettext_noop(
+            "To protect people, we do not show numbers from 1 to %(largest)s. "
+            "We also hide a few other numbers, so that the hidden ones cannot be worked out."
+        ),
+        {"largest": "4"},
+    ),
+    "wards": (
+        gettext_noop("The table shows the figures for each of the %(count)s wards in %(area)s."),
+        {"count": "23", "area": "Stafford"},
+    ),
+}
+
+
+def say(name: str, **values: object) -> str:
+    """The sentence ``name`` in the active language, filled in."""
+    return gettext(TEMPLATES[name][0]) % values
+
+
+def month_name(month: str) -> str:
+    """'January 2025' (or 'Ionawr 2025' in Welsh) for '2025-01'."""
+    year, number = month.split("-")
+    return f"{gettext(MONTHS[int(number) - 1])} {year}"
+
+
+def number(value: float | int | None, places: int = 0) -> str:
+    if value is None:
+        return ""
+    return f"{value:,.{places}f}"
+
+
+def summary(picture: LocalPicture) -> list[str]:
+    """The sentences at the top of the local picture, each true for ``picture``."""
+    out = [say("window", start=month_name(picture.first_month), end=month_name(picture.last_month))]
+    force = picture.benchmark.name if picture.benchmark else None
+    for kind, figure, bench in (
+        ("crime", picture.total.crime, picture.benchmark_crime_rate),
+        ("asb", picture.total.asb, picture.benchmark_asb_rate),
+    ):
+        if figure.count is None or figure.rate is None:
+            continue
+        out.append(say(kind, count=number(figure.count), area=picture.area.name, rate=number(figure.rate, 1)))
+        if force and figure.versus in ("higher", "similar", "lower") and bench is not None:
+            out.append(say(figure.versus, force=force, rate=number(bench, 1)))
+    if force and picture.benchmark_crime_rate is not None:
+        out.append(say("test"))
+    return out
+
+
+def seasonal(picture: LocalPicture) -> list[str]:
+    """What the months say against the usual range for the time of year (or that we cannot say)."""
+    if not picture.seasonal_available:
+        return [say("no_range")]
+    above = sum(1 for m in picture.by_month if m.label == "above")
+    below = sum(1 for m in picture.by_month if m.label == "below")
+    if above or below:
+        return [say("range_counts", above=above, below=below)]
+    return [say("range_all_within")]
+
+
+def privacy() -> str:
+    return say("privacy", largest=SMALLEST_PUBLISHED_COUNT - 1)

@@ -1,0 +1,182 @@
+"""The residents' site: pages without sign-in, their CSV and JSON twins, caching, headers and Welsh."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from dataclasses import replace
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+
+from saferplaces.web.audit.trail import audited_save
+from saferplaces.web.partnerships.models import Membership, Organisation, Partnership
+
+pytestmark = pytest.mark.django_db
+
+PAGES = [
+    "/public/",
+    "/public/find/?q=Coton",
+    "/public/stafford/",
+    "/public/stafford/local-picture/",
+    "/public/staffordshire/",
+]
+TWINS = {
+    "/public/": ("/public/partnerships.csv", "/public/partnerships.json"),
+    "/public/find/?q=Coton": ("/public/find.csv?q=Coton", "/public/find.json?q=Coton"),
+    "/public/stafford/": ("/public/stafford.csv", "/public/stafford.json"),
+    "/public/stafford/local-picture/": (
+        "/public/stafford/local-picture.csv",
+        "/public/stafford/local-picture.json",
+    ),
+}
+
+
+@pytest.fixture
+def site(settings, bundled_store):
+    """Two partnerships (Staffordshire over Stafford) and the web app reading the bundled store."""
+    settings.ENV = replace(settings.ENV, store_dir=bundled_store.root)
+    cache.clear()
+    county = Partnership.objects.create(
+        name="Staffordshire Commissioner's Partnership",
+        slug="staffordshire",
+        kind="county",
+        area_name="Staffordshire",
+    )
+    district = Partnership.objects.create(
+        name="Stafford Borough Community Safety Partnership",
+        slug="stafford",
+        kind="district",
+        area_name="Stafford Borough",
+        parent=county,
+    )
+    council = Organisation.objects.create(
+        name="Stafford Borough Council", website="https://www.staffordbc.gov.uk"
+    )
+    Membership.objects.create(
+        partnership=district, organisation=council, contribution="Internal note on budget"
+    )
+    yield district
+    cache.clear()
+
+
+def h1s(html: str) -> list[str]:
+    return re.findall(r"<h1[^>]*>(.*?)</h1>", html, re.S)
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_every_public_page_opens_without_signing_in_with_one_h1(site, client: Client, path):
+    response = client.get(path)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert len(h1s(html)) == 1
+    assert 'style="' not in html and "<style" not in html
+    # no script of ours: only the GOV.UK template's own line that marks the body when JavaScript runs
+    assert [b for b in re.findall(r"<script[^>]*>(.*?)</script>", html, re.S) if "js-enabled" not in b] == []
+    assert "Sign in" not in html
+
+
+def test_every_page_links_to_its_csv_and_json_twins(site, client: Client):
+    for page, (csv_url, json_url) in TWINS.items():
+        html = client.get(page).content.decode().replace("&amp;", "&")
+        path = page.split("?")[0]
+        for twin in (csv_url, json_url):
+            assert twin.split("?")[0] in html, (page, twin)
+            response = client.get(twin)
+            assert response.status_code == 200, twin
+        assert client.get(csv_url)["Content-Type"].startswith("text/csv")
+        assert client.get(json_url)["Content-Type"] == "application/json"
+        assert path
+
+
+def test_the_local_picture_names_its_months_and_compares_with_the_force_area(site, client: Client):
+    html = client.get("/public/stafford/local-picture/").content.decode()
+    assert "They run from January 2025 to December 2025." in html
+    assert "crimes in Stafford" in html
+    assert "Staffordshire police area as a whole" in html
+    assert "We cannot yet say if crime is usual for the time of year." in html
+    assert '<svg class="sp-map"' in html
+    assert "fewer than 5" in html  # some ward counts are hidden
+    assert html.count('<tr class="govuk-table__row') >= 23 + 12
+
+
+def test_the_ward_csv_hides_small_counts_with_the_symbol(site, client: Client):
+    rows = list(
+        csv.DictReader(io.StringIO(client.get("/public/stafford/local-picture.csv").content.decode()))
+    )
+    assert rows[0]["level"] == "area" and rows[0]["name"] == "Stafford"
+    assert len([r for r in rows if r["level"] == "ward"]) == 23
+    counts = [v for r in rows for k, v in r.items() if k.startswith("count_") or k.endswith("_count")]
+    assert "[c]" in counts
+    assert all(v == "[c]" or v == "" or not 1 <= int(v) <= 4 for v in counts)
+    for r in rows:
+        if r["crime_count"] == "[c]":
+            assert r["crime_per_1000"] == "[c]" and r["crime_compared_with_force_area"] == "[c]"
+
+
+def test_find_your_partnership_by_ward_name(site, client: Client):
+    html = client.get("/public/find/?q=Coton").content.decode()
+    assert "Coton" in html and "/public/stafford/" in html and "/public/staffordshire/" in html
+    found = json.loads(client.get("/public/find.json?q=Coton").content)
+    assert found["places"][0]["place"] == "Coton"
+    assert found["places"][0]["partnerships"] == ["stafford", "staffordshire"]
+
+
+def test_a_postcode_is_explained_not_invented(site, client: Client):
+    html = client.get("/public/find/?q=ST16").content.decode()
+    assert "We cannot look up postcodes yet." in html
+    assert json.loads(client.get("/public/find.json?q=ST16").content)["places"] == []
+
+
+def test_responses_carry_etag_cache_control_and_cors_and_answer_304(site, client: Client):
+    response = client.get("/public/stafford/local-picture/")
+    assert set(response["Cache-Control"].split(", ")) == {"public", "max-age=300"}
+    assert response["Access-Control-Allow-Origin"] == "*"
+    again = client.get("/public/stafford/local-picture/", HTTP_IF_NONE_MATCH=response["ETag"])
+    assert again.status_code == 304
+
+
+def test_the_page_cache_is_cleared_when_a_partnership_changes(site, client: Client):
+    assert "Stafford Safer Together" not in client.get("/public/stafford/").content.decode()
+    site.name = "Stafford Safer Together"
+    audited_save(None, site, via="test")  # as every edit through the app or the admin is
+    assert "Stafford Safer Together" in client.get("/public/stafford/").content.decode()
+
+
+def test_the_page_cache_is_cleared_when_the_store_changes(site, client: Client, settings, tmp_path):
+    assert client.get("/public/stafford/local-picture/").status_code == 200
+    settings.ENV = replace(settings.ENV, store_dir=tmp_path / "empty-store")
+    html = client.get("/public/stafford/local-picture/").content.decode()
+    assert "We do not hold 12 months of figures in a row for this area yet." in html
+
+
+def test_welsh_pages_are_in_welsh_with_a_switch_back(site, client: Client):
+    response = client.get("/cy/public/stafford/local-picture/")
+    html = response.content.decode()
+    assert response["Content-Language"] == "cy"
+    assert '<html lang="cy"' in html
+    assert "Troseddu ac ymddygiad gwrthgymdeithasol" in html
+    assert "Ionawr 2025" in html
+    assert 'href="/public/stafford/local-picture/"' in html and ">English<" in html
+    english = client.get("/public/stafford/local-picture/").content.decode()
+    assert 'href="/cy/public/stafford/local-picture/"' in english and ">Cymraeg<" in english
+
+
+def test_the_search_keeps_its_words_when_switching_language(site, client: Client):
+    html = client.get("/public/find/?q=Coton").content.decode()
+    assert 'href="/cy/public/find/?q=Coton"' in html
+
+
+def test_an_unknown_partnership_is_not_found(site, client: Client):
+    assert client.get("/public/nowhere/").status_code == 404
+    assert client.get("/public/nowhere/local-picture.csv").status_code == 404
+
+
+def test_members_are_listed_without_their_internal_notes(site, client: Client):
+    html = client.get("/public/stafford/").content.decode()
+    assert "Stafford Borough Council" in html
+    assert "Internal note" not in html
+    assert "Internal note" not in client.get("/public/stafford.json").content.decode()
