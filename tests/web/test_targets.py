@@ -24,6 +24,7 @@ from saferplaces.web.performance.refresh import refresh_target
 from saferplaces.web.performance.status import target_status
 from saferplaces.web.plans.models import Plan
 from saferplaces.web.seeds import load_seed_plans
+from tests.web.helpers import run_tasks
 from tests.web.test_accessibility import assert_page_structure
 
 pytestmark = pytest.mark.django_db
@@ -189,7 +190,16 @@ def test_refresh_adds_computed_rows_and_never_touches_entered_ones(client, world
     entered_before = list(target.values.values_list("id", "period", "value", "note"))
     client.force_login(world["users"]["analyst"])
     response = client.post(url(target, "refresh/"))
-    assert response.status_code == 302
+    # The refresh runs in the background: the user is sent to the task's page, which refreshes itself.
+    assert response.status_code == 302 and "/tasks/" in response["Location"]
+    waiting = client.get(response["Location"]).content.decode()
+    assert '<meta http-equiv="refresh" content="2">' in waiting
+    assert "Waiting for the worker to start this task." in waiting
+    assert not target.values.filter(source=TargetValue.Source.COMPUTED).exists()
+    run_tasks()
+    done = client.get(response["Location"]).content.decode()
+    assert "http-equiv" not in done and "5 added, 0 changed, 0 removed, 0 unchanged" in done
+    assert f'href="{url(target)}"' in done
     computed = {v.period: v for v in target.values.filter(source=TargetValue.Source.COMPUTED)}
     assert list(computed) == ["2017/18", "2018/19", "2023/24", "2024/25", "2025/26"]
     assert computed["2025/26"].detail["months_in_period"] == 12
@@ -206,7 +216,6 @@ def test_refresh_adds_computed_rows_and_never_touches_entered_ones(client, world
     entries = AuditEntry.objects.filter(model="performance.targetvalue")
     assert entries.count() == 5 and {e.via for e in entries} == {"refresh from the data store"}
     html = client.get(url(target)).content.decode()
-    assert "5 added, 0 changed, 0 removed, 0 unchanged" in html
     assert "Anti-social behaviour in East Staffordshire, by financial year" in html
     assert "comparing the months both hold (October, November and December)" in html
     assert "real fall (p &lt; 0.001)" in html
@@ -234,8 +243,11 @@ def test_refresh_with_an_empty_store_saves_nothing(client, world, settings, tmp_
     settings.ENV = replace(settings.ENV, store_dir=tmp_path / "empty")
     target = make_store_query(world["targets"]["Reduced ASB incidents"])
     client.force_login(world["users"]["administrator"])
-    html = client.post(url(target, "refresh/"), follow=True).content.decode()
+    job_url = client.post(url(target, "refresh/"))["Location"]
+    run_tasks()
+    html = client.get(job_url).content.decode()
     assert "The store holds no police.uk data for East Staffordshire." in html
+    assert "The task did not finish" in html and "Nothing was saved." in html
     assert not target.values.filter(source=TargetValue.Source.COMPUTED).exists()
     assert not AuditEntry.objects.exists()
 

@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("saferplaces.web.accounts.urls")),
     path("", include("saferplaces.web.audit.urls")),
     path("", include("saferplaces.web.transfers.urls")),
+    path("", include("saferplaces.web.work.urls")),
     path("admin/", admin.site.urls),
     path("favicon.ico", favicon),
 ]
