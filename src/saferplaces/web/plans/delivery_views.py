@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from saferplaces.web.accounts.access import refuse
 from saferplaces.web.accounts.permissions import actions_user_may_update, can_update_action
@@ -111,6 +112,7 @@ def action_update(request: HttpRequest, slug: str, plan_slug: str, action_id: in
 RAG_ORDER = {Action.Rag.RED: 0, Action.Rag.AMBER: 1, "": 2, Action.Rag.GREEN: 3}
 
 
+@require_safe
 def my_actions(request: HttpRequest) -> HttpResponse:
     """The actions the signed-in lead officer leads, across partnerships: overdue and red first."""
     if not request.user.is_authenticated:
