@@ -191,7 +191,10 @@ def test_the_new_pages_by_persona(world: dict[str, object]) -> None:
         title="Refresh",
         params={"plan_id": world["plan"].pk},
     )
-    matrix = PAGE_MATRIX | {f"{ES}tasks/{job.pk}/": PAGE_MATRIX[ES + "tasks/"]}
+    matrix = PAGE_MATRIX | {
+        f"{ES}tasks/{job.pk}/": PAGE_MATRIX[ES + "tasks/"],
+        f"{ES}tasks/{job.pk}.json": PAGE_MATRIX[ES + "tasks/"],
+    }
     got = {}
     for url in matrix:
         got[url] = []

@@ -190,15 +190,15 @@ def test_refresh_adds_computed_rows_and_never_touches_entered_ones(client, world
     entered_before = list(target.values.values_list("id", "period", "value", "note"))
     client.force_login(world["users"]["analyst"])
     response = client.post(url(target, "refresh/"))
-    # The refresh runs in the background: the user is sent to the task's page, which refreshes itself.
+    # The refresh runs in the background: the user is sent to the task's page, which follows it.
     assert response.status_code == 302 and "/tasks/" in response["Location"]
     waiting = client.get(response["Location"]).content.decode()
-    assert '<meta http-equiv="refresh" content="2">' in waiting
+    assert "saferplaces/job-progress.js" in waiting  # the page follows the task's progress
     assert "Waiting for the worker to start this task." in waiting
     assert not target.values.filter(source=TargetValue.Source.COMPUTED).exists()
     run_tasks()
     done = client.get(response["Location"]).content.decode()
-    assert "http-equiv" not in done and "5 added, 0 changed, 0 removed, 0 unchanged" in done
+    assert "job-progress.js" not in done and "5 added, 0 changed, 0 removed, 0 unchanged" in done
     assert f'href="{url(target)}"' in done
     computed = {v.period: v for v in target.values.filter(source=TargetValue.Source.COMPUTED)}
     assert list(computed) == ["2017/18", "2018/19", "2023/24", "2024/25", "2025/26"]

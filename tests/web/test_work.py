@@ -63,10 +63,14 @@ def test_a_large_import_runs_in_the_worker(partnership, settings) -> None:
     page = html(client.get(response["Location"]))
     assert_page_structure(page, "waiting task")
     assert "Waiting for the worker to start this task." in page and "0 of 2 steps done" in page
+    data = client.get(response["Location"].rstrip("/") + ".json").json()
+    assert (data["status"], data["finished"], data["steps_total"]) == ("queued", False, 2)
     run_tasks()
+    data = client.get(response["Location"].rstrip("/") + ".json").json()
+    assert (data["finished"], data["result"]) == (True, "Imported risks: 0 added, 1 changed.")
     page = html(client.get(response["Location"]))
     assert_page_structure(page, "finished task")
-    assert "Imported risks: 0 added, 1 changed." in page and "http-equiv" not in page
+    assert "Imported risks: 0 added, 1 changed." in page and "job-progress.js" not in page
     assert Risk.objects.filter(impact="low").count() == 3
     assert AuditEntry.objects.filter(via="import r.csv").count() == 1
     job.refresh_from_db()
