@@ -119,6 +119,6 @@ def test_a_task_page_shows_progress_then_the_result(page, seeded, make_user) -> 
     assert "Imported risks: 0 added, 1 changed." in page.inner_text("main")
     assert_accessible(page)
     assert Risk.objects.filter(plan=plan, impact="low").count() == low_before + 1
-    page.get_by_role("link", name="see all the partnership's tasks").click()
+    page.get_by_role("link", name="See all the partnership's tasks").click()
     assert "Import risks from risks.csv" in page.inner_text("main")
     assert_accessible(page)
