@@ -178,6 +178,8 @@ PAGE_MATRIX: dict[str, list[int]] = {
     ES + "people/": [302, 404, 404, 200, 403, 403, 403, 403, 403, 403, 200],
     ES + "tasks/": [404, 404, 404, 200, 200, 200, 200, 200, 200, 200, 200],
     "/my-actions/": [302, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
+    ES + "assessments/": [404, 404, 404, 200, 200, 200, 200, 200, 200, 200, 200],
+    ES + "assessments/new/": [404, 404, 404, 200, 200, 403, 403, 403, 403, 403, 200],
 }
 
 
@@ -228,6 +230,7 @@ def test_every_post_view_refuses_signed_out_users_and_users_without_a_role(world
         "kind": "risks",
         "fmt": "csv",
         "job_id": 1,
+        "assessment_id": 1,
         "uidb64": "x",
         "token": "x",
     }

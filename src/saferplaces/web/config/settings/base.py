@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "saferplaces.web.work",
+    "saferplaces.web.assessments",
 ]
 
 MIDDLEWARE = [
