@@ -272,3 +272,16 @@ def test_an_administrator_invites_someone_who_sets_a_password(world) -> None:
     client.post(f"{url}{sam.pk}/remove/")
     sam.refresh_from_db()
     assert not sam.is_active and not Role.objects.filter(user=sam).exists()
+
+
+def test_a_progress_update_has_limits(world) -> None:
+    action = Action.objects.filter(priority__plan=world["plan"]).first()
+    url = f"{PLAN}actions/{action.pk}/update/"
+    client = client_as(world["users"], "administrator")
+    before = database()
+    data = {"rag": "red", "text": "x" * 1_000_000, "date-day": "1", "date-month": "1", "date-year": "2025"}
+    page = html(client.post(url, data))
+    assert_form_error(page, "Progress update must be 5,000 characters or fewer", "#text")
+    page = html(client.post(url, data | {"text": "Fine", "date-year": "0001"}))
+    assert_form_error(page, "Date of update must be between 1990 and 2100", "#date-year")
+    assert database() == before

@@ -341,3 +341,34 @@ def test_the_list_page(client, world):
 def test_target_status_is_there_for_every_target(world):
     for target in world["targets"].values():
         assert isinstance(target_status(target), TargetStatus)
+
+
+@pytest.mark.parametrize(
+    ("kind", "unit", "method"),
+    [
+        (Target.Kind.COUNT, "incidents", "Exact test of two Poisson counts"),
+        # "12 per 1,000" was taken as a count before kinds: a rate has no count behind it.
+        (Target.Kind.RATE, "per 1,000", "None"),
+        (Target.Kind.PERCENTAGE, "%", "None"),
+    ],
+)
+def test_the_kind_decides_the_test(world, kind, unit, method) -> None:
+    plan = world["plan"]
+    target = Target.objects.create(
+        plan=plan, description="Test", kind=kind, unit=unit, direction="reduce", baseline_period="2022/23"
+    )
+    TargetValue.objects.create(target=target, period="2022/23", value=120)
+    TargetValue.objects.create(target=target, period="2024/25", value=60)
+    status = target_status(Target.objects.get(pk=target.pk))
+    assert status.method == method
+    if kind == Target.Kind.COUNT:
+        assert status.p == change(60, 120).p
+
+
+def test_kinds_are_inferred_for_targets_saved_without_one(world) -> None:
+    plan = world["plan"]
+    made = {
+        unit: Target.objects.create(plan=plan, description=unit or "blank", unit=unit).kind
+        for unit in ("%", "per 1,000 residents", "incidents", "")
+    }
+    assert made == {"%": "percentage", "per 1,000 residents": "rate", "incidents": "count", "": "count"}
