@@ -87,6 +87,11 @@ def test_an_analyst_builds_the_lichfield_assessment_for_2025(world) -> None:
     data = json.loads(b"".join(client.get(f"{BASE}{record.pk}/assessment.json").streaming_content))
     assert data["area"]["code"] == "E07000194"
     assert client.get(f"{BASE}{record.pk}/assessment.pdf").status_code == 404  # not built
+    report = client.get(f"{BASE}{record.pk}/assessment.html")
+    assert "attachment" not in report.get("Content-Disposition", "")
+    assert "script-src" not in report["Content-Security-Policy"]
+    assert "default-src 'none'" in report["Content-Security-Policy"]
+    assert "Lichfield" in b"".join(report.streaming_content).decode()
     # A second build is version 2; the first is kept as it was.
     client.post(BASE + "new/", {"area": "E07000194", "period": "2025", "compare": "previous"})
     run_tasks()

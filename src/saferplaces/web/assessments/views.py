@@ -26,6 +26,11 @@ from saferplaces.web.partnerships.models import Partnership
 from saferplaces.web.work.jobs import start_job
 from saferplaces.web.work.views import member_partnership
 
+#: The policy the HTML report is served under: its own styles and data: images only.
+REPORT_POLICY = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:; "
+    "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+)
 FORMAT_NAMES = {
     "html": "Web page (HTML)",
     "pdf": "PDF",
@@ -177,5 +182,11 @@ def assessment_file(request: HttpRequest, slug: str, assessment_id: int, fmt: st
         raise Http404("The file is no longer held.")
     name = f"{partnership.slug}-assessment-{record.area_code}-v{record.version}.{fmt}"
     content_type = mimetypes.types_map.get(f".{fmt}", "application/octet-stream")
-    # The HTML report is a download too: it carries its own styles, which the pages' policy refuses.
-    return FileResponse(path.open("rb"), as_attachment=True, filename=name, content_type=content_type)
+    if fmt != "html":
+        return FileResponse(path.open("rb"), as_attachment=True, filename=name, content_type=content_type)
+    # The HTML report opens in the browser, as the CLI's report. It carries its own style sheet
+    # (a <style> block) and its charts as data: images, so it gets a policy of its own that
+    # allows those and nothing else: no script, no other request.
+    response = FileResponse(path.open("rb"), filename=name, content_type="text/html; charset=utf-8")
+    response["Content-Security-Policy"] = REPORT_POLICY
+    return response
