@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import User
@@ -70,7 +71,7 @@ def test_the_form_checks_area_and_period_as_the_cli_does(world) -> None:
     assert not Job.objects.exists()
 
 
-def test_an_analyst_builds_the_lichfield_assessment_for_2025(world) -> None:
+def test_an_analyst_builds_the_lichfield_assessment_for_2025(world, settings) -> None:
     client = client_for(world["analyst"])
     response = client.post(BASE + "new/", {"area": "Lichfield", "period": "2025", "compare": "previous"})
     assert response.status_code == 302 and "/tasks/" in response["Location"]
@@ -96,5 +97,19 @@ def test_an_analyst_builds_the_lichfield_assessment_for_2025(world) -> None:
     client.post(BASE + "new/", {"area": "E07000194", "period": "2025", "compare": "previous"})
     run_tasks()
     assert sorted(Assessment.objects.values_list("version", flat=True)) == [1, 2]
+    # The two builds side by side: the same figures, since nothing changed in the store.
+    listing = client.get(BASE).content.decode()
+    assert_page_structure(listing, BASE)
+    first, second = Assessment.objects.order_by("built_at")
+    link = f"{BASE}compare/?first={first.pk}&amp;second={second.pk}"
+    assert link in listing
+    page = client.get(link.replace("&amp;", "&")).content.decode()
+    assert_page_structure(page, "compare")
+    data = json.loads(
+        (Path(settings.ENV.store_dir) / "web-assessments" / first.folder / "assessment.json").read_text()
+    )
+    crime = f"{data['headline']['crime']['count']:,}"
+    assert page.count(f'<td class="govuk-table__cell govuk-table__cell--numeric">{crime}</td>') == 2
+    assert "Rank of the candidate priorities" in page and f"New in {second.period_label}: none." in page
     # Board members read it.
     assert client_for(world["board_member"]).get(f"{BASE}{record.pk}/").status_code == 200

@@ -21,6 +21,7 @@ from saferplaces.web.accounts.access import refuse
 from saferplaces.web.accounts.models import Role
 from saferplaces.web.accounts.permissions import _superuser, roles
 from saferplaces.web.assessments.build import ASSESSMENT_BUILD, DEFAULT_FORMATS, assessments_dir
+from saferplaces.web.assessments.compare import compare, load
 from saferplaces.web.assessments.models import Assessment
 from saferplaces.web.partnerships.models import Partnership
 from saferplaces.web.work.jobs import start_job
@@ -105,10 +106,20 @@ def _default_area(partnership: Partnership) -> str:
 def assessment_list(request: HttpRequest, slug: str) -> HttpResponse:
     """The partnership's assessments, newest first, with who built them and when."""
     partnership = member_partnership(request, slug)
+    records = list(Assessment.objects.filter(partnership=partnership))
+    earlier: dict[int, Assessment] = {}
+    for record in records:
+        # The next older build of the same area, to compare with.
+        earlier_ones = [
+            r for r in records if r.area_code == record.area_code and r.built_at < record.built_at
+        ]
+        if earlier_ones:
+            earlier[record.pk] = earlier_ones[0]
     context = {
         "title": f"Strategic assessments – {partnership.name}",
         "partnership": partnership,
-        "assessments": Assessment.objects.filter(partnership=partnership),
+        "assessments": records,
+        "earlier": earlier,
         "can_build": can_build_assessment(request.user, partnership),
         "nav_active": "partnerships",
         "breadcrumbs": _crumbs(partnership, listing=False),
@@ -190,3 +201,34 @@ def assessment_file(request: HttpRequest, slug: str, assessment_id: int, fmt: st
     response = FileResponse(path.open("rb"), filename=name, content_type="text/html; charset=utf-8")
     response["Content-Security-Policy"] = REPORT_POLICY
     return response
+
+
+@require_safe
+def assessment_compare(request: HttpRequest, slug: str) -> HttpResponse:
+    """Two builds of the same area side by side (``?first=ID&second=ID``), the earlier one first."""
+    partnership = member_partnership(request, slug)
+    ids = [request.GET.get("first", ""), request.GET.get("second", "")]
+    if not all(i.isdigit() for i in ids):
+        raise Http404("Choose two assessments to compare.")
+    records = sorted(
+        (get_object_or_404(Assessment, pk=int(i), partnership=partnership) for i in ids),
+        key=lambda r: (r.period_label, r.built_at),
+    )
+    first, second = records
+    problem = ""
+    if first.area_code != second.area_code:
+        problem = "These assessments are of different areas. Choose two assessments of the same area."
+    data = [load(first), load(second)]
+    if not problem and None in data:
+        problem = "One of these assessments has no JSON file held. Build it again to compare it."
+    context = {
+        "title": f"Compare assessments – {first.area_name}",
+        "partnership": partnership,
+        "first": first,
+        "second": second,
+        "problem": problem,
+        "comparison": None if problem else compare(data[0], data[1]),
+        "nav_active": "partnerships",
+        "breadcrumbs": _crumbs(partnership),
+    }
+    return render(request, "assessments/compare.html", context)
