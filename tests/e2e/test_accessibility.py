@@ -71,6 +71,8 @@ def test_every_page_as_an_administrator(signed_in, seeded) -> None:  # noqa: ANN
     kinds = {page_kind(path)[0] for path in visited}
     assert {"dashboard", "delivery", "action-update", "risks", "risk-edit", "risk-new"} <= kinds
     assert {"targets", "target", "project", "return-new", "import", "history"} <= kinds
+    assert {"manage", "manage-list", "manage-new", "manage-edit", "members", "jobs", "my-actions"} <= kinds
+    assert {"assessments", "assessment-new"} <= kinds
 
 
 def test_history_with_changes_is_accessible(signed_in, seeded) -> None:  # noqa: ANN001

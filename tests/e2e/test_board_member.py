@@ -117,7 +117,7 @@ def test_administration_is_in_the_menu_for_staff_only(page, make_user, seeded) -
     assert menu.get_by_role("link").all_inner_texts() == ["Partnerships"]
     make_user("super", superuser=True)
     sign_in(page, "super")
-    assert menu.get_by_role("link").all_inner_texts() == ["Partnerships", "Administration"]
+    assert menu.get_by_role("link").all_inner_texts() == ["Partnerships", "My actions", "Administration"]
     menu.get_by_role("link", name="Administration").click()
     page.wait_for_url("**/admin/")
     assert_accessible(page)
@@ -141,6 +141,8 @@ def test_board_member_is_refused_every_form_an_administrator_has(
     crawl(admin_page, ["/"], collect)
     kinds = {page_kind(a)[0] for a in actions}
     assert {"action-update", "risk-edit", "risk-new", "return-new", "import", "target"} <= kinds, kinds
+    issue_10 = {"manage-new", "manage-move", "manage-retire", "members", "remove-role", "deactivate"}
+    assert issue_10 <= kinds, kinds
 
     make_user("board.member", roles=[(slug, "board_member") for slug, _ in roles])
     context = browser.new_context(base_url=live_server.url)

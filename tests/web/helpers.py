@@ -73,3 +73,10 @@ def assert_form_error(html: str, message: str, href: str) -> None:
     assert "There is a problem" in summary
     assert f'<a href="{href}">{message}</a>' in summary
     assert f'<span class="govuk-visually-hidden">Error:</span> {message}' in html
+
+
+def run_tasks() -> None:
+    """Run every background task waiting, as ``saferplaces worker --batch`` does, then return."""
+    from django.core.management import call_command
+
+    call_command("db_worker", batch=True, reload=False, startup_delay=False, interval=0.1, verbosity=0)

@@ -132,3 +132,29 @@ def test_admin_changes_are_recorded(client: Client, risk: Risk) -> None:
     kinds = {(e.model, e.via) for e in AuditEntry.objects.all()}
     assert ("performance.target", "admin") in kinds
     assert ("performance.targetvalue", "admin") in kinds
+
+
+def test_history_shows_labels_and_filters(client: Client, risk: Risk) -> None:
+    es = Partnership.objects.get(slug="east-staffordshire")
+    ann = User.objects.create_user("ann", password="x", first_name="Ann", last_name="Admin")
+    Role.objects.create(user=ann, partnership=es, name=Role.Name.ADMINISTRATOR)
+    bob = User.objects.create_user("bob", password="x")
+    risk.review_date = dt.date(2026, 3, 27)
+    risk.likelihood = Risk.Level.HIGH if risk.likelihood != Risk.Level.HIGH else Risk.Level.LOW
+    audited_save(ann, risk, via="risk form")
+    other = Risk.objects.filter(plan=risk.plan).exclude(pk=risk.pk).first()
+    other.owner = "Someone else"
+    audited_save(bob, other, via="risk form")
+    client.force_login(ann)
+    url = "/partnerships/east-staffordshire/history/"
+    html = client.get(url).content.decode()
+    assert ">Review date</th>" in html and "review_date" not in html.split("<main")[1].split("</form>")[1]
+    assert ">Likelihood</th>" in html and ('<td class="govuk-table__cell">High</td>' in html)
+    assert "Changed: Risk “" in html
+    only_ann = client.get(url, {"person": "Ann Admin"}).content.decode()
+    assert "Someone else" not in only_ann and "2026-03-27" in only_ann
+    one = client.get(url, {"model": "plans.risk", "object": str(other.pk)}).content.decode()
+    assert "Someone else" in one and "2026-03-27" not in one
+    today = dt.date.today()
+    future = client.get(url, {"since-day": "1", "since-month": "1", "since-year": str(today.year + 1)})
+    assert "No changes match these filters." in future.content.decode()

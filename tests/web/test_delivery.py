@@ -55,18 +55,19 @@ def _action_rows(html: str) -> list[str]:
     return re.findall(r'<tr class="govuk-table__row" id="action-(\d+)">', html)
 
 
-def test_one_row_per_action_with_every_column(client, world: dict[str, object]) -> None:
+def test_one_row_per_action_narrow_enough_for_a_laptop(client, world: dict[str, object]) -> None:
     html = client.get(URL).content.decode()
     assert len(_action_rows(html)) == 43
     assert "Showing 43 of 43 actions." in html
-    for header in ["Priority", "Action", "Intended outcome", "Data measure", "Lead", "Board", "Due date",
-                   "RAG status", "Latest update"]:  # fmt: skip
-        assert f'<th scope="col" class="govuk-table__header">{header}</th>' in html
+    # Six columns (issue #10): RAG, latest update and the update link fit a 1280-pixel screen;
+    # outcome, data measure and board are in the plan page's delivery plan and the downloads.
+    head = html[html.index("<thead") : html.index("</thead>")]
+    headers = re.findall(r'<th scope="col" class="govuk-table__header">([^<]*)<', head)
+    assert headers == ["Action", "Lead", "Due date", "RAG status", "Latest update", ""]
     row = html[html.index(f'id="action-{world["first"].pk}"') :]
     row = row[: row.index("</tr>")]
     assert "Domestic Abuse" in row and "Further develop the local MARAC" in row
-    assert "Reduced risk for victims" in row and "Number of high risk cases" in row
-    assert "Test council<br>Community Safety Officer" in row and "Test board" in row
+    assert "Test council<br>Community Safety Officer" in row
     assert '<strong class="govuk-tag govuk-tag--red">Red</strong>' in row  # the word, not colour alone
     assert "Overdue" in row
     assert "1 June 2024" in row and "Newest note" in row and "Older note" not in row

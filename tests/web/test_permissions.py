@@ -164,3 +164,102 @@ def test_sign_in_errors_use_govuk_wording(client: Client) -> None:
 def test_sign_in_is_protected_by_csrf() -> None:
     client = Client(enforce_csrf_checks=True)
     assert client.post("/sign-in/", {"username": "a", "password": "b"}).status_code == 403
+
+
+# -- the pages of issue #10, by persona ---------------------------------------------------------
+# 200: the page; 302: sent to sign in; 403: refused; 404: not shown to exist (the plan is a draft).
+ES = "/partnerships/east-staffordshire/"
+ES_PLAN = ES + "plans/2018-2021/"
+#  persona:             anon no  other admin analyst lead lead2 prov prov2 board super
+PAGE_MATRIX: dict[str, list[int]] = {
+    ES_PLAN + "manage/": [404, 404, 404, 200, 403, 403, 403, 403, 403, 403, 200],
+    ES_PLAN + "manage/actions/": [404, 404, 404, 200, 403, 403, 403, 403, 403, 403, 200],
+    ES_PLAN + "manage/targets/new/": [404, 404, 404, 200, 403, 403, 403, 403, 403, 403, 200],
+    ES + "people/": [302, 404, 404, 200, 403, 403, 403, 403, 403, 403, 200],
+    ES + "tasks/": [404, 404, 404, 200, 200, 200, 200, 200, 200, 200, 200],
+    "/my-actions/": [302, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
+    ES + "assessments/": [404, 404, 404, 200, 200, 200, 200, 200, 200, 200, 200],
+    ES + "assessments/new/": [404, 404, 404, 200, 200, 403, 403, 403, 403, 403, 200],
+}
+
+
+def test_the_new_pages_by_persona(world: dict[str, object]) -> None:
+    from saferplaces.web.work.jobs import start_job
+
+    job = start_job(
+        "target-refresh",
+        world["plan"].partnership,
+        world["users"]["analyst"],
+        title="Refresh",
+        params={"plan_id": world["plan"].pk},
+    )
+    matrix = PAGE_MATRIX | {
+        f"{ES}tasks/{job.pk}/": PAGE_MATRIX[ES + "tasks/"],
+        f"{ES}tasks/{job.pk}.json": PAGE_MATRIX[ES + "tasks/"],
+    }
+    got = {}
+    for url in matrix:
+        got[url] = []
+        for persona in PERSONAS:
+            client = Client()
+            if persona != "anonymous":
+                client.force_login(world["users"][persona])
+            got[url].append(client.get(url).status_code)
+    assert got == matrix
+
+
+def test_every_post_view_refuses_signed_out_users_and_users_without_a_role(world: dict[str, object]) -> None:
+    """Walk the URL table: every view that takes a POST refuses those who may change nothing."""
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    from saferplaces.web.audit.models import AuditEntry
+
+    plan, action = world["plan"], world["action"]
+    project, priority = world["project"], plan.priorities.first()
+    values = {
+        "slug": "east-staffordshire",
+        "plan_slug": plan.slug,
+        "action_id": action.pk,
+        "risk_id": plan.risks.first().pk,
+        "target_id": plan.targets.first().pk,
+        "project_id": project.pk,
+        "section": "priorities",
+        "record_id": priority.pk,
+        "role_id": Role.objects.filter(partnership=plan.partnership).first().pk,
+        "user_id": world["users"]["board member"].pk,
+        "kind": "risks",
+        "fmt": "csv",
+        "job_id": 1,
+        "assessment_id": 1,
+        "uidb64": "x",
+        "token": "x",
+    }
+
+    def walk(patterns, prefix=""):  # noqa: ANN001, ANN202
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                if "admin" not in str(p.pattern):
+                    yield from walk(p.url_patterns, prefix + str(p.pattern))
+            elif isinstance(p, URLPattern):
+                yield prefix + str(p.pattern), p
+
+    import re as _re
+
+    checked = 0
+    for route, pattern in walk(get_resolver().url_patterns):
+        if pattern.name in {"sign-in", "sign-out", "invitation"} or route.startswith("favicon"):
+            continue  # open to everyone by design (the invitation checks its own token); an icon
+        url = "/" + _re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(values[m.group(1)]), route)
+        for persona in ("anonymous", "no role"):
+            client = Client()
+            if persona != "anonymous":
+                client.force_login(world["users"][persona])
+            status = client.post(
+                url, {"title": "X", "kind": "priority", "rag": "red", "text": "x"}
+            ).status_code
+            assert status in {302, 403, 404, 405}, (url, persona, status)
+            if status == 302:
+                assert persona == "anonymous", (url, persona)
+        checked += 1
+    assert checked > 20
+    assert not AuditEntry.objects.exists()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -105,6 +106,14 @@ def test_demo_accounts_one_per_role_with_a_password_made_here(tmp_path: Path) ->
     assert Action.objects.filter(lead_user=lead).count() == 3
     assert set(lead.roles.values_list("partnership__slug", "name")) == {("lichfield", "lead_officer")}
     assert User.objects.get(username="demo-board").roles.count() == 4
+    # The provider has a seed project with contract dates, so a return can be submitted at once.
+    provider = User.objects.get(username="demo-provider")
+    project = provider.provided_projects.get()
+    assert project.contract_start is not None and project.contract_start <= dt.date.today()
+    client = Client()
+    client.force_login(provider)
+    page = client.get(f"/partnerships/east-staffordshire/projects/{project.pk}/returns/new/")
+    assert page.status_code == 200 and 'name="period"' in page.content.decode()
     client = Client()
     assert client.login(username="demo-admin", password=password)
     assert not User.objects.get(username="demo-admin").is_superuser

@@ -10,6 +10,7 @@ from dataclasses import replace
 from html import escape
 
 import pytest
+from scipy.stats import binomtest
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
@@ -24,6 +25,7 @@ from saferplaces.web.performance.refresh import refresh_target, web_store
 from saferplaces.web.performance.status import target_status
 from saferplaces.web.plans.models import Plan
 from saferplaces.web.seeds import load_seed_plans
+from tests.web.helpers import run_tasks
 from tests.web.test_accessibility import assert_page_structure
 
 pytestmark = pytest.mark.django_db
@@ -191,7 +193,16 @@ def test_refresh_adds_computed_rows_and_never_touches_entered_ones(client, world
     entered_before = list(target.values.values_list("id", "period", "value", "note"))
     client.force_login(world["users"]["analyst"])
     response = client.post(url(target, "refresh/"))
-    assert response.status_code == 302
+    # The refresh runs in the background: the user is sent to the task's page, which follows it.
+    assert response.status_code == 302 and "/tasks/" in response["Location"]
+    waiting = client.get(response["Location"]).content.decode()
+    assert "saferplaces/job-progress.js" in waiting  # the page follows the task's progress
+    assert "Waiting for the worker to start this task." in waiting
+    assert not target.values.filter(source=TargetValue.Source.COMPUTED).exists()
+    run_tasks()
+    done = client.get(response["Location"]).content.decode()
+    assert "job-progress.js" not in done and "5 added, 0 changed, 0 removed, 0 unchanged" in done
+    assert f'href="{url(target)}"' in done
     computed = {v.period: v for v in target.values.filter(source=TargetValue.Source.COMPUTED)}
     assert list(computed) == ["2017/18", "2018/19", "2023/24", "2024/25", "2025/26"]
     # each computed value records the store snapshot it was counted from (#13)
@@ -210,7 +221,6 @@ def test_refresh_adds_computed_rows_and_never_touches_entered_ones(client, world
     entries = AuditEntry.objects.filter(model="performance.targetvalue")
     assert entries.count() == 5 and {e.via for e in entries} == {"refresh from the data store"}
     html = client.get(url(target)).content.decode()
-    assert "5 added, 0 changed, 0 removed, 0 unchanged" in html
     assert "Anti-social behaviour in East Staffordshire, by financial year" in html
     assert "comparing the months both hold (October, November and December)" in html
     assert "real fall (p &lt; 0.001)" in html
@@ -238,8 +248,11 @@ def test_refresh_with_an_empty_store_saves_nothing(client, world, settings, tmp_
     settings.ENV = replace(settings.ENV, store_dir=tmp_path / "empty")
     target = make_store_query(world["targets"]["Reduced ASB incidents"])
     client.force_login(world["users"]["administrator"])
-    html = client.post(url(target, "refresh/"), follow=True).content.decode()
+    job_url = client.post(url(target, "refresh/"))["Location"]
+    run_tasks()
+    html = client.get(job_url).content.decode()
     assert "The store holds no police.uk data for East Staffordshire." in html
+    assert "The task did not finish" in html and "Nothing was saved." in html
     assert not target.values.filter(source=TargetValue.Source.COMPUTED).exists()
     assert not AuditEntry.objects.exists()
 
@@ -352,3 +365,35 @@ def test_xmr_flags_are_ringed_on_the_chart_with_their_rule(client, world):
     assert "Ringed points show special-cause variation on the XmR chart" in html
     assert str(escape(f"{last_period} ({rule_words(last_rules)})")) in html
     assert status.status.text in html
+
+
+@pytest.mark.parametrize(
+    ("kind", "unit", "method"),
+    [
+        (Target.Kind.COUNT, "incidents", "Exact test of two Poisson counts"),
+        # "12 per 1,000" was taken as a count before kinds: a rate has no count behind it.
+        (Target.Kind.RATE, "per 1,000", "None"),
+        (Target.Kind.PERCENTAGE, "%", "None"),
+    ],
+)
+def test_the_kind_decides_the_test(world, kind, unit, method) -> None:
+    plan = world["plan"]
+    target = Target.objects.create(
+        plan=plan, description="Test", kind=kind, unit=unit, direction="reduce", baseline_period="2022/23"
+    )
+    TargetValue.objects.create(target=target, period="2022/23", value=120)
+    TargetValue.objects.create(target=target, period="2024/25", value=60)
+    status = target_status(Target.objects.get(pk=target.pk))
+    assert status.method == method
+    if kind == Target.Kind.COUNT:
+        # the exact conditional test, written out: 60 of 180 events under a fair split
+        assert status.p == pytest.approx(binomtest(60, 180, 0.5).pvalue, rel=1e-9)
+
+
+def test_kinds_are_inferred_for_targets_saved_without_one(world) -> None:
+    plan = world["plan"]
+    made = {
+        unit: Target.objects.create(plan=plan, description=unit or "blank", unit=unit).kind
+        for unit in ("%", "per 1,000 residents", "incidents", "")
+    }
+    assert made == {"%": "percentage", "per 1,000 residents": "rate", "incidents": "count", "": "count"}

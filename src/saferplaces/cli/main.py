@@ -34,6 +34,7 @@ COMMAND_MODULES = (
     "saferplaces.cli.commands_partner",
     "saferplaces.cli.commands_assess",
     "saferplaces.cli.commands_web",
+    "saferplaces.cli.commands_worker",
 )
 
 

@@ -8,16 +8,19 @@ this; a real deployment makes its accounts with ``saferplaces createuser``.
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.utils import timezone
 
 from saferplaces.web.accounts.models import Role
 from saferplaces.web.partnerships.models import Partnership
 from saferplaces.web.plans.models import Action
+from saferplaces.web.projects.models import Project
 
 #: The file in the store folder that keeps the demo password.
 PASSWORD_FILE = "demo-accounts.txt"
@@ -38,8 +41,35 @@ ACCOUNTS = (
     DemoAccount("demo-admin", Role.Name.ADMINISTRATOR, (), "change risks, import and export, see every page"),
     DemoAccount("demo-analyst", Role.Name.ANALYST, (), "add target values and refresh them from the data"),
     DemoAccount("demo-lead", Role.Name.LEAD_OFFICER, ("lichfield",), "update the first Lichfield actions"),
+    DemoAccount(
+        "demo-provider",
+        Role.Name.PROVIDER,
+        ("east-staffordshire",),
+        "submit a quarterly return for East Staffordshire's Albion 2 Engage",
+    ),
     DemoAccount("demo-board", Role.Name.BOARD_MEMBER, (), "read everything, change nothing"),
 )
+
+#: The seed project the demo provider provides, and whose contract the demo dates.
+PROVIDED_PROJECT = ("east-staffordshire", "Albion 2 Engage")
+
+
+def _provide_project(provider: User, today: dt.date) -> None:
+    """Attach the demo provider to a seed project whose contract runs from last April for two years.
+
+    The seed plans give no contract dates; with these, the quarters from last April to now are
+    open for returns at once. Dates a partnership set are left as they are.
+    """
+    slug, name = PROVIDED_PROJECT
+    project = Project.objects.filter(partnership__slug=slug, name=name).first()
+    if project is None:
+        return
+    project.provider_users.add(provider)
+    if project.contract_start is None and project.contract_end is None:
+        first_april = dt.date(today.year - (1 if today.month >= 4 else 2), 4, 1)
+        project.contract_start = first_april
+        project.contract_end = dt.date(first_april.year + 2, 3, 31)
+        project.save(update_fields=["contract_start", "contract_end"])
 
 
 def _password(store_dir: Path) -> str:
@@ -80,4 +110,5 @@ def ensure_demo_accounts(store_dir: Path) -> tuple[list[DemoAccount], str]:
         for action in free.order_by("priority__order", "order", "id")[:LED_ACTIONS]:
             action.lead_user = lead
             action.save(update_fields=["lead_user"])
+    _provide_project(User.objects.get(username="demo-provider"), timezone.localdate())
     return list(ACCOUNTS), password

@@ -16,6 +16,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from saferplaces.web.validation import EARLIEST_DATE, LATEST_DATE
+
 PARTS = ("day", "month", "year")
 
 
@@ -77,6 +79,12 @@ class DateInputField(forms.Field):
 
     def validate(self, value: dt.date | None) -> None:
         super().validate(value)
+        if value is not None and not EARLIEST_DATE <= value <= LATEST_DATE:
+            raise ValidationError(
+                f"{self.label} must be between {EARLIEST_DATE.year} and {LATEST_DATE.year}",
+                code="implausible",
+                params={"parts": ["year"]},
+            )
         if value is not None and self.past_only and value > timezone.localdate():
             raise ValidationError(
                 f"{self.label} must be today or in the past", code="future", params={"parts": list(PARTS)}

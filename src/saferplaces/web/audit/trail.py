@@ -108,7 +108,8 @@ def audited_save(
     with transaction.atomic():
         before = None
         if obj.pk is not None:
-            stored = type(obj)._default_manager.filter(pk=obj.pk).first()
+            # The base manager: a retired record (which default managers leave out) is still the same record.
+            stored = type(obj)._base_manager.filter(pk=obj.pk).first()
             before = snapshot(stored) if stored is not None else None
         obj.save()
         return record(user, obj, before, snapshot(obj), via=via)

@@ -8,23 +8,35 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
 from saferplaces.web.accounts.permissions import is_member
+from saferplaces.web.audit.forms import HistoryFilterForm
+from saferplaces.web.audit.labels import field_label, record_kind, shown_value
 from saferplaces.web.audit.models import AuditEntry
 from saferplaces.web.partnerships.models import Partnership
 
 
 @require_safe
 def history(request: HttpRequest, slug: str) -> HttpResponse:
-    """Every recorded change to the partnership's data, newest first, 50 to a page."""
+    """Every recorded change to the partnership's data, newest first, 50 to a page, with filters."""
     partnership = get_object_or_404(Partnership, slug=slug)
     if not is_member(request.user, partnership):
         # The history holds unpublished data; its existence is not shown to others.
         raise Http404("No history here.")
-    entries = AuditEntry.objects.filter(partnership=partnership)
+    everything = AuditEntry.objects.filter(partnership=partnership)
+    form = HistoryFilterForm(everything, request.GET or None)
+    entries = form.apply(everything)
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     context = {
         "title": f"Change history – {partnership.name}",
         "partnership": partnership,
         "page": page,
+        "form": form,
+        "filtered": bool(form.filters()),
+        "query": query.urlencode(),
+        "record_kind": record_kind,
+        "field_label": field_label,
+        "shown_value": shown_value,
         "nav_active": "partnerships",
         "breadcrumbs": [
             {"text": "Partnerships", "href": "/"},

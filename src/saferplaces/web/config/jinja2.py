@@ -30,6 +30,13 @@ def _can_edit_plan(user: Any, plan: Any) -> bool:
     return can_edit_plan(user, plan)
 
 
+def _localtime_text(value: Any) -> str:
+    """A stored time in the site's time zone, as "3 December 2026 at 11:30"."""
+    from django.utils import timezone
+
+    return timezone.localtime(value).strftime("%-d %B %Y at %H:%M") if value else ""
+
+
 def environment(**options: Any) -> Environment:
     """Build the environment Django's Jinja2 backend uses."""
     options["loader"] = ChoiceLoader(
@@ -42,6 +49,7 @@ def environment(**options: Any) -> Environment:
     options["extensions"] = [*options.get("extensions", ()), "jinja2.ext.i18n"]
     env = Environment(**options)
     env.install_gettext_translations(translation, newstyle=True)  # type: ignore[attr-defined]
+    env.filters["localtime_text"] = _localtime_text
     env.globals.update(
         {
             "static": static,

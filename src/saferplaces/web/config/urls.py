@@ -24,6 +24,8 @@ urlpatterns = [
     path("public/", include(("saferplaces.web.public.urls", "public"), namespace="public")),
     path("cy/public/", include(("saferplaces.web.public.urls", "public"), namespace="public-cy")),
     path("api/", include("saferplaces.web.api.urls")),
+    path("", include("saferplaces.web.work.urls")),
+    path("", include("saferplaces.web.assessments.urls")),
     path("admin/", admin.site.urls),
     path("favicon.ico", favicon),
 ]

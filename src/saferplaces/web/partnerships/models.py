@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.db import models
 
+from saferplaces.web.validation import LONG_TEXT
+
 
 class Organisation(models.Model):
     """A body that takes part in partnerships: a council, the police, a charity."""
@@ -38,7 +40,7 @@ class Partnership(models.Model):
         related_name="children",
         help_text="The county partnership whose agreement sits over this partnership's plan.",
     )
-    description = models.TextField(blank=True)
+    description = models.TextField(max_length=LONG_TEXT, blank=True)
 
     class Meta:
         ordering = ["kind", "name"]
@@ -52,7 +54,9 @@ class Membership(models.Model):
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="memberships")
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="memberships")
-    contribution = models.TextField(blank=True, help_text="What the partnership can expect from this member.")
+    contribution = models.TextField(
+        max_length=LONG_TEXT, blank=True, help_text="What the partnership can expect from this member."
+    )
     order = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -72,7 +76,7 @@ class Board(models.Model):
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="boards")
     name = models.CharField(max_length=300)
-    description = models.TextField(blank=True)
+    description = models.TextField(max_length=LONG_TEXT, blank=True)
 
     class Meta:
         ordering = ["partnership", "name"]

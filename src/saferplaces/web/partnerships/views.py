@@ -16,6 +16,7 @@ from saferplaces.web.partnerships.dashboard import (
     projects_needing_attention,
     top_risks,
 )
+from saferplaces.web.partnerships.members import can_manage_people
 from saferplaces.web.partnerships.models import Partnership
 from saferplaces.web.performance.status import target_rows
 from saferplaces.web.plans.models import Risk
@@ -54,6 +55,7 @@ def partnership_detail(request: HttpRequest, slug: str) -> HttpResponse:
             if can_view_project(request.user, project)
         ],
         "is_member": is_member(request.user, partnership),
+        "can_manage_people": can_manage_people(request.user, partnership),
         "nav_active": "partnerships",
         "breadcrumbs": [{"text": "Partnerships", "href": "/"}],
     }

@@ -24,7 +24,9 @@ class TargetValueForm(forms.Form):
             "max_digits": "Value must be less than 100,000,000,000",
             "max_decimal_places": "Value must have no more than 3 decimal places",
             "max_whole_digits": "Value must be less than 100,000,000,000",
+            "min_value": "Value must be 0 or more",
         },
+        min_value=0,
     )
     numerator = forms.IntegerField(
         required=False,
@@ -42,7 +44,12 @@ class TargetValueForm(forms.Form):
             "min_value": "Sample size must be 1 or more",
         },
     )
-    note = forms.CharField(required=False, max_length=1000, widget=forms.Textarea)
+    note = forms.CharField(
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea,
+        error_messages={"max_length": "Note must be 1,000 characters or fewer"},
+    )
 
     def __init__(self, *args: Any, target: Target, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -70,11 +77,15 @@ class TargetValueForm(forms.Form):
                 self.add_error("sample_size", "Enter the sample size")
             if numerator is not None and size is not None and numerator > size:
                 self.add_error("numerator", "Number who gave the answer must be no more than the sample size")
-        elif self.target.source == Target.Source.SURVEY:
+        elif self.target.source == Target.Source.SURVEY or self.target.kind == Target.Kind.SURVEY:
             self.add_error("numerator", "Enter the number who gave the answer")
             self.add_error("sample_size", "Enter the sample size")
         elif value is None:
             self.add_error("value", "Enter a value, or a number and sample size")
+        elif self.target.kind == Target.Kind.COUNT and value != value.to_integral_value():
+            self.add_error("value", "Value must be a whole number, like 3502, because the target is a count")
+        elif self.target.is_percentage and value > 100:
+            self.add_error("value", "Value must be 100 or less, because the target is a percentage")
         if not self.errors and survey:
             data["value"] = (Decimal(100) * numerator / size).quantize(Decimal("0.001"))
         return data

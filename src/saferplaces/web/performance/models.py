@@ -9,10 +9,31 @@ from django.db import models
 
 from saferplaces.errors import InputError
 from saferplaces.indicators import IndicatorQuery, validate_query
-from saferplaces.web.plans.models import Plan, Priority
+from saferplaces.web.plans.models import Plan, Priority, Retirable
+from saferplaces.web.validation import LONG_TEXT, NOT_NEGATIVE
+
+PERCENT_UNITS = {"%", "percent", "per cent", "percentage"}
 
 
-class Target(models.Model):
+def infer_kind(unit: str, source: str, query: dict[str, Any] | None = None) -> str:
+    """A target's kind from what older records hold: a store query's measure, a survey, or the unit.
+
+    Used for targets saved without a kind (the seed plans, and targets made before kinds
+    existed); a unit such as "per 1,000" is a rate, "%" a percentage, anything else a count.
+    """
+    if query:
+        return Target.Kind.RATE if query.get("measure") == "rate" else Target.Kind.COUNT
+    if source == Target.Source.SURVEY:
+        return Target.Kind.SURVEY
+    text = unit.strip().casefold()
+    if text in PERCENT_UNITS:
+        return Target.Kind.PERCENTAGE
+    if "per 1,000" in text or "per 1000" in text or "rate" in text:
+        return Target.Kind.RATE
+    return Target.Kind.COUNT
+
+
+class Target(Retirable):
     """A target or indicator in a plan: what is measured, which way is better, and the baseline.
 
     Its values come from one of three sources: typed in by hand (the plan's own
@@ -24,6 +45,12 @@ class Target(models.Model):
     class Direction(models.TextChoices):
         INCREASE = "increase", "Increase"
         REDUCE = "reduce", "Reduce"
+
+    class Kind(models.TextChoices):
+        COUNT = "count", "Count"
+        RATE = "rate", "Rate per 1,000 people"
+        PERCENTAGE = "percentage", "Percentage"
+        SURVEY = "survey", "Survey percentage, with its sample size"
 
     class Source(models.TextChoices):
         MANUAL = "manual", "Entered by hand"
@@ -37,8 +64,16 @@ class Target(models.Model):
     order = models.PositiveIntegerField(default=0)
     description = models.CharField(max_length=300)
     unit = models.CharField(max_length=50, blank=True, help_text="For example, incidents or percent.")
+    kind = models.CharField(
+        max_length=20,
+        choices=Kind.choices,
+        blank=True,
+        help_text="What the figures are: it decides the test (docs/web-targets.md). Inferred when blank.",
+    )
     direction = models.CharField(max_length=10, choices=Direction.choices, blank=True)
-    baseline_value = models.DecimalField(max_digits=14, decimal_places=3, null=True, blank=True)
+    baseline_value = models.DecimalField(
+        max_digits=14, decimal_places=3, null=True, blank=True, validators=NOT_NEGATIVE
+    )
     baseline_text = models.CharField(
         max_length=200, blank=True, help_text="The baseline as the plan writes it, such as 81% after dark."
     )
@@ -73,9 +108,12 @@ class Target(models.Model):
 
     @property
     def is_percentage(self) -> bool:
-        """True for a survey, or a target whose unit is a percentage."""
-        unit = self.unit.strip().casefold()
-        return self.source == self.Source.SURVEY or unit in {"%", "percent", "per cent", "percentage"}
+        """True for a percentage or a survey percentage."""
+        return (self.kind or self.inferred_kind()) in {self.Kind.PERCENTAGE, self.Kind.SURVEY}
+
+    def inferred_kind(self) -> str:
+        """The kind a target saved without one is given: from its query, source and unit."""
+        return infer_kind(self.unit, self.source, self.query if self.is_store_query else None)
 
     def indicator_query(self) -> IndicatorQuery | None:
         """The store query, or None when the target is not one."""
@@ -114,6 +152,8 @@ class Target(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         # Never store a query that could not be read back (the area is checked in clean()).
         self.query = self._checked_query()
+        if self.is_store_query or not self.kind:
+            self.kind = self.inferred_kind()
         super().save(*args, **kwargs)
 
 
@@ -132,9 +172,11 @@ class TargetValue(models.Model):
     target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="values")
     order = models.PositiveIntegerField(default=0)
     period = models.CharField(max_length=50, help_text="For example, 2018/19 or 2024/25 Q1.")
-    value = models.DecimalField(max_digits=14, decimal_places=3, null=True, blank=True)
+    value = models.DecimalField(
+        max_digits=14, decimal_places=3, null=True, blank=True, validators=NOT_NEGATIVE
+    )
     trend = models.CharField(max_length=100, blank=True)
-    note = models.TextField(blank=True)
+    note = models.TextField(max_length=LONG_TEXT, blank=True)
     source = models.CharField(max_length=10, choices=Source.choices, default=Source.ENTERED)
     numerator = models.PositiveIntegerField(
         null=True, blank=True, help_text="For a survey: the number who gave the answer counted."

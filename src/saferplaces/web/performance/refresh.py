@@ -16,7 +16,7 @@ from django.db import transaction
 
 from saferplaces.data.store import Store
 from saferplaces.errors import InputError
-from saferplaces.indicators import IndicatorPoint, indicator_series
+from saferplaces.indicators import IndicatorPoint, IndicatorSeries, indicator_series
 from saferplaces.web.audit.trail import audited_delete, audited_save
 from saferplaces.web.performance.models import Target, TargetValue
 
@@ -61,20 +61,13 @@ def _detail(point: IndicatorPoint, area_name: str) -> dict[str, object]:
     return detail
 
 
-def refresh_target(
-    target: Target,
-    store: Store | None = None,
-    user: AbstractBaseUser | AnonymousUser | None = None,
-    *,
-    via: str = "refresh from the data store",
-) -> RefreshResult:
-    """Count the target's query in the store and save the values as computed rows.
+def compute_series(target: Target, store: Store | None = None) -> IndicatorSeries:
+    """Count the target's query in the store, saving nothing (the slow half of a refresh).
 
     Raises
     ------
     InputError
-        When the target is not a store query, or the store cannot answer it;
-        nothing is saved then.
+        When the target is not a store query, or the store cannot answer it.
     """
     query = target.indicator_query()
     if query is None:
@@ -82,7 +75,17 @@ def refresh_target(
             f"The target '{target.description}' is not defined as a data store query.",
             "Choose a data store query as its source and give the query first.",
         )
-    series = indicator_series(store or web_store(), query)
+    return indicator_series(store or web_store(), query)
+
+
+def apply_series(
+    target: Target,
+    series: IndicatorSeries,
+    user: AbstractBaseUser | AnonymousUser | None = None,
+    *,
+    via: str = "refresh from the data store",
+) -> RefreshResult:
+    """Save a counted series as the target's computed rows, in one transaction, each change audited."""
     created = changed = unchanged = removed = 0
     with transaction.atomic():
         existing = {v.period: v for v in target.values.filter(source=TargetValue.Source.COMPUTED)}
@@ -106,6 +109,27 @@ def refresh_target(
             audited_delete(user, stale, via=via)
             removed += 1
     return RefreshResult(target, created, changed, removed, unchanged, series.assumptions)
+
+
+def refresh_target(
+    target: Target,
+    store: Store | None = None,
+    user: AbstractBaseUser | AnonymousUser | None = None,
+    *,
+    via: str = "refresh from the data store",
+) -> RefreshResult:
+    """Count the target's query in the store and save the values as computed rows.
+
+    The web app runs this in the worker (see :mod:`saferplaces.web.work.kinds`); the
+    ``refresh_targets`` management command runs it directly.
+
+    Raises
+    ------
+    InputError
+        When the target is not a store query, or the store cannot answer it;
+        nothing is saved then.
+    """
+    return apply_series(target, compute_series(target, store), user, via=via)
 
 
 def refresh_targets(

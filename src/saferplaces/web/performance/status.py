@@ -95,6 +95,30 @@ def _computed_point(value: TargetValue) -> StatusPoint:
     )
 
 
+def entered_point(
+    target: Target,
+    period: str,
+    value: object,
+    numerator: int | None = None,
+    sample_size: int | None = None,
+) -> StatusPoint | None:
+    """A figure entered by hand as a point to judge; the target's kind decides the test.
+
+    A count (a whole number of events) gets the exact Poisson test; a survey percentage
+    with its sample size the test of two proportions; a rate per 1,000 or a percentage
+    without its sample has no count or sample behind it, so it gets no significance test
+    (see docs/web-targets.md).
+    """
+    if numerator is not None and sample_size:
+        return StatusPoint.entered(period, None, numerator=numerator, sample_size=sample_size)
+    if value is None:
+        return None
+    figure = float(value)
+    if (target.kind or target.inferred_kind()) == Target.Kind.COUNT and figure.is_integer() and figure >= 0:
+        return StatusPoint(period, figure, count=int(figure))
+    return StatusPoint(period, figure)
+
+
 def status_inputs(target: Target) -> tuple[list[StatusPoint], StatusPoint | None, list[str]]:
     """The points to judge, the baseline point (None to let the library choose) and notes."""
     values = [v for v in target.values.all() if _has_value(v)]
@@ -112,25 +136,13 @@ def status_inputs(target: Target) -> tuple[list[StatusPoint], StatusPoint | None
     points = [
         p
         for v in entered
-        if (
-            p := StatusPoint.entered(
-                v.period,
-                float(v.value) if v.value is not None else None,
-                percent=target.is_percentage,
-                numerator=v.numerator,
-                sample_size=v.sample_size,
-            )
-        )
+        if (p := entered_point(target, v.period, v.value, v.numerator, v.sample_size)) is not None
     ]
     baseline = next((p for p in points if p.period == target.baseline_period), None)
     if baseline is not None:
         points = [p for p in points if p is not baseline]
     elif target.baseline_value is not None:
-        baseline = StatusPoint.entered(
-            target.baseline_period or "the baseline",
-            float(target.baseline_value),
-            percent=target.is_percentage,
-        )
+        baseline = entered_point(target, target.baseline_period or "the baseline", target.baseline_value)
     return points, baseline, notes
 
 

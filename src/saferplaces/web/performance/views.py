@@ -15,16 +15,16 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from saferplaces.errors import InputError
 from saferplaces.reports.target_charts import ChartValue, target_chart
 from saferplaces.stats.labels import rule_words
 from saferplaces.web.accounts.permissions import can_edit_targets, can_view_plan
 from saferplaces.web.audit.trail import audited_save
 from saferplaces.web.performance.forms import TargetValueForm
 from saferplaces.web.performance.models import Target, TargetValue
-from saferplaces.web.performance.refresh import refresh_target
 from saferplaces.web.performance.status import TAG_CLASSES, target_rows, target_status, value_rows
 from saferplaces.web.plans.models import Plan
+from saferplaces.web.work.jobs import start_job
+from saferplaces.web.work.kinds import TARGET_REFRESH
 
 
 def _plan(request: HttpRequest, slug: str, plan_slug: str) -> Plan:
@@ -139,14 +139,28 @@ def target_detail(request: HttpRequest, slug: str, plan_slug: str, target_id: in
 
 @require_POST
 def target_refresh(request: HttpRequest, slug: str, plan_slug: str, target_id: int) -> HttpResponse:
-    """Recompute a store-query target's values from the data store."""
+    """Start recomputing a store-query target's values from the data store, in the background.
+
+    Counting in the store can take a while, so the worker does it (issue #10); the user is
+    sent to the task's page, which shows its progress and then the result.
+    """
     target = _target(request, slug, plan_slug, target_id)
     if not can_edit_targets(request.user, target.plan):
         raise PermissionDenied("Only the partnership's administrators and analysts refresh targets.")
-    try:
-        result = refresh_target(target, user=request.user, via="refresh from the data store")
-    except InputError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, f"Values refreshed from the data store: {result.summary()}.")
-    return HttpResponseRedirect(reverse("target", args=[slug, plan_slug, target.pk]))
+    if not target.is_store_query:
+        messages.error(
+            request,
+            f"The target '{target.description}' is not defined as a data store query. "
+            "Choose a data store query as its source and give the query first.",
+        )
+        return HttpResponseRedirect(reverse("target", args=[slug, plan_slug, target.pk]))
+    job = start_job(
+        TARGET_REFRESH,
+        target.plan.partnership,
+        request.user,
+        title=f"Refresh “{target.description}” from the data store",
+        params={"plan_id": target.plan.pk, "target_ids": [target.pk]},
+        back_url=reverse("target", args=[slug, plan_slug, target.pk]),
+        steps_total=2,
+    )
+    return HttpResponseRedirect(reverse("job", args=[slug, job.pk]))

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
 from django.db import transaction
+from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from saferplaces.web.accounts.access import refuse
 from saferplaces.web.accounts.permissions import actions_user_may_update, can_update_action
@@ -101,3 +106,42 @@ def action_update(request: HttpRequest, slug: str, plan_slug: str, action_id: in
         ],
     }
     return render(request, "plans/action_update.html", context)
+
+
+#: The order My actions lists actions in: overdue first, then red, amber, not set, green.
+RAG_ORDER = {Action.Rag.RED: 0, Action.Rag.AMBER: 1, "": 2, Action.Rag.GREEN: 3}
+
+
+@require_safe
+def my_actions(request: HttpRequest) -> HttpResponse:
+    """The actions the signed-in lead officer leads, across partnerships: overdue and red first."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    today = timezone.localdate()
+    led = (
+        Action.objects.filter(lead_user=request.user)
+        .select_related("priority__plan__partnership", "lead_organisation", "board")
+        .prefetch_related(Prefetch("updates", queryset=ProgressUpdate.objects.order_by("-date", "-id")))
+    )
+    # Only where the user still holds a role that lets them update it (a lead officer who left
+    # a partnership no longer sees its actions here).
+    actions = [a for a in led if can_update_action(request.user, a)]
+    rows = delivery_rows(actions, today)
+    rows.sort(
+        key=lambda row: (
+            not row.overdue,
+            RAG_ORDER.get(row.action.rag, 2),
+            row.action.due_date or dt.date.max,
+            row.action.pk,
+        )
+    )
+    context = {
+        "title": "My actions",
+        "rows": rows,
+        "may_update": {row.action.pk for row in rows},
+        "overdue": sum(row.overdue for row in rows),
+        "red": sum(row.action.rag == Action.Rag.RED for row in rows),
+        "nav_active": "my-actions",
+        "breadcrumbs": [{"text": "Partnerships", "href": reverse("home")}],
+    }
+    return render(request, "plans/my_actions.html", context)

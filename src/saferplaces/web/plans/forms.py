@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from saferplaces.web.govuk import DateInputField
 from saferplaces.web.partnerships.models import Board, Organisation
 from saferplaces.web.plans.models import Action, Plan, Priority, Risk
+from saferplaces.web.validation import LONG_TEXT, too_long
 
 
 def _choice(choices: Any, message: str) -> forms.ChoiceField:
@@ -20,7 +21,7 @@ def _choice(choices: Any, message: str) -> forms.ChoiceField:
 def _text(message: str = "", max_length: int | None = None, label: str = "") -> forms.CharField:
     errors = {"required": message} if message else {}
     if max_length:
-        errors["max_length"] = f"{label} must be {max_length} characters or fewer"
+        errors["max_length"] = too_long(label, max_length)
     return forms.CharField(required=bool(message), max_length=max_length, error_messages=errors)
 
 
@@ -28,7 +29,7 @@ class ActionUpdateForm(forms.Form):
     """A progress update on one action: its RAG status, what happened, and when."""
 
     rag = _choice(Action.Rag.choices, "Select a RAG status")
-    text = _text("Enter a progress update")
+    text = _text("Enter a progress update", max_length=LONG_TEXT, label="Progress update")
     date = DateInputField(
         label="Date of update", required_message="Enter the date of the update", past_only=True
     )
@@ -37,10 +38,10 @@ class ActionUpdateForm(forms.Form):
 class RiskForm(forms.Form):
     """One row of the risk register."""
 
-    risk = _text("Enter the risk")
+    risk = _text("Enter the risk", max_length=LONG_TEXT, label="Risk")
     impact = _choice(Risk.Level.choices, "Select the impact")
     likelihood = _choice(Risk.Level.choices, "Select the likelihood")
-    mitigation = _text()
+    mitigation = _text(max_length=LONG_TEXT, label="Mitigation")
     owner = _text(max_length=Risk._meta.get_field("owner").max_length, label="Owner")
     review_date = DateInputField(label="Review date", required=False)
     status = _choice(Risk.Status.choices, "Select whether the risk is open or closed")

@@ -8,6 +8,30 @@ from django.conf import settings
 from django.db import models
 
 from saferplaces.web.partnerships.models import Board, Organisation, Partnership
+from saferplaces.web.validation import LONG_TEXT, PLAUSIBLE_DATE
+
+
+class CurrentManager(models.Manager):
+    """Records in use: a retired record stays in the database (and the audit trail); no page lists it."""
+
+    def get_queryset(self) -> models.QuerySet:
+        return super().get_queryset().filter(retired=False)
+
+
+class Retirable(models.Model):
+    """A record partnership administrators may retire (and reinstate) instead of deleting it.
+
+    ``objects`` leaves retired records out, and so do the related managers built from it
+    (``plan.priorities``); ``all_objects`` holds every record, for the pages that manage them.
+    """
+
+    retired = models.BooleanField(default=False, help_text="Retired records are kept but not shown.")
+
+    objects = CurrentManager()
+    all_objects = models.Manager()
+
+    class Meta:
+        abstract = True
 
 
 class Plan(models.Model):
@@ -23,13 +47,13 @@ class Plan(models.Model):
     start_year = models.PositiveSmallIntegerField()
     end_year = models.PositiveSmallIntegerField()
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
-    vision = models.TextField(blank=True)
-    aim = models.TextField(blank=True)
+    vision = models.TextField(max_length=LONG_TEXT, blank=True)
+    aim = models.TextField(max_length=LONG_TEXT, blank=True)
     principles = models.JSONField(default=list, blank=True, help_text="Shared principles, one string each.")
     key_findings = models.JSONField(
         default=list, blank=True, help_text="What the data and residents say, one string each."
     )
-    review_arrangements = models.TextField(blank=True)
+    review_arrangements = models.TextField(max_length=LONG_TEXT, blank=True)
     source = models.CharField(max_length=300, blank=True, help_text="The document this plan was taken from.")
 
     class Meta:
@@ -54,8 +78,8 @@ class PlanVersion(models.Model):
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="versions")
     label = models.CharField(max_length=200, help_text="For example, Refresh April 2023.")
-    date = models.DateField(null=True, blank=True)
-    what_changed = models.TextField(blank=True)
+    date = models.DateField(validators=PLAUSIBLE_DATE, null=True, blank=True)
+    what_changed = models.TextField(max_length=LONG_TEXT, blank=True)
 
     class Meta:
         ordering = ["plan", "date", "id"]
@@ -64,7 +88,7 @@ class PlanVersion(models.Model):
         return self.label
 
 
-class Priority(models.Model):
+class Priority(Retirable):
     """A priority, cross-cutting theme, oversight item or district-only issue in a plan."""
 
     class Kind(models.TextChoices):
@@ -78,15 +102,17 @@ class Priority(models.Model):
     order = models.PositiveIntegerField(default=0)
     title = models.CharField(max_length=300)
     kind = models.CharField(max_length=30, choices=Kind.choices, default=Kind.PRIORITY)
-    description = models.TextField(blank=True)
+    description = models.TextField(max_length=LONG_TEXT, blank=True)
     reasons = models.JSONField(default=list, blank=True, help_text="Reasons for selection, one string each.")
     aims = models.JSONField(default=list, blank=True, help_text="Aims and ambitions, one string each.")
-    evidence = models.TextField(blank=True, help_text="The assessment finding or table behind the priority.")
+    evidence = models.TextField(
+        max_length=LONG_TEXT, blank=True, help_text="The assessment finding or table behind the priority."
+    )
     county_priority = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="district_priorities"
     )
-    pcc_plan_priorities = models.TextField(blank=True)
-    fire_plan_priorities = models.TextField(blank=True)
+    pcc_plan_priorities = models.TextField(max_length=LONG_TEXT, blank=True)
+    fire_plan_priorities = models.TextField(max_length=LONG_TEXT, blank=True)
 
     class Meta:
         ordering = ["plan", "order", "id"]
@@ -96,7 +122,7 @@ class Priority(models.Model):
         return self.title
 
 
-class PriorityPlace(models.Model):
+class PriorityPlace(Retirable):
     """A ward or locality a plan gives priority to, and why."""
 
     class AreaType(models.TextChoices):
@@ -109,7 +135,7 @@ class PriorityPlace(models.Model):
     area_type = models.CharField(max_length=20, choices=AreaType.choices, default=AreaType.WARD)
     district = models.CharField(max_length=200, blank=True)
     priority_type = models.CharField(max_length=200, blank=True, help_text="For example, High, force-wide.")
-    rationale = models.TextField(blank=True)
+    rationale = models.TextField(max_length=LONG_TEXT, blank=True)
 
     class Meta:
         ordering = ["plan", "order", "id"]
@@ -123,8 +149,8 @@ class AtRiskGroup(models.Model):
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="at_risk_groups")
     order = models.PositiveIntegerField(default=0)
-    description = models.TextField()
-    detail = models.TextField(blank=True)
+    description = models.TextField(max_length=LONG_TEXT)
+    detail = models.TextField(max_length=LONG_TEXT, blank=True)
 
     class Meta:
         ordering = ["plan", "order", "id"]
@@ -133,7 +159,14 @@ class AtRiskGroup(models.Model):
         return self.description
 
 
-class Action(models.Model):
+class CurrentActionManager(CurrentManager):
+    """Actions in use: neither retired nor under a retired priority."""
+
+    def get_queryset(self) -> models.QuerySet:
+        return super().get_queryset().filter(priority__retired=False)
+
+
+class Action(Retirable):
     """One row of a delivery plan: an action, its intended outcome and the data that shows it."""
 
     class Rag(models.TextChoices):
@@ -143,9 +176,9 @@ class Action(models.Model):
 
     priority = models.ForeignKey(Priority, on_delete=models.CASCADE, related_name="actions")
     order = models.PositiveIntegerField(default=0)
-    action = models.TextField(blank=True)
-    outcome = models.TextField(blank=True)
-    data_measure = models.TextField(blank=True)
+    action = models.TextField(max_length=LONG_TEXT, blank=True)
+    outcome = models.TextField(max_length=LONG_TEXT, blank=True)
+    data_measure = models.TextField(max_length=LONG_TEXT, blank=True)
     lead_organisation = models.ForeignKey(
         Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="actions"
     )
@@ -159,8 +192,11 @@ class Action(models.Model):
         help_text="The lead officer's account, which may update this action.",
     )
     board = models.ForeignKey(Board, null=True, blank=True, on_delete=models.SET_NULL, related_name="actions")
-    due_date = models.DateField(null=True, blank=True)
+    due_date = models.DateField(validators=PLAUSIBLE_DATE, null=True, blank=True)
     rag = models.CharField(max_length=10, choices=Rag.choices, blank=True)
+
+    objects = CurrentActionManager()
+    all_objects = models.Manager()
 
     class Meta:
         ordering = ["priority", "order", "id"]
@@ -173,8 +209,8 @@ class ProgressUpdate(models.Model):
     """A dated note of progress on an action."""
 
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="updates")
-    date = models.DateField()
-    text = models.TextField()
+    date = models.DateField(validators=PLAUSIBLE_DATE)
+    text = models.TextField(max_length=LONG_TEXT)
     rag = models.CharField(max_length=10, choices=Action.Rag.choices, blank=True)
     author = models.CharField(max_length=200, blank=True)
 
@@ -185,7 +221,7 @@ class ProgressUpdate(models.Model):
         return f"Update of {self.date:%-d %B %Y} on {self.action}"[:300]
 
 
-class Risk(models.Model):
+class Risk(Retirable):
     """A row of a plan's risk register."""
 
     class Level(models.TextChoices):
@@ -199,12 +235,12 @@ class Risk(models.Model):
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="risks")
     order = models.PositiveIntegerField(default=0)
-    risk = models.TextField()
+    risk = models.TextField(max_length=LONG_TEXT)
     impact = models.CharField(max_length=10, choices=Level.choices)
     likelihood = models.CharField(max_length=10, choices=Level.choices)
-    mitigation = models.TextField(blank=True)
+    mitigation = models.TextField(max_length=LONG_TEXT, blank=True)
     owner = models.CharField(max_length=200, blank=True)
-    review_date = models.DateField(null=True, blank=True)
+    review_date = models.DateField(validators=PLAUSIBLE_DATE, null=True, blank=True)
     status = models.CharField(
         max_length=10, choices=Status.choices, blank=True, help_text="Blank when not stated."
     )
@@ -222,8 +258,8 @@ class Governance(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="governance")
     order = models.PositiveIntegerField(default=0)
     theme = models.CharField(max_length=300)
-    arrangements = models.TextField(blank=True)
-    officer_responsible = models.TextField(blank=True)
+    arrangements = models.TextField(max_length=LONG_TEXT, blank=True)
+    officer_responsible = models.TextField(max_length=LONG_TEXT, blank=True)
     priority = models.ForeignKey(
         Priority, null=True, blank=True, on_delete=models.SET_NULL, related_name="governance"
     )
@@ -263,7 +299,7 @@ class Workstream(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="workstreams")
     order = models.PositiveIntegerField(default=0)
     name = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
+    description = models.TextField(max_length=LONG_TEXT, blank=True)
     aims = models.JSONField(default=list, blank=True)
 
     class Meta:
@@ -279,7 +315,7 @@ class Commitment(models.Model):
     workstream = models.ForeignKey(Workstream, on_delete=models.CASCADE, related_name="commitments")
     order = models.PositiveIntegerField(default=0)
     audience = models.CharField(max_length=200, blank=True)
-    text = models.TextField()
+    text = models.TextField(max_length=LONG_TEXT)
 
     class Meta:
         ordering = ["workstream", "order", "id"]

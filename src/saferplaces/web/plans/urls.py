@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from saferplaces.web.plans import delivery_views, risk_views, views
+from saferplaces.web.plans import delivery_views, manage_views, risk_views, views
 
 PLAN = "partnerships/<slug:slug>/plans/<slug:plan_slug>/"
 
@@ -16,4 +16,15 @@ urlpatterns = [
     path(PLAN + "risks/", risk_views.risks, name="risks"),
     path(PLAN + "risks/new/", risk_views.risk_new, name="risk-new"),
     path(PLAN + "risks/<int:risk_id>/edit/", risk_views.risk_edit, name="risk-edit"),
+    path(PLAN + "manage/", manage_views.manage, name="manage"),
+    path(PLAN + "manage/<slug:section>/", manage_views.manage_list, name="manage-list"),
+    path(PLAN + "manage/<slug:section>/new/", manage_views.manage_new, name="manage-new"),
+    path(PLAN + "manage/<slug:section>/<int:record_id>/edit/", manage_views.manage_edit, name="manage-edit"),
+    path(PLAN + "manage/<slug:section>/<int:record_id>/move/", manage_views.manage_move, name="manage-move"),
+    path(
+        PLAN + "manage/<slug:section>/<int:record_id>/retire/",
+        manage_views.manage_retire,
+        name="manage-retire",
+    ),
+    path("my-actions/", delivery_views.my_actions, name="my-actions"),
 ]

@@ -6,6 +6,7 @@ from django import forms
 
 from saferplaces.web.projects.models import QuarterlyReturn
 from saferplaces.web.projects.quarters import Quarter
+from saferplaces.web.validation import LONG_TEXT, too_long
 
 
 class ReturnForm(forms.Form):
@@ -14,8 +15,13 @@ class ReturnForm(forms.Form):
     period = forms.ChoiceField(
         error_messages={"required": "Select the quarter", "invalid_choice": "Select the quarter"}
     )
-    outputs = forms.CharField(error_messages={"required": "Enter the outputs delivered"})
-    outcomes = forms.CharField(required=False)
+    outputs = forms.CharField(
+        max_length=LONG_TEXT,
+        error_messages={"required": "Enter the outputs delivered", "max_length": too_long("Outputs")},
+    )
+    outcomes = forms.CharField(
+        required=False, max_length=LONG_TEXT, error_messages={"max_length": too_long("Outcomes")}
+    )
     targets_met = forms.ChoiceField(
         choices=QuarterlyReturn.TargetsMet.choices,
         error_messages={
@@ -23,7 +29,9 @@ class ReturnForm(forms.Form):
             "invalid_choice": "Select whether the output targets were met",
         },
     )
-    narrative = forms.CharField(required=False)
+    narrative = forms.CharField(
+        required=False, max_length=LONG_TEXT, error_messages={"max_length": too_long("Narrative")}
+    )
 
     def __init__(self, quarters: list[Quarter], *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)

@@ -6,10 +6,11 @@ from django.conf import settings
 from django.db import models
 
 from saferplaces.web.partnerships.models import Partnership
-from saferplaces.web.plans.models import Plan, Priority
+from saferplaces.web.plans.models import Plan, Priority, Retirable
+from saferplaces.web.validation import LONG_TEXT, NOT_NEGATIVE, PLAUSIBLE_DATE
 
 
-class FundingStream(models.Model):
+class FundingStream(Retirable):
     """A source of money a partnership receives, such as a PCC locality fund."""
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="funding_streams")
@@ -19,8 +20,12 @@ class FundingStream(models.Model):
     amount_text = models.CharField(
         max_length=200, blank=True, help_text="As written, such as circa £100,000."
     )
-    amount_low = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
-    amount_high = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    amount_low = models.DecimalField(
+        max_digits=12, decimal_places=2, null=True, blank=True, validators=NOT_NEGATIVE
+    )
+    amount_high = models.DecimalField(
+        max_digits=12, decimal_places=2, null=True, blank=True, validators=NOT_NEGATIVE
+    )
     frequency = models.CharField(max_length=100, blank=True, help_text="For example, each year.")
 
     class Meta:
@@ -30,7 +35,7 @@ class FundingStream(models.Model):
         return self.name
 
 
-class Project(models.Model):
+class Project(Retirable):
     """A commissioned project: who delivers it, with what money, towards which priority."""
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="projects")
@@ -53,11 +58,13 @@ class Project(models.Model):
         related_name="provided_projects",
         help_text="The provider's accounts, which may submit this project's returns.",
     )
-    description = models.TextField(blank=True)
-    contract_start = models.DateField(null=True, blank=True)
-    contract_end = models.DateField(null=True, blank=True)
-    budget = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
-    output_targets = models.TextField(blank=True)
+    description = models.TextField(max_length=LONG_TEXT, blank=True)
+    contract_start = models.DateField(validators=PLAUSIBLE_DATE, null=True, blank=True)
+    contract_end = models.DateField(validators=PLAUSIBLE_DATE, null=True, blank=True)
+    budget = models.DecimalField(
+        max_digits=12, decimal_places=2, null=True, blank=True, validators=NOT_NEGATIVE
+    )
+    output_targets = models.TextField(max_length=LONG_TEXT, blank=True)
     outcomes = models.JSONField(default=list, blank=True, help_text="Reported outcomes, one string each.")
     outcome_table = models.JSONField(
         default=dict, blank=True, help_text="A reported table: caption, headers and rows."
@@ -80,17 +87,17 @@ class QuarterlyReturn(models.Model):
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="returns")
     period = models.CharField(max_length=50, help_text="For example, 2024/25 Q1.")
-    due_date = models.DateField(null=True, blank=True)
-    submitted_on = models.DateField(null=True, blank=True)
-    outputs = models.TextField(blank=True)
-    outcomes = models.TextField(blank=True)
+    due_date = models.DateField(validators=PLAUSIBLE_DATE, null=True, blank=True)
+    submitted_on = models.DateField(validators=PLAUSIBLE_DATE, null=True, blank=True)
+    outputs = models.TextField(max_length=LONG_TEXT, blank=True)
+    outcomes = models.TextField(max_length=LONG_TEXT, blank=True)
     targets_met = models.CharField(
         max_length=10,
         choices=TargetsMet.choices,
         blank=True,
         help_text="Whether the quarter's output targets were met; blank on older returns.",
     )
-    narrative = models.TextField(blank=True)
+    narrative = models.TextField(max_length=LONG_TEXT, blank=True)
 
     class Meta:
         ordering = ["project", "period"]

@@ -12,10 +12,12 @@ import secrets
 from pathlib import PurePath
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 
 from saferplaces.web.accounts.permissions import can_edit_plan, can_view_plan
 from saferplaces.web.plans.models import Plan
@@ -24,6 +26,8 @@ from saferplaces.web.transfers.exports import FORMATS, export_file, export_name
 from saferplaces.web.transfers.forms import ImportForm
 from saferplaces.web.transfers.imports import Check, Problem, check_and_apply, check_table
 from saferplaces.web.transfers.kinds import KINDS
+from saferplaces.web.work.jobs import start_job
+from saferplaces.web.work.kinds import IMPORT
 
 #: The most problems the error summary lists; the rest are counted.
 MAX_PROBLEMS_LISTED = 50
@@ -141,6 +145,9 @@ def _check_page(
         rows=rows[:MAX_ROWS_LISTED],
         more_rows=max(0, len(rows) - MAX_ROWS_LISTED),
         moved=moved,
+        background_rows=rows_held
+        if (rows_held := len(pending["table"]["rows"])) > settings.BACKGROUND_IMPORT_ROWS
+        else 0,
     )
     return render(request, "transfers/check.html", context)
 
@@ -160,6 +167,25 @@ def import_check(request: HttpRequest, slug: str, plan_slug: str) -> HttpRespons
     elif request.POST.get("token") != pending["token"]:
         # Another upload (in another tab) replaced the one this page showed: show that one.
         return redirect("import-check", plan.partnership.slug, plan.slug)
+    elif len(table.rows) > settings.BACKGROUND_IMPORT_ROWS:
+        # A large file is checked again and saved by the worker (issue #10), not in this request.
+        del request.session[_pending_key(plan)]
+        job = start_job(
+            IMPORT,
+            plan.partnership,
+            request.user,
+            title=f"Import {kind.name} from {pending['file_name']}",
+            params={
+                "plan_id": plan.pk,
+                "kind": kind.name,
+                "file_name": pending["file_name"],
+                "table": pending["table"],
+                "digest": pending["digest"],
+            },
+            back_url=reverse("import", args=[plan.partnership.slug, plan.slug]),
+            steps_total=2,
+        )
+        return redirect("job", plan.partnership.slug, job.pk)
     else:
         check, applied = check_and_apply(
             kind, plan, table, request.user, via=f"import {pending['file_name']}", expected=pending["digest"]

@@ -6,6 +6,8 @@ Values a deployment changes come from :class:`saferplaces.web.config.env.WebEnv`
 
 from __future__ import annotations
 
+import json
+import os
 from pathlib import Path
 
 from saferplaces.web.config.env import WebEnv
@@ -33,6 +35,11 @@ INSTALLED_APPS = [
     "saferplaces.web.audit",
     "saferplaces.web.transfers",
     "saferplaces.web.public",
+    # Background work (issue #10): Django's tasks API, the database backend, our jobs.
+    "django_tasks",
+    "django_tasks_db",
+    "saferplaces.web.work",
+    "saferplaces.web.assessments",
 ]
 
 MIDDLEWARE = [
@@ -113,3 +120,15 @@ LOGGING = {
 }
 
 PRODUCT_NAME = "Safer Places"
+
+# Background work (issue #10, docs/deploy.md): the database backend needs no other server and
+# is run by `saferplaces worker`; a deployment that outgrows it names another backend of
+# Django's tasks API in SAFERPLACES_TASKS_BACKEND (its own worker then runs the tasks).
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("SAFERPLACES_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "OPTIONS": json.loads(os.environ.get("SAFERPLACES_TASKS_OPTIONS", "{}")),
+    }
+}
+#: Imports of more rows than this run in the background.
+BACKGROUND_IMPORT_ROWS = 2000

@@ -1,0 +1,13 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+
+
+class AssessmentsConfig(AppConfig):
+    name = "saferplaces.web.assessments"
+    label = "assessments"
+    verbose_name = "Strategic assessments"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from saferplaces.web.assessments import build  # noqa: F401  (registers the runner)
