@@ -10,10 +10,10 @@ from dataclasses import replace
 from html import escape
 
 import pytest
-from scipy.stats import binomtest
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
+from scipy.stats import binomtest
 
 from saferplaces.indicators import IMPROVING, NOT_ENOUGH, TargetStatus
 from saferplaces.stats import change, proportion
