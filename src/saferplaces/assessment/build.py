@@ -31,7 +31,8 @@ from saferplaces.assessment.model import (
 )
 from saferplaces.assessment.national import national_comparison
 from saferplaces.assessment.people import PeopleSection, people_section
-from saferplaces.assessment.priorities import load_weights, score_priorities
+from saferplaces.assessment.places import ward_profiles
+from saferplaces.assessment.priorities import assessment_priorities, load_weights, series_breaks
 from saferplaces.data.aggregates import Aggregates, in_months, where
 from saferplaces.data.areas import Area, areas_within, resolve_area
 from saferplaces.data.bundled_files import ATTRIBUTION
@@ -337,9 +338,12 @@ def build_assessment(
     people = _people(store, con, extract, the_area, held, year) if extract else None
     if people:
         assumptions.extend(people.assumptions)
-    hot = hotspots(agg, the_area, held) if the_area.level != "force" else None
+    hot = hotspots(agg, the_area, held, comparison) if the_area.level != "force" else None  # issue 9 s4
     if hot:
         assumptions.extend(hot.assumptions)
+    profiles = ward_profiles(agg, the_area, held, wards)  # issue 9 s4: ward profiles
+    if profiles:
+        assumptions.extend(profiles.assumptions)
     national = None
     if the_area.level in ("district", "csp"):
         column = "csp_code" if the_area.level == "csp" else "lad_code"
@@ -366,7 +370,24 @@ def build_assessment(
         the_area.parent_name,
     )
     weights_used = load_weights(weights_path)
-    priorities = score_priorities(rows, weights_used, crime_now + asb_now)
+    # issue 9 section 3 (priorities): graded comparisons, peers and vulnerability go into the scores
+    priorities = assessment_priorities(
+        rows,
+        weights_used,
+        con=con,
+        area=the_area,
+        population=pop.value,
+        months=held,
+        period_label=period_info.label,
+        comparison_label=period_info.comparison_label,
+        force=force,
+        force_counts=agg.by_type(force, held) if force is not None and force_pop else None,
+        force_population=force_pop,
+        national=national,
+        extract=people.extract if people else None,
+        synthetic=bool(people and people.synthetic),
+        series_breaks=series_breaks(quality.to_dict(), held, comparison),
+    )
     draft = StrategicAssessment(
         area=area_info,
         period=period_info,
@@ -387,6 +408,7 @@ def build_assessment(
         people=people,
         national=national,
         hotspots=hot,
+        ward_profiles=profiles,
     )
     from dataclasses import replace
 

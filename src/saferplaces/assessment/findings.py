@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from saferplaces.assessment.model import Change, CrimeTypeRow, Finding
+from saferplaces.assessment.places import hotspot_findings
 from saferplaces.data.periods import month_label
 
 if TYPE_CHECKING:
@@ -170,20 +171,7 @@ def write_findings(a: StrategicAssessment) -> list[Finding]:
                 {},
             )
         )
-    if a.hotspots and a.hotspots.hot:
-        h = a.hotspots
-        persistent = sum(1 for c in h.hot if c.pattern == "persistent-hotspot")
-        wards = list(dict.fromkeys(c.ward for c in h.hot if c.ward))[:4]
-        out.append(
-            Finding(
-                "places",
-                f"{len(h.hot)} of the {h.cells:,} grid squares ({h.cell_size:.0f} m) were significant "
-                f"hotspots, holding {h.share_in_hot:.0f}% of crime and ASB; {persistent} of them were hot in "
-                f"most months (persistent). The main hotspots are in {', '.join(wards)}.",
-                "hotspots",
-                {"hot": len(h.hot), "persistent": persistent, "share": h.share_in_hot},
-            )
-        )
+    out.extend(hotspot_findings(a))  # issue 9 s4: hotspots named by street, ranked by count
     if a.concentration:
         c = a.concentration
         out.append(
@@ -242,14 +230,17 @@ def write_findings(a: StrategicAssessment) -> list[Finding]:
         )
     if a.people:
         out.extend(_people_findings(a))
-    if a.priorities:
-        best = ", ".join(p.theme.lower() for p in a.priorities[:3])
+    # issue 9 s3: only recommended candidates (never a catch-all category) are named
+    chosen = [p for p in a.priorities if p.recommended][:3]
+    if chosen:
+        best = ", ".join(p.theme.lower() for p in chosen)
         out.append(
             Finding(
                 "priorities",
-                f"The highest-scoring candidate priorities were {best}.",
+                f"The highest-scoring candidate priorities recommended for the board's discussion "
+                f"were {best}.",
                 "priorities",
-                {p.theme: p.score for p in a.priorities[:3]},
+                {p.theme: p.score for p in chosen},
             )
         )
     return out

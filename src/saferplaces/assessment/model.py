@@ -141,6 +141,16 @@ class PriorityScore:
     rank: int
     components: dict[str, float]
     reasons: tuple[str, ...]
+    # issue 9 section 3 (priorities): the sentence per component, what kind of theme, its
+    # caveats, whether it is recommended for discussion, and how its rank moves when each
+    # weight moves by +/- 20% (saferplaces.assessment.priorities)
+    sentences: dict[str, str] = field(default_factory=dict)
+    kind: str = "crime-type"
+    caveats: tuple[str, ...] = ()
+    recommended: bool = False
+    rank_best: int | None = None
+    rank_worst: int | None = None
+    robust: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -173,6 +183,7 @@ class StrategicAssessment:
     people: Any = None  # a saferplaces.assessment.people.PeopleSection when an extract is given
     national: Any = None  # a saferplaces.assessment.national.NationalComparison for a CSP or district
     hotspots: Any = None  # a saferplaces.assessment.hotspots.HotspotInfo
+    ward_profiles: Any = None  # issue 9 s4: a saferplaces.assessment.places.WardProfiles
 
     def to_dict(self) -> dict[str, Any]:
         """Everything, as plain JSON-ready data."""

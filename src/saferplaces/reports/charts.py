@@ -6,6 +6,7 @@ Maps draw boundaries only (no tile servers).
 
 from __future__ import annotations
 
+import math
 import os
 import re
 from concurrent.futures import ThreadPoolExecutor
@@ -302,10 +303,16 @@ def treemap(a: StrategicAssessment) -> _Draft | None:
 
 
 def hundred_people(a: StrategicAssessment) -> _Draft | None:
-    """'If this ward were 100 people': crime and ASB for every 100 residents of the top ward."""
-    if not a.wards:
+    """'If this ward were 100 people': crime and ASB for every 100 residents of the top ward.
+
+    Town and city centre wards (``saferplaces.assessment.places``) are left out: most people
+    there are visitors, so a rate per resident would mislead.
+    """
+    centres = {p.ward_code for p in a.ward_profiles.profiles if p.centre} if a.ward_profiles else set()
+    residential = [w for w in a.wards if w.ward_code not in centres]
+    if not residential:
         return None
-    ward = a.wards[0]
+    ward = residential[0]
     per_100 = ward.count / ward.population * 100 if ward.population else 0
     filled = min(100, round(per_100))
     cells = [
@@ -325,29 +332,42 @@ def hundred_people(a: StrategicAssessment) -> _Draft | None:
         .properties(width=240, height=240)
     )
     over = f" (more than one each: {per_100:.0f} for every 100)" if per_100 > 100 else ""
+    names = ", ".join(w.ward_name for w in a.wards if w.ward_code in centres)
+    left_out = (
+        f" Town or city centre wards ({names}) are left out, because most people there are "
+        "visitors, not residents."
+        if centres
+        else ""
+    )
+    which = "the residential ward with the highest rate" if centres else "the ward with the highest rate"
     return _Draft(
         "chart-hundred",
         f"If {ward.ward_name} were 100 people",
         _spec(chart, cells=cells),
         f"Of 100 squares, {filled} are filled: for every 100 residents of {ward.ward_name}, "
-        f"the ward with the highest rate, there were {per_100:.0f} crimes and ASB "
-        f"incidents{over}.",
+        f"{which}, there were {per_100:.0f} crimes and ASB incidents in the {a.period.label}{over}."
+        + left_out,
         "wards",
     )
 
 
 def hotspot_map(a: StrategicAssessment) -> _Draft | None:
+    """Hot squares over the ward boundaries, the busiest hotspot areas labelled with their wards."""
     if not a.hotspots or not a.hotspots.hot or not a.wards:
         return None
+    h = a.hotspots
     outline = boundaries("ward", {w.ward_code for w in a.wards})["features"]
     cells = [
         {
             "type": "Feature",
-            "properties": {"pattern": (c.pattern or "hotspot").replace("-", " ")},
+            "properties": {
+                "pattern": (c.pattern or "hotspot").replace("-", " ") if h.patterns_classified else "hotspot"
+            },
             "geometry": {"type": "Polygon", "coordinates": [[list(p) for p in c.polygon]]},
         }
-        for c in a.hotspots.hot
+        for c in h.hot
     ]
+    labelled = _map_labels(a)
     base = alt.Chart(alt.Data(name="outline")).mark_geoshape(fill="#f3f2f1", stroke=GREY, strokeWidth=0.6)
     hot = (
         alt.Chart(alt.Data(name="cells"))
@@ -356,14 +376,90 @@ def hotspot_map(a: StrategicAssessment) -> _Draft | None:
             color=alt.Color("properties.pattern:N", title="Hotspot pattern", scale=alt.Scale(scheme="reds"))
         )
     )
-    chart = alt.layer(base, hot).project(type="mercator").properties(width=420, height=420)
+    text = alt.Chart(alt.Data(name="labels")).encode(longitude="lon:Q", latitude="lat:Q", text="label:N")
+    halo = text.mark_text(fontSize=11, fontWeight="bold", stroke="white", strokeWidth=3, align="left", dx=6)
+    words = text.mark_text(fontSize=11, fontWeight="bold", color=DARK, align="left", dx=6)
+    chart = alt.layer(base, hot, halo, words).project(type="mercator").properties(width=420, height=420)
+    named = "; ".join(d["label"] for d in labelled)
     return _Draft(
         "map-hotspots",
-        "Map of hotspots (Gi*)",
-        _spec(chart, outline=outline, cells=cells),
-        f"Map of the {len(a.hotspots.hot)} hotspot grid squares over the ward boundaries, coloured "
-        "by their pattern over the months.",
+        "Map of hotspots (Gi*), labelled by ward",
+        _spec(chart, outline=outline, cells=cells, labels=labelled),
+        f"Map of the {len(h.hot)} hotspot grid squares over the ward boundaries"
+        + (", coloured by their pattern over the months" if h.patterns_classified else "")
+        + (f". Labelled with the hotspot areas of the table, by their main ward: {named}." if named else "."),
         "hotspots",
+    )
+
+
+def _map_labels(a: StrategicAssessment, most: int = 6, apart_km: float = 3.0) -> list[dict]:
+    """A label for each of the busiest hotspot areas ("Area 1: Forebridge", as in its table), at
+    its busiest square; an area closer than ``apart_km`` to one already labelled is not labelled."""
+    out: list[dict] = []
+    for cluster in a.hotspots.clusters:
+        if len(out) == most or not cluster.wards:
+            break
+        lon, lat = cluster.centre
+        near_one = any(
+            math.hypot((lon - o["lon"]) * 111.3 * math.cos(math.radians(lat)), (lat - o["lat"]) * 111.3)
+            < apart_km
+            for o in out
+        )
+        if not near_one:
+            out.append({"lon": lon, "lat": lat, "label": f"Area {cluster.number}: {cluster.wards[0]}"})
+    return out
+
+
+def priority_matrix(a: StrategicAssessment) -> _Draft | None:
+    """The scoring matrix: each candidate's score from 0 to 1 on each weighted component."""
+    from saferplaces.assessment.priorities import COMPONENT_NAMES
+
+    if not a.priorities:
+        return None
+    used = [k for k, w in a.priority_weights.items() if w > 0]
+    order = [COMPONENT_NAMES.get(k, k) for k in used] + ["Score"]
+    themes = [
+        f"{p.rank}. {p.theme}" + (" (catch-all)" if p.kind == "catch-all" else "") for p in a.priorities
+    ]
+    data = []
+    for p, theme in zip(a.priorities, themes, strict=True):
+        for k in used:
+            value = p.components.get(k)
+            data.append(
+                {
+                    "theme": theme,
+                    "component": COMPONENT_NAMES.get(k, k),
+                    "score": value,
+                    "text": "n/a" if value is None else f"{value:.2f}",
+                }
+            )
+        data.append({"theme": theme, "component": "Score", "score": p.score, "text": f"{p.score:.2f}"})
+    base = alt.Chart(alt.Data(name="matrix")).encode(
+        x=alt.X("component:N", sort=order, title=None, axis=alt.Axis(labelAngle=-30, orient="top")),
+        y=alt.Y("theme:N", sort=themes, title=None),
+    )
+    cells = base.mark_rect(stroke="white").encode(
+        color=alt.condition(
+            "datum.score === null",
+            alt.value("#f3f2f1"),
+            # no legend: every cell prints its score, and the caption says dark is 1
+            alt.Color("score:Q", scale=alt.Scale(domain=[0, 1], scheme="blues"), legend=None),
+        )
+    )
+    text = base.mark_text(fontSize=10).encode(
+        text="text:N",
+        color=alt.condition("datum.score > 0.6", alt.value("white"), alt.value(DARK)),
+    )
+    chart = (cells + text).properties(width=60 * len(order), height=20 * len(themes))
+    top = a.priorities[0]
+    return _Draft(
+        "chart-priorities",
+        "Candidate priorities: the scoring matrix",
+        _spec(chart, matrix=data),
+        f"Grid of {len(themes)} candidate themes by {len(used)} components, shaded by score from 0 "
+        f"(light) to 1 (dark), with the overall score last; n/a marks a component not assessed. "
+        f"{top.theme} scores highest, {top.score:.2f}.",
+        "priorities",
     )
 
 
@@ -379,6 +475,7 @@ def assessment_charts(a: StrategicAssessment) -> list[Chart]:
             ward_map(a),
             hundred_people(a),
             hotspot_map(a),
+            priority_matrix(a),
         )
         if d is not None
     ]

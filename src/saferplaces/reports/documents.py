@@ -90,6 +90,14 @@ def write_docx(a: StrategicAssessment, path: Path, charts: list | None = None, *
     doc.add_paragraph("Community safety strategic assessment, made with Safer Places.")
     for sec in sections(a, charts):
         doc.add_heading(sec.title, level=1)
+        if sec.numbered:
+            doc.add_paragraph(sec.list_title)
+            for line in sec.numbered:
+                doc.add_paragraph(line, style="List Number")
+        for line in sec.intro:
+            doc.add_paragraph(line)
+        for line in sec.box:
+            doc.add_paragraph(line, style="List Bullet")
         for f in sec.findings:
             doc.add_paragraph(f.text, style="List Bullet")
         for c in sec.charts:

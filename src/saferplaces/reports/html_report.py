@@ -12,6 +12,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from saferplaces.assessment.model import Finding, StrategicAssessment
 from saferplaces.reports.charts import Chart, assessment_charts
+from saferplaces.reports.section_text import cannot_see, places_at_risk, places_intro, priorities_intro
 from saferplaces.reports.tables import Table, assessment_tables
 
 TEMPLATES = Path(__file__).with_name("templates")
@@ -25,6 +26,11 @@ class Section:
     findings: list[Finding] = field(default_factory=list)
     charts: list[Chart] = field(default_factory=list)
     tables: list[dict] = field(default_factory=list)
+    intro: list[str] = field(default_factory=list)
+    box_title: str = ""
+    box: list[str] = field(default_factory=list)
+    list_title: str = ""
+    numbered: list[str] = field(default_factory=list)
 
 
 #: The PDF's table text: 12 px Liberation Sans is about 6.5 px a character (bold a little more),
@@ -115,10 +121,11 @@ def sections(a: StrategicAssessment, charts: list[Chart] | None = None) -> list[
             "Places",
             ["places"],
             ["map-wards", "chart-hundred", "map-hotspots"],
-            ["wards", "hotspots", "concentration"],
+            ["wards", "ward-profiles", "hotspots", "hotspot-streets", "hotspot-areas", "concentration"],
         ),
         ("people", "People", ["people"], [], ["people-shares", "people-repeats", "people-groups"]),
-        ("priorities", "Candidate priorities", [], [], ["priorities"]),
+        ("cannot-see", "What this assessment cannot see", [], [], []),
+        ("priorities", "Candidate priorities", [], ["chart-priorities"], ["priorities", "priority-reasons"]),
         ("data-quality", "Data quality and coverage", [], [], ["data-quality"]),
         ("how-we-calculated", "How we calculated this", [], [], []),
     ]
@@ -129,7 +136,14 @@ def sections(a: StrategicAssessment, charts: list[Chart] | None = None) -> list[
         sec.findings = [f for f in a.findings if f.section in finding_sections]
         sec.charts = [by_id[c] for c in chart_ids if c in by_id]
         sec.tables = [_table_view(tables[t]) for t in table_ids if t in tables]
-        if sec.findings or sec.charts or sec.tables or sid == "how-we-calculated":
+        if sid == "priorities":
+            sec.intro = priorities_intro(a)
+        if sid == "places":
+            sec.intro = places_intro(a)
+            sec.list_title, sec.numbered = places_at_risk(a)
+        if sid == "cannot-see":
+            sec.box = cannot_see(a)
+        if sec.findings or sec.charts or sec.tables or sec.box or sid == "how-we-calculated":
             out.append(sec)
     return out
 

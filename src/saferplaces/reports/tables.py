@@ -166,6 +166,7 @@ def assessment_tables(a: StrategicAssessment) -> list[Table]:
                 ),
             )
         )
+    centres = {p.ward_code for p in a.ward_profiles.profiles if p.centre} if a.ward_profiles else set()
     if a.wards:
         tables.append(
             Table(
@@ -180,6 +181,7 @@ def assessment_tables(a: StrategicAssessment) -> list[Table]:
                     "95% CI",
                     "Against the ward average",
                     "Largest crime type",
+                    "Town or city centre",
                 ),
                 tuple(
                     (
@@ -191,10 +193,17 @@ def assessment_tables(a: StrategicAssessment) -> list[Table]:
                         f"{_f(w.lower)} to {_f(w.upper)}",
                         FUNNEL_WORDS.get(w.funnel, w.funnel),
                         w.top_crime_type or "",
+                        "Yes" if w.ward_code in centres else "",
                     )
                     for w in a.wards
                 ),
-                "Judged on a funnel plot with limits widened for overdispersion.",
+                "Judged on a funnel plot with limits widened for overdispersion."
+                + (
+                    " A town or city centre ward's rate per resident overstates the risk to its "
+                    "residents: most people there are visitors (see the ward profiles)."
+                    if centres
+                    else ""
+                ),
             )
         )
     if a.months:
@@ -231,26 +240,7 @@ def assessment_tables(a: StrategicAssessment) -> list[Table]:
                 ),
             )
         )
-    if a.hotspots and a.hotspots.hot:
-        h = a.hotspots
-        tables.append(
-            Table(
-                "hotspots",
-                f"The {min(20, len(h.hot))} strongest hotspots ({h.cell_size:.0f} m grid squares)",
-                (
-                    "Rank",
-                    "Ward (most of its crime)",
-                    "Crime and ASB",
-                    "Gi* z-score",
-                    "Pattern over the months",
-                ),
-                tuple(
-                    (i + 1, c.ward or "", f"{c.count:,}", _f(c.z, 1), (c.pattern or "").replace("-", " "))
-                    for i, c in enumerate(h.hot[:20])
-                ),
-                f"{len(h.hot)} hot squares in all, {h.cold} cold.",
-            )
-        )
+    tables.extend(place_tables(a))  # issue 9 s4: ward profiles and hotspots named by street
     if a.concentration:
         c = a.concentration
         tables.append(
@@ -270,17 +260,7 @@ def assessment_tables(a: StrategicAssessment) -> list[Table]:
             )
         )
     if a.priorities:
-        tables.append(
-            Table(
-                "priorities",
-                "Candidate priorities, scored",
-                ("Rank", "Theme", "Score", "Reasons"),
-                tuple((p.rank, p.theme, f"{p.score:.2f}", " ".join(p.reasons)) for p in a.priorities),
-                "Weights: "
-                + ", ".join(f"{k.replace('_', ' ')} {v:g}" for k, v in a.priority_weights.items())
-                + ".",
-            )
-        )
+        tables.extend(priority_tables(a))
     if a.people:
         tables.extend(_people_tables(a))
     checks = a.data_quality.get("checks", [])
@@ -294,6 +274,218 @@ def assessment_tables(a: StrategicAssessment) -> list[Table]:
             )
         )
     return tables
+
+
+def _short_caveats(p: Any) -> str:
+    """The caveats of a candidate in a few words, for the scores table (in full in the reasons)."""
+    words = []
+    if p.kind == "catch-all":
+        words.append("Catch-all category")
+    for c in p.caveats:
+        if "police activity" in c:
+            words.append("Mostly found by police activity")
+        if "break in this series" in c:
+            words.append("Possible break in series")
+    return "; ".join(words)
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def place_tables(a: StrategicAssessment) -> list[Table]:
+    """Ward profiles, the busiest hotspot squares, the hotspot areas and the top streets."""
+    from saferplaces.assessment.places import near
+
+    out = []
+    wp = a.ward_profiles
+    if wp:
+        out.append(
+            Table(
+                "ward-profiles",
+                f"Ward profiles: crime types significantly above the district's rate, {a.period.label}",
+                (
+                    "Ward",
+                    "Crime and ASB against the ward average",
+                    "Crime types above the district's rate (times the district's rate)",
+                    "Town or city centre",
+                ),
+                tuple(
+                    (
+                        p.ward_name,
+                        FUNNEL_WORDS.get(p.funnel, p.funnel),
+                        "; ".join(
+                            f"{t.crime_type} {t.count:,} ({t.ratio:.1f}x"
+                            + (", 99.8%)" if t.label == "high-0.001" else ", 95%)")
+                            for t in p.above
+                        ),
+                        "Yes" if p.centre else "",
+                    )
+                    for p in wp.profiles
+                    if p.above or p.funnel.startswith("high") or p.centre
+                ),
+                "Each crime type's ward rates are judged on a funnel plot around the district's rate for "
+                "that type, with limits widened for overdispersion; 95% or 99.8% names the limit passed. "
+                "Wards with no type above the district's rate and an ordinary overall rate are left out.",
+            )
+        )
+    h = a.hotspots
+    if h and h.hot:
+        out.append(
+            Table(
+                "hotspots",
+                f"The {min(10, len(h.hot))} busiest hotspot squares by crime and ASB, {a.period.label} "
+                f"({h.cell_size:.0f} m grid squares)",
+                (
+                    "Rank",
+                    "Busiest places (police.uk location)",
+                    "Ward (most of its crime)",
+                    "Hotspot area",
+                    "Crime and ASB",
+                    "Gi* z-score",
+                    "Pattern over the months",
+                ),
+                tuple(
+                    (
+                        i + 1,
+                        "; ".join(f"{s} ({n:,})" for s, n in c.streets),
+                        c.ward or "",
+                        "" if c.cluster is None else c.cluster,
+                        f"{c.count:,}",
+                        _f(c.z, 1),
+                        (c.pattern or "").replace("-", " ") if h.patterns_classified else "not classified",
+                    )
+                    for i, c in enumerate(h.hot[:10])
+                ),
+                f"{len(h.hot)} hot squares in all, {h.cold} cold; ranked by count among the significant "
+                "squares. police.uk names each anonymised map point by a nearby street or a kind of place "
+                "('Parking Area', 'Supermarket'), so the ward says which one.",
+            )
+        )
+        if h.clusters:
+            out.append(
+                Table(
+                    "hotspot-areas",
+                    "Hotspot areas: significant squares that touch, by crime and ASB",
+                    ("Area", "Wards (most crime first)", "Squares", "Crime and ASB", "Busiest places"),
+                    tuple(
+                        (
+                            c.number,
+                            ", ".join(c.wards[:4])
+                            + (f" and {len(c.wards) - 4} more" if len(c.wards) > 4 else ""),
+                            c.cells,
+                            f"{c.count:,}",
+                            "; ".join(near(s) for s, _ in c.streets),
+                        )
+                        for c in h.clusters
+                    ),
+                )
+            )
+        if h.streets:
+            from saferplaces.data.counts import describe_missing
+            from saferplaces.data.periods import month_from_index, month_index
+
+            now = list(h.change_months)
+            before = [month_from_index(month_index(m) - 12) for m in now]
+            out.append(
+                Table(
+                    "hotspot-streets",
+                    f"The {len(h.streets)} busiest streets and places in the hotspots, {a.period.label}",
+                    (
+                        "Location (police.uk)",
+                        "Ward",
+                        "Hotspot area",
+                        "Crime and ASB",
+                        "Main crime types",
+                        *((describe_missing(before), describe_missing(now)) if now else ()),
+                        "Change, tested",
+                    ),
+                    tuple(
+                        (
+                            s.location,
+                            s.ward or "",
+                            "" if s.cluster is None else s.cluster,
+                            f"{s.count:,}",
+                            "; ".join(f"{t} {n:,}" for t, n in s.top_types),
+                            *((f"{s.change_from or 0:,}", f"{s.change_to or 0:,}") if now else ()),
+                            CHANGE_WORDS[s.change_label] if s.change_label else "",
+                        )
+                        for s in h.streets
+                    ),
+                    "Counts are of crime and ASB at the location's map points inside significant hotspot "
+                    "squares. "
+                    + (
+                        "The change compares the same months a year apart; it is significant only when "
+                        "its exact test says so at 95%."
+                        if now
+                        else "No month a year earlier is held, so no change is measured."
+                    ),
+                )
+            )
+    return out
+
+
+def priority_tables(a: StrategicAssessment) -> list[Table]:
+    """The candidate priorities: component scores as numbers, then a sentence per component."""
+    from saferplaces.assessment.priorities import COMPONENT_NAMES
+
+    used = [k for k, w in a.priority_weights.items() if w > 0]
+    weights = ", ".join(f"{COMPONENT_NAMES.get(k, k).lower()} {w:g}" for k, w in a.priority_weights.items())
+    scores = Table(
+        "priorities",
+        "Candidate priorities: score from 0 to 1 on each component, and the rank when each weight "
+        "moves by 20% either way",
+        (
+            "Rank",
+            "Theme",
+            "Score",
+            *(COMPONENT_NAMES.get(k, k) for k in used),
+            "Best rank",
+            "Worst rank",
+            "Recommended for discussion",
+            "Caveat",
+        ),
+        tuple(
+            (
+                p.rank,
+                p.theme,
+                f"{p.score:.2f}",
+                *("" if k not in p.components else f"{p.components[k]:.2f}" for k in used),
+                "" if p.rank_best is None else p.rank_best,
+                "" if p.rank_worst is None else p.rank_worst,
+                ("Yes, robust" if p.robust else "Yes") if p.recommended else "No",
+                _short_caveats(p),
+            )
+            for p in a.priorities
+        ),
+        f"Weights: {weights}. A blank component was not assessed for that theme; its score is the "
+        "weighted mean of the others. 'Robust' means the theme stays among those recommended "
+        "whichever weight moves. Catch-all categories are never recommended on their own.",
+    )
+    reasons = Table(
+        "priority-reasons",
+        "Why each candidate scored as it did",
+        ("Theme", "Component", "Score", "Reason"),
+        tuple(
+            row
+            for p in a.priorities
+            for row in (
+                *(
+                    (
+                        p.theme,
+                        COMPONENT_NAMES.get(k, k),
+                        "" if k not in p.components else f"{p.components[k]:.2f}",
+                        _capital(text.split(": ", 1)[-1]),
+                    )
+                    for k, text in p.sentences.items()
+                ),
+                *((p.theme, "Caveat", "", c) for c in p.caveats),
+            )
+        ),
+        "Scores run from 0 (least concern) to 1 (most). Graded tests score 1 when significantly "
+        "above at 99.8%, 0.75 at 95%, 0.5 when not significant, 0.25 below at 95% and 0 below at 99.8%.",
+    )
+    return [scores, reasons]
 
 
 def _people_tables(a: StrategicAssessment) -> list[Table]:
