@@ -61,6 +61,7 @@ def test_counts_json_and_store_from_environment(bundled_store):
     assert data["area"]["name"] == "Tamworth" and len(data["rows"]) == 11  # Dec 2024 not held
     assert "December 2024" in data["assumptions"][0]
     assert "December 2024" in result.stderr  # the note also reaches the user
+    assert data["snapshot_id"] == bundled_store.snapshot().id >= 1  # the store state it read (#13)
 
 
 def test_areas_lists_districts_and_wards_with_population(bundled_store):

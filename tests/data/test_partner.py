@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import os
 import re
 import shutil
 from pathlib import Path
@@ -140,7 +141,8 @@ def test_rows_are_typed_normalised_and_placed(base_store):
     entry = json.loads(base_store.manifest_path.read_text())["extracts"]["police-2025"]
     assert entry["rows"] == 3 and entry["source"] == "good.csv" and entry["synthetic"] is False
     assert len(entry["sha256"]) == 64 and entry["ingested_at"]
-    assert (base_store.root / "partner" / "police-2025" / "data_0.parquet").exists()
+    (file,) = entry["files"]
+    assert file.startswith("partner/police-2025/") and (base_store.root / file).is_file()
 
 
 def test_accepted_spellings_of_columns(store, tmp_path):
@@ -337,10 +339,14 @@ def test_missing_file(store, tmp_path):
 def test_failure_while_committing_restores_the_old_extract(store, tmp_path, monkeypatch):
     before = snapshot(store)
 
-    def broken(manifest):
-        raise OSError(28, "No space left on device")
+    real_replace = os.replace
 
-    monkeypatch.setattr(store, "write_manifest", broken)
+    def broken(source, target):
+        if str(target).endswith("manifest.json"):  # the commit's rename
+            raise OSError(28, "No space left on device")
+        return real_replace(source, target)
+
+    monkeypatch.setattr("saferplaces.data.store.os.replace", broken)
     path = write(tmp_path, GOOD + "2025-12-01,Drugs,E01014210,,,,,,,\n", "newer.csv")
     with pytest.raises(StoreError, match="nothing was changed"):
         ingest_extract(path, store, "police-2025")

@@ -20,7 +20,7 @@ from saferplaces.web.accounts.models import Role
 from saferplaces.web.audit.models import AuditEntry
 from saferplaces.web.partnerships.models import Partnership
 from saferplaces.web.performance.models import Target, TargetValue
-from saferplaces.web.performance.refresh import refresh_target
+from saferplaces.web.performance.refresh import refresh_target, web_store
 from saferplaces.web.performance.status import target_status
 from saferplaces.web.plans.models import Plan
 from saferplaces.web.seeds import load_seed_plans
@@ -202,6 +202,8 @@ def test_refresh_adds_computed_rows_and_never_touches_entered_ones(client, world
     assert f'href="{url(target)}"' in done
     computed = {v.period: v for v in target.values.filter(source=TargetValue.Source.COMPUTED)}
     assert list(computed) == ["2017/18", "2018/19", "2023/24", "2024/25", "2025/26"]
+    # each computed value records the store snapshot it was counted from (#13)
+    assert {v.store_snapshot_id for v in computed.values()} == {web_store().snapshot().id} != {None}
     assert computed["2025/26"].detail["months_in_period"] == 12
     assert len(computed["2025/26"].detail["monthly"]) == 9
     assert computed["2025/26"].note == "9 of 12 months (April 2025 to December 2025)"

@@ -181,6 +181,9 @@ def build_assessment(
             f"--compare '{compare}' is not a comparison we make.",
             "Use 'previous' (the same months a year earlier) or 'none'.",
         )
+    if extract and isinstance(store, Store):
+        extract = _extract_name(store, extract)  # a CSV is loaded before the snapshot is taken
+    store = store.snapshot()  # one state of the store for the whole assessment (#13)
     con = aggregates.con if aggregates is not None else store.connect()
     the_area = area if isinstance(area, Area) else resolve_area(con, area)
     the_period = period if isinstance(period, Period) else parse_period(period)
@@ -409,6 +412,7 @@ def build_assessment(
         national=national,
         hotspots=hot,
         ward_profiles=profiles,
+        snapshot_id=store.id,
     )
     from dataclasses import replace
 
@@ -430,6 +434,9 @@ def build_assessments(
     (``saferplaces.data.aggregates``) on the first step, and every assessment is built from those.
     An extract file is loaded into the store once.
     """
+    if extract:
+        extract = _extract_name(store, extract)
+    store = store.snapshot()  # every assessment of the batch reads the same state (#13)
     con = store.connect()
     try:
         the_period = period if isinstance(period, Period) else parse_period(period)
@@ -438,12 +445,11 @@ def build_assessments(
             a.code if a.level == "force" else getattr(_force_of(con, a), "code", None) for a in resolved
         ]
         agg = Aggregates(con, None if None in forces else forces, point_months=the_period.months)
-        if extract:
-            extract = _extract_name(store, extract)
         for a in resolved:
             yield build_assessment(store, a, the_period, compare, weights_path, extract, aggregates=agg)
     finally:
         con.close()
+        store.close()
 
 
 def _extract_name(store: Store, extract: str) -> str:

@@ -184,6 +184,7 @@ class StrategicAssessment:
     national: Any = None  # a saferplaces.assessment.national.NationalComparison for a CSP or district
     hotspots: Any = None  # a saferplaces.assessment.hotspots.HotspotInfo
     ward_profiles: Any = None  # issue 9 s4: a saferplaces.assessment.places.WardProfiles
+    snapshot_id: int | None = None  # the store snapshot it was read from (Store.snapshot)
 
     def to_dict(self) -> dict[str, Any]:
         """Everything, as plain JSON-ready data."""

@@ -118,7 +118,7 @@ def counts_command(area: str, period: str, by: str, output_format: str, store_di
       saferplaces counts --area Stafford --period 2025 --by crime-type --format csv
       saferplaces counts --area E23000015 --period 12m-to-2025-11 --by month
     """
-    store = open_store(store_dir)
+    store = open_store(store_dir).snapshot()  # one state of the store for the whole command
     con = store.connect()
     the_area = resolve_area(con, area)
     the_period = parse_period(period)
@@ -132,6 +132,7 @@ def counts_command(area: str, period: str, by: str, output_format: str, store_di
             "area": {"code": the_area.code, "name": the_area.name, "level": the_area.level},
             "period": {"start": the_period.start, "end": the_period.end, "label": the_period.label},
             "total": result.total,
+            "snapshot_id": store.id,
             "assumptions": list(result.assumptions),
         },
     )

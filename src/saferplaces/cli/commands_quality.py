@@ -34,7 +34,7 @@ def quality_command(
       saferplaces quality
       saferplaces quality --area Stafford --period 2025 --format json
     """
-    store = open_store(store_dir)
+    store = open_store(store_dir).snapshot()  # one state of the store for the whole command
     con = store.connect()
     the_area = resolve_area(con, area) if area else None
     report = quality_report(store, the_area, parse_period(period) if period else None)

@@ -37,7 +37,7 @@ import uuid
 import zipfile
 import zlib
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -48,7 +48,7 @@ from saferplaces.data.bundled_files import bundled
 from saferplaces.data.ingest import IngestResult, ingest
 from saferplaces.data.periods import month_from_index, month_index
 from saferplaces.data.progress import Progress, no_progress
-from saferplaces.data.store import Store
+from saferplaces.data.store import Store, work_folder
 from saferplaces.errors import DownloadError, InputError, StoreError
 
 DEFAULT_BASE_URL = "https://data.police.uk"
@@ -443,27 +443,38 @@ def extract_force_months(
 
 
 @contextmanager
-def _scratch(root: Path, purpose: str) -> Iterator[Path]:
-    """A private work folder under ``root/.work``; removed afterwards, with ``root`` if we made it."""
+def _scratch(root: Path, purpose: str, in_store: bool) -> Iterator[Path]:
+    """A private work folder under ``root/.work``; removed afterwards, with ``root`` if we made it.
+
+    In a store it is leased (``store.work_folder``), so that a write meanwhile leaves it alone.
+    """
     existed = root.exists()
-    work = root / ".work" / f"{purpose}-{uuid.uuid4().hex}"
-    try:
-        work.mkdir(parents=True)
-    except OSError as exc:
-        raise StoreError(
-            f"The folder {root} cannot be written ({exc.strerror or exc}).",
-            "Choose a folder you can write to with --store, --out or SAFERPLACES_HOME.",
-        ) from exc
-    try:
-        yield work
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+    with ExitStack() as stack:
+        stack.callback(_remove_if_made, root, existed)
         try:
-            (root / ".work").rmdir()
-        except OSError:
-            pass  # another job is using it
-        if not existed and root.exists() and {p.name for p in root.iterdir()} <= {".lock"}:
-            shutil.rmtree(root, ignore_errors=True)
+            if in_store:
+                work = stack.enter_context(work_folder(root, purpose))
+            else:
+                work = root / ".work" / f"{purpose}-{uuid.uuid4().hex}"
+                work.mkdir(parents=True)
+                stack.callback(_remove_work, work)
+        except OSError as exc:
+            raise StoreError(
+                f"The folder {root} cannot be written ({exc.strerror or exc}).",
+                "Choose a folder you can write to with --store, --out or SAFERPLACES_HOME.",
+            ) from exc
+        yield work
+
+
+def _remove_work(work: Path) -> None:
+    shutil.rmtree(work, ignore_errors=True)
+    with suppress(OSError):
+        work.parent.rmdir()  # when no other job is using it
+
+
+def _remove_if_made(root: Path, existed: bool) -> None:
+    if not existed and root.exists() and {p.name for p in root.iterdir()} <= {".lock", ".collect.lock"}:
+        shutil.rmtree(root, ignore_errors=True)
 
 
 def download_police_uk(
@@ -536,7 +547,7 @@ def download_police_uk(
     plans = plan_archives(months, url)
     root = store.root if ingest_files and store is not None else out_dir
     assert root is not None
-    with _scratch(root, "download") as work:
+    with _scratch(root, "download", in_store=ingest_files) as work:
         files: list[Path] = []
         missing: list[tuple[str, str]] = []
         received = 0

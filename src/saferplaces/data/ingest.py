@@ -1,9 +1,9 @@
 """Load data.police.uk street-level and outcomes files into the store.
 
 An import is all or nothing. Every file is checked and every row written to a
-work folder first; only when all of it is good are the new force-month
-partitions moved into place and the manifest rewritten. Any failure, including
-one while moving partitions, puts the store back exactly as it was.
+work folder first; only when all of it is good are the new force-month files
+moved into the store under new names and the new manifest renamed into place
+(``Store.commit``). Any failure, a kill included, leaves the store as it was.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from saferplaces.data import policeuk_format as fmt
 from saferplaces.data.files import READ_CHUNK, check_whole_gzip, sha256_of
 from saferplaces.data.progress import Progress, no_progress
 from saferplaces.data.sql import literal, literal_list
-from saferplaces.data.store import Manifest, Store
+from saferplaces.data.store import Manifest, Store, checkpoint, reference_connection
 from saferplaces.errors import DataFormatError, InputError, SaferPlacesError, StoreError
 
 #: Files of 2022 and later whose LSOA codes exist in both vintages are read as 2021 codes.
@@ -469,17 +469,14 @@ def _outcome_select(table: str, where: str) -> str:
 def _commit(
     store: Store, staged: Path, dataset_parts: list[tuple[str, str, str]], manifest: Manifest
 ) -> None:
-    """Move staged partitions into place and write the manifest; undo everything on failure."""
-    store.commit(
-        [
-            (
-                staged / dataset / f"force={force}" / f"month={month}",
-                store.partition_dir(dataset, force, month),
-            )
-            for dataset, force, month in dataset_parts
-        ],
-        manifest,
-    )
+    """Place each staged partition's files in the store under new names, then commit the manifest."""
+    for dataset, force, month in dataset_parts:
+        folder = f"{dataset}/force={force}/month={month}"
+        files = sorted((staged / folder).iterdir())
+        manifest.partitions[Manifest.key(dataset, force, month)]["files"] = [
+            store.place(path, folder) for path in files
+        ]
+    store.commit(manifest)
 
 
 def ingest(
@@ -508,19 +505,13 @@ def ingest(
     InputError, DataFormatError, StoreError
         With a sentence on what is wrong and one on what to do. The store is unchanged.
     """
-    created = not store.root.exists()
-    try:
-        return _ingest_in_store(paths, store, progress)
-    except BaseException:
-        if created:  # a store this import made leaves nothing behind when it fails
-            shutil.rmtree(store.root, ignore_errors=True)
-        raise
+    # a failed first import removes what it made, under the lock (see Store.lock)
+    return _ingest_in_store(paths, store, progress)
 
 
 def _ingest_in_store(
     paths: Sequence[str | os.PathLike[str]], store: Store, progress: Progress
 ) -> IngestResult:
-    store.ensure()
     with store.lock():
         work = store.new_work_dir("ingest")
         try:
@@ -558,7 +549,7 @@ def _ingest_locked(
     progress("Checking files", total, total)
 
     manifest = store.read_manifest()
-    con = store.connect()
+    con = reference_connection()
     con.execute("set preserve_insertion_order = false")
     # one file is open per force-month while writing; the default limit of 100 thrashes
     con.execute("set partitioned_write_max_open_files = 100000")
@@ -637,6 +628,7 @@ def _ingest_locked(
             "overwrite_or_ignore true)"
         )
         progress(f"Writing {dataset}", 1, 1)
+        checkpoint(f"ingest: {dataset} staged")
         plans.extend((dataset, f, m) for f, m in todo)
         if kind == "street":
             glob = str(staged / dataset / "*" / "*" / "*.parquet").replace("'", "''")

@@ -3,8 +3,8 @@
 The format is described in ``docs/partner-extract.md`` and defined in
 :mod:`saferplaces.data.partner_format`. An import is all or nothing, like the
 police.uk ingest: the file is checked and written to a work folder first; only
-when all of it is good is ``partner/<name>/`` swapped into place and the
-manifest rewritten. Any failure leaves the store and manifest exactly as they were.
+when all of it is good is its file moved into ``partner/<name>/`` under a new name
+and the new manifest committed (``Store.commit``). Any failure leaves the store as it was.
 
 Every row is placed in the current geography. A row's location is taken from,
 in order: its LSOA code; its coordinates (British National Grid or WGS84),
@@ -24,6 +24,7 @@ import os
 import re
 import shutil
 import threading
+import weakref
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -38,7 +39,7 @@ from saferplaces.data.files import check_whole_gzip, is_gzip, sha256_of
 from saferplaces.data.geography import install_reference_tables
 from saferplaces.data.progress import Progress, no_progress
 from saferplaces.data.sql import literal
-from saferplaces.data.store import Store
+from saferplaces.data.store import Snapshot, Store
 from saferplaces.errors import DataFormatError, InputError, SaferPlacesError, StoreError
 
 FORMAT_DOC = "docs/partner-extract.md"
@@ -79,7 +80,7 @@ PARTNER_COLUMNS: dict[str, str] = {
     "synthetic": "BOOLEAN",
     "source_file": "VARCHAR",
 }
-"""The columns of ``partner/<name>/data_0.parquet``, in order."""
+"""The columns of an extract's file ``partner/<name>/<sha256>.parquet``, in order."""
 
 
 @dataclass(frozen=True)
@@ -813,7 +814,7 @@ def _install_boundary_codes() -> bool:
 
 
 def extract_dir(store: Store, name: str) -> Path:
-    """The folder that holds the extract ``name``."""
+    """The folder that holds the files of the extract ``name`` (of every snapshot)."""
     return store.root / "partner" / name
 
 
@@ -863,7 +864,6 @@ def ingest_extract(
         raise InputError(f"The file {path} does not exist.", "Check the spelling and try again.")
     if source.is_dir():
         raise InputError(f"{path} is a folder, not a file.", "Name one partner extract CSV file.")
-    store.ensure()
     with store.lock():
         work = store.new_work_dir("partner")
         try:
@@ -966,7 +966,8 @@ def _ingest_locked(source: Path, store: Store, name: str, work: Path, progress: 
         "columns": sorted(present),
     }
     progress("Saving", 0, 1)
-    store.commit([(staged, extract_dir(store, name))], manifest)
+    manifest.extracts[name]["files"] = [store.place(out, f"partner/{name}")]
+    store.commit(manifest)
     progress("Saving", 1, 1)
     assumptions = []
     if by_coord:
@@ -1018,16 +1019,19 @@ def list_extracts(store: Store) -> list[ExtractInfo]:
     return out
 
 
-def attach_extracts(con: duckdb.DuckDBPyConnection, store: Store) -> list[str]:
+def attach_extracts(con: duckdb.DuckDBPyConnection, store: Store | Snapshot) -> list[str]:
     """Create a view ``partner_extracts`` over every held extract (column ``extract`` = name).
 
+    Give the snapshot ``con`` was made from, so that the extracts are those of the same state;
+    given a ``Store``, a snapshot of it now is taken and kept while ``con`` is alive.
     Returns the names held. With none held, the view is an empty table of the right shape.
     """
-    names = [e.name for e in list_extracts(store) if (extract_dir(store, e.name) / "data_0.parquet").exists()]
+    snap = store.snapshot()
+    weakref.finalize(con, snap.close)
+    names = sorted(n for n, files in snap.extract_files.items() if files)
     if names:
         parts = " union all by name ".join(
-            f"select {literal(n)} as extract, * from "
-            f"read_parquet({literal(str(extract_dir(store, n) / 'data_0.parquet'))})"
+            f"select {literal(n)} as extract, * from read_parquet({literal(list(snap.extract_files[n]))})"
             for n in names
         )
         con.execute(f"create or replace view partner_extracts as {parts}")

@@ -50,6 +50,7 @@ class QualityReport:
     period: Period
     checks: tuple[QualityCheck, ...]
     assumptions: tuple[str, ...] = field(default=())
+    snapshot_id: int | None = None
 
     @property
     def warnings(self) -> int:
@@ -70,6 +71,7 @@ class QualityReport:
                 for c in self.checks
             ],
             "assumptions": list(self.assumptions),
+            "snapshot_id": self.snapshot_id,
         }
 
 
@@ -107,6 +109,7 @@ def quality_report(
     ``con`` reuses an open connection to the store (one is opened when None);
     ``aggregates`` reuses rows already counted (they must cover the area's force).
     """
+    store = store.snapshot()  # months held and rows read from one state (give the snapshot of ``con``)
     con = aggregates.con if aggregates is not None else (con or store.connect())
     period = period or _held_period(store)
     months = period.months
@@ -280,7 +283,7 @@ def quality_report(
         f"A break in series is flagged when a crime type's average monthly count changes by a "
         f"factor of {BREAK_RATIO} or more between consecutive calendar years held.",
     )
-    return QualityReport(area, period, tuple(checks), assumptions)
+    return QualityReport(area, period, tuple(checks), assumptions, snapshot_id=store.id)
 
 
 __all__ = ["BREAK_RATIO", "QualityCheck", "QualityReport", "quality_report"]

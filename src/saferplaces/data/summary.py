@@ -36,6 +36,7 @@ def _latest_twelve(months: set[str]) -> Period | None:
 
 def store_summary(store: Store) -> StoreSummary:
     """Summarise the store: what each force holds, and per-district totals."""
+    store = store.snapshot()  # one state of the store for every block
     con = store.connect()
     held = store.force_months()
     blocks: list[Block] = []

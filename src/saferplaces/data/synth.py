@@ -343,6 +343,7 @@ def calibrate(store: Store, area: str | None = None) -> Calibration:
     StoreError
         If the store holds no police.uk data (for the area).
     """
+    store = store.snapshot()
     if not store.force_months("crimes"):
         raise _no_data("")
     con = store.connect()

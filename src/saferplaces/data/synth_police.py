@@ -29,7 +29,6 @@ manifest marks every partition ``"synthetic": true``.
 from __future__ import annotations
 
 import datetime
-import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -39,7 +38,7 @@ from saferplaces.data.bundled_files import police_uk_months
 from saferplaces.data.policeuk_format import ASB
 from saferplaces.data.progress import Progress, no_progress
 from saferplaces.data.sql import literal, literal_list
-from saferplaces.data.store import Manifest, Store
+from saferplaces.data.store import Manifest, Store, reference_connection
 from saferplaces.errors import InputError
 
 #: Share of each force's rows with no location (police.uk 2024-25: well under 1%).
@@ -127,8 +126,7 @@ def synthesise_police_store(
             "Synthetic rows need at least one row and one month.",
             "Give a positive row count and one or more months such as 2025-01.",
         )
-    store.ensure()
-    con = store.connect()
+    con = reference_connection()
     con.execute("set preserve_insertion_order = false")
     known = dict(con.execute("select force, pfa_code from forces where pfa_code is not null").fetchall())
     wanted = sorted(known) if forces is None else list(forces)
@@ -210,37 +208,37 @@ def synthesise_police_store(
                force, month
         from rows
     """
-    staged = store.new_work_dir("synthetic")
     try:
-        out = str(staged / "crimes").replace("'", "''")
-        # one force at a time: a few dozen partitions open at once, so one file each
-        for i, force in enumerate(wanted):
-            con.execute(
-                f"copy ({select.replace('{force}', literal(force))}) to '{out}' (format parquet, "
-                "partition_by (force, month), overwrite_or_ignore true)"
-            )
-            progress("Making synthetic police.uk rows", 1 + (i + 1) / len(wanted), 3)
-        written = con.execute(
-            "select l.force, c.month, sum(c.n)::bigint from syn_cells c "
-            "join syn_lsoa l using (lsoa_code) group by all"
-        ).fetchall()
-        manifest = store.read_manifest()
-        now = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
-        for force, month, n in written:
-            target = store.partition_dir("crimes", force, month)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            (staged / "crimes" / f"force={force}" / f"month={month}").rename(target)
-            manifest.partitions[Manifest.key("crimes", force, month)] = {
-                "sha256": f"synthetic-{seed}",
-                "source": f"synthetic (seed {seed})",
-                "rows": int(n),
-                "ingested_at": now,
-                "lsoa_vintage": "2021",
-                "synthetic": True,
-            }
-        store.write_manifest(manifest)
+        with store.lock():
+            staged = store.new_work_dir("synthetic")
+            out = str(staged / "crimes").replace("'", "''")
+            # one force at a time: a few dozen partitions open at once, so one file each
+            for i, force in enumerate(wanted):
+                con.execute(
+                    f"copy ({select.replace('{force}', literal(force))}) to '{out}' (format parquet, "
+                    "partition_by (force, month), overwrite_or_ignore true)"
+                )
+                progress("Making synthetic police.uk rows", 1 + (i + 1) / len(wanted), 3)
+            written = con.execute(
+                "select l.force, c.month, sum(c.n)::bigint from syn_cells c "
+                "join syn_lsoa l using (lsoa_code) group by all"
+            ).fetchall()
+            manifest = store.read_manifest()
+            now = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
+            for force, month, n in written:
+                folder = f"crimes/force={force}/month={month}"
+                manifest.partitions[Manifest.key("crimes", force, month)] = {
+                    "sha256": f"synthetic-{seed}",
+                    "source": f"synthetic (seed {seed})",
+                    "rows": int(n),
+                    "ingested_at": now,
+                    "lsoa_vintage": "2021",
+                    "synthetic": True,
+                    "files": [store.place(p, folder) for p in sorted((staged / folder).iterdir())],
+                }
+            store.commit(manifest)
+            store.clear_work()  # under the lock: another writer's work folder is never touched
     finally:
-        shutil.rmtree(staged, ignore_errors=True)
         con.close()
     progress("Making synthetic police.uk rows", 3, 3)
     return SyntheticPoliceData(

@@ -85,6 +85,7 @@ class IndicatorSeries:
     unit: str
     points: tuple[IndicatorPoint, ...]
     assumptions: tuple[str, ...] = field(default=())
+    snapshot_id: int | None = None  # the store snapshot it was counted from (Store.snapshot)
 
 
 def _months_held(store: Store, con: duckdb.DuckDBPyConnection, area: Area) -> list[str]:
@@ -120,6 +121,7 @@ def indicator_series(
     InputError
         When the area is unknown, or the store holds no month for it.
     """
+    store = store.snapshot()  # months held and counts from one state (give the snapshot of ``con``)
     con = con or store.connect()
     area = resolve_area(con, query.area)
     months = _months_held(store, con, area)
@@ -181,4 +183,5 @@ def indicator_series(
         unit=query.unit,
         points=tuple(points),
         assumptions=tuple(assumptions),
+        snapshot_id=store.id,
     )

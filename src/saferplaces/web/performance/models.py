@@ -189,6 +189,9 @@ class TargetValue(models.Model):
         blank=True,
         help_text="For a computed value: the count, months held and, for a rate, population and interval.",
     )
+    store_snapshot_id = models.PositiveIntegerField(
+        null=True, blank=True, help_text="For a computed value: the data store snapshot it was counted from."
+    )
 
     class Meta:
         ordering = ["target", "order", "id"]

@@ -103,6 +103,7 @@ def apply_series(
                 changed += 1
             # Computed rows sort before entered ones, so the plan's own figure shows on the plan page.
             row.order, row.value, row.detail, row.note = 0, value, detail, note
+            row.store_snapshot_id = series.snapshot_id
             audited_save(user, row, via=via)
         for stale in existing.values():
             audited_delete(user, stale, via=via)
@@ -134,12 +135,12 @@ def refresh_target(
 def refresh_targets(
     targets: list[Target], store: Store | None = None, user: AbstractBaseUser | None = None, *, via: str
 ) -> list[RefreshResult | InputError]:
-    """Refresh several targets; one that fails is reported and leaves the others alone."""
-    store = store or web_store()
+    """Refresh several targets from one snapshot of the store; one that fails leaves the others alone."""
     results: list[RefreshResult | InputError] = []
-    for target in targets:
-        try:
-            results.append(refresh_target(target, store, user, via=via))
-        except InputError as exc:
-            results.append(exc)
+    with (store or web_store()).snapshot() as snap:
+        for target in targets:
+            try:
+                results.append(refresh_target(target, snap, user, via=via))
+            except InputError as exc:
+                results.append(exc)
     return results
