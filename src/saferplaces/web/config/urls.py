@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("saferplaces.web.audit.urls")),
     path("", include("saferplaces.web.transfers.urls")),
     path("", include("saferplaces.web.work.urls")),
+    path("", include("saferplaces.web.assessments.urls")),
     path("admin/", admin.site.urls),
     path("favicon.ico", favicon),
 ]
