@@ -254,13 +254,13 @@ def test_adopting_priorities_from_the_evidence_and_for_a_reason(world, built) ->
         {
             **decision,
             "priority": "new",
-            "title": "Prevent",
+            "title": "Prevent duty",
             "reason_kind": "statutory",
             "reason": "The Prevent duty (Counter-Terrorism and Security Act 2015, section 26).",
             "minute_reference": "LCSP 14/01/26 item 7",
         },
     )
-    prevent = Priority.objects.get(plan=plan, title="Prevent")
+    prevent = Priority.objects.get(plan=plan, title="Prevent duty")
     assert PriorityEvidence.objects.count() == 3
     vehicle = PriorityEvidence.objects.get(priority=new)
     raw = raw_counts_by_type(MONTHS_2025, LICHFIELD, "2021")

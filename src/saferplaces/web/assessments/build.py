@@ -19,8 +19,11 @@ import saferplaces
 from saferplaces.assessment.build import build_assessment
 from saferplaces.assessment.priorities import COMPONENTS, load_weights
 from saferplaces.reports.documents import FORMATS, write_assessment
-from saferplaces.web.assessments.models import Assessment, AssessmentFile
+from saferplaces.web.assessments.evidence import candidate, freeze_evidence
+from saferplaces.web.assessments.models import Assessment, AssessmentFile, PriorityEvidence
+from saferplaces.web.audit.trail import display_name, record, snapshot
 from saferplaces.web.performance.refresh import web_store
+from saferplaces.web.plans.models import Priority
 from saferplaces.web.work.jobs import Outcome, Progress, Save, runner
 from saferplaces.web.work.models import Job
 
@@ -109,6 +112,36 @@ def save_assessment(
     return assessment
 
 
+def link_evidence(assessment: Assessment, links: list[dict[str, Any]], user: Any) -> list[PriorityEvidence]:
+    """Record the evidence of existing priorities named in ``links`` (the demo set-up's seed links).
+
+    Each link names a ``priority_id``, a ``candidate`` theme of the assessment (or none, with a
+    ``reason_kind`` the data cannot show) and a ``reason``. A priority that already has evidence,
+    or a candidate the assessment does not have, is passed over.
+    """
+    made = []
+    for link in links:
+        priority = Priority.objects.filter(pk=link.get("priority_id")).first()
+        if priority is None or priority.adoptions.exists():
+            continue
+        theme = link.get("candidate") or ""
+        if theme and candidate(assessment, theme) is None:
+            continue
+        item = PriorityEvidence.objects.create(
+            priority=priority,
+            assessment=assessment if theme else None,
+            candidate=theme,
+            reason_kind=link.get("reason_kind") or PriorityEvidence.Reason.EVIDENCE,
+            reason=link.get("reason", ""),
+            evidence=freeze_evidence(assessment, theme) if theme else {},
+            created_by=user,
+            created_by_name=display_name(user) or "The demo set-up",
+        )
+        record(user, item, None, snapshot(item), via="demo set-up: the seed plan's stated evidence")
+        made.append(item)
+    return made
+
+
 @runner(ASSESSMENT_BUILD)
 def build_runner(job: Job, progress: Progress) -> Save:
     """Build the assessment the job asks for; save it and its five report files together."""
@@ -116,6 +149,7 @@ def build_runner(job: Job, progress: Progress) -> Save:
 
     def save() -> Outcome:
         assessment = save_assessment(job, job.params, built, files)
+        link_evidence(assessment, job.params.get("links") or [], job.started_by)
         url = reverse("assessment", args=[job.partnership.slug, assessment.pk])
         text = (
             f"Built the strategic assessment of {assessment.area_name} for the {assessment.period_label} "
