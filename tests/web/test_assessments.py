@@ -341,3 +341,30 @@ def test_nothing_leaves_the_partnership(world, built) -> None:
     assert not re.search(
         r"/priorities/\d+/why/", text(anonymous.get(f"/partnerships/lichfield/plans/{plan.slug}/"))
     )
+
+
+def test_the_demo_links_the_seeds_evidence(world) -> None:
+    from saferplaces.web.assessments.demo import queue_demo_assessments
+
+    jobs = queue_demo_assessments()
+    assert {j.partnership.slug for j in jobs} == {"lichfield", "stafford"}
+    assert queue_demo_assessments() == []  # queued already: not twice
+    run_tasks()
+    assert set(Job.objects.values_list("status", flat=True)) == {"succeeded"}
+    stafford_asb = PriorityEvidence.objects.get(priority__title="Anti-Social Behaviour (ASB)")
+    raw = raw_counts_by_type(MONTHS_2025, "E07000197", "2021")  # Stafford
+    assert stafford_asb.evidence["figures"]["count"] == raw[ASB]
+    vehicle = PriorityEvidence.objects.get(priority__title="Crime prevention")
+    assert vehicle.candidate == "Vehicle crime"
+    assert (
+        vehicle.evidence["figures"]["count"]
+        == raw_counts_by_type(MONTHS_2025, LICHFIELD, "2021")["Vehicle crime"]
+    )
+    assert vehicle.evidence["figures"]["versus_force"] in ("higher", "lower", "similar")
+    prevent = PriorityEvidence.objects.get(
+        priority__plan__partnership__slug="lichfield", priority__title="Prevent"
+    )
+    assert (prevent.reason_kind, prevent.assessment) == ("statutory", None)
+    # The seed plans keep their transcribed text.
+    assert "499 Vehicle Offences" in " ".join(vehicle.priority.reasons) + vehicle.priority.evidence
+    assert queue_demo_assessments() == []  # built already
