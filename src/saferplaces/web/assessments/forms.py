@@ -17,7 +17,11 @@ from saferplaces.web.validation import LONG_TEXT, too_long
 
 #: The weights an analyst may change in the form (the two partnership inputs need a weights file).
 FORM_WEIGHTS = tuple(c for c in COMPONENTS if c not in ("community_concern", "capacity"))
-WEIGHT_LABELS = {**COMPONENT_NAMES, "change": "Change on a year earlier"}
+WEIGHT_LABELS = {
+    **COMPONENT_NAMES,
+    "change": "Change on a year earlier",
+    "vulnerability": "Vulnerability (scored only with a partner extract)",
+}
 
 
 def _choice(choices: Any, message: str, required: bool = True) -> forms.ChoiceField:

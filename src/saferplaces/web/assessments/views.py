@@ -200,7 +200,14 @@ def assessment_detail(request: HttpRequest, slug: str, assessment_id: int) -> Ht
         "title": assessment.title,
         "partnership": partnership,
         "assessment": assessment,
-        "files": [(f, FILE_NAMES[f]) for f in assessment.files.values_list("format", flat=True)],
+        "files": [
+            (f, FILE_NAMES[f])
+            for f in FILE_NAMES
+            if f in set(assessment.files.values_list("format", flat=True))
+        ],
+        "weights_text": ", ".join(
+            f"{COMPONENT_NAMES.get(k, k)} {w:g}" for k, w in assessment.weights.items()
+        ),
         "candidates": ev.candidates(assessment),
         "adopted": _adopted_here(assessment),
         "others": list(others.defer("data")),
