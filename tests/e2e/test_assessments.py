@@ -49,6 +49,7 @@ def test_build_adopt_and_read_why(page, seeded, make_user, settings, bundled_sto
     sign_in(page, "ana")
     page.goto("/partnerships/lichfield/")
     page.get_by_role("link", name="Strategic assessments").first.click()
+    assert_accessible(page)
     page.get_by_role("link", name="Build an assessment").click()
     assert_accessible(page)
     page.get_by_label("Period").fill("last year")
@@ -115,9 +116,17 @@ def test_build_adopt_and_read_why(page, seeded, make_user, settings, bundled_sto
     assert f"{evidence['figures']['count']:,} recorded in Lichfield in the calendar year 2025" in main
     assert "95% confidence interval" in main and "Volume" in main and "LCSP 14/01/26 item 5" in main
     assert_accessible(page)
+    # A second build of the same record stands in for last year's: the comparison page reads records only.
+    fields = {f.name: getattr(assessment, f.name) for f in Assessment._meta.concrete_fields if f.name != "id"}
+    Assessment.objects.create(**{**fields, "version": 2, "created_at": None})
     page.goto(f"/partnerships/lichfield/assessments/{assessment.pk}/")
     assert page.get_by_role("link", name="Adopt Drugs").count() == 0
     assert page.get_by_role("link", name="Build an assessment").count() == 0
+    page.get_by_role("link", name="Compare with Lichfield, calendar year 2025 (version 2)").click()
+    page.get_by_text("Rank of candidate priorities").wait_for()
+    assert "No count changed significantly between the two periods." in page.inner_text("main")
+    assert_accessible(page)
+    _shot(page, "assessment-compare")
     response = page.goto(f"/partnerships/lichfield/assessments/{assessment.pk}/adopt/")
     assert response.status == 403
     assert Priority.objects.filter(title="Vehicle crime").count() == 1
