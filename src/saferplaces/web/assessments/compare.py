@@ -121,7 +121,10 @@ def compare(earlier: Assessment, later: Assessment) -> Comparison:
     )
     e_types = {r["crime_type"]: r for r in earlier.data.get("crime_types") or []}
     l_types = {r["crime_type"]: r for r in later.data.get("crime_types") or []}
-    names = sorted(set(e_types) | set(l_types), key=lambda n: -(l_types.get(n) or {}).get("count", 0))
+    # ASB is in the headline rows already.
+    names = sorted(
+        (set(e_types) | set(l_types)) - {ASB}, key=lambda n: -(l_types.get(n) or {}).get("count", 0)
+    )
     crime_types = tuple(_row(n, e_types.get(n), l_types.get(n), months) for n in names)
     e_rank = {p["theme"]: p.get("rank") for p in earlier.data.get("priorities") or []}
     l_rank = {p["theme"]: p.get("rank") for p in later.data.get("priorities") or []}
