@@ -189,8 +189,19 @@ def test_an_assessment_is_frozen_and_versioned(world, built) -> None:
     file.content = b"changed"
     with pytest.raises(FrozenRecordError):
         file.save()
+    with pytest.raises(FrozenRecordError):
+        Assessment.objects.filter(pk=first.pk).update(area_name="Somewhere else")
+    with pytest.raises(FrozenRecordError):
+        Assessment.objects.all().delete()
     first.refresh_from_db()
     assert first.area_name == "Lichfield"
+    # Deleting the partnership still removes its records, evidence included.
+    plan = world["partnership"].plans.get()
+    PriorityEvidence.objects.create(
+        priority=plan.priorities.first(), assessment=first, candidate="Drugs", evidence={"theme": "Drugs"}
+    )
+    world["partnership"].delete()
+    assert not Assessment.objects.exists() and not PriorityEvidence.objects.exists()
 
 
 def test_two_years_compared(world, built) -> None:

@@ -23,8 +23,30 @@ class FrozenRecordError(SaferPlacesError):
     """A frozen record was asked to change."""
 
 
+class FrozenQuerySet(models.QuerySet):
+    """``objects.filter(...).update()`` and ``.delete()`` refuse, as ``save()`` and ``delete()`` do.
+
+    Deleting a partnership still removes its records: Django's cascade goes through the
+    base manager, not this one.
+    """
+
+    def update(self, **kwargs: Any) -> int:
+        raise FrozenRecordError(
+            f"{self.model._meta.verbose_name_plural.capitalize()} are frozen and cannot be changed.",
+            "Build a new version, or record a new decision, instead.",
+        )
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise FrozenRecordError(
+            f"{self.model._meta.verbose_name_plural.capitalize()} are frozen and cannot be deleted.",
+            "Keep them: later versions and decisions refer to them.",
+        )
+
+
 class Frozen(models.Model):
-    """A record that is written once and never changed or deleted (one at a time) afterwards."""
+    """A record that is written once and never changed or deleted afterwards."""
+
+    objects = FrozenQuerySet.as_manager()
 
     class Meta:
         abstract = True
@@ -132,7 +154,7 @@ class PriorityEvidence(Frozen):
 
     priority = models.ForeignKey(Priority, on_delete=models.CASCADE, related_name="adoptions")
     assessment = models.ForeignKey(
-        Assessment, null=True, blank=True, on_delete=models.PROTECT, related_name="adoptions"
+        Assessment, null=True, blank=True, on_delete=models.RESTRICT, related_name="adoptions"
     )
     candidate = models.CharField(max_length=200, blank=True, help_text="The candidate priority's theme.")
     reason_kind = models.CharField(max_length=20, choices=Reason.choices, default=Reason.EVIDENCE)
