@@ -122,26 +122,3 @@ def test_a_task_page_shows_progress_then_the_result(page, seeded, make_user) -> 
     page.get_by_role("link", name="See all the partnership's tasks").click()
     assert "Import risks from risks.csv" in page.inner_text("main")
     assert_accessible(page)
-
-
-def test_an_analyst_builds_an_assessment_and_watches_it(
-    page, seeded, make_user, bundled_store, settings
-) -> None:  # noqa: ANN001
-    from dataclasses import replace
-
-    settings.ENV = replace(settings.ENV, store_dir=bundled_store.root)
-    settings.SAFERPLACES_ASSESSMENT_FORMATS = ("html", "json")
-    make_user("ali", roles=[("lichfield", "analyst")])
-    sign_in(page, "ali")
-    page.goto("/partnerships/lichfield/")
-    page.get_by_role("link", name="Strategic assessments").click()
-    page.get_by_role("button", name="Build an assessment").click()
-    assert_accessible(page)
-    page.get_by_label("Period").fill("2025")
-    page.get_by_role("button", name="Build the assessment").click()
-    page.get_by_text("Waiting for the worker to start this task.").wait_for()
-    run_tasks()
-    page.get_by_role("heading", name="Finished").wait_for(timeout=15_000)
-    page.get_by_role("link", name="See the assessment").click()
-    assert_accessible(page)
-    assert "Strategic assessment of Lichfield" in page.inner_text("h1")

@@ -231,6 +231,7 @@ def test_every_post_view_refuses_signed_out_users_and_users_without_a_role(world
         "fmt": "csv",
         "job_id": 1,
         "assessment_id": 1,
+        "priority_id": priority.pk,
         "uidb64": "x",
         "token": "x",
     }
@@ -263,3 +264,56 @@ def test_every_post_view_refuses_signed_out_users_and_users_without_a_role(world
         checked += 1
     assert checked > 20
     assert not AuditEntry.objects.exists()
+
+
+def test_the_assessment_pages_by_persona(world: dict[str, object]) -> None:
+    """Issue #10 s2 and s3: members read assessments and evidence; analysts build; administrators adopt."""
+    from saferplaces.web.assessments.models import Assessment, AssessmentFile, PriorityEvidence
+
+    plan = world["plan"]
+    assessment = Assessment.objects.create(
+        partnership=plan.partnership,
+        area_code="E07000193",
+        area_name="East Staffordshire",
+        area_level="district",
+        period="2025",
+        period_label="calendar year 2025",
+        code_version="test",
+        data={"priorities": [{"theme": "Drugs", "rank": 1, "score": 0.5, "components": {}}]},
+    )
+    AssessmentFile.objects.create(assessment=assessment, format="html", content=b"<p>Report</p>", sha256="x")
+    other = Assessment.objects.create(
+        partnership=plan.partnership,
+        area_code="E07000193",
+        area_name="East Staffordshire",
+        area_level="district",
+        period="2024",
+        period_label="calendar year 2024",
+        code_version="test",
+        data={},
+    )
+    priority = plan.priorities.first()
+    PriorityEvidence.objects.create(priority=priority, reason_kind="community", reason="A survey")
+    one = f"{ES}assessments/{assessment.pk}/"
+    read = [404, 404, 404, 200, 200, 200, 200, 200, 200, 200, 200]
+    #  persona:                  anon no  other admin analyst lead lead2 prov prov2 board super
+    matrix = {
+        ES + "assessments/": read,
+        ES + "assessments/new/": [404, 404, 404, 200, 200, 403, 403, 403, 403, 403, 200],
+        one: read,
+        one + "report.html": read,
+        one + "assessment.html": read,
+        f"{one}compare/?with={other.pk}": read,
+        one + "adopt/": [404, 404, 404, 200, 403, 403, 403, 403, 403, 403, 200],
+        ES + "priorities/adopt-for-a-reason/": [404, 404, 404, 200, 403, 403, 403, 403, 403, 403, 200],
+        f"{ES_PLAN}priorities/{priority.pk}/why/": read,
+    }
+    got = {}
+    for url in matrix:
+        got[url] = []
+        for persona in PERSONAS:
+            client = Client()
+            if persona != "anonymous":
+                client.force_login(world["users"][persona])
+            got[url].append(client.get(url).status_code)
+    assert got == matrix

@@ -126,8 +126,11 @@ def test_serve_prints_the_demo_accounts(monkeypatch: pytest.MonkeyPatch, tmp_pat
     monkeypatch.setattr(
         "saferplaces.web.demo_accounts.ensure_demo_accounts", lambda store: (list(ACCOUNTS), "pw-made-here")
     )
+    # The demo's assessment builds (#10) are queued in the database, which this test does not set up.
+    monkeypatch.setattr("saferplaces.web.assessments.demo.queue_demo_assessments", lambda: ["a job"])
     monkeypatch.setenv("SAFERPLACES_HOME", str(tmp_path))
     result = CliRunner().invoke(commands_web.serve_command, ["--demo-accounts", "--store", str(tmp_path)])
     assert result.exit_code == 0, result.output
     assert "password pw-made-here" in result.output
     assert "demo-lead" in result.output and "Lead officer" in result.output
+    assert "The worker is building the Lichfield and Stafford 2025 assessments" in result.output

@@ -55,6 +55,12 @@ def serve_command(host: str, port: int, seed_plans: bool, demo_accounts: bool, s
         for account in accounts:
             click.echo(f"  {account.username:<13} {account.role.label:<26} {account.what_to_try}")
         click.echo(f"(The password is kept in {settings.ENV.store_dir / PASSWORD_FILE}.)")
+        from saferplaces.web.assessments.demo import queue_demo_assessments
+
+        if queue_demo_assessments():  # issue #10: the seeds' evidence matched to the bundled data
+            click.echo(
+                "The worker is building the Lichfield and Stafford 2025 assessments the seed plans link to."
+            )
     click.echo("To make your own account: saferplaces createuser NAME --superuser")
     call_command("runserver", f"{host}:{port}", use_reloader=False)
 

@@ -10,4 +10,5 @@ class AssessmentsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from saferplaces.web.assessments import build  # noqa: F401  (registers the runner)
+        # The assessment build registers its runner with the background work when it loads.
+        from saferplaces.web.assessments import build  # noqa: F401

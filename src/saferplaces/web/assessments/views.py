@@ -1,180 +1,218 @@
-"""Assessments in the application: the list, the form that starts a build, one assessment and its files.
+"""Assessments in the application (issue #10, sections 2 and 3).
 
-Members of the partnership read; its analysts and administrators build. The build runs
-in the background (:mod:`saferplaces.web.assessments.build`).
+The list and the build form; one assessment with its report and downloads; two compared;
+adopting a candidate priority, or a priority for a reason the data cannot show; and the
+"Why this is a priority" page.
 """
 
 from __future__ import annotations
 
-import mimetypes
+import re
 from typing import Any
 
-from django import forms
-from django.conf import settings
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.contrib import messages
+from django.db import transaction
+from django.db.models import Max
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_safe
 
-from saferplaces.errors import InputError
+from saferplaces.assessment.priorities import COMPONENT_NAMES
+from saferplaces.data.areas import areas_within, resolve_area
+from saferplaces.data.partner import list_extracts
+from saferplaces.errors import SaferPlacesError
 from saferplaces.web.accounts.access import refuse
-from saferplaces.web.accounts.models import Role
-from saferplaces.web.accounts.permissions import _superuser, roles
-from saferplaces.web.assessments.build import ASSESSMENT_BUILD, DEFAULT_FORMATS, assessments_dir
-from saferplaces.web.assessments.compare import compare, load
-from saferplaces.web.assessments.models import Assessment
-from saferplaces.web.partnerships.models import Partnership
-from saferplaces.web.work.jobs import start_job
-from saferplaces.web.work.views import member_partnership
-
-#: The policy the HTML report is served under: its own styles and data: images only.
-REPORT_POLICY = (
-    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:; "
-    "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+from saferplaces.web.assessments import evidence as ev
+from saferplaces.web.assessments.access import can_adopt, can_build, member_partnership
+from saferplaces.web.assessments.build import ASSESSMENT_BUILD, STEPS, default_weights
+from saferplaces.web.assessments.compare import CHANGE_WORDS, compare
+from saferplaces.web.assessments.forms import (
+    FORM_WEIGHTS,
+    WEIGHT_LABELS,
+    AdoptForm,
+    BuildForm,
+    DecisionForm,
+    ReasonForm,
+    weight_initial,
 )
-FORMAT_NAMES = {
-    "html": "Web page (HTML)",
-    "pdf": "PDF",
-    "docx": "Word (DOCX)",
-    "xlsx": "Excel (XLSX)",
-    "json": "JSON",
-}
+from saferplaces.web.assessments.models import Assessment, AssessmentFile, PriorityEvidence
+from saferplaces.web.audit.trail import audited_save, display_name, record, snapshot
+from saferplaces.web.partnerships.models import Partnership
+from saferplaces.web.performance.refresh import web_store
+from saferplaces.web.plans.models import Plan, Priority
+from saferplaces.web.plans.views import plan_breadcrumbs
+from saferplaces.web.work.jobs import start_job
+
+VIA_ADOPT = "adopted from an assessment"
+VIA_REASON = "adopted for a reason the data cannot show"
+#: The report is shown in a frame that may run nothing and load nothing: its own styles and images only.
+REPORT_CSP = "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'"
+FILE_NAMES = {"html": "HTML", "pdf": "PDF", "docx": "Word (DOCX)", "xlsx": "Excel (XLSX)", "json": "JSON"}
 
 
-def can_build_assessment(user: Any, partnership: Partnership) -> bool:
-    """Build an assessment: the partnership's analysts and administrators."""
-    return _superuser(user) or bool(roles(user, partnership) & {Role.Name.ANALYST, Role.Name.ADMINISTRATOR})
-
-
-class BuildForm(forms.Form):
-    """Area, period and comparison, checked as ``saferplaces assess`` checks them."""
-
-    area = forms.CharField(max_length=200, error_messages={"required": "Enter an area"})
-    period = forms.CharField(max_length=100, error_messages={"required": "Enter a period"})
-    compare = forms.ChoiceField(
-        choices=[("previous", "The same months a year earlier"), ("none", "No comparison")],
-        error_messages={"required": "Select a comparison", "invalid_choice": "Select a comparison"},
-    )
-
-    def clean_area(self) -> str:
-        import duckdb
-
-        from saferplaces.data.areas import resolve_area
-        from saferplaces.data.geography import install_reference_tables
-
-        con = duckdb.connect()
-        try:
-            install_reference_tables(con)
-            return resolve_area(con, self.cleaned_data["area"]).code
-        except InputError as exc:
-            raise forms.ValidationError(str(exc)) from None
-        finally:
-            con.close()
-
-    def clean_period(self) -> str:
-        from saferplaces.data.periods import parse_period
-
-        text = self.cleaned_data["period"].strip()
-        try:
-            parse_period(text)
-        except InputError as exc:
-            raise forms.ValidationError(str(exc)) from None
-        return text
-
-
-def _crumbs(partnership: Partnership, *, listing: bool = True) -> list[dict[str, str]]:
-    crumbs = [
+def _crumbs(partnership: Partnership, *more: dict[str, str]) -> list[dict[str, str]]:
+    return [
         {"text": "Partnerships", "href": reverse("home")},
         {"text": partnership.name, "href": reverse("partnership", args=[partnership.slug])},
+        {"text": "Strategic assessments", "href": reverse("assessments", args=[partnership.slug])},
+        *more,
     ]
-    if listing:
-        crumbs.append({"text": "Assessments", "href": reverse("assessments", args=[partnership.slug])})
-    return crumbs
 
 
-def _default_area(partnership: Partnership) -> str:
-    # "Lichfield District" is held as "Lichfield" in the reference tables.
-    words = partnership.area_name.split()
-    return (
-        " ".join(words[:-1])
-        if len(words) > 1 and words[-1] in {"District", "Borough"}
-        else partnership.area_name
-    )
+def _assessment(partnership: Partnership, assessment_id: int) -> Assessment:
+    return get_object_or_404(Assessment, pk=assessment_id, partnership=partnership)
+
+
+def partnership_area(con: Any, partnership: Partnership) -> Any:
+    """The store's area for the partnership: its area name, or that name without "District" or "Borough".
+
+    Raises
+    ------
+    InputError
+        When no force, district, CSP or ward has the name (the first name's message).
+    """
+    name = partnership.area_name.strip()
+    tries = [name, re.sub(r"\s+(District|Borough|City)$", "", name, flags=re.I), name.split(" and ")[0]]
+    first: SaferPlacesError | None = None
+    for text in dict.fromkeys(tries):
+        try:
+            return resolve_area(con, text)
+        except SaferPlacesError as exc:
+            first = first or exc
+    assert first is not None
+    raise first
+
+
+def _areas(partnership: Partnership) -> tuple[list[tuple[str, str]], list[str], str]:
+    """The areas an analyst may choose (the partnership's, then those in it), the extracts, a problem."""
+    store = web_store()
+    try:
+        con = store.connect()
+    except SaferPlacesError as exc:
+        return [], [], str(exc)
+    try:
+        own = partnership_area(con, partnership)
+        inside = areas_within(con, own)
+    except SaferPlacesError as exc:
+        return [], [], str(exc)
+    finally:
+        con.close()
+    levels = {
+        "district": "district",
+        "csp": "community safety partnership",
+        "ward": "ward",
+        "force": "force area",
+    }
+    areas = [(own.code, f"{own.name} (the partnership's area)")]
+    areas += [(a.code, f"{a.name} ({levels.get(a.level, a.level)})") for a in inside]
+    try:
+        extracts = [e.name for e in list_extracts(store)]
+    except SaferPlacesError:
+        extracts = []
+    return areas, extracts, ""
 
 
 @require_safe
 def assessment_list(request: HttpRequest, slug: str) -> HttpResponse:
-    """The partnership's assessments, newest first, with who built them and when."""
+    """The partnership's assessments, newest first, and a link to build one."""
     partnership = member_partnership(request, slug)
-    records = list(Assessment.objects.filter(partnership=partnership))
-    earlier: dict[int, Assessment] = {}
-    for record in records:
-        # The next older build of the same area, to compare with.
-        earlier_ones = [
-            r for r in records if r.area_code == record.area_code and r.built_at < record.built_at
-        ]
-        if earlier_ones:
-            earlier[record.pk] = earlier_ones[0]
+    assessments = list(Assessment.objects.filter(partnership=partnership).defer("data"))
     context = {
         "title": f"Strategic assessments – {partnership.name}",
         "partnership": partnership,
-        "assessments": records,
-        "earlier": earlier,
-        "can_build": can_build_assessment(request.user, partnership),
+        "assessments": assessments,
+        "can_build": can_build(request.user, partnership),
+        "can_adopt": can_adopt(request.user, partnership),
         "nav_active": "partnerships",
-        "breadcrumbs": _crumbs(partnership, listing=False),
+        "breadcrumbs": _crumbs(partnership)[:-1],
     }
     return render(request, "assessments/list.html", context)
 
 
 def assessment_new(request: HttpRequest, slug: str) -> HttpResponse:
-    """Choose area, period and comparison; the build runs in the background."""
+    """Choose the area, period and options of an assessment; the build runs in the background."""
     partnership = member_partnership(request, slug)
-    if not can_build_assessment(request.user, partnership):
+    if not can_build(request.user, partnership):
         return refuse(request)
+    areas, extracts, problem = _areas(partnership)
+    initial = {
+        "area": areas[0][0] if areas else "",
+        "compare": "previous",
+        **weight_initial(default_weights()),
+    }
     form = BuildForm(
-        request.POST if request.method == "POST" else None,
-        initial={"area": _default_area(partnership), "compare": "previous"},
+        request.POST if request.method == "POST" else None, initial=initial, areas=areas, extracts=extracts
     )
-    if form.is_bound and form.is_valid():
-        data = form.cleaned_data
-        formats = list(getattr(settings, "SAFERPLACES_ASSESSMENT_FORMATS", DEFAULT_FORMATS))
+    if form.is_bound and not problem and form.is_valid():
+        area_name = dict(areas)[form.cleaned_data["area"]].split(" (")[0]
+        period = form.cleaned_data["period"]
+        weights = form.weights()
+        params: dict[str, Any] = {
+            "area_code": form.cleaned_data["area"],
+            "area_name": area_name,
+            "period": period,
+            "compare": form.cleaned_data["compare"],
+            "extract": form.cleaned_data["extract"],
+            "weights": {} if weights == {k: default_weights()[k] for k in FORM_WEIGHTS} else weights,
+        }
         job = start_job(
             ASSESSMENT_BUILD,
             partnership,
             request.user,
-            title=f"Build the strategic assessment of {request.POST.get('area', '').strip()} "
-            f"for {data['period']}",
-            params={
-                "area": data["area"],
-                "period": data["period"],
-                "compare": data["compare"],
-                "formats": formats,
-            },
+            title=f"Build the strategic assessment of {area_name} for {period}",
+            params=params,
             back_url=reverse("assessments", args=[partnership.slug]),
-            steps_total=2 + len(formats),
+            steps_total=STEPS,
         )
-        return redirect("job", partnership.slug, job.pk)
+        return redirect("job", slug=partnership.slug, job_id=job.pk)
     context = {
         "title": ("Error: " if form.errors else "") + "Build a strategic assessment",
         "partnership": partnership,
         "form": form,
+        "areas": areas,
+        "extracts": extracts,
+        "problem": problem,
+        "weight_fields": [(f"weight_{n}", WEIGHT_LABELS[n]) for n in FORM_WEIGHTS],
         "nav_active": "partnerships",
         "breadcrumbs": _crumbs(partnership),
     }
-    return render(request, "assessments/new.html", context, status=400 if form.errors else 200)
+    return render(request, "assessments/new.html", context)
+
+
+def _adopted_here(assessment: Assessment) -> dict[str, list[PriorityEvidence]]:
+    adopted: dict[str, list[PriorityEvidence]] = {}
+    for item in assessment.adoptions.select_related("priority__plan"):
+        adopted.setdefault(item.candidate, []).append(item)
+    return adopted
 
 
 @require_safe
 def assessment_detail(request: HttpRequest, slug: str, assessment_id: int) -> HttpResponse:
-    """One assessment: what was built, from what, by whom; its findings and its files."""
+    """One assessment: what it was built from, its report, its downloads and its candidate priorities."""
     partnership = member_partnership(request, slug)
-    record = get_object_or_404(Assessment, pk=assessment_id, partnership=partnership)
+    assessment = _assessment(partnership, assessment_id)
+    others = Assessment.objects.filter(partnership=partnership, area_code=assessment.area_code).exclude(
+        pk=assessment.pk
+    )
     context = {
-        "title": str(record),
+        "title": assessment.title,
         "partnership": partnership,
-        "record": record,
-        "files": [(fmt, FORMAT_NAMES.get(fmt, fmt)) for fmt in record.formats],
+        "assessment": assessment,
+        "files": [
+            (f, FILE_NAMES[f])
+            for f in FILE_NAMES
+            if f in set(assessment.files.values_list("format", flat=True))
+        ],
+        "weights_text": ", ".join(
+            f"{COMPONENT_NAMES.get(k, k)} {w:g}" for k, w in assessment.weights.items()
+        ),
+        "candidates": ev.candidates(assessment),
+        "adopted": _adopted_here(assessment),
+        "others": list(others.defer("data")),
+        "can_adopt": can_adopt(request.user, partnership),
+        "findings": (assessment.data.get("findings") or [])[:6],
         "nav_active": "partnerships",
         "breadcrumbs": _crumbs(partnership),
     }
@@ -182,53 +220,190 @@ def assessment_detail(request: HttpRequest, slug: str, assessment_id: int) -> Ht
 
 
 @require_safe
-def assessment_file(request: HttpRequest, slug: str, assessment_id: int, fmt: str) -> FileResponse:
-    """One of the assessment's report files, for the partnership's members."""
+@xframe_options_sameorigin
+def assessment_report(request: HttpRequest, slug: str, assessment_id: int) -> HttpResponse:
+    """The report's HTML as the build wrote it, for the frame on the assessment page (it runs nothing)."""
     partnership = member_partnership(request, slug)
-    record = get_object_or_404(Assessment, pk=assessment_id, partnership=partnership)
-    if fmt not in record.formats:
-        raise Http404("No such file.")
-    path = assessments_dir() / record.folder / f"assessment.{fmt}"
-    if not path.is_file():
-        raise Http404("The file is no longer held.")
-    name = f"{partnership.slug}-assessment-{record.area_code}-v{record.version}.{fmt}"
-    content_type = mimetypes.types_map.get(f".{fmt}", "application/octet-stream")
-    if fmt != "html":
-        return FileResponse(path.open("rb"), as_attachment=True, filename=name, content_type=content_type)
-    # The HTML report opens in the browser, as the CLI's report. It carries its own style sheet
-    # (a <style> block) and its charts as data: images, so it gets a policy of its own that
-    # allows those and nothing else: no script, no other request.
-    response = FileResponse(path.open("rb"), filename=name, content_type="text/html; charset=utf-8")
-    response["Content-Security-Policy"] = REPORT_POLICY
+    assessment = _assessment(partnership, assessment_id)
+    file = get_object_or_404(AssessmentFile, assessment=assessment, format="html")
+    response = HttpResponse(bytes(file.content), content_type=AssessmentFile.CONTENT_TYPES["html"])
+    response["Content-Security-Policy"] = REPORT_CSP
     return response
 
 
 @require_safe
-def assessment_compare(request: HttpRequest, slug: str) -> HttpResponse:
-    """Two builds of the same area side by side (``?first=ID&second=ID``), the earlier one first."""
+def assessment_file(request: HttpRequest, slug: str, assessment_id: int, fmt: str) -> HttpResponse:
+    """One of the report files, as a download."""
     partnership = member_partnership(request, slug)
-    ids = [request.GET.get("first", ""), request.GET.get("second", "")]
-    if not all(i.isdigit() for i in ids):
-        raise Http404("Choose two assessments to compare.")
-    records = sorted(
-        (get_object_or_404(Assessment, pk=int(i), partnership=partnership) for i in ids),
-        key=lambda r: (r.period_label, r.built_at),
+    assessment = _assessment(partnership, assessment_id)
+    file = get_object_or_404(AssessmentFile, assessment=assessment, format=fmt)
+    response = HttpResponse(bytes(file.content), content_type=AssessmentFile.CONTENT_TYPES[fmt])
+    name = re.sub(r"[^a-z0-9]+", "-", f"{assessment.area_name} {assessment.period_label}".lower()).strip("-")
+    response["Content-Disposition"] = f'attachment; filename="assessment-{name}-v{assessment.version}.{fmt}"'
+    if fmt == "html":
+        response["Content-Security-Policy"] = REPORT_CSP
+    return response
+
+
+@require_safe
+def assessment_compare(request: HttpRequest, slug: str, assessment_id: int) -> HttpResponse:
+    """This assessment beside another of the same area (``?with=<id>``), the earlier period first."""
+    partnership = member_partnership(request, slug)
+    assessment = _assessment(partnership, assessment_id)
+    try:
+        other_id = int(request.GET.get("with", ""))
+    except ValueError:
+        raise Http404("Choose an assessment to compare with.") from None
+    other = get_object_or_404(
+        Assessment, pk=other_id, partnership=partnership, area_code=assessment.area_code
     )
-    first, second = records
-    problem = ""
-    if first.area_code != second.area_code:
-        problem = "These assessments are of different areas. Choose two assessments of the same area."
-    data = [load(first), load(second)]
-    if not problem and None in data:
-        problem = "One of these assessments has no JSON file held. Build it again to compare it."
+    first, second = sorted(
+        (assessment, other), key=lambda a: ((a.data.get("period") or {}).get("end") or "", a.created_at)
+    )
+    result = compare(first, second)
     context = {
-        "title": f"Compare assessments – {first.area_name}",
+        "title": f"{assessment.area_name}: {second.period_label} compared with {first.period_label}",
         "partnership": partnership,
-        "first": first,
-        "second": second,
-        "problem": problem,
-        "comparison": None if problem else compare(data[0], data[1]),
+        "comparison": result,
+        "assessment": assessment,
+        "nav_active": "partnerships",
+        "breadcrumbs": _crumbs(
+            partnership,
+            {"text": str(assessment), "href": reverse("assessment", args=[partnership.slug, assessment.pk])},
+        ),
+    }
+    return render(request, "assessments/compare.html", context)
+
+
+def _plans(partnership: Partnership) -> list[Plan]:
+    return list(Plan.objects.filter(partnership=partnership).order_by("-id"))
+
+
+def _decide(
+    request: HttpRequest, form: DecisionForm, partnership: Partnership, **fields: Any
+) -> PriorityEvidence:
+    """Save the new or chosen priority and the record of why, with their audit entries, in one transaction."""
+    data = form.cleaned_data
+    plan = form.plans[data["plan"]]
+    via = VIA_ADOPT if fields.get("assessment") is not None else VIA_REASON
+    with transaction.atomic():
+        if data["priority"] == "new":
+            last = plan.priorities.aggregate(last=Max("order"))["last"] or 0
+            priority = Priority(plan=plan, order=last + 1, title=data["title"].strip())
+            audited_save(request.user, priority, via=via)
+        else:
+            priority = form.priorities[data["priority"]]
+        item = PriorityEvidence.objects.create(
+            priority=priority,
+            decided_on=data["decided_on"],
+            minute_reference=data["minute_reference"].strip(),
+            created_by=request.user if request.user.is_authenticated else None,
+            created_by_name=display_name(request.user),
+            **fields,
+        )
+        # The decision (board meeting date and minute reference) is in the audit trail with the evidence.
+        record(request.user, item, None, snapshot(item), via=via)
+    return item
+
+
+def assessment_adopt(request: HttpRequest, slug: str, assessment_id: int) -> HttpResponse:
+    """Adopt one of the assessment's candidate priorities, as a new priority or linked to one in a plan."""
+    partnership = member_partnership(request, slug)
+    assessment = _assessment(partnership, assessment_id)
+    if not can_adopt(request.user, partnership):
+        return refuse(request)
+    themes = [c["theme"] for c in ev.candidates(assessment)]
+    chosen = request.GET.get("candidate", "")
+    form = AdoptForm(
+        request.POST if request.method == "POST" else None,
+        initial={"candidate": chosen, "title": chosen, "priority": "new"},
+        plans=_plans(partnership),
+        candidates=themes,
+    )
+    if form.is_bound and form.is_valid():
+        theme = form.cleaned_data["candidate"]
+        item = _decide(
+            request,
+            form,
+            partnership,
+            assessment=assessment,
+            candidate=theme,
+            reason_kind=PriorityEvidence.Reason.EVIDENCE,
+            evidence=ev.freeze_evidence(assessment, theme),
+        )
+        messages.success(request, f"{item.priority.title} adopted as a priority")
+        return redirect(
+            "priority-why",
+            slug=partnership.slug,
+            plan_slug=item.priority.plan.slug,
+            priority_id=item.priority.pk,
+        )
+    context = {
+        "title": ("Error: " if form.errors else "") + "Adopt a priority from the assessment",
+        "partnership": partnership,
+        "assessment": assessment,
+        "form": form,
+        "themes": themes,
+        "nav_active": "partnerships",
+        "breadcrumbs": _crumbs(
+            partnership,
+            {"text": str(assessment), "href": reverse("assessment", args=[partnership.slug, assessment.pk])},
+        ),
+    }
+    return render(request, "assessments/adopt.html", context)
+
+
+def adopt_for_reason(request: HttpRequest, slug: str) -> HttpResponse:
+    """Adopt a priority for a reason the data cannot show, such as a statutory duty or community concern."""
+    partnership = member_partnership(request, slug)
+    if not can_adopt(request.user, partnership):
+        return refuse(request)
+    form = ReasonForm(
+        request.POST if request.method == "POST" else None,
+        initial={"priority": "new"},
+        plans=_plans(partnership),
+    )
+    if form.is_bound and form.is_valid():
+        item = _decide(
+            request,
+            form,
+            partnership,
+            reason_kind=form.cleaned_data["reason_kind"],
+            reason=form.cleaned_data["reason"].strip(),
+        )
+        messages.success(request, f"{item.priority.title} adopted as a priority")
+        return redirect(
+            "priority-why",
+            slug=partnership.slug,
+            plan_slug=item.priority.plan.slug,
+            priority_id=item.priority.pk,
+        )
+    context = {
+        "title": ("Error: " if form.errors else "") + "Adopt a priority for a reason the data cannot show",
+        "partnership": partnership,
+        "form": form,
         "nav_active": "partnerships",
         "breadcrumbs": _crumbs(partnership),
     }
-    return render(request, "assessments/compare.html", context)
+    return render(request, "assessments/adopt_reason.html", context)
+
+
+@require_safe
+def priority_why(request: HttpRequest, slug: str, plan_slug: str, priority_id: int) -> HttpResponse:
+    """Why this is a priority: the evidence it was adopted on, or the reason the data cannot show."""
+    partnership = member_partnership(request, slug)
+    plan = get_object_or_404(Plan, partnership=partnership, slug=plan_slug)
+    priority = get_object_or_404(Priority._base_manager, pk=priority_id, plan=plan)
+    items = list(priority.adoptions.select_related("assessment"))
+    context = {
+        "title": f"Why {priority.title} is a priority",
+        "partnership": partnership,
+        "plan": plan,
+        "priority": priority,
+        "items": items,
+        "component_names": COMPONENT_NAMES,
+        "change_words": CHANGE_WORDS,
+        "nav_active": "partnerships",
+        "breadcrumbs": plan_breadcrumbs(plan),
+    }
+    return render(request, "assessments/why.html", context)

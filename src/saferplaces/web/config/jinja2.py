@@ -30,6 +30,13 @@ def _can_edit_plan(user: Any, plan: Any) -> bool:
     return can_edit_plan(user, plan)
 
 
+def _is_member(user: Any, partnership: Any) -> bool:
+    """Whether the user holds a role in the partnership (templates show partner-only links with it)."""
+    from saferplaces.web.accounts.permissions import is_member
+
+    return is_member(user, partnership)
+
+
 def _localtime_text(value: Any) -> str:
     """A stored time in the site's time zone, as "3 December 2026 at 11:30"."""
     from django.utils import timezone
@@ -62,6 +69,7 @@ def environment(**options: Any) -> Environment:
             "can_edit_plan": _can_edit_plan,
             # the analytic defaults registry, so that pages state the values the library uses
             "defaults": DEFAULTS,
+            "is_member": _is_member,
         }
     )
     return env

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "saferplaces.web.work",
+    # Assessments built in the app, priorities adopted from them (issue #10, sections 2 and 3).
     "saferplaces.web.assessments",
 ]
 
