@@ -6,7 +6,7 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
-from django.http import HttpRequest, HttpResponseBase
+from django.http import HttpRequest, HttpResponseBase, HttpResponseNotAllowed
 from django.urls import URLPattern, path
 
 from saferplaces.web.api import docs
@@ -17,8 +17,10 @@ from saferplaces.web.public.http import cached
 def _public(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
     @functools.wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if request.method == "OPTIONS":
+            return view(request, *args, **kwargs)  # CORS preflight
         if request.method not in ("GET", "HEAD"):
-            return view(request, *args, **kwargs)
+            return HttpResponseNotAllowed(["GET", "HEAD", "OPTIONS"])  # the API is read-only
         return cached(request, "en", lambda: view(request, *args, **kwargs))
 
     return wrapper

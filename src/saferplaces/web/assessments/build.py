@@ -18,6 +18,7 @@ from django.urls import reverse
 import saferplaces
 from saferplaces.assessment.build import build_assessment
 from saferplaces.assessment.priorities import COMPONENTS, load_weights
+from saferplaces.assessment.windows import in_window
 from saferplaces.reports.documents import FORMATS, write_assessment
 from saferplaces.web.assessments.evidence import candidate, freeze_evidence
 from saferplaces.web.assessments.models import Assessment, AssessmentFile, PriorityEvidence
@@ -65,6 +66,7 @@ def read_build(params: dict[str, Any], progress: Progress | None = None) -> tupl
             compare=params.get("compare", "previous"),
             weights_path=str(weights_path) if weights_path else None,
             extract=params.get("extract") or None,
+            allow_partial=bool(params.get("allow_partial")),
         )
 
         def report(_what: str, done: float, total: float) -> None:
@@ -152,7 +154,7 @@ def build_runner(job: Job, progress: Progress) -> Save:
         link_evidence(assessment, job.params.get("links") or [], job.started_by)
         url = reverse("assessment", args=[job.partnership.slug, assessment.pk])
         text = (
-            f"Built the strategic assessment of {assessment.area_name} for the {assessment.period_label} "
+            f"Built the strategic assessment of {assessment.area_name} {in_window(assessment.period_label)} "
             f"(version {assessment.version}), with its report as HTML, PDF, Word, Excel and JSON."
         )
         return Outcome(text, url, "See the assessment", assessment.snapshot_id)

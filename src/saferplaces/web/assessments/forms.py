@@ -35,6 +35,8 @@ class BuildForm(forms.Form):
     area = _choice([], "Select an area")
     period = forms.CharField(max_length=40, error_messages={"required": "Enter a period"})
     compare = _choice([("previous", "previous"), ("none", "none")], "Select whether to compare")
+    # the CLI's --allow-partial: a period the store holds only in part is refused unless chosen (#9)
+    partial = _choice([("no", "no"), ("yes", "yes")], "Select whether to assess the months held")
     extract = _choice([], "Select a partner extract held in the store", required=False)
 
     def __init__(self, *args: Any, areas: list[tuple[str, str]], extracts: list[str], **kwargs: Any) -> None:

@@ -140,6 +140,7 @@ def assessment_new(request: HttpRequest, slug: str) -> HttpResponse:
     initial = {
         "area": areas[0][0] if areas else "",
         "compare": "previous",
+        "partial": "no",
         **weight_initial(default_weights()),
     }
     form = BuildForm(
@@ -154,6 +155,7 @@ def assessment_new(request: HttpRequest, slug: str) -> HttpResponse:
             "area_name": area_name,
             "period": period,
             "compare": form.cleaned_data["compare"],
+            "allow_partial": form.cleaned_data["partial"] == "yes",
             "extract": form.cleaned_data["extract"],
             "weights": {} if weights == {k: default_weights()[k] for k in FORM_WEIGHTS} else weights,
         }
