@@ -11,18 +11,44 @@ from click.testing import CliRunner
 from saferplaces.cli import commands_web
 
 
-def test_serve_migrates_seeds_and_runs(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_serve_dev_migrates_seeds_and_runs_the_development_server(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     calls: list[tuple[Any, ...]] = []
     monkeypatch.setattr("django.core.management.call_command", lambda *a, **k: calls.append((a, k)))
     monkeypatch.setenv("SAFERPLACES_HOME", str(tmp_path))  # restored afterwards; serve sets it
     result = CliRunner().invoke(
-        commands_web.serve_command, ["--port", "8123", "--seed-plans", "--store", str(tmp_path)]
+        commands_web.serve_command, ["--port", "8123", "--seed-plans", "--dev", "--store", str(tmp_path)]
     )
     assert result.exit_code == 0, result.output
     assert [c[0][0] for c in calls] == ["migrate", "load_seed_plans", "runserver"]
     assert calls[-1][0][1] == "127.0.0.1:8123"
     assert "Safer Places is at http://localhost:8123/" in result.output
     assert "saferplaces createuser NAME --superuser" in result.output
+
+
+def test_serve_runs_gunicorn_by_default(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from saferplaces.web import server
+
+    calls: list[tuple[Any, ...]] = []
+    served: list[server.ServerPlan] = []
+    monkeypatch.setattr("django.core.management.call_command", lambda *a, **k: calls.append((a, k)))
+    monkeypatch.setattr(server, "serve", served.append)
+    monkeypatch.setenv("SAFERPLACES_HOME", str(tmp_path))
+    result = CliRunner().invoke(commands_web.serve_command, ["--port", "8124", "--store", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert [c[0][0] for c in calls] == ["migrate"]
+    (plan,) = served
+    assert (plan.server, plan.host, plan.port) == ("gunicorn", "127.0.0.1", 8124)
+    assert plan.workers == server.fitted_workers()
+    assert f"Note: {plan.workers} workers, fitted to the" in result.output
+
+
+@pytest.mark.parametrize(("cpus", "workers"), [(1, 3), (2, 5), (4, 9), (32, 9)])
+def test_workers_are_fitted_to_the_processors(cpus: int, workers: int) -> None:
+    from saferplaces.web.server import fitted_workers
+
+    assert fitted_workers(cpus) == workers
 
 
 def test_serve_help_has_an_example() -> None:
@@ -118,7 +144,9 @@ def test_serve_prints_the_demo_accounts(monkeypatch: pytest.MonkeyPatch, tmp_pat
         "saferplaces.web.demo_accounts.ensure_demo_accounts", lambda store: (list(ACCOUNTS), "pw-made-here")
     )
     monkeypatch.setenv("SAFERPLACES_HOME", str(tmp_path))
-    result = CliRunner().invoke(commands_web.serve_command, ["--demo-accounts", "--store", str(tmp_path)])
+    result = CliRunner().invoke(
+        commands_web.serve_command, ["--demo-accounts", "--dev", "--store", str(tmp_path)]
+    )
     assert result.exit_code == 0, result.output
     assert "password pw-made-here" in result.output
     assert "demo-lead" in result.output and "Lead officer" in result.output

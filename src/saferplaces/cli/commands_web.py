@@ -24,18 +24,34 @@ from saferplaces.data.store_location import ENV_VAR, resolve_store_dir
     is_flag=True,
     help="Make one account per role for trying the app, with a random password kept in the store folder.",
 )
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=None,
+    help="Worker processes (default: fitted to the machine, two per processor plus one).",
+)
+@click.option("--dev", is_flag=True, help="Use Django's development server instead (for developers only).")
 @store_option
-def serve_command(host: str, port: int, seed_plans: bool, demo_accounts: bool, store_dir: str | None) -> None:
+def serve_command(
+    host: str,
+    port: int,
+    seed_plans: bool,
+    demo_accounts: bool,
+    workers: int | None,
+    dev: bool,
+    store_dir: str | None,
+) -> None:
     """Run the partnership web application on this machine.
 
     Brings the app's database (web.sqlite3 in the store folder, or $SAFERPLACES_DB,
-    or $DATABASE_URL) up to date, then serves the app until you press Ctrl+C.
-    For a server, run gunicorn with the production settings instead (docs/deploy.md).
+    or $DATABASE_URL) up to date, then serves the app with gunicorn (waitress on
+    Windows), static files included, until you press Ctrl+C. Behind a proxy with
+    HTTPS, use the production settings (docs/deploy.md).
 
     \b
     Example:
       saferplaces serve --seed-plans --demo-accounts
-      saferplaces serve --host 0.0.0.0 --port 8080
+      saferplaces serve --host 0.0.0.0 --port 8080 --workers 4
     """
     _setup_django(store_dir)
     from django.core.management import call_command
@@ -56,7 +72,16 @@ def serve_command(host: str, port: int, seed_plans: bool, demo_accounts: bool, s
             click.echo(f"  {account.username:<13} {account.role.label:<26} {account.what_to_try}")
         click.echo(f"(The password is kept in {settings.ENV.store_dir / PASSWORD_FILE}.)")
     click.echo("To make your own account: saferplaces createuser NAME --superuser")
-    call_command("runserver", f"{host}:{port}", use_reloader=False)
+    if dev:
+        call_command("runserver", f"{host}:{port}", use_reloader=False)
+        return
+    from saferplaces.web.server import plan_server, serve
+
+    plan = plan_server(host, port, workers)
+    for sentence in plan.assumptions:
+        click.echo(f"Note: {sentence}")
+    click.echo(f"Serving with {plan.server}; press Ctrl+C to stop.")
+    serve(plan)
 
 
 def _setup_django(store_dir: str | None) -> None:
