@@ -132,7 +132,8 @@ def test_demo_accounts_one_per_role_with_a_password_made_here(tmp_path: Path) ->
     assert set(lead.roles.values_list("partnership__slug", "name")) == {("lichfield", "lead_officer")}
     assert User.objects.get(username="demo-board").roles.count() == 4
     client = Client()
-    assert client.login(username="demo-admin", password=password)
+    response = client.post("/sign-in/", {"username": "demo-admin", "password": password})
+    assert response.status_code == 302 and "_auth_user_id" in client.session
     assert not User.objects.get(username="demo-admin").is_superuser
 
 
