@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import click
 
@@ -138,4 +139,51 @@ def createuser_command(
     click.echo(f"Made the account {user.username!r}" + (f" with {len(pairs)} role(s)." if pairs else "."))
 
 
-COMMANDS = [serve_command, createuser_command]
+@click.command("backup")
+@click.argument("folder", type=click.Path(file_okay=False))
+@store_option
+def backup_command(folder: str, store_dir: str | None) -> None:
+    """Copy the data store and the web app's database into a new FOLDER.
+
+    Safe while the app runs: the store is copied under its write lock and the database
+    with SQLite's online backup (or pg_dump for PostgreSQL). Restore it with
+    saferplaces restore.
+
+    \b
+    Example:
+      saferplaces backup /srv/backups/saferplaces-2026-12-03
+    """
+    _setup_django(store_dir)
+    from django.conf import settings
+
+    from saferplaces.web.backup import make_backup
+
+    result = make_backup(Path(folder), settings.ENV.store_dir)
+    click.echo(f"Backed up {result.store_files} store files and the {result.database} database to {folder}")
+
+
+@click.command("restore")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False))
+@click.option("--replace", is_flag=True, help="Overwrite a store folder that already holds data.")
+@store_option
+def restore_command(folder: str, replace: bool, store_dir: str | None) -> None:
+    """Put back a backup made by saferplaces backup: the store folder and the database.
+
+    Then brings the database up to date for this version (migrate).
+
+    \b
+    Example:
+      saferplaces restore /srv/backups/saferplaces-2026-12-03 --store /srv/saferplaces
+    """
+    _setup_django(store_dir)
+    from django.conf import settings
+    from django.core.management import call_command
+
+    from saferplaces.web.backup import restore_backup
+
+    result = restore_backup(Path(folder), settings.ENV.store_dir, replace=replace)
+    call_command("migrate", interactive=False, verbosity=0)
+    click.echo(f"Restored {result.store_files} store files and the {result.database} database from {folder}")
+
+
+COMMANDS = [serve_command, createuser_command, backup_command, restore_command]
