@@ -7,7 +7,8 @@ kind (home, partnership, dashboard, plan, delivery, risks, targets, target,
 project, history, exports ...), then runs 32 and 64 concurrent clients for
 ``--seconds`` each, every client asking for the pages in turn, one request at a
 time. Baseline, measured in the same run: Django's development server
-(``saferplaces serve --dev``) at 32 clients.
+(``saferplaces serve --dev``) at 32 clients; the two servers take turns in
+10-second slices, so a change in the machine's load falls on both alike.
 
 Prints requests a second, median, 95th and 99th percentile latency and errors
 (any answer but 200, or no answer within 30 s), and rewrites the "Web load"
@@ -32,6 +33,7 @@ import re
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.parse
 import urllib.request
@@ -74,11 +76,15 @@ class Result:
 
 
 def start_server(home: Path, port: int, dev: bool) -> subprocess.Popen:
+    """Start ``saferplaces serve`` (``--dev`` for the baseline); its messages go to a log file."""
     command = [str(ROOT / ".venv" / "bin" / "saferplaces"), "serve", "--port", str(port), "--demo-accounts"]
     env = {**os.environ, "SAFERPLACES_HOME": str(home)}
-    server = subprocess.Popen(
-        command + (["--dev"] if dev else []), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
+    log = Path(tempfile.gettempdir()) / f"saferplaces-web-load-{port}.log"
+    with open(log, "w") as handle:  # the child keeps its own copy of the file
+        server = subprocess.Popen(
+            command + (["--dev"] if dev else []), env=env, stdout=subprocess.DEVNULL, stderr=handle
+        )
+    print(f"Server messages: {log}")
     deadline = time.monotonic() + 120
     while True:
         try:
@@ -86,9 +92,7 @@ def start_server(home: Path, port: int, dev: bool) -> subprocess.Popen:
             return server
         except OSError:
             if server.poll() is not None or time.monotonic() > deadline:
-                raise SystemExit(
-                    f"The server did not start: {server.stderr.read().decode()[-2000:]}"
-                ) from None
+                raise SystemExit(f"The server did not start: {log.read_text()[-2000:]}") from None
             time.sleep(0.5)
 
 
@@ -177,30 +181,52 @@ async def run_clients(port: int, pages: list[str], cookie: str, clients: int, se
     await asyncio.gather(*(client(i) for i in range(clients)))
 
 
-def measure(server: str, port: int, password: str, clients_list: list[int], seconds: float) -> list[Result]:
+@dataclass
+class Target:
+    """A running server, signed in, with its pages found."""
+
+    name: str
+    port: int
+    cookie: str
+    pages: list[str]
+
+
+def prepare(name: str, port: int, password: str) -> Target:
     base = f"http://{HOST}:{port}"
     opener, cookie = sign_in(base, password)
     pages = discover(base, opener)
-    print(f"{server}: {len(pages)} pages of {len({kind_of(p) for p in pages})} kinds")
-    # One request to each page first, so no page is measured cold.
-    for path in pages:
+    print(f"{name}: {len(pages)} pages of {len({kind_of(p) for p in pages})} kinds")
+    for path in pages:  # one request to each page first, so no page is measured cold
         opener.open(base + path).read()
-    results = []
-    for clients in clients_list:
-        res = Result(server, clients, seconds)
-        asyncio.run(run_clients(port, pages, cookie, clients, seconds, res))
+    return Target(name, port, cookie, pages)
+
+
+def measure(targets: list[Target], clients: int, seconds: float, slice_seconds: float = 10.0) -> list[Result]:
+    """Each target under ``clients`` clients for ``seconds`` in all, taking turns in short slices, so
+    changes in the machine's load fall on every target alike."""
+    results = [Result(t.name, clients, 0.0) for t in targets]
+    done = 0.0
+    while done < seconds - 1e-9:
+        step = min(slice_seconds, seconds - done)
+        for target, res in zip(targets, results, strict=True):
+            asyncio.run(run_clients(target.port, target.pages, target.cookie, clients, step, res))
+            res.seconds += step
+        done += step
+    for res in results:
         print(
-            f"{server:<22} {clients:>3} clients: {res.rps:6.1f} req/s  median {res.pct(50):6.0f} ms  "
-            f"p95 {res.pct(95):6.0f} ms  p99 {res.pct(99):6.0f} ms  errors {sum(res.errors.values())}"
+            f"{res.server:<24} {clients:>3} clients: {res.rps:6.1f} req/s  median {res.pct(50):6.0f} ms  "
+            f"p95 {res.pct(95):6.0f} ms  p99 {res.pct(99):6.0f} ms  errors {dict(res.errors)}"
         )
-        results.append(res)
-    solo = Result(server, 1, min(seconds, 10.0))
-    asyncio.run(run_clients(port, pages, cookie, 1, solo.seconds, solo))
-    print(f"{server:<22}   1 client:  median {solo.pct(50):.0f} ms")
-    for kind, times in sorted(solo.by_kind.items(), key=lambda kv: -statistics.median(kv[1])):
-        print(f"    {1000 * statistics.median(times):6.1f} ms  {kind}")
-    results.append(solo)
     return results
+
+
+def solo(target: Target, seconds: float) -> Result:
+    res = Result(target.name, 1, seconds)
+    asyncio.run(run_clients(target.port, target.pages, target.cookie, 1, seconds, res))
+    print(f"{target.name:<24}   1 client:  median {res.pct(50):.0f} ms")
+    for kind, times in sorted(res.by_kind.items(), key=lambda kv: -statistics.median(kv[1])):
+        print(f"    {1000 * statistics.median(times):6.1f} ms  {kind}")
+    return res
 
 
 def password_of(home: Path) -> str:
@@ -223,7 +249,8 @@ def write_doc(results: list[Result], baseline: Result | None, seconds: float, lo
         "The demo store (`saferplaces demo`, the four seed plans, the demo accounts) served by",
         "`saferplaces serve`; each client signed in as the board member and asked for the",
         "read-only pages of every kind in turn, one request at a time, for "
-        f"{seconds:.0f} s. Baseline: Django's development server (`serve --dev`) in the same run.",
+        f"{seconds:.0f} s. Baseline: Django's development server (`serve --dev`) in the same run,",
+        "the two servers taking turns in 10-second slices so that the machine's load falls on both alike.",
         "Timings move with machine load; the ratio compares two servers measured in the same run.",
         "",
         "| server | clients | requests/s | median (ms) | p95 (ms) | p99 (ms) | errors |",
@@ -279,20 +306,25 @@ def main() -> None:
     if not os.environ.get("SAFERPLACES_HOME") or not (home / "manifest.json").exists():
         raise SystemExit("Set SAFERPLACES_HOME to a store made by saferplaces demo, then run this again.")
     load = os.getloadavg()[0]
-    server = start_server(home, args.port, dev=False)
+    password = password_of(home)
+    servers = [start_server(home, args.port, dev=False)]
     try:
-        results = measure("gunicorn (serve)", args.port, password_of(home), args.clients, args.seconds)
+        production = prepare("gunicorn (serve)", args.port, password)
+        baseline_target = None
+        if not args.no_baseline:
+            servers.append(start_server(home, args.port + 1, dev=True))
+            baseline_target = prepare("runserver (serve --dev)", args.port + 1, password)
+        results: list[Result] = []
+        baseline = None
+        for clients in args.clients:
+            targets = [production] + ([baseline_target] if baseline_target and clients == 32 else [])
+            measured = measure(targets, clients, args.seconds)
+            results.append(measured[0])
+            if len(measured) > 1:
+                baseline = measured[1]
+        results.append(solo(production, min(args.seconds, 10.0)))
     finally:
-        server.terminate()
-        server.wait(timeout=30)
-    baseline = None
-    if not args.no_baseline:
-        server = start_server(home, args.port + 1, dev=True)
-        try:
-            baseline = measure(
-                "runserver (serve --dev)", args.port + 1, password_of(home), [32], args.seconds
-            )[0]
-        finally:
+        for server in servers:
             server.terminate()
             server.wait(timeout=30)
     if not args.no_write:
