@@ -151,6 +151,13 @@ class WebEnv:
             "default": {
                 "ENGINE": "django.db.backends.sqlite3",
                 "NAME": str(self.sqlite_path),
-                "OPTIONS": {"transaction_mode": "IMMEDIATE"},
+                # Each server worker keeps its connection (no open and set-up per request), and
+                # write-ahead logging lets pages be read while a form or a session is written.
+                "CONN_MAX_AGE": None,
+                "OPTIONS": {
+                    "transaction_mode": "IMMEDIATE",
+                    "timeout": 20,
+                    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+                },
             }
         }

@@ -36,6 +36,7 @@ def environment(**options: Any) -> Environment:
             PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja")}),
         ]
     )
+    options["extensions"] = [*options.get("extensions", ()), "saferplaces.web.cache.FragmentCacheExtension"]
     env = Environment(**options)
     env.globals.update(
         {

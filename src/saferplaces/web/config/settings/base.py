@@ -168,3 +168,7 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     }
 }
+
+# -- Caching what does not change between writes (issue #13; saferplaces.web.cache) ------------------
+# A write moves the stamp file's time on; every server worker sees it. None: this process only.
+SAFERPLACES_CACHE_STAMP = ENV.store_dir / ".web-generation"
