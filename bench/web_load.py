@@ -53,6 +53,16 @@ TIMEOUT = 30.0
 SKIP = re.compile(r"sign-out|/admin/|/static/|/refresh/|/new/|/edit/|/update/|\.xlsx$|\.pdf$|\.docx$")
 
 
+#: Makes the demo accounts once, before either server starts.
+MAKE_ACCOUNTS = (
+    "import os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'saferplaces.web.config.settings.local'); "
+    "import django; django.setup(); from django.core.management import call_command; "
+    "call_command('migrate', interactive=False, verbosity=0); "
+    "from django.conf import settings; from saferplaces.web.demo_accounts import ensure_demo_accounts; "
+    "ensure_demo_accounts(settings.ENV.store_dir)"
+)
+
+
 @dataclass
 class Result:
     """What one run of clients saw."""
@@ -76,8 +86,12 @@ class Result:
 
 
 def start_server(home: Path, port: int, dev: bool) -> subprocess.Popen:
-    """Start ``saferplaces serve`` (``--dev`` for the baseline); its messages go to a log file."""
-    command = [str(ROOT / ".venv" / "bin" / "saferplaces"), "serve", "--port", str(port), "--demo-accounts"]
+    """Start ``saferplaces serve`` (``--dev`` for the baseline); its messages go to a log file.
+
+    Neither server makes the demo accounts: making them again sets the password again, which
+    signs out every session the other server's clients hold (``main`` makes them first).
+    """
+    command = [str(ROOT / ".venv" / "bin" / "saferplaces"), "serve", "--port", str(port)]
     env = {**os.environ, "SAFERPLACES_HOME": str(home)}
     log = Path(tempfile.gettempdir()) / f"saferplaces-web-load-{port}.log"
     with open(log, "w") as handle:  # the child keeps its own copy of the file
@@ -306,13 +320,20 @@ def main() -> None:
     if not os.environ.get("SAFERPLACES_HOME") or not (home / "manifest.json").exists():
         raise SystemExit("Set SAFERPLACES_HOME to a store made by saferplaces demo, then run this again.")
     load = os.getloadavg()[0]
+    env = {**os.environ, "SAFERPLACES_HOME": str(home)}
+    made = subprocess.run(
+        [str(ROOT / ".venv" / "bin" / "python"), "-c", MAKE_ACCOUNTS], env=env, capture_output=True, text=True
+    )
+    if made.returncode != 0:
+        raise SystemExit(f"Could not make the demo accounts: {made.stderr[-2000:]}")
     password = password_of(home)
     servers = [start_server(home, args.port, dev=False)]
     try:
+        if not args.no_baseline:
+            servers.append(start_server(home, args.port + 1, dev=True))
         production = prepare("gunicorn (serve)", args.port, password)
         baseline_target = None
         if not args.no_baseline:
-            servers.append(start_server(home, args.port + 1, dev=True))
             baseline_target = prepare("runserver (serve --dev)", args.port + 1, password)
         results: list[Result] = []
         baseline = None
