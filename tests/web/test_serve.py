@@ -41,7 +41,7 @@ def test_serve_runs_gunicorn_by_default(monkeypatch: pytest.MonkeyPatch, tmp_pat
     (plan,) = served
     assert (plan.server, plan.host, plan.port) == ("gunicorn", "127.0.0.1", 8124)
     assert plan.workers == server.fitted_workers()
-    assert f"Note: {plan.workers} workers, fitted to the" in result.output
+    assert f"Note: {plan.workers} workers of 4 threads, fitted to the" in result.output
 
 
 @pytest.mark.parametrize(("cpus", "workers"), [(1, 3), (2, 5), (4, 9), (32, 9)])

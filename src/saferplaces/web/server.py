@@ -14,6 +14,8 @@ from typing import Any
 #: The most worker processes :func:`fitted_workers` chooses, whatever the machine: each holds
 #: the whole application in memory, and SQLite takes one writer at a time.
 MAX_WORKERS = 9
+#: Threads in each worker process.
+THREADS = 4
 #: Seconds a request may take before gunicorn restarts its worker (a PDF report can take a while).
 TIMEOUT = 120
 
@@ -43,7 +45,8 @@ class ServerPlan:
     host, port
         The address it listens on.
     workers
-        Worker processes (gunicorn) or threads (waitress).
+        Worker processes, each of :data:`THREADS` threads (gunicorn); waitress runs
+        ``workers * THREADS`` threads in one process.
     assumptions
         The choices made for the user, one sentence each.
     """
@@ -61,8 +64,9 @@ def plan_server(host: str, port: int, workers: int | None = None) -> ServerPlan:
     if workers is None:
         workers = fitted_workers()
         assumptions.append(
-            f"{workers} workers, fitted to the {cpu_count()} processor(s) this process may use "
-            f"(two per processor plus one, at most {MAX_WORKERS}); --workers changes it."
+            f"{workers} workers of {THREADS} threads, fitted to the {cpu_count()} processor(s) this "
+            f"process may use (two workers per processor plus one, at most {MAX_WORKERS}); "
+            "--workers changes it."
         )
     try:
         import gunicorn  # noqa: F401
@@ -87,7 +91,7 @@ def serve(plan: ServerPlan) -> None:
     if plan.server == "waitress":
         import waitress
 
-        waitress.serve(application, host=plan.host, port=plan.port, threads=plan.workers)
+        waitress.serve(application, host=plan.host, port=plan.port, threads=plan.workers * THREADS)
         return
     _gunicorn_application(application, plan).run()
 
@@ -101,6 +105,10 @@ def _gunicorn_application(application: Any, plan: ServerPlan) -> Any:
                 "bind": f"{plan.host}:{plan.port}",
                 "workers": plan.workers,
                 "timeout": TIMEOUT,
+                # Threads in each worker: a sync worker serves one request at a time and left the
+                # 32-client benchmark waiting in the queue (docs/benchmarks.md).
+                "worker_class": "gthread",
+                "threads": THREADS,
                 "graceful_timeout": 20,
                 # Settings came from this process's environment; the workers share them.
                 "preload_app": True,
