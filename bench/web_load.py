@@ -266,6 +266,14 @@ def write_doc(results: list[Result], baseline: Result | None, seconds: float, lo
         f"{seconds:.0f} s. Baseline: Django's development server (`serve --dev`) in the same run,",
         "the two servers taking turns in 10-second slices so that the machine's load falls on both alike.",
         "Timings move with machine load; the ratio compares two servers measured in the same run.",
+        *(
+            [
+                f"The machine was busy with other work (load average {load:.1f} on {os.cpu_count()} cores), "
+                "so the times are longer than on a quiet machine; read the ratio.",
+            ]
+            if load > 1
+            else []
+        ),
         "",
         "| server | clients | requests/s | median (ms) | p95 (ms) | p99 (ms) | errors |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
