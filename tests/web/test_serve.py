@@ -151,3 +151,16 @@ def test_serve_prints_the_demo_accounts(monkeypatch: pytest.MonkeyPatch, tmp_pat
     assert result.exit_code == 0, result.output
     assert "password pw-made-here" in result.output
     assert "demo-lead" in result.output and "Lead officer" in result.output
+
+
+def test_waitress_serves_where_gunicorn_cannot_be_imported(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    from saferplaces.web.server import THREADS, plan_server
+
+    monkeypatch.setitem(sys.modules, "gunicorn", None)  # import gunicorn now raises ImportError
+    plan = plan_server("127.0.0.1", 8125, workers=2)
+    assert plan.server == "waitress"
+    assert plan.assumptions == (
+        f"Gunicorn cannot run here, so waitress serves the app, with {THREADS} threads per worker.",
+    )
