@@ -75,7 +75,7 @@ def plan_server(host: str, port: int, workers: int | None = None) -> ServerPlan:
     except ImportError:  # gunicorn does not run on Windows; the dependency is not installed there
         server = "waitress"
         assumptions.append(
-            "Gunicorn cannot run here, so waitress serves the app, with one thread per worker."
+            f"Gunicorn cannot run here, so waitress serves the app, with {THREADS} threads per worker."
         )
     return ServerPlan(server, host, port, workers, tuple(assumptions))
 
