@@ -2,7 +2,7 @@
 # Make sure uv exists, then build .venv from the lock. Idempotent.
 # Needs only python3; installs python3-venv through apt-get when Debian lacks it.
 # SAFERPLACES_EXTRAS adds optional dependency groups from pyproject.toml, comma-separated,
-# such as SAFERPLACES_EXTRAS=postgres (.ci/run's tests against PostgreSQL) or postgres,server.
+# such as SAFERPLACES_EXTRAS=postgres (.ci/run's tests against PostgreSQL) (the only optional group).
 # Without it .venv holds no extras (uv sync removes what the lock does not ask for).
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -88,13 +88,22 @@ def browser(_playwright):  # noqa: ANN001, ANN201 - Playwright's types
 
 
 class PageProblems:
-    """JavaScript errors and failed page resources (styles, scripts, images, the icon) seen in a context."""
+    """JavaScript errors, failed page resources (styles, scripts, images, the icon) and anything the
+    Content-Security-Policy blocked (issue #13), seen in a context."""
 
     def __init__(self) -> None:
         self.problems: list[str] = []
 
     def watch(self, context) -> None:  # noqa: ANN001
         context.on("weberror", lambda error: self.problems.append(f"JavaScript error: {error.error}"))
+        context.on(
+            "console",
+            lambda message: (
+                self.problems.append(f"Blocked by the policy: {message.text}")
+                if "Content Security Policy" in message.text
+                else None
+            ),
+        )
         context.on("requestfailed", lambda request: self._add(f"failed: {request.url}", request))
         context.on(
             "response",

@@ -67,6 +67,9 @@ def crawl(page, start: Iterable[str], visit: Callable[[str], None], limit: int =
             link = parts.path
             if link.endswith(_NOT_PAGES) or link.startswith(_NOT_FOLLOWED) or "/export/" in link:
                 continue
+            # A link to an address the app does not serve is a broken link, not a page to pass over
+            # (page_kind's None once made the crawl skip it silently; issue #13).
+            assert page_kind(link) is not None, f"{path} links to {link}, which the app does not serve"
             if link not in seen_paths:
                 queue.append(link)
     return visited

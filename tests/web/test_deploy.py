@@ -1,6 +1,6 @@
 """The production settings served by gunicorn, as docs/deploy.md sets them up (SQLite here).
 
-Needs the ``server`` extra (``SAFERPLACES_EXTRAS=server``, as in CI); skipped without gunicorn.
+Also ``saferplaces serve`` itself: gunicorn with the local settings, static files from WhiteNoise.
 """
 
 from __future__ import annotations
@@ -14,8 +14,6 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
-
-import pytest
 
 BIN = Path(sys.executable).parent
 
@@ -42,7 +40,6 @@ def _get(url: str, https: bool = True) -> tuple[int, dict[str, str], bytes]:
 
 
 def test_gunicorn_serves_pages_and_hashed_static_files(tmp_path: Path) -> None:
-    pytest.importorskip("gunicorn", reason="the server extra is not installed (SAFERPLACES_EXTRAS=server)")
     base = {
         k: v for k, v in os.environ.items() if not k.startswith(("SAFERPLACES_", "DJANGO_", "DATABASE_URL"))
     }
@@ -92,6 +89,7 @@ def test_gunicorn_serves_pages_and_hashed_static_files(tmp_path: Path) -> None:
         assert status == 200
         assert "Community Safety Delivery plan 2022-2025</h1>" in html
         assert "Strict-Transport-Security" in headers
+        assert "'unsafe-inline'" not in headers["Content-Security-Policy"]
         css = re.search(r'href="(/static/saferplaces/saferplaces\.[0-9a-f]{12}\.css)"', html).group(1)
         status, headers, body = _get(root + css)
         assert status == 200 and len(body) > 10_000
@@ -102,3 +100,37 @@ def test_gunicorn_serves_pages_and_hashed_static_files(tmp_path: Path) -> None:
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def test_saferplaces_serve_runs_gunicorn_and_serves_static_files(tmp_path: Path) -> None:
+    base = {
+        k: v for k, v in os.environ.items() if not k.startswith(("SAFERPLACES_", "DJANGO_", "DATABASE_URL"))
+    }
+    port = _free_port()
+    server = subprocess.Popen(
+        [str(BIN / "saferplaces"), "serve", "--port", str(port), "--workers", "2", "--seed-plans"],
+        env={**base, "SAFERPLACES_HOME": str(tmp_path / "store")},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    root = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                status, headers, body = _get(root + "/partnerships/lichfield/plans/2022-2025/", https=False)
+                break
+            except OSError:
+                assert server.poll() is None and time.monotonic() < deadline, "serve did not start"
+                time.sleep(0.3)
+        assert status == 200
+        assert headers["Server"].startswith("gunicorn")
+        assert "Content-Security-Policy" in headers
+        css = re.search(r'href="(/static/saferplaces/saferplaces\.css)"', body.decode()).group(1)
+        status, headers, body = _get(root + css, https=False)
+        assert status == 200 and len(body) > 10_000
+    finally:
+        server.terminate()
+        output = server.communicate(timeout=30)[0]
+    assert "Serving with gunicorn" in output

@@ -12,18 +12,44 @@ from click.testing import CliRunner
 from saferplaces.cli import commands_web
 
 
-def test_serve_migrates_seeds_and_runs(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_serve_dev_migrates_seeds_and_runs_the_development_server(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     calls: list[tuple[Any, ...]] = []
     monkeypatch.setattr("django.core.management.call_command", lambda *a, **k: calls.append((a, k)))
     monkeypatch.setenv("SAFERPLACES_HOME", str(tmp_path))  # restored afterwards; serve sets it
     result = CliRunner().invoke(
-        commands_web.serve_command, ["--port", "8123", "--seed-plans", "--store", str(tmp_path)]
+        commands_web.serve_command, ["--port", "8123", "--seed-plans", "--dev", "--store", str(tmp_path)]
     )
     assert result.exit_code == 0, result.output
     assert [c[0][0] for c in calls] == ["migrate", "load_seed_plans", "runserver"]
     assert calls[-1][0][1] == "127.0.0.1:8123"
     assert "Safer Places is at http://localhost:8123/" in result.output
     assert "saferplaces createuser NAME --superuser" in result.output
+
+
+def test_serve_runs_gunicorn_by_default(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from saferplaces.web import server
+
+    calls: list[tuple[Any, ...]] = []
+    served: list[server.ServerPlan] = []
+    monkeypatch.setattr("django.core.management.call_command", lambda *a, **k: calls.append((a, k)))
+    monkeypatch.setattr(server, "serve", served.append)
+    monkeypatch.setenv("SAFERPLACES_HOME", str(tmp_path))
+    result = CliRunner().invoke(commands_web.serve_command, ["--port", "8124", "--store", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert [c[0][0] for c in calls] == ["migrate"]
+    (plan,) = served
+    assert (plan.server, plan.host, plan.port) == ("gunicorn", "127.0.0.1", 8124)
+    assert plan.workers == server.fitted_workers()
+    assert f"Note: {plan.workers} workers of 4 threads, fitted to the" in result.output
+
+
+@pytest.mark.parametrize(("cpus", "workers"), [(1, 3), (2, 5), (4, 9), (32, 9)])
+def test_workers_are_fitted_to_the_processors(cpus: int, workers: int) -> None:
+    from saferplaces.web.server import fitted_workers
+
+    assert fitted_workers(cpus) == workers
 
 
 def test_serve_help_has_an_example() -> None:
@@ -115,7 +141,8 @@ def test_demo_accounts_one_per_role_with_a_password_made_here(tmp_path: Path) ->
     page = client.get(f"/partnerships/east-staffordshire/projects/{project.pk}/returns/new/")
     assert page.status_code == 200 and 'name="period"' in page.content.decode()
     client = Client()
-    assert client.login(username="demo-admin", password=password)
+    response = client.post("/sign-in/", {"username": "demo-admin", "password": password})
+    assert response.status_code == 302 and "_auth_user_id" in client.session
     assert not User.objects.get(username="demo-admin").is_superuser
 
 
@@ -129,8 +156,23 @@ def test_serve_prints_the_demo_accounts(monkeypatch: pytest.MonkeyPatch, tmp_pat
     # The demo's assessment builds (#10) are queued in the database, which this test does not set up.
     monkeypatch.setattr("saferplaces.web.assessments.demo.queue_demo_assessments", lambda: ["a job"])
     monkeypatch.setenv("SAFERPLACES_HOME", str(tmp_path))
-    result = CliRunner().invoke(commands_web.serve_command, ["--demo-accounts", "--store", str(tmp_path)])
+    result = CliRunner().invoke(
+        commands_web.serve_command, ["--demo-accounts", "--dev", "--store", str(tmp_path)]
+    )
     assert result.exit_code == 0, result.output
     assert "password pw-made-here" in result.output
     assert "demo-lead" in result.output and "Lead officer" in result.output
     assert "The worker is building the Lichfield and Stafford 2025 assessments" in result.output
+
+
+def test_waitress_serves_where_gunicorn_cannot_be_imported(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    from saferplaces.web.server import THREADS, plan_server
+
+    monkeypatch.setitem(sys.modules, "gunicorn", None)  # import gunicorn now raises ImportError
+    plan = plan_server("127.0.0.1", 8125, workers=2)
+    assert plan.server == "waitress"
+    assert plan.assumptions == (
+        f"Gunicorn cannot run here, so waitress serves the app, with {THREADS} threads per worker.",
+    )

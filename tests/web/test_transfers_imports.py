@@ -484,6 +484,17 @@ BAD_CSV = {
         lambda c: _edit(_risks(c), 4, "id", "R4"),
         ["Row 4, id: 'R4' is not an id. Leave the id blank to add a new risk"],
     ),
+    # str.isdigit() passes these; int() refuses the first and the second is no database id (#13).
+    "id in superscript digits": (
+        "risks",
+        lambda c: _edit(_risks(c), 4, "id", "\u00b2"),
+        ["Row 4, id: '\u00b2' is not an id. Leave the id blank to add a new risk"],
+    ),
+    "id in Arabic-Indic digits": (
+        "risks",
+        lambda c: _edit(_risks(c), 4, "id", "\u0663"),
+        ["Row 4, id: '\u0663' is not an id. Leave the id blank to add a new risk"],
+    ),
     "empty required cells": (
         "risks",
         lambda c: _edit(_edit(_risks(c), 2, "Risk", ""), 5, "Impact", ""),

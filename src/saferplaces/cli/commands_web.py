@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import click
 
@@ -24,18 +25,34 @@ from saferplaces.data.store_location import ENV_VAR, resolve_store_dir
     is_flag=True,
     help="Make one account per role for trying the app, with a random password kept in the store folder.",
 )
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=None,
+    help="Worker processes (default: fitted to the machine, two per processor plus one).",
+)
+@click.option("--dev", is_flag=True, help="Use Django's development server instead (for developers only).")
 @store_option
-def serve_command(host: str, port: int, seed_plans: bool, demo_accounts: bool, store_dir: str | None) -> None:
+def serve_command(
+    host: str,
+    port: int,
+    seed_plans: bool,
+    demo_accounts: bool,
+    workers: int | None,
+    dev: bool,
+    store_dir: str | None,
+) -> None:
     """Run the partnership web application on this machine.
 
     Brings the app's database (web.sqlite3 in the store folder, or $SAFERPLACES_DB,
-    or $DATABASE_URL) up to date, then serves the app until you press Ctrl+C.
-    For a server, run gunicorn with the production settings instead (docs/deploy.md).
+    or $DATABASE_URL) up to date, then serves the app with gunicorn (waitress on
+    Windows), static files included, until you press Ctrl+C. Behind a proxy with
+    HTTPS, use the production settings (docs/deploy.md).
 
     \b
     Example:
       saferplaces serve --seed-plans --demo-accounts
-      saferplaces serve --host 0.0.0.0 --port 8080
+      saferplaces serve --host 0.0.0.0 --port 8080 --workers 4
     """
     _setup_django(store_dir)
     from django.core.management import call_command
@@ -62,7 +79,16 @@ def serve_command(host: str, port: int, seed_plans: bool, demo_accounts: bool, s
                 "The worker is building the Lichfield and Stafford 2025 assessments the seed plans link to."
             )
     click.echo("To make your own account: saferplaces createuser NAME --superuser")
-    call_command("runserver", f"{host}:{port}", use_reloader=False)
+    if dev:
+        call_command("runserver", f"{host}:{port}", use_reloader=False)
+        return
+    from saferplaces.web.server import plan_server, serve
+
+    plan = plan_server(host, port, workers)
+    for sentence in plan.assumptions:
+        click.echo(f"Note: {sentence}")
+    click.echo(f"Serving with {plan.server}; press Ctrl+C to stop.")
+    serve(plan)
 
 
 def _setup_django(store_dir: str | None) -> None:
@@ -119,4 +145,51 @@ def createuser_command(
     click.echo(f"Made the account {user.username!r}" + (f" with {len(pairs)} role(s)." if pairs else "."))
 
 
-COMMANDS = [serve_command, createuser_command]
+@click.command("backup")
+@click.argument("folder", type=click.Path(file_okay=False))
+@store_option
+def backup_command(folder: str, store_dir: str | None) -> None:
+    """Copy the data store and the web app's database into a new FOLDER.
+
+    Safe while the app runs: the store is copied under its write lock and the database
+    with SQLite's online backup (or pg_dump for PostgreSQL). Restore it with
+    saferplaces restore.
+
+    \b
+    Example:
+      saferplaces backup /srv/backups/saferplaces-2026-12-03
+    """
+    _setup_django(store_dir)
+    from django.conf import settings
+
+    from saferplaces.web.backup import make_backup
+
+    result = make_backup(Path(folder), settings.ENV.store_dir)
+    click.echo(f"Backed up {result.store_files} store files and the {result.database} database to {folder}")
+
+
+@click.command("restore")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False))
+@click.option("--replace", is_flag=True, help="Overwrite a store folder that already holds data.")
+@store_option
+def restore_command(folder: str, replace: bool, store_dir: str | None) -> None:
+    """Put back a backup made by saferplaces backup: the store folder and the database.
+
+    Then brings the database up to date for this version (migrate).
+
+    \b
+    Example:
+      saferplaces restore /srv/backups/saferplaces-2026-12-03 --store /srv/saferplaces
+    """
+    _setup_django(store_dir)
+    from django.conf import settings
+    from django.core.management import call_command
+
+    from saferplaces.web.backup import restore_backup
+
+    result = restore_backup(Path(folder), settings.ENV.store_dir, replace=replace)
+    call_command("migrate", interactive=False, verbosity=0)
+    click.echo(f"Restored {result.store_files} store files and the {result.database} database from {folder}")
+
+
+COMMANDS = [serve_command, createuser_command, backup_command, restore_command]

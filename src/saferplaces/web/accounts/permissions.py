@@ -30,7 +30,13 @@ def roles(user: User, partnership: Partnership) -> set[str]:
     """The names of the roles ``user`` holds in ``partnership`` (none for anonymous users)."""
     if not user.is_authenticated or not user.is_active:
         return set()
-    return set(Role.objects.filter(user=user, partnership=partnership).values_list("name", flat=True))
+    # Kept on the user object, which lives for one request: a page asks several times (#13).
+    held = user.__dict__.setdefault("_saferplaces_roles", {})
+    if partnership.pk not in held:
+        held[partnership.pk] = frozenset(
+            Role.objects.filter(user=user, partnership=partnership).values_list("name", flat=True)
+        )
+    return set(held[partnership.pk])
 
 
 def _superuser(user: User) -> bool:

@@ -84,6 +84,16 @@ class WebEnv:
         ``SAFERPLACES_SSL_REDIRECT`` (default true): production redirects HTTP to HTTPS.
     hsts_seconds
         ``SAFERPLACES_HSTS_SECONDS`` (default one year) for production.
+    session_idle_minutes
+        ``SAFERPLACES_SESSION_IDLE_MINUTES`` (default 30): a session unused this long ends.
+    email_host
+        ``SAFERPLACES_EMAIL_HOST``: the SMTP server for password-reset e-mails. Unset, the
+        e-mails are written to standard error (Django's console backend).
+    email_port, email_user, email_password, email_use_tls
+        ``SAFERPLACES_EMAIL_PORT`` (default 587), ``SAFERPLACES_EMAIL_USER``,
+        ``SAFERPLACES_EMAIL_PASSWORD``, ``SAFERPLACES_EMAIL_USE_TLS`` (default true).
+    email_from
+        ``SAFERPLACES_EMAIL_FROM``: the sender of the e-mails (default ``saferplaces@localhost``).
     """
 
     secret_key: str | None
@@ -96,6 +106,13 @@ class WebEnv:
     static_root: Path | None
     ssl_redirect: bool
     hsts_seconds: int
+    session_idle_minutes: int = 30
+    email_host: str | None = None
+    email_port: int = 587
+    email_user: str = ""
+    email_password: str = ""
+    email_use_tls: bool = True
+    email_from: str = "saferplaces@localhost"
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str] | None = None) -> WebEnv:
@@ -115,6 +132,13 @@ class WebEnv:
             static_root=Path(static_root).expanduser().resolve() if static_root else None,
             ssl_redirect=_bool(env, "SAFERPLACES_SSL_REDIRECT", True),
             hsts_seconds=_int(env, "SAFERPLACES_HSTS_SECONDS", 31_536_000),
+            session_idle_minutes=_int(env, "SAFERPLACES_SESSION_IDLE_MINUTES", 30),
+            email_host=env.get("SAFERPLACES_EMAIL_HOST") or None,
+            email_port=_int(env, "SAFERPLACES_EMAIL_PORT", 587),
+            email_user=env.get("SAFERPLACES_EMAIL_USER", ""),
+            email_password=env.get("SAFERPLACES_EMAIL_PASSWORD", ""),
+            email_use_tls=_bool(env, "SAFERPLACES_EMAIL_USE_TLS", True),
+            email_from=env.get("SAFERPLACES_EMAIL_FROM") or "saferplaces@localhost",
         )
 
     def databases(self) -> dict[str, dict[str, object]]:
@@ -127,6 +151,13 @@ class WebEnv:
             "default": {
                 "ENGINE": "django.db.backends.sqlite3",
                 "NAME": str(self.sqlite_path),
-                "OPTIONS": {"transaction_mode": "IMMEDIATE"},
+                # Each server worker keeps its connection (no open and set-up per request), and
+                # write-ahead logging lets pages be read while a form or a session is written.
+                "CONN_MAX_AGE": None,
+                "OPTIONS": {
+                    "transaction_mode": "IMMEDIATE",
+                    "timeout": 20,
+                    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+                },
             }
         }

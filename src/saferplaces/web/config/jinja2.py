@@ -54,6 +54,7 @@ def environment(**options: Any) -> Environment:
     )
     # Django's gettext behind {{ _("...") }}, so fixed text can be translated (the public pages' Welsh).
     options["extensions"] = [*options.get("extensions", ()), "jinja2.ext.i18n"]
+    options["extensions"] = [*options.get("extensions", ()), "saferplaces.web.cache.FragmentCacheExtension"]
     env = Environment(**options)
     env.install_gettext_translations(translation, newstyle=True)  # type: ignore[attr-defined]
     env.filters["localtime_text"] = _localtime_text

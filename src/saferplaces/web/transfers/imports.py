@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,6 +26,8 @@ from saferplaces.web.transfers.kinds import KINDS, Kind
 
 #: The row number of a table's first row under the header, as a spreadsheet shows it.
 FIRST_ROW = 2
+#: An id cell: ASCII digits, few enough to be a database id.
+_ID = re.compile(r"[0-9]{1,18}")
 
 
 @dataclass(frozen=True)
@@ -237,7 +240,8 @@ def check_table(kind: Kind, plan: Plan, table: Table) -> Check:
         record = None
         text = row[id_at]
         if text:
-            if not text.isdigit():
+            # ASCII digits only: str.isdigit() also passes "²", which int() refuses.
+            if not _ID.fullmatch(text):
                 row_problems.append(
                     Problem(
                         f"'{text}' is not an id. Leave the id blank to add a new {kind.noun}, "

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import json
 import os
+from datetime import timedelta
 from pathlib import Path
+
+from csp.constants import NONCE, NONE, SELF
 
 from saferplaces.web.config.env import WebEnv
 
@@ -133,3 +136,61 @@ TASKS = {
 }
 #: Imports of more rows than this run in the background.
 BACKGROUND_IMPORT_ROWS = 2000
+# -- Web security (issue #13; docs/web.md "Security"): every setting in this block -------------------
+# Sign-in throttling (django-axes): five failed sign-ins for one username from one address lock that
+# pair out for 15 minutes; the lockout page says so in GOV.UK words and the audit trail records it.
+INSTALLED_APPS += ["axes"]
+MIDDLEWARE.insert(1, "csp.middleware.CSPMiddleware")
+MIDDLEWARE += [
+    # Refuses an oversized upload before the body is read (after the session and user are known,
+    # so the refusal page can show who is signed in).
+    "saferplaces.web.config.middleware.RequestSizeLimitMiddleware",
+    "saferplaces.web.accounts.middleware.IdleSessionMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks
+]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "saferplaces.web.accounts.lockout.locked_out"
+AXES_VERBOSE = False
+# Sessions end after SAFERPLACES_SESSION_IDLE_MINUTES without a request (IdleSessionMiddleware
+# renews an active session at most once a minute), and when the browser closes.
+SESSION_COOKIE_AGE = ENV.session_idle_minutes * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Password reset by e-mail: written to standard error unless an SMTP server is set.
+if ENV.email_host:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = ENV.email_host
+    EMAIL_PORT = ENV.email_port
+    EMAIL_HOST_USER = ENV.email_user
+    EMAIL_HOST_PASSWORD = ENV.email_password
+    EMAIL_USE_TLS = ENV.email_use_tls
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = ENV.email_from
+PASSWORD_RESET_TIMEOUT = 3600  # a reset link works for one hour
+# Content-Security-Policy (django-csp) on every response: scripts and styles from this site only,
+# no inline script or style; GOV.UK's one inline script carries the per-response nonce.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
+# -- Caching what does not change between writes (issue #13; saferplaces.web.cache) ------------------
+# A write moves the stamp file's time on; every server worker sees it. None: this process only.
+SAFERPLACES_CACHE_STAMP = ENV.store_dir / ".web-generation"

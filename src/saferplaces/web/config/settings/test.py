@@ -19,3 +19,4 @@ DATABASES = (
 )
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 WHITENOISE_USE_FINDERS = True
+SAFERPLACES_CACHE_STAMP = None  # one process; never a file in the per-user store folder

@@ -1,0 +1,36 @@
+"""Sessions that end after a spell without requests."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+
+#: A signed-in session is renewed (its expiry moved on) at most this often, in seconds, so
+#: reading pages does not write to the database on every request.
+RENEW_EVERY = 60
+_KEY = "saferplaces_seen"
+
+
+class IdleSessionMiddleware:
+    """Renew a signed-in session's expiry while it is used; unused, it ends after ``SESSION_COOKIE_AGE``.
+
+    Django moves a session's expiry on only when the session is saved. Saving on every
+    request (``SESSION_SAVE_EVERY_REQUEST``) would write once per page; this saves at most
+    once every :data:`RENEW_EVERY` seconds, so the session ends between
+    ``SESSION_COOKIE_AGE - RENEW_EVERY`` and ``SESSION_COOKIE_AGE`` seconds after the last request.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        user = getattr(request, "user", None)
+        if session is not None and user is not None and user.is_authenticated:
+            now = int(time.time())
+            if now - session.get(_KEY, 0) >= RENEW_EVERY:
+                session[_KEY] = now  # marks the session modified: SessionMiddleware saves it
+        return response

@@ -1,0 +1,125 @@
+"""The production web server ``saferplaces serve`` runs: gunicorn, or waitress where gunicorn cannot run.
+
+Django must be set up (``django.setup()``) before :func:`serve` is called. Static
+files are served by WhiteNoise inside the application, so one process serves
+everything.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import Any
+
+#: The most worker processes :func:`fitted_workers` chooses, whatever the machine: each holds
+#: the whole application in memory, and SQLite takes one writer at a time.
+MAX_WORKERS = 9
+#: Threads in each worker process.
+THREADS = 4
+#: Seconds a request may take before gunicorn restarts its worker (a PDF report can take a while).
+TIMEOUT = 120
+
+
+def cpu_count() -> int:
+    """The processors this process may run on (fewer than the machine's under a CPU limit)."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # macOS and Windows have no sched_getaffinity
+        return os.cpu_count() or 1
+
+
+def fitted_workers(cpus: int | None = None) -> int:
+    """Gunicorn's advice, two workers per processor plus one, at most :data:`MAX_WORKERS`."""
+    cpus = cpu_count() if cpus is None else cpus
+    return max(1, min(2 * cpus + 1, MAX_WORKERS))
+
+
+@dataclass(frozen=True)
+class ServerPlan:
+    """What :func:`serve` will run, said before it starts.
+
+    Attributes
+    ----------
+    server
+        ``"gunicorn"`` or ``"waitress"``.
+    host, port
+        The address it listens on.
+    workers
+        Worker processes, each of :data:`THREADS` threads (gunicorn); waitress runs
+        ``workers * THREADS`` threads in one process.
+    assumptions
+        The choices made for the user, one sentence each.
+    """
+
+    server: str
+    host: str
+    port: int
+    workers: int
+    assumptions: tuple[str, ...] = field(default=())
+
+
+def plan_server(host: str, port: int, workers: int | None = None) -> ServerPlan:
+    """Choose the server and its worker count for this machine."""
+    assumptions = []
+    if workers is None:
+        workers = fitted_workers()
+        assumptions.append(
+            f"{workers} workers of {THREADS} threads, fitted to the {cpu_count()} processor(s) this "
+            f"process may use (two workers per processor plus one, at most {MAX_WORKERS}); "
+            "--workers changes it."
+        )
+    try:
+        import gunicorn  # noqa: F401
+
+        server = "gunicorn"
+    except ImportError:  # gunicorn does not run on Windows; the dependency is not installed there
+        server = "waitress"
+        assumptions.append(
+            f"Gunicorn cannot run here, so waitress serves the app, with {THREADS} threads per worker."
+        )
+    return ServerPlan(server, host, port, workers, tuple(assumptions))
+
+
+def serve(plan: ServerPlan) -> None:
+    """Run the server the plan names until it is stopped (Ctrl+C or SIGTERM)."""
+    from django.db import connections
+
+    from saferplaces.web.config.wsgi import application
+
+    # Worker processes are forked from this one: none may inherit an open database connection.
+    connections.close_all()
+    if plan.server == "waitress":
+        import waitress
+
+        waitress.serve(application, host=plan.host, port=plan.port, threads=plan.workers * THREADS)
+        return
+    _gunicorn_application(application, plan).run()
+
+
+def _gunicorn_application(application: Any, plan: ServerPlan) -> Any:
+    from gunicorn.app.base import BaseApplication
+
+    class _Server(BaseApplication):  # type: ignore[misc]
+        def load_config(self) -> None:
+            options = {
+                "bind": f"{plan.host}:{plan.port}",
+                "workers": plan.workers,
+                "timeout": TIMEOUT,
+                # Threads in each worker: a sync worker serves one request at a time and left the
+                # 32-client benchmark waiting in the queue (docs/benchmarks.md).
+                "worker_class": "gthread",
+                "threads": THREADS,
+                "graceful_timeout": 20,
+                # Settings came from this process's environment; the workers share them.
+                "preload_app": True,
+                "errorlog": "-",
+                "loglevel": "warning",
+                "proc_name": "saferplaces",
+            }
+            for key, value in options.items():
+                self.cfg.set(key, value)
+
+        def load(self) -> Any:
+            return application
+
+    return _Server()
