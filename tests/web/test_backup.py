@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import subprocess
 import sys
 from pathlib import Path
+
+from saferplaces.data.ingest import ingest
+from saferplaces.data.store import Store
+from tests.conftest import month_file
 
 BIN = Path(sys.executable).parent
 
@@ -30,14 +35,23 @@ def _users(db: Path) -> list[str]:
         return [row[0] for row in con.execute("select username from auth_user order by username")]
 
 
+def _store_files(root: Path) -> dict[str, bytes]:
+    """The manifest and the files it lists, read without the product's reader."""
+    manifest = json.loads((root / "manifest.json").read_text(encoding="utf-8"))
+    names = {"manifest.json"}
+    for entry in manifest["partitions"].values():
+        names.update(entry["files"])
+    return {name: (root / name).read_bytes() for name in sorted(names)}
+
+
 def test_a_backup_restores_into_a_new_store_and_database(tmp_path: Path) -> None:
     old, new, backup = tmp_path / "old", tmp_path / "new", tmp_path / "backup"
     done = _run("createuser", "jo", "--superuser", "--password", "a long password 123", home=old)
     assert done.returncode == 0, done.stderr
-    # Store files, including some a backup must leave out (work in progress, the lock).
-    (old / "crimes" / "force=x" / "month=2024-01").mkdir(parents=True)
-    (old / "crimes" / "force=x" / "month=2024-01" / "part.parquet").write_bytes(b"PAR1 rows PAR1")
-    (old / "manifest.json").write_text('{"partitions": {}}', encoding="utf-8")
+    # A real store (one bundled month), plus files a backup must leave out (work in progress).
+    ingest([month_file("2025-01")], Store(old))
+    held = _store_files(old)
+    assert any(name.endswith(".parquet") for name in held)
     (old / ".work").mkdir()
     (old / ".work" / "half-done.parquet").write_bytes(b"x")
     (old / "staging").mkdir()
@@ -57,8 +71,7 @@ def test_a_backup_restores_into_a_new_store_and_database(tmp_path: Path) -> None
     done = _run("restore", str(backup), home=new)
     assert done.returncode == 0, done.stderr
     assert _users(new / "web.sqlite3") == ["jo"]
-    assert (new / "crimes" / "force=x" / "month=2024-01" / "part.parquet").read_bytes() == b"PAR1 rows PAR1"
-    assert (new / "manifest.json").read_text(encoding="utf-8") == '{"partitions": {}}'
+    assert _store_files(new) == held  # the manifest and every file it lists, byte for byte
     assert (new / "web-secret-key").read_text() == (old / "web-secret-key").read_text()
     assert not (new / ".work" / "half-done.parquet").exists()
 

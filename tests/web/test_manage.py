@@ -8,6 +8,7 @@ import re
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
+from django.urls import reverse
 
 from saferplaces.web.accounts.models import Role
 from saferplaces.web.audit.models import AuditEntry
@@ -266,7 +267,9 @@ def test_an_administrator_invites_someone_who_sets_a_password(world) -> None:
     password = "a long enough passphrase 42"
     response = invited.post(link, {"new_password1": password, "new_password2": password})
     assert response.status_code == 302
-    assert invited.login(username="sam", password=password)
+    # signs in through the sign-in page (django-axes needs the request, which Client.login has not)
+    signed_in = invited.post(reverse("sign-in"), {"username": "sam", "password": password})
+    assert signed_in.status_code == 302 and "_auth_user_id" in invited.session
     assert invited.get(link).status_code == 404  # used once
     # Removing Sam takes the role away and, with no other role, switches the account off.
     client.post(f"{url}{sam.pk}/remove/")

@@ -208,64 +208,6 @@ def test_the_new_pages_by_persona(world: dict[str, object]) -> None:
     assert got == matrix
 
 
-def test_every_post_view_refuses_signed_out_users_and_users_without_a_role(world: dict[str, object]) -> None:
-    """Walk the URL table: every view that takes a POST refuses those who may change nothing."""
-    from django.urls import URLPattern, URLResolver, get_resolver
-
-    from saferplaces.web.audit.models import AuditEntry
-
-    plan, action = world["plan"], world["action"]
-    project, priority = world["project"], plan.priorities.first()
-    values = {
-        "slug": "east-staffordshire",
-        "plan_slug": plan.slug,
-        "action_id": action.pk,
-        "risk_id": plan.risks.first().pk,
-        "target_id": plan.targets.first().pk,
-        "project_id": project.pk,
-        "section": "priorities",
-        "record_id": priority.pk,
-        "role_id": Role.objects.filter(partnership=plan.partnership).first().pk,
-        "user_id": world["users"]["board member"].pk,
-        "kind": "risks",
-        "fmt": "csv",
-        "job_id": 1,
-        "assessment_id": 1,
-        "priority_id": priority.pk,
-        "uidb64": "x",
-        "token": "x",
-    }
-
-    def walk(patterns, prefix=""):  # noqa: ANN001, ANN202
-        for p in patterns:
-            if isinstance(p, URLResolver):
-                if "admin" not in str(p.pattern):
-                    yield from walk(p.url_patterns, prefix + str(p.pattern))
-            elif isinstance(p, URLPattern):
-                yield prefix + str(p.pattern), p
-
-    import re as _re
-
-    checked = 0
-    for route, pattern in walk(get_resolver().url_patterns):
-        if pattern.name in {"sign-in", "sign-out", "invitation"} or route.startswith("favicon"):
-            continue  # open to everyone by design (the invitation checks its own token); an icon
-        url = "/" + _re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(values[m.group(1)]), route)
-        for persona in ("anonymous", "no role"):
-            client = Client()
-            if persona != "anonymous":
-                client.force_login(world["users"][persona])
-            status = client.post(
-                url, {"title": "X", "kind": "priority", "rag": "red", "text": "x"}
-            ).status_code
-            assert status in {302, 403, 404, 405}, (url, persona, status)
-            if status == 302:
-                assert persona == "anonymous", (url, persona)
-        checked += 1
-    assert checked > 20
-    assert not AuditEntry.objects.exists()
-
-
 def test_the_assessment_pages_by_persona(world: dict[str, object]) -> None:
     """Issue #10 s2 and s3: members read assessments and evidence; analysts build; administrators adopt."""
     from saferplaces.web.assessments.models import Assessment, AssessmentFile, PriorityEvidence
