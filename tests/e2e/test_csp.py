@@ -14,7 +14,7 @@ def test_govuk_frontend_starts_under_the_policy(page, make_user) -> None:  # noq
     make_user("jo")
     response = page.goto("/sign-in/")
     assert "'unsafe-inline'" not in response.headers["content-security-policy"]
-    # The nonce'd inline script ran, and init.js started the components: the password
+    # The hash-allowed inline script ran, and init.js started the components: the password
     # input's Show button exists only once GOV.UK Frontend's JavaScript has run.
     classes = page.evaluate("document.body.className")
     assert "js-enabled" in classes and "govuk-frontend-supported" in classes

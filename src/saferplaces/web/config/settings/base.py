@@ -11,8 +11,9 @@ import os
 from datetime import timedelta
 from pathlib import Path
 
-from csp.constants import NONCE, NONE, SELF
+from csp.constants import NONE, SELF
 
+from saferplaces.web.config.csp import govuk_template_script_hash
 from saferplaces.web.config.env import WebEnv
 
 ENV = WebEnv.from_environ()
@@ -175,11 +176,11 @@ else:
 DEFAULT_FROM_EMAIL = ENV.email_from
 PASSWORD_RESET_TIMEOUT = 3600  # a reset link works for one hour
 # Content-Security-Policy (django-csp) on every response: scripts and styles from this site only,
-# no inline script or style; GOV.UK's one inline script carries the per-response nonce.
+# no inline script or style; GOV.UK's one inline script is allowed by its hash (web/config/csp.py).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
-        "script-src": [SELF, NONCE],
+        "script-src": [SELF, govuk_template_script_hash()],
         "style-src": [SELF],
         "img-src": [SELF, "data:"],
         "font-src": [SELF],
