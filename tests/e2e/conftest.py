@@ -104,7 +104,16 @@ class PageProblems:
                 else None
             ),
         )
-        context.on("requestfailed", lambda request: self._add(f"failed: {request.url}", request))
+        context.on(
+            "requestfailed",
+            lambda request: (
+                None
+                # a request the browser cancelled because the page moved on (a click during the
+                # icon's load) is not a broken resource; a missing one still answers 404 below
+                if "ERR_ABORTED" in (request.failure or "")
+                else self._add(f"failed: {request.url} ({request.failure})", request)
+            ),
+        )
         context.on(
             "response",
             lambda response: (
