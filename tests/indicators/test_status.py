@@ -29,7 +29,14 @@ from saferplaces.indicators import (
     StatusPoint,
     indicator_status,
 )
-from saferplaces.indicators.status import METHOD_CHANGE, METHOD_DIFFERENCE, METHOD_SPC, METHOD_WILSON
+from saferplaces.indicators.status import (
+    CHART_RUN,
+    CHART_XMR,
+    METHOD_CHANGE,
+    METHOD_DIFFERENCE,
+    METHOD_SPC,
+    METHOD_WILSON,
+)
 
 FLIP = {IMPROVING: WORSENING, WORSENING: IMPROVING, NO_CHANGE: NO_CHANGE, NOT_ENOUGH: NOT_ENOUGH}
 
@@ -242,3 +249,41 @@ def test_docstring_examples_run():
     import saferplaces.indicators.status as module
 
     assert doctest.testmod(module).failed == 0
+
+
+def test_a_short_series_gets_a_run_chart_with_its_trend_flags():
+    """5 to 11 points in a row: the test for the kind gives the status, a run chart adds its signals (#14).
+
+    Worked by hand: 5, 4, 6, 5, 12, 13, 14, 15 has median (6 + 12) / 2 = 9, four points below and
+    four above, so no shift of 6. The steps are -1, +2, -1, +7, +1, +1, +1: April's 5 to August's 15
+    rise four steps in a row, five points, a trend of 5 (Perla et al. 2011).
+    """
+    values = [5, 4, 6, 5, 12, 13, 14, 15]
+    points = [count(f"2024-{m:02d}", v) for m, v in enumerate(values, start=1)]
+    s = indicator_status(points, "reduce", baseline_period="January 2024")
+    assert s.method == METHOD_CHANGE  # the status is still the exact Poisson test's
+    assert s.chart == CHART_RUN
+    trend_months = ("April 2024", "May 2024", "June 2024", "July 2024", "August 2024")
+    assert s.flags == tuple((m, ("trend",)) for m in trend_months)
+    assert "On a run chart of 8 points from January 2024 to August 2024 (median 9)" in s.sentence
+    assert s.sentence.endswith(
+        "signal non-random variation: April 2024 to August 2024 (a trend: a run of points each higher or "
+        "each lower than the last)."
+    )
+    assert any("run chart" in a.lower() for a in s.assumptions)
+
+
+def test_a_short_series_without_signals_says_so_and_shorter_runs_get_no_chart():
+    # 5, 6, 5, 6, 5, 6: median 5.5, sides alternate, steps alternate: neither rule fires.
+    points = [count(f"2024-{m:02d}", 5 + (m + 1) % 2) for m in range(1, 7)]
+    s = indicator_status(points, "reduce", baseline_period="January 2024")
+    assert s.chart == CHART_RUN and s.flags == ()
+    assert s.sentence.endswith("(median 5.5), no shift or trend signals non-random variation.")
+    # Four points in a row cannot hold a trend of 5: no chart is named.
+    s = indicator_status(points[:4], "reduce", baseline_period="January 2024")
+    assert s.chart == "" and s.flags == ()
+
+
+def test_twelve_points_name_the_xmr_chart():
+    points = [count(f"2024-{m:02d}", 10 + m % 2) for m in range(1, 13)]
+    assert indicator_status(points, "reduce").chart == CHART_XMR

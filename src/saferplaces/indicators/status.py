@@ -15,6 +15,10 @@ Never a bare comparison of two numbers. The method depends on what is held:
    (``proportion_difference``) when the baseline's sample size is known,
    otherwise whether the latest Wilson interval excludes the baseline figure.
 
+With ``MIN_RUN_POINTS`` (5) to 11 points in a row, the status still comes from
+test 2 or 3, and a run chart (``spc_run``: median, a shift of 6 and a trend of 5
+points [4]_) adds its signals to the sentence and the chart's flags.
+
 A change is called real only when the test is significant at ``DEFAULTS.significance_level``
 (5%). Both values come from the registry ``saferplaces.defaults``, which the assessment reads too.
 
@@ -23,6 +27,7 @@ References
 .. [1] NHS England. Making Data Count. 2019.
 .. [2] Przyborowski J, Wilenski H. Biometrika 1940; 31: 313-323.
 .. [3] Newcombe RG. Stat Med 1998; 17: 873-890.
+.. [4] Perla RJ, Provost LP, Murray SK. BMJ Qual Saf 2011; 20: 46-51.
 """
 
 from __future__ import annotations
@@ -34,8 +39,9 @@ from saferplaces.data.periods import MONTH_NAMES, month_index
 from saferplaces.defaults import DEFAULTS
 from saferplaces.indicators.periods import parse_period_label, sort_key
 from saferplaces.indicators.series import IndicatorPoint
-from saferplaces.stats import change, compare, proportion, proportion_difference, spc_xmr
+from saferplaces.stats import change, compare, proportion, proportion_difference, spc_run, spc_xmr
 from saferplaces.stats.labels import PointType, StatusLabel, rule_words
+from saferplaces.stats.spc import RUN_CHART_TREND
 
 # One vocabulary (saferplaces.stats.labels): the codes are keys, ``.text`` is for people.
 IMPROVING = StatusLabel.IMPROVING
@@ -53,6 +59,12 @@ METHOD_CHANGE = "Exact test of two Poisson counts"
 METHOD_DIFFERENCE = "Difference of two proportions (Newcombe, from Wilson intervals)"
 METHOD_WILSON = "Wilson interval against the baseline figure"
 METHOD_NONE = "None"
+
+#: The chart a status names: the XmR chart, or the run chart for a series too short for XmR limits.
+CHART_XMR = "XmR chart"
+CHART_RUN = "Run chart"
+#: Fewest points in a row for the run chart: its shortest rule (a trend) needs this many.
+MIN_RUN_POINTS = RUN_CHART_TREND
 
 
 @dataclass(frozen=True)
@@ -152,9 +164,14 @@ class TargetStatus:
     assumptions
         Choices the code made, in sentences.
     flags
-        For an XmR chart, ``(period, rules)`` for each special-cause point,
-        ``rules`` being the :class:`~saferplaces.stats.labels.SpcRule` codes
-        that flagged it.
+        For an XmR or run chart, ``(period, rules)`` for each special-cause
+        point, ``rules`` being the :class:`~saferplaces.stats.labels.SpcRule`
+        codes that flagged it.
+    chart
+        The chart the flags come from: ``CHART_XMR``, ``CHART_RUN`` (a series
+        of ``MIN_RUN_POINTS`` to ``MIN_SPC_POINTS - 1`` points in a row, where
+        the status itself still comes from the test for the target's kind) or
+        ``""`` when no chart applies.
     """
 
     status: StatusLabel
@@ -165,6 +182,7 @@ class TargetStatus:
     latest_period: str = ""
     assumptions: tuple[str, ...] = field(default=())
     flags: tuple[tuple[str, tuple[str, ...]], ...] = field(default=())
+    chart: str = ""
 
 
 def _number(value: float) -> str:
@@ -235,6 +253,43 @@ def _spc(run: list[StatusPoint], direction: str, subject: str, unit: str) -> Tar
         latest_period=latest.period,
         assumptions=result.assumptions,
         flags=tuple((p.period, r) for p, r in zip(run, result.rules, strict=True) if r),
+        chart=CHART_XMR,
+    )
+
+
+def _run_chart(found: TargetStatus, run: list[StatusPoint], direction: str) -> TargetStatus:
+    """Add a run chart's shift and trend signals to a status found by the test for the kind."""
+    result = spc_run(
+        [p.value for p in run], improvement="increase" if direction == "increase" else "decrease"
+    )
+    flags = tuple((p.period, r) for p, r in zip(run, result.rules, strict=True) if r)
+    chart = (
+        f"On a run chart of {len(run)} points from {run[0].period} to {run[-1].period} "
+        f"(median {_number(round(result.median, 1))})"
+    )
+    if flags:
+        # Neighbouring points flagged by the same rules are named once, as a span.
+        spans: list[list] = []
+        for i, (point, r) in enumerate(zip(run, result.rules, strict=True)):
+            if not r:
+                continue
+            if spans and spans[-1][2] == r and spans[-1][3] == i - 1:
+                spans[-1][1], spans[-1][3] = point.period, i
+            else:
+                spans.append([point.period, point.period, r, i])
+        said = "; ".join(
+            (first if first == last else f"{first} to {last}") + f" ({rule_words(r)})"
+            for first, last, r, _ in spans
+        )
+        note = f"{chart}, these points signal non-random variation: {said}."
+    else:
+        note = f"{chart}, no shift or trend signals non-random variation."
+    return replace(
+        found,
+        sentence=f"{found.sentence} {note}",
+        assumptions=found.assumptions + result.assumptions,
+        flags=flags,
+        chart=CHART_RUN,
     )
 
 
@@ -491,4 +546,7 @@ def indicator_status(
             baseline_period=baseline.period,
             latest_period=latest.period,
         )
-    return replace(found, assumptions=tuple(assumptions) + found.assumptions)
+    found = replace(found, assumptions=tuple(assumptions) + found.assumptions)
+    if len(run) >= MIN_RUN_POINTS:
+        found = _run_chart(found, run, direction)
+    return found

@@ -92,6 +92,7 @@ def _target_page(
         else None,
         baseline_period=target.baseline_period,
         table="target-values",
+        spc=result.chart or "XmR chart",
     )
     context = {
         "title": ("Error: " if form.errors else "") + target.description,
@@ -101,6 +102,7 @@ def _target_page(
         "area_name": next((r.value.detail.get("area_name") for r in rows if r.value.detail), None),
         "values": rows,
         "status": result,
+        "flags": flags,
         "tag": TAG_CLASSES[result.status],
         "chart": chart,
         "form": form,
