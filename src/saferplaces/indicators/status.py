@@ -14,9 +14,13 @@ Never a bare comparison of two numbers. The method depends on what is held:
    difference of two proportions from Wilson intervals
    (``proportion_difference``) when the baseline's sample size is known,
    otherwise whether the latest Wilson interval excludes the baseline figure.
+4. **Directly standardised rates** given with their 95% limits (and events), as a
+   health partner sends them: the ratio of the latest rate to the baseline's,
+   tested on the log scale with standard errors recovered from the limits
+   (``dsr_ratio``, Altman and Bland [5]_); not tested on fewer than 10 events.
 
 With ``MIN_RUN_POINTS`` (5) to 11 points in a row, the status still comes from
-test 2 or 3, and a run chart (``spc_run``: median, a shift of 6 and a trend of 5
+test 2, 3 or 4, and a run chart (``spc_run``: median, a shift of 6 and a trend of 5
 points [4]_) adds its signals to the sentence and the chart's flags.
 
 A change is called real only when the test is significant at ``DEFAULTS.significance_level``
@@ -28,6 +32,7 @@ References
 .. [2] Przyborowski J, Wilenski H. Biometrika 1940; 31: 313-323.
 .. [3] Newcombe RG. Stat Med 1998; 17: 873-890.
 .. [4] Perla RJ, Provost LP, Murray SK. BMJ Qual Saf 2011; 20: 46-51.
+.. [5] Altman DG, Bland JM. BMJ 2003; 326: 219; BMJ 2011; 343: d2304.
 """
 
 from __future__ import annotations
@@ -39,7 +44,7 @@ from saferplaces.data.periods import MONTH_NAMES, month_index
 from saferplaces.defaults import DEFAULTS
 from saferplaces.indicators.periods import parse_period_label, sort_key
 from saferplaces.indicators.series import IndicatorPoint
-from saferplaces.stats import change, compare, proportion, proportion_difference, spc_run, spc_xmr
+from saferplaces.stats import change, compare, dsr_ratio, proportion, proportion_difference, spc_run, spc_xmr
 from saferplaces.stats.labels import PointType, StatusLabel, rule_words
 from saferplaces.stats.spc import RUN_CHART_TREND
 
@@ -58,6 +63,9 @@ METHOD_SPC = "XmR chart (NHS Making Data Count)"
 METHOD_CHANGE = "Exact test of two Poisson counts"
 METHOD_DIFFERENCE = "Difference of two proportions (Newcombe, from Wilson intervals)"
 METHOD_WILSON = "Wilson interval against the baseline figure"
+METHOD_DSR = "Ratio of two directly standardised rates, from their confidence limits (Altman and Bland)"
+#: Fingertips publishes no DSR on fewer events than this, and a target of that kind is not tested.
+DSR_MIN_EVENTS = 10
 METHOD_NONE = "None"
 
 #: The chart a status names: the XmR chart, or the run chart for a series too short for XmR limits.
@@ -88,6 +96,9 @@ class StatusPoint:
         ``(YYYY-MM, count)`` for each month held, when known.
     complete
         False when the period is held only in part.
+    lower, upper, events
+        For a directly standardised rate: its 95% confidence limits and the
+        number of events behind it, as a health partner sends them.
     """
 
     period: str
@@ -98,6 +109,9 @@ class StatusPoint:
     sample_size: int | None = None
     monthly: tuple[tuple[str, int], ...] = ()
     complete: bool = True
+    lower: float | None = None
+    upper: float | None = None
+    events: int | None = None
 
     @classmethod
     def from_indicator(cls, point: IndicatorPoint) -> StatusPoint:
@@ -133,6 +147,11 @@ class StatusPoint:
         value = float(value)
         count = int(value) if value.is_integer() and value >= 0 and not percent else None
         return cls(period, value, count=count)
+
+    @property
+    def is_standardised(self) -> bool:
+        """A directly standardised rate given with its limits."""
+        return self.lower is not None and self.upper is not None
 
     @property
     def is_survey(self) -> bool:
@@ -417,6 +436,66 @@ def _survey(baseline: StatusPoint, latest: StatusPoint, direction: str, subject:
     )
 
 
+def _dsr_text(point: StatusPoint) -> str:
+    events = f", {point.events:,} events" if point.events is not None else ""
+    assert point.lower is not None and point.upper is not None
+    return (
+        f"{_number(round(point.value, 1))} in {point.period} (95% limits {_number(round(point.lower, 1))} to "
+        f"{_number(round(point.upper, 1))}{events})"
+    )
+
+
+def _standardised(baseline: StatusPoint, latest: StatusPoint, direction: str, subject: str) -> TargetStatus:
+    periods = {"baseline_period": baseline.period, "latest_period": latest.period}
+    if not baseline.is_standardised:
+        return TargetStatus(
+            NOT_ENOUGH,
+            f"The baseline ({baseline.period}) has no confidence limits, so the standardised rates cannot "
+            "be compared. Enter the baseline period's rate with its lower and upper limits as a value.",
+            METHOD_NONE,
+            **periods,
+        )
+    few = [p for p in (baseline, latest) if p.events is not None and p.events < DSR_MIN_EVENTS]
+    if few:
+        return TargetStatus(
+            NOT_ENOUGH,
+            f"The rate for {few[0].period} rests on {few[0].events} events, fewer than {DSR_MIN_EVENTS}; "
+            "Fingertips publishes no standardised rate on so few, so no change is tested.",
+            METHOD_NONE,
+            **periods,
+        )
+    assert latest.lower is not None and latest.upper is not None
+    assert baseline.lower is not None and baseline.upper is not None
+    r = dsr_ratio(
+        latest.value,
+        latest.lower,
+        latest.upper,
+        baseline.value,
+        baseline.lower,
+        baseline.upper,
+        level=DEFAULTS.confidence_level,
+    )
+    higher = None if r.label == "similar" else r.label == "higher"
+    verdict = (
+        f"this is within normal variation ({_p_text(r.p)})"
+        if higher is None
+        else f"this is a real {'rise' if higher else 'fall'} ({_p_text(r.p)})"
+    )
+    sentence = (
+        f"{subject} was {_dsr_text(baseline)} and {_dsr_text(latest)}; the later rate is "
+        f"{r.ratio:.2f} times the earlier (95% interval {r.lower:.2f} to {r.upper:.2f}), so {verdict}."
+    )
+    assumptions = r.assumptions
+    if baseline.events is None or latest.events is None:
+        assumptions += (
+            "The number of events is not recorded for every rate, so a rate on fewer than "
+            f"{DSR_MIN_EVENTS} events, which Fingertips would not publish, cannot be refused.",
+        )
+    return TargetStatus(
+        _judge(higher, direction), sentence, METHOD_DSR, p=r.p, assumptions=assumptions, **periods
+    )
+
+
 def _choose_baseline(points: list[StatusPoint], period: str) -> tuple[StatusPoint | None, list[str]]:
     """The point for the baseline period, or the one that overlaps it most, or the earliest."""
     if not points:
@@ -532,7 +611,9 @@ def indicator_status(
             assumptions=tuple(assumptions),
         )
     latest = later[-1]
-    if latest.is_survey:
+    if latest.is_standardised:
+        found = _standardised(baseline, latest, direction, subject)
+    elif latest.is_survey:
         found = _survey(baseline, latest, direction, subject)
     elif latest.count is not None and baseline.count is not None:
         found = _counts(baseline, latest, direction, subject)
