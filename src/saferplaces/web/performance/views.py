@@ -134,6 +134,12 @@ def target_detail(request: HttpRequest, slug: str, plan_slug: str, target_id: in
         row.value = data["value"]
         row.numerator, row.sample_size = data.get("numerator"), data.get("sample_size")
         row.note = data.get("note", "")
+        if target.kind == Target.Kind.STANDARDISED:
+            row.detail = {
+                "lower": float(data["lower"]),
+                "upper": float(data["upper"]),
+                "events": int(data["events"]),
+            }
         audited_save(request.user, row, via="target value form")
     messages.success(request, f"The value for {data['period']} was {verb}.")
     return HttpResponseRedirect(reverse("target", args=[slug, plan_slug, target.pk]))
