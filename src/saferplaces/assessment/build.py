@@ -55,6 +55,7 @@ from saferplaces.stats.monthly_change import (
     change_difference,
     monthly_change,
 )
+from saferplaces.stats.spc import RUN_CHART_TREND
 
 METHODS = {
     "rate": MethodNote(
@@ -960,7 +961,7 @@ def _month_rows(agg: Aggregates, area: Area, held: list[str], assumptions: list[
             )
             for (m, c, a), p, r in zip(series, spc.points, spc.rules, strict=True)
         ]
-    if len(series) >= 2 and consecutive:
+    if len(series) >= RUN_CHART_TREND and consecutive:  # the shortest run a rule can flag
         run = stats.spc_run([c for _, c, _ in series], improvement="decrease")
         assumptions.append(
             f"Fewer than {DEFAULTS.min_xmr_points} consecutive months are held, too few for XmR limits, so "
