@@ -29,7 +29,15 @@ from saferplaces.indicators import (
     StatusPoint,
     indicator_status,
 )
-from saferplaces.indicators.status import METHOD_CHANGE, METHOD_DIFFERENCE, METHOD_SPC, METHOD_WILSON
+from saferplaces.indicators.status import (
+    CHART_RUN,
+    CHART_XMR,
+    METHOD_CHANGE,
+    METHOD_DIFFERENCE,
+    METHOD_DSR,
+    METHOD_SPC,
+    METHOD_WILSON,
+)
 
 FLIP = {IMPROVING: WORSENING, WORSENING: IMPROVING, NO_CHANGE: NO_CHANGE, NOT_ENOUGH: NOT_ENOUGH}
 
@@ -242,3 +250,79 @@ def test_docstring_examples_run():
     import saferplaces.indicators.status as module
 
     assert doctest.testmod(module).failed == 0
+
+
+def test_a_short_series_gets_a_run_chart_with_its_trend_flags():
+    """5 to 11 points in a row: the test for the kind gives the status, a run chart adds its signals (#14).
+
+    Worked by hand: 5, 4, 6, 5, 12, 13, 14, 15 has median (6 + 12) / 2 = 9, four points below and
+    four above, so no shift of 6. The steps are -1, +2, -1, +7, +1, +1, +1: April's 5 to August's 15
+    rise four steps in a row, five points, a trend of 5 (Perla et al. 2011).
+    """
+    values = [5, 4, 6, 5, 12, 13, 14, 15]
+    points = [count(f"2024-{m:02d}", v) for m, v in enumerate(values, start=1)]
+    s = indicator_status(points, "reduce", baseline_period="January 2024")
+    assert s.method == METHOD_CHANGE  # the status is still the exact Poisson test's
+    assert s.chart == CHART_RUN
+    trend_months = ("April 2024", "May 2024", "June 2024", "July 2024", "August 2024")
+    assert s.flags == tuple((m, ("trend",)) for m in trend_months)
+    assert "On a run chart of 8 points from January 2024 to August 2024 (median 9)" in s.sentence
+    assert s.sentence.endswith(
+        "signal non-random variation: April 2024 to August 2024 (a trend: a run of points each higher or "
+        "each lower than the last)."
+    )
+    assert any("run chart" in a.lower() for a in s.assumptions)
+
+
+def test_a_short_series_without_signals_says_so_and_shorter_runs_get_no_chart():
+    # 5, 6, 5, 6, 5, 6: median 5.5, sides alternate, steps alternate: neither rule fires.
+    points = [count(f"2024-{m:02d}", 5 + (m + 1) % 2) for m in range(1, 7)]
+    s = indicator_status(points, "reduce", baseline_period="January 2024")
+    assert s.chart == CHART_RUN and s.flags == ()
+    assert s.sentence.endswith("(median 5.5), no shift or trend signals non-random variation.")
+    # Four points in a row cannot hold a trend of 5: no chart is named.
+    s = indicator_status(points[:4], "reduce", baseline_period="January 2024")
+    assert s.chart == "" and s.flags == ()
+
+
+def test_twelve_points_name_the_xmr_chart():
+    points = [count(f"2024-{m:02d}", 10 + m % 2) for m in range(1, 13)]
+    assert indicator_status(points, "reduce").chart == CHART_XMR
+
+
+def dsr_point(period: str, value: float, lower: float, upper: float, events: int | None) -> StatusPoint:
+    return StatusPoint(period, value, lower=lower, upper=upper, events=events)
+
+
+@pytest.mark.parametrize(("direction", "status"), [("reduce", IMPROVING), ("increase", WORSENING)])
+def test_standardised_rates_are_compared_from_their_limits(direction, status):
+    """Two DSRs as a health partner sends them (#14), worked by hand (Altman and Bland 2003, 2011).
+
+    SE = (ln U - ln L) / (2 x 1.96): ln(94/68)/3.92 = 0.0826 and ln(72/50)/3.92 = 0.0930;
+    z = ln(60/80) / sqrt(0.0826^2 + 0.0930^2) = -2.31, p = 0.021, although the intervals overlap.
+    """
+    se_b = (math.log(94) - math.log(68)) / (2 * 1.959963984540054)
+    se_l = (math.log(72) - math.log(50)) / (2 * 1.959963984540054)
+    z = math.log(60 / 80) / math.hypot(se_b, se_l)
+    p = math.erfc(abs(z) / math.sqrt(2))
+    base = dsr_point("2022", 80, 68, 94, 180)
+    s = indicator_status([dsr_point("2023", 60, 50, 72, 130)], direction, baseline=base, subject="Admissions")
+    assert s.method == METHOD_DSR and s.status == status
+    assert s.p == pytest.approx(p, rel=1e-9) and round(p, 3) == 0.021
+    assert s.sentence == (
+        "Admissions was 80 in 2022 (95% limits 68 to 94, 180 events) and 60 in 2023 (95% limits 50 to 72, "
+        "130 events); the later rate is 0.75 times the earlier (95% interval 0.59 to 0.96), so this is a "
+        "real fall (p = 0.021)."
+    )
+
+
+def test_standardised_rates_within_noise_too_few_events_or_no_baseline_limits():
+    base = dsr_point("2022", 80, 68, 94, 180)
+    s = indicator_status([dsr_point("2023", 78, 66, 92, 170)], "reduce", baseline=base)
+    assert s.status == NO_CHANGE and s.method == METHOD_DSR
+    s = indicator_status([dsr_point("2023", 9.5, 4.3, 18.1, 9)], "reduce", baseline=base)
+    assert s.status == NOT_ENOUGH and "9 events, fewer than 10" in s.sentence
+    s = indicator_status([dsr_point("2023", 60, 50, 72, 130)], "reduce", baseline=StatusPoint("2022", 80))
+    assert s.status == NOT_ENOUGH and "no confidence limits" in s.sentence
+    s = indicator_status([dsr_point("2023", 60, 50, 72, None)], "reduce", baseline=base)
+    assert s.status == IMPROVING and any("not recorded" in a for a in s.assumptions)

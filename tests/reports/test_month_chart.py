@@ -40,3 +40,41 @@ def test_target_chart_rings_flagged_points_and_says_why():
     assert "Ringed points show special-cause variation on the XmR chart: 2024-09" in chart.alt
     plain = target_chart(values[:-1], title="ASB incidents", unit="incidents")
     assert "Ringed" not in plain.alt
+
+
+def test_a_short_series_is_drawn_as_a_run_chart_naming_its_trend():
+    """Six months, too few for XmR limits: the chart says it is a run chart, with its median (#14).
+
+    Worked by hand: 50, 52, 55, 58, 61, 49 sorted is 49, 50, 52, 55, 58, 61, median (52 + 55) / 2 =
+    53.5; January to May rise four steps in a row, a trend of 5; June falls.
+    """
+    counts = [50, 52, 55, 58, 61, 49]
+    trend = ("trend",)
+    months = tuple(
+        MonthRow(
+            f"2025-{i + 1:02d}",
+            c,
+            0,
+            None,
+            None,
+            None,
+            None,
+            rules=trend if i < 5 else (),
+            median=53.5,
+            chart="run",
+        )
+        for i, c in enumerate(counts)
+    )
+    draft = month_chart(SimpleNamespace(months=months, period=SimpleNamespace(label="January to June 2025")))
+    assert "A run chart: 6 months are too few for limits of normal variation" in draft.alt
+    assert "the dotted line is the median, 53.5." in draft.alt
+    assert "limits of normal variation are" not in draft.alt
+    assert "2025-05 (a trend: a run of points each higher or each lower than the last)" in draft.alt
+    assert "2025-06 (" not in draft.alt
+    assert '"median": 53.5' in json.dumps(draft.spec)
+
+
+def test_target_chart_names_the_run_chart():
+    values = [ChartValue(f"2024-{m:02d}", float(m), rule="a trend" if m > 1 else "") for m in range(1, 6)]
+    chart = target_chart(values, title="Thefts", spc="Run chart")
+    assert "Ringed points show special-cause variation on the run chart: 2024-02 (a trend)" in chart.alt

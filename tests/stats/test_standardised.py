@@ -29,7 +29,7 @@ from hypothesis import strategies as st
 from scipy import stats as sps
 
 from saferplaces.errors import InputError
-from saferplaces.stats import DsrResult, IsrResult, dsr, esp2013, isr, pooled_reference, rate
+from saferplaces.stats import DsrResult, IsrResult, dsr, dsr_ratio, esp2013, isr, pooled_reference, rate
 
 ESP2013 = [5000, 5500, 5500, 5500, 6000, 6000, 6500, 7000, 7000, 7000, 7000,
            6500, 6000, 5500, 5000, 4000, 2500, 1500, 1000]  # fmt: skip
@@ -187,3 +187,46 @@ def test_invariants(counts, pops, perm):
     if sum(counts):
         s = isr(sum(counts), pops, ref_counts=[c + 1 for c in counts], ref_populations=pops)
         assert s.lower <= s.ratio <= s.upper
+
+
+# --- dsr_ratio: two DSRs known by their limits (Altman and Bland 2003, 2011) -------------------
+
+
+def test_dsr_ratio_matches_altman_bland_worked_by_hand():
+    # Worked by hand with math only: SE from each 95% interval on the log scale.
+    import math
+
+    se1 = (math.log(72) - math.log(50)) / (2 * 1.959963984540054)
+    se2 = (math.log(94) - math.log(68)) / (2 * 1.959963984540054)
+    z = math.log(60 / 80) / math.sqrt(se1**2 + se2**2)
+    p = math.erfc(abs(z) / math.sqrt(2))
+    r = dsr_ratio(60, 50, 72, 80, 68, 94)
+    assert r.z == pytest.approx(z, rel=1e-9) and r.p == pytest.approx(p, rel=1e-9)
+    assert round(z, 4) == -2.3125 and round(p, 3) == 0.021
+    assert r.label == "lower" and r.upper < 1  # the intervals overlap, the test still finds a fall
+    assert r.lower == pytest.approx(0.75 * math.exp(-1.959963984540054 * math.hypot(se1, se2)), rel=1e-9)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.floats(5, 500), st.floats(0.05, 0.5), st.floats(5, 500), st.floats(0.05, 0.5))
+def test_dsr_ratio_swapped_is_the_reciprocal_with_the_same_p(a, wa, b, wb):
+    first = (a, a * (1 - wa), a * (1 + wa))
+    second = (b, b * (1 - wb), b * (1 + wb))
+    r, s = dsr_ratio(*first, *second), dsr_ratio(*second, *first)
+    assert r.ratio * s.ratio == pytest.approx(1, rel=1e-9)
+    assert r.p == pytest.approx(s.p, rel=1e-9, abs=1e-300)
+    assert {r.label, s.label} in ({"similar"}, {"higher", "lower"})
+
+
+@pytest.mark.parametrize(
+    ("args", "match"),
+    [
+        ((60, 70, 72, 80, 68, 94), "does not lie inside its limits"),
+        ((60, 0, 72, 80, 68, 94), "lower"),
+        ((0, 0, 3.7, 80, 68, 94), "value"),
+        ((60, 50, 72, 80, 68, "x"), "other_upper"),
+    ],
+)
+def test_dsr_ratio_refuses_what_it_cannot_test(args, match):
+    with pytest.raises(InputError, match=match):
+        dsr_ratio(*args)

@@ -400,3 +400,54 @@ def test_kinds_are_inferred_for_targets_saved_without_one(world) -> None:
         for unit in ("%", "per 1,000 residents", "incidents", "")
     }
     assert made == {"%": "percentage", "per 1,000 residents": "rate", "incidents": "count", "": "count"}
+
+
+def test_a_short_series_names_its_run_chart_on_the_page(client, world):
+    # Eight months, too few for XmR limits (#14): 5, 4, 6, 5, 12, 13, 14, 15 rise from April to
+    # August four steps in a row, a trend of 5 (worked by hand in tests/indicators/test_status.py).
+    target = world["targets"]["Reduced ASB incidents"]
+    months = ["January", "February", "March", "April", "May", "June", "July", "August"]
+    for month, value in zip(months, [5, 4, 6, 5, 12, 13, 14, 15], strict=True):
+        TargetValue.objects.create(target=target, period=f"{month} 2024", value=value)
+    html = client.get(url(target)).content.decode()
+    assert "Chart: Run chart; flagged points: April 2024 (a trend" in html
+    assert "Ringed points show special-cause variation on the run chart: April 2024 (a trend" in html
+
+
+def test_a_standardised_rate_is_entered_with_its_limits_and_tested_from_them(client, world):
+    """A health partner's DSRs with limits and events (#14); p worked by hand (Altman and Bland)."""
+    import math
+
+    target = Target.objects.create(
+        plan=world["plan"],
+        description="Hospital admissions for violence",
+        kind=Target.Kind.STANDARDISED,
+        unit="per 100,000",
+        direction="reduce",
+        baseline_period="2022/23",
+    )
+    client.force_login(world["users"]["analyst"])
+    html = client.get(url(target)).content.decode()
+    assert 'name="lower"' in html and 'name="events"' in html and 'name="sample_size"' not in html
+    assert_page_structure(html, url(target))
+    # The limits are needed, and must hold the rate.
+    response = client.post(url(target), {"period": "2022/23", "value": "80"})
+    assert response.status_code == 400 and not target.values.exists()
+    assert "Enter the lower 95% limit" in response.content.decode()
+    response = client.post(
+        url(target), {"period": "2022/23", "value": "80", "lower": "81", "upper": "94", "events": "180"}
+    )
+    assert response.status_code == 400 and "must be no more than the rate" in response.content.decode()
+    for period, value, lower, upper, events in (("2022/23", 80, 68, 94, 180), ("2023/24", 60, 50, 72, 130)):
+        data = {"period": period, "value": value, "lower": lower, "upper": upper, "events": events}
+        assert client.post(url(target), data).status_code == 302
+    row = target.values.get(period="2023/24")
+    assert row.detail == {"lower": 50.0, "upper": 72.0, "events": 130}
+    status = target_status(Target.objects.get(pk=target.pk))
+    z = 2 * 1.959963984540054
+    se = math.hypot(math.log(94 / 68) / z, math.log(72 / 50) / z)
+    p = math.erfc(abs(math.log(60 / 80) / se) / math.sqrt(2))
+    assert status.status == IMPROVING and status.p == pytest.approx(p, rel=1e-9)
+    html = client.get(url(target)).content.decode()
+    assert "Ratio of two directly standardised rates" in html
+    assert "60 (130 events)" in html and "50.0 to 72.0" in html

@@ -55,6 +55,7 @@ from saferplaces.stats.monthly_change import (
     change_difference,
     monthly_change,
 )
+from saferplaces.stats.spc import RUN_CHART_TREND
 
 METHODS = {
     "rate": MethodNote(
@@ -948,9 +949,28 @@ def _month_rows(agg: Aggregates, area: Area, held: list[str], assumptions: list[
         )
         return [
             MonthRow(
-                m, c, a, round(spc.mean, 1), round(spc.lower_limit, 1), round(spc.upper_limit, 1), p, rules=r
+                m,
+                c,
+                a,
+                round(spc.mean, 1),
+                round(spc.lower_limit, 1),
+                round(spc.upper_limit, 1),
+                p,
+                rules=r,
+                chart="xmr",
             )
             for (m, c, a), p, r in zip(series, spc.points, spc.rules, strict=True)
+        ]
+    if len(series) >= RUN_CHART_TREND and consecutive:  # the shortest run a rule can flag
+        run = stats.spc_run([c for _, c, _ in series], improvement="decrease")
+        assumptions.append(
+            f"Fewer than {DEFAULTS.min_xmr_points} consecutive months are held, too few for XmR limits, so "
+            f"monthly crime is tracked on a run chart (median, a shift of {run.shift_length} and a trend of "
+            f"{run.trend_length} months); a fall in crime counts as improvement."
+        )
+        return [
+            MonthRow(m, c, a, None, None, None, p, rules=r, median=round(run.median, 1), chart="run")
+            for (m, c, a), p, r in zip(series, run.points, run.rules, strict=True)
         ]
     assumptions.append(
         f"Fewer than {DEFAULTS.min_xmr_points} consecutive months are held, so no control chart is drawn."

@@ -143,6 +143,8 @@ class MonthRow:
     expected_upper: float | None = None
     seasonal: str | None = None
     rules: tuple[str, ...] = ()  # SpcRule codes that flagged this month (empty: common cause)
+    median: float | None = None  # the run chart's centre line, when a run chart is used
+    chart: str = ""  # "xmr", "run" (too few months for XmR limits) or "" (no chart)
 
 
 @dataclass(frozen=True)

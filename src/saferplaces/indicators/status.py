@@ -14,6 +14,14 @@ Never a bare comparison of two numbers. The method depends on what is held:
    difference of two proportions from Wilson intervals
    (``proportion_difference``) when the baseline's sample size is known,
    otherwise whether the latest Wilson interval excludes the baseline figure.
+4. **Directly standardised rates** given with their 95% limits (and events), as a
+   health partner sends them: the ratio of the latest rate to the baseline's,
+   tested on the log scale with standard errors recovered from the limits
+   (``dsr_ratio``, Altman and Bland [5]_); not tested on fewer than 10 events.
+
+With ``MIN_RUN_POINTS`` (5) to 11 points in a row, the status still comes from
+test 2, 3 or 4, and a run chart (``spc_run``: median, a shift of 6 and a trend of 5
+points [4]_) adds its signals to the sentence and the chart's flags.
 
 A change is called real only when the test is significant at ``DEFAULTS.significance_level``
 (5%). Both values come from the registry ``saferplaces.defaults``, which the assessment reads too.
@@ -23,6 +31,8 @@ References
 .. [1] NHS England. Making Data Count. 2019.
 .. [2] Przyborowski J, Wilenski H. Biometrika 1940; 31: 313-323.
 .. [3] Newcombe RG. Stat Med 1998; 17: 873-890.
+.. [4] Perla RJ, Provost LP, Murray SK. BMJ Qual Saf 2011; 20: 46-51.
+.. [5] Altman DG, Bland JM. BMJ 2003; 326: 219; BMJ 2011; 343: d2304.
 """
 
 from __future__ import annotations
@@ -34,8 +44,9 @@ from saferplaces.data.periods import MONTH_NAMES, month_index
 from saferplaces.defaults import DEFAULTS
 from saferplaces.indicators.periods import parse_period_label, sort_key
 from saferplaces.indicators.series import IndicatorPoint
-from saferplaces.stats import change, compare, proportion, proportion_difference, spc_xmr
+from saferplaces.stats import change, compare, dsr_ratio, proportion, proportion_difference, spc_run, spc_xmr
 from saferplaces.stats.labels import PointType, StatusLabel, rule_words
+from saferplaces.stats.spc import RUN_CHART_TREND
 
 # One vocabulary (saferplaces.stats.labels): the codes are keys, ``.text`` is for people.
 IMPROVING = StatusLabel.IMPROVING
@@ -52,7 +63,16 @@ METHOD_SPC = "XmR chart (NHS Making Data Count)"
 METHOD_CHANGE = "Exact test of two Poisson counts"
 METHOD_DIFFERENCE = "Difference of two proportions (Newcombe, from Wilson intervals)"
 METHOD_WILSON = "Wilson interval against the baseline figure"
+METHOD_DSR = "Ratio of two directly standardised rates, from their confidence limits (Altman and Bland)"
+#: Fingertips publishes no DSR on fewer events than this, and a target of that kind is not tested.
+DSR_MIN_EVENTS = 10
 METHOD_NONE = "None"
+
+#: The chart a status names: the XmR chart, or the run chart for a series too short for XmR limits.
+CHART_XMR = "XmR chart"
+CHART_RUN = "Run chart"
+#: Fewest points in a row for the run chart: its shortest rule (a trend) needs this many.
+MIN_RUN_POINTS = RUN_CHART_TREND
 
 
 @dataclass(frozen=True)
@@ -76,6 +96,9 @@ class StatusPoint:
         ``(YYYY-MM, count)`` for each month held, when known.
     complete
         False when the period is held only in part.
+    lower, upper, events
+        For a directly standardised rate: its 95% confidence limits and the
+        number of events behind it, as a health partner sends them.
     """
 
     period: str
@@ -86,6 +109,9 @@ class StatusPoint:
     sample_size: int | None = None
     monthly: tuple[tuple[str, int], ...] = ()
     complete: bool = True
+    lower: float | None = None
+    upper: float | None = None
+    events: int | None = None
 
     @classmethod
     def from_indicator(cls, point: IndicatorPoint) -> StatusPoint:
@@ -123,6 +149,11 @@ class StatusPoint:
         return cls(period, value, count=count)
 
     @property
+    def is_standardised(self) -> bool:
+        """A directly standardised rate given with its limits."""
+        return self.lower is not None and self.upper is not None
+
+    @property
     def is_survey(self) -> bool:
         return self.numerator is not None and bool(self.sample_size)
 
@@ -152,9 +183,14 @@ class TargetStatus:
     assumptions
         Choices the code made, in sentences.
     flags
-        For an XmR chart, ``(period, rules)`` for each special-cause point,
-        ``rules`` being the :class:`~saferplaces.stats.labels.SpcRule` codes
-        that flagged it.
+        For an XmR or run chart, ``(period, rules)`` for each special-cause
+        point, ``rules`` being the :class:`~saferplaces.stats.labels.SpcRule`
+        codes that flagged it.
+    chart
+        The chart the flags come from: ``CHART_XMR``, ``CHART_RUN`` (a series
+        of ``MIN_RUN_POINTS`` to ``MIN_SPC_POINTS - 1`` points in a row, where
+        the status itself still comes from the test for the target's kind) or
+        ``""`` when no chart applies.
     """
 
     status: StatusLabel
@@ -165,6 +201,7 @@ class TargetStatus:
     latest_period: str = ""
     assumptions: tuple[str, ...] = field(default=())
     flags: tuple[tuple[str, tuple[str, ...]], ...] = field(default=())
+    chart: str = ""
 
 
 def _number(value: float) -> str:
@@ -235,6 +272,43 @@ def _spc(run: list[StatusPoint], direction: str, subject: str, unit: str) -> Tar
         latest_period=latest.period,
         assumptions=result.assumptions,
         flags=tuple((p.period, r) for p, r in zip(run, result.rules, strict=True) if r),
+        chart=CHART_XMR,
+    )
+
+
+def _run_chart(found: TargetStatus, run: list[StatusPoint], direction: str) -> TargetStatus:
+    """Add a run chart's shift and trend signals to a status found by the test for the kind."""
+    result = spc_run(
+        [p.value for p in run], improvement="increase" if direction == "increase" else "decrease"
+    )
+    flags = tuple((p.period, r) for p, r in zip(run, result.rules, strict=True) if r)
+    chart = (
+        f"On a run chart of {len(run)} points from {run[0].period} to {run[-1].period} "
+        f"(median {_number(round(result.median, 1))})"
+    )
+    if flags:
+        # Neighbouring points flagged by the same rules are named once, as a span.
+        spans: list[list] = []
+        for i, (point, r) in enumerate(zip(run, result.rules, strict=True)):
+            if not r:
+                continue
+            if spans and spans[-1][2] == r and spans[-1][3] == i - 1:
+                spans[-1][1], spans[-1][3] = point.period, i
+            else:
+                spans.append([point.period, point.period, r, i])
+        said = "; ".join(
+            (first if first == last else f"{first} to {last}") + f" ({rule_words(r)})"
+            for first, last, r, _ in spans
+        )
+        note = f"{chart}, these points signal non-random variation: {said}."
+    else:
+        note = f"{chart}, no shift or trend signals non-random variation."
+    return replace(
+        found,
+        sentence=f"{found.sentence} {note}",
+        assumptions=found.assumptions + result.assumptions,
+        flags=flags,
+        chart=CHART_RUN,
     )
 
 
@@ -362,6 +436,66 @@ def _survey(baseline: StatusPoint, latest: StatusPoint, direction: str, subject:
     )
 
 
+def _dsr_text(point: StatusPoint) -> str:
+    events = f", {point.events:,} events" if point.events is not None else ""
+    assert point.lower is not None and point.upper is not None
+    return (
+        f"{_number(round(point.value, 1))} in {point.period} (95% limits {_number(round(point.lower, 1))} to "
+        f"{_number(round(point.upper, 1))}{events})"
+    )
+
+
+def _standardised(baseline: StatusPoint, latest: StatusPoint, direction: str, subject: str) -> TargetStatus:
+    periods = {"baseline_period": baseline.period, "latest_period": latest.period}
+    if not baseline.is_standardised:
+        return TargetStatus(
+            NOT_ENOUGH,
+            f"The baseline ({baseline.period}) has no confidence limits, so the standardised rates cannot "
+            "be compared. Enter the baseline period's rate with its lower and upper limits as a value.",
+            METHOD_NONE,
+            **periods,
+        )
+    few = [p for p in (baseline, latest) if p.events is not None and p.events < DSR_MIN_EVENTS]
+    if few:
+        return TargetStatus(
+            NOT_ENOUGH,
+            f"The rate for {few[0].period} rests on {few[0].events} events, fewer than {DSR_MIN_EVENTS}; "
+            "Fingertips publishes no standardised rate on so few, so no change is tested.",
+            METHOD_NONE,
+            **periods,
+        )
+    assert latest.lower is not None and latest.upper is not None
+    assert baseline.lower is not None and baseline.upper is not None
+    r = dsr_ratio(
+        latest.value,
+        latest.lower,
+        latest.upper,
+        baseline.value,
+        baseline.lower,
+        baseline.upper,
+        level=DEFAULTS.confidence_level,
+    )
+    higher = None if r.label == "similar" else r.label == "higher"
+    verdict = (
+        f"this is within normal variation ({_p_text(r.p)})"
+        if higher is None
+        else f"this is a real {'rise' if higher else 'fall'} ({_p_text(r.p)})"
+    )
+    sentence = (
+        f"{subject} was {_dsr_text(baseline)} and {_dsr_text(latest)}; the later rate is "
+        f"{r.ratio:.2f} times the earlier (95% interval {r.lower:.2f} to {r.upper:.2f}), so {verdict}."
+    )
+    assumptions = r.assumptions
+    if baseline.events is None or latest.events is None:
+        assumptions += (
+            "The number of events is not recorded for every rate, so a rate on fewer than "
+            f"{DSR_MIN_EVENTS} events, which Fingertips would not publish, cannot be refused.",
+        )
+    return TargetStatus(
+        _judge(higher, direction), sentence, METHOD_DSR, p=r.p, assumptions=assumptions, **periods
+    )
+
+
 def _choose_baseline(points: list[StatusPoint], period: str) -> tuple[StatusPoint | None, list[str]]:
     """The point for the baseline period, or the one that overlaps it most, or the earliest."""
     if not points:
@@ -477,7 +611,9 @@ def indicator_status(
             assumptions=tuple(assumptions),
         )
     latest = later[-1]
-    if latest.is_survey:
+    if latest.is_standardised:
+        found = _standardised(baseline, latest, direction, subject)
+    elif latest.is_survey:
         found = _survey(baseline, latest, direction, subject)
     elif latest.count is not None and baseline.count is not None:
         found = _counts(baseline, latest, direction, subject)
@@ -491,4 +627,7 @@ def indicator_status(
             baseline_period=baseline.period,
             latest_period=latest.period,
         )
-    return replace(found, assumptions=tuple(assumptions) + found.assumptions)
+    found = replace(found, assumptions=tuple(assumptions) + found.assumptions)
+    if len(run) >= MIN_RUN_POINTS:
+        found = _run_chart(found, run, direction)
+    return found

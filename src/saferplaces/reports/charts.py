@@ -175,6 +175,7 @@ def month_chart(a: StrategicAssessment) -> _Draft | None:
             "upper": m.upper_limit,
             "signal": (m.signal or "none").replace("-", " "),
             "rule": rule_words(m.rules),
+            "median": m.median,
         }
         for m in a.months
     ]
@@ -188,6 +189,9 @@ def month_chart(a: StrategicAssessment) -> _Draft | None:
             tooltip=["month:O", "count:Q", "signal:N", alt.Tooltip("rule:N", title="Rule")],
         ),
     ]
+    run = a.months[0].chart == "run"
+    if run:
+        layers.append(base.mark_line(color=DARK, strokeDash=[2, 2]).encode(y="median:Q"))
     if a.months[0].mean is not None:
         layers += [
             base.mark_line(color=DARK, strokeDash=[2, 2]).encode(y="mean:Q"),
@@ -202,6 +206,11 @@ def month_chart(a: StrategicAssessment) -> _Draft | None:
         if a.months[0].mean is not None
         else ""
     )
+    if run:
+        limits = (
+            f" A run chart: {len(a.months)} months are too few for limits of normal variation; the dotted "
+            f"line is the median, {a.months[0].median:g}."
+        )
     flagged = [f"{m.month} ({rule_words(m.rules)})" for m in a.months if m.rules]
     if flagged:
         limits += f" Special-cause months and the rule that flagged each: {'; '.join(flagged)}."

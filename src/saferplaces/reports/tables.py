@@ -327,7 +327,12 @@ def assessment_tables(a: StrategicAssessment) -> list[Table]:
         tables.append(
             typed_table(
                 "months",
-                f"Crime and ASB by month, {window}, with the limits of normal variation",
+                f"Crime and ASB by month, {window}, "
+                + (
+                    "with run chart signals"
+                    if a.months[0].chart == "run"
+                    else "with the limits of normal variation"
+                ),
                 (
                     "Month",
                     "Crime (excluding ASB)",
@@ -355,8 +360,13 @@ def assessment_tables(a: StrategicAssessment) -> list[Table]:
                     )
                     for m in a.months
                 ),
-                "The limits of normal variation are an XmR chart's, worked out from these months alone; "
-                "the seasonal range judges each month against the same month in earlier years.",
+                (
+                    "The limits of normal variation are an XmR chart's, worked out from these months alone; "
+                    if a.months[0].chart != "run"
+                    else f"Too few months for XmR limits: the signals are a run chart's (median "
+                    f"{a.months[0].median:g}, shift and trend rules), worked out from these months alone; "
+                )
+                + "the seasonal range judges each month against the same month in earlier years.",
                 (None, None, None, 1, 1, 1, None, 0, 0),
             )
         )

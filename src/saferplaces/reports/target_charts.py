@@ -39,6 +39,7 @@ def target_chart(
     baseline: float | None = None,
     baseline_period: str = "",
     table: str = "values",
+    spc: str = "XmR chart",
 ) -> Chart | None:
     """A line chart of a target's values in the order given; None when there are none.
 
@@ -54,6 +55,9 @@ def target_chart(
         The baseline, drawn as a dashed line when given.
     table
         The id of the table holding the same numbers.
+    spc
+        The chart whose rules flagged points ("XmR chart" or "Run chart"),
+        named in the text alternative.
     """
     if not values:
         return None
@@ -112,7 +116,8 @@ def target_chart(
     if len(sources) > 1:
         text += " Colours tell entered values from values computed from the data store."
     if flagged:
-        text += " Ringed points show special-cause variation on the XmR chart: " + "; ".join(
+        named = "run chart" if spc == "Run chart" else spc
+        text += f" Ringed points show special-cause variation on the {named}: " + "; ".join(
             f"{v.period} ({v.rule})" for v in flagged
         )
         text += "."

@@ -58,7 +58,16 @@ from saferplaces.stats.repeats import KnoxResult, RepeatResult, knox_test, repea
 from saferplaces.stats.representation import RepresentationResult, representation
 from saferplaces.stats.seasonal import SeasonalRangeResult, seasonal_range
 from saferplaces.stats.spc import RunChartResult, SpcBaseline, XmRResult, spc_run, spc_xmr
-from saferplaces.stats.standardised import DsrResult, IsrResult, dsr, esp2013, isr, pooled_reference
+from saferplaces.stats.standardised import (
+    DsrRatioResult,
+    DsrResult,
+    IsrResult,
+    dsr,
+    dsr_ratio,
+    esp2013,
+    isr,
+    pooled_reference,
+)
 from saferplaces.stats.trend import TrendResult, trend
 from saferplaces.stats.weights import as_weights, distance_band_neighbours, grid_neighbours
 
@@ -71,6 +80,7 @@ __all__ = [
     "Assurance",
     "ChangeLabel",
     "ComparisonLabel",
+    "DsrRatioResult",
     "DsrResult",
     "FunnelLabel",
     "FunnelPoint",
@@ -87,6 +97,7 @@ __all__ = [
     "StatusLabel",
     "TrendLabel",
     "dsr",
+    "dsr_ratio",
     "esp2013",
     "funnel_points",
     "funnel_significance_dsr",

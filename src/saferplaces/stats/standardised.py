@@ -15,6 +15,8 @@
   being compared (:func:`pooled_reference`).
 * Indirectly standardised rate: the ratio times the reference population's
   crude rate.
+* Two DSRs known by their limits (:func:`dsr_ratio`): the log ratio, with
+  standard errors recovered from each interval (Altman and Bland).
 
 References
 ----------
@@ -41,6 +43,7 @@ from importlib import resources
 
 import numpy as np
 from numpy.typing import ArrayLike
+from scipy import stats
 
 from saferplaces.errors import InputError
 from saferplaces.stats._validate import (
@@ -50,10 +53,13 @@ from saferplaces.stats._validate import (
     validate_same_length,
     validate_scalar_positive,
 )
+from saferplaces.stats.labels import ComparisonLabel
 from saferplaces.stats.rates import BYAR_THRESHOLD, poisson_interval
 
 __all__ = [
+    "DsrRatioResult",
     "DsrResult",
+    "dsr_ratio",
     "IsrResult",
     "dsr",
     "esp2013",
@@ -418,5 +424,135 @@ def isr(
         assumptions=(
             f"The interval uses the {'Byar' if methods[0] == 'byar' else 'exact Poisson'} method"
             f" ({o:g} events; Byar's from {BYAR_THRESHOLD}).",
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class DsrRatioResult:
+    """Result of :func:`dsr_ratio`: one DSR over another, with its interval and test.
+
+    Attributes
+    ----------
+    ratio, lower, upper
+        The ratio of the two rates and its confidence interval.
+    z, p
+        The test statistic and two-sided p-value for "the rates are equal".
+    label
+        A :class:`~saferplaces.stats.labels.ComparisonLabel`: ``"higher"``,
+        ``"lower"`` or ``"similar"`` (the first rate against the second).
+    level
+        Confidence level of the ratio's interval.
+    method
+        ``"altman-bland-log"``.
+    assumptions
+        Sentences describing what the test takes for granted.
+    """
+
+    ratio: float
+    lower: float
+    upper: float
+    z: float
+    p: float
+    label: ComparisonLabel
+    level: float
+    method: str
+    assumptions: tuple[str, ...]
+
+
+def _log_se(value: float, lower: float, upper: float, name: str, z: float) -> float:
+    if not lower < value < upper:
+        raise InputError(
+            f"The {name} rate {value:g} does not lie inside its limits {lower:g} to {upper:g}.",
+            "Give the rate with the lower and upper limits of its own confidence interval.",
+        )
+    return (np.log(upper) - np.log(lower)) / (2 * z)
+
+
+def dsr_ratio(
+    value: float,
+    lower: float,
+    upper: float,
+    other_value: float,
+    other_lower: float,
+    other_upper: float,
+    *,
+    interval_level: float = 0.95,
+    level: float = 0.95,
+) -> DsrRatioResult:
+    """Compare two DSRs known only by their values and confidence limits.
+
+    A health partner usually sends the DSR with its (Dobson) limits, not the
+    counts by age band. The standard error of each log rate is recovered from
+    its interval, ``(ln upper - ln lower) / (2 z)``, and the log ratio is tested
+    with the two errors combined, ``z = ln(R1 / R2) / sqrt(SE1^2 + SE2^2)``
+    (Altman and Bland 2003 [6]_, 2011 [7]_). The rates must be independent
+    (different periods or areas with no shared events).
+
+    Parameters
+    ----------
+    value, lower, upper
+        The first DSR (the later one, say) and its limits.
+    other_value, other_lower, other_upper
+        The DSR it is compared with, and its limits.
+    interval_level
+        The level of the limits given (Fingertips publishes 95%).
+    level
+        Confidence level of the ratio's interval; ``1 - level`` is the
+        significance level of the label.
+
+    Returns
+    -------
+    DsrRatioResult
+
+    References
+    ----------
+    .. [6] Altman DG, Bland JM. Interaction revisited: the difference between
+       two estimates. BMJ 2003; 326: 219.
+    .. [7] Altman DG, Bland JM. How to obtain the P value from a confidence
+       interval. BMJ 2011; 343: d2304.
+
+    Examples
+    --------
+    >>> r = dsr_ratio(60.0, 50.0, 72.0, 80.0, 68.0, 94.0)
+    >>> round(r.ratio, 3), round(r.p, 3), r.label
+    (0.75, 0.021, 'lower')
+    """
+    interval_level = validate_level(interval_level, "interval_level")
+    level = validate_level(level)
+    given = {"value": value, "lower": lower, "upper": upper}
+    given |= {"other_value": other_value, "other_lower": other_lower, "other_upper": other_upper}
+    value, lower, upper, other_value, other_lower, other_upper = (
+        validate_scalar_positive(v, name) for name, v in given.items()
+    )
+    z_given = float(stats.norm.ppf(0.5 + interval_level / 2))
+    se1 = _log_se(float(value), float(lower), float(upper), "first", z_given)
+    se2 = _log_se(float(other_value), float(other_lower), float(other_upper), "second", z_given)
+    log_ratio = float(np.log(value) - np.log(other_value))
+    se = float(np.hypot(se1, se2))
+    z = log_ratio / se
+    p = float(2 * stats.norm.sf(abs(z)))
+    z_level = float(stats.norm.ppf(0.5 + level / 2))
+    lo, hi = float(np.exp(log_ratio - z_level * se)), float(np.exp(log_ratio + z_level * se))
+    if lo > 1:
+        label = ComparisonLabel.HIGHER
+    elif hi < 1:
+        label = ComparisonLabel.LOWER
+    else:
+        label = ComparisonLabel.SIMILAR
+    return DsrRatioResult(
+        ratio=float(np.exp(log_ratio)),
+        lower=lo,
+        upper=hi,
+        z=z,
+        p=p,
+        label=label,
+        level=level,
+        method="altman-bland-log",
+        assumptions=(
+            "Each rate's standard error is recovered from its confidence interval on the log scale "
+            "(Altman and Bland), which takes the interval as symmetric there; Dobson intervals are "
+            "close to that from 10 events.",
+            "The two rates are taken as independent (no events counted in both).",
         ),
     )

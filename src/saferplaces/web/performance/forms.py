@@ -44,6 +44,36 @@ class TargetValueForm(forms.Form):
             "min_value": "Sample size must be 1 or more",
         },
     )
+    lower = forms.DecimalField(
+        required=False,
+        min_value=0,
+        max_digits=14,
+        decimal_places=3,
+        error_messages={
+            "invalid": "Lower limit must be a number, like 50.2",
+            "min_value": "Lower limit must be 0 or more",
+            "max_decimal_places": "Lower limit must have no more than 3 decimal places",
+        },
+    )
+    upper = forms.DecimalField(
+        required=False,
+        min_value=0,
+        max_digits=14,
+        decimal_places=3,
+        error_messages={
+            "invalid": "Upper limit must be a number, like 71.9",
+            "min_value": "Upper limit must be 0 or more",
+            "max_decimal_places": "Upper limit must have no more than 3 decimal places",
+        },
+    )
+    events = forms.IntegerField(
+        required=False,
+        min_value=0,
+        error_messages={
+            "invalid": "Number of events must be a whole number, like 130",
+            "min_value": "Number of events must be 0 or more",
+        },
+    )
     note = forms.CharField(
         required=False,
         max_length=1000,
@@ -64,8 +94,12 @@ class TargetValueForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        if any(name in self.errors for name in ("value", "numerator", "sample_size")):
+        if any(
+            name in self.errors for name in ("value", "numerator", "sample_size", "lower", "upper", "events")
+        ):
             return data
+        if self.target.kind == Target.Kind.STANDARDISED:
+            return self._clean_standardised(data)
         value, numerator, size = data.get("value"), data.get("numerator"), data.get("sample_size")
         survey = numerator is not None or size is not None
         if survey:
@@ -88,4 +122,23 @@ class TargetValueForm(forms.Form):
             self.add_error("value", "Value must be 100 or less, because the target is a percentage")
         if not self.errors and survey:
             data["value"] = (Decimal(100) * numerator / size).quantize(Decimal("0.001"))
+        return data
+
+    def _clean_standardised(self, data: dict[str, Any]) -> dict[str, Any]:
+        """A standardised rate needs its value, both 95% limits and the number of events."""
+        value, lower, upper = data.get("value"), data.get("lower"), data.get("upper")
+        if data.get("numerator") is not None or data.get("sample_size") is not None:
+            self.add_error(
+                "numerator", "Leave the survey result blank, because the target is a standardised rate"
+            )
+        for name, text, given in (
+            ("value", "Enter the standardised rate", value),
+            ("lower", "Enter the lower 95% limit", lower),
+            ("upper", "Enter the upper 95% limit", upper),
+            ("events", "Enter the number of events", data.get("events")),
+        ):
+            if given is None:
+                self.add_error(name, text)
+        if value is not None and lower is not None and upper is not None and not lower <= value <= upper:
+            self.add_error("lower", "Lower limit must be no more than the rate, and the upper limit no less")
         return data

@@ -51,6 +51,7 @@ class Target(Retirable):
         RATE = "rate", "Rate per 1,000 people"
         PERCENTAGE = "percentage", "Percentage"
         SURVEY = "survey", "Survey percentage, with its sample size"
+        STANDARDISED = "standardised", "Age-standardised rate, with its limits and events"
 
     class Source(models.TextChoices):
         MANUAL = "manual", "Entered by hand"
@@ -187,7 +188,10 @@ class TargetValue(models.Model):
     detail = models.JSONField(
         default=dict,
         blank=True,
-        help_text="For a computed value: the count, months held and, for a rate, population and interval.",
+        help_text=(
+            "For a computed value: the count, months held and, for a rate, population and interval; for a "
+            "standardised rate: its lower and upper 95% limits and the number of events."
+        ),
     )
     store_snapshot_id = models.PositiveIntegerField(
         null=True, blank=True, help_text="For a computed value: the data store snapshot it was counted from."

@@ -62,6 +62,8 @@ def value_row(target: Target, value: TargetValue) -> ValueRow:
     else:
         shown = _number(float(value.value), 2) + ("%" if target.is_percentage else "")
         lower, upper = value.detail.get("lower"), value.detail.get("upper")
+        if target.kind == Target.Kind.STANDARDISED and value.detail.get("events") is not None:
+            shown += f" ({int(value.detail['events']):,} events)"
     interval = ""
     if lower is not None and upper is not None:
         suffix = "%" if value.sample_size else ""
@@ -101,19 +103,30 @@ def entered_point(
     value: object,
     numerator: int | None = None,
     sample_size: int | None = None,
+    detail: dict | None = None,
 ) -> StatusPoint | None:
     """A figure entered by hand as a point to judge; the target's kind decides the test.
 
     A count (a whole number of events) gets the exact Poisson test; a survey percentage
     with its sample size the test of two proportions; a rate per 1,000 or a percentage
-    without its sample has no count or sample behind it, so it gets no significance test
-    (see docs/web-targets.md).
+    without its sample has no count or sample behind it, so it gets no significance test;
+    a standardised rate carries its limits and events in ``detail`` (see docs/web-targets.md).
     """
     if numerator is not None and sample_size:
         return StatusPoint.entered(period, None, numerator=numerator, sample_size=sample_size)
     if value is None:
         return None
     figure = float(value)
+    detail = detail or {}
+    if target.kind == Target.Kind.STANDARDISED and detail.get("lower") is not None:
+        events = detail.get("events")
+        return StatusPoint(
+            period,
+            figure,
+            lower=float(detail["lower"]),
+            upper=float(detail["upper"]),
+            events=int(events) if events is not None else None,
+        )
     if (target.kind or target.inferred_kind()) == Target.Kind.COUNT and figure.is_integer() and figure >= 0:
         return StatusPoint(period, figure, count=int(figure))
     return StatusPoint(period, figure)
@@ -136,7 +149,7 @@ def status_inputs(target: Target) -> tuple[list[StatusPoint], StatusPoint | None
     points = [
         p
         for v in entered
-        if (p := entered_point(target, v.period, v.value, v.numerator, v.sample_size)) is not None
+        if (p := entered_point(target, v.period, v.value, v.numerator, v.sample_size, v.detail)) is not None
     ]
     baseline = next((p for p in points if p.period == target.baseline_period), None)
     if baseline is not None:

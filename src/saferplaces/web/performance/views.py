@@ -92,6 +92,7 @@ def _target_page(
         else None,
         baseline_period=target.baseline_period,
         table="target-values",
+        spc=result.chart or "XmR chart",
     )
     context = {
         "title": ("Error: " if form.errors else "") + target.description,
@@ -101,6 +102,7 @@ def _target_page(
         "area_name": next((r.value.detail.get("area_name") for r in rows if r.value.detail), None),
         "values": rows,
         "status": result,
+        "flags": flags,
         "tag": TAG_CLASSES[result.status],
         "chart": chart,
         "form": form,
@@ -132,6 +134,12 @@ def target_detail(request: HttpRequest, slug: str, plan_slug: str, target_id: in
         row.value = data["value"]
         row.numerator, row.sample_size = data.get("numerator"), data.get("sample_size")
         row.note = data.get("note", "")
+        if target.kind == Target.Kind.STANDARDISED:
+            row.detail = {
+                "lower": float(data["lower"]),
+                "upper": float(data["upper"]),
+                "events": int(data["events"]),
+            }
         audited_save(request.user, row, via="target value form")
     messages.success(request, f"The value for {data['period']} was {verb}.")
     return HttpResponseRedirect(reverse("target", args=[slug, plan_slug, target.pk]))
