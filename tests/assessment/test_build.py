@@ -13,6 +13,7 @@ from saferplaces.data.areas import resolve_area
 from saferplaces.data.counts import counts
 from saferplaces.data.periods import parse_period
 from saferplaces.errors import InputError
+from saferplaces.stats.labels import ChangeLabel
 
 
 @pytest.fixture(scope="module")
@@ -79,6 +80,8 @@ def test_a_change_is_called_only_on_the_adjusted_p_value(stafford):
         assert r.change_p <= r.change_p_adjusted <= 1
         expected = "no-significant-change" if r.change_p_adjusted >= 0.05 else r.change_test
         assert r.change_test == expected
+        # one vocabulary of labels (#14): the assessment's labels are the statistics' enums
+        assert isinstance(r.change_test, ChangeLabel)
     # in Stafford, burglary fell from 192 to 94 (p about 0.016) but not after adjustment for 14 types
     burglary = next(r for r in tested if r.crime_type == "Burglary")
     assert (burglary.previous_count, burglary.comparable_count) == (192, 94)

@@ -49,6 +49,7 @@ from saferplaces.data.sql import literal_list, run
 from saferplaces.data.store import Store
 from saferplaces.defaults import DEFAULTS
 from saferplaces.errors import InputError
+from saferplaces.stats.labels import ChangeLabel
 from saferplaces.stats.monthly_change import (
     ChangeDifferenceResult,
     MonthlyChangeResult,
@@ -471,10 +472,10 @@ def benchmarks(agg: Aggregates, scope: Scope, assumptions: list[str]) -> Benchma
 # --- step 6: one row per crime type -----------------------------------------------------------
 
 
-def _significance(p_adjusted: float, up: bool) -> str:
+def _significance(p_adjusted: float, up: bool) -> ChangeLabel:
     if p_adjusted >= DEFAULTS.significance_level:
-        return "no-significant-change"
-    return "increase" if up else "decrease"
+        return ChangeLabel.NO_SIGNIFICANT_CHANGE
+    return ChangeLabel.INCREASE if up else ChangeLabel.DECREASE
 
 
 def crime_type_rows(

@@ -14,6 +14,7 @@ from saferplaces.assessment.model import Change, CrimeTypeRow, Finding
 from saferplaces.assessment.places import hotspot_findings
 from saferplaces.assessment.windows import in_window
 from saferplaces.data.periods import month_label
+from saferplaces.stats.labels import ChangeLabel, FunnelLabel, PointType
 
 if TYPE_CHECKING:
     from saferplaces.assessment.model import StrategicAssessment
@@ -40,14 +41,14 @@ def describe_change(what: str, change: Change, now: str, before: str) -> str:
         else "was unchanged"
     )
     numbers = f"from {_n(change.previous)} to {_n(change.current)}"
-    if change.label == "no-significant-change":
+    if change.label == ChangeLabel.NO_SIGNIFICANT_CHANGE:
         verdict = (
             f"this is not statistically significant ({_p(change.p)}): the difference is within the "
             "normal variation of the monthly counts"
         )
         moved = {"rose": "was higher by", "fell": "was lower by"}.get(moved, moved)
     else:
-        fall = "fall" if change.label == "decrease" else "rise"
+        fall = "fall" if change.label == ChangeLabel.DECREASE else "rise"
         verdict = f"this is a statistically significant {fall} ({_p(change.p)})"
     return f"Comparing {now} with {before}, {what} {moved}{pct} ({numbers}); {verdict}."
 
@@ -131,7 +132,7 @@ def write_findings(a: StrategicAssessment) -> list[Finding]:
         )
     if a.national:
         out.extend(_national_findings(a))
-    high_wards = [w for w in a.wards if w.funnel.startswith("high")]
+    high_wards = [w for w in a.wards if w.funnel and FunnelLabel(w.funnel).above]
     if high_wards:
         listed = "; ".join(f"{w.ward_name} ({w.rate:.0f} per 1,000)" for w in high_wards[:6])
         out.append(
@@ -180,7 +181,7 @@ def write_findings(a: StrategicAssessment) -> list[Finding]:
                 {"month": m.month, "count": m.count, "seasonal": m.seasonal},
             )
         )
-    signals = [m for m in a.months if m.signal in ("concern", "improvement")]
+    signals = [m for m in a.months if m.signal in (PointType.CONCERN, PointType.IMPROVEMENT)]
     for m in signals:
         direction = (
             "above the upper"
@@ -250,10 +251,10 @@ def _change_findings(a: StrategicAssessment) -> list[Finding]:
     out = []
     now, before = a.period.change_months, a.period.change_base
     counted = [r for r in rows if r.series_break is None]
-    moved = [r for r in counted if r.change in ("increase", "decrease")]
+    moved = [r for r in counted if r.change in (ChangeLabel.INCREASE, ChangeLabel.DECREASE)]
 
     def one(r: CrimeTypeRow) -> str:
-        verb = "rose" if r.change == "increase" else "fell"
+        verb = "rose" if r.change == ChangeLabel.INCREASE else "fell"
         counts = f"{_n(r.previous_count or 0)} to {_n(r.comparable_count or 0)}"
         return (
             f"{r.crime_type.lower()} {verb} {abs(r.change_percent or 0):.0f}% "

@@ -20,6 +20,7 @@ from saferplaces.assessment.model import Finding, WardRow
 from saferplaces.assessment.windows import in_window
 from saferplaces.data.aggregates import Aggregates, in_months, where
 from saferplaces.data.areas import Area
+from saferplaces.stats.labels import FunnelLabel, HotspotPattern
 
 #: A ward is a town or city centre ward when its rate of crime and ASB per resident is at
 #: least this many times the district's ...
@@ -74,7 +75,7 @@ class WardProfiles:
     @property
     def at_risk(self) -> tuple[WardProfile, ...]:
         """Wards above the ward average overall, or above the district's rate for any crime type."""
-        return tuple(p for p in self.profiles if p.funnel.startswith("high") or p.above)
+        return tuple(p for p in self.profiles if (p.funnel and FunnelLabel(p.funnel).above) or p.above)
 
 
 def centre_ward(rate_ratio: float, visitor_share: float) -> bool:
@@ -119,7 +120,7 @@ def profile_wards(wards: Sequence[WardRow], counts: Mapping[str, Mapping[str, in
         sig = stats.funnel_significance(numerators, pops, "rate", per=1000, overdispersion=True)
         type_rate = sum(numerators) / total_pop * 1000
         for w, n, label in zip(wards, numerators, sig.labels, strict=True):
-            if label.startswith("high") and n >= MIN_TYPE_COUNT:
+            if FunnelLabel(label).above and n >= MIN_TYPE_COUNT:
                 above[w.ward_code].append(
                     TypeAbove(t, n, round(n / w.population * 1000, 2), round(type_rate, 2), label)
                 )
@@ -200,7 +201,7 @@ def hotspot_findings(a: Any) -> list[Finding]:
         streets = " and ".join(near(s) for s, _ in c.streets[:2])
         where = f"around {streets}, {c.ward}" if streets else f"in {c.ward}"
         busiest.append(f"{where} ({c.count:,})")
-    persistent = sum(1 for c in h.hot if c.pattern == "persistent-hotspot")
+    persistent = sum(1 for c in h.hot if c.pattern == HotspotPattern.PERSISTENT_HOTSPOT)
     # the pattern over the months is known only when it was classified (six months or more)
     pattern = (
         f"; {persistent} of them were hot in most months (persistent)"

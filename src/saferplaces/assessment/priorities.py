@@ -31,6 +31,7 @@ from saferplaces import stats
 from saferplaces.assessment.model import CrimeTypeRow, PriorityScore
 from saferplaces.data.sql import run
 from saferplaces.errors import InputError
+from saferplaces.stats.labels import ChangeLabel
 
 DEFAULT_WEIGHTS = Path(__file__).with_name("priority_weights.toml")
 COMPONENTS = (
@@ -87,7 +88,11 @@ GRADE_SCORES = {
     "lower": 0.25,
     "lower-strong": 0.0,
 }
-CHANGE_GRADES = {"increase": "higher", "decrease": "lower", "no-significant-change": "similar"}
+CHANGE_GRADES = {
+    ChangeLabel.INCREASE: "higher",
+    ChangeLabel.DECREASE: "lower",
+    ChangeLabel.NO_SIGNIFICANT_CHANGE: "similar",
+}
 #: Fewest partner-extract rows of a crime type with the flag recorded for a vulnerability share.
 MIN_VULNERABILITY_ROWS = 10
 

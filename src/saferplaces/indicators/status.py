@@ -45,7 +45,7 @@ from saferplaces.defaults import DEFAULTS
 from saferplaces.indicators.periods import parse_period_label, sort_key
 from saferplaces.indicators.series import IndicatorPoint
 from saferplaces.stats import change, compare, dsr_ratio, proportion, proportion_difference, spc_run, spc_xmr
-from saferplaces.stats.labels import PointType, StatusLabel, rule_words
+from saferplaces.stats.labels import ChangeLabel, PointType, StatusLabel, rule_words
 from saferplaces.stats.spc import RUN_CHART_TREND
 
 # One vocabulary (saferplaces.stats.labels): the codes are keys, ``.text`` is for people.
@@ -364,7 +364,9 @@ def _counts(baseline: StatusPoint, latest: StatusPoint, direction: str, subject:
         how = "did not change"
     else:
         how = f"{moved} {abs(result.percent):.0f}%"
-    higher = None if result.label == "no-significant-change" else result.label == "increase"
+    higher = (
+        None if result.label == ChangeLabel.NO_SIGNIFICANT_CHANGE else result.label == ChangeLabel.INCREASE
+    )
     status = _judge(higher, direction)
     if higher is None:
         verdict = f"this is within normal variation ({_p_text(result.p)})"

@@ -17,7 +17,7 @@ import vl_convert
 
 from saferplaces.assessment.model import StrategicAssessment
 from saferplaces.data.reference import boundaries
-from saferplaces.stats.labels import rule_words
+from saferplaces.stats.labels import ChangeLabel, rule_words
 
 FONT = "Liberation Sans, Arial, sans-serif"
 THREADS = max(1, min(4, os.cpu_count() or 1))
@@ -117,7 +117,7 @@ def change_chart(a: StrategicAssessment) -> _Draft | None:
             "verdict": "Not counted (possible break in series)"
             if r.series_break
             else "Significant"
-            if r.change in ("increase", "decrease")
+            if r.change in (ChangeLabel.INCREASE, ChangeLabel.DECREASE)
             else "Not significant",
         }
         for r in a.crime_types

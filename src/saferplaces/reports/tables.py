@@ -7,26 +7,27 @@ from typing import Any
 
 from saferplaces.assessment.model import StrategicAssessment
 from saferplaces.defaults import DEFAULTS
+from saferplaces.stats.labels import ChangeLabel, ComparisonLabel, FunnelLabel
 
 CHANGE_WORDS = {
-    "increase": "Statistically significant rise",
-    "decrease": "Statistically significant fall",
-    "no-significant-change": "Not statistically significant",
+    ChangeLabel.INCREASE: "Statistically significant rise",
+    ChangeLabel.DECREASE: "Statistically significant fall",
+    ChangeLabel.NO_SIGNIFICANT_CHANGE: "Not statistically significant",
     None: "",
 }
 VERSUS_CHANGE_WORDS = {
-    "higher": "Significantly above the rest of the force",
-    "lower": "Significantly below the rest of the force",
-    "similar": "Not significantly different",
+    ComparisonLabel.HIGHER: "Significantly above the rest of the force",
+    ComparisonLabel.LOWER: "Significantly below the rest of the force",
+    ComparisonLabel.SIMILAR: "Not significantly different",
     "not-tested": "Not tested (a period has no events)",
     None: "",
 }
 FUNNEL_WORDS = {
-    "high-0.001": "Well above average (99.8%)",
-    "high-0.025": "Above average (95%)",
-    "low-0.025": "Below average (95%)",
-    "low-0.001": "Well below average (99.8%)",
-    "not-significant": "Similar to average",
+    FunnelLabel.HIGH_0001: "Well above average (99.8%)",
+    FunnelLabel.HIGH_0025: "Above average (95%)",
+    FunnelLabel.LOW_0025: "Below average (95%)",
+    FunnelLabel.LOW_0001: "Well below average (99.8%)",
+    FunnelLabel.NOT_SIGNIFICANT: "Similar to average",
 }
 
 
@@ -452,7 +453,7 @@ def place_tables(a: StrategicAssessment) -> list[Table]:
                         "Yes" if p.centre else "",
                     )
                     for p in wp.profiles
-                    if p.above or p.funnel.startswith("high") or p.centre
+                    if p.above or (p.funnel and FunnelLabel(p.funnel).above) or p.centre
                 ),
                 "Each crime type's ward rates are judged on a funnel plot around the district's rate for "
                 "that type, with limits widened for overdispersion; 95% or 99.8% names the limit passed. "

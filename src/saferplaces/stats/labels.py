@@ -78,6 +78,11 @@ class FunnelLabel(_Label):
     LOW_0001 = "low-0.001"
     NOT_APPLICABLE = "not-applicable"  # a DSR from fewer than 10 events (PHE)
 
+    @property
+    def above(self) -> bool:
+        """Significantly above the centre line, at either level."""
+        return self in (FunnelLabel.HIGH_0001, FunnelLabel.HIGH_0025)
+
 
 class HotspotLabel(_Label):
     """A Gi* cell: significantly high, significantly low, or neither."""
