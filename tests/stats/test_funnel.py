@@ -347,13 +347,18 @@ def test_funnel_points_give_each_area_its_own_limits():
 @settings(max_examples=30, deadline=None)
 @given(st.floats(0.01, 1e6), st.sampled_from([0.0005, 0.001, 0.025, 0.975, 0.999, 0.9995]))
 def test_gamma_shape_inverts_the_regularised_gamma(mu, prob):
-    # The limits invert gammainc(a, mu) = prob in a; scipy's chdtriv must do it to 5e-13.
+    # The limits invert gammainc(a, mu) = prob in a: the shape found is the root to within a few
+    # units in the last place of a. (How closely gammainc(a, mu) then matches prob depends on
+    # the slope there: near mu = 1e6 one unit in the last place of a moves it by about 1e-13.)
     from scipy import special
 
     from saferplaces.stats.funnel import _solve_shape
 
-    a = _solve_shape(np.array([mu]), prob)
-    assert special.gammainc(a, mu)[0] == pytest.approx(prob, rel=5e-13, abs=1e-15)
+    a = _solve_shape(np.array([mu]), prob)[0]
+    step = 8 * np.spacing(a)
+    above, below = special.gammainc([a - step, a + step], mu)  # gammainc falls as a rises
+    assert below - 1e-15 <= prob <= above + 1e-15
+    assert special.gammainc(a, mu) == pytest.approx(prob, rel=1e-11)
 
 
 @settings(max_examples=25, deadline=None)

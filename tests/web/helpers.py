@@ -75,8 +75,22 @@ def assert_form_error(html: str, message: str, href: str) -> None:
     assert f'<span class="govuk-visually-hidden">Error:</span> {message}' in html
 
 
+def keep_test_connection():  # noqa: ANN201
+    """While the worker runs inside a test, keep the test's database connection open.
+
+    The worker recycles database connections between tasks (close_old_connections), as a
+    long-running process should. Inside a test the connection holds the test's transaction, and
+    on PostgreSQL closing it ends the test's connection; Django's own test client stops the same
+    recycling for requests in the same way.
+    """
+    from unittest.mock import patch
+
+    return patch("django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None)
+
+
 def run_tasks() -> None:
     """Run every background task waiting, as ``saferplaces worker --batch`` does, then return."""
     from django.core.management import call_command
 
-    call_command("db_worker", batch=True, reload=False, startup_delay=False, interval=0.1, verbosity=0)
+    with keep_test_connection():
+        call_command("db_worker", batch=True, reload=False, startup_delay=False, interval=0.1, verbosity=0)

@@ -15,7 +15,7 @@ from saferplaces.web.plans.models import Risk
 from saferplaces.web.seeds import load_seed_plans
 from saferplaces.web.work.jobs import RUNNERS, UNEXPECTED, Outcome, Progress, Save, runner, start_job
 from saferplaces.web.work.models import Job
-from tests.web.helpers import run_tasks
+from tests.web.helpers import keep_test_connection, run_tasks
 from tests.web.test_accessibility import assert_page_structure
 from tests.web.transfers_support import EAST_STAFFS, admin_client, database, export, html, upload
 
@@ -148,7 +148,8 @@ def test_the_worker_command_runs_waiting_tasks(partnership, capsys) -> None:
     job = start_job("target-refresh", partnership, None, title="Refresh", params={"plan_id": plan.pk})
     # The command's own function (invoking it through click would fix its help text for the
     # rest of the session, which tests/cli/test_cli_docs.py then reads).
-    worker_command.callback(batch=True, interval=0.1, store_dir=None)
+    with keep_test_connection():
+        worker_command.callback(batch=True, interval=0.1, store_dir=None)
     assert "running background tasks" in capsys.readouterr().out
     job.refresh_from_db()
     assert job.status == "failed"
