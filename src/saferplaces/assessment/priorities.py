@@ -144,7 +144,8 @@ class Candidate:
         Its share of all crime harm (0 to 1), for the sentence.
     change_label, change_p, change_percent, change_from, change_to
         The tested change on the same months a year earlier; ``change_p`` is the value the
-        label was decided on (adjusted for multiple testing when the assessment adjusts it).
+        label was decided on (adjusted for multiple testing when the assessment adjusts it, and
+        then ``change_p_adjusted`` is True, so the sentence says so).
     series_break
         True when the data-quality check flags a possible break in the series: the change is
         then not counted as evidence.
@@ -164,6 +165,7 @@ class Candidate:
     harm_share: float | None = None
     change_label: str | None = None
     change_p: float | None = None
+    change_p_adjusted: bool = False
     change_percent: float | None = None
     change_from: int | None = None
     change_to: int | None = None
@@ -539,7 +541,8 @@ def _sentence(
         p = (
             ""
             if c.change_p is None
-            else (" (p < 0.001)" if c.change_p < 0.001 else f" (p = {c.change_p:.3f})")
+            else (" (p < 0.001" if c.change_p < 0.001 else f" (p = {c.change_p:.3f}")
+            + (", adjusted for testing every crime type)" if c.change_p_adjusted else ")")
         )
         if c.series_break:
             return (
@@ -676,7 +679,9 @@ def candidates_from_rows(
                 severity=None if r.harm is None or not r.count else r.harm / r.count,
                 harm_share=None if r.harm is None or not total_harm else r.harm / total_harm,
                 change_label=r.change,
-                change_p=r.change_p,
+                # the label was decided on the adjusted value (Benjamini-Hochberg): grade and say that one
+                change_p=r.change_p if r.change_p_adjusted is None else r.change_p_adjusted,
+                change_p_adjusted=r.change_p_adjusted is not None,
                 change_percent=r.change_percent,
                 change_from=r.previous_count,
                 change_to=r.comparable_count,
