@@ -921,11 +921,6 @@ def _install_boundary_codes() -> bool:
 # Committing
 
 
-def extract_dir(store: Store, name: str) -> Path:
-    """The folder that holds the files of the extract ``name`` (of every snapshot)."""
-    return store.root / "partner" / name
-
-
 def validate_extract_name(name: str) -> str:
     """Check an extract name: lower-case letters, digits, hyphens, underscores; 1-64 long."""
     if not isinstance(name, str) or not fmt.EXTRACT_NAME.match(name):
