@@ -1,4 +1,4 @@
-"""Small file checks shared by every import: fingerprints and whole-file gzip checks."""
+"""Small file checks shared by every import: fingerprints and the gzip magic bytes."""
 
 from __future__ import annotations
 
