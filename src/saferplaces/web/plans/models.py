@@ -322,3 +322,32 @@ class Commitment(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+class RiskReview(models.Model):
+    """A dated reading of a risk's impact, likelihood and status: the register's history.
+
+    The audit trail records when a change was typed in; a review records the date the risk
+    was assessed, so a board pack can set a risk's score this quarter against last quarter
+    (issue 11). Saving a risk through its form records a review dated today.
+    """
+
+    risk = models.ForeignKey(Risk, on_delete=models.CASCADE, related_name="reviews")
+    date = models.DateField(validators=PLAUSIBLE_DATE)
+    impact = models.CharField(max_length=10, choices=Risk.Level.choices)
+    likelihood = models.CharField(max_length=10, choices=Risk.Level.choices)
+    status = models.CharField(max_length=10, choices=Risk.Status.choices, blank=True)
+    note = models.TextField(max_length=LONG_TEXT, blank=True)
+    author = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["risk", "-date", "-id"]
+
+    def __str__(self) -> str:
+        return f"Review of {self.date:%-d %B %Y} of {self.risk}"[:300]
+
+    @property
+    def score(self) -> int:
+        """0 (low impact, low likelihood) to 4 (high, high), as the heatmap scores a cell."""
+        order = [Risk.Level.LOW, Risk.Level.MEDIUM, Risk.Level.HIGH]
+        return order.index(self.impact) + order.index(self.likelihood)
