@@ -190,6 +190,9 @@ class PriorityScore:
     rank_best: int | None = None
     rank_worst: int | None = None
     robust: bool | None = None
+    # the data-quality check's words when the type's series may have a break: its change is
+    # then left out of the score (no "change" in ``components``) and the tables say so
+    series_break: str | None = None
 
 
 @dataclass(frozen=True)

@@ -146,9 +146,9 @@ class Candidate:
         The tested change on the same months a year earlier; ``change_p`` is the value the
         label was decided on (adjusted for multiple testing when the assessment adjusts it, and
         then ``change_p_adjusted`` is True, so the sentence says so).
-    series_break
+    series_break, break_reason
         True when the data-quality check flags a possible break in the series: the change is
-        then not counted as evidence.
+        then not counted as evidence; ``break_reason`` is the check's words for it.
     versus_force, force_rate
         Graded comparison with the force area (a key of ``GRADE_SCORES``) and its rate.
     versus_peers, peer_rate, peer_group_name
@@ -170,6 +170,7 @@ class Candidate:
     change_from: int | None = None
     change_to: int | None = None
     series_break: bool = False
+    break_reason: str | None = None
     versus_force: str | None = None
     force_rate: float | None = None
     versus_peers: str | None = None
@@ -457,6 +458,7 @@ def score_candidates(
                 rank_best=best,
                 rank_worst=worst,
                 robust=stays and theme in chosen,
+                series_break=(c.break_reason or "possible break in the series") if c.series_break else None,
             )
         )
     return out
@@ -678,14 +680,16 @@ def candidates_from_rows(
                 rate=r.rate,
                 severity=None if r.harm is None or not r.count else r.harm / r.count,
                 harm_share=None if r.harm is None or not total_harm else r.harm / total_harm,
-                change_label=r.change,
+                # a broken series keeps its tested label here so the sentence can say why it is not counted
+                change_label=r.change_test,
                 # the label was decided on the adjusted value (Benjamini-Hochberg): grade and say that one
                 change_p=r.change_p if r.change_p_adjusted is None else r.change_p_adjusted,
                 change_p_adjusted=r.change_p_adjusted is not None,
                 change_percent=r.change_percent,
                 change_from=r.previous_count,
                 change_to=r.comparable_count,
-                series_break=r.crime_type in series_breaks,
+                series_break=r.series_break is not None or r.crime_type in series_breaks,
+                break_reason=r.series_break,
                 versus_force=versus_force,
                 force_rate=r.force_rate,
                 versus_peers=peer[0] if peer else None,

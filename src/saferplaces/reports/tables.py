@@ -415,9 +415,18 @@ def _short_caveats(p: Any) -> str:
     for c in p.caveats:
         if "police activity" in c:
             words.append("Mostly found by police activity")
-        if "break in this series" in c:
-            words.append("Possible break in series")
+    if p.series_break:
+        words.append("Possible break in series: change not counted")
     return "; ".join(words)
+
+
+def _component_cell(p: Any, key: str) -> str:
+    """A component's score, or why a change that was tested is not in the score."""
+    if key in p.components:
+        return f"{p.components[key]:.2f}"
+    if key == "change" and p.series_break:
+        return "Not counted: possible break in series"
+    return ""
 
 
 def _capital(text: str) -> str:
@@ -581,7 +590,7 @@ def priority_tables(a: StrategicAssessment) -> list[Table]:
                 p.rank,
                 p.theme,
                 f"{p.score:.2f}",
-                *("" if k not in p.components else f"{p.components[k]:.2f}" for k in used),
+                *(_component_cell(p, k) for k in used),
                 "" if p.rank_best is None else p.rank_best,
                 "" if p.rank_worst is None else p.rank_worst,
                 ("Yes, robust" if p.robust else "Yes") if p.recommended else "No",
@@ -589,9 +598,11 @@ def priority_tables(a: StrategicAssessment) -> list[Table]:
             )
             for p in a.priorities
         ),
-        f"Weights: {weights}. A blank component was not assessed for that theme; its score is the "
-        "weighted mean of the others. 'Robust' means the theme stays among those recommended "
-        "whichever weight moves. Catch-all categories are never recommended on their own.",
+        f"Weights: {weights}. A blank component was not assessed for that theme, and a change marked "
+        "'not counted' was tested but left out because the data-quality check flags a possible break "
+        "in the series; the score is then the weighted mean of the others. 'Robust' means the theme "
+        "stays among those recommended whichever weight moves. Catch-all categories are never "
+        "recommended on their own.",
     )
     reasons = Table(
         "priority-reasons",
@@ -605,7 +616,7 @@ def priority_tables(a: StrategicAssessment) -> list[Table]:
                     (
                         p.theme,
                         COMPONENT_NAMES.get(k, k),
-                        "" if k not in p.components else f"{p.components[k]:.2f}",
+                        _component_cell(p, k),
                         _capital(text.split(": ", 1)[-1]),
                     )
                     for k, text in p.sentences.items()
