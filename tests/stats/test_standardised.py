@@ -14,6 +14,17 @@ References
 * ISR: OHID technical guidance on indirectly standardised ratios and
   PHEindicatormethods ``calculate_ISRatio`` (exact limits below 10 events,
   Byar's from 10), computed independently below.
+* DSR, published value: Fleiss (1981), *Statistical Methods for Rates and
+  Proportions*, Table 14.4 (Down syndrome in Michigan, 1950-1964, Stark and
+  Mantel 1966), birth order 5 or more: cases 0, 8, 63, 112, 262, 295; births
+  327, 30666, 123419, 149919, 104088, 34392; standard (all births by maternal
+  age) 319933, 931318, 786511, 488235, 237863, 61313. The R package dsrTest
+  1.0.0 vignette ("dsrTest - examples", CRAN, 2022-06-19) prints the directly
+  standardised rate 75.52901 per 100,000 (the same data are the ``asht``
+  ``wspoissonTest`` example and Fay and Feuer 1997, Table II).
+* Byar against exact: OHID/PHE *Technical Guide: Confidence Intervals*
+  (25 May 2018), Appendix 1: "Byar's method is within 0.2% of the exact value
+  for numerators of 10 or more" (95% limits).
 * ISR expected counts: PHEindicatormethods ``R/isr_sheet.csv`` (commit
   39a8c9fb74bc43b241336a7a4126e51abb935dc4), 19 age bands with observed
   events, population, reference count and population, the reference rate
@@ -74,6 +85,29 @@ def test_dsr_dobson_against_formula(level):
     assert r.upper == pytest.approx((value + np.sqrt(var / total) * (hi - total)) * 1e5, rel=1e-12)
     assert r.method == "dobson-byar" and r.count == total
     assert "2013 European Standard Population" in r.assumptions[0]
+
+
+# Fleiss (1981) Table 14.4, birth order 5+: cases, births, standard (all births)
+FLEISS_CASES = [0, 8, 63, 112, 262, 295]
+FLEISS_BIRTHS = [327, 30666, 123419, 149919, 104088, 34392]
+FLEISS_STANDARD = [319933, 931318, 786511, 488235, 237863, 61313]
+
+
+def test_dsr_matches_the_published_fleiss_example():
+    r = dsr(FLEISS_CASES, FLEISS_BIRTHS, standard=FLEISS_STANDARD)
+    # dsrTest's vignette prints 75.52901 per 100,000: agree to its last printed place
+    assert r.value == pytest.approx(75.52901, abs=5e-6)
+    assert r.count == 740 and r.method == "dobson-byar"
+    # Dobson's limits with the exact chi-square Poisson limits for the 740 events (dsrTest's
+    # "dobson" method): Byar's limits for 740 differ from the exact ones by far less than the
+    # 0.2% the PHE technical guide allows, so the two Dobson intervals agree to 1e-4 relative
+    o, n, w = (np.array(v, float) for v in (FLEISS_CASES, FLEISS_BIRTHS, FLEISS_STANDARD))
+    value = (w * o / n).sum() / w.sum()
+    sd = np.sqrt((w**2 * o / n**2).sum() / w.sum() ** 2 / o.sum())
+    lo, hi = exact(o.sum(), 0.95)
+    assert r.lower == pytest.approx((value + sd * (lo - o.sum())) * 1e5, rel=1e-4)
+    assert r.upper == pytest.approx((value + sd * (hi - o.sum())) * 1e5, rel=1e-4)
+    assert r.lower < 75.52901 < r.upper
 
 
 def test_dsr_of_one_band_is_the_crude_rate():
