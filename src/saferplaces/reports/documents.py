@@ -12,9 +12,11 @@ from pathlib import Path
 
 from saferplaces.assessment.model import StrategicAssessment
 from saferplaces.errors import InputError
-from saferplaces.reports.charts import assessment_charts, chart_pngs
-from saferplaces.reports.html_report import render_html, sections
 from saferplaces.reports.tables import assessment_tables
+
+# The charts (Altair, vl-convert) and the HTML report are imported by the writers that use them,
+# so that writing JSON or XLSX alone never loads them: a cold `saferplaces assess --format json`
+# starts faster (issue #9, docs/benchmarks.md).
 
 FORMATS = ("html", "pdf", "docx", "xlsx", "json")
 
@@ -24,10 +26,14 @@ def write_json(a: StrategicAssessment, path: Path, **_: object) -> None:
 
 
 def write_html(a: StrategicAssessment, path: Path, html: str | None = None, **_: object) -> None:
+    from saferplaces.reports.html_report import render_html
+
     path.write_text(html or render_html(a), encoding="utf-8")
 
 
 def write_pdf(a: StrategicAssessment, path: Path, charts: list | None = None, **_: object) -> None:
+    from saferplaces.reports.html_report import render_html
+
     _pdf_from_html(render_html(a, charts, for_print=True), str(path))
 
 
@@ -88,6 +94,9 @@ def write_docx(a: StrategicAssessment, path: Path, charts: list | None = None, *
 
     from docx import Document
     from docx.shared import Cm, Mm, Pt
+
+    from saferplaces.reports.charts import assessment_charts, chart_pngs
+    from saferplaces.reports.html_report import sections
 
     charts = assessment_charts(a) if charts is None else charts
     pngs = dict(zip((c.id for c in charts), chart_pngs(charts), strict=True))  # Word needs PNG
@@ -224,7 +233,11 @@ def write_assessment(
     handed to it and may still be printing when this returns (``printer.wait()``).
     """
     out.mkdir(parents=True, exist_ok=True)
-    charts = assessment_charts(a) if {"html", "pdf", "docx"} & set(formats) else []
+    drawn = {"html", "pdf", "docx"} & set(formats)
+    if drawn:
+        from saferplaces.reports.charts import assessment_charts
+        from saferplaces.reports.html_report import render_html
+    charts = assessment_charts(a) if drawn else []
     own = None
     if "pdf" in formats:
         if printer is None and len(formats) > 1:

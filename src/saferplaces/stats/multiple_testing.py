@@ -19,7 +19,6 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike
-from statsmodels.stats.multitest import multipletests
 
 from saferplaces.errors import InputError
 from saferplaces.stats._validate import validate_choice, validate_level
@@ -95,6 +94,10 @@ def multiple_tests(p: ArrayLike, method: str = "holm", alpha: float = 0.05) -> M
     arr = _p_values(p)
     if method == "none" or arr.size == 0:
         return MultipleTestResult(arr < alpha, arr.copy(), method, alpha)
+    # statsmodels brings pandas with it (most of a second to import): loaded only when a
+    # family of p-values is adjusted, so commands and pages that adjust none start faster
+    from statsmodels.stats.multitest import multipletests
+
     reject, adjusted, _, _ = multipletests(arr, alpha=alpha, method=_STATSMODELS[method])
     return MultipleTestResult(np.asarray(reject), np.asarray(adjusted), method, alpha)
 
