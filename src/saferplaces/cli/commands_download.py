@@ -13,6 +13,8 @@ from saferplaces.cli.common import (
     store_option,
 )
 from saferplaces.data.download import BASE_URL_ENV, DEFAULT_BASE_URL, download_police_uk
+from saferplaces.data.ons_population import BASE_URL_ENV as ONS_BASE_URL_ENV
+from saferplaces.data.ons_population import DEFAULT_BASE_URL as ONS_DEFAULT_BASE_URL
 
 
 @click.group("download")
@@ -22,6 +24,7 @@ def download_group() -> None:
     \b
     Example:
       saferplaces download police-uk --force staffordshire --from 2025-01 --to 2025-12
+      saferplaces download ons-population
     """
 
 
@@ -106,6 +109,43 @@ def police_uk_command(
             f"{ingested.rows_written:,} rows written.",
             highlight=False,
         )
+    say_assumptions(result.assumptions, "table")
+
+
+@download_group.command("ons-population")
+@store_option
+@click.option(
+    "--base-url",
+    default=None,
+    metavar="URL",
+    help=f"Address of Nomis or a mirror. Default: ${ONS_BASE_URL_ENV}, else {ONS_DEFAULT_BASE_URL}.",
+)
+def ons_population_command(store_dir: str | None, base_url: str | None) -> None:
+    """Fetch the latest ONS mid-year population estimates for districts into the store.
+
+    Asks Nomis (ONS's service for population statistics) for the newest mid-year
+    estimates of every district in England and Wales, by sex and single year of age,
+    checks them (every age and sex of every district, males and females adding up),
+    and keeps them in the store's reference/population folder with a record of their
+    source. A failed download leaves what was held before.
+
+    \b
+    Example:
+      saferplaces download ons-population
+      saferplaces download ons-population --store ./store
+    """
+    from saferplaces.data.ons_population import download_ons_population
+
+    store = open_store(store_dir)
+    with stopping_leaves_store_unchanged(), progress_bar() as report:
+        result = download_ons_population(store, base_url=base_url, progress=report)
+    console.print(
+        f"Downloaded the ONS mid-{result.year} population estimates for {result.districts} "
+        f"district(s), {result.persons:,} residents in all, by sex and single year of age "
+        f"({result.bytes_downloaded / 1e6:,.1f} MB).",
+        highlight=False,
+    )
+    console.print(f"Saved {result.table}.", highlight=False)
     say_assumptions(result.assumptions, "table")
 
 

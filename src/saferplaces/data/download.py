@@ -196,15 +196,20 @@ def validate_month_range(start: str, end: str) -> tuple[str, ...]:
     return tuple(month_from_index(i) for i in range(month_index(first), month_index(last) + 1))
 
 
-def resolve_base_url(explicit: str | None = None) -> str:
-    """Return the data.police.uk address: ``explicit``, else $SAFERPLACES_POLICE_UK_URL, else the default."""
-    source = "--base-url" if explicit else BASE_URL_ENV
-    value = (explicit or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL).strip()
+def resolve_base_url(
+    explicit: str | None = None, env: str = BASE_URL_ENV, default: str = DEFAULT_BASE_URL
+) -> str:
+    """Return the publisher's address: ``explicit``, else the variable ``env``, else ``default``.
+
+    For data.police.uk they are --base-url, $SAFERPLACES_POLICE_UK_URL and https://data.police.uk.
+    """
+    source = "--base-url" if explicit else env
+    value = (explicit or os.environ.get(env) or default).strip()
     parts = urllib.parse.urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise InputError(
             f"The {source} value '{value}' is not an http or https address.",
-            f"Give an address like {DEFAULT_BASE_URL}.",
+            f"Give an address like {default}.",
         )
     return value.rstrip("/")
 
@@ -268,8 +273,17 @@ def fetch(
     timeout: float = TIMEOUT,
     attempts: int = ATTEMPTS,
     backoff: float = BACKOFF,
+    source: str = "data.police.uk",
+    missing_hint: str = (
+        "Check the month has been published (police.uk publishes a month about "
+        "seven weeks after it ends) and choose an earlier --to if not."
+    ),
+    env: str = BASE_URL_ENV,
 ) -> int:
     """Stream ``url`` to the file ``dest`` and return the number of bytes received.
+
+    ``source`` names the publisher in messages, ``missing_hint`` is what to do when the file is
+    not there, and ``env`` the environment variable that moves the base address.
 
     Network faults, timeouts, an early end to the body and HTTP 408/429/5xx are
     retried ``attempts`` times in all, waiting ``backoff`` seconds and then twice
@@ -287,34 +301,35 @@ def fetch(
     problem = ""
     for attempt in range(1, max(1, attempts) + 1):
         try:
-            return _fetch_once(request, dest, progress, step, timeout)
+            return _fetch_once(request, dest, progress, step, timeout, env)
         except urllib.error.HTTPError as exc:
             exc.close()
             if exc.code in MISSING_STATUSES:
-                raise DownloadError(
-                    f"data.police.uk has no file at {url} (HTTP {exc.code}).",
-                    "Check the month has been published (police.uk publishes a month about "
-                    "seven weeks after it ends) and choose an earlier --to if not.",
-                ) from exc
+                missing = f"{source} has no file at {url} (HTTP {exc.code})."
+                raise DownloadError(missing, missing_hint) from exc
             if exc.code not in RETRY_STATUSES:
                 raise DownloadError(
-                    f"data.police.uk refused the download of {url} (HTTP {exc.code} {exc.reason}).",
-                    f"Try again later; if it keeps failing, check --base-url or {BASE_URL_ENV}.",
+                    f"{source} refused the download of {url} (HTTP {exc.code} {exc.reason}).",
+                    f"Try again later; if it keeps failing, check --base-url or {env}.",
                 ) from exc
-            problem = f"data.police.uk answered HTTP {exc.code} {exc.reason} for {url}"
+            problem = f"{source} answered HTTP {exc.code} {exc.reason} for {url}"
         except _Retry as exc:
             problem = exc.problem
         if attempt < attempts:
             time.sleep(backoff * 2 ** (attempt - 1))
     raise DownloadError(
         f"The download of {url} failed after {attempts} tries: {problem}.",
-        "Check your internet connection and try again later; set --base-url or "
-        f"{BASE_URL_ENV} if you use a mirror.",
+        f"Check your internet connection and try again later; set --base-url or {env} if you use a mirror.",
     )
 
 
 def _fetch_once(
-    request: urllib.request.Request, dest: Path, progress: Progress, step: str, timeout: float
+    request: urllib.request.Request,
+    dest: Path,
+    progress: Progress,
+    step: str,
+    timeout: float,
+    env: str = BASE_URL_ENV,
 ) -> int:
     url = request.full_url
     try:
@@ -329,8 +344,7 @@ def _fetch_once(
             # The host is there and said no: a wrong address or a local proxy, not a blip.
             raise DownloadError(
                 f"Could not connect to {_host(url)} ({_reason(exc)}).",
-                "Check your internet connection and the address in --base-url or "
-                f"{BASE_URL_ENV}, then try again.",
+                f"Check your internet connection and the address in --base-url or {env}, then try again.",
             ) from exc
         raise _Retry(f"could not connect to {_host(url)} ({_reason(exc)})") from exc
     with response:
@@ -371,7 +385,8 @@ def _fetch_once(
 def _store_error(path: Path, exc: OSError) -> StoreError:
     return StoreError(
         f"The download could not be written to {path.parent} ({exc.strerror or exc}); nothing was changed.",
-        "Check there is free disk space (a data.police.uk archive is about 2 GB) and that you "
+        "Check there is free disk space (a data.police.uk archive is about 2 GB, an ONS "
+        "population table a few MB) and that you "
         "may write to the folder, then try again.",
     )
 

@@ -1,0 +1,354 @@
+"""Download the latest ONS mid-year population estimates for districts into the store.
+
+ONS publishes its mid-year estimates through Nomis (https://www.nomisweb.co.uk), its service
+for official labour market and population statistics. Dataset ``NM_2002_1`` ("Population
+estimates - local authority based by single year of age") holds, for every local authority
+district in England and Wales, the residents by sex and single year of age (0 to 89, then 90
+and over). Its API answers a CSV for a query such as::
+
+    /api/v01/dataset/NM_2002_1.data.csv?geography=E07000197,E07000193&date=latest
+        &gender=0...2&c_age=101...191&measures=20100
+        &select=date_name,geography_code,geography_name,gender_name,c_age_name,obs_value
+
+``gender`` 0, 1 and 2 are persons, males and females; ``c_age`` 101 to 191 are the ages 0 to
+90+; ``measures`` 20100 is the count; ``date=latest`` is the newest mid-year held. An answer
+without a key is capped at 25,000 rows, so the districts are asked for in groups of at most
+``CODES_PER_REQUEST`` (273 rows each).
+
+Every answer is checked before anything is written: the columns, one year throughout, the 91
+ages and three sexes of every district, males and females adding up to persons, whole
+non-negative counts. The districts asked for are the current ones (the LSOA 2021 to LAD 2024
+lookup bundled with Safer Places); a district ONS gives no estimate for is named in
+``assumptions``, and an answer with none at all is an error. The table is written to
+``<store>/reference/population/`` under its year, beside a JSON record of where and when it
+came from, each moved into place in one step (the record last), so a failed or interrupted
+download leaves what was held before.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import hashlib
+import io
+import json
+import os
+import re
+import urllib.parse
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from saferplaces.data.bundled_files import bundled
+from saferplaces.data.download import _scratch, fetch, resolve_base_url
+from saferplaces.data.progress import Progress, no_progress
+from saferplaces.data.store import Store
+from saferplaces.errors import DataFormatError, StoreError
+
+DEFAULT_BASE_URL = "https://www.nomisweb.co.uk"
+#: Environment variable that overrides the Nomis address (tests point it at a local server).
+BASE_URL_ENV = "SAFERPLACES_NOMIS_URL"
+DATASET = "NM_2002_1"
+#: Columns asked for (``select``) and required in the answer, in Nomis's upper case.
+COLUMNS = ("DATE_NAME", "GEOGRAPHY_CODE", "GEOGRAPHY_NAME", "GENDER_NAME", "C_AGE_NAME", "OBS_VALUE")
+SEXES = {"total": 0, "male": 1, "female": 2}
+AGES = range(91)  # 90 stands for 90 and over, as in the bundled estimates
+ROW_CAP = 25_000
+CODES_PER_REQUEST = ROW_CAP // (len(SEXES) * len(AGES))
+FOLDER = Path("reference") / "population"
+MISSING_HINT = (
+    "Check the address in --base-url or SAFERPLACES_NOMIS_URL; Nomis may be down for maintenance, "
+    "so try again later."
+)
+_CODE = re.compile(r"[EW]0[6-9]\d{6}")
+_AGE = re.compile(r"Age(?:d)? (\d{1,2})(\+?)")
+
+
+@dataclass(frozen=True)
+class PopulationDownload:
+    """What ``download_ons_population`` fetched and wrote.
+
+    Attributes
+    ----------
+    year
+        The mid-year of the estimates (mid-2023 is 2023).
+    districts
+        Districts with an estimate in the table.
+    missing
+        Districts asked for that ONS gave no estimate for (codes), sorted.
+    persons
+        Residents of all the districts together (England and Wales when all are held).
+    table, record
+        The CSV written (district, name, year, sex, age, population) and its JSON record.
+    urls
+        The addresses fetched.
+    bytes_downloaded
+        Bytes received.
+    assumptions
+        Sentences on the choices made.
+    """
+
+    year: int
+    districts: int
+    missing: tuple[str, ...]
+    persons: int
+    table: Path
+    record: Path
+    urls: tuple[str, ...]
+    bytes_downloaded: int
+    assumptions: tuple[str, ...] = field(default=())
+
+
+def current_districts() -> dict[str, str]:
+    """District code -> name, from the bundled LSOA 2021 to ward 2024 to LAD 2024 lookup."""
+    with gzip.open(bundled("geography/lookups/LSOA21_WD24_LAD24_EW_LU.csv.gz"), "rt", encoding="utf-8") as f:
+        return {r["LAD24CD"]: r["LAD24NM"] for r in csv.DictReader(f)}
+
+
+def nomis_url(base_url: str, codes: Sequence[str]) -> str:
+    """The Nomis address of the latest estimates for ``codes``, by sex and single year of age."""
+    query = urllib.parse.urlencode(
+        {
+            "geography": ",".join(codes),
+            "date": "latest",
+            "gender": "0...2",
+            "c_age": "101...191",
+            "measures": "20100",
+            "select": ",".join(c.lower() for c in COLUMNS),
+        },
+        safe=",.",
+    )
+    return f"{base_url}/api/v01/dataset/{DATASET}.data.csv?{query}"
+
+
+def _bad(url: str, what: str) -> DataFormatError:
+    return DataFormatError(
+        f"The answer from {url} is not the ONS population table we asked for: {what}.",
+        "Check --base-url or SAFERPLACES_NOMIS_URL points at Nomis (https://www.nomisweb.co.uk) "
+        "and try again later.",
+    )
+
+
+def parse_answer(text: str, url: str) -> dict[tuple[str, int, int], tuple[str, int, int]]:
+    """(district, sex, age) -> (name, year, population) from one Nomis CSV answer, checked.
+
+    Raises
+    ------
+    DataFormatError
+        When the answer is not the table asked for (an HTML page, other columns, an age or sex
+        we do not know, a count that is not a whole number).
+    """
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
+    header = [h.strip().upper() for h in next(reader, [])]
+    missing = [c for c in COLUMNS if c not in header]
+    if missing:
+        return_to = ", ".join(missing)
+        raise _bad(url, f"it has no {return_to} column")
+    at = {c: header.index(c) for c in COLUMNS}
+    out: dict[tuple[str, int, int], tuple[str, int, int]] = {}
+    for line, row in enumerate(reader, start=2):
+        if not row:
+            continue
+        if len(row) < len(header):
+            raise _bad(url, f"line {line} has {len(row)} cells, not {len(header)}")
+        code = row[at["GEOGRAPHY_CODE"]].strip()
+        year_text = row[at["DATE_NAME"]].strip()
+        sex = SEXES.get(row[at["GENDER_NAME"]].strip().lower())
+        age_match = _AGE.fullmatch(row[at["C_AGE_NAME"]].strip())
+        value = row[at["OBS_VALUE"]].strip()
+        if not _CODE.fullmatch(code):
+            raise _bad(url, f"line {line} has '{code}', not a district code")
+        if not re.fullmatch(r"\d{4}", year_text):
+            raise _bad(url, f"line {line} has the date '{year_text}', not a year")
+        if sex is None:
+            raise _bad(url, f"line {line} has the sex '{row[at['GENDER_NAME']]}'")
+        if (
+            age_match is None
+            or int(age_match.group(1)) not in AGES
+            or (bool(age_match.group(2)) != (int(age_match.group(1)) == AGES[-1]))
+        ):
+            raise _bad(url, f"line {line} has the age '{row[at['C_AGE_NAME']]}'")
+        if not value.isdigit():
+            raise _bad(url, f"line {line} has the count '{value}', not a whole number")
+        key = (code, sex, int(age_match.group(1)))
+        if key in out:
+            raise _bad(url, f"line {line} repeats {code}, {row[at['GENDER_NAME']]}, {row[at['C_AGE_NAME']]}")
+        out[key] = (row[at["GEOGRAPHY_NAME"]].strip(), int(year_text), int(value))
+    return out
+
+
+def _check_whole(rows: dict[tuple[str, int, int], tuple[str, int, int]], url: str) -> None:
+    """Every district has all ages of all sexes, one year throughout, and males + females = persons."""
+    years = {year for _, year, _ in rows.values()}
+    if len(years) > 1:
+        raise _bad(url, f"it mixes the years {', '.join(map(str, sorted(years)))}")
+    for code in sorted({c for c, _, _ in rows}):
+        absent = [(s, a) for s in SEXES.values() for a in AGES if (code, s, a) not in rows]
+        if absent:
+            raise _bad(url, f"{code} lacks {len(absent)} of its {len(SEXES) * len(AGES)} age and sex rows")
+        for age in AGES:
+            total, male, female = (rows[(code, s, age)][2] for s in (0, 1, 2))
+            if male + female != total:
+                sexes = f"males {male} and females {female}"
+                raise _bad(url, f"for {code} at age {age}, {sexes} do not add up to persons {total}")
+
+
+def download_ons_population(
+    store: Store,
+    *,
+    base_url: str | None = None,
+    districts: dict[str, str] | None = None,
+    progress: Progress = no_progress,
+    timeout: float = 60.0,
+    attempts: int = 3,
+    backoff: float = 0.5,
+) -> PopulationDownload:
+    """Fetch the latest ONS mid-year estimates for every district, by sex and age, into the store.
+
+    Parameters
+    ----------
+    store
+        The store; the table goes to ``<store>/reference/population/``.
+    base_url
+        Nomis's address; default ``$SAFERPLACES_NOMIS_URL``, else https://www.nomisweb.co.uk.
+    districts
+        Code -> name of the districts to ask for; default every current district of England
+        and Wales (``current_districts``).
+    progress
+        ``progress(step, done, total)``.
+    timeout, attempts, backoff
+        As for ``saferplaces.data.download.fetch``.
+
+    Returns
+    -------
+    PopulationDownload
+
+    Raises
+    ------
+    DownloadError
+        When Nomis cannot be reached or answers an error.
+    DataFormatError
+        When an answer is not the table asked for, or holds no district at all.
+    StoreError
+        When the store cannot be written.
+    """
+    base = resolve_base_url(base_url, BASE_URL_ENV, DEFAULT_BASE_URL)
+    wanted = dict(sorted((districts if districts is not None else current_districts()).items()))
+    codes = list(wanted)
+    groups = [codes[i : i + CODES_PER_REQUEST] for i in range(0, len(codes), CODES_PER_REQUEST)]
+    rows: dict[tuple[str, int, int], tuple[str, int, int]] = {}
+    urls: list[str] = []
+    received = 0
+    root = Path(store.root)
+    # a leased work folder in the store; a failed first download leaves no empty store behind
+    with _scratch(root, "ons-population", in_store=True) as work:
+        for n, group in enumerate(groups, start=1):
+            url = nomis_url(base, group)
+            urls.append(url)
+            dest = work / f"answer-{n}.csv"
+            received += fetch(
+                url,
+                dest,
+                progress,
+                f"Downloading ONS estimates ({n} of {len(groups)})",
+                timeout=timeout,
+                attempts=attempts,
+                backoff=backoff,
+                source="Nomis",
+                missing_hint=MISSING_HINT,
+                env=BASE_URL_ENV,
+            )
+            try:
+                text = dest.read_text(encoding="utf-8")
+            except UnicodeDecodeError as exc:
+                raise _bad(url, "it is not text") from exc
+            answer = parse_answer(text, url)
+            strangers = sorted({c for c, _, _ in answer} - set(group))
+            if strangers:
+                raise _bad(url, f"it holds districts not asked for ({', '.join(strangers[:3])})")
+            rows.update(answer)
+        if not rows:
+            raise DataFormatError(
+                f"Nomis gave no population estimate for any of the {len(wanted)} districts asked for.",
+                "Check --base-url or SAFERPLACES_NOMIS_URL points at Nomis and try again later.",
+            )
+        _check_whole(rows, urls[0])
+        return _write(root, work, wanted, rows, urls, received)
+
+
+def _write(
+    root: Path,
+    work: Path,
+    wanted: dict[str, str],
+    rows: dict[tuple[str, int, int], tuple[str, int, int]],
+    urls: list[str],
+    received: int,
+) -> PopulationDownload:
+    year = next(iter(rows.values()))[1]
+    held = sorted({c for c, _, _ in rows})
+    missing = tuple(c for c in wanted if c not in set(held))
+    body = io.StringIO()
+    writer = csv.writer(body, lineterminator="\n")
+    writer.writerow(["lad_code", "lad_name", "year", "sex", "age", "population"])
+    for (code, sex, age), (name, yr, value) in sorted(rows.items()):
+        writer.writerow([code, name, yr, sex, age, value])
+    data = body.getvalue().encode("utf-8")
+    persons = sum(v for (_, sex, _), (_, _, v) in rows.items() if sex == 0)
+    notes = [
+        f"The newest ONS mid-year estimates Nomis holds are for mid-{year}: {len(held)} districts "
+        f"by sex and single year of age (90 stands for 90 and over), from dataset {DATASET}.",
+        "Districts are those of the current ONS lookup (LSOA 2021 to ward 2024 to LAD 2024).",
+    ]
+    if missing:
+        names = ", ".join(f"{wanted[c]} ({c})" for c in missing[:5])
+        more = f" and {len(missing) - 5} more" if len(missing) > 5 else ""
+        notes.append(f"Nomis gave no estimate for {len(missing)} district(s): {names}{more}.")
+    folder = root / FOLDER
+    table = folder / f"ons_mye_mid{year}_lad_sex_syoa.csv"
+    record = folder / f"ons_mye_mid{year}_lad_sex_syoa.json"
+    facts = {
+        "source": "ONS mid-year population estimates, through Nomis",
+        "dataset": DATASET,
+        "year": year,
+        "urls": urls,
+        "fetched_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "districts": len(held),
+        "missing": list(missing),
+        "persons": persons,
+        "rows": len(rows),
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "file": table.name,
+        "columns": {"sex": "0 persons, 1 males, 2 females", "age": "0 to 90; 90 is 90 and over"},
+        "licence": "Source: Office for National Statistics licensed under the Open Government Licence v3.0.",
+    }
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        staged_table = work / table.name
+        staged_record = work / record.name
+        staged_table.write_bytes(data)
+        staged_record.write_text(json.dumps(facts, indent=2) + "\n", encoding="utf-8")
+        for staged in (staged_table, staged_record):
+            with open(staged, "rb") as handle:
+                os.fsync(handle.fileno())
+        os.replace(staged_table, table)  # the record last: it is what says the table is whole
+        os.replace(staged_record, record)
+    except OSError as exc:
+        raise StoreError(
+            f"The population table could not be written to {folder} ({exc.strerror or exc}).",
+            "Check there is free disk space and that you may write to the store, then try again.",
+        ) from exc
+    return PopulationDownload(
+        year, len(held), missing, persons, table, record, tuple(urls), received, tuple(notes)
+    )
+
+
+__all__ = [
+    "BASE_URL_ENV",
+    "DEFAULT_BASE_URL",
+    "PopulationDownload",
+    "current_districts",
+    "download_ons_population",
+    "nomis_url",
+    "parse_answer",
+]

@@ -1,0 +1,198 @@
+"""``saferplaces download ons-population``: ONS mid-year estimates from Nomis into the store (#9).
+
+A real HTTP server on 127.0.0.1 (tests/fixtures/nomis_server.py) answers in the shape of Nomis's
+API with the real ONS mid-2021 district estimates bundled with Safer Places. Expected values are
+read from the bundled files with the csv module here, not through the product.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import hashlib
+import json
+from collections.abc import Iterator
+
+import pytest
+
+from saferplaces.data.bundled_files import bundled
+from saferplaces.data.ons_population import (
+    CODES_PER_REQUEST,
+    current_districts,
+    download_ons_population,
+    parse_answer,
+)
+from saferplaces.data.store import Store
+from saferplaces.errors import DataFormatError, DownloadError
+from tests.conftest import run_cli, tree_digest
+from tests.fixtures.nomis_server import PATH, NomisServer
+
+FAST = {"attempts": 2, "backoff": 0.0, "timeout": 5.0}
+STAFFORD = "E07000197"
+
+
+def _lookup_districts() -> dict[str, str]:
+    with gzip.open(bundled("geography/lookups/LSOA21_WD24_LAD24_EW_LU.csv.gz"), "rt") as f:
+        return {r["LAD24CD"]: r["LAD24NM"] for r in csv.DictReader(f)}
+
+
+def _mid2021() -> dict[str, dict[tuple[int, int], int]]:
+    out: dict[str, dict[tuple[int, int], int]] = {}
+    with gzip.open(bundled("population/ons_mye_mid2021_lad21_sex_syoa_uk.csv.gz"), "rt") as f:
+        for r in csv.DictReader(f):
+            out.setdefault(r["ladcode21"], {})[(int(r["sex"]), int(r["age"]))] = int(r["population_2021"])
+    return out
+
+
+@pytest.fixture(scope="module")
+def module_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[NomisServer]:
+    with NomisServer(tmp_path_factory.mktemp("nomis")) as server:
+        yield server
+
+
+@pytest.fixture
+def server(module_server: NomisServer) -> NomisServer:
+    module_server.faults.clear()
+    module_server.hits.clear()
+    module_server.queries.clear()
+    module_server._served.clear()
+    module_server.tamper = None
+    return module_server
+
+
+def test_download_keeps_every_district_by_sex_and_age(server, tmp_path):
+    store = Store(tmp_path / "store")
+    result = download_ons_population(store, base_url=server.url, **FAST)
+    wanted = _lookup_districts()
+    held = _mid2021()
+    # the current districts (318), asked for in groups that keep each answer under 25,000 rows
+    assert current_districts() == wanted and len(wanted) == 318
+    assert len(server.queries) == -(-len(wanted) // CODES_PER_REQUEST) == 4
+    assert all(len(q["geography"].split(",")) * 273 <= 25_000 for q in server.queries)
+    assert {q["date"] for q in server.queries} == {"latest"}
+    # districts ONS gave no mid-2021 estimate for (created since, such as North Yorkshire)
+    expected_missing = sorted(set(wanted) - set(held))
+    assert list(result.missing) == expected_missing and "E06000065" in expected_missing
+    assert result.year == 2021 and result.districts == len(wanted) - len(expected_missing)
+    assert any(f"no estimate for {len(expected_missing)} district(s)" in a for a in result.assumptions)
+    # the table: every row as ONS gave it
+    with open(result.table, newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert len(rows) == result.districts * 3 * 91
+    stafford = {
+        (int(r["sex"]), int(r["age"])): int(r["population"]) for r in rows if r["lad_code"] == STAFFORD
+    }
+    for (sex, age), value in held[STAFFORD].items():
+        assert stafford[(sex, age)] == value
+    assert sum(v for (s, _), v in stafford.items() if s == 0) == sum(held[STAFFORD].values())
+    persons = sum(v for code, by in held.items() if code in wanted for v in by.values())
+    assert result.persons == persons
+    # the record says where it came from and fingerprints the table
+    record = json.loads(result.record.read_text())
+    assert record["year"] == 2021 and record["dataset"] == "NM_2002_1"
+    assert record["sha256"] == hashlib.sha256(result.table.read_bytes()).hexdigest()
+    assert record["urls"][0].startswith(server.url + PATH)
+    assert result.table.parent == store.root / "reference" / "population"
+    assert not (store.root / ".work").exists() or not any((store.root / ".work").iterdir())
+
+
+def test_a_retry_mends_a_server_blip(server, tmp_path):
+    server.faults[PATH] = "flaky"
+    result = download_ons_population(Store(tmp_path / "store"), base_url=server.url, **FAST)
+    assert result.year == 2021 and server.hits.count(PATH) == 5
+
+
+@pytest.fixture
+def held(server, tmp_path) -> Store:
+    store = Store(tmp_path / "store")
+    download_ons_population(store, base_url=server.url, districts={STAFFORD: "Stafford"}, **FAST)
+    return store
+
+
+@pytest.mark.parametrize(
+    ("fault", "error", "words"),
+    [
+        ("html", DataFormatError, "has no DATE_NAME, GEOGRAPHY_CODE"),
+        ("500", DownloadError, "failed after 2 tries: Nomis answered HTTP 500"),
+        ("truncate", DownloadError, "the connection ended after"),
+    ],
+)
+def test_a_failed_download_leaves_what_was_held(server, held, fault, words, error):
+    before = tree_digest(held.root)
+    server.faults[PATH] = fault
+    with pytest.raises(error, match=words):
+        download_ons_population(held, base_url=server.url, **FAST)
+    assert tree_digest(held.root) == before
+
+
+def test_answers_that_do_not_add_up_are_refused(server, held):
+    before = tree_digest(held.root)
+    server.tamper = STAFFORD
+    with pytest.raises(DataFormatError, match="do not add up to persons"):
+        download_ons_population(held, base_url=server.url, districts={STAFFORD: "Stafford"}, **FAST)
+    assert tree_digest(held.root) == before
+
+
+def test_nothing_held_is_an_error_and_leaves_no_store(server, tmp_path):
+    with pytest.raises(DataFormatError, match="no population estimate for any of the 1 districts"):
+        download_ons_population(
+            Store(tmp_path / "new"), base_url=server.url, districts={"E06000065": "x"}, **FAST
+        )
+    assert not (tmp_path / "new").exists()
+
+
+def test_missing_page_is_a_clear_error(server, tmp_path):
+    with pytest.raises(DownloadError, match="Nomis has no file at"):
+        download_ons_population(Store(tmp_path / "s"), base_url=server.url + "/nowhere", **FAST)
+    assert not (tmp_path / "s").exists()
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("DATE_NAME,GEOGRAPHY_CODE,GEOGRAPHY_NAME,GENDER_NAME,C_AGE_NAME\n", "no OBS_VALUE column"),
+        (
+            "DATE_NAME,GEOGRAPHY_CODE,GEOGRAPHY_NAME,GENDER_NAME,C_AGE_NAME,OBS_VALUE\n"
+            "2021,E07000197,Stafford,Total,Age 95,1\n",
+            "the age 'Age 95'",
+        ),
+        (
+            "DATE_NAME,GEOGRAPHY_CODE,GEOGRAPHY_NAME,GENDER_NAME,C_AGE_NAME,OBS_VALUE\n"
+            "2021,E07000197,Stafford,Other,Age 5,1\n",
+            "the sex 'Other'",
+        ),
+        (
+            "DATE_NAME,GEOGRAPHY_CODE,GEOGRAPHY_NAME,GENDER_NAME,C_AGE_NAME,OBS_VALUE\n"
+            "2021,E07000197,Stafford,Male,Age 5,12.5\n",
+            "the count '12.5'",
+        ),
+        (
+            "DATE_NAME,GEOGRAPHY_CODE,GEOGRAPHY_NAME,GENDER_NAME,C_AGE_NAME,OBS_VALUE\n"
+            "June 2021,E07000197,Stafford,Male,Age 5,12\n",
+            "the date 'June 2021'",
+        ),
+    ],
+)
+def test_parse_answer_names_what_is_wrong(text, words):
+    with pytest.raises(DataFormatError, match=words):
+        parse_answer(text, "http://127.0.0.1/x")
+
+
+def test_cli_downloads_and_says_what_it_holds(server, tmp_path):
+    store = tmp_path / "store"
+    done = run_cli("download", "ons-population", "--store", str(store), "--base-url", server.url)
+    assert done.returncode == 0, done.stderr
+    assert "Downloaded the ONS mid-2021 population estimates for" in done.stdout
+    assert "Note:" in done.stdout and (store / "reference" / "population").is_dir()
+
+
+def test_cli_failure_is_one_line_and_exits_non_zero(server, tmp_path):
+    server.faults[PATH] = "html"
+    done = run_cli("download", "ons-population", "--store", str(tmp_path / "s"), "--base-url", server.url)
+    assert done.returncode == 3
+    assert done.stderr.strip().startswith("Error: The answer from") and "Traceback" not in done.stderr
+
+
+def test_base_url_must_be_http(tmp_path):
+    done = run_cli("download", "ons-population", "--store", str(tmp_path / "s"), "--base-url", "ftp://x")
+    assert done.returncode == 2 and "is not an http or https address" in done.stderr
