@@ -32,5 +32,13 @@ def test_no_heavy_library_at_import(code):
     assert not loaded_after(code) & set(HEAVY)
 
 
-def test_adjusting_p_values_loads_statsmodels_then():
-    assert "statsmodels" in loaded_after("from saferplaces.stats import adjust_p; adjust_p([0.01, 0.2])")
+def test_the_statistics_an_assessment_uses_need_no_scipy_stats_nor_statsmodels():
+    loaded = loaded_after(
+        "import sys\n"
+        "from saferplaces.stats import adjust_p, change, rate, dsr\n"
+        "from saferplaces.stats.monthly_change import monthly_change\n"
+        "adjust_p([0.01, 0.2], 'fdr'); change(12, 5); rate(10, 1000); dsr([12, 30], [900, 800], [1, 1])\n"
+        "monthly_change([5, 7, 9, 6], [4, 3, 6, 5])\n"
+        "print('scipy_stats' if 'scipy.stats' in sys.modules else '')"
+    )
+    assert not loaded & {"statsmodels", "pandas", "scipy_stats"}

@@ -23,9 +23,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from scipy import stats
-
 from saferplaces.errors import InputError
+from saferplaces.stats._dist import binom_two_sided_half
 from saferplaces.stats._validate import (
     validate_level,
     validate_scalar_count,
@@ -116,7 +115,12 @@ def change(
     if n == 0:
         pval = 1.0
     else:
-        pval = float(stats.binomtest(int(c), n, ec / (ec + ep)).pvalue)
+        if ec == ep:  # the usual case (periods of equal length), without loading scipy.stats
+            pval = binom_two_sided_half(int(c), n)
+        else:
+            from scipy import stats
+
+            pval = float(stats.binomtest(int(c), n, ec / (ec + ep)).pvalue)
     rate_c, rate_p = c / ec, p / ep
     z = 2.0 * (math.sqrt(rate_c) - math.sqrt(rate_p))
     percent = None if rate_p == 0 else 100.0 * (rate_c - rate_p) / rate_p

@@ -25,9 +25,10 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy import sparse, stats
+from scipy import sparse
 
 from saferplaces.errors import InputError
+from saferplaces.stats._dist import norm_sf
 from saferplaces.stats._validate import validate_counts
 from saferplaces.stats.weights import as_weights
 
@@ -146,7 +147,7 @@ def general_g(
     )
     variance = eg2 - expected**2
     z = (g - expected) / np.sqrt(variance) if variance > 0 else 0.0
-    p_norm = float(2.0 * stats.norm.sf(abs(z)))
+    p_norm = float(2.0 * norm_sf(abs(z)))
     p_sim = z_sim = None
     assumptions = ["Binary weights; a place is not its own neighbour."]
     if permutations:

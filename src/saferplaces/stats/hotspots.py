@@ -35,9 +35,10 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy import sparse, stats
+from scipy import sparse
 
 from saferplaces.errors import InputError
+from saferplaces.stats._dist import norm_sf
 from saferplaces.stats._validate import validate_level, validate_vector
 from saferplaces.stats.labels import HotspotLabel, HotspotPattern
 from saferplaces.stats.multiple_testing import METHOD_NAMES, multiple_tests
@@ -154,7 +155,7 @@ def hotspot_gistar(
             f"{int(undefined.sum())} cell(s) had no usable comparison (all values equal, or a"
             " neighbourhood covering every cell) and were given a z-score of 0."
         )
-    p = 2.0 * stats.norm.sf(np.abs(z))
+    p = 2.0 * norm_sf(np.abs(z))
     tests = multiple_tests(p, p_adjust, alpha)
     # An object array of members: building a million enum members one by one is slow.
     labels = np.empty(n, dtype=object)

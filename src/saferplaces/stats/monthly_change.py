@@ -40,9 +40,9 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy import stats
 
 from saferplaces.errors import InputError
+from saferplaces.stats._dist import norm_ppf, norm_sf, t_ppf, t_sf
 from saferplaces.stats._validate import validate_level
 from saferplaces.stats.change import change
 
@@ -147,9 +147,12 @@ def monthly_change(current: ArrayLike, previous: ArrayLike, level: float = 0.95)
     log_rr = math.log(mean_c / mean_p)
     se = math.sqrt(phi * (1.0 / total_c + 1.0 / total_p))
     t = log_rr / se
-    dist = stats.t(df) if df > 0 else stats.norm()
-    pval = float(min(1.0, 2.0 * dist.sf(abs(t))))
-    q = float(dist.ppf(0.5 + level / 2.0))
+    if df > 0:
+        pval = float(min(1.0, 2.0 * t_sf(abs(t), df)))
+        q = float(t_ppf(0.5 + level / 2.0, df))
+    else:
+        pval = float(min(1.0, 2.0 * norm_sf(abs(t))))
+        q = float(norm_ppf(0.5 + level / 2.0))
     label = "no-significant-change" if pval >= 1.0 - level else ("increase" if log_rr > 0 else "decrease")
     return MonthlyChangeResult(
         total_c, total_p, c.size, p.size, percent, math.exp(log_rr), math.exp(log_rr - q * se),
@@ -202,7 +205,7 @@ def change_difference(
     d = first.log_rate_ratio - second.log_rate_ratio
     se = math.sqrt(first.se**2 + second.se**2)
     z = d / se
-    p = float(min(1.0, 2.0 * stats.norm.sf(abs(z))))
-    q = float(stats.norm.ppf(0.5 + level / 2.0))
+    p = float(min(1.0, 2.0 * norm_sf(abs(z))))
+    q = float(norm_ppf(0.5 + level / 2.0))
     label = "similar" if p >= 1.0 - level else ("higher" if d > 0 else "lower")
     return ChangeDifferenceResult(math.exp(d), math.exp(d - q * se), math.exp(d + q * se), z, p, label)

@@ -1,7 +1,9 @@
 """Adjusting p-values when many tests are made at once (one per cell or area).
 
-The adjustments are statsmodels' ``multipletests``; this module names the
-methods the way the rest of Safer Places does and validates the inputs.
+Holm's step-down and Benjamini and Hochberg's step-up adjustments are a few lines of numpy
+here, as statsmodels' ``multipletests`` computes them; the tests check every adjusted value
+against ``multipletests``. statsmodels is not imported: it brings pandas, which would cost a
+cold ``saferplaces assess`` most of a second (issue #9; ADR 0021).
 
 References
 ----------
@@ -26,8 +28,6 @@ from saferplaces.stats._validate import validate_choice, validate_level
 __all__ = ["METHOD_NAMES", "P_ADJUST", "MultipleTestResult", "adjust_p", "multiple_tests"]
 
 P_ADJUST = ("holm", "fdr", "none")
-#: Our method names and statsmodels'.
-_STATSMODELS = {"holm": "holm", "fdr": "fdr_bh"}
 METHOD_NAMES = {"holm": "Holm", "fdr": "Benjamini-Hochberg", "none": "no"}
 
 
@@ -94,16 +94,30 @@ def multiple_tests(p: ArrayLike, method: str = "holm", alpha: float = 0.05) -> M
     arr = _p_values(p)
     if method == "none" or arr.size == 0:
         return MultipleTestResult(arr < alpha, arr.copy(), method, alpha)
-    # statsmodels brings pandas with it (most of a second to import): loaded only when a
-    # family of p-values is adjusted, so commands and pages that adjust none start faster
-    from statsmodels.stats.multitest import multipletests
+    adjusted = _adjusted(arr, method)
+    return MultipleTestResult(adjusted <= alpha, adjusted, method, alpha)
 
-    reject, adjusted, _, _ = multipletests(arr, alpha=alpha, method=_STATSMODELS[method])
-    return MultipleTestResult(np.asarray(reject), np.asarray(adjusted), method, alpha)
+
+def _adjusted(p: np.ndarray, method: str) -> np.ndarray:
+    """Holm: ``max_{j<=i} (m - j + 1) p_(j)``; BH: ``min_{j>=i} m p_(j) / j``; capped at 1.
+
+    ``p_(j)`` is the j-th smallest of the m p-values; the result is in the original order.
+    A test is rejected at ``alpha`` exactly when its adjusted value is at most ``alpha``.
+    """
+    m = p.size
+    order = np.argsort(p, kind="stable")
+    ranked = p[order]
+    if method == "holm":
+        steps = np.maximum.accumulate(ranked * np.arange(m, 0, -1))
+    else:  # fdr: Benjamini-Hochberg
+        steps = np.minimum.accumulate((ranked * m / np.arange(1, m + 1))[::-1])[::-1]
+    out = np.empty(m)
+    out[order] = np.minimum(steps, 1.0)
+    return out
 
 
 def adjust_p(p: ArrayLike, method: str = "holm") -> np.ndarray:
-    """Adjusted p-values (statsmodels ``multipletests``), in the original order.
+    """Adjusted p-values (as statsmodels' ``multipletests``), in the original order.
 
     Parameters
     ----------

@@ -24,8 +24,9 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy import special, stats
+from scipy import special
 
+from saferplaces.stats._dist import chi2_ppf
 from saferplaces.stats._validate import (
     validate_counts,
     validate_level,
@@ -72,8 +73,8 @@ def _z(level: float) -> float:
 def _exact(counts: np.ndarray, level: float) -> tuple[np.ndarray, np.ndarray]:
     alpha = 1.0 - level
     with np.errstate(invalid="ignore"):
-        lower = np.where(counts > 0, stats.chi2.ppf(alpha / 2.0, 2.0 * counts) / 2.0, 0.0)
-    upper = stats.chi2.ppf(1.0 - alpha / 2.0, 2.0 * counts + 2.0) / 2.0
+        lower = np.where(counts > 0, chi2_ppf(alpha / 2.0, 2.0 * counts) / 2.0, 0.0)
+    upper = chi2_ppf(1.0 - alpha / 2.0, 2.0 * counts + 2.0) / 2.0
     return lower, upper
 
 

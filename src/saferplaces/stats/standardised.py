@@ -43,9 +43,9 @@ from importlib import resources
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy import stats
 
 from saferplaces.errors import InputError
+from saferplaces.stats._dist import norm_ppf, norm_sf
 from saferplaces.stats._validate import (
     validate_counts,
     validate_level,
@@ -525,14 +525,14 @@ def dsr_ratio(
     value, lower, upper, other_value, other_lower, other_upper = (
         validate_scalar_positive(v, name) for name, v in given.items()
     )
-    z_given = float(stats.norm.ppf(0.5 + interval_level / 2))
+    z_given = float(norm_ppf(0.5 + interval_level / 2))
     se1 = _log_se(float(value), float(lower), float(upper), "first", z_given)
     se2 = _log_se(float(other_value), float(other_lower), float(other_upper), "second", z_given)
     log_ratio = float(np.log(value) - np.log(other_value))
     se = float(np.hypot(se1, se2))
     z = log_ratio / se
-    p = float(2 * stats.norm.sf(abs(z)))
-    z_level = float(stats.norm.ppf(0.5 + level / 2))
+    p = float(2 * norm_sf(abs(z)))
+    z_level = float(norm_ppf(0.5 + level / 2))
     lo, hi = float(np.exp(log_ratio - z_level * se)), float(np.exp(log_ratio + z_level * se))
     if lo > 1:
         label = ComparisonLabel.HIGHER

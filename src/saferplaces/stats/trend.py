@@ -21,9 +21,9 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy import stats
 
 from saferplaces.errors import InputError
+from saferplaces.stats._dist import norm_ppf, norm_sf, t_ppf, t_sf
 from saferplaces.stats._validate import (
     validate_counts,
     validate_level,
@@ -145,16 +145,16 @@ def trend(
     if dispersion > 1.0:
         method = "quasi-poisson"
         se = float(se * np.sqrt(dispersion))
-        crit = stats.t.ppf(1.0 - (1.0 - level) / 2.0, df_resid)
-        p = float(2.0 * stats.t.sf(abs(b) / se, df_resid))
+        crit = t_ppf(1.0 - (1.0 - level) / 2.0, df_resid)
+        p = float(2.0 * t_sf(abs(b) / se, df_resid))
         assumptions.append(
             f"The counts vary more than chance alone would suggest (dispersion {dispersion:.2f}),"
             " so the interval is widened (quasi-Poisson)."
         )
     else:
         method = "poisson"
-        crit = stats.norm.ppf(1.0 - (1.0 - level) / 2.0)
-        p = float(2.0 * stats.norm.sf(abs(b) / se))
+        crit = norm_ppf(1.0 - (1.0 - level) / 2.0)
+        p = float(2.0 * norm_sf(abs(b) / se))
     lower = 100.0 * np.expm1(b - crit * se)
     upper = 100.0 * np.expm1(b + crit * se)
     if p < 1.0 - level:
