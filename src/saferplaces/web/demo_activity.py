@@ -19,7 +19,6 @@ in one transaction, all of it or none of it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +31,7 @@ from saferplaces.web.performance.models import Target, TargetValue
 from saferplaces.web.plans.models import Action, Plan, Priority, ProgressUpdate, Risk, RiskReview
 from saferplaces.web.projects.models import FundingStream, Project, QuarterlyReturn
 from saferplaces.web.projects.quarters import Quarter
+from saferplaces.web.seeds import _decimal
 
 DEMO_DIR = Path(__file__).resolve().parent / "fixtures" / "demo_activity"
 DEMO_FILES = ("lichfield.yaml", "east-staffordshire.yaml")
@@ -302,7 +302,3 @@ def _existing(queryset: Any, field_name: str, start: str, file: str, *, exact: b
             "Name the record by the start of its text so that exactly one matches.",
         )
     return found[0]
-
-
-def _decimal(value: Any) -> Decimal | None:
-    return None if value is None or value == "" else Decimal(str(value))
