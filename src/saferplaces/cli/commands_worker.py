@@ -31,7 +31,7 @@ def worker_command(batch: bool, interval: float, store_dir: str | None) -> None:
     Assessment builds, target refreshes from the data store and large imports are
     started in the web application and run here, so no page waits for them. Use the
     same store folder (or $SAFERPLACES_DB, or $DATABASE_URL) as `saferplaces serve`.
-    `./run demo` starts one worker beside the server.
+    `saferplaces serve --with-worker` (and `./run demo`) starts one worker beside the server.
 
     \b
     Example:
