@@ -229,3 +229,40 @@ def test_the_activity_holds_what_a_board_pack_reports() -> None:
         "action", flat=True
     ):
         assert text.endswith(f"({MARK})")
+
+
+def test_serve_loads_the_demo_activity_after_the_seed_plans(
+    monkeypatch: pytest.MonkeyPatch, tmp_path
+) -> None:
+    from click.testing import CliRunner
+
+    from saferplaces.cli import commands_web
+
+    calls: list[str] = []
+    monkeypatch.setattr("django.core.management.call_command", lambda *a, **k: calls.append(a[0]))
+    monkeypatch.setenv("SAFERPLACES_HOME", str(tmp_path))
+    result = CliRunner().invoke(
+        commands_web.serve_command, ["--seed-plans", "--demo-activity", "--dev", "--store", str(tmp_path)]
+    )
+    assert result.exit_code == 0, result.output
+    assert calls == ["migrate", "load_seed_plans", "load_demo_activity", "runserver"]
+
+
+@pytest.mark.django_db
+def test_the_management_command_says_what_it_loaded() -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    load_seed_plans()
+    out = StringIO()
+    call_command("load_demo_activity", stdout=out)
+    assert (
+        "Loaded invented demo activity for lichfield: 15 updates, 3 reviews, 3 values, 2 returns"
+        in out.getvalue()
+    )
+    call_command("load_demo_activity", stdout=out)
+    assert (
+        "Skipped east-staffordshire: Its demo activity was loaded before and is left as it is."
+        in out.getvalue()
+    )
