@@ -305,6 +305,7 @@ def run_job(job_id: int) -> str:
         return Job.Status.FAILED
     finally:
         heartbeat.done.set()
+        heartbeat.join(timeout=HEARTBEAT_SECONDS)  # its database connection is closed before we go on
     _finish(
         job,
         status=Job.Status.SUCCEEDED,
