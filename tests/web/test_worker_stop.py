@@ -132,3 +132,32 @@ def test_when_a_running_job_has_lost_its_worker(status, host, pid, age, stopped)
     assert [j.pk for j in mark_stopped_jobs([job])] == ([job.pk] if stopped else [])
     job.refresh_from_db()
     assert (job.status, job.error) == (("failed", WORKER_STOPPED) if stopped else (status, ""))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_quiet_task_still_sends_heartbeats(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A step that reports nothing for a while (a long build step) is not taken for a stopped worker."""
+    from saferplaces.web.partnerships.models import Partnership
+    from saferplaces.web.work import jobs
+    from saferplaces.web.work.models import Job
+    from tests.web.helpers import run_tasks
+
+    monkeypatch.setattr(jobs, "HEARTBEAT_SECONDS", 0.1)
+    beats = []
+
+    @jobs.runner("test-quiet")
+    def quiet(job: Job, progress: jobs.Progress) -> jobs.Save:
+        for _ in range(10):  # one second with no progress reported
+            time.sleep(0.1)
+            beats.append(Job.objects.get(pk=job.pk).heartbeat_at)
+        return lambda: jobs.Outcome("Done.")
+
+    try:
+        partnership = Partnership.objects.create(name="Testshire", slug="testshire", kind="district")
+        job = jobs.start_job("test-quiet", partnership, None, title="A quiet job")
+        run_tasks()
+    finally:
+        del jobs.RUNNERS["test-quiet"]
+    job.refresh_from_db()
+    assert job.status == "succeeded"
+    assert len(set(beats)) >= 3, beats  # the heartbeat moved on while the work was quiet
