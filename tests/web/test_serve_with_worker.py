@@ -68,6 +68,8 @@ def test_serve_with_worker_runs_both_and_ctrl_c_stops_both(tmp_path: Path) -> No
         worker = workers[0]
         time.sleep(1)
         assert _alive(worker) and "saferplaces.cli.main" in _cmdline(worker)
+        # The worker gives way to the server: its processor priority is lowered (nice 10).
+        assert os.getpriority(os.PRIO_PROCESS, worker) == os.getpriority(os.PRIO_PROCESS, server.pid) + 10
         os.killpg(server.pid, signal.SIGINT)  # Ctrl+C
         output = server.communicate(timeout=60)[0]
     finally:
