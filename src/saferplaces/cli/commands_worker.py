@@ -33,7 +33,7 @@ DATABASE_BACKEND = "django_tasks_db.DatabaseBackend"
     "(0 leaves it as it is; POSIX only).",
 )
 @store_option
-def worker_command(batch: bool, interval: float, nice: int, store_dir: str | None) -> None:
+def worker_command(batch: bool, interval: float, store_dir: str | None, nice: int = 0) -> None:
     """Run the web application's background tasks until you press Ctrl+C.
 
     Assessment builds, target refreshes from the data store and large imports are
