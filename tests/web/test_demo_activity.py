@@ -266,3 +266,30 @@ def test_the_management_command_says_what_it_loaded() -> None:
         "Skipped east-staffordshire: Its demo activity was loaded before and is left as it is."
         in out.getvalue()
     )
+
+
+@pytest.mark.django_db
+def test_the_pages_show_the_activity_as_invented() -> None:
+    from django.contrib.auth.models import User
+    from django.test import Client
+
+    from saferplaces.web.accounts.models import Role
+    from saferplaces.web.partnerships.models import Partnership
+
+    load_seed_plans()
+    demo_activity.load_demo_activity()
+    board = User.objects.create_user("board", password="x")
+    for partnership in Partnership.objects.filter(slug__in=DEMO_SLUGS):
+        Role.objects.create(user=board, partnership=partnership, name=Role.Name.BOARD_MEMBER)
+    client = Client()
+    client.force_login(board)
+    delivery = client.get("/partnerships/lichfield/plans/2022-2025/delivery/")
+    assert delivery.status_code == 200
+    assert "Demo data (invented for the demo)" in delivery.content.decode()
+    risks = client.get("/partnerships/east-staffordshire/plans/2018-2021/risks/")
+    assert risks.status_code == 200
+    cach = Project.objects.get(name__startswith="Communities Against Hate Crime")
+    page = client.get(f"/partnerships/east-staffordshire/projects/{cach.pk}/")
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "£1,400" in html and "Invented for the demo." in html
