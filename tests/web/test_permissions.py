@@ -259,3 +259,47 @@ def test_the_assessment_pages_by_persona(world: dict[str, object]) -> None:
                 client.force_login(world["users"][persona])
             got[url].append(client.get(url).status_code)
     assert got == matrix
+
+
+def test_who_may_start_a_failed_task_again(world: dict[str, object]) -> None:
+    """Issue #10: a failed task's "Start it again" is for those who may start that work (here a
+    target refresh: administrators and analysts); other members read the page without it."""
+    from saferplaces.web.work.jobs import start_job
+    from saferplaces.web.work.models import Job
+
+    job = start_job(
+        "target-refresh",
+        world["plan"].partnership,
+        world["users"]["analyst"],
+        title="Refresh",
+        params={"plan_id": world["plan"].pk},
+    )
+    Job.objects.filter(pk=job.pk).update(status=Job.Status.FAILED, error="The worker stopped.")
+    url = f"{ES}tasks/{job.pk}/retry/"
+    expected = {
+        "anonymous": 404,
+        "no role": 404,
+        "other partnership's administrator": 404,
+        "administrator": 302,
+        "analyst": 302,
+        "lead officer of the action": 403,
+        "lead officer of another action": 403,
+        "provider of the project": 403,
+        "provider of another project": 403,
+        "board member": 403,
+        "superuser": 302,
+    }
+    got, shown = {}, {}
+    for persona in PERSONAS:
+        Job.objects.filter(retry_of=job).delete()  # each persona sees the failed task not yet retried
+        client = Client()
+        if persona != "anonymous":
+            client.force_login(world["users"][persona])
+        page = client.get(f"{ES}tasks/{job.pk}/")
+        shown[persona] = page.status_code == 200 and "Start it again" in page.content.decode()
+        before = Job.objects.count()
+        got[persona] = client.post(url).status_code
+        assert Job.objects.count() == before + (got[persona] == 302), persona
+    assert got == expected
+    assert shown == {persona: code == 302 for persona, code in expected.items()}
+    assert client.get(url).status_code == 405  # only a POST starts it again

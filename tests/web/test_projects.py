@@ -166,6 +166,7 @@ def _valid(**changes: str) -> dict[str, str]:
         "outcomes": "Fewer ASB calls near two venues",
         "targets_met": "partly",
         "narrative": "A venue closed for six weeks.",
+        "spend": "2500.50",
     }
     data.update(changes)
     return data
@@ -187,12 +188,13 @@ def test_a_provider_submits_a_return(world: dict[str, object]) -> None:
     assert submitted.project == world["project"] and submitted.period == "2024/25 Q1"
     assert submitted.submitted_on == today and submitted.due_date == dt.date(2024, 7, 30)
     assert (submitted.targets_met, submitted.outputs) == ("partly", "96 sessions, 212 young people")
+    assert submitted.spend == Decimal("2500.50")
     entry = AuditEntry.objects.get()
     assert (entry.kind, entry.model, entry.via) == ("created", "projects.quarterlyreturn", "return form")
     assert entry.partnership.slug == "east-staffordshire" and entry.user_name == "provider-of-the-project"
     html = client.get(world["url"]).content.decode()
     assert "Return submitted" in html and "govuk-notification-banner--success" in html
-    assert "96 sessions, 212 young people" in html
+    assert "96 sessions, 212 young people" in html and "£2,500.50" in html
     assert "2024/25 Q1" not in client.get(world["new"]).content.decode()  # returned: no longer offered
 
 
@@ -203,6 +205,9 @@ ERRORS = [
     ({"outputs": ""}, "Enter the outputs delivered", "#outputs"),
     ({"targets_met": ""}, "Select whether the output targets were met", "#targets_met"),
     ({"targets_met": "maybe"}, "Select whether the output targets were met", "#targets_met"),
+    ({"spend": "lots"}, "Enter the money spent as a number of pounds, like 2500 or 2500.50", "#spend"),
+    ({"spend": "-1"}, "The money spent must be 0 or more", "#spend"),
+    ({"spend": "1.234"}, "The money spent must have 2 decimal places or fewer", "#spend"),
 ]
 
 

@@ -26,6 +26,16 @@ from saferplaces.data.store_location import ENV_VAR, resolve_store_dir
     help="Make one account per role for trying the app, with a random password kept in the store folder.",
 )
 @click.option(
+    "--demo-activity",
+    is_flag=True,
+    help="Add two quarters of activity invented for the demo (2025/26 Q1 and Q2) to two seed plans.",
+)
+@click.option(
+    "--with-worker",
+    is_flag=True,
+    help="Also run one background worker (saferplaces worker); Ctrl+C stops both.",
+)
+@click.option(
     "--workers",
     type=click.IntRange(1, 64),
     default=None,
@@ -38,6 +48,8 @@ def serve_command(
     port: int,
     seed_plans: bool,
     demo_accounts: bool,
+    demo_activity: bool,
+    with_worker: bool,
     workers: int | None,
     dev: bool,
     store_dir: str | None,
@@ -52,6 +64,7 @@ def serve_command(
     \b
     Example:
       saferplaces serve --seed-plans --demo-accounts
+      saferplaces serve --seed-plans --demo-activity --with-worker
       saferplaces serve --host 0.0.0.0 --port 8080 --workers 4
     """
     _setup_django(store_dir)
@@ -60,6 +73,8 @@ def serve_command(
     call_command("migrate", interactive=False, verbosity=0)
     if seed_plans:
         call_command("load_seed_plans")
+    if demo_activity:  # issue #11: invented activity so the demo's board packs have content
+        call_command("load_demo_activity")
     address = f"http://{'localhost' if host == '127.0.0.1' else host}:{port}/"
     click.echo(f"Safer Places is at {address}")
     if demo_accounts:
@@ -79,16 +94,23 @@ def serve_command(
                 "The worker is building the Lichfield and Stafford 2025 assessments the seed plans link to."
             )
     click.echo("To make your own account: saferplaces createuser NAME --superuser")
-    if dev:
-        call_command("runserver", f"{host}:{port}", use_reloader=False)
-        return
-    from saferplaces.web.server import plan_server, serve
+    from saferplaces.web.server import plan_server, serve, start_worker, stop_worker
 
-    plan = plan_server(host, port, workers)
-    for sentence in plan.assumptions:
-        click.echo(f"Note: {sentence}")
-    click.echo(f"Serving with {plan.server}; press Ctrl+C to stop.")
-    serve(plan)
+    worker = start_worker() if with_worker else None
+    if worker is not None:
+        click.echo(f"A background worker is running beside the server (process {worker.pid}).")
+    try:
+        if dev:
+            call_command("runserver", f"{host}:{port}", use_reloader=False)
+            return
+        plan = plan_server(host, port, workers)
+        for sentence in plan.assumptions:
+            click.echo(f"Note: {sentence}")
+        click.echo(f"Serving with {plan.server}; press Ctrl+C to stop" + (" both." if worker else "."))
+        serve(plan)
+    finally:
+        if worker is not None:
+            stop_worker(worker)
 
 
 def _setup_django(store_dir: str | None) -> None:

@@ -24,14 +24,22 @@ DATABASE_BACKEND = "django_tasks_db.DatabaseBackend"
     type=click.FloatRange(0.1, 60),
     help="Seconds to wait between looks for new tasks when there are none.",
 )
+@click.option(
+    "--nice",
+    default=10,
+    show_default=True,
+    type=click.IntRange(0, 19),
+    help="How far to lower the worker's processor priority, so that web pages are answered first "
+    "(0 leaves it as it is; POSIX only).",
+)
 @store_option
-def worker_command(batch: bool, interval: float, store_dir: str | None) -> None:
+def worker_command(batch: bool, interval: float, store_dir: str | None, nice: int = 0) -> None:
     """Run the web application's background tasks until you press Ctrl+C.
 
     Assessment builds, target refreshes from the data store and large imports are
     started in the web application and run here, so no page waits for them. Use the
     same store folder (or $SAFERPLACES_DB, or $DATABASE_URL) as `saferplaces serve`.
-    `./run demo` starts one worker beside the server.
+    `saferplaces serve --with-worker` (and `./run demo`) starts one worker beside the server.
 
     \b
     Example:
@@ -54,6 +62,10 @@ def worker_command(batch: bool, interval: float, store_dir: str | None) -> None:
             "Start that backend's worker, or unset SAFERPLACES_TASKS_BACKEND to use the database backend.",
         )
     call_command("migrate", interactive=False, verbosity=0)
+    if nice and hasattr(os, "nice"):
+        # A build takes whole processors for a minute; at a lower priority it takes only what the
+        # web server leaves (docs/benchmarks.md, "Pages during a build").
+        os.nice(nice)
     click.echo(
         "The Safer Places worker is running background tasks" + ("." if batch else " (Ctrl+C stops it).")
     )

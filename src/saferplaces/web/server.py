@@ -8,6 +8,8 @@ everything.
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,6 +18,8 @@ from typing import Any
 MAX_WORKERS = 9
 #: Threads in each worker process.
 THREADS = 4
+#: Seconds ``stop_worker`` lets the background worker finish its task before it is killed.
+WORKER_STOP_SECONDS = 20
 #: Seconds a request may take before gunicorn restarts its worker (a PDF report can take a while).
 TIMEOUT = 120
 
@@ -123,3 +127,30 @@ def _gunicorn_application(application: Any, plan: ServerPlan) -> Any:
             return application
 
     return _Server()
+
+
+def start_worker() -> subprocess.Popen[bytes]:
+    """Start ``saferplaces worker`` as a child process with this process's settings and store.
+
+    ``saferplaces serve --with-worker`` runs it beside the server; :func:`stop_worker`
+    stops it when the server stops.
+    """
+    command = [sys.executable, "-c", "from saferplaces.cli.main import main; main()", "worker"]
+    # Its own session: Ctrl+C reaches the server only, and stop_worker then asks the worker
+    # once to stop (a second signal would make it abandon the task it is running).
+    return subprocess.Popen(command, env=dict(os.environ), start_new_session=True)  # noqa: S603
+
+
+def stop_worker(worker: subprocess.Popen[bytes], timeout: float = WORKER_STOP_SECONDS) -> None:
+    """Ask the worker to stop (it finishes the task it is running), killing it after ``timeout`` seconds.
+
+    A task killed part-way saved nothing (its writes share one transaction), and its page
+    then says the worker stopped (``saferplaces.web.work.jobs.mark_stopped_jobs``).
+    """
+    if worker.poll() is None:
+        worker.terminate()
+    try:
+        worker.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        worker.kill()
+        worker.wait()

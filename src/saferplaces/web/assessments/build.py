@@ -20,6 +20,7 @@ from saferplaces.assessment.build import build_assessment
 from saferplaces.assessment.priorities import COMPONENTS, load_weights
 from saferplaces.assessment.windows import in_window
 from saferplaces.reports.documents import FORMATS, write_assessment
+from saferplaces.web.assessments.access import can_build
 from saferplaces.web.assessments.evidence import candidate, freeze_evidence
 from saferplaces.web.assessments.models import Assessment, AssessmentFile, PriorityEvidence
 from saferplaces.web.audit.trail import display_name, record, snapshot
@@ -144,7 +145,7 @@ def link_evidence(assessment: Assessment, links: list[dict[str, Any]], user: Any
     return made
 
 
-@runner(ASSESSMENT_BUILD)
+@runner(ASSESSMENT_BUILD, may_start=lambda user, job: can_build(user, job.partnership))
 def build_runner(job: Job, progress: Progress) -> Save:
     """Build the assessment the job asks for; save it and its five report files together."""
     built, files = read_build(job.params, progress)

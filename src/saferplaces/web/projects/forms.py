@@ -32,6 +32,19 @@ class ReturnForm(forms.Form):
     narrative = forms.CharField(
         required=False, max_length=LONG_TEXT, error_messages={"max_length": too_long("Narrative")}
     )
+    spend = forms.DecimalField(
+        required=False,
+        min_value=0,
+        max_digits=12,
+        decimal_places=2,
+        error_messages={
+            "invalid": "Enter the money spent as a number of pounds, like 2500 or 2500.50",
+            "min_value": "The money spent must be 0 or more",
+            "max_digits": "The money spent must be less than £10,000,000,000",
+            "max_decimal_places": "The money spent must have 2 decimal places or fewer",
+            "max_whole_digits": "The money spent must be less than £10,000,000,000",
+        },
+    )
 
     def __init__(self, quarters: list[Quarter], *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)

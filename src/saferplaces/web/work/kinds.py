@@ -15,6 +15,7 @@ from typing import Any
 from django.urls import reverse
 
 from saferplaces.errors import InputError
+from saferplaces.web.accounts.permissions import can_edit_plan, can_edit_targets
 from saferplaces.web.performance.models import Target
 from saferplaces.web.performance.refresh import apply_series, compute_series, web_store
 from saferplaces.web.plans.models import Plan
@@ -45,7 +46,7 @@ def _plan(job: Job) -> Plan:
     return found
 
 
-@runner(TARGET_REFRESH)
+@runner(TARGET_REFRESH, may_start=lambda user, job: can_edit_targets(user, _plan(job)))
 def refresh_targets_runner(job: Job, progress: Progress) -> Save:
     """Count each store-query target in the data store, then save every target's values at once."""
     plan = _plan(job)
@@ -73,7 +74,7 @@ def refresh_targets_runner(job: Job, progress: Progress) -> Save:
     return save
 
 
-@runner(IMPORT)
+@runner(IMPORT, may_start=lambda user, job: can_edit_plan(user, _plan(job)))
 def import_runner(job: Job, progress: Progress) -> Save:
     """Check an uploaded table again against the plan as it is now and, if unchanged, save it."""
     plan = _plan(job)

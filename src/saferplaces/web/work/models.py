@@ -46,6 +46,21 @@ class Job(models.Model):
         help_text="The data store snapshot the work read, when the store gives one.",
     )
     task_id = models.CharField(max_length=64, blank=True, help_text="The task backend's id for the run.")
+    worker_host = models.CharField(
+        max_length=255, blank=True, help_text="The machine of the worker running it."
+    )
+    worker_pid = models.PositiveIntegerField(null=True, blank=True, help_text="The worker's process id.")
+    heartbeat_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the worker last said it was still running the work."
+    )
+    retry_of = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="retries",
+        help_text="The failed task this one runs again.",
+    )
 
     class Meta:
         ordering = ["-started_at", "-id"]

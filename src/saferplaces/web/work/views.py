@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
 
+from saferplaces.web.accounts.access import refuse
 from saferplaces.web.accounts.permissions import is_member
 from saferplaces.web.partnerships.models import Partnership
+from saferplaces.web.work.jobs import mark_stopped_jobs, may_retry, retry_job
 from saferplaces.web.work.models import Job
 
 #: Seconds between looks at an unfinished task's progress (by the page's script, job-progress.js).
@@ -43,6 +45,7 @@ def _breadcrumbs(partnership: Partnership) -> list[dict[str, str]]:
 def job_list(request: HttpRequest, slug: str) -> HttpResponse:
     """Every task run for the partnership, newest first, with who started it and when."""
     partnership = member_partnership(request, slug)
+    mark_stopped_jobs(Job.objects.filter(partnership=partnership, status=Job.Status.RUNNING))
     page = Paginator(Job.objects.filter(partnership=partnership), 50).get_page(request.GET.get("page"))
     context = {
         "title": f"Background tasks – {partnership.name}",
@@ -59,10 +62,13 @@ def job_detail(request: HttpRequest, slug: str, job_id: int) -> HttpResponse:
     """One task: its progress (the page refreshes itself until it ends), then its result or its error."""
     partnership = member_partnership(request, slug)
     job = get_object_or_404(Job, pk=job_id, partnership=partnership)
+    mark_stopped_jobs([job])
     context = {
         "title": job.title,
         "partnership": partnership,
         "job": job,
+        "may_retry": may_retry(request.user, job),
+        "retries": list(job.retries.order_by("-started_at", "-id")[:1]),
         "refresh_seconds": None if job.finished else REFRESH_SECONDS,
         "progress_text": progress_text(job),
         "nav_active": "partnerships",
@@ -79,6 +85,7 @@ def job_json(request: HttpRequest, slug: str, job_id: int) -> JsonResponse:
     """The task page's data twin: its status and progress, which the page's script asks for."""
     partnership = member_partnership(request, slug)
     job = get_object_or_404(Job, pk=job_id, partnership=partnership)
+    mark_stopped_jobs([job])
     return JsonResponse(
         {
             "id": job.pk,
@@ -97,3 +104,14 @@ def job_json(request: HttpRequest, slug: str, job_id: int) -> JsonResponse:
             "snapshot_id": job.snapshot_id,
         }
     )
+
+
+@require_POST
+def job_retry(request: HttpRequest, slug: str, job_id: int) -> HttpResponse:
+    """Start a failed task's work again (as a new task), for those who may start that work."""
+    partnership = member_partnership(request, slug)
+    job = get_object_or_404(Job, pk=job_id, partnership=partnership)
+    if not may_retry(request.user, job):
+        return refuse(request)
+    again = retry_job(job, request.user)
+    return redirect("job", slug=partnership.slug, job_id=again.pk)
