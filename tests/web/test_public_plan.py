@@ -223,3 +223,57 @@ def test_the_easy_read_guide_prints_as_a_pdf(site, client: Client):
     html = client.get("/public/lichfield/progress/easy-read/").content.decode()
     for icon, alt in (("said", "A speech bubble"), ("did", "A tick")):
         assert f'src="/static/public/icons/{icon}.svg" alt="{alt}"' in html
+
+
+def test_an_administrator_writes_approves_and_withdraws_a_public_summary(site, client: Client):
+    from saferplaces.web.accounts.models import Role
+    from saferplaces.web.audit.models import AuditEntry
+
+    p = Partnership.objects.get(slug="lichfield")
+    admin = User.objects.create_user(username="admin", password="x", first_name="Ada", last_name="Admin")
+    Role.objects.create(user=admin, partnership=p, name=Role.Name.ADMINISTRATOR)
+    update = _update(_action(), "", approved=False)
+    client.force_login(admin)
+    url = f"/partnerships/lichfield/public-site/updates/{update.pk}/"
+    assert "Write a summary" in client.get("/partnerships/lichfield/public-site/").content.decode()
+    html = client.post(url, {"public_summary": "", "approve": "yes"}).content.decode()
+    assert "There is a problem" in html and "Enter a public summary to approve" in html
+    update.refresh_from_db()
+    assert update.public_approved_at is None
+    public = Client()
+    assert "Fifty homes" not in public.get("/public/lichfield/progress/").content.decode()
+    response = client.post(url, {"public_summary": "Fifty homes had new locks.", "approve": "yes"})
+    assert response.status_code == 302
+    update.refresh_from_db()
+    assert update.public_approved_by == admin and update.public_approved_at is not None
+    assert AuditEntry.objects.filter(model="plans.progressupdate", object_id=str(update.pk)).exists()
+    page = public.get("/public/lichfield/progress/").content.decode()
+    assert "Fifty homes had new locks." in page and "Ada" not in page
+    client.post(url, {"public_summary": "Fifty homes had new locks.", "approve": "no"})
+    assert "Fifty homes" not in public.get("/public/lichfield/progress/").content.decode()
+
+
+def test_an_administrator_adds_a_place_to_get_help(site, client: Client):
+    from saferplaces.web.accounts.models import Role
+
+    p = Partnership.objects.get(slug="lichfield")
+    admin = User.objects.create_user(username="admin", password="x")
+    Role.objects.create(user=admin, partnership=p, name=Role.Name.ADMINISTRATOR)
+    client.force_login(admin)
+    html = client.post(
+        "/partnerships/lichfield/public-site/help/new/", {"help_name": "ASB line"}
+    ).content.decode()
+    assert "Enter a web address or a phone number" in html
+    assert not HelpLink.objects.exists()
+    client.post(
+        "/partnerships/lichfield/public-site/help/new/", {"help_name": "ASB line", "help_phone": "101"}
+    )
+    assert "ASB line" in Client().get("/public/lichfield/help/").content.decode()
+    link = HelpLink.objects.get()
+    client.post(f"/partnerships/lichfield/public-site/help/{link.pk}/remove/")
+    assert not HelpLink.objects.exists()
+    response = client.post(
+        "/partnerships/lichfield/public-site/contact/", {"contact_email": "safer@example.org"}
+    )
+    assert response.status_code == 302
+    assert "safer@example.org" in Client().get("/public/lichfield/").content.decode()
