@@ -67,10 +67,33 @@ def test_the_plan_in_plain_english_gives_each_priority_why_and_what_we_will_do(s
     # what we will do: the delivery plan's actions
     assert "Further develop the local MARAC" in html
     data = json.loads(client.get("/public/lichfield/plan.json").content)
-    da = next(p for p in data["priorities"] if p["title"] == "Domestic Abuse")
+    da = next(p for p in data["our_priorities"] if p["title"] == "Domestic Abuse")
     assert len(da["why"]) == 1 and da["why"][0].count(". ") == 1
+    cy = client.get("/cy/public/lichfield/plan/").content.decode()
+    assert '<p class="govuk-body" lang="en">In 2021/2022, there were 1,232' in cy  # quoted, in English
+    assert "Pam mae hyn yn bwysig" in cy
     rows = list(csv.DictReader(io.StringIO(client.get("/public/lichfield/plan.csv").content.decode())))
-    assert [r["priority"] for r in rows] == [p["title"] for p in data["priorities"]]
+    assert [r["priority"] for r in rows] == [p["title"] for p in data["our_priorities"]]
+
+
+def test_why_comes_from_the_adopted_evidence_when_there_is_some(site, client: Client):
+    from saferplaces.web.assessments.models import PriorityEvidence
+
+    plan = Plan.objects.get(partnership__slug="lichfield")
+    first, second = plan.priorities.all()[:2]
+    PriorityEvidence.objects.create(
+        priority=first,
+        reason_kind="evidence",
+        evidence={"rank": 2, "rank_of": 9, "months": ["2024-04", "2025-03"]},
+    )
+    PriorityEvidence.objects.create(priority=second, reason_kind="statutory", reason="Serious violence duty")
+    data = json.loads(client.get("/public/lichfield/plan.json").content)
+    by_title = {p["title"]: p for p in data["our_priorities"]}
+    assert by_title[first.title]["why"] == [
+        "We looked at the figures from April 2024 to March 2025. This came 2 of 9 on our list of problems."
+    ]
+    assert by_title[second.title]["why"] == ["The law says the partnership must work on this."]
+    assert not by_title[first.title]["why_quoted_from_plan"]
 
 
 def test_a_draft_plan_is_not_on_the_site(site, client: Client):

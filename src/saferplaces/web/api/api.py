@@ -74,6 +74,7 @@ class PriorityOut(Schema):
     reasons: list[str]
     aims: list[str]
     why: list[str]
+    why_quoted_from_plan: bool
     what_we_will_do: list[str]
 
 
@@ -85,7 +86,7 @@ class PlaceOut(Schema):
 
 
 class PlanPriorities(PublishedPlan):
-    priorities: list[PriorityOut]
+    our_priorities: list[PriorityOut]
     places: list[PlaceOut]
 
 

@@ -87,9 +87,13 @@ def _priorities(plan: Plan) -> list[Priority]:
 def plan_record(plan: Plan) -> dict[str, Any]:
     """The plan in plain English: its priorities (why, and what the partnership will do) and places."""
     return public_values(plan) | {
-        "priorities": [
+        "our_priorities": [
             public_values(p)
-            | {"why": why(p), "what_we_will_do": [a.action for a in p.actions.all() if a.action.strip()]}
+            | {
+                "why": (said := why(p)),
+                "why_quoted_from_plan": bool(said) and _adoption(p) is None,
+                "what_we_will_do": [a.action for a in p.actions.all() if a.action.strip()],
+            }
             for p in _priorities(plan)
         ],
         "places": [public_values(place) for place in plan.places.all()],

@@ -60,7 +60,6 @@ PROJECT_APPS = (
     "projects",
     "accounts",
     "audit",
-    "assessments",
     "public",
 )
 

@@ -298,7 +298,7 @@ def plan_csv(request: HttpRequest, slug: str) -> HttpResponse:
             "why": " ".join(pr["why"]),
             "what_we_will_do": " | ".join(pr["what_we_will_do"]),
         }
-        for pr in plan_record(published)["priorities"]
+        for pr in plan_record(published)["our_priorities"]
     ]
     return csv_response(rows, f"{slug}-plan.csv", ["plan", "priority", "kind", "why", "what_we_will_do"])
 
