@@ -39,7 +39,7 @@ def target_record(target: Target) -> dict[str, Any]:
     rows = [r for r in value_rows(target) if r.value.source == source and r.value.value is not None]
     latest = next((r for r in rows if r.period == status.latest_period), rows[-1] if rows else None)
     words: list[str] = []
-    # the baseline as a number when the plan gives one; its own words only when they hold a figure ("n/a" is none)
+    # the baseline as a number when the plan gives one; its own words only when they hold a figure
     shown = ""
     if target.baseline_value is not None:
         shown = _shown(target.baseline_value, percentage)
