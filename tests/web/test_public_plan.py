@@ -300,3 +300,25 @@ def test_an_administrator_adds_a_place_to_get_help(site, client: Client):
     )
     assert response.status_code == 302
     assert "safer@example.org" in Client().get("/public/lichfield/").content.decode()
+
+
+def test_a_store_count_for_part_of_a_year_names_its_months(site, client: Client):
+    plan = Plan.objects.get(partnership__slug="lichfield")
+    target = Target.objects.create(
+        plan=plan,
+        description="Reports of anti-social behaviour",
+        source=Target.Source.STORE,
+        direction=Target.Direction.REDUCE,
+        query={"area": "E07000194", "crime_types": ["Anti-social behaviour"], "grain": "financial-year"},
+    )
+    monthly = {f"2025-{m:02d}": 100 for m in range(4, 12)}  # April to November: 8 of 12 months
+    TargetValue.objects.create(
+        target=target,
+        period="2025/26",
+        value=Decimal(800),
+        source=TargetValue.Source.COMPUTED,
+        detail={"count": 800, "monthly": monthly, "months_in_period": 12},
+    )
+    words = json.loads(client.get("/public/lichfield/targets.json").content)["targets"][0]["in_plain_words"]
+    assert "In 2025/26 it was 800." in words
+    assert "This only counts 8 of the 12 months: April 2025 to November 2025." in words

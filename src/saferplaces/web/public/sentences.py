@@ -121,6 +121,10 @@ TEMPLATES: dict[str, tuple[str, dict[str, object]]] = {
         {"what": "Crime in the town centre", "value": "3,502"},
     ),
     "target_what": (gettext_noop("We keep track of this: %(what)s."), {"what": "crime in the town centre"}),
+    "target_part": (
+        gettext_noop("This only counts %(held)s of the %(whole)s months: %(start)s to %(end)s."),
+        {"held": "8", "whole": "12", "start": "April 2025", "end": "November 2025"},
+    ),
     "target_reduce": (gettext_noop("We aim to bring this down."), {}),
     "target_increase": (gettext_noop("We aim to make this go up."), {}),
     "target_latest": (

@@ -31,6 +31,16 @@ def _moved(status: StatusLabel, direction: str) -> str:
     return "rise" if improving == better_is_up else "fall"
 
 
+def _part_covered(value: TargetValue) -> list[str]:
+    """The months a value counted from the store covers, when they are not the whole period."""
+    months = sorted((value.detail or {}).get("monthly") or {})
+    whole = (value.detail or {}).get("months_in_period")
+    if months and whole and len(months) < int(whole):
+        first, last = sentences.month_name(months[0][:7]), sentences.month_name(months[-1][:7])
+        return [sentences.say("target_part", start=first, end=last, held=len(months), whole=whole)]
+    return []
+
+
 def target_record(target: Target) -> dict[str, Any]:
     """A target as published: its public fields, the values judged, the status and the plain words."""
     status = target_status(target)
@@ -62,6 +72,7 @@ def target_record(target: Target) -> dict[str, Any]:
         words.append(
             sentences.say("target_latest", period=latest.period, value=_shown(latest.value.value, percentage))
         )
+        words += _part_covered(latest.value)
     if status.status in (StatusLabel.IMPROVING, StatusLabel.WORSENING) and latest is not None:
         moved = _moved(status.status, target.direction)
         spc = status.method == METHOD_SPC
