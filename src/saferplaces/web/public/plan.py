@@ -37,12 +37,13 @@ def _adoption(priority: Priority) -> Any:
     return found[0] if found else None
 
 
-def why(priority: Priority) -> list[str]:
+def why(priority: Priority) -> tuple[list[str], bool]:
     """One or two sentences on why this is a priority, from the adopted evidence or the plan's reasons.
 
     An adoption from an assessment gives where the theme came in the assessment's ranking and
     the months it covered; a statutory duty or community concern says so; otherwise the
     first sentences of the plan's own reasons (or its evidence) are quoted as the plan has them.
+    Returns the sentences, and whether they are quoted from the plan (in its own language).
     """
     adoption = _adoption(priority)
     if adoption is not None:
@@ -50,23 +51,22 @@ def why(priority: Priority) -> list[str]:
         evidence = adoption.evidence or {}
         months = [m for m in evidence.get("months") or [] if m]
         if kind == "evidence" and evidence.get("rank") and evidence.get("rank_of") and len(months) == 2:
-            return [
-                sentences.say(
-                    "why_rank",
-                    start=sentences.month_name(str(months[0])[:7]),
-                    end=sentences.month_name(str(months[1])[:7]),
-                    rank=evidence["rank"],
-                    of=evidence["rank_of"],
-                )
-            ]
+            said = sentences.say(
+                "why_rank",
+                start=sentences.month_name(str(months[0])[:7]),
+                end=sentences.month_name(str(months[1])[:7]),
+                rank=evidence["rank"],
+                of=evidence["rank_of"],
+            )
+            return [said], False
         if kind == "statutory":
-            return [sentences.say("why_statutory")]
+            return [sentences.say("why_statutory")], False
         if kind == "community":
-            return [sentences.say("why_community")]
+            return [sentences.say("why_community")], False
     for text in [*(priority.reasons or []), priority.evidence]:
         if isinstance(text, str) and text.strip():
-            return [first_sentences(text)]
-    return []
+            return [first_sentences(text)], True
+    return [], False
 
 
 def _priorities(plan: Plan) -> list[Priority]:
@@ -90,8 +90,8 @@ def plan_record(plan: Plan) -> dict[str, Any]:
         "our_priorities": [
             public_values(p)
             | {
-                "why": (said := why(p)),
-                "why_quoted_from_plan": bool(said) and _adoption(p) is None,
+                "why": (said := why(p))[0],
+                "why_quoted_from_plan": said[1],
                 "what_we_will_do": [a.action for a in p.actions.all() if a.action.strip()],
             }
             for p in _priorities(plan)
