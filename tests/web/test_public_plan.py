@@ -161,6 +161,9 @@ def test_the_atom_feed_is_valid_and_holds_the_approved_updates_newest_first(site
     _update(action, "Not approved news.", approved=False)
     response = client.get("/public/lichfield/updates.atom")
     assert response["Content-Type"].startswith("application/atom+xml")
+    assert 'rel="alternate" type="application/atom+xml" href="/public/lichfield/updates.atom"' in (
+        client.get("/public/lichfield/progress/").content.decode()
+    )
     root = ET.fromstring(response.content)
     assert root.tag == f"{ATOM}feed"
     for required in ("id", "title", "updated"):

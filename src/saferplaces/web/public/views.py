@@ -309,7 +309,8 @@ def _progress_context(request: HttpRequest, published: Plan) -> dict[str, Any]:
     for p in record["progress"]:
         for a in p["actions"]:
             a["shown"] = [(sentences.long_date(u["date"]), *summary_in(u, lang)) for u in a["updates"]]
-    return {"record": record, "no_update": sentences.say("no_update")}
+    feed = public_url(request, "updates-feed", published.partnership.slug)
+    return {"record": record, "no_update": sentences.say("no_update"), "feed_url": feed}
 
 
 @public_view
