@@ -325,3 +325,36 @@ def test_a_store_count_for_part_of_a_year_names_its_months(site, client: Client)
     words = json.loads(client.get("/public/lichfield/targets.json").content)["targets"][0]["in_plain_words"]
     assert "In 2025/26 it was 800." in words
     assert "This only counts 8 of the 12 months: April 2025 to November 2025." in words
+
+
+def test_a_lead_officer_proposes_a_summary_that_appears_once_approved(site, client: Client):
+    from saferplaces.web.accounts.models import Role
+
+    action = _action()
+    officer = User.objects.create_user(username="lead", password="x")
+    Role.objects.create(
+        user=officer, partnership=action.priority.plan.partnership, name=Role.Name.LEAD_OFFICER
+    )
+    action.lead_user = officer
+    action.save()
+    client.force_login(officer)
+    plan = action.priority.plan
+    response = client.post(
+        f"/partnerships/lichfield/plans/{plan.slug}/actions/{action.pk}/update/",
+        {
+            "rag": "green",
+            "text": "Internal: met the chair.",
+            "public_summary": "We met local schools.",
+            "date-day": "2",
+            "date-month": "2",
+            "date-year": "2026",
+        },
+    )
+    assert response.status_code == 302
+    update = ProgressUpdate.objects.get(action=action, public_summary="We met local schools.")
+    assert update.public_approved_at is None
+    public = Client()
+    assert "We met local schools." not in public.get("/public/lichfield/progress/").content.decode()
+    update.public_approved_at = timezone.now()
+    update.save()
+    assert "We met local schools." in public.get("/public/lichfield/progress/").content.decode()
