@@ -166,8 +166,10 @@ def test_the_atom_feed_is_valid_and_holds_the_approved_updates_newest_first(site
     )
     root = ET.fromstring(response.content)
     assert root.tag == f"{ATOM}feed"
-    for required in ("id", "title", "updated"):
+    # RFC 4287 section 4.1.1: a feed has an id, a title, an updated time, and an author (entries name none)
+    for required in ("id", "title", "updated", "author/{http://www.w3.org/2005/Atom}name"):
         assert root.find(f"{ATOM}{required}") is not None, required
+    assert root.find(f"{ATOM}author/{ATOM}name").text == "Lichfield District Community Safety Partnership"
     entries = root.findall(f"{ATOM}entry")
     assert [e.find(f"{ATOM}summary").text for e in entries] == ["Second public news.", "First public news."]
     for e in entries:

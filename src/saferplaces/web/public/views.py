@@ -436,6 +436,7 @@ def updates_feed(request: HttpRequest, slug: str) -> HttpResponse:
         language="cy" if lang == "cy" else "en-GB",
         feed_url=request.build_absolute_uri(),
         feed_guid=page,
+        author_name=p.name,  # Atom (RFC 4287) needs an author for the feed when entries name none
     )
     for update, action, priority in feed_items(published):
         text, _shown_lang = summary_in(update, lang)
