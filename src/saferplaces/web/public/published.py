@@ -137,8 +137,4 @@ def published_plans(p: Partnership) -> list[dict[str, Any]]:
 
 def approved_updates(update_set: Any) -> list[ProgressUpdate]:
     """The updates residents may read: those with a public summary an administrator approved."""
-    return [
-        u
-        for u in update_set
-        if u.public_summary.strip() and u.public_approved_at is not None  # ProgressUpdate.publicly_approved
-    ]
+    return [u for u in update_set if u.publicly_approved]
