@@ -46,6 +46,11 @@ PAGES = [
     "/public/lichfield/local-picture/",
     "/public/east-staffordshire/local-picture.csv",
     "/public/staffordshire/local-picture/",
+    "/public/lichfield/plan/",
+    "/public/lichfield/progress/",
+    "/cy/public/lichfield/progress/easy-read/",
+    "/public/east-staffordshire/targets/",
+    "/public/lichfield/help/",
     "/api/partnerships",
     "/api/partnerships/stafford/wards",
 ]

@@ -2,7 +2,7 @@
 
 Pages are told apart by their URL name and the partnership and plan they belong to, so the
 crawl sees, say, one action update page per plan rather than all 43 of Lichfield's. Data
-files (JSON, CSV, XLSX exports), signing out and Django's admin (apart from pages given to
+files (JSON, CSV, XLSX, PDF, Atom), signing out and Django's admin (apart from pages given to
 start from) are not followed.
 """
 
@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 from django.urls import Resolver404, resolve
 
 #: Links that are not pages to read: data files and exports, and signing out.
-_NOT_PAGES = (".json", ".csv", ".xlsx")
+_NOT_PAGES = (".json", ".csv", ".xlsx", ".pdf", ".atom")
 _NOT_FOLLOWED = ("/sign-out/", "/admin/", "/static/")
 
 

@@ -4,7 +4,10 @@ at 320 and 1280 pixels and works without JavaScript."""
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from django.core.cache import cache
@@ -20,15 +23,56 @@ PAGES = [
     "/cy/public/stafford/local-picture/",
     "/public/staffordshire/local-picture/",
     "/api/docs",
+    # the published plan (issue 12): Lichfield's seed plan has a delivery table
+    "/public/lichfield/plan/",
+    "/public/lichfield/progress/",
+    "/public/lichfield/progress/easy-read/",
+    "/public/lichfield/targets/",
+    "/public/lichfield/help/",
+    "/cy/public/lichfield/plan/",
+    "/cy/public/lichfield/progress/easy-read/",
+    "/cy/public/lichfield/help/",
 ]
 
 
 @pytest.fixture
 def store_site(settings, bundled_store, seeded):
     settings.ENV = replace(settings.ENV, store_dir=bundled_store.root)
+    _resident_content()
     cache.clear()
     yield
     cache.clear()
+
+
+def _resident_content() -> None:
+    """An approved public summary (one in Welsh too), a help link and contact details for Lichfield."""
+    from django.utils import timezone
+
+    from saferplaces.web.partnerships.models import Partnership
+    from saferplaces.web.plans.models import Action, ProgressUpdate
+    from saferplaces.web.public.models import HelpLink, PublicContact
+
+    lichfield = Partnership.objects.get(slug="lichfield")
+    action = Action.objects.filter(priority__plan__partnership=lichfield).order_by(
+        "priority__order", "order"
+    )[0]
+    ProgressUpdate.objects.create(
+        action=action,
+        date=dt.date(2026, 1, 15),
+        text="Internal note",
+        public_summary="We set up a new meeting to keep people safe.",
+        public_summary_cy="Rydym wedi sefydlu cyfarfod newydd i gadw pobl yn ddiogel.",
+        public_approved_at=timezone.now(),
+    )
+    HelpLink.objects.create(
+        partnership=lichfield,
+        help_name="Victim support",
+        help_name_cy="Cymorth i ddioddefwyr",
+        help_about="Free help for anyone affected by crime.",
+        help_url="https://www.victimsupport.org.uk/",
+        help_phone="0808 168 9111",
+    )
+    PublicContact.objects.create(partnership=lichfield, contact_email="csp@example.org")
 
 
 def test_a_resident_finds_their_ward_and_downloads_its_figures(store_site, browser, live_server):
@@ -71,6 +115,64 @@ def test_every_public_page_works_without_javascript(store_site, no_js_page):
         response = no_js_page.goto(path)
         assert response is not None and response.status == 200, path
         assert no_js_page.locator("h1").count() == 1, path
+
+
+def test_a_resident_reads_the_plan_and_the_easy_read_guide_on_a_phone_in_both_languages(
+    store_site, browser, live_server
+):
+    shots = Path(os.environ.get("SAFERPLACES_SHOTS_DIR", "/tmp/saferplaces-shots"))
+    shots.mkdir(parents=True, exist_ok=True)
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 320, "height": 700})
+    page = context.new_page()
+    page.goto("/public/lichfield/")
+    page.get_by_role("link", name="Our plan").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Our plan"
+    assert page.get_by_role("heading", name="Why this matters").count() >= 1
+    page.screenshot(path=str(shots / "public-plan-320.png"), full_page=True)
+    page.get_by_role("link", name="What we said, what we did, what's next").click()
+    assert page.get_by_text("We set up a new meeting to keep people safe.").count() == 1
+    assert page.get_by_text("Internal note").count() == 0
+    page.screenshot(path=str(shots / "public-progress-320.png"), full_page=True)
+    page.get_by_role("link", name="Read this in easy read").click()
+    assert page.get_by_role("img", name="A tick").count() >= 1
+    page.screenshot(path=str(shots / "public-easy-read-320.png"), full_page=True)
+    wide = page.evaluate(
+        "[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > 321)"
+        ".map(e => e.tagName + '.' + e.className).slice(0, 5)"
+    )
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320, wide
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Easy read guide (PDF)").click()
+    assert download.value.suggested_filename == "lichfield-easy-read.pdf"
+    page.get_by_role("link", name="Cymraeg").click()
+    assert page.locator("html").get_attribute("lang") == "cy"
+    assert page.get_by_text("Rydym wedi sefydlu cyfarfod newydd i gadw pobl yn ddiogel.").count() == 1
+    page.screenshot(path=str(shots / "public-easy-read-cy-320.png"), full_page=True)
+    page.goto("/cy/public/lichfield/help/")
+    assert page.get_by_role("heading", name="Cymorth i ddioddefwyr").count() == 1
+    page.screenshot(path=str(shots / "public-help-cy-320.png"), full_page=True)
+    context.close()
+
+
+def test_the_residents_site_administration_pages_are_axe_clean(store_site, signed_in):
+    from saferplaces.web.plans.models import ProgressUpdate
+
+    update = ProgressUpdate.objects.filter(action__priority__plan__partnership__slug="lichfield").first()
+    page = signed_in("site-admin", roles=[("lichfield", "administrator")])
+    for path in (
+        "/partnerships/lichfield/public-site/",
+        "/partnerships/lichfield/public-site/contact/",
+        "/partnerships/lichfield/public-site/help/new/",
+        f"/partnerships/lichfield/public-site/updates/{update.pk}/",
+    ):
+        response = page.goto(path)
+        assert response is not None and response.status == 200, path
+        assert_accessible(page)
+    page.get_by_label("Public summary", exact=True).fill("")
+    page.get_by_label("Yes, approve it").check()
+    page.get_by_role("button", name="Save").click()
+    assert page.get_by_text("Enter a public summary to approve").count() >= 1
+    assert_accessible(page)
 
 
 def test_the_crawl_tells_public_pages_from_staff_pages():

@@ -12,6 +12,7 @@ from saferplaces.web.accounts import permissions as perm
 from saferplaces.web.accounts.models import Role
 from saferplaces.web.partnerships.models import Partnership
 from saferplaces.web.plans.models import Action, Plan
+from saferplaces.web.public.manage import can_manage_public_site
 from saferplaces.web.seeds import load_seed_plans
 
 pytestmark = pytest.mark.django_db
@@ -83,6 +84,7 @@ MATRIX: dict[str, list[bool]] = {
     "view project": [N, N, N, Y, Y, Y, Y, Y, Y, Y, Y],
     "view returns": [N, N, N, Y, Y, Y, Y, Y, Y, Y, Y],
     "submit return": [N, N, N, Y, N, N, N, Y, N, N, Y],
+    "manage the residents' site": [N, N, N, Y, N, N, N, N, N, N, Y],
 }
 
 CHECKS: dict[str, Callable[[object, dict[str, object]], bool]] = {
@@ -94,6 +96,7 @@ CHECKS: dict[str, Callable[[object, dict[str, object]], bool]] = {
     "view project": lambda u, w: perm.can_view_project(u, w["project"]),
     "view returns": lambda u, w: perm.can_view_returns(u, w["project"]),
     "submit return": lambda u, w: perm.can_submit_return(u, w["project"]),
+    "manage the residents' site": lambda u, w: can_manage_public_site(u, w["plan"].partnership),
 }
 
 
@@ -196,6 +199,33 @@ def test_the_new_pages_by_persona(world: dict[str, object]) -> None:
     matrix = PAGE_MATRIX | {
         f"{ES}tasks/{job.pk}/": PAGE_MATRIX[ES + "tasks/"],
         f"{ES}tasks/{job.pk}.json": PAGE_MATRIX[ES + "tasks/"],
+    }
+    got = {}
+    for url in matrix:
+        got[url] = []
+        for persona in PERSONAS:
+            client = Client()
+            if persona != "anonymous":
+                client.force_login(world["users"][persona])
+            got[url].append(client.get(url).status_code)
+    assert got == matrix
+
+
+def test_the_residents_site_administration_pages_by_persona(world: dict[str, object]) -> None:
+    """Issue 12: only administrators change what the residents' site shows or approve public summaries."""
+    from saferplaces.web.plans.models import ProgressUpdate
+    from saferplaces.web.public.models import HelpLink
+
+    update = ProgressUpdate.objects.create(action=world["action"], date="2026-01-05", text="Internal")
+    link = HelpLink.objects.create(partnership=world["plan"].partnership, help_name="Help", help_phone="101")
+    site = ES + "public-site/"
+    admin_only = [302, 404, 404, 200, 403, 403, 403, 403, 403, 403, 200]
+    matrix = {
+        site: admin_only,
+        site + "contact/": admin_only,
+        site + "help/new/": admin_only,
+        f"{site}help/{link.pk}/edit/": admin_only,
+        f"{site}updates/{update.pk}/": admin_only,
     }
     got = {}
     for url in matrix:

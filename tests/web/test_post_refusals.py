@@ -21,8 +21,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from saferplaces.web.accounts.models import Role
 from saferplaces.web.audit.models import AuditEntry
 from saferplaces.web.performance.models import Target
-from saferplaces.web.plans.models import Action, Plan, Priority, Risk
+from saferplaces.web.plans.models import Action, Plan, Priority, ProgressUpdate, Risk
 from saferplaces.web.projects.models import Project
+from saferplaces.web.public.models import HelpLink
 from saferplaces.web.seeds import load_seed_plans
 
 pytestmark = pytest.mark.django_db
@@ -105,6 +106,15 @@ def _arguments(slug: str) -> dict[str, object]:
     user, _ = User.objects.get_or_create(username="someone")
     role, _ = Role.objects.get_or_create(user=user, partnership=plan.partnership, name="analyst")
     found["role_id"] = role.pk
+    # the residents' site's administrator pages (issue 12): a help link and a progress update
+    link, _ = HelpLink.objects.get_or_create(partnership=plan.partnership, help_name="Help", help_phone="101")
+    found["link_id"] = link.pk
+    action = first["action_id"]
+    if action is not None:
+        update = ProgressUpdate.objects.filter(action=action).first() or ProgressUpdate.objects.create(
+            action=action, date="2026-01-05", text="An update"
+        )
+        found["update_id"] = update.pk
     return {
         "slug": slug,
         "plan_slug": plan.slug,
@@ -128,7 +138,9 @@ def _snapshot() -> tuple[int, ...]:
     from django.apps import apps
 
     models = [
-        m for m in apps.get_models() if m._meta.app_label.startswith(("plans", "projects", "performance"))
+        m
+        for m in apps.get_models()
+        if m._meta.app_label.startswith(("plans", "projects", "performance", "public"))
     ]
     return (AuditEntry.objects.count(), *(m.objects.count() for m in models))
 
@@ -170,6 +182,12 @@ def test_every_post_view_refuses_signed_out_and_no_role_users() -> None:
             )
             checked.append(name)
     assert {"action-update", "risk-new", "risk-edit", "target", "return-new", "import"} <= set(checked)
+    assert {
+        "public-site-contact",
+        "public-site-help-new",
+        "public-site-help-remove",
+        "public-site-update",
+    } <= set(checked)
 
 
 def test_the_walk_finds_a_url_added_later() -> None:

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import re
 from dataclasses import replace
 
 import pytest
+from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.test import Client
+from django.utils import timezone
 
 from saferplaces.web.partnerships.models import Person
-from saferplaces.web.plans.models import Action, ProgressUpdate, Risk
+from saferplaces.web.plans.models import Action, Plan, ProgressUpdate, Risk
 from saferplaces.web.public.published import internal_field_names
 from saferplaces.web.seeds import load_seed_plans
 from tests.test_disclosure import attack
@@ -27,6 +30,9 @@ ENDPOINTS = [
     "/api/partnerships/stafford/wards",
     "/api/partnerships/stafford/months",
     "/api/places?q=Coton",
+    "/api/partnerships/lichfield/plan/priorities",
+    "/api/partnerships/lichfield/plan/progress",
+    "/api/partnerships/lichfield/plan/targets",
 ]
 
 
@@ -51,6 +57,7 @@ def keys(data) -> set[str]:
 def public_paths(client: Client) -> list[str]:
     """Every public page and its twins, in both languages, for every partnership."""
     slugs = [p["slug"] for p in json.loads(client.get("/api/partnerships").content)]
+    published = {s for s in slugs if json.loads(client.get(f"/api/partnerships/{s}/plans").content)}
     paths = ["/public/", "/public/partnerships.json", "/public/partnerships.csv", "/public/find/?q=Coton"]
     paths += ["/public/find.json?q=Coton", "/public/find.csv?q=Coton", "/api/docs", "/api/openapi.json"]
     for slug in slugs:
@@ -59,6 +66,18 @@ def public_paths(client: Client) -> list[str]:
         paths += [f"/public/{slug}/local-picture.csv", f"/public/{slug}/local-picture-months.csv"]
         paths += [f"/api/partnerships/{slug}", f"/api/partnerships/{slug}/plans"]
         paths += [f"/api/partnerships/{slug}/wards", f"/api/partnerships/{slug}/months"]
+        paths += [f"/public/{slug}/help/", f"/public/{slug}/help.json", f"/public/{slug}/help.csv"]
+        if slug in published:
+            for page in ("plan", "progress", "targets"):
+                paths += [
+                    f"/public/{slug}/{page}/",
+                    f"/public/{slug}/{page}.json",
+                    f"/public/{slug}/{page}.csv",
+                ]
+            paths += [f"/public/{slug}/progress/easy-read/", f"/public/{slug}/updates.atom"]
+            paths += [
+                f"/api/partnerships/{slug}/plan/{part}" for part in ("priorities", "progress", "targets")
+            ]
     return paths + ["/cy" + p for p in paths if p.startswith("/public/")]
 
 
@@ -78,7 +97,20 @@ def test_no_unpublished_field_or_value_appears_anywhere(seeded_site, client: Cli
     assert {"lead_officer", "text", "author", "likelihood", "contribution", "job_title"} <= internal
     secrets = {p.name for p in Person.objects.all()}
     secrets |= {a.lead_officer for a in Action.objects.exclude(lead_officer="")}
+    # an approved public summary is published; the update's own text, author and approver never are
+    action = Action.objects.filter(priority__plan__partnership__slug="lichfield").first()
+    approver = User.objects.create_user("approver-xq", first_name="Quintessa", last_name="Approverly")
+    ProgressUpdate.objects.create(
+        action=action,
+        date=dt.date(2026, 1, 5),
+        text="Internal: the MARAC chair Bartholomew Finchley-Odd raised a safeguarding concern",
+        author="Officer Hortensia Plumtree",
+        public_summary="We held a meeting to keep people safe.",
+        public_approved_by=approver,
+        public_approved_at=timezone.now(),
+    )
     secrets |= {u.text for u in ProgressUpdate.objects.all()} | {r.risk for r in Risk.objects.all()}
+    secrets |= {"Hortensia Plumtree", "Quintessa", "Approverly"}
     secrets = {s for s in secrets if len(s) > 6}
     assert len(secrets) > 10
     for path in public_paths(client):
@@ -94,6 +126,9 @@ def test_no_unpublished_field_or_value_appears_anywhere(seeded_site, client: Cli
 
 
 def test_plans_are_empty_until_a_version_is_published(seeded_site, client: Client):
+    assert json.loads(client.get("/api/partnerships/lichfield/plans").content)[0]["slug"]
+    Plan.objects.filter(partnership__slug="lichfield").update(status=Plan.Status.DRAFT)
+    cache.clear()
     assert json.loads(client.get("/api/partnerships/lichfield/plans").content) == []
     assert json.loads(client.get("/public/lichfield.json").content)["plans"] == []
     assert "has not published its plan" in client.get("/public/lichfield/").content.decode()
@@ -109,6 +144,9 @@ def test_the_openapi_schema_lists_every_endpoint(seeded_site, client: Client):
         "/api/partnerships/{slug}/wards",
         "/api/partnerships/{slug}/months",
         "/api/places",
+        "/api/partnerships/{slug}/plan/priorities",
+        "/api/partnerships/{slug}/plan/progress",
+        "/api/partnerships/{slug}/plan/targets",
     }
     assert all(list(methods) == ["get"] for methods in schema["paths"].values())
 

@@ -109,3 +109,25 @@ def test_the_seed_partnerships_pages_read_at_about_age_nine_to_eleven(
         plain = re.sub(r"East Staffordshire|Staffordshire|Stafford|Lichfield", "Place", paragraph)
         assert reading_grade(plain) <= MOST_GRADE, paragraph
     cache.clear()
+
+
+@pytest.mark.django_db
+def test_the_seed_plans_targets_in_plain_words_read_at_about_age_nine_to_eleven(client):
+    """Issue 12: every sentence the targets page makes for East Staffordshire's seed targets."""
+    from saferplaces.web.seeds import load_seed_plans
+
+    cache.clear()
+    load_seed_plans()
+    data = client.get("/public/east-staffordshire/targets.json").json()
+    assert len(data["targets"]) >= 3
+    measured = 0
+    for target in data["targets"]:
+        for sentence in target["in_plain_words"]:
+            # the target's own description and baseline text are the plan's words, not ours
+            plain = sentence.replace(target["description"], "This")
+            if target["baseline_text"]:
+                plain = plain.replace(target["baseline_text"], "100")
+            assert reading_grade(plain) <= MOST_GRADE, sentence
+            measured += 1
+    assert measured > len(data["targets"])
+    cache.clear()

@@ -290,3 +290,14 @@ def _pdf_from_html(html: str, path: str) -> None:
     from weasyprint import HTML  # imported here: it is slow to load and only PDFs need it
 
     HTML(string=html).write_pdf(path)
+
+
+def pdf_bytes(html: str) -> bytes:
+    """A PDF laid out from ``html`` by WeasyPrint, as bytes (for a web response).
+
+    Files the HTML names by ``file://`` address (style sheets, pictures) are read from disk;
+    nothing is fetched from the network.
+    """
+    from weasyprint import HTML
+
+    return HTML(string=html).write_pdf()

@@ -15,14 +15,23 @@ from django.shortcuts import get_object_or_404
 from ninja import NinjaAPI, Schema
 
 from saferplaces.web.partnerships.models import Partnership
+from saferplaces.web.plans.models import Plan
 from saferplaces.web.public.data import month_rows, picture_for, search, ward_rows
-from saferplaces.web.public.published import partnership_record, public_partnerships, published_plans
+from saferplaces.web.public.plan import plan_record, progress_record
+from saferplaces.web.public.published import (
+    current_plan,
+    partnership_record,
+    public_partnerships,
+    published_plans,
+)
+from saferplaces.web.public.targets import targets_record
 
 api = NinjaAPI(
     title="Safer Places public API",
     version="1",
     description=(
-        "Read-only open data from the residents' site: partnerships, the places they cover, and "
+        "Read-only open data from the residents' site: partnerships, the places they cover, their "
+        "published plans (priorities, progress and targets), and "
         "crime and anti-social behaviour by ward for the latest 12 months held. Counts of 1 to 4 "
         "are hidden (null), with enough others that they cannot be worked out."
     ),
@@ -48,9 +57,85 @@ class PartnershipOut(Schema):
 
 
 class PublishedPlan(Schema):
-    """A published plan version (none until plans are published)."""
+    """A published plan: its title, years, vision and aim."""
 
     title: str
+    slug: str
+    start_year: int
+    end_year: int
+    vision: str
+    aim: str
+
+
+class PriorityOut(Schema):
+    title: str
+    kind: str
+    description: str
+    reasons: list[str]
+    aims: list[str]
+    why: list[str]
+    why_quoted_from_plan: bool
+    what_we_will_do: list[str]
+
+
+class PlaceOut(Schema):
+    name: str
+    area_type: str
+    district: str
+    rationale: str
+
+
+class PlanPriorities(PublishedPlan):
+    our_priorities: list[PriorityOut]
+    places: list[PlaceOut]
+
+
+class UpdateOut(Schema):
+    date: str
+    public_summary: str
+    public_summary_cy: str
+
+
+class ActionOut(Schema):
+    action: str
+    outcome: str
+    due_date: str | None
+    updates: list[UpdateOut]
+    next_step: str
+
+
+class ProgressPriority(Schema):
+    title: str
+    actions: list[ActionOut]
+
+
+class PlanProgress(PublishedPlan):
+    progress: list[ProgressPriority]
+
+
+class TargetValueOut(Schema):
+    period: str
+    value: float | None
+
+
+class TargetOut(Schema):
+    description: str
+    unit: str
+    direction: str
+    baseline_value: float | None
+    baseline_text: str
+    baseline_period: str
+    values: list[TargetValueOut]
+    latest_period: str | None
+    latest_value: float | None
+    status_label: str
+    test_used: str
+    compared_periods: list[str]
+    in_plain_words: list[str]
+
+
+class PlanTargets(PublishedPlan):
+    targets: list[TargetOut]
 
 
 class Place(Schema):
@@ -123,6 +208,40 @@ def partnership(request: HttpRequest, slug: str) -> dict[str, Any]:
 @api.get("/partnerships/{slug}/plans", response=list[PublishedPlan], summary="Its published plans")
 def plans(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
     return published_plans(_partnership(slug))
+
+
+def _published(slug: str) -> Plan:
+    plan = current_plan(_partnership(slug))
+    if plan is None:
+        raise Http404("This partnership has not published a plan.")
+    return plan
+
+
+@api.get(
+    "/partnerships/{slug}/plan/priorities",
+    response=PlanPriorities,
+    summary="Its current published plan: priorities, why, what it will do, and its places",
+)
+def priorities(request: HttpRequest, slug: str) -> dict[str, Any]:
+    return plan_record(_published(slug))
+
+
+@api.get(
+    "/partnerships/{slug}/plan/progress",
+    response=PlanProgress,
+    summary="Progress on its current published plan: actions and their approved public summaries",
+)
+def progress(request: HttpRequest, slug: str) -> dict[str, Any]:
+    return progress_record(_published(slug))
+
+
+@api.get(
+    "/partnerships/{slug}/plan/targets",
+    response=PlanTargets,
+    summary="The targets of its current published plan, judged and in plain words",
+)
+def targets(request: HttpRequest, slug: str) -> dict[str, Any]:
+    return targets_record(_published(slug))
 
 
 @api.get(

@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("saferplaces.web.transfers.urls")),
     path("public/", include(("saferplaces.web.public.urls", "public"), namespace="public")),
     path("cy/public/", include(("saferplaces.web.public.urls", "public"), namespace="public-cy")),
+    path("", include("saferplaces.web.public.manage_urls")),
     path("api/", include("saferplaces.web.api.urls")),
     path("", include("saferplaces.web.work.urls")),
     path("", include("saferplaces.web.assessments.urls")),

@@ -86,6 +86,7 @@ def action_update(request: HttpRequest, slug: str, plan_slug: str, action_id: in
                 text=data["text"],
                 rag=data["rag"],
                 author=display_name(request.user),
+                public_summary=data["public_summary"],  # for residents once an administrator approves it
             )
             audited_save(request.user, update, via=VIA_ACTION_FORM)
             action.rag = data["rag"]

@@ -33,6 +33,7 @@ class ActionUpdateForm(forms.Form):
     date = DateInputField(
         label="Date of update", required_message="Enter the date of the update", past_only=True
     )
+    public_summary = _text(max_length=LONG_TEXT, label="Public summary")
 
 
 class RiskForm(forms.Form):

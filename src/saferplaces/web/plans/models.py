@@ -213,12 +213,36 @@ class ProgressUpdate(models.Model):
     text = models.TextField(max_length=LONG_TEXT)
     rag = models.CharField(max_length=10, choices=Action.Rag.choices, blank=True)
     author = models.CharField(max_length=200, blank=True)
+    public_summary = models.TextField(
+        max_length=LONG_TEXT,
+        blank=True,
+        help_text="What residents may read about this update, in plain English. Shown once approved.",
+    )
+    public_summary_cy = models.TextField(
+        max_length=LONG_TEXT, blank=True, help_text="The same summary in Welsh (optional)."
+    )
+    public_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="approved_public_updates",
+        help_text="The administrator who approved the public summary.",
+    )
+    public_approved_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the public summary was approved; empty while it is not."
+    )
 
     class Meta:
         ordering = ["action", "-date", "-id"]
 
     def __str__(self) -> str:
         return f"Update of {self.date:%-d %B %Y} on {self.action}"[:300]
+
+    @property
+    def publicly_approved(self) -> bool:
+        """True when residents may read the public summary: it is written and an administrator approved it."""
+        return bool(self.public_summary.strip()) and self.public_approved_at is not None
 
 
 class Risk(Retirable):

@@ -24,6 +24,7 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.views.decorators.http import require_safe
 
 from saferplaces.web.audit.models import AuditEntry
+from saferplaces.web.cache import generation
 from saferplaces.web.public.data import CACHE_SECONDS, SUPPRESSED_SYMBOL, snapshot
 
 LANGUAGES = {"public": "en", "public-cy": "cy"}
@@ -52,8 +53,10 @@ def other_language_url(request: HttpRequest) -> str:
 
 
 def _data_version() -> str:
+    # The data generation moves on when any record is saved or deleted (web.cache's signal receiver):
+    # publishing a plan, approving an update's summary or changing a help link makes new pages at once.
     newest = AuditEntry.objects.order_by("-pk").values_list("pk", flat=True).first()
-    return f"{snapshot()}:{newest or 0}"
+    return f"{snapshot()}:{newest or 0}:{generation()}"
 
 
 def finish(request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:

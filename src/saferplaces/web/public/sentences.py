@@ -101,6 +101,66 @@ TEMPLATES: dict[str, tuple[str, dict[str, object]]] = {
         gettext_noop("The table shows the figures for each of the %(count)s wards in %(area)s."),
         {"count": "23", "area": "Stafford"},
     ),
+    "why_rank": (
+        gettext_noop(
+            "We looked at the figures from %(start)s to %(end)s. "
+            "This came %(rank)s of %(of)s on our list of problems."
+        ),
+        {"start": "April 2024", "end": "March 2025", "rank": "2", "of": "9"},
+    ),
+    "why_statutory": (gettext_noop("The law says the partnership must work on this."), {}),
+    "why_community": (gettext_noop("People who live here told us this matters to them."), {}),
+    "next_due": (gettext_noop("We aim to finish this by %(month)s."), {"month": "March 2026"}),
+    "no_update": (gettext_noop("We have no news to share on this yet."), {}),
+    "target_baseline": (
+        gettext_noop("%(what)s. At the start, in %(period)s, it was %(value)s."),
+        {"what": "Crime in the town centre", "value": "3,502", "period": "2017/18"},
+    ),
+    "target_start": (
+        gettext_noop("%(what)s. At the start it was %(value)s."),
+        {"what": "Crime in the town centre", "value": "3,502"},
+    ),
+    "target_what": (gettext_noop("We keep track of this: %(what)s."), {"what": "crime in the town centre"}),
+    "target_part": (
+        gettext_noop("This only counts %(held)s of the %(whole)s months: %(start)s to %(end)s."),
+        {"held": "8", "whole": "12", "start": "April 2025", "end": "November 2025"},
+    ),
+    "target_reduce": (gettext_noop("We aim to bring this down."), {}),
+    "target_increase": (gettext_noop("We aim to make this go up."), {}),
+    "target_latest": (
+        gettext_noop("In %(period)s it was %(value)s."),
+        {"period": "2025/26", "value": "2,950"},
+    ),
+    "target_fall_significant": (
+        gettext_noop(
+            "That is a fall. Our test says it is too big to be chance: it is statistically significant."
+        ),
+        {},
+    ),
+    "target_rise_significant": (
+        gettext_noop(
+            "That is a rise. Our test says it is too big to be chance: it is statistically significant."
+        ),
+        {},
+    ),
+    "target_fall_spc": (gettext_noop("That is a fall. It is more than the usual ups and downs."), {}),
+    "target_rise_spc": (gettext_noop("That is a rise. It is more than the usual ups and downs."), {}),
+    "target_no_change": (
+        gettext_noop(
+            "Our test says the change could be down to chance. It is not statistically significant."
+        ),
+        {},
+    ),
+    "target_not_enough": (gettext_noop("We do not have enough figures yet to say if it has changed."), {}),
+    "easy_intro": (
+        gettext_noop(
+            "This is a short guide. It tells you what %(partnership)s said it would do, and what it did."
+        ),
+        {"partnership": "Stafford Community Safety Partnership"},
+    ),
+    "easy_said": (gettext_noop("We said we would do this:"), {}),
+    "easy_did": (gettext_noop("This is what we did:"), {}),
+    "easy_next": (gettext_noop("This is what we will do next:"), {}),
 }
 
 
@@ -113,6 +173,12 @@ def month_name(month: str) -> str:
     """'January 2025' (or 'Ionawr 2025' in Welsh) for '2025-01'."""
     year, number = month.split("-")
     return f"{gettext(MONTHS[int(number) - 1])} {year}"
+
+
+def long_date(iso: str) -> str:
+    """'3 March 2026' (or '3 Mawrth 2026' in Welsh) for '2026-03-03'."""
+    year, month, day = iso[:10].split("-")
+    return f"{int(day)} {gettext(MONTHS[int(month) - 1])} {year}"
 
 
 def number(value: float | int | None, places: int = 0) -> str:

@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from pathlib import Path
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.templatetags.static import static
+from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
 from saferplaces.data.policeuk_format import CRIME_TYPES
 from saferplaces.disclosure import SUPPRESSED_TEXT
+from saferplaces.reports.documents import pdf_bytes
 from saferplaces.reports.ward_svg import ward_map_svg
 from saferplaces.web.partnerships.models import Partnership
+from saferplaces.web.plans.models import Plan
 from saferplaces.web.public import sentences
 from saferplaces.web.public.data import month_rows, picture_for, picture_record, search, ward_rows
+from saferplaces.web.public.help import contact_for, help_record, help_shown
 from saferplaces.web.public.http import (
     csv_response,
     json_response,
@@ -22,7 +29,18 @@ from saferplaces.web.public.http import (
     public_url,
     public_view,
 )
-from saferplaces.web.public.published import partnership_record, public_partnerships, published_plans
+from saferplaces.web.public.plan import feed_items, plan_record, progress_record, progress_rows, summary_in
+from saferplaces.web.public.published import (
+    current_plan,
+    partnership_record,
+    public_partnerships,
+    published_plans,
+)
+from saferplaces.web.public.targets import target_rows, targets_record
+
+#: The static files folder, and the easy-read pictures in it (the PDF reads them from disk).
+STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
+ICON_DIR = STATIC_DIR / "public" / "icons"
 
 
 def _page(request: HttpRequest, template: str, title: str, context: dict[str, Any]) -> HttpResponse:
@@ -132,6 +150,7 @@ def partnership(request: HttpRequest, slug: str) -> HttpResponse:
             "record": partnership_record(p),
             "plans": published_plans(p),
             "children": p.children.order_by("name"),
+            "contact": contact_for(p),
         },
     )
 
@@ -229,3 +248,206 @@ def local_picture_csv(request: HttpRequest, slug: str) -> HttpResponse:
 @public_view
 def local_picture_months_csv(request: HttpRequest, slug: str) -> HttpResponse:
     return csv_response(month_rows(_picture_or_404(slug)), f"{slug}-months.csv")
+
+
+# -- the published plan: plain English, progress, targets, help ------------------------------
+
+
+def _published(slug: str) -> tuple[Partnership, Plan]:
+    """The partnership and its current published plan; 404 when it has none published."""
+    p = _partnership(slug)
+    plan = current_plan(p)
+    if plan is None:
+        raise Http404("This partnership has not published a plan.")
+    return p, plan
+
+
+def _plan_page(request: HttpRequest, template: str, title: str, slug: str, **context: Any) -> HttpResponse:
+    p, plan = _published(slug)
+    return _page(request, template, title, {"partnership": p, "plan": plan, **context})
+
+
+@public_view
+def plan(request: HttpRequest, slug: str) -> HttpResponse:
+    """The published plan in plain English: priorities and why, what the partnership will do, its places."""
+    _p, published = _published(slug)
+    return _plan_page(
+        request,
+        "public/plan.html",
+        _("Our plan"),
+        slug,
+        record=plan_record(published),
+        contact=contact_for(_p),
+    )
+
+
+@public_view
+def plan_json(request: HttpRequest, slug: str) -> HttpResponse:
+    _p, published = _published(slug)
+    return json_response(plan_record(published))
+
+
+@public_view
+def plan_csv(request: HttpRequest, slug: str) -> HttpResponse:
+    _p, published = _published(slug)
+    rows = [
+        {
+            "plan": published.title,
+            "priority": pr["title"],
+            "kind": pr["kind"],
+            "why": " ".join(pr["why"]),
+            "what_we_will_do": " | ".join(pr["what_we_will_do"]),
+        }
+        for pr in plan_record(published)["our_priorities"]
+    ]
+    return csv_response(rows, f"{slug}-plan.csv", ["plan", "priority", "kind", "why", "what_we_will_do"])
+
+
+def _progress_context(request: HttpRequest, published: Plan) -> dict[str, Any]:
+    lang = language_of(request)
+    record = progress_record(published)
+    for p in record["progress"]:
+        for a in p["actions"]:
+            a["shown"] = [(sentences.long_date(u["date"]), *summary_in(u, lang)) for u in a["updates"]]
+    feed = public_url(request, "updates-feed", published.partnership.slug)
+    return {"record": record, "no_update": sentences.say("no_update"), "feed_url": feed}
+
+
+@public_view
+def progress(request: HttpRequest, slug: str) -> HttpResponse:
+    """What we said, what we did, what's next: the progress guide."""
+    _p, published = _published(slug)
+    return _plan_page(
+        request,
+        "public/progress.html",
+        _("What we said, what we did, what's next"),
+        slug,
+        **_progress_context(request, published),
+    )
+
+
+@public_view
+def progress_json(request: HttpRequest, slug: str) -> HttpResponse:
+    _p, published = _published(slug)
+    return json_response(progress_record(published))
+
+
+@public_view
+def progress_csv(request: HttpRequest, slug: str) -> HttpResponse:
+    _p, published = _published(slug)
+    return csv_response(progress_rows(progress_record(published)), f"{slug}-progress.csv")
+
+
+def _easy_context(request: HttpRequest, p: Partnership, published: Plan) -> dict[str, Any]:
+    return _progress_context(request, published) | {
+        "intro": sentences.say("easy_intro", partnership=p.name),
+        "said": sentences.say("easy_said"),
+        "did": sentences.say("easy_did"),
+        "next": sentences.say("easy_next"),
+    }
+
+
+@public_view
+def easy_read(request: HttpRequest, slug: str) -> HttpResponse:
+    """The progress guide in easy read: large type, short sentences, one idea per line, simple pictures."""
+    p, published = _published(slug)
+    return _plan_page(
+        request,
+        "public/easy_read.html",
+        _("Easy read: what we are doing"),
+        slug,
+        icon=lambda name: static(f"public/icons/{name}.svg"),
+        **_easy_context(request, p, published),
+    )
+
+
+@public_view
+def easy_read_pdf(request: HttpRequest, slug: str) -> HttpResponse:
+    """The easy-read guide as a print-ready PDF, laid out by WeasyPrint from the same words."""
+    p, published = _published(slug)
+    html = _plan_page(
+        request,
+        "public/easy_read_pdf.html",
+        _("Easy read: what we are doing"),
+        slug,
+        icon=lambda name: (ICON_DIR / f"{name}.svg").as_uri(),
+        css=(STATIC_DIR / "public" / "easy-read-print.css").as_uri(),
+        **_easy_context(request, p, published),
+    ).content.decode()
+    response = HttpResponse(pdf_bytes(html), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{slug}-easy-read.pdf"'
+    return response
+
+
+@public_view
+def targets(request: HttpRequest, slug: str) -> HttpResponse:
+    """The plan's targets in plain words, each with the test that judged it."""
+    _p, published = _published(slug)
+    return _plan_page(
+        request, "public/targets.html", _("Our targets"), slug, record=targets_record(published)
+    )
+
+
+@public_view
+def targets_json(request: HttpRequest, slug: str) -> HttpResponse:
+    _p, published = _published(slug)
+    return json_response(targets_record(published))
+
+
+@public_view
+def targets_csv(request: HttpRequest, slug: str) -> HttpResponse:
+    _p, published = _published(slug)
+    return csv_response(target_rows(targets_record(published)), f"{slug}-targets.csv")
+
+
+@public_view
+def help_page(request: HttpRequest, slug: str) -> HttpResponse:
+    """Where to get help: the links and numbers the partnership entered, and how to contact it."""
+    p = _partnership(slug)
+    lang = language_of(request)
+    return _page(
+        request,
+        "public/help.html",
+        _("Where to get help"),
+        {"partnership": p, "record": help_record(p), "links": help_shown(p, lang), "contact": contact_for(p)},
+    )
+
+
+@public_view
+def help_json(request: HttpRequest, slug: str) -> HttpResponse:
+    return json_response(help_record(_partnership(slug)))
+
+
+@public_view
+def help_csv(request: HttpRequest, slug: str) -> HttpResponse:
+    return csv_response(help_record(_partnership(slug))["help"], f"{slug}-help.csv")
+
+
+@public_view
+def updates_feed(request: HttpRequest, slug: str) -> HttpResponse:
+    """An Atom feed of the approved public summaries of the partnership's published plan."""
+    p, published = _published(slug)
+    lang = language_of(request)
+    page = request.build_absolute_uri(public_url(request, "progress", slug))
+    feed = Atom1Feed(
+        title=_("Progress: %(name)s") % {"name": p.name},
+        link=page,
+        description=_("What we said, what we did, what's next"),
+        language="cy" if lang == "cy" else "en-GB",
+        feed_url=request.build_absolute_uri(),
+        feed_guid=page,
+        author_name=p.name,  # Atom (RFC 4287) needs an author for the feed when entries name none
+    )
+    for update, action, priority in feed_items(published):
+        text, _shown_lang = summary_in(update, lang)
+        feed.add_item(
+            title=f"{priority.title}: {action.action}"[:200],
+            link=f"{page}#update-{update.pk}",
+            description=text,
+            unique_id=f"{page}#update-{update.pk}",
+            pubdate=dt.datetime.combine(update.date, dt.time(), tzinfo=dt.UTC),
+            updateddate=update.public_approved_at,
+        )
+    response = HttpResponse(content_type="application/atom+xml; charset=utf-8")
+    feed.write(response, "utf-8")
+    return response
