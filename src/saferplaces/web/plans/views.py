@@ -8,10 +8,10 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from saferplaces.web.accounts.permissions import can_edit_risk, can_view_plan
+from saferplaces.web.accounts.permissions import can_edit_plan, can_edit_risk, can_view_plan, is_member
 from saferplaces.web.plans.data import delivery_plan_csv, plan_data
 from saferplaces.web.plans.heatmap import risk_heatmap
-from saferplaces.web.plans.models import Action, Plan, Priority, Workstream
+from saferplaces.web.plans.models import Action, Plan, Priority, Workstream, frozen_problem
 from saferplaces.web.plans.workbook import plan_workbook
 
 #: Headings for each kind of priority on the plan page.
@@ -35,6 +35,21 @@ def visible_plan(request: HttpRequest, slug: str, plan_slug: str) -> Plan:
     return plan
 
 
+def frozen_refusal(request: HttpRequest, plan: Plan) -> HttpResponse:
+    """The page an edit of a published or superseded version answers: what is wrong, what to do (409)."""
+    problem, action = frozen_problem(plan)
+    context = {
+        "title": "This plan version cannot be changed",
+        "plan": plan,
+        "partnership": plan.partnership,
+        "problem": problem,
+        "action": action,
+        "nav_active": "partnerships",
+        "breadcrumbs": plan_breadcrumbs(plan),
+    }
+    return render(request, "plans/frozen.html", context, status=409)
+
+
 def plan_breadcrumbs(plan: Plan) -> list[dict[str, str]]:
     """Partnerships > the partnership > the plan: the trail above every page inside a plan."""
     return [
@@ -42,6 +57,26 @@ def plan_breadcrumbs(plan: Plan) -> list[dict[str, str]]:
         {"text": plan.partnership.name, "href": reverse("partnership", args=[plan.partnership.slug])},
         {"text": plan.title, "href": reverse("plan", args=[plan.partnership.slug, plan.slug])},
     ]
+
+
+def plan_year_context(request: HttpRequest, plan: Plan) -> dict[str, object]:
+    """The plan page's versions section: the versions the reader may see, publication, what they may do."""
+    from saferplaces.web.plans.models import Publication
+    from saferplaces.web.plans.publication import plan_line
+
+    line = [p for p in plan_line(plan) if can_view_plan(request.user, p)]
+    publications = {p.plan_id: p for p in Publication.objects.filter(plan__in=line)}
+    member = is_member(request.user, plan.partnership)
+    admin = can_edit_plan(request.user, plan)
+    return {
+        "line": [(p, publications.get(p.pk)) for p in line],
+        "publication": publications.get(plan.pk),
+        "is_member": member,
+        "may_start": admin
+        and plan.status != Plan.Status.SUPERSEDED
+        and not any(p.previous_version_id == plan.pk and p.status == Plan.Status.DRAFT for p in line),
+        "may_publish": admin and plan.may_be_published,
+    }
 
 
 @require_safe
@@ -90,6 +125,7 @@ def plan_detail(request: HttpRequest, slug: str, plan_slug: str) -> HttpResponse
         "plan": plan,
         "partnership": plan.partnership,
         "versions": plan.versions.all(),
+        **plan_year_context(request, plan),
         "priority_kinds": [
             (kind, KIND_HEADINGS[kind], by_kind[kind]) for kind in Priority.Kind.values if by_kind[kind]
         ],
