@@ -13,7 +13,6 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import models, transaction
-from django.utils.text import slugify
 
 from saferplaces.assessment.priorities import COMPONENT_NAMES
 from saferplaces.errors import InputError
@@ -101,9 +100,10 @@ def _period_end(a: Assessment) -> str:
 def review_assessments(plan: Plan, year: int) -> tuple[Assessment | None, Assessment | None, list[str]]:
     """This year's assessment and last year's, with sentences saying how each was chosen.
 
-    This year's is the newest assessment of the partnership whose period ends by March of
-    the year's end, preferring one a priority of this plan's line was adopted from; last
-    year's is the newest of the same area whose period ends earlier.
+    This year's is the newest assessment of the partnership whose period ends by March at
+    the end of the plan year; last year's is the newest of the same area whose period ends
+    earlier. (The plan's priorities were adopted from an earlier one: the review re-scores
+    them against this year's.)
     """
     end = f"{year + 1}-03"
     held = [
@@ -113,32 +113,22 @@ def review_assessments(plan: Plan, year: int) -> tuple[Assessment | None, Assess
     ]
     held.sort(key=lambda a: (_period_end(a), a.created_at), reverse=True)
     if not held:
-        return (
-            None,
-            None,
-            [f"No strategic assessment covering a period to March {year + 1} or earlier is held."],
-        )
-    line = [p.pk for p in plan_line(plan)]
-    adopted = set(
-        PriorityEvidence.objects.filter(priority__plan__in=line, assessment__isnull=False).values_list(
-            "assessment_id", flat=True
-        )
-    )
-    later = next((a for a in held if a.pk in adopted), held[0])
+        return None, None, [f"No strategic assessment of a period ending by March {year + 1} is held."]
+    later = held[0]
     notes = [
-        f"This year's assessment is the {later.period_label} one for {later.area_name} "
-        f"(version {later.version}), "
-        + (
-            "the newest a priority of this plan was adopted from."
-            if later.pk in adopted
-            else "the newest held: no priority of this plan was adopted from an assessment."
-        )
+        f"This year's assessment is the newest held of a period ending by March {year + 1}: the "
+        f"{later.period_label} one for {later.area_name} (version {later.version})."
     ]
     earlier = next(
         (a for a in held if a.area_code == later.area_code and _period_end(a) < _period_end(later)), None
     )
     if earlier is None:
         notes.append(f"No earlier assessment of {later.area_name} is held, so there is no comparison.")
+    else:
+        notes.append(
+            f"Last year's is the newest of {earlier.area_name} of an earlier period: the "
+            f"{earlier.period_label} one (version {earlier.version})."
+        )
     return later, earlier, notes
 
 
@@ -250,9 +240,7 @@ def year_review(plan: Plan, year: int) -> YearReview:
 
 def _new_slug(plan: Plan, kind: str, year: int) -> str:
     base = plan_line(plan)[0].slug[:70]
-    stem = f"{base}-{slugify(financial_year(year))}" + (
-        "-refresh" if kind == Plan.VersionKind.REFRESH else ""
-    )
+    stem = f"{base}-{year}-{(year + 1) % 100:02d}" + ("-refresh" if kind == Plan.VersionKind.REFRESH else "")
     slug, n = stem, 1
     while Plan.objects.filter(partnership=plan.partnership, slug=slug).exists():
         n += 1
