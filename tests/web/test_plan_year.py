@@ -480,3 +480,34 @@ def test_the_review_of_a_published_plan_is_not_public(world) -> None:
     assert Client().get(url).status_code == 302  # sent to sign in
     nobody = User.objects.create_user(username="nobody", password="x")
     assert signed_in(nobody).get(url).status_code == 403
+
+
+def test_public_readers_of_a_published_plan_never_see_internal_fields(world) -> None:
+    plan, risk, action = world["plan"], world["open_risk"], world["patrols"]
+    Risk.objects.filter(pk=risk.pk).update(
+        mitigation="Call the funder's private line", mitigation_internal=True
+    )
+    Action.objects.filter(pk=action.pk).update(lead_officer="Jo Bloggs")
+    publish_plan(plan, world["admin"], "Board", DECIDED)
+    args = ["testshire", plan.slug]
+    pages = [
+        reverse("plan", args=args),
+        reverse("plan-json", args=args),
+        reverse("plan-csv", args=args),
+        reverse("risks", args=args),
+        reverse("delivery", args=args),
+        reverse("delivery", args=args) + "?format=csv",
+    ]
+    for url in pages:
+        public = Client().get(url)
+        member = signed_in(world["board"]).get(url)
+        assert public.status_code == member.status_code == 200, url
+        text = html.unescape(public.content.decode())
+        assert "private line" not in text and "Jo Bloggs" not in text, url
+        assert ("private line" in html.unescape(member.content.decode())) == (
+            url in pages[:2] + pages[3:4]
+        ), url
+        assert "Jo Bloggs" in html.unescape(member.content.decode()) or "risks" in url, url
+    # The officer who agrees to be named is shown to everyone.
+    Action.objects.filter(pk=action.pk).update(lead_officer_public=True)
+    assert "Jo Bloggs" in Client().get(reverse("plan-csv", args=args)).content.decode()

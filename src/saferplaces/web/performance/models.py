@@ -9,7 +9,7 @@ from django.db import models
 
 from saferplaces.errors import InputError
 from saferplaces.indicators import IndicatorQuery, validate_query
-from saferplaces.web.plans.models import FrozenWithPlan, Plan, Priority, Retirable
+from saferplaces.web.plans.models import FrozenWithPlan, Plan, Priority, Retirable, carried_from_field
 from saferplaces.web.validation import LONG_TEXT, NOT_NEGATIVE
 
 PERCENT_UNITS = {"%", "percent", "per cent", "percentage"}
@@ -88,13 +88,8 @@ class Target(FrozenWithPlan, Retirable):
             '"grain": "financial-year", "measure": "count"}. Crime types may be "all".'
         ),
     )
-    carried_from = models.ForeignKey(
-        "self",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="carried_to",
-        help_text="The target of the previous version this one rolls on, with a new baseline period.",
+    carried_from = carried_from_field(
+        "The target of the previous version this one rolls on, with a new baseline period."
     )
 
     class Meta:

@@ -20,6 +20,7 @@ from saferplaces.web.audit.trail import audited_save, display_name
 from saferplaces.web.plans.delivery import delivery_rows, plan_actions, rows_csv, rows_xlsx
 from saferplaces.web.plans.forms import ActionUpdateForm, DeliveryFilterForm
 from saferplaces.web.plans.models import Action, Plan, ProgressUpdate
+from saferplaces.web.plans.privacy import blank_private, reader_is_public
 from saferplaces.web.plans.views import frozen_refusal, plan_breadcrumbs, visible_plan
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -33,6 +34,7 @@ def delivery(request: HttpRequest, slug: str, plan_slug: str) -> HttpResponse:
     form = DeliveryFilterForm(plan, request.GET or None)
     everything = plan_actions(plan)
     rows = delivery_rows(form.apply(everything, today), today)
+    blank_private(reader_is_public(request.user, plan), actions=[row.action for row in rows])
     export = request.GET.get("format", "")
     filename = f"{slug}-{plan_slug}-delivery-plan"
     if export == "csv":

@@ -37,6 +37,18 @@ class Retirable(models.Model):
         abstract = True
 
 
+def carried_from_field(help_text: str) -> models.ForeignKey:
+    """The link from a record of a new plan version to the record of the previous version it copies."""
+    return models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="carried_to",
+        help_text=help_text,
+    )
+
+
 class PlanFrozenError(SaferPlacesError):
     """A published or superseded plan version was asked to change what publication froze."""
 
@@ -327,13 +339,8 @@ class Priority(FrozenWithPlan, Retirable):
     )
     pcc_plan_priorities = models.TextField(max_length=LONG_TEXT, blank=True)
     fire_plan_priorities = models.TextField(max_length=LONG_TEXT, blank=True)
-    carried_from = models.ForeignKey(
-        "self",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="carried_to",
-        help_text="The priority of the previous version this one carries over, or retires.",
+    carried_from = carried_from_field(
+        "The priority of the previous version this one carries over, or retires."
     )
     retired_reason = models.TextField(
         max_length=LONG_TEXT, blank=True, help_text="Why the priority was retired at a refresh or a new year."
@@ -426,14 +433,7 @@ class Action(FrozenWithPlan, Retirable):
         default=False,
         help_text="The lead officer agreed to their name being shown on the public pages.",
     )
-    carried_from = models.ForeignKey(
-        "self",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="carried_to",
-        help_text="The open action of the previous version this one carries forward.",
-    )
+    carried_from = carried_from_field("The open action of the previous version this one carries forward.")
 
     #: Delivery goes on after publication: the RAG status, completion, who records progress,
     #: and the officer's choice about their name.
@@ -505,14 +505,7 @@ class Risk(FrozenWithPlan, Retirable):
     mitigation_internal = models.BooleanField(
         default=False, help_text="The mitigation is for the partnership only and is never published."
     )
-    carried_from = models.ForeignKey(
-        "self",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="carried_to",
-        help_text="The open risk of the previous version this one carries forward.",
-    )
+    carried_from = carried_from_field("The open risk of the previous version this one carries forward.")
 
     #: The board reviews the register's readings every quarter, published or not;
     #: the wording (risk, mitigation, owner) freezes with the plan.

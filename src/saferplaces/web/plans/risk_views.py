@@ -15,6 +15,7 @@ from saferplaces.web.audit.trail import audited_save
 from saferplaces.web.plans.forms import RiskForm
 from saferplaces.web.plans.heatmap import risk_heatmap
 from saferplaces.web.plans.models import Plan, Risk
+from saferplaces.web.plans.privacy import blank_private, reader_is_public
 from saferplaces.web.plans.views import frozen_refusal, plan_breadcrumbs, visible_plan
 
 VIA_RISK_FORM = "risk form"
@@ -24,6 +25,7 @@ def risks(request: HttpRequest, slug: str, plan_slug: str) -> HttpResponse:
     """The plan's risk register and its impact by likelihood heatmap."""
     plan = visible_plan(request, slug, plan_slug)
     register = list(plan.risks.all())
+    blank_private(reader_is_public(request.user, plan), risks=register)
     context = {
         "title": f"Risk register – {plan.title}",
         "plan": plan,

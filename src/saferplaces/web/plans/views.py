@@ -12,6 +12,7 @@ from saferplaces.web.accounts.permissions import can_edit_plan, can_edit_risk, c
 from saferplaces.web.plans.data import delivery_plan_csv, plan_data
 from saferplaces.web.plans.heatmap import risk_heatmap
 from saferplaces.web.plans.models import Action, Plan, Priority, Workstream, frozen_problem
+from saferplaces.web.plans.privacy import blank_private, reader_is_public
 from saferplaces.web.plans.workbook import plan_workbook
 
 #: Headings for each kind of priority on the plan page.
@@ -83,14 +84,18 @@ def plan_year_context(request: HttpRequest, plan: Plan) -> dict[str, object]:
 def plan_json(request: HttpRequest, slug: str, plan_slug: str) -> JsonResponse:
     """The plan page's data twin: everything on the page as JSON."""
     plan = visible_plan(request, slug, plan_slug)
-    return JsonResponse(plan_data(plan), json_dumps_params={"ensure_ascii": False, "indent": 2})
+    public = reader_is_public(request.user, plan)
+    return JsonResponse(
+        plan_data(plan, public=public), json_dumps_params={"ensure_ascii": False, "indent": 2}
+    )
 
 
 @require_safe
 def plan_csv(request: HttpRequest, slug: str, plan_slug: str) -> HttpResponse:
     """The plan page's CSV twin: the delivery plan, one row per action."""
     plan = visible_plan(request, slug, plan_slug)
-    response = HttpResponse(delivery_plan_csv(plan), content_type="text/csv; charset=utf-8")
+    public = reader_is_public(request.user, plan)
+    response = HttpResponse(delivery_plan_csv(plan, public=public), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{slug}-{plan_slug}-delivery-plan.csv"'
     return response
 
@@ -100,7 +105,8 @@ def plan_xlsx(request: HttpRequest, slug: str, plan_slug: str) -> HttpResponse:
     """The whole plan as an Excel workbook: every table on the page, one sheet each."""
     plan = visible_plan(request, slug, plan_slug)
     response = HttpResponse(
-        plan_workbook(plan), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        plan_workbook(plan, public=reader_is_public(request.user, plan)),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     response["Content-Disposition"] = f'attachment; filename="{slug}-{plan_slug}.xlsx"'
     return response
@@ -110,9 +116,14 @@ def plan_xlsx(request: HttpRequest, slug: str, plan_slug: str) -> HttpResponse:
 def plan_detail(request: HttpRequest, slug: str, plan_slug: str) -> HttpResponse:
     """Everything one plan holds, read-only, on one page with a contents list."""
     plan = visible_plan(request, slug, plan_slug)
-    priorities = plan.priorities.select_related("county_priority").prefetch_related(
-        Prefetch("actions", queryset=Action.objects.select_related("lead_organisation", "board"))
+    priorities = list(
+        plan.priorities.select_related("county_priority").prefetch_related(
+            Prefetch("actions", queryset=Action.objects.select_related("lead_organisation", "board"))
+        )
     )
+    public = reader_is_public(request.user, plan)
+    risks = list(plan.risks.all())
+    blank_private(public, risks=risks, actions=[a for p in priorities for a in p.actions.all()])
     by_kind = {kind: [p for p in priorities if p.kind == kind] for kind in Priority.Kind.values}
     targets = plan.targets.prefetch_related("values")
     periods: list[str] = []
@@ -135,9 +146,10 @@ def plan_detail(request: HttpRequest, slug: str, plan_slug: str) -> HttpResponse
         "targets": targets,
         "target_periods": periods,
         "target_values": {t.pk: {v.period: v for v in t.entered_values()} for t in targets},
-        "risks": plan.risks.all(),
+        "risks": risks,
+        "public": public,
         "can_edit_risk": can_edit_risk(request.user, plan),
-        "heatmap": risk_heatmap(list(plan.risks.all())),
+        "heatmap": risk_heatmap(risks),
         "governance": plan.governance.all(),
         "partner_plans": plan.partner_plans.all(),
         "workstreams": Workstream.objects.filter(plan=plan).prefetch_related("commitments"),

@@ -15,6 +15,7 @@ from saferplaces.errors import InputError
 from saferplaces.web.accounts.access import refuse
 from saferplaces.web.accounts.permissions import can_edit_plan, is_member
 from saferplaces.web.plans.forms import PublishForm, VersionForm
+from saferplaces.web.plans.manage_views import plan_editor
 from saferplaces.web.plans.models import Plan, financial_year
 from saferplaces.web.plans.publication import plan_line, publish_plan
 from saferplaces.web.plans.views import plan_breadcrumbs, visible_plan
@@ -28,19 +29,6 @@ def plan_member(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
     def wrapped(request: HttpRequest, slug: str, plan_slug: str, **kwargs: Any) -> HttpResponse:
         plan = visible_plan(request, slug, plan_slug)
         if not is_member(request.user, plan.partnership):
-            return refuse(request)
-        return view(request, plan, **kwargs)
-
-    return wrapped
-
-
-def plan_administrator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Load the plan or 404, then require an administrator: only they start versions and publish."""
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, slug: str, plan_slug: str, **kwargs: Any) -> HttpResponse:
-        plan = visible_plan(request, slug, plan_slug)
-        if not can_edit_plan(request.user, plan):
             return refuse(request)
         return view(request, plan, **kwargs)
 
@@ -110,19 +98,19 @@ def _start(request: HttpRequest, plan: Plan, kind: str) -> HttpResponse:
     return render(request, "plans/version_form.html", context, status=400 if form.errors else 200)
 
 
-@plan_administrator
+@plan_editor
 def next_year(request: HttpRequest, plan: Plan) -> HttpResponse:
     """Start next year's plan from this version."""
     return _start(request, plan, Plan.VersionKind.NEXT_YEAR)
 
 
-@plan_administrator
+@plan_editor
 def refresh(request: HttpRequest, plan: Plan) -> HttpResponse:
     """Start a refresh of this version, with a note of what changed."""
     return _start(request, plan, Plan.VersionKind.REFRESH)
 
 
-@plan_administrator
+@plan_editor
 def publish(request: HttpRequest, plan: Plan) -> HttpResponse:
     """Publish a draft version on the board's decision (it supersedes the one published before it)."""
     if not plan.may_be_published:
