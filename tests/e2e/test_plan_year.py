@@ -71,7 +71,7 @@ def test_administrator_reviews_the_year_starts_the_next_and_publishes_it(
     page.get_by_role("button", name="Start next year's plan").click()
     page.locator(".govuk-error-summary").get_by_text(f"Enter why {second.title} is retired").wait_for()
     assert_accessible(page)
-    page.get_by_role("group", name=second.title).get_by_label("Why is it retired?").fill("Delivered in full")
+    page.get_by_label(f"Why is {second.title} retired?").fill("Delivered in full")
     page.get_by_role("button", name="Start next year's plan").click()
     page.get_by_text("Plan for 2023/24 started as a draft").wait_for()
     assert_accessible(page)

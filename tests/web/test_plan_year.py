@@ -459,6 +459,8 @@ def test_the_march_review_page(world) -> None:
     assert f"?with={earlier.pk}" in page and f"/assessments/{later.pk}/compare/" in page
     # 600 against 400 over the same 12 months: the conditional binomial test gives p far below 0.05.
     assert "Anti-social behaviour: 400 in the calendar year 2023, 600 in the calendar year 2024" in page
+    # z = (600 - 500) / sqrt(1000 / 4) = 6.3 under the conditional binomial test: p is about 3e-10.
+    assert "significant increase (p &lt; 0.001)" in page
     assert "Its score rose from 0.40 (calendar year 2023) to 0.60 (calendar year 2024), rank 3 to 1." in page
     assert "Volume: 0.40 in the calendar year 2023, 0.60 now. Volume sentence calendar year 2024." in page
     assert "Harm:" not in page  # it did not move

@@ -72,7 +72,7 @@ def plan_year_context(request: HttpRequest, plan: Plan) -> dict[str, object]:
     return {
         "line": [(p, publications.get(p.pk)) for p in line],
         "publication": publications.get(plan.pk),
-        "is_member": member,
+        "reader_is_member": member,
         "may_start": admin
         and plan.status != Plan.Status.SUPERSEDED
         and not any(p.previous_version_id == plan.pk and p.status == Plan.Status.DRAFT for p in line),
