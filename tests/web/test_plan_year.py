@@ -195,7 +195,7 @@ def test_publishing_records_the_decision_and_supersedes_the_last_version(world) 
     new = start_version(
         plan, admin, kind=Plan.VersionKind.NEXT_YEAR, label="Plan for 2025/26", what_changed=""
     )
-    second = publish_plan(new, admin, "Board of 10 March 2026, minute 2", dt.date(2025, 4, 2))
+    second = publish_plan(new, admin, "Board of 2 April 2025, minute 2", dt.date(2025, 4, 2))
     plan.refresh_from_db()
     assert (plan.status, new.status, second.superseded) == (
         Plan.Status.SUPERSEDED,
@@ -210,6 +210,12 @@ def test_publishing_records_the_decision_and_supersedes_the_last_version(world) 
         ["plans.plan", "plans.publication", "plans.plan", "plans.plan", "plans.publication"]
     )
     assert Publication.objects.count() == 2
+    data = signed_in(world["board"]).get(reverse("plan-json", args=["testshire", new.slug])).json()["version"]
+    assert data["previous_version"] == plan.slug and data["plan_year"] == 2025
+    assert (data["publication"]["decision"], data["publication"]["decision_date"]) == (
+        "Board of 2 April 2025, minute 2",
+        "2025-04-02",
+    )
 
 
 def test_publication_refuses_what_it_cannot_publish(world) -> None:

@@ -49,6 +49,7 @@ def plan_data(plan: Plan, *, public: bool = False) -> dict[str, Any]:
         "versions": [
             {"label": v.label, "date": v.date, "what_changed": v.what_changed} for v in plan.versions.all()
         ],
+        "version": _version(plan),
         "priorities": [
             {
                 "title": p.title,
@@ -107,6 +108,27 @@ def plan_data(plan: Plan, *, public: bool = False) -> dict[str, Any]:
             {"theme": g.theme, "arrangements": g.arrangements, "officer_responsible": g.officer_responsible}
             for g in plan.governance.all()
         ],
+    }
+
+
+def _version(plan: Plan) -> dict[str, Any]:
+    """Which version of its line the plan is, what changed, and its publication (issue 11)."""
+    from saferplaces.web.plans.models import Publication
+
+    publication = Publication.objects.filter(plan=plan).first()
+    return {
+        "kind": plan.version_kind,
+        "label": plan.version_name,
+        "plan_year": plan.plan_year,
+        "what_changed": plan.what_changed,
+        "previous_version": plan.previous_version.slug if plan.previous_version_id else None,
+        "publication": None
+        if publication is None
+        else {
+            "published_at": publication.published_at.isoformat(),
+            "decision": publication.decision_text,
+            "decision_date": publication.decision_date,
+        },
     }
 
 
