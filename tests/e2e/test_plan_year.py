@@ -30,9 +30,9 @@ def test_administrator_reviews_the_year_starts_the_next_and_publishes_it(
     make_user("ann", roles=[("lichfield", "administrator")])
     lichfield = Partnership.objects.get(slug="lichfield")
     plan = Plan.objects.get(partnership=lichfield)
-    first, second = plan.priorities.all()[:2]
-    earlier = _assessment(lichfield, "calendar year 2021", "2021-12", 400, 0.40, 3)
-    _assessment(lichfield, "calendar year 2022", "2022-12", 600, 0.60, 1)
+    second, first = plan.priorities.all()[:2]  # Domestic Abuse, then Anti-Social Behaviour
+    earlier = _assessment(lichfield, "calendar year 2021", "2021-12", 400, 0.40, 3, area="Lichfield")
+    _assessment(lichfield, "calendar year 2022", "2022-12", 600, 0.60, 1, area="Lichfield")
     PriorityEvidence.objects.create(
         priority=first,
         assessment=earlier,

@@ -415,13 +415,13 @@ def test_the_next_year_form_asks_a_reason_for_each_retired_priority(world) -> No
 
 
 def _assessment(
-    partnership: Partnership, label: str, end: str, asb: int, score: float, rank: int
+    partnership: Partnership, label: str, end: str, asb: int, score: float, rank: int, area: str = "Testshire"
 ) -> Assessment:
     months = [f"{end[:4]}-{m:02d}" for m in range(1, 13)]
     return Assessment.objects.create(
         partnership=partnership,
         area_code="E07000000",
-        area_name="Testshire",
+        area_name=area,
         area_level="district",
         period=label,
         period_label=label,
