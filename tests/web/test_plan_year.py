@@ -317,6 +317,8 @@ def test_every_edit_page_of_a_published_version_refuses(world) -> None:
                 == 409
             )
     assert client.get(f"{base}risks/new/").status_code == 409
+    register = client.get(f"{base}risks/").content.decode()
+    assert "Add a risk" not in register and f"risks/{world['open_risk'].pk}/edit/" in register
     assert AuditEntry.objects.count() == before
     # Money is live: funding streams can still be added.
     assert client.get(f"{base}manage/funding/new/").status_code == 200
@@ -367,6 +369,7 @@ def test_progress_goes_on_while_published_and_stops_once_superseded(world) -> No
         client.get(reverse("risk-edit", args=["testshire", plan.slug, world["open_risk"].pk])).status_code
         == 409
     )
+    assert "/edit/" not in client.get(reverse("risks", args=["testshire", plan.slug])).content.decode()
 
 
 # -- internal fields --------------------------------------------------------------------------------

@@ -32,7 +32,9 @@ def risks(request: HttpRequest, slug: str, plan_slug: str) -> HttpResponse:
         "partnership": plan.partnership,
         "risks": register,
         "heatmap": risk_heatmap(register),
-        "can_edit": can_edit_risk(request.user, plan),
+        # A published register takes new readings of its risks, not new risks; a superseded one neither.
+        "can_edit": can_edit_risk(request.user, plan) and plan.status != Plan.Status.SUPERSEDED,
+        "frozen": plan.is_frozen,
         "nav_active": "partnerships",
         "breadcrumbs": plan_breadcrumbs(plan),
     }
