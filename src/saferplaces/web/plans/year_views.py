@@ -21,6 +21,9 @@ from saferplaces.web.plans.publication import plan_line, publish_plan
 from saferplaces.web.plans.views import plan_breadcrumbs, visible_plan
 from saferplaces.web.plans.year import start_version, year_review
 
+#: The tag of the messages the plan page's versions section shows.
+PLAN_YEAR = "plan-year"
+
 
 def plan_member(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Load the plan or 404, then require a member of its partnership (the review is not public)."""
@@ -80,7 +83,7 @@ def _start(request: HttpRequest, plan: Plan, kind: str) -> HttpResponse:
         except InputError as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(request, f"{new.version_name} started as a draft")
+            messages.success(request, f"{new.version_name} started as a draft", extra_tags=PLAN_YEAR)
             return redirect("plan", slug=plan.partnership.slug, plan_slug=new.slug)
     heading = "Start a refresh" if refresh else "Start next year's plan"
     context = {
@@ -115,7 +118,11 @@ def publish(request: HttpRequest, plan: Plan) -> HttpResponse:
     """Publish a draft version on the board's decision (it supersedes the one published before it)."""
     if not plan.may_be_published:
         problem = f"“{plan.title}” ({plan.version_name}) is already {plan.get_status_display().lower()}."
-        messages.info(request, f"{problem} Start a refresh or next year's plan, and publish that version.")
+        messages.info(
+            request,
+            f"{problem} Start a refresh or next year's plan, and publish that version.",
+            extra_tags=PLAN_YEAR,
+        )
         return redirect("plan", slug=plan.partnership.slug, plan_slug=plan.slug)
     form = PublishForm(request.POST if request.method == "POST" else None)
     if form.is_bound and form.is_valid():
@@ -126,7 +133,7 @@ def publish(request: HttpRequest, plan: Plan) -> HttpResponse:
         except InputError as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(request, f"{plan.version_name.capitalize()} published")
+            messages.success(request, f"{plan.version_name.capitalize()} published", extra_tags=PLAN_YEAR)
             return redirect("plan", slug=plan.partnership.slug, plan_slug=plan.slug)
     published = next((p for p in plan_line(plan) if p.status == Plan.Status.PUBLISHED), None)
     context = {
