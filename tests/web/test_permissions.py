@@ -183,6 +183,11 @@ PAGE_MATRIX: dict[str, list[int]] = {
     "/my-actions/": [302, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
     ES + "assessments/": [404, 404, 404, 200, 200, 200, 200, 200, 200, 200, 200],
     ES + "assessments/new/": [404, 404, 404, 200, 200, 403, 403, 403, 403, 403, 200],
+    # Issue 11: members read the March review; only administrators start versions and publish.
+    ES_PLAN + "review/2018/": [404, 404, 404, 200, 200, 200, 200, 200, 200, 200, 200],
+    ES_PLAN + "next-year/": [404, 404, 404, 200, 403, 403, 403, 403, 403, 403, 200],
+    ES_PLAN + "refresh/": [404, 404, 404, 200, 403, 403, 403, 403, 403, 403, 200],
+    ES_PLAN + "publish/": [404, 404, 404, 200, 403, 403, 403, 403, 403, 403, 200],
 }
 
 

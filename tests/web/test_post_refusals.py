@@ -124,6 +124,7 @@ def _arguments(slug: str) -> dict[str, object]:
         "user_id": user.pk,
         "job_id": 999999,
         "assessment_id": 999999,
+        "year": plan.year,
         **found,
     }
 

@@ -166,6 +166,8 @@ def load_seed_file(name: str, replace: bool = False) -> SeedResult:
                 outcome=row.get("outcome", ""),
                 data_measure=row.get("data_measure", ""),
                 lead_officer=row.get("lead_officer", ""),
+                # Transcribed from the partnership's own published document, which names the lead.
+                lead_officer_public=True,
                 board=boards.get(row.get("board", "")),
             )
 

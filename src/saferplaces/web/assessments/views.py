@@ -278,7 +278,8 @@ def assessment_compare(request: HttpRequest, slug: str, assessment_id: int) -> H
 
 
 def _plans(partnership: Partnership) -> list[Plan]:
-    return list(Plan.objects.filter(partnership=partnership).order_by("-id"))
+    # A published or superseded version takes no new priorities (issue 11): adopt into a draft.
+    return [p for p in Plan.objects.filter(partnership=partnership).order_by("-id") if not p.is_frozen]
 
 
 def _decide(

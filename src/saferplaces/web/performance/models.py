@@ -9,7 +9,7 @@ from django.db import models
 
 from saferplaces.errors import InputError
 from saferplaces.indicators import IndicatorQuery, validate_query
-from saferplaces.web.plans.models import Plan, Priority, Retirable
+from saferplaces.web.plans.models import FrozenWithPlan, Plan, Priority, Retirable, carried_from_field
 from saferplaces.web.validation import LONG_TEXT, NOT_NEGATIVE
 
 PERCENT_UNITS = {"%", "percent", "per cent", "percentage"}
@@ -33,7 +33,7 @@ def infer_kind(unit: str, source: str, query: dict[str, Any] | None = None) -> s
     return Target.Kind.COUNT
 
 
-class Target(Retirable):
+class Target(FrozenWithPlan, Retirable):
     """A target or indicator in a plan: what is measured, which way is better, and the baseline.
 
     Its values come from one of three sources: typed in by hand (the plan's own
@@ -88,6 +88,9 @@ class Target(Retirable):
             '"grain": "financial-year", "measure": "count"}. Crime types may be "all".'
         ),
     )
+    carried_from = carried_from_field(
+        "The target of the previous version this one rolls on, with a new baseline period."
+    )
 
     class Meta:
         ordering = ["plan", "order", "id"]
@@ -133,7 +136,8 @@ class Target(Retirable):
             raise ValidationError({"query": str(exc)}) from None
 
     def clean(self) -> None:
-        """Check the query: its shape, and that its area is one we know."""
+        """Check the query: its shape, and that its area is one we know; and that the plan is not frozen."""
+        super().clean()
         self.query = self._checked_query()
         if self.is_store_query:
             import duckdb

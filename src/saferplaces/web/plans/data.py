@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from saferplaces.web.plans.models import Plan
+from saferplaces.web.plans.privacy import blank_private
 from saferplaces.web.tables import write_csv
 
 #: The delivery plan CSV's columns, in order.
@@ -30,9 +31,11 @@ def _number(value: Decimal | None) -> float | int | None:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
-def plan_data(plan: Plan) -> dict[str, Any]:
-    """Everything the plan page shows, as JSON-ready data."""
-    priorities = plan.priorities.prefetch_related("actions__lead_organisation", "actions__board")
+def plan_data(plan: Plan, *, public: bool = False) -> dict[str, Any]:
+    """Everything the plan page shows, as JSON-ready data (without private fields when ``public``)."""
+    priorities = list(plan.priorities.prefetch_related("actions__lead_organisation", "actions__board"))
+    risks = list(plan.risks.all())
+    blank_private(public, risks=risks, actions=[a for p in priorities for a in p.actions.all()])
     return {
         "partnership": {"name": plan.partnership.name, "slug": plan.partnership.slug},
         "title": plan.title,
@@ -46,6 +49,7 @@ def plan_data(plan: Plan) -> dict[str, Any]:
         "versions": [
             {"label": v.label, "date": v.date, "what_changed": v.what_changed} for v in plan.versions.all()
         ],
+        "version": _version(plan),
         "priorities": [
             {
                 "title": p.title,
@@ -98,12 +102,33 @@ def plan_data(plan: Plan) -> dict[str, Any]:
                 "review_date": r.review_date,
                 "status": r.status,
             }
-            for r in plan.risks.all()
+            for r in risks
         ],
         "governance": [
             {"theme": g.theme, "arrangements": g.arrangements, "officer_responsible": g.officer_responsible}
             for g in plan.governance.all()
         ],
+    }
+
+
+def _version(plan: Plan) -> dict[str, Any]:
+    """Which version of its line the plan is, what changed, and its publication (issue 11)."""
+    from saferplaces.web.plans.models import Publication
+
+    publication = Publication.objects.filter(plan=plan).first()
+    return {
+        "kind": plan.version_kind,
+        "label": plan.version_name,
+        "plan_year": plan.plan_year,
+        "what_changed": plan.what_changed,
+        "previous_version": plan.previous_version.slug if plan.previous_version_id else None,
+        "publication": None
+        if publication is None
+        else {
+            "published_at": publication.published_at.isoformat(),
+            "decision": publication.decision_text,
+            "decision_date": publication.decision_date,
+        },
     }
 
 
@@ -124,7 +149,8 @@ def _action_row(action: Any) -> list[Any]:
     ]
 
 
-def delivery_plan_csv(plan: Plan) -> bytes:
+def delivery_plan_csv(plan: Plan, *, public: bool = False) -> bytes:
     """The delivery plan, one row per action, with a header row (see :func:`write_csv`)."""
-    priorities = plan.priorities.prefetch_related("actions__lead_organisation", "actions__board")
+    priorities = list(plan.priorities.prefetch_related("actions__lead_organisation", "actions__board"))
+    blank_private(public, actions=[a for p in priorities for a in p.actions.all()])
     return write_csv(ACTION_COLUMNS, [_action_row(a) for p in priorities for a in p.actions.all()])

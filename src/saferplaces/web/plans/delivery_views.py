@@ -19,8 +19,9 @@ from saferplaces.web.accounts.permissions import actions_user_may_update, can_up
 from saferplaces.web.audit.trail import audited_save, display_name
 from saferplaces.web.plans.delivery import delivery_rows, plan_actions, rows_csv, rows_xlsx
 from saferplaces.web.plans.forms import ActionUpdateForm, DeliveryFilterForm
-from saferplaces.web.plans.models import Action, ProgressUpdate
-from saferplaces.web.plans.views import plan_breadcrumbs, visible_plan
+from saferplaces.web.plans.models import Action, Plan, ProgressUpdate
+from saferplaces.web.plans.privacy import blank_private, reader_is_public
+from saferplaces.web.plans.views import frozen_refusal, plan_breadcrumbs, visible_plan
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 VIA_ACTION_FORM = "action update form"
@@ -33,6 +34,7 @@ def delivery(request: HttpRequest, slug: str, plan_slug: str) -> HttpResponse:
     form = DeliveryFilterForm(plan, request.GET or None)
     everything = plan_actions(plan)
     rows = delivery_rows(form.apply(everything, today), today)
+    blank_private(reader_is_public(request.user, plan), actions=[row.action for row in rows])
     export = request.GET.get("format", "")
     filename = f"{slug}-{plan_slug}-delivery-plan"
     if export == "csv":
@@ -73,9 +75,15 @@ def action_update(request: HttpRequest, slug: str, plan_slug: str, action_id: in
     )
     if not can_update_action(request.user, action):
         return refuse(request)
+    if plan.status == Plan.Status.SUPERSEDED:
+        return frozen_refusal(request, plan)
     form = ActionUpdateForm(
         request.POST if request.method == "POST" else None,
-        initial={"rag": action.rag, "date": timezone.localdate()},
+        initial={
+            "rag": action.rag,
+            "date": timezone.localdate(),
+            "completed": action.completed_on is not None,
+        },
     )
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
@@ -90,6 +98,10 @@ def action_update(request: HttpRequest, slug: str, plan_slug: str, action_id: in
             )
             audited_save(request.user, update, via=VIA_ACTION_FORM)
             action.rag = data["rag"]
+            if not data["completed"]:
+                action.completed_on = None
+            elif action.completed_on is None:
+                action.completed_on = data["date"]
             audited_save(request.user, action, via=VIA_ACTION_FORM)
         messages.success(request, "Update saved")
         return redirect("delivery", slug=slug, plan_slug=plan_slug)

@@ -34,6 +34,7 @@ class ActionUpdateForm(forms.Form):
         label="Date of update", required_message="Enter the date of the update", past_only=True
     )
     public_summary = _text(max_length=LONG_TEXT, label="Public summary")
+    completed = forms.BooleanField(required=False, label="The action is complete")
 
 
 class RiskForm(forms.Form):
@@ -46,18 +47,38 @@ class RiskForm(forms.Form):
     owner = _text(max_length=Risk._meta.get_field("owner").max_length, label="Owner")
     review_date = DateInputField(label="Review date", required=False)
     status = _choice(Risk.Status.choices, "Select whether the risk is open or closed")
+    #: Not required: a form posted without it leaves the risk's choice as it was (new risks: published).
+    mitigation_visibility = forms.ChoiceField(
+        choices=[("public", "Published with the plan"), ("internal", "Internal: the partnership only")],
+        required=False,
+        error_messages={"invalid_choice": "Select who may read the mitigation"},
+    )
 
     FIELDS = ("risk", "impact", "likelihood", "mitigation", "owner", "review_date", "status")
+    #: The register's wording, which freezes with a published plan (its readings do not).
+    WORDING = ("risk", "mitigation", "owner")
+
+    def __init__(self, *args: Any, frozen: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.frozen = frozen
+        for name in self.WORDING if frozen else ():
+            # A disabled field keeps its starting value whatever is posted.
+            self.fields[name].disabled = True
 
     @classmethod
     def initial_for(cls, risk: Risk) -> dict[str, Any]:
         """The form's starting values from a risk in the register."""
-        return {name: getattr(risk, name) for name in cls.FIELDS}
+        initial = {name: getattr(risk, name) for name in cls.FIELDS}
+        initial["mitigation_visibility"] = "internal" if risk.mitigation_internal else "public"
+        return initial
 
     def apply(self, risk: Risk) -> Risk:
         """Copy the cleaned values onto ``risk`` (not saved)."""
         for name in self.FIELDS:
             setattr(risk, name, self.cleaned_data[name])
+        chosen = self.cleaned_data.get("mitigation_visibility")
+        if chosen:
+            risk.mitigation_internal = chosen == "internal"
         return risk
 
 
@@ -111,3 +132,50 @@ class DeliveryFilterForm(forms.Form):
         if chosen.get("overdue"):
             actions = actions.filter(due_date__lt=today)
         return actions
+
+
+class VersionForm(forms.Form):
+    """A refresh or next year's plan: its name, what changed, and each priority carried over or retired."""
+
+    label = _text("Enter a name for the version", max_length=200, label="Name of the version")
+    what_changed = _text(max_length=LONG_TEXT, label="What changed")
+
+    def __init__(self, *args: Any, priorities: list[Priority], refresh: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.priorities = priorities
+        if refresh:
+            self.fields["what_changed"].required = True
+            self.fields["what_changed"].error_messages["required"] = "Enter what changed"
+        for priority in priorities:
+            self.fields[f"keep_{priority.pk}"] = _choice(
+                [("carry", "Carry it over"), ("retire", "Retire it")],
+                f"Select whether to carry over or retire {priority.title}"[:300],
+            )
+            self.fields[f"reason_{priority.pk}"] = _text(max_length=LONG_TEXT, label="Reason for retiring it")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        for priority in self.priorities:
+            if (
+                data.get(f"keep_{priority.pk}") == "retire"
+                and not (data.get(f"reason_{priority.pk}") or "").strip()
+            ):
+                self.add_error(f"reason_{priority.pk}", f"Enter why {priority.title} is retired"[:300])
+        return data
+
+    def retired(self) -> dict[int, str]:
+        """The priorities to retire, by id, with their reasons."""
+        return {
+            p.pk: self.cleaned_data[f"reason_{p.pk}"].strip()
+            for p in self.priorities
+            if self.cleaned_data.get(f"keep_{p.pk}") == "retire"
+        }
+
+
+class PublishForm(forms.Form):
+    """The board decision a plan version is published on."""
+
+    decision_text = _text("Enter the board decision", max_length=LONG_TEXT, label="Board decision")
+    decision_date = DateInputField(
+        label="Date of the decision", required_message="Enter the date of the decision", past_only=True
+    )

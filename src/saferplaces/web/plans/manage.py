@@ -431,6 +431,10 @@ SECTIONS: dict[str, Section] = {
 }
 
 
+#: The sections a published version freezes (funding streams and projects carry on: money is live).
+FROZEN_SECTIONS = frozenset({"priorities", "places", "actions", "targets", "risks"})
+
+
 def field_specs(form: forms.BaseForm) -> list[dict[str, Any]]:
     """What the generic form page needs to draw each field with the right GOV.UK component."""
     specs = []

@@ -21,9 +21,9 @@ from django.views.decorators.http import require_POST
 from saferplaces.web.accounts.access import refuse
 from saferplaces.web.accounts.permissions import can_edit_plan
 from saferplaces.web.audit.trail import audited_save, record, snapshot
-from saferplaces.web.plans.manage import SECTIONS, Section, field_specs
+from saferplaces.web.plans.manage import FROZEN_SECTIONS, SECTIONS, Section, field_specs
 from saferplaces.web.plans.models import Plan
-from saferplaces.web.plans.views import plan_breadcrumbs, visible_plan
+from saferplaces.web.plans.views import frozen_refusal, plan_breadcrumbs, visible_plan
 
 VIA_MANAGE = "plan management form"
 
@@ -36,6 +36,9 @@ def plan_editor(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
         plan = visible_plan(request, slug, plan_slug)
         if not can_edit_plan(request.user, plan):
             return refuse(request)
+        # A published version's text, priorities, places, actions, targets and risks are frozen.
+        if plan.is_frozen and kwargs.get("section") in FROZEN_SECTIONS:
+            return frozen_refusal(request, plan)
         return view(request, plan, **kwargs)
 
     return wrapped
@@ -65,7 +68,12 @@ def _crumbs(plan: Plan, section: Section | None = None) -> list[dict[str, str]]:
 def manage(request: HttpRequest, plan: Plan) -> HttpResponse:
     """The parts of the plan an administrator manages, with how many records each holds."""
     rows = [
-        (section, section.records(plan).filter(retired=False).count(), section.records(plan).count())
+        (
+            section,
+            section.records(plan).filter(retired=False).count(),
+            section.records(plan).count(),
+            plan.is_frozen and section.slug in FROZEN_SECTIONS,
+        )
         for section in SECTIONS.values()
     ]
     context = {

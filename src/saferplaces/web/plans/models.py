@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 
+from saferplaces.errors import SaferPlacesError
 from saferplaces.web.partnerships.models import Board, Organisation, Partnership
 from saferplaces.web.validation import LONG_TEXT, PLAUSIBLE_DATE
 
@@ -34,12 +37,52 @@ class Retirable(models.Model):
         abstract = True
 
 
+def carried_from_field(help_text: str) -> models.ForeignKey:
+    """The link from a record of a new plan version to the record of the previous version it copies."""
+    return models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="carried_to",
+        help_text=help_text,
+    )
+
+
+class PlanFrozenError(SaferPlacesError):
+    """A published or superseded plan version was asked to change what publication froze."""
+
+
+def frozen_problem(plan: Plan) -> tuple[str, str]:
+    """The two sentences a refused change to a frozen plan version says: what is wrong, what to do."""
+    state = "superseded by a later version" if plan.status == Plan.Status.SUPERSEDED else "published"
+    return (
+        f"“{plan.title}” ({plan.version_name}) is {state}, so its text, priorities, places, actions, "
+        "targets and risks cannot be changed.",
+        "To change them, start a refresh or next year's plan from the plan page.",
+    )
+
+
 class Plan(models.Model):
-    """A partnership's community safety plan, strategy or agreement for a span of years."""
+    """A partnership's community safety plan, strategy or agreement for a span of years.
+
+    Each row is one version of a plan: a refresh or next year's plan is a new row whose
+    ``previous_version`` is the one it was made from (docs/plan-year.md). A published
+    version is frozen; publishing the next one in its line marks it superseded.
+    """
 
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         PUBLISHED = "published", "Published"
+        SUPERSEDED = "superseded", "Superseded"
+
+    class VersionKind(models.TextChoices):
+        ORIGINAL = "original", "Original plan"
+        REFRESH = "refresh", "Refresh"
+        NEXT_YEAR = "next_year", "Next year's plan"
+
+    #: Fields that publication does not freeze: how far a version has got through its life.
+    LIVE_FIELDS = ("status",)
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="plans")
     title = models.CharField(max_length=300)
@@ -55,13 +98,94 @@ class Plan(models.Model):
     )
     review_arrangements = models.TextField(max_length=LONG_TEXT, blank=True)
     source = models.CharField(max_length=300, blank=True, help_text="The document this plan was taken from.")
+    previous_version = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="next_versions",
+        help_text="The version this one was made from, by a refresh or next year's plan.",
+    )
+    version_kind = models.CharField(max_length=20, choices=VersionKind.choices, default=VersionKind.ORIGINAL)
+    version_label = models.CharField(
+        max_length=200, blank=True, help_text="For example, Refresh April 2023 or Plan for 2025/26."
+    )
+    what_changed = models.TextField(max_length=LONG_TEXT, blank=True)
+    plan_year = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="The financial year this version is for, by its first year (2025 is 2025/26).",
+    )
 
     class Meta:
-        ordering = ["partnership", "-start_year"]
+        ordering = ["partnership", "-start_year", "-id"]
         constraints = [models.UniqueConstraint(fields=["partnership", "slug"], name="unique_plan_slug")]
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_frozen(self) -> bool:
+        """True once published in the app: text, priorities, targets and their definitions no longer change.
+
+        A plan transcribed as published (the seed plans) is published without a
+        :class:`Publication`; it freezes when its publication is recorded (ADR 0018).
+        """
+        return self.pk is not None and frozen_status(self.pk) is not None
+
+    @property
+    def may_be_published(self) -> bool:
+        """A draft, or a plan transcribed as published whose publication is not yet recorded."""
+        if self.status == self.Status.DRAFT:
+            return True
+        return self.status == self.Status.PUBLISHED and not self.is_frozen
+
+    @property
+    def version_name(self) -> str:
+        """The version's own name: its label, or what it is when it has none."""
+        if self.version_label:
+            return self.version_label
+        if self.plan_year is not None:
+            return f"plan for {financial_year(self.plan_year)}"
+        return "original version"
+
+    @property
+    def year(self) -> int:
+        """The financial year the version is for: its ``plan_year``, or the plan's first year."""
+        return self.plan_year if self.plan_year is not None else self.start_year
+
+    @property
+    def review_years(self) -> list[int]:
+        """The plan years a March review may be held for, this version's own first."""
+        years = range(self.start_year, max(self.end_year, self.start_year + 1))
+        return sorted(set(years) | {self.year}, key=lambda y: (y != self.year, y))
+
+    def clean(self) -> None:
+        super().clean()
+        changed = self._frozen_changes()
+        if changed:
+            raise ValidationError(" ".join(frozen_problem(self)))
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self._frozen_changes():
+            raise PlanFrozenError(*frozen_problem(self))
+        super().save(*args, **kwargs)
+
+    def _frozen_changes(self) -> list[str]:
+        if self.pk is None:
+            return []
+        stored = Plan._base_manager.filter(pk=self.pk).first()
+        if stored is None or frozen_status(self.pk) is None:
+            return []
+        changed = [
+            f.attname
+            for f in self._meta.concrete_fields
+            if f.attname not in self.LIVE_FIELDS and getattr(stored, f.attname) != getattr(self, f.attname)
+        ]
+        moves = {(self.Status.PUBLISHED, self.Status.SUPERSEDED)}
+        if stored.status != self.status and (stored.status, self.status) not in moves:
+            changed.append("status")
+        return changed
 
     @property
     def period(self) -> str:
@@ -73,7 +197,109 @@ class Plan(models.Model):
         return re.sub(r"\s*\((?:shared/)?seeds/[^)]*\)\s*$", "", self.source)
 
 
-class PlanVersion(models.Model):
+def frozen_status(plan_pk: int) -> str | None:
+    """The stored status of a frozen plan (superseded, or published with a publication record), or None."""
+    row = Plan._base_manager.filter(pk=plan_pk).values_list("status", "publication__id").first()
+    if row is None:
+        return None
+    status, publication = row
+    if status == Plan.Status.SUPERSEDED or (status == Plan.Status.PUBLISHED and publication is not None):
+        return status
+    return None
+
+
+def financial_year(year: int) -> str:
+    """The financial year that starts in April of ``year``, as plans write it: 2025 is "2025/26"."""
+    return f"{year}/{(year + 1) % 100:02d}"
+
+
+class FrozenWithPlan(models.Model):
+    """A record that freezes with its plan version (docs/plan-year.md, ADR 0018).
+
+    Once its plan is published, saving a change to any field not in ``LIVE_FIELDS``,
+    adding a record or deleting one raises :class:`PlanFrozenError` (``clean`` raises
+    the same as a ValidationError, for forms). Once the plan is superseded, the live
+    fields freeze too: delivery has moved to the next version.
+    """
+
+    #: Delivery records that go on changing after publication (RAG, completion, readings).
+    LIVE_FIELDS: tuple[str, ...] = ()
+
+    class Meta:
+        abstract = True
+
+    def owning_plan(self) -> Plan | None:
+        return getattr(self, "plan", None)
+
+    def _frozen_plan(self) -> Plan | None:
+        """The frozen plan this change would alter, or None when the change is allowed."""
+        stored = None
+        if self.pk is not None:
+            stored = type(self)._base_manager.filter(pk=self.pk).first()
+        plans = [p for p in (self.owning_plan(), stored.owning_plan() if stored else None) if p is not None]
+        for plan in plans:
+            current = frozen_status(plan.pk)
+            if current is None:
+                continue
+            if stored is None:
+                return plan
+            live = self.LIVE_FIELDS if current == Plan.Status.PUBLISHED else ()
+            live_attnames = {self._meta.get_field(name).attname for name in live}
+            for f in self._meta.concrete_fields:
+                if f.attname not in live_attnames and getattr(stored, f.attname) != getattr(self, f.attname):
+                    plan.status = current
+                    return plan
+        return None
+
+    def clean(self) -> None:
+        super().clean()
+        plan = self._frozen_plan()
+        if plan is not None:
+            raise ValidationError(" ".join(frozen_problem(plan)))
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        plan = self._frozen_plan()
+        if plan is not None:
+            raise PlanFrozenError(*frozen_problem(plan))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        plan = self.owning_plan()
+        if plan is not None and plan.pk is not None and frozen_status(plan.pk) is not None:
+            raise PlanFrozenError(*frozen_problem(plan))
+        return super().delete(*args, **kwargs)
+
+
+class Publication(models.Model):
+    """The record of a plan version's publication: who, when, and the board decision behind it."""
+
+    plan = models.OneToOneField(Plan, on_delete=models.CASCADE, related_name="publication")
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    published_by_name = models.CharField(max_length=300, blank=True)
+    published_at = models.DateTimeField()
+    decision_text = models.TextField(
+        max_length=LONG_TEXT, help_text="The board's decision, as minuted, to publish this version."
+    )
+    decision_date = models.DateField(validators=PLAUSIBLE_DATE)
+    superseded = models.ForeignKey(
+        Plan,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="superseded_by_publication",
+        help_text="The version published before this one, which this publication superseded.",
+    )
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Publication of {self.plan} ({self.plan.version_name})"[:300]
+
+
+class PlanVersion(FrozenWithPlan):
     """A refresh or revision of a plan, with what changed."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="versions")
@@ -88,7 +314,7 @@ class PlanVersion(models.Model):
         return self.label
 
 
-class Priority(Retirable):
+class Priority(FrozenWithPlan, Retirable):
     """A priority, cross-cutting theme, oversight item or district-only issue in a plan."""
 
     class Kind(models.TextChoices):
@@ -113,6 +339,12 @@ class Priority(Retirable):
     )
     pcc_plan_priorities = models.TextField(max_length=LONG_TEXT, blank=True)
     fire_plan_priorities = models.TextField(max_length=LONG_TEXT, blank=True)
+    carried_from = carried_from_field(
+        "The priority of the previous version this one carries over, or retires."
+    )
+    retired_reason = models.TextField(
+        max_length=LONG_TEXT, blank=True, help_text="Why the priority was retired at a refresh or a new year."
+    )
 
     class Meta:
         ordering = ["plan", "order", "id"]
@@ -122,7 +354,7 @@ class Priority(Retirable):
         return self.title
 
 
-class PriorityPlace(Retirable):
+class PriorityPlace(FrozenWithPlan, Retirable):
     """A ward or locality a plan gives priority to, and why."""
 
     class AreaType(models.TextChoices):
@@ -144,7 +376,7 @@ class PriorityPlace(Retirable):
         return self.name
 
 
-class AtRiskGroup(models.Model):
+class AtRiskGroup(FrozenWithPlan):
     """A group of people a plan names as at greatest risk."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="at_risk_groups")
@@ -166,7 +398,7 @@ class CurrentActionManager(CurrentManager):
         return super().get_queryset().filter(priority__retired=False)
 
 
-class Action(Retirable):
+class Action(FrozenWithPlan, Retirable):
     """One row of a delivery plan: an action, its intended outcome and the data that shows it."""
 
     class Rag(models.TextChoices):
@@ -194,6 +426,18 @@ class Action(Retirable):
     board = models.ForeignKey(Board, null=True, blank=True, on_delete=models.SET_NULL, related_name="actions")
     due_date = models.DateField(validators=PLAUSIBLE_DATE, null=True, blank=True)
     rag = models.CharField(max_length=10, choices=Rag.choices, blank=True)
+    completed_on = models.DateField(
+        validators=PLAUSIBLE_DATE, null=True, blank=True, help_text="When the action was completed."
+    )
+    lead_officer_public = models.BooleanField(
+        default=False,
+        help_text="The lead officer agreed to their name being shown on the public pages.",
+    )
+    carried_from = carried_from_field("The open action of the previous version this one carries forward.")
+
+    #: Delivery goes on after publication: the RAG status, completion, who records progress,
+    #: and the officer's choice about their name.
+    LIVE_FIELDS = ("rag", "completed_on", "lead_user", "lead_officer_public")
 
     objects = CurrentActionManager()
     all_objects = models.Manager()
@@ -203,6 +447,9 @@ class Action(Retirable):
 
     def __str__(self) -> str:
         return self.action or f"Action {self.order} under {self.priority}"
+
+    def owning_plan(self) -> Plan | None:
+        return self.priority.plan if self.priority_id else None
 
 
 class ProgressUpdate(models.Model):
@@ -244,8 +491,19 @@ class ProgressUpdate(models.Model):
         """True when residents may read the public summary: it is written and an administrator approved it."""
         return bool(self.public_summary.strip()) and self.public_approved_at is not None
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # Delivery continues on a published version; a superseded one's actions have moved on.
+        plan = self.action.owning_plan()
+        if plan is not None and frozen_status(plan.pk) == Plan.Status.SUPERSEDED:
+            plan.status = Plan.Status.SUPERSEDED
+            raise PlanFrozenError(
+                f"“{plan.title}” ({plan.version_name}) is superseded, so its actions take no more updates.",
+                "Record progress on the action carried forward into the current version.",
+            )
+        super().save(*args, **kwargs)
 
-class Risk(Retirable):
+
+class Risk(FrozenWithPlan, Retirable):
     """A row of a plan's risk register."""
 
     class Level(models.TextChoices):
@@ -268,6 +526,14 @@ class Risk(Retirable):
     status = models.CharField(
         max_length=10, choices=Status.choices, blank=True, help_text="Blank when not stated."
     )
+    mitigation_internal = models.BooleanField(
+        default=False, help_text="The mitigation is for the partnership only and is never published."
+    )
+    carried_from = carried_from_field("The open risk of the previous version this one carries forward.")
+
+    #: The board reviews the register's readings every quarter, published or not;
+    #: the wording (risk, mitigation, owner) freezes with the plan.
+    LIVE_FIELDS = ("impact", "likelihood", "status", "review_date", "mitigation_internal")
 
     class Meta:
         ordering = ["plan", "order", "id"]
@@ -276,7 +542,7 @@ class Risk(Retirable):
         return self.risk
 
 
-class Governance(models.Model):
+class Governance(FrozenWithPlan):
     """A row of a plan's governance table: theme, board and who reports on performance."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="governance")
@@ -296,7 +562,7 @@ class Governance(models.Model):
         return self.theme
 
 
-class PartnerPlan(models.Model):
+class PartnerPlan(FrozenWithPlan):
     """Another body's plan a partnership plan links to, such as the Police and Crime Plan."""
 
     class Kind(models.TextChoices):
@@ -317,7 +583,7 @@ class PartnerPlan(models.Model):
         return self.name
 
 
-class Workstream(models.Model):
+class Workstream(FrozenWithPlan):
     """A strand of work in a plan, with its aims."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="workstreams")
@@ -333,7 +599,7 @@ class Workstream(models.Model):
         return self.name
 
 
-class Commitment(models.Model):
+class Commitment(FrozenWithPlan):
     """A 'we will' commitment under a workstream, for an audience."""
 
     workstream = models.ForeignKey(Workstream, on_delete=models.CASCADE, related_name="commitments")
@@ -346,6 +612,9 @@ class Commitment(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+    def owning_plan(self) -> Plan | None:
+        return self.workstream.plan if self.workstream_id else None
 
 
 class RiskReview(models.Model):

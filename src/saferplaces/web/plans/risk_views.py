@@ -15,7 +15,8 @@ from saferplaces.web.audit.trail import audited_save
 from saferplaces.web.plans.forms import RiskForm
 from saferplaces.web.plans.heatmap import risk_heatmap
 from saferplaces.web.plans.models import Plan, Risk
-from saferplaces.web.plans.views import plan_breadcrumbs, visible_plan
+from saferplaces.web.plans.privacy import blank_private, reader_is_public
+from saferplaces.web.plans.views import frozen_refusal, plan_breadcrumbs, visible_plan
 
 VIA_RISK_FORM = "risk form"
 
@@ -24,13 +25,16 @@ def risks(request: HttpRequest, slug: str, plan_slug: str) -> HttpResponse:
     """The plan's risk register and its impact by likelihood heatmap."""
     plan = visible_plan(request, slug, plan_slug)
     register = list(plan.risks.all())
+    blank_private(reader_is_public(request.user, plan), risks=register)
     context = {
         "title": f"Risk register – {plan.title}",
         "plan": plan,
         "partnership": plan.partnership,
         "risks": register,
         "heatmap": risk_heatmap(register),
-        "can_edit": can_edit_risk(request.user, plan),
+        # A published register takes new readings of its risks, not new risks; a superseded one neither.
+        "can_edit": can_edit_risk(request.user, plan) and plan.status != Plan.Status.SUPERSEDED,
+        "frozen": plan.is_frozen,
         "nav_active": "partnerships",
         "breadcrumbs": plan_breadcrumbs(plan),
     }
@@ -54,9 +58,13 @@ def _risk_form(request: HttpRequest, plan: Plan, risk: Risk) -> HttpResponse:
     if not can_edit_risk(request.user, plan):
         return refuse(request)
     adding = risk.pk is None
+    # A published register takes new readings, not new risks or new wording; a superseded one takes none.
+    if plan.is_frozen and (adding or plan.status == Plan.Status.SUPERSEDED):
+        return frozen_refusal(request, plan)
     form = RiskForm(
         request.POST if request.method == "POST" else None,
         initial={} if adding else RiskForm.initial_for(risk),
+        frozen=plan.is_frozen,
     )
     if form.is_bound and form.is_valid():
         with transaction.atomic():

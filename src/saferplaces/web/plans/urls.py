@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from saferplaces.web.plans import delivery_views, manage_views, risk_views, views
+from saferplaces.web.plans import delivery_views, manage_views, risk_views, views, year_views
 
 PLAN = "partnerships/<slug:slug>/plans/<slug:plan_slug>/"
 
@@ -26,5 +26,9 @@ urlpatterns = [
         manage_views.manage_retire,
         name="manage-retire",
     ),
+    path(PLAN + "review/<int:year>/", year_views.review, name="plan-review"),
+    path(PLAN + "next-year/", year_views.next_year, name="plan-next-year"),
+    path(PLAN + "refresh/", year_views.refresh, name="plan-refresh"),
+    path(PLAN + "publish/", year_views.publish, name="plan-publish"),
     path("my-actions/", delivery_views.my_actions, name="my-actions"),
 ]

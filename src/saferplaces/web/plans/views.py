@@ -8,10 +8,11 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from saferplaces.web.accounts.permissions import can_edit_risk, can_view_plan
+from saferplaces.web.accounts.permissions import can_edit_plan, can_edit_risk, can_view_plan, is_member
 from saferplaces.web.plans.data import delivery_plan_csv, plan_data
 from saferplaces.web.plans.heatmap import risk_heatmap
-from saferplaces.web.plans.models import Action, Plan, Priority, Workstream
+from saferplaces.web.plans.models import Action, Plan, Priority, Workstream, frozen_problem
+from saferplaces.web.plans.privacy import blank_private, reader_is_public
 from saferplaces.web.plans.workbook import plan_workbook
 
 #: Headings for each kind of priority on the plan page.
@@ -35,6 +36,21 @@ def visible_plan(request: HttpRequest, slug: str, plan_slug: str) -> Plan:
     return plan
 
 
+def frozen_refusal(request: HttpRequest, plan: Plan) -> HttpResponse:
+    """The page an edit of a published or superseded version answers: what is wrong, what to do (409)."""
+    problem, action = frozen_problem(plan)
+    context = {
+        "title": "This plan version cannot be changed",
+        "plan": plan,
+        "partnership": plan.partnership,
+        "problem": problem,
+        "action": action,
+        "nav_active": "partnerships",
+        "breadcrumbs": plan_breadcrumbs(plan),
+    }
+    return render(request, "plans/frozen.html", context, status=409)
+
+
 def plan_breadcrumbs(plan: Plan) -> list[dict[str, str]]:
     """Partnerships > the partnership > the plan: the trail above every page inside a plan."""
     return [
@@ -44,18 +60,42 @@ def plan_breadcrumbs(plan: Plan) -> list[dict[str, str]]:
     ]
 
 
+def plan_year_context(request: HttpRequest, plan: Plan) -> dict[str, object]:
+    """The plan page's versions section: the versions the reader may see, publication, what they may do."""
+    from saferplaces.web.plans.models import Publication
+    from saferplaces.web.plans.publication import plan_line
+
+    line = [p for p in plan_line(plan) if can_view_plan(request.user, p)]
+    publications = {p.plan_id: p for p in Publication.objects.filter(plan__in=line)}
+    member = is_member(request.user, plan.partnership)
+    admin = can_edit_plan(request.user, plan)
+    return {
+        "line": [(p, publications.get(p.pk)) for p in line],
+        "publication": publications.get(plan.pk),
+        "reader_is_member": member,
+        "may_start": admin
+        and plan.status != Plan.Status.SUPERSEDED
+        and not any(p.previous_version_id == plan.pk and p.status == Plan.Status.DRAFT for p in line),
+        "may_publish": admin and plan.may_be_published,
+    }
+
+
 @require_safe
 def plan_json(request: HttpRequest, slug: str, plan_slug: str) -> JsonResponse:
     """The plan page's data twin: everything on the page as JSON."""
     plan = visible_plan(request, slug, plan_slug)
-    return JsonResponse(plan_data(plan), json_dumps_params={"ensure_ascii": False, "indent": 2})
+    public = reader_is_public(request.user, plan)
+    return JsonResponse(
+        plan_data(plan, public=public), json_dumps_params={"ensure_ascii": False, "indent": 2}
+    )
 
 
 @require_safe
 def plan_csv(request: HttpRequest, slug: str, plan_slug: str) -> HttpResponse:
     """The plan page's CSV twin: the delivery plan, one row per action."""
     plan = visible_plan(request, slug, plan_slug)
-    response = HttpResponse(delivery_plan_csv(plan), content_type="text/csv; charset=utf-8")
+    public = reader_is_public(request.user, plan)
+    response = HttpResponse(delivery_plan_csv(plan, public=public), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{slug}-{plan_slug}-delivery-plan.csv"'
     return response
 
@@ -65,7 +105,8 @@ def plan_xlsx(request: HttpRequest, slug: str, plan_slug: str) -> HttpResponse:
     """The whole plan as an Excel workbook: every table on the page, one sheet each."""
     plan = visible_plan(request, slug, plan_slug)
     response = HttpResponse(
-        plan_workbook(plan), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        plan_workbook(plan, public=reader_is_public(request.user, plan)),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     response["Content-Disposition"] = f'attachment; filename="{slug}-{plan_slug}.xlsx"'
     return response
@@ -75,9 +116,14 @@ def plan_xlsx(request: HttpRequest, slug: str, plan_slug: str) -> HttpResponse:
 def plan_detail(request: HttpRequest, slug: str, plan_slug: str) -> HttpResponse:
     """Everything one plan holds, read-only, on one page with a contents list."""
     plan = visible_plan(request, slug, plan_slug)
-    priorities = plan.priorities.select_related("county_priority").prefetch_related(
-        Prefetch("actions", queryset=Action.objects.select_related("lead_organisation", "board"))
+    priorities = list(
+        plan.priorities.select_related("county_priority").prefetch_related(
+            Prefetch("actions", queryset=Action.objects.select_related("lead_organisation", "board"))
+        )
     )
+    public = reader_is_public(request.user, plan)
+    risks = list(plan.risks.all())
+    blank_private(public, risks=risks, actions=[a for p in priorities for a in p.actions.all()])
     by_kind = {kind: [p for p in priorities if p.kind == kind] for kind in Priority.Kind.values}
     targets = plan.targets.prefetch_related("values")
     periods: list[str] = []
@@ -90,6 +136,7 @@ def plan_detail(request: HttpRequest, slug: str, plan_slug: str) -> HttpResponse
         "plan": plan,
         "partnership": plan.partnership,
         "versions": plan.versions.all(),
+        **plan_year_context(request, plan),
         "priority_kinds": [
             (kind, KIND_HEADINGS[kind], by_kind[kind]) for kind in Priority.Kind.values if by_kind[kind]
         ],
@@ -99,9 +146,10 @@ def plan_detail(request: HttpRequest, slug: str, plan_slug: str) -> HttpResponse
         "targets": targets,
         "target_periods": periods,
         "target_values": {t.pk: {v.period: v for v in t.entered_values()} for t in targets},
-        "risks": plan.risks.all(),
+        "risks": risks,
+        "public": public,
         "can_edit_risk": can_edit_risk(request.user, plan),
-        "heatmap": risk_heatmap(list(plan.risks.all())),
+        "heatmap": risk_heatmap(risks),
         "governance": plan.governance.all(),
         "partner_plans": plan.partner_plans.all(),
         "workstreams": Workstream.objects.filter(plan=plan).prefetch_related("commitments"),

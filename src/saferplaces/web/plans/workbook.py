@@ -16,6 +16,7 @@ from typing import Any
 
 from saferplaces.web.plans.delivery import EXPORT_HEADERS, delivery_rows, plan_actions
 from saferplaces.web.plans.models import Plan
+from saferplaces.web.plans.privacy import blank_private
 
 #: Widest column in characters; longer text wraps.
 MAX_WIDTH = 60
@@ -41,9 +42,15 @@ def _value(value: Decimal | None) -> float | int | None:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
-def plan_sheets(plan: Plan) -> list[Sheet]:
-    """The plan's tables, in the order of the plan page; empty tables are left out."""
+def plan_sheets(plan: Plan, *, public: bool = False) -> list[Sheet]:
+    """The plan's tables, in the order of the plan page; empty tables are left out.
+
+    With ``public``, without what only the partnership may read (:mod:`saferplaces.web.plans.privacy`).
+    """
     priorities = list(plan.priorities.select_related("county_priority"))
+    delivery = delivery_rows(plan_actions(plan), date.today())
+    risks = list(plan.risks.all())
+    blank_private(public, risks=risks, actions=[row.action for row in delivery])
     targets = list(plan.targets.prefetch_related("values"))
     periods: list[str] = []
     for target in targets:
@@ -84,7 +91,7 @@ def plan_sheets(plan: Plan) -> list[Sheet]:
             "Delivery plan",
             "Delivery plan: actions by priority, each with its latest update",
             EXPORT_HEADERS,
-            [row.values() for row in delivery_rows(plan_actions(plan), date.today())],
+            [row.values() for row in delivery],
         ),
         Sheet(
             "Priority places",
@@ -133,7 +140,7 @@ def plan_sheets(plan: Plan) -> list[Sheet]:
                     r.review_date,
                     r.get_status_display() if r.status else "",
                 )
-                for r in plan.risks.all()
+                for r in risks
             ],
         ),
         Sheet(
@@ -211,7 +218,7 @@ def plan_sheets(plan: Plan) -> list[Sheet]:
     return [sheet for sheet in sheets if sheet.rows]
 
 
-def plan_workbook(plan: Plan) -> bytes:
+def plan_workbook(plan: Plan, *, public: bool = False) -> bytes:
     """The plan's sheets as an XLSX file: a bold, frozen header row, dates as dates, long text wrapped."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
@@ -229,7 +236,7 @@ def plan_workbook(plan: Plan) -> bytes:
     about.append(["Sheet", "What it holds", "Rows"])
     for cell in about[about.max_row]:
         cell.font = Font(bold=True)
-    sheets = plan_sheets(plan)
+    sheets = plan_sheets(plan, public=public)
     for sheet in sheets:
         about.append([sheet.name, sheet.caption, len(sheet.rows)])
     about.column_dimensions["A"].width = 20
