@@ -55,7 +55,8 @@ def _action_rows(html: str) -> list[str]:
     return re.findall(r'<tr class="govuk-table__row" id="action-(\d+)">', html)
 
 
-def test_one_row_per_action_narrow_enough_for_a_laptop(client, world: dict[str, object]) -> None:
+def test_one_row_per_action_narrow_enough_for_a_laptop(world: dict[str, object]) -> None:
+    client = client_as(world["users"], "analyst")
     html = client.get(URL).content.decode()
     assert len(_action_rows(html)) == 43
     assert "Showing 43 of 43 actions." in html
@@ -103,7 +104,8 @@ def test_filters(client, world: dict[str, object]) -> None:
     assert "No actions match these filters." in client.get(URL, {"rag": "amber"}).content.decode()
 
 
-def test_csv_export_has_the_filtered_rows(client, world: dict[str, object]) -> None:
+def test_csv_export_has_the_filtered_rows(world: dict[str, object]) -> None:
+    client = client_as(world["users"], "analyst")
     response = client.get(URL, {"format": "csv"})
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert "lichfield-2022-2025-delivery-plan.csv" in response["Content-Disposition"]
@@ -124,7 +126,8 @@ def test_csv_export_has_the_filtered_rows(client, world: dict[str, object]) -> N
     assert rows[1]["Due date"] == "2023-03-31" and rows[1]["Latest update"] == ""
 
 
-def test_xlsx_export_has_a_header_row_and_real_dates(client, world: dict[str, object]) -> None:
+def test_xlsx_export_has_a_header_row_and_real_dates(world: dict[str, object]) -> None:
+    client = client_as(world["users"], "analyst")
     response = client.get(URL, {"format": "xlsx", "lead_organisation": str(world["council"].pk)})
     assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     assert "lichfield-2022-2025-delivery-plan.xlsx" in response["Content-Disposition"]
@@ -215,3 +218,35 @@ def test_queries_do_not_grow_with_the_rows(world: dict[str, object], persona: st
     role_queries = [q for q in everything.captured_queries if "accounts_role" in q["sql"]]
     assert len(role_queries) <= 3, [q["sql"] for q in role_queries]
     assert len(everything) <= len(one_row)  # 43 rows ask no more than one row does
+
+
+@pytest.mark.parametrize("persona", sorted(OUTSIDERS))
+def test_public_readers_see_only_approved_public_summaries(world: dict[str, object], persona: str) -> None:
+    """Update text and authors are notes between partners: outside the partnership, a published
+    plan's delivery page shows an update only by its approved public summary, with no author."""
+    first = world["first"]
+    client = client_as(world["users"], persona)
+    for response in (client.get(URL), client.get(URL, {"format": "csv"})):
+        body = response.content.decode("utf-8-sig")
+        assert "Newest note" not in body and "Older note" not in body
+    rows = list(csv.DictReader(io.StringIO(client.get(URL, {"format": "csv"}).content.decode("utf-8-sig"))))
+    assert all(r["Latest update"] == "" and r["Latest update by"] == "" for r in rows)
+    older = first.updates.get(text="Older note")
+    older.public_summary, older.public_approved_at = "We held two events for residents.", timezone.now()
+    older.save()
+    newest = first.updates.get(text="Newest note")
+    newest.public_summary = "Not approved yet, so not shown."
+    newest.save()
+    body = client.get(URL).content.decode()
+    assert "We held two events for residents." in body and "Not approved yet" not in body
+    row = next(
+        r
+        for r in csv.DictReader(io.StringIO(client.get(URL, {"format": "csv"}).content.decode("utf-8-sig")))
+        if r["Action"] == first.action
+    )
+    assert (row["Latest update date"], row["Latest update"], row["Latest update by"]) == (
+        "2024-05-01", "We held two events for residents.", "",
+    )  # fmt: skip
+    assert "No update published for residents yet" in body
+    member = client_as(world["users"], "analyst").get(URL).content.decode()
+    assert "Newest note" in member

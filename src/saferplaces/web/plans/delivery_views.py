@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
@@ -20,7 +21,7 @@ from saferplaces.web.audit.trail import audited_save, display_name
 from saferplaces.web.plans.delivery import delivery_rows, plan_actions, rows_csv, rows_xlsx
 from saferplaces.web.plans.forms import ActionUpdateForm, DeliveryFilterForm
 from saferplaces.web.plans.models import Action, Plan, ProgressUpdate
-from saferplaces.web.plans.privacy import blank_private, reader_is_public
+from saferplaces.web.plans.privacy import blank_private, public_update, reader_is_public
 from saferplaces.web.plans.views import frozen_refusal, plan_breadcrumbs, visible_plan
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -34,7 +35,10 @@ def delivery(request: HttpRequest, slug: str, plan_slug: str) -> HttpResponse:
     form = DeliveryFilterForm(plan, request.GET or None)
     everything = plan_actions(plan)
     rows = delivery_rows(form.apply(everything, today), today)
-    blank_private(reader_is_public(request.user, plan), actions=[row.action for row in rows])
+    public = reader_is_public(request.user, plan)
+    blank_private(public, actions=[row.action for row in rows])
+    if public:
+        rows = [replace(row, latest=public_update(row.action.updates.all())) for row in rows]
     export = request.GET.get("format", "")
     filename = f"{slug}-{plan_slug}-delivery-plan"
     if export == "csv":
@@ -56,6 +60,7 @@ def delivery(request: HttpRequest, slug: str, plan_slug: str) -> HttpResponse:
         "form": form,
         "filtered": bool(form.filters()),
         "rows": rows,
+        "public": public,
         "total": everything.count(),
         "may_update": actions_user_may_update(request.user, plan, [row.action for row in rows]),
         "query": query.urlencode(),
