@@ -32,6 +32,18 @@ class ReturnForm(forms.Form):
     narrative = forms.CharField(
         required=False, max_length=LONG_TEXT, error_messages={"max_length": too_long("Narrative")}
     )
+    spend = forms.DecimalField(
+        required=False,
+        min_value=0,
+        max_digits=12,
+        decimal_places=2,
+        error_messages={
+            "invalid": "Spend must be an amount in pounds, like 2500 or 2500.50",
+            "min_value": "Spend must be 0 or more",
+            "max_digits": "Spend must be less than £10,000,000,000",
+            "max_decimal_places": "Spend must have no more than 2 decimal places",
+        },
+    )
 
     def __init__(self, quarters: list[Quarter], *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)

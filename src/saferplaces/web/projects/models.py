@@ -98,6 +98,14 @@ class QuarterlyReturn(models.Model):
         help_text="Whether the quarter's output targets were met; blank on older returns.",
     )
     narrative = models.TextField(max_length=LONG_TEXT, blank=True)
+    spend = models.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=NOT_NEGATIVE,
+        help_text="Money spent in the quarter, in pounds; blank when not reported.",
+    )
 
     class Meta:
         ordering = ["project", "period"]

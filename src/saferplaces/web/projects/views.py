@@ -97,6 +97,7 @@ def return_new(request: HttpRequest, slug: str, project_id: int) -> HttpResponse
             outcomes=data["outcomes"],
             targets_met=data["targets_met"],
             narrative=data["narrative"],
+            spend=data.get("spend"),
         )
         try:
             with transaction.atomic():
