@@ -168,3 +168,70 @@ def test_signed_off_pack_never_changes(world, django_user_model) -> None:  # noq
         pack.files.first().delete()
     with pytest.raises(FrozenRecordError):
         pack.delete()
+
+
+def test_generate_edit_sign_off_and_download_through_the_pages(world, django_user_model) -> None:  # noqa: ANN001
+    from django.test import Client
+
+    from saferplaces.web.accounts.models import Role
+    from saferplaces.web.work.models import Job
+    from tests.web.helpers import run_tasks
+
+    partnership = world["partnership"]
+    clients = {}
+    for name, role in [("ann", "administrator"), ("cara", "chair"), ("bea", "board_member")]:
+        user = django_user_model.objects.create_user(username=name, password="x")
+        Role.objects.create(user=user, partnership=partnership, name=role)
+        clients[name] = Client()
+        clients[name].force_login(user)
+    base = f"/partnerships/{partnership.slug}/board-packs/"
+    assert "Build a board pack" in clients["ann"].get(base).content.decode()
+    assert "Build a board pack" not in clients["bea"].get(base).content.decode()
+    form = clients["ann"].get(base + "new/").content.decode()
+    assert 'value="2025/26 Q2"' in form
+    response = clients["ann"].post(base + "new/", {"plan": world["plan"].pk, "quarter": "2025/26 Q2"})
+    assert response.status_code == 302 and "/tasks/" in response["Location"]
+    run_tasks()
+    job = Job.objects.get()
+    assert job.status == Job.Status.SUCCEEDED, job.error
+    pack = BoardPack.objects.get()
+    assert not pack.signed_off and len(pack.content["exceptions"]) == len(expected_ids(world))
+    page = clients["bea"].get(f"{base}{pack.pk}/").content.decode()
+    assert "Not signed off" in page and "Sign off the pack" not in page and "Edit what the board" not in page
+
+    # The administrator edits the asks; the draft shows them at once and its files are written again.
+    asks = {f"ask_{i}": "note" for i in range(len(pack.content["exceptions"]))}
+    texts = {f"text_{i}": f"Ask {i}" for i in range(len(pack.content["exceptions"]))}
+    empty = clients["ann"].post(f"{base}{pack.pk}/asks/", {**asks, **texts, "text_0": ""})
+    assert empty.status_code == 200 and "There is a problem" in empty.content.decode()
+    response = clients["ann"].post(f"{base}{pack.pk}/asks/", {**asks, **texts, "ask_5": "escalate"})
+    assert response.status_code == 302
+    pack.refresh_from_db()
+    assert [e["ask_text"] for e in pack.content["exceptions"]][:2] == ["Ask 0", "Ask 1"]
+    assert pack.content["exceptions"][5]["ask"] == "escalate"
+    assert "Ask 0" in clients["bea"].get(f"{base}{pack.pk}/pack.html").content.decode()
+    run_tasks()
+    docx = Document(io.BytesIO(bytes(pack.files.get(format="docx").content)))
+    assert "Ask 0" in "".join(cell.text for t in docx.tables for row in t.rows for cell in row.cells)
+
+    # The chair signs it off; the board member downloads the PDF the sign-off wrote.
+    assert clients["cara"].post(f"{base}{pack.pk}/sign-off/").status_code == 302
+    run_tasks()
+    pack.refresh_from_db()
+    assert pack.signed_off
+    pdf = clients["bea"].get(f"{base}{pack.pk}/board-pack.pdf")
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    assert b"".join(pdf.streaming_content if pdf.streaming else [pdf.content]) == bytes(
+        pack.files.get(format="pdf").content
+    )
+    assert "-draft" not in pdf["Content-Disposition"]
+    # Signed off: no more asks, and no new draft for the quarter.
+    assert clients["ann"].post(f"{base}{pack.pk}/asks/", {**asks, **texts}).status_code == 302
+    pack.refresh_from_db()
+    assert pack.content["exceptions"][5]["ask"] == "escalate"
+    clients["ann"].post(base + "new/", {"plan": world["plan"].pk, "quarter": "2025/26 Q2"})
+    run_tasks()
+    failed = Job.objects.order_by("-id").first()
+    assert failed.status == Job.Status.FAILED
+    assert failed.error.startswith("The board pack for 2025/26 Q2 is already signed off")
+    assert BoardPack.objects.count() == 1
