@@ -8,15 +8,20 @@ the assessment report's look. A draft says "Draft" on every page of every format
 
 from __future__ import annotations
 
+import base64
 import io
+import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from saferplaces.reports.charts import Chart, chart_pngs
-from saferplaces.reports.html_report import TEMPLATES, _svg_data_uri
+from saferplaces.reports.documents import PdfPrinter
+from saferplaces.reports.html_report import TEMPLATES
 
 FORMATS = ("html", "pdf", "docx")
 ASKS = {"note": "Note", "decide": "Decide", "escalate": "Escalate"}
@@ -407,26 +412,51 @@ def pack_sections(c: dict[str, Any]) -> list[PackSection]:
     ]
 
 
+def _png_data_uri(png: bytes) -> str:
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+
+
 @lru_cache(maxsize=1)
 def _template():  # noqa: ANN202
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]))
-    env.filters["svg_data_uri"] = _svg_data_uri
+    env.filters["png_data_uri"] = _png_data_uri
     return env.get_template("board_pack.html.j2")
 
 
-def render_pack_html(content: dict[str, Any], *, draft: bool, for_print: bool = False) -> str:
-    """The pack as one self-contained HTML file; ``for_print`` gives the PDF's source."""
-    return _template().render(c=content, sections=pack_sections(content), draft=draft, for_print=for_print)
+def pack_charts(content: dict[str, Any]) -> list[Chart]:
+    """The pack's charts, in order."""
+    return [b.chart for s in pack_sections(content) for b in s.blocks if b.kind == "chart" and b.chart]
 
 
-def pack_pdf(content: dict[str, Any], *, draft: bool) -> bytes:
+def pack_pngs(content: dict[str, Any]) -> dict[str, bytes]:
+    """Each chart as PNG, by its id: drawn once for the PDF and the Word file."""
+    charts = pack_charts(content)
+    return dict(zip((c.id for c in charts), chart_pngs(charts), strict=True)) if charts else {}
+
+
+def render_pack_html(
+    content: dict[str, Any], *, draft: bool, for_print: bool = False, pngs: dict[str, bytes] | None = None
+) -> str:
+    """The pack as one self-contained HTML file; ``for_print`` gives the PDF's source.
+
+    The page shows each chart as its SVG; the PDF as PNG (``pngs``, drawn when not given),
+    which WeasyPrint lays out several times faster than SVG.
+    """
+    if for_print and pngs is None:
+        pngs = pack_pngs(content)
+    return _template().render(
+        c=content, sections=pack_sections(content), draft=draft, for_print=for_print, pngs=pngs or {}
+    )
+
+
+def pack_pdf(content: dict[str, Any], *, draft: bool, pngs: dict[str, bytes] | None = None) -> bytes:
     """The pack as PDF (WeasyPrint, from the print HTML); a draft has "Draft" at the top of each page."""
     from weasyprint import HTML  # slow to load: only PDFs need it
 
-    return HTML(string=render_pack_html(content, draft=draft, for_print=True)).write_pdf()
+    return HTML(string=render_pack_html(content, draft=draft, for_print=True, pngs=pngs)).write_pdf()
 
 
-def pack_docx(content: dict[str, Any], *, draft: bool) -> bytes:
+def pack_docx(content: dict[str, Any], *, draft: bool, pngs: dict[str, bytes] | None = None) -> bytes:
     """The pack as a Word document, A4, Arial; a draft has "Draft" in every page's header."""
     from docx import Document
     from docx.shared import Cm, Mm, Pt
@@ -449,8 +479,7 @@ def pack_docx(content: dict[str, Any], *, draft: bool) -> bytes:
     doc.add_heading(content["title"], level=0)
     doc.add_paragraph(content["intro"])
     sections = pack_sections(content)
-    charts = [b.chart for s in sections for b in s.blocks if b.kind == "chart" and b.chart is not None]
-    pngs = dict(zip((id(ch) for ch in charts), chart_pngs(charts), strict=True)) if charts else {}
+    pngs = pack_pngs(content) if pngs is None else pngs
     for sec in sections:
         doc.add_heading(sec.title, level=1)
         for b in sec.blocks:
@@ -462,7 +491,7 @@ def pack_docx(content: dict[str, Any], *, draft: bool) -> bytes:
                 for line in b.items:
                     doc.add_paragraph(line, style="List Bullet")
             elif b.kind == "chart" and b.chart is not None:
-                picture = doc.add_picture(io.BytesIO(pngs[id(b.chart)]), width=Cm(12))
+                picture = doc.add_picture(io.BytesIO(pngs[b.chart.id]), width=Cm(12))
                 picture._inline.docPr.set("title", b.chart.title)
                 picture._inline.docPr.set("descr", b.chart.alt)
                 doc.add_paragraph(f"{b.chart.title}. {b.chart.alt}", style="Caption")
@@ -492,15 +521,39 @@ def _fixed_time(content: dict[str, Any]):  # noqa: ANN202
 
 
 def write_pack(
-    content: dict[str, Any], *, draft: bool, formats: tuple[str, ...] = FORMATS
+    content: dict[str, Any],
+    *,
+    draft: bool,
+    formats: tuple[str, ...] = FORMATS,
+    progress: Callable[[str], None] | None = None,
 ) -> dict[str, bytes]:
-    """The pack in each of ``formats``: {format: bytes}."""
+    """The pack in each of ``formats``: {format: bytes}.
+
+    The charts are drawn as PNG once, for the PDF and the Word file; the PDF is laid out in a
+    process of its own (:class:`~saferplaces.reports.documents.PdfPrinter`, as the assessment's)
+    while the HTML and the Word file are written. ``progress(format)`` is called before each.
+    """
+    pngs = pack_pngs(content) if {"pdf", "docx"} & set(formats) else {}
     out: dict[str, bytes] = {}
-    for fmt in formats:
-        if fmt == "html":
-            out[fmt] = render_pack_html(content, draft=draft).encode("utf-8")
-        elif fmt == "pdf":
-            out[fmt] = pack_pdf(content, draft=draft)
-        elif fmt == "docx":
-            out[fmt] = pack_docx(content, draft=draft)
-    return out
+    with tempfile.TemporaryDirectory(prefix="saferplaces-pack-") as tmp:
+        pdf_path = Path(tmp) / "pack.pdf"
+        printer = PdfPrinter(1) if "pdf" in formats and len(formats) > 1 else None
+        try:
+            if printer is not None:
+                printer.submit(render_pack_html(content, draft=draft, for_print=True, pngs=pngs), pdf_path)
+            for fmt in formats:
+                if progress:
+                    progress(fmt)
+                if fmt == "html":
+                    out[fmt] = render_pack_html(content, draft=draft).encode("utf-8")
+                elif fmt == "docx":
+                    out[fmt] = pack_docx(content, draft=draft, pngs=pngs)
+                elif fmt == "pdf" and printer is None:
+                    out[fmt] = pack_pdf(content, draft=draft, pngs=pngs)
+            if printer is not None:
+                printer.wait()
+                out["pdf"] = pdf_path.read_bytes()
+        finally:
+            if printer is not None:
+                printer.__exit__(None, None, None)
+    return {fmt: out[fmt] for fmt in formats}

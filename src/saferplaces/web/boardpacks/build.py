@@ -57,12 +57,14 @@ def pack_record(pack: BoardPack) -> dict[str, Any]:
 def _render(
     content: dict[str, Any], draft: bool, progress: Progress | None, first_step: int
 ) -> dict[str, bytes]:
-    files = {}
-    for i, fmt in enumerate(FORMATS):
+    done = [first_step]
+
+    def step(fmt: str) -> None:
         if progress:
-            progress(first_step + i, STEPS, f"Writing the pack as {fmt.upper()}")
-        files.update(write_pack(content, draft=draft, formats=(fmt,)))
-    return files
+            progress(done[0], STEPS, f"Writing the pack as {fmt.upper()}")
+        done[0] += 1
+
+    return write_pack(content, draft=draft, progress=step)
 
 
 def save_files(pack: BoardPack, files: dict[str, bytes]) -> None:

@@ -13,6 +13,7 @@ Everything a pack shows is read here, once, into plain data (:func:`gather`); th
 from __future__ import annotations
 
 import datetime as dt
+from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 from types import SimpleNamespace
 from typing import Any
@@ -24,6 +25,7 @@ from saferplaces.data.areas import areas_within
 from saferplaces.data.periods import month_label
 from saferplaces.data.store import Store
 from saferplaces.errors import SaferPlacesError
+from saferplaces.reports.charts import THREADS
 from saferplaces.stats.labels import StatusLabel, rule_words
 from saferplaces.web.assessments.views import partnership_area
 from saferplaces.web.performance.models import Target
@@ -147,18 +149,21 @@ def _in_quarter(period: str, q: Quarter, months: list[str]) -> bool:
 def gather_targets(plan: Plan, q: Quarter) -> tuple[list[dict[str, Any]], list[dict[str, str]]]:
     """Each target's latest value, status test, special-cause signals in the quarter and chart."""
     months = quarter_months(q)
-    out, exceptions = [], []
+    judged = []
     for target in Target.objects.filter(plan=plan).prefetch_related("values"):
         target.plan = plan
-        rows = value_rows(target)
-        result = target_status(target)
+        judged.append((target, value_rows(target), target_status(target)))
+    # vl-convert draws the charts in parallel threads, as the assessment's charts are drawn.
+    with ThreadPoolExecutor(max_workers=THREADS) as pool:
+        charts = list(pool.map(lambda j: status_chart(j[0], j[1], j[2], table=""), judged))
+    out, exceptions = [], []
+    for (target, rows, result), chart in zip(judged, charts, strict=True):
         latest = latest_row(target)
         signals = [
             f"{period}: {rule_words(rules)}"
             for period, rules in result.flags
             if _in_quarter(period, q, months)
         ]
-        chart = status_chart(target, rows, result, table="")
         out.append(
             {
                 "description": target.description,
