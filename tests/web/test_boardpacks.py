@@ -235,3 +235,14 @@ def test_generate_edit_sign_off_and_download_through_the_pages(world, django_use
     assert failed.status == Job.Status.FAILED
     assert failed.error.startswith("The board pack for 2025/26 Q2 is already signed off")
     assert BoardPack.objects.count() == 1
+
+
+def test_demo_packs(world) -> None:  # noqa: ANN001
+    from saferplaces.web.boardpacks.demo import make_demo_packs
+
+    signed, draft = make_demo_packs(world["partnership"], now=BUILT)
+    assert (signed.quarter_label, signed.signed_off) == ("2025/26 Q1", True)
+    assert (draft.quarter_label, draft.signed_off) == ("2025/26 Q2", False)
+    assert "Signed off by the board" in bytes(signed.files.get(format="html").content).decode()
+    # Again: nothing new, nothing changed.
+    assert [p.pk for p in make_demo_packs(world["partnership"], now=BUILT)] == [signed.pk, draft.pk]
