@@ -160,7 +160,7 @@ def gather_targets(plan: Plan, q: Quarter) -> tuple[list[dict[str, Any]], list[d
     for (target, rows, result), chart in zip(judged, charts, strict=True):
         latest = latest_row(target)
         signals = [
-            f"{period}: {rule_words(rules)}"
+            f"{period} ({rule_words(rules)})"
             for period, rules in result.flags
             if _in_quarter(period, q, months)
         ]
@@ -188,11 +188,11 @@ def gather_targets(plan: Plan, q: Quarter) -> tuple[list[dict[str, Any]], list[d
         )
         reasons = []
         if result.status == StatusLabel.WORSENING:
-            reasons.append(f"the status test says worsening: {result.sentence}")
+            reasons.append(f"its status test says worsening. {result.sentence}")
         if signals:
             reasons.append("special-cause variation in the quarter (" + "; ".join(signals) + ")")
         if reasons:
-            text = "; ".join(reasons)
+            text = ". ".join(r.rstrip(".") for r in reasons)
             exceptions.append(
                 _exception(
                     f"target-{target.pk}",
@@ -346,14 +346,14 @@ def gather_money(plan: Plan, q: Quarter, today: dt.date) -> tuple[list, list, li
         )
         late = this is not None and this.submitted_on is not None and this.submitted_on > q.late_after
         if status.startswith("Missing") or late:
+            reason = (
+                f"No return for {q.label} has come; it was due by {_date(q.late_after)}."
+                if this is None
+                else f"The return for {q.label} came on {_date(this.submitted_on)}, after the deadline "
+                f"of {_date(q.late_after)}."
+            )
             exceptions.append(
-                _exception(
-                    f"project-{project.pk}-return",
-                    f"Project: {project.name}",
-                    f"The return for {q.label} is {'missing' if this is None else 'late'}: "
-                    f"{status[0].lower() + status[1:]}.",
-                    "decide",
-                )
+                _exception(f"project-{project.pk}-return", f"Project: {project.name}", reason, "decide")
             )
         if behind:
             exceptions.append(
