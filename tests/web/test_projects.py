@@ -187,6 +187,7 @@ def test_a_provider_submits_a_return(world: dict[str, object]) -> None:
     assert submitted.project == world["project"] and submitted.period == "2024/25 Q1"
     assert submitted.submitted_on == today and submitted.due_date == dt.date(2024, 7, 30)
     assert (submitted.targets_met, submitted.outputs) == ("partly", "96 sessions, 212 young people")
+    assert submitted.spend is None  # optional: not given
     entry = AuditEntry.objects.get()
     assert (entry.kind, entry.model, entry.via) == ("created", "projects.quarterlyreturn", "return form")
     assert entry.partnership.slug == "east-staffordshire" and entry.user_name == "provider-of-the-project"
@@ -203,7 +204,16 @@ ERRORS = [
     ({"outputs": ""}, "Enter the outputs delivered", "#outputs"),
     ({"targets_met": ""}, "Select whether the output targets were met", "#targets_met"),
     ({"targets_met": "maybe"}, "Select whether the output targets were met", "#targets_met"),
+    ({"spend": "lots"}, "Spend must be an amount in pounds, like 2500 or 2500.50", "#spend"),
+    ({"spend": "-5"}, "Spend must be 0 or more", "#spend"),
+    ({"spend": "12.345"}, "Spend must have no more than 2 decimal places", "#spend"),
 ]
+
+
+def test_a_return_records_the_quarters_spend(world: dict[str, object]) -> None:
+    client = client_as(world["users"], "provider of the project")
+    assert client.post(world["new"], _valid(spend="2500.50")).status_code == 302
+    assert QuarterlyReturn.objects.get().spend == Decimal("2500.50")
 
 
 @pytest.mark.parametrize(("changes", "message", "href"), ERRORS)
