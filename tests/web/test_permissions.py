@@ -338,3 +338,67 @@ def test_who_may_start_a_failed_task_again(world: dict[str, object]) -> None:
     assert got == expected
     assert shown == {persona: code == 302 for persona, code in expected.items()}
     assert client.get(url).status_code == 405  # only a POST starts it again
+
+
+def test_the_board_pack_pages_by_persona(world: dict[str, object], tmp_path) -> None:  # noqa: ANN001
+    """Issue #11: members read board packs; administrators build them and edit the asks; administrators
+    and the chair sign them off; a chair may do nothing else here."""
+    import datetime as dt
+
+    from saferplaces.data.store import Store
+    from saferplaces.web.boardpacks.access import can_build_pack, can_sign_off
+    from saferplaces.web.boardpacks.gather import gather
+    from saferplaces.web.boardpacks.models import BoardPack, BoardPackFile
+    from saferplaces.web.projects.quarters import Quarter
+
+    plan = world["plan"]
+    now = dt.datetime(2025, 11, 1, tzinfo=dt.UTC)
+    content = gather(plan, Quarter(2025, 2), Store(tmp_path / "empty-store"), now)
+    pack = BoardPack.objects.create(
+        partnership=plan.partnership, plan=plan, year=2025, quarter=2, content=content, generated_at=now
+    )
+    BoardPackFile.objects.create(pack=pack, format="pdf", content=b"%PDF-", sha256="x")
+    chair = User.objects.create_user(username="chair", password="x")
+    Role.objects.create(user=chair, partnership=plan.partnership, name=Role.Name.CHAIR)
+    users = {**world["users"], "chair": chair}
+    personas = [*PERSONAS, "chair"]
+    one = f"{ES}board-packs/{pack.pk}/"
+    read = [404, 404, 404, 200, 200, 200, 200, 200, 200, 200, 200, 200]
+    admins = [404, 404, 404, 200, 403, 403, 403, 403, 403, 403, 200, 403]
+    #  persona:          anon no  other admin analyst lead lead2 prov prov2 board super chair
+    matrix = {
+        ES + "board-packs/": read,
+        ES + "board-packs/new/": admins,
+        one: read,
+        one + "pack.html": read,
+        one + "board-pack.pdf": read,
+        one + "asks/": admins,
+        one + "sign-off/": [404, 404, 404, 200, 403, 403, 403, 403, 403, 403, 200, 200],
+    }
+    got = {}
+    for url in matrix:
+        got[url] = []
+        for persona in personas:
+            client = Client()
+            if persona != "anonymous":
+                client.force_login(users[persona])
+            got[url].append(client.get(url).status_code)
+    assert got == matrix
+    permissions = {
+        "build": [can_build_pack(users[p], plan.partnership) for p in personas],
+        "sign off": [can_sign_off(users[p], plan.partnership) for p in personas],
+    }
+    assert permissions == {
+        "build": [a == 200 for a in admins],
+        "sign off": [s == 200 for s in matrix[one + "sign-off/"]],
+    }
+    # A board member's POST to sign off is refused and changes nothing; the chair's starts the work.
+    board = Client()
+    board.force_login(users["board member"])
+    assert board.post(one + "sign-off/").status_code == 403
+    assert board.post(one + "asks/", {}).status_code == 403
+    pack.refresh_from_db()
+    assert not pack.signed_off
+    chair_client = Client()
+    chair_client.force_login(chair)
+    assert chair_client.post(one + "sign-off/").status_code == 302

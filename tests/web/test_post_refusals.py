@@ -89,7 +89,7 @@ def _patterns(
 def _arguments(slug: str) -> dict[str, object]:
     """Example URL arguments from one partnership's seed plan and its first records.
 
-    Jobs and assessments are not in the seed plans: their ids name no record, so those views
+    Jobs, assessments and board packs are not in the seed plans: their ids name no record, so those views
     answer 404, which is a refusal too (their role checks are in test_permissions.py).
     """
     plan = Plan.objects.get(partnership__slug=slug)
@@ -125,6 +125,7 @@ def _arguments(slug: str) -> dict[str, object]:
         "job_id": 999999,
         "assessment_id": 999999,
         "year": plan.year,
+        "pack_id": 999999,
         **found,
     }
 

@@ -211,6 +211,12 @@ ERRORS = [
 ]
 
 
+def test_a_return_records_the_quarters_spend(world: dict[str, object]) -> None:
+    client = client_as(world["users"], "provider of the project")
+    assert client.post(world["new"], _valid(spend="2500.50")).status_code == 302
+    assert QuarterlyReturn.objects.get().spend == Decimal("2500.50")
+
+
 @pytest.mark.parametrize(("changes", "message", "href"), ERRORS)
 def test_errors_save_nothing(world: dict[str, object], changes: dict, message: str, href: str) -> None:
     client = client_as(world["users"], "provider of the project")

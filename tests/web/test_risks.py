@@ -6,11 +6,12 @@ import datetime as dt
 import re
 
 import pytest
+from django.utils import timezone
 
 from saferplaces.web.audit.models import AuditEntry
 from saferplaces.web.partnerships.models import Partnership
 from saferplaces.web.plans.heatmap import risk_heatmap
-from saferplaces.web.plans.models import Plan, Risk
+from saferplaces.web.plans.models import Plan, Risk, RiskReview
 from saferplaces.web.seeds import load_seed_plans
 from tests.web.helpers import (
     OUTSIDERS,
@@ -90,7 +91,15 @@ def test_add_a_risk(world: dict[str, object]) -> None:
     risk = Risk.objects.get(risk="Loss of the locality fund")
     assert (risk.plan, risk.order, risk.impact, risk.likelihood) == (world["plan"], 10, "high", "low")
     assert risk.review_date == dt.date(2026, 12, 1) and risk.status == "open"
-    entry = AuditEntry.objects.get()
+    # A new risk gets its first dated reading (#11: board packs compare quarters).
+    review = RiskReview.objects.get(risk=risk)
+    assert (review.date, review.impact, review.likelihood, review.status) == (
+        timezone.localdate(),
+        "high",
+        "low",
+        "open",
+    )
+    entry = AuditEntry.objects.get(model="plans.risk")
     assert (entry.kind, entry.model, entry.via, entry.user_name) == (
         "created",
         "plans.risk",
@@ -116,7 +125,11 @@ def test_change_a_risk(world: dict[str, object]) -> None:
     assert response.status_code == 302
     risk.refresh_from_db()
     assert risk.status == "closed" and risk.review_date is None and risk.order == 1
-    entry = AuditEntry.objects.get()
+    # The status changed: a reading dated today records it.
+    assert list(RiskReview.objects.filter(risk=risk).values_list("date", "status")) == [
+        (timezone.localdate(), "closed")
+    ]
+    entry = AuditEntry.objects.get(model="plans.risk")
     assert entry.kind == "changed" and entry.changes() == [("status", "", "closed")]
 
 
@@ -134,6 +147,17 @@ ERRORS = [
         "#review_date-day",
     ),
 ]
+
+
+def test_a_change_of_words_only_records_no_reading(world: dict[str, object]) -> None:
+    client = client_as(world["users"], "administrator")
+    risk = world["risk"]
+    Risk.objects.filter(pk=risk.pk).update(status="open")
+    risk.refresh_from_db()
+    same = {name: getattr(risk, name) for name in ["impact", "likelihood", "status"]}
+    response = client.post(world["edit"], _valid(**same, mitigation="A new mitigation."))
+    assert response.status_code == 302
+    assert not RiskReview.objects.filter(risk=risk).exists()
 
 
 @pytest.mark.parametrize("url", ["new", "edit"])
@@ -170,7 +194,9 @@ def test_only_administrators_edit_risks(world: dict[str, object], persona: str) 
         assert response.status_code == (302 if persona in MAY_EDIT else expected)
     assert Risk.objects.filter(risk=f"Posted by {persona}").count() == (2 if persona in MAY_EDIT else 0)
     # the new risk, and the seed risk changed to the same words
-    assert AuditEntry.objects.count() == (2 if persona in MAY_EDIT else 0)
+    assert AuditEntry.objects.filter(model="plans.risk").count() == (2 if persona in MAY_EDIT else 0)
+    # each with a reading dated today (the seed risk's impact changed to high)
+    assert AuditEntry.objects.filter(model="plans.riskreview").count() == (2 if persona in MAY_EDIT else 0)
 
 
 @pytest.mark.parametrize("persona", PERSONAS)

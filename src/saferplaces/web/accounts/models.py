@@ -17,6 +17,7 @@ class Role(models.Model):
         LEAD_OFFICER = "lead_officer", "Lead officer"
         PROVIDER = "provider", "Provider"
         BOARD_MEMBER = "board_member", "Board member"
+        CHAIR = "chair", "Chair of the board"
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="roles")
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="roles")

@@ -27,6 +27,7 @@ urlpatterns = [
     path("api/", include("saferplaces.web.api.urls")),
     path("", include("saferplaces.web.work.urls")),
     path("", include("saferplaces.web.assessments.urls")),
+    path("", include("saferplaces.web.boardpacks.urls")),
     path("admin/", admin.site.urls),
     path("favicon.ico", favicon),
 ]

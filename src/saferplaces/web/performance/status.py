@@ -11,8 +11,10 @@ from dataclasses import dataclass, replace
 
 from saferplaces.indicators import NOT_ENOUGH, StatusPoint, TargetStatus, indicator_status, sort_key
 from saferplaces.indicators.status import METHOD_NONE
+from saferplaces.reports.charts import Chart
+from saferplaces.reports.target_charts import ChartValue, target_chart
 from saferplaces.stats import proportion
-from saferplaces.stats.labels import StatusLabel
+from saferplaces.stats.labels import StatusLabel, rule_words
 from saferplaces.web.performance.models import Target, TargetValue
 from saferplaces.web.plans.models import Plan
 
@@ -211,3 +213,28 @@ def target_rows(plan: Plan) -> list[dict[str, object]]:
             }
         )
     return rows
+
+
+def status_chart(target: Target, rows: list[ValueRow], result: TargetStatus, *, table: str) -> Chart | None:
+    """The target's chart: its values, intervals, baseline and special-cause points ringed.
+
+    Drawn for the target's page and for each target in a board pack; ``table`` is the id of
+    the table that holds the same values.
+    """
+    flags = {period: rule_words(rules) for period, rules in result.flags}
+    query = target.indicator_query() if target.is_store_query else None
+    return target_chart(
+        [
+            ChartValue(r.period, float(r.value.value), r.lower, r.upper, r.source, flags.get(r.period, ""))
+            for r in rows
+            if r.value.value is not None
+        ],
+        title=target.description,
+        unit="%" if target.is_percentage else (query.unit if query else target.unit),
+        baseline=float(target.baseline_value)
+        if target.baseline_value is not None and not target.is_store_query
+        else None,
+        baseline_period=target.baseline_period,
+        table=table,
+        spc=result.chart or "XmR chart",
+    )

@@ -15,13 +15,18 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from saferplaces.reports.target_charts import ChartValue, target_chart
 from saferplaces.stats.labels import rule_words
 from saferplaces.web.accounts.permissions import can_edit_targets, can_view_plan
 from saferplaces.web.audit.trail import audited_save
 from saferplaces.web.performance.forms import TargetValueForm
 from saferplaces.web.performance.models import Target, TargetValue
-from saferplaces.web.performance.status import TAG_CLASSES, target_rows, target_status, value_rows
+from saferplaces.web.performance.status import (
+    TAG_CLASSES,
+    status_chart,
+    target_rows,
+    target_status,
+    value_rows,
+)
 from saferplaces.web.plans.models import Plan
 from saferplaces.web.work.jobs import start_job
 from saferplaces.web.work.kinds import TARGET_REFRESH
@@ -79,21 +84,7 @@ def _target_page(
     result = target_status(target)
     flags = {period: rule_words(rules) for period, rules in result.flags}
     query = target.indicator_query() if target.is_store_query else None
-    chart = target_chart(
-        [
-            ChartValue(r.period, float(r.value.value), r.lower, r.upper, r.source, flags.get(r.period, ""))
-            for r in rows
-            if r.value.value is not None
-        ],
-        title=target.description,
-        unit="%" if target.is_percentage else (query.unit if query else target.unit),
-        baseline=float(target.baseline_value)
-        if target.baseline_value is not None and not target.is_store_query
-        else None,
-        baseline_period=target.baseline_period,
-        table="target-values",
-        spc=result.chart or "XmR chart",
-    )
+    chart = status_chart(target, rows, result, table="target-values")
     context = {
         "title": ("Error: " if form.errors else "") + target.description,
         "plan": plan,

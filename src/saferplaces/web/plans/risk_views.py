@@ -8,13 +8,14 @@ from django.db.models import Max
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 
 from saferplaces.web.accounts.access import refuse
 from saferplaces.web.accounts.permissions import can_edit_risk
-from saferplaces.web.audit.trail import audited_save
+from saferplaces.web.audit.trail import audited_save, display_name
 from saferplaces.web.plans.forms import RiskForm
 from saferplaces.web.plans.heatmap import risk_heatmap
-from saferplaces.web.plans.models import Plan, Risk
+from saferplaces.web.plans.models import Plan, Risk, RiskReview
 from saferplaces.web.plans.privacy import blank_private, reader_is_public
 from saferplaces.web.plans.views import frozen_refusal, plan_breadcrumbs, visible_plan
 
@@ -67,8 +68,20 @@ def _risk_form(request: HttpRequest, plan: Plan, risk: Risk) -> HttpResponse:
         frozen=plan.is_frozen,
     )
     if form.is_bound and form.is_valid():
+        reading = (risk.impact, risk.likelihood, risk.status)
         with transaction.atomic():
             audited_save(request.user, form.apply(risk), via=VIA_RISK_FORM)
+            if adding or reading != (risk.impact, risk.likelihood, risk.status):
+                # A dated reading, so a board pack can set this quarter's score against the last (#11).
+                review = RiskReview(
+                    risk=risk,
+                    date=timezone.localdate(),
+                    impact=risk.impact,
+                    likelihood=risk.likelihood,
+                    status=risk.status,
+                    author=display_name(request.user),
+                )
+                audited_save(request.user, review, via=VIA_RISK_FORM)
         messages.success(request, "Risk saved")
         return redirect("risks", slug=plan.partnership.slug, plan_slug=plan.slug)
     heading = "Add a risk" if adding else "Change a risk"

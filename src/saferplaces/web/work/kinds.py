@@ -3,9 +3,9 @@
 Each runner reads first, reporting its steps, and makes all its writes in one
 transaction at the end: a runner that raises has saved nothing.
 
-Kinds to come (issue #10, sections 2 and 3): ``assessment-build`` will call
-:func:`saferplaces.assessment.build_assessment` and record the store snapshot it read
-in ``Outcome.snapshot_id`` (see :func:`store_snapshot_id`); ``board-pack`` likewise.
+Other apps register their own kinds: ``assessment-build`` (web/assessments/build.py) and
+``board-pack`` (web/boardpacks/build.py), each recording the store snapshot it read in
+``Outcome.snapshot_id``.
 """
 
 from __future__ import annotations

@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "saferplaces.web.work",
     # Assessments built in the app, priorities adopted from them (issue #10, sections 2 and 3).
     "saferplaces.web.assessments",
+    # Quarterly board packs (issue 11, section 1).
+    "saferplaces.web.boardpacks",
 ]
 
 MIDDLEWARE = [
