@@ -245,7 +245,40 @@ def test_serve_loads_the_demo_activity_after_the_seed_plans(
         commands_web.serve_command, ["--seed-plans", "--demo-activity", "--dev", "--store", str(tmp_path)]
     )
     assert result.exit_code == 0, result.output
-    assert calls == ["migrate", "load_seed_plans", "load_demo_activity", "runserver"]
+    assert calls == ["migrate", "load_seed_plans", "load_demo_activity", "make_demo_packs", "runserver"]
+
+
+@pytest.mark.django_db
+def test_the_demo_shows_a_signed_off_q1_pack_and_a_draft_q2_pack(tmp_path) -> None:  # noqa: ANN001
+    """Issue #11 section 4: what `./run demo` runs after the activity gives each demo partnership
+    a 2025/26 Q1 pack signed off by the demo chair and a Q2 draft; a second run builds nothing."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from saferplaces.web.boardpacks.models import BoardPack
+    from saferplaces.web.demo_accounts import ensure_demo_accounts
+
+    load_seed_plans()
+    demo_activity.load_demo_activity()
+    ensure_demo_accounts(tmp_path)
+    out = StringIO()
+    call_command("make_demo_packs", stdout=out)
+    packs = BoardPack.objects.order_by("partnership__slug", "quarter")
+    got = [(p.partnership.slug, p.year, p.quarter, p.signed_off) for p in packs]
+    assert got == [
+        ("east-staffordshire", 2025, 1, True),
+        ("east-staffordshire", 2025, 2, False),
+        ("lichfield", 2025, 1, True),
+        ("lichfield", 2025, 2, False),
+    ]
+    assert "(signed off)" in out.getvalue() and "(draft)" in out.getvalue()
+    assert {p.signed_off_by.username for p in packs if p.signed_off} == {"demo-chair"}
+    ids = list(packs.values_list("pk", flat=True))
+    call_command("make_demo_packs", stdout=StringIO())
+    assert (
+        list(BoardPack.objects.order_by("partnership__slug", "quarter").values_list("pk", flat=True)) == ids
+    )
 
 
 @pytest.mark.django_db

@@ -93,6 +93,8 @@ def serve_command(
             click.echo(
                 "The worker is building the Lichfield and Stafford 2025 assessments the seed plans link to."
             )
+    if demo_activity:  # issue #11: a signed-off Q1 pack and a draft Q2 pack from the invented activity
+        call_command("make_demo_packs")
     click.echo("To make your own account: saferplaces createuser NAME --superuser")
     from saferplaces.web.server import plan_server, serve, start_worker, stop_worker
 

@@ -48,6 +48,7 @@ ACCOUNTS = (
         "submit a quarterly return for East Staffordshire's Albion 2 Engage",
     ),
     DemoAccount("demo-board", Role.Name.BOARD_MEMBER, (), "read everything, change nothing"),
+    DemoAccount("demo-chair", Role.Name.CHAIR, (), "sign off a draft board pack"),
 )
 
 #: The seed project the demo provider provides, and whose contract the demo dates.

@@ -17,6 +17,11 @@ from saferplaces.web.partnerships.models import Partnership
 from saferplaces.web.plans.models import Plan
 from saferplaces.web.projects.quarters import Quarter
 
+#: The partnerships whose invented activity (web/fixtures/demo_activity) the demo packs report.
+DEMO_PARTNERSHIPS = ("lichfield", "east-staffordshire")
+#: The demo account that signs the Q1 packs off, when the demo accounts are made.
+DEMO_CHAIR = "demo-chair"
+
 SIGNED_OFF = Quarter(2025, 1)
 DRAFT = Quarter(2025, 2)
 
