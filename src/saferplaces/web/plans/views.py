@@ -76,7 +76,8 @@ def plan_detail(request: HttpRequest, slug: str, plan_slug: str) -> HttpResponse
     """Everything one plan holds, read-only, on one page with a contents list."""
     plan = visible_plan(request, slug, plan_slug)
     priorities = plan.priorities.select_related("county_priority").prefetch_related(
-        Prefetch("actions", queryset=Action.objects.select_related("lead_organisation", "board"))
+        Prefetch("actions", queryset=Action.objects.select_related("lead_organisation", "board")),
+        "adoptions",  # "Why this is a priority" links: one query, not one per priority
     )
     by_kind = {kind: [p for p in priorities if p.kind == kind] for kind in Priority.Kind.values}
     targets = plan.targets.prefetch_related("values")
