@@ -129,7 +129,7 @@ def test_page_query_counts_do_not_grow_with_the_rows_a_plan_holds() -> None:
 @pytest.mark.django_db
 def test_a_page_kept_in_the_cache_asks_the_database_less() -> None:
     client, plan = _superuser_and_plan()
-    for name in ("partnership", "dashboard", "targets"):
+    for name in ("partnership", "dashboard", "plan", "targets", "plan json"):
         url = PAGES[name].format(slug=SLUG, plan=plan.slug)
         cold = len(_queries(client, url))
         with CaptureQueriesContext(connection) as warm:

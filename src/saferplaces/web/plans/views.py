@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from saferplaces.web.accounts.permissions import can_edit_risk, can_view_plan
+from saferplaces.web.cache import cached
 from saferplaces.web.plans.data import delivery_plan_csv, plan_data
 from saferplaces.web.plans.heatmap import risk_heatmap
 from saferplaces.web.plans.models import Action, Plan, Priority, Workstream
@@ -48,7 +49,8 @@ def plan_breadcrumbs(plan: Plan) -> list[dict[str, str]]:
 def plan_json(request: HttpRequest, slug: str, plan_slug: str) -> JsonResponse:
     """The plan page's data twin: everything on the page as JSON."""
     plan = visible_plan(request, slug, plan_slug)
-    return JsonResponse(plan_data(plan), json_dumps_params={"ensure_ascii": False, "indent": 2})
+    data = cached(("plan-json", plan.pk), lambda: plan_data(plan))  # the same for all who may see it
+    return JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
 
 
 @require_safe
@@ -75,34 +77,19 @@ def plan_xlsx(request: HttpRequest, slug: str, plan_slug: str) -> HttpResponse:
 def plan_detail(request: HttpRequest, slug: str, plan_slug: str) -> HttpResponse:
     """Everything one plan holds, read-only, on one page with a contents list."""
     plan = visible_plan(request, slug, plan_slug)
-    priorities = plan.priorities.select_related("county_priority").prefetch_related(
-        Prefetch("actions", queryset=Action.objects.select_related("lead_organisation", "board")),
-        "adoptions",  # "Why this is a priority" links: one query, not one per priority
-    )
-    by_kind = {kind: [p for p in priorities if p.kind == kind] for kind in Priority.Kind.values}
-    targets = plan.targets.prefetch_related("values")
-    periods: list[str] = []
-    for target in targets:
-        for value in target.entered_values():
-            if value.period not in periods:
-                periods.append(value.period)
+    # The figures read eagerly are the same for everyone who may see the plan: kept per plan
+    # until the next write or midnight (the rest are lazy querysets inside the cached parts).
+    figures = cached(("plan-page", plan.pk), lambda: _plan_figures(plan))
     context = {
         "title": plan.title,
         "plan": plan,
         "partnership": plan.partnership,
         "versions": plan.versions.all(),
-        "priority_kinds": [
-            (kind, KIND_HEADINGS[kind], by_kind[kind]) for kind in Priority.Kind.values if by_kind[kind]
-        ],
-        "priorities_with_actions": [p for p in priorities if p.actions.all()],
+        **figures,
         "places": plan.places.all(),
         "at_risk_groups": plan.at_risk_groups.all(),
-        "targets": targets,
-        "target_periods": periods,
-        "target_values": {t.pk: {v.period: v for v in t.entered_values()} for t in targets},
         "risks": plan.risks.all(),
         "can_edit_risk": can_edit_risk(request.user, plan),
-        "heatmap": risk_heatmap(list(plan.risks.all())),
         "governance": plan.governance.all(),
         "partner_plans": plan.partner_plans.all(),
         "workstreams": Workstream.objects.filter(plan=plan).prefetch_related("commitments"),
@@ -115,3 +102,28 @@ def plan_detail(request: HttpRequest, slug: str, plan_slug: str) -> HttpResponse
         ],
     }
     return render(request, "plans/plan.html", context)
+
+
+def _plan_figures(plan: Plan) -> dict[str, object]:
+    """The plan page's priorities by kind, targets with their entered values, and risk heatmap."""
+    priorities = plan.priorities.select_related("county_priority").prefetch_related(
+        Prefetch("actions", queryset=Action.objects.select_related("lead_organisation", "board")),
+        "adoptions",  # "Why this is a priority" links: one query, not one per priority
+    )
+    by_kind = {kind: [p for p in priorities if p.kind == kind] for kind in Priority.Kind.values}
+    targets = list(plan.targets.prefetch_related("values"))
+    periods: list[str] = []
+    for target in targets:
+        for value in target.entered_values():
+            if value.period not in periods:
+                periods.append(value.period)
+    return {
+        "priority_kinds": [
+            (kind, KIND_HEADINGS[kind], by_kind[kind]) for kind in Priority.Kind.values if by_kind[kind]
+        ],
+        "priorities_with_actions": [p for p in priorities if p.actions.all()],
+        "targets": targets,
+        "target_periods": periods,
+        "target_values": {t.pk: {v.period: v for v in t.entered_values()} for t in targets},
+        "heatmap": risk_heatmap(list(plan.risks.all())),
+    }
