@@ -13,7 +13,7 @@ from saferplaces.web.cache import cached
 from saferplaces.web.plans.data import delivery_plan_csv, plan_data
 from saferplaces.web.plans.heatmap import risk_heatmap
 from saferplaces.web.plans.models import Action, Plan, Priority, Workstream
-from saferplaces.web.plans.workbook import plan_workbook
+from saferplaces.web.plans.workbook import entered_periods, plan_workbook
 
 #: Headings for each kind of priority on the plan page.
 KIND_HEADINGS = {
@@ -112,18 +112,13 @@ def _plan_figures(plan: Plan) -> dict[str, object]:
     )
     by_kind = {kind: [p for p in priorities if p.kind == kind] for kind in Priority.Kind.values}
     targets = list(plan.targets.prefetch_related("values"))
-    periods: list[str] = []
-    for target in targets:
-        for value in target.entered_values():
-            if value.period not in periods:
-                periods.append(value.period)
     return {
         "priority_kinds": [
             (kind, KIND_HEADINGS[kind], by_kind[kind]) for kind in Priority.Kind.values if by_kind[kind]
         ],
         "priorities_with_actions": [p for p in priorities if p.actions.all()],
         "targets": targets,
-        "target_periods": periods,
+        "target_periods": entered_periods(targets),
         "target_values": {t.pk: {v.period: v for v in t.entered_values()} for t in targets},
         "heatmap": risk_heatmap(list(plan.risks.all())),
     }
