@@ -87,3 +87,16 @@ def test_the_cached_plan_page_keeps_what_differs_by_user() -> None:
     page = signed_in.get(url).content.decode()
     assert "add a risk</a>" in page and "add a risk</a>" not in anonymous
     assert "Signed in as admin" in page and "Signed in as" not in anonymous
+
+    # Whoever fills the cache first, the manage link shows to administrators only (#13).
+    board = User.objects.create_user("board")
+    Role.objects.create(user=board, partnership=plan.partnership, name=Role.Name.BOARD_MEMBER)
+    as_board = Client()
+    as_board.force_login(board)
+    manage = "Manage the plan</a>"
+    for first in (signed_in, as_board, Client()):
+        cache.bump()
+        first.get(url)  # fills the cache
+        assert manage in signed_in.get(url).content.decode()
+        assert manage not in as_board.get(url).content.decode()
+        assert manage not in Client().get(url).content.decode()

@@ -4,26 +4,24 @@ An import is all or nothing. Every file is checked and every row written to a
 work folder first; only when all of it is good are the new force-month files
 moved into the store under new names and the new manifest renamed into place
 (``Store.commit``). Any failure, a kill included, leaves the store as it was.
+Partner extracts go through the same steps (:mod:`saferplaces.data.pipeline`).
 """
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import gzip
 import io
 import os
-import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 
 import duckdb
 
 from saferplaces.data import policeuk_format as fmt
 from saferplaces.data.input_files import (
-    LIMITS,
     check_readable_file,
     check_total,
     first_line,
@@ -33,12 +31,12 @@ from saferplaces.data.input_files import (
     unpack_zip,
     walk_folder,
 )
-from saferplaces.data.io_failures import import_failure
 from saferplaces.data.periods import month_index
+from saferplaces.data.pipeline import commit_staged, header_row, manifest_entry, read_csv_sql, run_import
 from saferplaces.data.progress import Progress, no_progress
-from saferplaces.data.sql import literal, literal_list
+from saferplaces.data.sql import literal
 from saferplaces.data.store import Manifest, Store, checkpoint, reference_connection
-from saferplaces.errors import DataFormatError, InputError, SaferPlacesError
+from saferplaces.errors import DataFormatError, InputError
 
 #: Files of 2022 and later whose LSOA codes exist in both vintages are read as 2021 codes.
 VINTAGE_SWITCH_MONTH = "2022-01"
@@ -214,16 +212,6 @@ def discover(paths: Sequence[str | os.PathLike[str]], work: Path) -> list[Path]:
     return [f.path for f in discover_files(paths, work)[0]]
 
 
-def _cells(line: str, shown: str) -> list[str]:
-    try:
-        return next(csv.reader([line]), [])
-    except csv.Error as exc:
-        raise DataFormatError(
-            f"The first line of {shown} is not a row of CSV column headings ({exc}).",
-            "Check you chose the right file; police.uk files start with 'Crime ID,Month'.",
-        ) from exc
-
-
 def check_header(path: Path, shown: str | None = None) -> str:
     """Check the file is a non-empty UTF-8 police.uk CSV; return its kind.
 
@@ -235,15 +223,13 @@ def check_header(path: Path, shown: str | None = None) -> str:
     name = shown or path.name
     if path.stat().st_size == 0:
         raise DataFormatError(f"The file {name} is empty.", AGAIN)
-    first = first_line(path, name, AGAIN)
-    if not first.strip():
-        raise DataFormatError(f"The file {name} is empty.", AGAIN)
-    if "\x00" in first:
-        raise DataFormatError(
-            f"The file {name} is not a CSV file.", "Check you chose a police.uk street-level CSV."
-        )
-    header = tuple(_cells(first, name))
-    header = tuple(h.strip() for h in header)
+    cells = header_row(
+        first_line(path, name, AGAIN),
+        name,
+        AGAIN,
+        "Check you chose the right file; police.uk files start with 'Crime ID,Month'.",
+    )
+    header = tuple(h.strip() for h in cells)
     for kind, expected in (("street", fmt.STREET_COLUMNS), ("outcomes", fmt.OUTCOME_COLUMNS)):
         if header == expected:
             return kind
@@ -365,16 +351,6 @@ def check_files(
 # Validation of rows
 
 
-def _read_csv_sql(paths: Sequence[Path], columns: Sequence[str], compression: str = "auto") -> str:
-    files = literal_list(str(p) for p in paths)
-    cols = "{" + ", ".join(f"{literal(c)}: 'VARCHAR'" for c in columns) + "}"
-    return (
-        f"read_csv({files}, columns={cols}, header=true, auto_detect=false, delim=',', "
-        "quote='\"', escape='\"', filename=true, strict_mode=true, null_padding=false, "
-        f"encoding='utf-8', compression={literal(compression)}, max_line_size={LIMITS.line_bytes})"
-    )
-
-
 def _friendly_duckdb_error(exc: Exception, name: str) -> DataFormatError:
     return friendly_csv_error(
         exc, name, "Check the file has not been edited by hand, or download it again from data.police.uk."
@@ -387,9 +363,8 @@ def _raw_select(files: Sequence[SourceFile], columns: Sequence[str]) -> str:
     for compression in ("plain", "gzip"):
         group = [f.path for f in files if f.compression == compression]
         if group:
-            parts.append(
-                f"select * from {_read_csv_sql(group, columns, 'gzip' if compression == 'gzip' else 'none')}"
-            )
+            read = read_csv_sql(group, columns, "gzip" if compression == "gzip" else "none", filename=True)
+            parts.append(f"select * from {read}")
     return " union all ".join(parts)
 
 
@@ -745,19 +720,6 @@ def _outcome_select(table: str, where: str) -> str:
     """
 
 
-def _commit(
-    store: Store, staged: Path, dataset_parts: list[tuple[str, str, str]], manifest: Manifest
-) -> None:
-    """Place each staged partition's files in the store under new names, then commit the manifest."""
-    for dataset, force, month in dataset_parts:
-        folder = f"{dataset}/force={force}/month={month}"
-        files = sorted((staged / folder).iterdir())
-        manifest.partitions[Manifest.key(dataset, force, month)]["files"] = [
-            store.place(path, folder) for path in files
-        ]
-    store.commit(manifest)
-
-
 def ingest(
     paths: Sequence[str | os.PathLike[str]],
     store: Store,
@@ -784,25 +746,7 @@ def ingest(
     InputError, DataFormatError, StoreError
         With a sentence on what is wrong and one on what to do. The store is unchanged.
     """
-    # a failed first import removes what it made, under the lock (see Store.lock)
-    return _ingest_in_store(paths, store, progress)
-
-
-def _ingest_in_store(
-    paths: Sequence[str | os.PathLike[str]], store: Store, progress: Progress
-) -> IngestResult:
-    with store.lock():
-        work = store.new_work_dir("ingest")
-        try:
-            return _ingest_locked(paths, store, work, progress)
-        except SaferPlacesError:
-            raise
-        except (OSError, RuntimeError, duckdb.Error) as exc:
-            raise import_failure(exc) from exc
-        finally:
-            shutil.rmtree(work, ignore_errors=True)
-            with contextlib.suppress(OSError):
-                work.parent.rmdir()  # the .work folder, when no other import is using it
+    return run_import(store, "ingest", lambda work: _ingest_locked(paths, store, work, progress))
 
 
 def _ingest_locked(
@@ -822,7 +766,6 @@ def _ingest_locked(
     changes: list[PartitionChange] = []
     staged = work / "staged"
     plans: list[tuple[str, str, str]] = []
-    now = datetime.now(UTC).isoformat(timespec="seconds")
     steps = [("crimes", "street", fmt.STREET_COLUMNS), ("outcomes", "outcomes", fmt.OUTCOME_COLUMNS)]
     for dataset, kind, columns in steps:
         files = [s for s in sources if s.kind == kind]
@@ -846,12 +789,7 @@ def _ingest_locked(
             else:
                 action = "replaced" if held else "added"
                 todo.append((force, month))
-                manifest.partitions[key] = {
-                    "sha256": source.sha256,
-                    "source": source.name,
-                    "rows": rows,
-                    "ingested_at": now,
-                }
+                manifest.partitions[key] = manifest_entry(source.sha256, source.name, rows)
             changes.append(
                 PartitionChange(
                     dataset,
@@ -903,7 +841,18 @@ def _ingest_locked(
                 manifest.partitions[Manifest.key(dataset, force, month)]["lsoa_vintage"] = vintage
     con.close()
     if plans:
-        progress("Saving", 0, 1)
-        _commit(store, staged, plans, manifest)
-        progress("Saving", 1, 1)
+        # each staged force-month's files go under their partition's folder in the store
+        commit_staged(
+            store,
+            manifest,
+            (
+                (
+                    manifest.partitions[Manifest.key(dataset, force, month)],
+                    f"{dataset}/force={force}/month={month}",
+                    list((staged / f"{dataset}/force={force}/month={month}").iterdir()),
+                )
+                for dataset, force, month in plans
+            ),
+            progress,
+        )
     return IngestResult(changes=tuple(changes), files=len(sources), notes=tuple(notes))

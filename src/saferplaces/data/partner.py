@@ -1,10 +1,11 @@
 """Load a partner extract (a local police or partner CSV) into the store.
 
 The format is described in ``docs/partner-extract.md`` and defined in
-:mod:`saferplaces.data.partner_format`. An import is all or nothing, like the
-police.uk ingest: the file is checked and written to a work folder first; only
-when all of it is good is its file moved into ``partner/<name>/`` under a new name
-and the new manifest committed (``Store.commit``). Any failure leaves the store as it was.
+:mod:`saferplaces.data.partner_format`. An import goes through the same pipeline as the
+police.uk ingest (:mod:`saferplaces.data.pipeline`), all or nothing: the file is checked
+and written to a work folder first; only when all of it is good is its file moved into
+``partner/<name>/`` under a new name and the new manifest committed. Any failure leaves
+the store as it was.
 
 Every row is placed in the current geography. A row's location is taken from,
 in order: its LSOA code; its coordinates (British National Grid or WGS84),
@@ -15,17 +16,15 @@ are kept with no LSOA and counted, never dropped.
 
 from __future__ import annotations
 
-import csv
 import functools
 import gzip
 import json
 import os
 import re
-import shutil
 import threading
 import weakref
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -37,18 +36,17 @@ from saferplaces.data.bundled_files import bundled_dir
 from saferplaces.data.files import is_gzip, sha256_of
 from saferplaces.data.geography import install_reference_tables
 from saferplaces.data.input_files import (
-    LIMITS,
     check_readable_file,
     first_line,
     friendly_csv_error,
     read_whole,
     sniff,
 )
-from saferplaces.data.io_failures import import_failure
+from saferplaces.data.pipeline import commit_staged, header_row, manifest_entry, read_csv_sql, run_import
 from saferplaces.data.progress import Progress, no_progress
 from saferplaces.data.sql import literal
 from saferplaces.data.store import Snapshot, Store
-from saferplaces.errors import DataFormatError, InputError, SaferPlacesError
+from saferplaces.errors import DataFormatError, InputError
 
 FORMAT_DOC = "docs/partner-extract.md"
 
@@ -292,20 +290,9 @@ def read_header(path: Path) -> list[str]:
         )
     first = first_line(path, name, again)
     read_whole(path, name, again)  # a damaged gzip, or one beyond the limits, stops here
-    if not first.strip():
-        raise DataFormatError(f"The file {name} is empty.", "Ask the partner to send the extract again.")
-    if "\x00" in first:
-        raise DataFormatError(
-            f"The file {name} is not a CSV file.",
-            f"Check you chose a partner extract CSV as {FORMAT_DOC} describes.",
-        )
-    try:
-        cells = next(csv.reader([first]), [])
-    except csv.Error as exc:
-        raise DataFormatError(
-            f"The first line of {name} is not a row of CSV column headings ({exc}).",
-            f"Check you chose a partner extract CSV as {FORMAT_DOC} describes.",
-        ) from exc
+    cells = header_row(
+        first, name, again, f"Check you chose a partner extract CSV as {FORMAT_DOC} describes."
+    )
     header = [fmt.normalise_header(c) for c in cells]
     for raw_cell, col in zip(cells, header, strict=True):
         if col not in fmt.COLUMNS:
@@ -351,13 +338,7 @@ def read_header(path: Path) -> list[str]:
 
 
 def _read_sql(path: Path, header: list[str]) -> str:
-    cols = "{" + ", ".join(f"{literal(c)}: 'VARCHAR'" for c in header) + "}"
-    compression = "gzip" if is_gzip(path) else "none"
-    return (
-        f"read_csv({literal(str(path))}, columns={cols}, header=true, auto_detect=false, "
-        "delim=',', quote='\"', escape='\"', strict_mode=true, null_padding=false, "
-        f"encoding='utf-8', compression='{compression}', max_line_size={LIMITS.line_bytes})"
-    )
+    return read_csv_sql([path], header, "gzip" if is_gzip(path) else "none")
 
 
 def _friendly_read_error(exc: Exception, name: str) -> DataFormatError:
@@ -967,16 +948,7 @@ def ingest_extract(
         raise InputError(f"The file {path} does not exist.", "Check the spelling and try again.")
     if source.is_dir():
         raise InputError(f"{path} is a folder, not a file.", "Name one partner extract CSV file.")
-    with store.lock():
-        work = store.new_work_dir("partner")
-        try:
-            return _ingest_locked(source, store, name, work, progress)
-        except SaferPlacesError:
-            raise
-        except (OSError, RuntimeError, duckdb.Error) as exc:
-            raise import_failure(exc) from exc
-        finally:
-            shutil.rmtree(work, ignore_errors=True)
+    return run_import(store, "partner", lambda work: _ingest_locked(source, store, name, work, progress))
 
 
 def _ingest_locked(source: Path, store: Store, name: str, work: Path, progress: Progress) -> ExtractResult:
@@ -1050,19 +1022,10 @@ def _ingest_locked(source: Path, store: Store, name: str, work: Path, progress: 
         con.close()
     rows, by_lsoa, by_coord, by_ward, by_none, outside, unknown, synthetic = stats
     progress("Writing the extract", 1, 1)
-    now = datetime.now(UTC).isoformat(timespec="seconds")
-    manifest.extracts[name] = {
-        "source": source.name,
-        "sha256": sha,
-        "rows": int(rows),
-        "synthetic": bool(synthetic),
-        "ingested_at": now,
-        "columns": sorted(present),
-    }
-    progress("Saving", 0, 1)
-    manifest.extracts[name]["files"] = [store.place(out, f"partner/{name}")]
-    store.commit(manifest)
-    progress("Saving", 1, 1)
+    manifest.extracts[name] = manifest_entry(
+        sha, source.name, rows, synthetic=bool(synthetic), columns=sorted(present)
+    )
+    commit_staged(store, manifest, [(manifest.extracts[name], f"partner/{name}", [out])], progress)
     assumptions = []
     if by_coord:
         assumptions.append(

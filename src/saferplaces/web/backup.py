@@ -80,12 +80,48 @@ def _count(folder: Path) -> int:
     return sum(1 for p in folder.rglob("*") if p.is_file())
 
 
-def _pg_env(settings: dict) -> dict[str, str]:
-    env = dict(os.environ)
-    for key, var in (("HOST", "PGHOST"), ("PORT", "PGPORT"), ("USER", "PGUSER"), ("PASSWORD", "PGPASSWORD")):
+def _pg_tool(name: str) -> str:
+    """The path of ``pg_dump`` or ``pg_restore``, or a refusal naming the package that has it."""
+    found = shutil.which(name)
+    if found is None:
+        raise InputError(
+            f"{name} is not installed, so the PostgreSQL database cannot be copied.",
+            "Install PostgreSQL's client programs of the server's version or newer "
+            "(Debian: postgresql-client), then run the command again.",
+        )
+    return found
+
+
+def _pg_args(settings: dict) -> tuple[list[str], dict[str, str]]:
+    """The connection as libpq arguments (``--dbname`` conninfo) and environment (the password).
+
+    The database's options from ``DATABASE_URL`` (``sslmode`` and the like) go into the
+    conninfo; the password goes in ``PGPASSWORD`` so that it never shows in the process list.
+    """
+    from psycopg.conninfo import make_conninfo
+
+    params: dict[str, str] = {"dbname": str(settings["NAME"])}
+    for key, name in (("HOST", "host"), ("PORT", "port"), ("USER", "user")):
         if settings.get(key):
-            env[var] = str(settings[key])
-    return env
+            params[name] = str(settings[key])
+    for key, value in (settings.get("OPTIONS") or {}).items():
+        if isinstance(value, str | int) and not isinstance(value, bool):
+            params[key] = str(value)
+    env = dict(os.environ)
+    if settings.get("PASSWORD"):
+        env["PGPASSWORD"] = str(settings["PASSWORD"])
+    return [f"--dbname={make_conninfo(**params)}"], env
+
+
+def _holds_accounts() -> bool:
+    """True when the app's database already has accounts (so a restore would overwrite them)."""
+    from django.db import connection
+
+    if "auth_user" not in connection.introspection.table_names():
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute("select count(*) from auth_user")
+        return cursor.fetchone()[0] > 0
 
 
 def make_backup(destination: Path, store_dir: Path) -> BackupResult:
@@ -93,43 +129,21 @@ def make_backup(destination: Path, store_dir: Path) -> BackupResult:
 
     The store is copied while holding its write lock, so no import changes it half-way;
     the database is copied with SQLite's online backup (or ``pg_dump``), which is consistent
-    while the app runs.
+    while the app runs. A backup that fails removes what it wrote.
     """
     destination = Path(destination)
     if destination.exists() and any(destination.iterdir()):
         raise InputError(f"The folder {destination} is not empty.", "Name a new folder for the backup.")
     vendor, settings = _database()
     db_file = Path(settings["NAME"]).resolve() if vendor == "sqlite" and str(settings["NAME"]) else None
+    pg_dump = _pg_tool("pg_dump") if vendor == "postgresql" else ""
+    made = not destination.exists()
     destination.mkdir(parents=True, exist_ok=True)
-    store = Store(store_dir)
-    with store.lock():
-        shutil.copytree(store.root, destination / "store", ignore=_skip(store.root.resolve(), db_file))
-        if vendor == "sqlite":
-            from django.db import connection
-
-            connection.ensure_connection()
-            with sqlite3.connect(destination / "database.sqlite3") as target:
-                connection.connection.backup(target)
-            target.close()
-        else:
-            done = subprocess.run(
-                [
-                    "pg_dump",
-                    "--format=custom",
-                    "--no-owner",
-                    "--file",
-                    str(destination / "database.dump"),
-                    settings["NAME"],
-                ],
-                env=_pg_env(settings),
-                capture_output=True,
-                text=True,
-            )
-            if done.returncode != 0:
-                raise InputError(
-                    f"pg_dump could not copy the database: {done.stderr.strip()[:300]}",
-                    "Check that pg_dump is installed and DATABASE_URL names the database.",
-                )
+    try:
+        _copy_out(destination, Store(store_dir), vendor, settings, db_file, pg_dump)
+    except BaseException:
+        _remove_contents(destination, made)
+        raise
     files = _count(destination / "store")
     info = {
         "made": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
@@ -145,11 +159,52 @@ def make_backup(destination: Path, store_dir: Path) -> BackupResult:
     )
 
 
-def restore_backup(source: Path, store_dir: Path, *, replace: bool = False) -> BackupResult:
-    """Put a backup made by :func:`make_backup` back: the store folder, then the database.
+def _remove_contents(folder: Path, made: bool) -> None:
+    if made:
+        shutil.rmtree(folder, ignore_errors=True)
+        return
+    for item in folder.iterdir():
+        if item.is_dir() and not item.is_symlink():
+            shutil.rmtree(item, ignore_errors=True)
+        else:
+            item.unlink(missing_ok=True)
 
-    Refuses a store folder that already holds data unless ``replace``. Run ``migrate``
-    afterwards when this version of Safer Places is newer than the one that made the backup.
+
+def _copy_out(
+    destination: Path, store: Store, vendor: str, settings: dict, db_file: Path | None, pg_dump: str
+) -> None:
+    with store.lock():
+        shutil.copytree(store.root, destination / "store", ignore=_skip(store.root.resolve(), db_file))
+        if vendor == "sqlite":
+            from django.db import connection
+
+            connection.ensure_connection()
+            with sqlite3.connect(destination / "database.sqlite3") as target:
+                connection.connection.backup(target)
+            target.close()
+            return
+        args, env = _pg_args(settings)
+        done = subprocess.run(
+            [pg_dump, "--format=custom", "--no-owner", "--file", str(destination / "database.dump"), *args],
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+        if done.returncode != 0:
+            raise InputError(
+                f"pg_dump could not copy the database: {done.stderr.strip()[:300]}",
+                "Check that pg_dump is of the server's version or newer and DATABASE_URL names the database.",
+            )
+
+
+def restore_backup(source: Path, store_dir: Path, *, replace: bool = False) -> BackupResult:
+    """Put a backup made by :func:`make_backup` back: the database, then the store folder.
+
+    Refuses a store folder that already holds data, or a database that already holds
+    accounts, unless ``replace``. A PostgreSQL database is restored in one transaction, so a
+    failed restore leaves it (and the store folder, not yet touched) as it was. Run
+    ``migrate`` afterwards when this version of Safer Places is newer than the one that made
+    the backup.
     """
     source = Path(source)
     try:
@@ -160,18 +215,60 @@ def restore_backup(source: Path, store_dir: Path, *, replace: bool = False) -> B
             "Name the folder that saferplaces backup made.",
         ) from None
     vendor, settings = _database()
-    if info["database"] != vendor:
+    if info.get("database") != vendor:
         raise InputError(
-            f"The backup holds a {info['database']} database, but this app uses {vendor}.",
+            f"The backup holds a {info.get('database')} database, but this app uses {vendor}.",
             "Restore it with the same kind of database (DATABASE_URL), or unset DATABASE_URL for SQLite.",
         )
-    store = Store(store_dir)
-    if (store.root / "manifest.json").exists() and not replace:
+    database = source / ("database.sqlite3" if vendor == "sqlite" else "database.dump")
+    if not (source / "store").is_dir() or not database.is_file():
         raise InputError(
-            f"The store folder {store.root} already holds data.",
-            "Restore into a new folder (--store), or add --replace to overwrite it.",
+            f"The backup {source} is incomplete: it has no store folder or no {database.name}.",
+            "Restore a complete backup folder, as saferplaces backup made it.",
         )
+    pg_restore = _pg_tool("pg_restore") if vendor == "postgresql" else ""
+    store = Store(store_dir)
+    if not replace:
+        if (store.root / "manifest.json").exists():
+            raise InputError(
+                f"The store folder {store.root} already holds data.",
+                "Restore into a new folder (--store), or add --replace to overwrite it.",
+            )
+        if _holds_accounts():
+            raise InputError(
+                "The app's database already holds accounts.",
+                "Restore into a new database (DATABASE_URL), or add --replace to overwrite it.",
+            )
     with store.lock():
+        if vendor == "sqlite":
+            from django.db import connection
+
+            connection.ensure_connection()
+            with sqlite3.connect(database) as backup:
+                backup.backup(connection.connection)
+            backup.close()
+        else:
+            args, env = _pg_args(settings)
+            done = subprocess.run(
+                [
+                    pg_restore,
+                    "--clean",
+                    "--if-exists",
+                    "--no-owner",
+                    "--single-transaction",
+                    *args,
+                    str(database),
+                ],
+                env=env,
+                capture_output=True,
+                text=True,
+            )
+            if done.returncode != 0:
+                raise InputError(
+                    f"pg_restore could not restore the database: {done.stderr.strip()[:300]}",
+                    "Check that pg_restore is of the server's version or newer and DATABASE_URL "
+                    "names the database; it is unchanged.",
+                )
         for item in (source / "store").iterdir():
             target = store.root / item.name
             if target.is_dir():
@@ -180,31 +277,4 @@ def restore_backup(source: Path, store_dir: Path, *, replace: bool = False) -> B
                 shutil.copytree(item, target)
             else:
                 shutil.copy2(item, target)
-        if vendor == "sqlite":
-            from django.db import connection
-
-            connection.ensure_connection()
-            with sqlite3.connect(source / "database.sqlite3") as backup:
-                backup.backup(connection.connection)
-            backup.close()
-        else:
-            done = subprocess.run(
-                [
-                    "pg_restore",
-                    "--clean",
-                    "--if-exists",
-                    "--no-owner",
-                    "--dbname",
-                    settings["NAME"],
-                    str(source / "database.dump"),
-                ],
-                env=_pg_env(settings),
-                capture_output=True,
-                text=True,
-            )
-            if done.returncode != 0:
-                raise InputError(
-                    f"pg_restore could not restore the database: {done.stderr.strip()[:300]}",
-                    "Check that pg_restore is installed and DATABASE_URL names an empty database.",
-                )
     return BackupResult(source, _count(source / "store"), vendor)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -10,6 +12,7 @@ from django.views.decorators.http import require_safe
 
 from saferplaces.web.accounts.permissions import can_view_plan, can_view_project, is_member
 from saferplaces.web.audit.models import AuditEntry
+from saferplaces.web.cache import cached
 from saferplaces.web.partnerships.dashboard import (
     current_plan,
     priority_progress,
@@ -19,7 +22,7 @@ from saferplaces.web.partnerships.dashboard import (
 from saferplaces.web.partnerships.members import can_manage_people
 from saferplaces.web.partnerships.models import Partnership
 from saferplaces.web.performance.status import target_rows
-from saferplaces.web.plans.models import Risk
+from saferplaces.web.plans.models import Plan, Risk
 
 #: How many recent changes the dashboard lists.
 RECENT_CHANGES = 5
@@ -88,14 +91,22 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         ],
     }
     if plan is not None:
-        context |= {
-            "progress": priority_progress(plan, today),
-            "targets": target_rows(plan),
-            "risks": top_risks(plan),
-            "open_risks": plan.risks.exclude(status=Risk.Status.CLOSED).count(),
-            "projects": projects_needing_attention(plan, today) if member else [],
-            "project_count": plan.projects.count(),
-        }
+        # The same for everyone allowed to see the plan (the user chose only which plan), so
+        # kept per plan until the next write or midnight (web/cache.py).
+        figures = cached(("dashboard", plan.pk), lambda: _plan_figures(plan, today))
+        context |= figures | {"projects": figures["projects"] if member else []}
     if member:
         context["changes"] = AuditEntry.objects.filter(partnership=partnership)[:RECENT_CHANGES]
     return render(request, "partnerships/dashboard.html", context)
+
+
+def _plan_figures(plan: Plan, today: date) -> dict[str, object]:
+    """The dashboard's figures for one plan, with its projects needing attention (members only)."""
+    return {
+        "progress": priority_progress(plan, today),
+        "targets": target_rows(plan),
+        "risks": top_risks(plan),
+        "open_risks": plan.risks.exclude(status=Risk.Status.CLOSED).count(),
+        "projects": projects_needing_attention(plan, today),
+        "project_count": plan.projects.count(),
+    }

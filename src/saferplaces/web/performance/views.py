@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from saferplaces.stats.labels import rule_words
 from saferplaces.web.accounts.permissions import can_edit_targets, can_view_plan
 from saferplaces.web.audit.trail import audited_save
+from saferplaces.web.cache import cached
 from saferplaces.web.performance.forms import TargetValueForm
 from saferplaces.web.performance.models import Target, TargetValue
 from saferplaces.web.performance.status import (
@@ -65,7 +66,8 @@ def _breadcrumbs(plan: Plan, *, targets: bool = True) -> list[dict[str, str]]:
 def targets_list(request: HttpRequest, slug: str, plan_slug: str) -> HttpResponse:
     """A plan's targets, each with its latest value and status."""
     plan = _plan(request, slug, plan_slug)
-    rows = target_rows(plan)
+    # the same for everyone allowed to see the plan: kept until the next write or midnight
+    rows = cached(("target-rows", plan.pk), lambda: target_rows(plan))
     context = {
         "title": f"Targets – {plan.title}",
         "plan": plan,

@@ -9,11 +9,12 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from saferplaces.web.accounts.permissions import can_edit_plan, can_edit_risk, can_view_plan, is_member
+from saferplaces.web.cache import cached
 from saferplaces.web.plans.data import delivery_plan_csv, plan_data
 from saferplaces.web.plans.heatmap import risk_heatmap
 from saferplaces.web.plans.models import Action, Plan, Priority, Workstream, frozen_problem
 from saferplaces.web.plans.privacy import blank_private, reader_is_public
-from saferplaces.web.plans.workbook import plan_workbook
+from saferplaces.web.plans.workbook import entered_periods, plan_workbook
 
 #: Headings for each kind of priority on the plan page.
 KIND_HEADINGS = {
@@ -85,9 +86,9 @@ def plan_json(request: HttpRequest, slug: str, plan_slug: str) -> JsonResponse:
     """The plan page's data twin: everything on the page as JSON."""
     plan = visible_plan(request, slug, plan_slug)
     public = reader_is_public(request.user, plan)
-    return JsonResponse(
-        plan_data(plan, public=public), json_dumps_params={"ensure_ascii": False, "indent": 2}
-    )
+    # The same for everyone on the same side of the partnership's line (issue 11's private fields).
+    data = cached(("plan-json", plan.pk, public), lambda: plan_data(plan, public=public))
+    return JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
 
 
 @require_safe
@@ -116,40 +117,25 @@ def plan_xlsx(request: HttpRequest, slug: str, plan_slug: str) -> HttpResponse:
 def plan_detail(request: HttpRequest, slug: str, plan_slug: str) -> HttpResponse:
     """Everything one plan holds, read-only, on one page with a contents list."""
     plan = visible_plan(request, slug, plan_slug)
-    priorities = list(
-        plan.priorities.select_related("county_priority").prefetch_related(
-            Prefetch("actions", queryset=Action.objects.select_related("lead_organisation", "board"))
-        )
-    )
     public = reader_is_public(request.user, plan)
+    # The figures read eagerly are the same for everyone who may see the plan from the same side
+    # of the partnership's line: kept per plan and side until the next write or midnight (the
+    # rest are lazy querysets inside the cached parts).
+    figures = cached(("plan-page", plan.pk, public), lambda: _plan_figures(plan, public))
     risks = list(plan.risks.all())
-    blank_private(public, risks=risks, actions=[a for p in priorities for a in p.actions.all()])
-    by_kind = {kind: [p for p in priorities if p.kind == kind] for kind in Priority.Kind.values}
-    targets = plan.targets.prefetch_related("values")
-    periods: list[str] = []
-    for target in targets:
-        for value in target.entered_values():
-            if value.period not in periods:
-                periods.append(value.period)
+    blank_private(public, risks=risks)
     context = {
         "title": plan.title,
         "plan": plan,
         "partnership": plan.partnership,
         "versions": plan.versions.all(),
         **plan_year_context(request, plan),
-        "priority_kinds": [
-            (kind, KIND_HEADINGS[kind], by_kind[kind]) for kind in Priority.Kind.values if by_kind[kind]
-        ],
-        "priorities_with_actions": [p for p in priorities if p.actions.all()],
+        **figures,
         "places": plan.places.all(),
         "at_risk_groups": plan.at_risk_groups.all(),
-        "targets": targets,
-        "target_periods": periods,
-        "target_values": {t.pk: {v.period: v for v in t.entered_values()} for t in targets},
         "risks": risks,
         "public": public,
         "can_edit_risk": can_edit_risk(request.user, plan),
-        "heatmap": risk_heatmap(risks),
         "governance": plan.governance.all(),
         "partner_plans": plan.partner_plans.all(),
         "workstreams": Workstream.objects.filter(plan=plan).prefetch_related("commitments"),
@@ -162,3 +148,29 @@ def plan_detail(request: HttpRequest, slug: str, plan_slug: str) -> HttpResponse
         ],
     }
     return render(request, "plans/plan.html", context)
+
+
+def _plan_figures(plan: Plan, public: bool) -> dict[str, object]:
+    """The plan page's priorities by kind, targets with their entered values, and risk heatmap.
+
+    With ``public``, without what only the partnership may read (:mod:`saferplaces.web.plans.privacy`).
+    """
+    priorities = list(
+        plan.priorities.select_related("county_priority").prefetch_related(
+            Prefetch("actions", queryset=Action.objects.select_related("lead_organisation", "board")),
+            "adoptions",  # "Why this is a priority" links: one query, not one per priority
+        )
+    )
+    blank_private(public, actions=[a for p in priorities for a in p.actions.all()])
+    by_kind = {kind: [p for p in priorities if p.kind == kind] for kind in Priority.Kind.values}
+    targets = list(plan.targets.prefetch_related("values"))
+    return {
+        "priority_kinds": [
+            (kind, KIND_HEADINGS[kind], by_kind[kind]) for kind in Priority.Kind.values if by_kind[kind]
+        ],
+        "priorities_with_actions": [p for p in priorities if p.actions.all()],
+        "targets": targets,
+        "target_periods": entered_periods(targets),
+        "target_values": {t.pk: {v.period: v for v in t.entered_values()} for t in targets},
+        "heatmap": risk_heatmap(list(plan.risks.all())),
+    }

@@ -12,11 +12,14 @@ import io
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from saferplaces.web.plans.delivery import EXPORT_HEADERS, delivery_rows, plan_actions
 from saferplaces.web.plans.models import Plan
 from saferplaces.web.plans.privacy import blank_private
+
+if TYPE_CHECKING:
+    from saferplaces.web.performance.models import Target
 
 #: Widest column in characters; longer text wraps.
 MAX_WIDTH = 60
@@ -42,6 +45,16 @@ def _value(value: Decimal | None) -> float | int | None:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
+def entered_periods(targets: list[Target]) -> list[str]:
+    """The periods of the targets' entered values, each once, in the order first met."""
+    periods: list[str] = []
+    for target in targets:
+        for value in target.entered_values():
+            if value.period not in periods:
+                periods.append(value.period)
+    return periods
+
+
 def plan_sheets(plan: Plan, *, public: bool = False) -> list[Sheet]:
     """The plan's tables, in the order of the plan page; empty tables are left out.
 
@@ -52,11 +65,7 @@ def plan_sheets(plan: Plan, *, public: bool = False) -> list[Sheet]:
     risks = list(plan.risks.all())
     blank_private(public, risks=risks, actions=[row.action for row in delivery])
     targets = list(plan.targets.prefetch_related("values"))
-    periods: list[str] = []
-    for target in targets:
-        for v in target.entered_values():
-            if v.period not in periods:
-                periods.append(v.period)
+    periods = entered_periods(targets)
     sheets = [
         Sheet(
             "Priorities",
