@@ -99,7 +99,7 @@ def test_periods_of_different_length_are_compared_per_month():
     s = indicator_status([count("2019/20 Q1", 300)], "reduce", baseline=count("2018/19", 1000))
     # exposures 3 and 12 months: the quarter's share of the total is 3 / 15 under no change
     assert s.p == pytest.approx(exact_p(300, 1000, share=3 / 15), rel=1e-6)
-    assert "rose 20%" in s.sentence
+    assert "The value per month rose 20% from 2018/19 to 2019/20 Q1" in s.sentence
     assert any("differ in length" in a for a in s.assumptions)
 
 

@@ -180,3 +180,26 @@ def test_members_are_listed_without_their_internal_notes(site, client: Client):
     assert "Stafford Borough Council" in html
     assert "Internal note" not in html
     assert "Internal note" not in client.get("/public/stafford.json").content.decode()
+
+
+@pytest.mark.django_db
+def test_a_quarter_against_a_year_is_said_to_be_compared_per_month() -> None:
+    """3,502 in 2018 and 1,011 in 2025/26 Q2 side by side read as a fall; the test compares per
+    month (1,011 / 3 against 3,502 / 12, a rise), and the words must say so before "a rise"."""
+    from saferplaces.web.demo_activity import load_demo_activity
+    from saferplaces.web.performance.models import Target
+    from saferplaces.web.public.targets import target_record
+    from saferplaces.web.seeds import load_seed_plans
+
+    load_seed_plans()
+    load_demo_activity()
+    target = Target.objects.get(
+        plan__partnership__slug="east-staffordshire", description="Reduced ASB incidents"
+    )
+    words = target_record(target)["in_plain_words"]
+    assert words[2:] == [
+        "In 2025/26 Q2 it was 1,011.",
+        "2025/26 Q2 is 3 months long and 2018 is 12 months long. So we look at the number for each month.",
+        "That is a rise. Our test says it is too big to be chance: it is statistically significant.",
+    ]
+    assert 1011 / 3 > 3502 / 12  # worked out here: per month, a rise

@@ -372,9 +372,12 @@ def _counts(baseline: StatusPoint, latest: StatusPoint, direction: str, subject:
         verdict = f"this is within normal variation ({_p_text(result.p)})"
     else:
         verdict = f"this is a real {'rise' if higher else 'fall'} ({_p_text(result.p)})"
-    sentence = f"{subject} {how} from {baseline.period} to {latest.period}{compared}; {verdict}."
-    if not compared and baseline.length() != latest.length():
+    per_month = not compared and baseline.length() != latest.length()
+    if per_month:
+        # A quarter against a year: the counts themselves would mislead, so the words say per month.
+        subject = f"{subject} per month"
         assumptions.append("The periods differ in length, so the test compares counts per month.")
+    sentence = f"{subject} {how} from {baseline.period} to {latest.period}{compared}; {verdict}."
     return TargetStatus(
         status,
         sentence,

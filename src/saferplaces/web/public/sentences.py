@@ -131,6 +131,13 @@ TEMPLATES: dict[str, tuple[str, dict[str, object]]] = {
         gettext_noop("In %(period)s it was %(value)s."),
         {"period": "2025/26", "value": "2,950"},
     ),
+    "target_per_month": (
+        gettext_noop(
+            "%(latest)s is %(latest_months)s months long and %(base)s is %(base_months)s months long. "
+            "So we look at the number for each month."
+        ),
+        {"latest": "2025/26 Q2", "latest_months": "3", "base": "2018", "base_months": "12"},
+    ),
     "target_fall_significant": (
         gettext_noop(
             "That is a fall. Our test says it is too big to be chance: it is statistically significant."

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from saferplaces.indicators.status import METHOD_SPC
+from saferplaces.indicators.periods import parse_period_label
+from saferplaces.indicators.status import METHOD_CHANGE, METHOD_SPC
 from saferplaces.stats.labels import StatusLabel
 from saferplaces.web.performance.models import Target, TargetValue
 from saferplaces.web.performance.status import target_status, value_rows
@@ -39,6 +40,26 @@ def _part_covered(value: TargetValue) -> list[str]:
         first, last = sentences.month_name(months[0][:7]), sentences.month_name(months[-1][:7])
         return [sentences.say("target_part", start=first, end=last, held=len(months), whole=whole)]
     return []
+
+
+def _per_month(base: str, latest: str) -> list[str]:
+    """When a count for a quarter is tested against a count for a year, say that the test is per month.
+
+    The two figures side by side would mislead: the test compares counts per month
+    (:func:`saferplaces.indicators.status.indicator_status`).
+    """
+    spans = parse_period_label(base), parse_period_label(latest)
+    if None in spans or spans[0].length == spans[1].length:
+        return []
+    return [
+        sentences.say(
+            "target_per_month",
+            latest=latest,
+            latest_months=spans[1].length,
+            base=base,
+            base_months=spans[0].length,
+        )
+    ]
 
 
 def target_record(target: Target) -> dict[str, Any]:
@@ -73,6 +94,8 @@ def target_record(target: Target) -> dict[str, Any]:
             sentences.say("target_latest", period=latest.period, value=_shown(latest.value.value, percentage))
         )
         words += _part_covered(latest.value)
+    if status.method == METHOD_CHANGE and latest is not None:
+        words += _per_month(status.baseline_period, status.latest_period)
     if status.status in (StatusLabel.IMPROVING, StatusLabel.WORSENING) and latest is not None:
         moved = _moved(status.status, target.direction)
         spc = status.method == METHOD_SPC
