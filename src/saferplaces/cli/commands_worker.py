@@ -46,6 +46,11 @@ def worker_command(batch: bool, interval: float, store_dir: str | None, nice: in
       saferplaces worker
       saferplaces worker --batch
     """
+    if nice and hasattr(os, "nice"):
+        # A build takes whole processors for a minute; at a lower priority it takes only what the
+        # web server leaves (docs/benchmarks.md, "Pages during a build"). Lowered first, so that
+        # starting up gives way too.
+        os.nice(nice)
     if store_dir:
         os.environ[ENV_VAR] = str(resolve_store_dir(store_dir))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "saferplaces.web.config.settings.local")
@@ -62,10 +67,6 @@ def worker_command(batch: bool, interval: float, store_dir: str | None, nice: in
             "Start that backend's worker, or unset SAFERPLACES_TASKS_BACKEND to use the database backend.",
         )
     call_command("migrate", interactive=False, verbosity=0)
-    if nice and hasattr(os, "nice"):
-        # A build takes whole processors for a minute; at a lower priority it takes only what the
-        # web server leaves (docs/benchmarks.md, "Pages during a build").
-        os.nice(nice)
     click.echo(
         "The Safer Places worker is running background tasks" + ("." if batch else " (Ctrl+C stops it).")
     )
