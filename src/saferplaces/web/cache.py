@@ -30,7 +30,18 @@ T = TypeVar("T")
 MAX_ENTRIES = 512
 #: The apps whose records pages show; a write to any of them makes every cached value stale.
 DATA_APPS = frozenset(
-    {"auth", "accounts", "partnerships", "plans", "performance", "projects", "audit", "transfers", "public"}
+    {
+        "auth",
+        "accounts",
+        "partnerships",
+        "plans",
+        "performance",
+        "projects",
+        "audit",
+        "transfers",
+        "public",
+        "assessments",
+    }
 )
 
 _values: OrderedDict[tuple[Hashable, ...], Any] = OrderedDict()

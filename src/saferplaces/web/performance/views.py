@@ -7,6 +7,8 @@ defined as a data store query, the button to refresh the values from the store.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -23,6 +25,7 @@ from saferplaces.web.performance.forms import TargetValueForm
 from saferplaces.web.performance.models import Target, TargetValue
 from saferplaces.web.performance.status import (
     TAG_CLASSES,
+    ValueRow,
     status_chart,
     target_rows,
     target_status,
@@ -31,6 +34,10 @@ from saferplaces.web.performance.status import (
 from saferplaces.web.plans.models import Plan
 from saferplaces.web.work.jobs import start_job
 from saferplaces.web.work.kinds import TARGET_REFRESH
+
+if TYPE_CHECKING:
+    from saferplaces.indicators.status import TargetStatus
+    from saferplaces.reports.charts import Chart
 
 
 def _plan(request: HttpRequest, slug: str, plan_slug: str) -> Plan:
@@ -78,15 +85,22 @@ def targets_list(request: HttpRequest, slug: str, plan_slug: str) -> HttpRespons
     return render(request, "performance/targets.html", context)
 
 
+def _target_figures(target: Target) -> tuple[list[ValueRow], TargetStatus, Chart | None]:
+    """A target's values, its status test and its chart."""
+    rows = value_rows(target)
+    result = target_status(target)
+    return rows, result, status_chart(target, rows, result, table="target-values")
+
+
 def _target_page(
     request: HttpRequest, target: Target, form: TargetValueForm, status: int = 200
 ) -> HttpResponse:
     plan = target.plan
-    rows = value_rows(target)
-    result = target_status(target)
+    # The values, the test and the chart are the same for everyone who may see the target: kept
+    # until the next write or midnight (web/cache.py), as the chart takes a while to draw.
+    rows, result, chart = cached(("target-page", target.pk), lambda: _target_figures(target))
     flags = {period: rule_words(rules) for period, rules in result.flags}
     query = target.indicator_query() if target.is_store_query else None
-    chart = status_chart(target, rows, result, table="target-values")
     context = {
         "title": ("Error: " if form.errors else "") + target.description,
         "plan": plan,

@@ -14,6 +14,7 @@ from django.urls import reverse
 from saferplaces.errors import InputError
 from saferplaces.web.accounts.access import refuse
 from saferplaces.web.accounts.permissions import can_edit_plan, is_member
+from saferplaces.web.cache import cached
 from saferplaces.web.plans.forms import PublishForm, VersionForm
 from saferplaces.web.plans.manage_views import plan_editor
 from saferplaces.web.plans.models import Plan, financial_year
@@ -49,7 +50,8 @@ def review(request: HttpRequest, plan: Plan, year: int) -> HttpResponse:
         "title": f"March review of {financial_year(year)} – {plan.title}",
         "plan": plan,
         "partnership": plan.partnership,
-        "review": year_review(plan, year),
+        # The same for every member: kept until the next write or midnight (web/cache.py).
+        "review": cached(("plan-review", plan.pk, year), lambda: year_review(plan, year)),
         "can_start": can_edit_plan(request.user, plan)
         and not plan.next_versions.filter(status=Plan.Status.DRAFT).exists(),
         "nav_active": "partnerships",
