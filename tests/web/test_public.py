@@ -203,3 +203,22 @@ def test_a_quarter_against_a_year_is_said_to_be_compared_per_month() -> None:
         "That is a rise. Our test says it is too big to be chance: it is statistically significant.",
     ]
     assert 1011 / 3 > 3502 / 12  # worked out here: per month, a rise
+
+
+@pytest.mark.django_db
+def test_the_demo_activity_is_marked_as_invented_on_the_residents_pages(client) -> None:
+    """Issue #11 section 4: invented activity is never shown to residents as if it were real."""
+    from saferplaces.web.demo_activity import load_demo_activity
+    from saferplaces.web.seeds import load_seed_plans
+
+    warning = "Some updates and figures for this partnership were made up"
+    load_seed_plans()
+    pages = ["plan/", "progress/", "targets/", "progress/easy-read/"]
+    for page in pages:
+        assert warning not in client.get(f"/public/east-staffordshire/{page}").content.decode(), page
+    load_demo_activity()
+    for page in pages:
+        assert warning in client.get(f"/public/east-staffordshire/{page}").content.decode(), page
+    welsh = client.get("/cy/public/east-staffordshire/targets/").content.decode()
+    assert "Arddangosiad yw hwn." in welsh
+    assert warning not in client.get("/public/stafford/targets/").content.decode()  # no invented activity

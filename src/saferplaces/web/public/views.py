@@ -16,6 +16,7 @@ from saferplaces.data.policeuk_format import CRIME_TYPES
 from saferplaces.disclosure import SUPPRESSED_TEXT
 from saferplaces.reports.documents import pdf_bytes
 from saferplaces.reports.ward_svg import ward_map_svg
+from saferplaces.web import demo_activity
 from saferplaces.web.partnerships.models import Partnership
 from saferplaces.web.plans.models import Plan
 from saferplaces.web.public import sentences
@@ -264,7 +265,9 @@ def _published(slug: str) -> tuple[Partnership, Plan]:
 
 def _plan_page(request: HttpRequest, template: str, title: str, slug: str, **context: Any) -> HttpResponse:
     p, plan = _published(slug)
-    return _page(request, template, title, {"partnership": p, "plan": plan, **context})
+    # The demo's invented activity (issue 11) is never shown to residents as if it were real.
+    invented = demo_activity.is_loaded(p)
+    return _page(request, template, title, {"partnership": p, "plan": plan, "invented": invented, **context})
 
 
 @public_view
