@@ -8,6 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 
 from saferplaces.errors import SaferPlacesError
 from saferplaces.web.partnerships.models import Board, Organisation, Partnership
@@ -151,8 +152,17 @@ class Plan(models.Model):
 
     @property
     def year(self) -> int:
-        """The financial year the version is for: its ``plan_year``, or the plan's first year."""
-        return self.plan_year if self.plan_year is not None else self.start_year
+        """The financial year the version is for: its ``plan_year``.
+
+        A version without one (a plan loaded whole, as the seed plans are) is taken to be for
+        the last year of its span that has begun: a 2022-2025 plan read in 2026 is in its
+        2024/25 year, so its March review is of 2024/25 and next year's plan is for 2025/26.
+        """
+        if self.plan_year is not None:
+            return self.plan_year
+        today = timezone.localdate()
+        begun = today.year if today.month >= 4 else today.year - 1  # financial years begin in April
+        return max(self.start_year, min(self.end_year - 1, begun))
 
     @property
     def review_years(self) -> list[int]:
