@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import re
 from decimal import Decimal
 
 import pytest
@@ -483,6 +484,23 @@ def test_the_march_review_page(world) -> None:
         signed_in(world["board"]).get(reverse("plan-review", args=["testshire", plan.slug, 2030])).status_code
         == 404
     )
+
+
+def test_a_review_without_assessments_says_why_in_one_sentence(world) -> None:
+    plan = world["plan"]
+    url = reverse("plan-review", args=["testshire", plan.slug, 2024])
+    page = signed_in(world["board"]).get(url).content.decode()
+    said = re.search(r"There is no comparison[^<]*", page)
+    assert said is not None
+    assert said.group(0).strip() == (
+        "There is no comparison of this year's assessment with last year's. "
+        "No strategic assessment of a period ending by March 2025 is held."
+    )  # and not the note on actions that follows it in the review's assumptions
+    earlier = _assessment(plan.partnership, "calendar year 2024", "2024-12", 400, 0.40, 3)
+    page = signed_in(world["board"]).get(url).content.decode()
+    said = re.search(r"There is no comparison[^<]*", page).group(0)
+    assert f"(version {earlier.version})." in said and "so there is no comparison." in said
+    assert "An action counts" not in said
 
 
 def test_the_review_of_a_published_plan_is_not_public(world) -> None:
