@@ -397,3 +397,20 @@ def test_the_demo_links_the_seeds_evidence(world) -> None:
     # The seed plans keep their transcribed text.
     assert "499 Vehicle Offences" in " ".join(vehicle.priority.reasons) + vehicle.priority.evidence
     assert queue_demo_assessments() == []  # built already
+
+
+def test_with_every_plan_frozen_the_adoption_pages_say_how_to_go_on(world, built) -> None:
+    """Issue 11: a published (recorded) version takes no new priority; the pages say so and what to do."""
+    import datetime as dt
+
+    from saferplaces.web.plans.publication import publish_plan
+
+    assessment = saved(world, built, "2025")
+    admin = client_for(world, "admin")
+    warning = "so none can take a new priority"
+    assert warning not in text(admin.get(f"{BASE}{assessment.pk}/adopt/"))
+    plan = world["partnership"].plans.get()
+    publish_plan(plan, world["users"]["admin"], "Board agreed the plan", dt.date(2025, 3, 14))
+    for url in (f"{BASE}{assessment.pk}/adopt/", "/partnerships/lichfield/priorities/adopt-for-a-reason/"):
+        page = text(admin.get(url))
+        assert warning in page and "start a refresh or next year's plan" in page, url
