@@ -8,8 +8,6 @@ working as soon as the password is set or after ``PASSWORD_RESET_TIMEOUT``).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django import forms
@@ -18,16 +16,16 @@ from django.contrib.auth.forms import SetPasswordForm
 from django.contrib.auth.models import User
 from django.contrib.auth.tokens import default_token_generator
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.encoding import force_bytes, force_str
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from django.views.decorators.http import require_POST
 
-from saferplaces.web.accounts.access import refuse
+from saferplaces.web.accounts.access import partnership_page
 from saferplaces.web.accounts.models import Role
-from saferplaces.web.accounts.permissions import _superuser, is_member, roles
+from saferplaces.web.accounts.permissions import _superuser, roles
 from saferplaces.web.audit.trail import audited_delete, audited_save, record
 from saferplaces.web.partnerships.models import Partnership
 
@@ -39,21 +37,8 @@ def can_manage_people(user: Any, partnership: Partnership) -> bool:
     return _superuser(user) or Role.Name.ADMINISTRATOR in roles(user, partnership)
 
 
-def people_manager(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Load the partnership (404 to non-members), then require that the user manages its people."""
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, slug: str, **kwargs: Any) -> HttpResponse:
-        partnership = get_object_or_404(Partnership, slug=slug)
-        if not is_member(request.user, partnership):
-            if not request.user.is_authenticated:
-                return refuse(request)
-            raise Http404("No people page here.")
-        if not can_manage_people(request.user, partnership):
-            return refuse(request)
-        return view(request, partnership, **kwargs)
-
-    return wrapped
+#: Load the partnership (404 to non-members), then require that the user manages its people.
+people_manager = partnership_page(can_manage_people, "No people page here.")
 
 
 ROLE_ERROR = "Select a role"

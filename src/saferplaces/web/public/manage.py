@@ -7,23 +7,21 @@ change goes through the audit trail, which also makes the public pages new at on
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django import forms
 from django.contrib import messages
 from django.db import transaction
 from django.db.models import Max
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from saferplaces.web.accounts.access import refuse
+from saferplaces.web.accounts.access import partnership_page
 from saferplaces.web.accounts.models import Role
-from saferplaces.web.accounts.permissions import _superuser, is_member, roles
+from saferplaces.web.accounts.permissions import _superuser, roles
 from saferplaces.web.audit.trail import audited_delete, audited_save
 from saferplaces.web.partnerships.models import Partnership
 from saferplaces.web.plans.models import Plan, ProgressUpdate
@@ -38,21 +36,8 @@ def can_manage_public_site(user: Any, partnership: Partnership) -> bool:
     return _superuser(user) or Role.Name.ADMINISTRATOR in roles(user, partnership)
 
 
-def site_manager(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Load the partnership (404 to non-members), then require that the user manages its public site."""
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, slug: str, **kwargs: Any) -> HttpResponse:
-        partnership = get_object_or_404(Partnership, slug=slug)
-        if not is_member(request.user, partnership):
-            if not request.user.is_authenticated:
-                return refuse(request)
-            raise Http404("No public site page here.")
-        if not can_manage_public_site(request.user, partnership):
-            return refuse(request)
-        return view(request, partnership, **kwargs)
-
-    return wrapped
+#: Load the partnership (404 to non-members), then require that the user manages its public site.
+site_manager = partnership_page(can_manage_public_site, "No public site page here.")
 
 
 def _text(label: str, max_length: int = LONG_TEXT, required_message: str = "") -> forms.CharField:
