@@ -29,14 +29,36 @@ def _source() -> str:
     return (AXE_DIR / "axe.min.js").read_text(encoding="utf-8")
 
 
-def violations(page) -> list[dict[str, object]]:  # noqa: ANN001 - a Playwright Page
-    """The WCAG A/AA violations axe finds on the page as it is now."""
+#: What the browser says when a page is replaced while axe runs on it: a click on a link
+#: returns once the navigation has begun, not when the new document has loaded.
+_NAVIGATING = ("documentElement", "Execution context was destroyed", "navigation")
+
+
+def _run_once(page) -> list[dict[str, object]]:  # noqa: ANN001 - a Playwright Page
+    page.wait_for_load_state("load")
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
         # Evaluated through the browser's DevTools connection, which the page's
         # Content-Security-Policy does not govern; a <script> tag added to the page would be
         # blocked as inline script (issue #13).
         page.evaluate(_source())
     return page.evaluate(_RUN, WCAG_TAGS)
+
+
+def violations(page, attempts: int = 3) -> list[dict[str, object]]:  # noqa: ANN001
+    """The WCAG A/AA violations axe finds on the page once it has loaded.
+
+    A run that a navigation cut short (the page changed under it) is run again on the new
+    page; any other error is raised at once.
+    """
+    from playwright.sync_api import Error
+
+    for _ in range(attempts - 1):
+        try:
+            return _run_once(page)
+        except Error as error:
+            if not any(sign in str(error) for sign in _NAVIGATING):
+                raise
+    return _run_once(page)
 
 
 def describe(found: list[dict[str, object]]) -> str:

@@ -31,6 +31,7 @@ def test_administrator_lead_officer_and_board_member(page, seeded, make_user) ->
     sign_in(page, "ann")
     page.goto(PLAN)
     page.get_by_role("link", name="Manage the plan").click()
+    page.wait_for_url("**/manage/")
     assert_accessible(page)
     page.get_by_role("link", name="Priorities", exact=True).click()
     page.get_by_role("button", name="Add a priority").click()
@@ -69,6 +70,7 @@ def test_administrator_lead_officer_and_board_member(page, seeded, make_user) ->
     # The lead officer finds it first in My actions (overdue and red) and updates it.
     sign_in(page, "lee")
     page.get_by_role("link", name="My actions").click()
+    page.wait_for_url("**/my-actions/**")
     assert_accessible(page)
     first_row = page.locator("tbody tr").first
     assert "Patrol farm tracks at night" in first_row.inner_text() and "Overdue" in first_row.inner_text()
