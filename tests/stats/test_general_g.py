@@ -2,8 +2,9 @@
 
 References
 ----------
-* PySAL esda, ``esda/getisord.py``, class ``G`` docstring (pysal/esda; the
-  version installed from uv.lock, esda 2.9.0): six points
+* PySAL esda, ``esda/getisord.py``, class ``G`` docstring (pysal/esda commit
+  c79b54df17d7f7f64d19d3e27594fe37180c00de; the same in esda 2.9.0, the version
+  installed from uv.lock): six points
   (10, 10), (20, 10), (40, 10), (15, 20), (30, 20), (30, 30), a 15-unit
   distance band, values 2, 3, 3.2, 5, 8, 7: G = 0.557 and one-sided normal
   p-value 0.173 (our ``p_norm`` is two-sided, so 0.346).

@@ -2,13 +2,20 @@
 
 Reference values
 ----------------
-* NHSRplotthedots snapshot ``tests/testthat/_snaps/ptd_spc_standard.md``:
+* NHSRplotthedots snapshot ``tests/testthat/_snaps/ptd_spc_standard.md``
+  (commit 3aefce797c5fae105a9fb53e1f290b5e464999af):
   for R's ``set.seed(123); rnorm(20)`` (listed below to 8 decimals) with
   ``screen_outliers = TRUE`` the chart has mean 0.142, lower limit -3.01,
   upper limit 3.29 and all 20 points common cause.
 * NHSRplotthedots ``test-ptd_spc_standard.R``: alternating 1, -1 (16 points)
   with points 15 and 16 set to 5.5 and -5.5 gives common cause for both: two
   points near the limits on opposite sides are not special cause.
+* Assurance: NHSRplotthedots ``tests/testthat/test-ptd_calculate_assurance_type.R``
+  (commit 47af41fdbf71eb2edc7aa06e614fd78be1622984): with target 4 and limits
+  (lower, mean, upper) of (1, 2, 3), (5, 6, 7) and (1, 4, 5), an increase is
+  consistently failing, consistently passing and inconsistent; a decrease is
+  passing, failing and inconsistent; with no improvement direction there is none.
+  After a rebase the last baseline's limits decide.
 * Limits mean +/- 2.66 mean moving range, screening at 3.267: Making Data
   Count (NHS England, 2019) and Wheeler (2000).
 * Two-in-three needs all three points of the window on the same side of the
@@ -227,6 +234,36 @@ def test_rebasing_only_where_asked():
     assert any("from point 13" in a for a in two.assumptions)
     fixed = spc_xmr(before + after, baseline=6, rebase_at=[12])
     assert [(b.baseline_start, b.baseline_stop) for b in fixed.baselines] == [(0, 6), (12, 18)]
+
+
+NHSR_ASSURANCE = [
+    # (lower, mean, upper), increase, decrease; target 4
+    ((1, 2, 3), "consistently-failing", "consistently-passing"),
+    ((5, 6, 7), "consistently-passing", "consistently-failing"),
+    ((1, 4, 5), "inconsistent", "inconsistent"),
+]
+
+
+@pytest.mark.parametrize(("lpl_mean_upl", "increase", "decrease"), NHSR_ASSURANCE)
+def test_assurance_matches_nhsrplotthedots(lpl_mean_upl, increase, decrease):
+    lower, mean, upper = lpl_mean_upl
+    x = [mean] * 12  # the values do not enter assurance; the given limits do
+    given_limits = (mean, lower, upper)
+    assert spc_xmr(x, improvement="increase", target=4, limits=given_limits).assurance == increase
+    assert spc_xmr(x, improvement="decrease", target=4, limits=given_limits).assurance == decrease
+    assert spc_xmr(x, target=4, limits=given_limits).assurance is None
+
+
+def test_assurance_after_a_rebase_is_the_last_baselines():
+    before = [100, 104, 98, 102, 101, 99, 103, 97, 100, 102, 98, 101]  # limits about 88 to 112
+    after = [10, 12, 11, 9, 10, 11, 12, 10, 9, 11, 10, 12]  # limits about 6 to 16
+    r = spc_xmr(before + after, improvement="decrease", target=30, rebase_at=[12])
+    assert r.baselines[0].lower_limit > 30 > r.baselines[1].upper_limit
+    assert r.assurance == "consistently-passing"
+    # Without the rebase one set of limits (centre about 55) lies wholly above the target.
+    whole = spc_xmr(before + after, improvement="decrease", target=30)
+    assert whole.lower_limit > 30
+    assert whole.assurance == "consistently-failing"
 
 
 def test_given_limits_and_assurance():
