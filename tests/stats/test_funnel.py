@@ -353,6 +353,23 @@ def test_funnel_points_give_each_area_its_own_limits():
         assert row.upper == pytest.approx(tuple(lim.upper[:, i]))
 
 
+def test_funnel_points_match_phe_tables():
+    from saferplaces.stats import funnel_points
+
+    # Each area's own limits are PHE's limits at its denominator (testdata_funnel_prop_outputs.csv).
+    pops = [row[0] for row in PHE_PROP]
+    rows = funnel_points([0] * len(pops), pops, "proportion", per=100, target=80.642448)
+    for row, (_, a, b, c, d) in zip(rows, PHE_PROP, strict=True):
+        assert row.lower == pytest.approx((a, c), abs=2e-6)
+        assert row.upper == pytest.approx((b, d), abs=2e-6)
+    # Each area's label is PHE's (testdata_funnel_prop_inputs.csv), also with Fingertips' z values.
+    x, n = [r[0] for r in PHE_SIG], [r[1] for r in PHE_SIG]
+    for kwargs in ({}, {"z": (1.96, 3.0902)}):
+        rows = funnel_points(x, n, "proportion", per=100, target=80.642448, **kwargs)
+        assert tuple(row.label for row in rows) == tuple(r[2] for r in PHE_SIG)
+        assert [row.denominator for row in rows] == n
+
+
 @settings(max_examples=30, deadline=None)
 @given(st.floats(0.01, 1e6), st.sampled_from([0.0005, 0.001, 0.025, 0.975, 0.999, 0.9995]))
 def test_gamma_shape_inverts_the_regularised_gamma(mu, prob):

@@ -16,6 +16,17 @@ Reference values
   consistently failing, consistently passing and inconsistent; a decrease is
   passing, failing and inconsistent; with no improvement direction there is none.
   After a rebase the last baseline's limits decide.
+* Rebasing: NHSRplotthedots ``tests/testthat/test-integration_tests.R`` and its snapshot
+  ``tests/testthat/_snaps/integration_tests.md`` (commit
+  0c096d813e16e4fe606c37eb70020e74a5dcbbe8), "ae_all attendances spc" with and without
+  ``rebase = as.Date("2017-04-01")``: England's monthly A&E attendances (NHSRdatasets
+  ``ae_attendances`` summed by month, April 2016 to March 2019, listed below). The snapshot
+  is R's serialised result (base64 of R's XDR format); the values below were read from it
+  as big-endian doubles: without a rebase mean 2000538.9444444445, limits
+  1731844.3644444444 and 2269233.5244444446; rebased at April 2017, the first 12 months
+  1946858.4166666667 (1639947.374848485 to 2253769.4584848485) and the other 24
+  2027379.2083333333 (1772921.0639855072 to 2281837.3526811595); all 36 points common
+  cause in both.
 * Limits mean +/- 2.66 mean moving range, screening at 3.267: Making Data
   Count (NHS England, 2019) and Wheeler (2000).
 * Two-in-three needs all three points of the window on the same side of the
@@ -264,6 +275,31 @@ def test_assurance_after_a_rebase_is_the_last_baselines():
     whole = spc_xmr(before + after, improvement="decrease", target=30)
     assert whole.lower_limit > 30
     assert whole.assurance == "consistently-failing"
+
+
+AE_ATTENDANCES = [
+    1867781, 2070340, 1958802, 2079034, 1932901, 1952464, 2001816, 1907871, 1944567,
+    1895272, 1735619, 2015834, 1949762, 2066789, 1994056, 2073944, 1924663, 1925961,
+    2044137, 1976971, 2003954, 2000086, 1820012, 2049785, 1984369, 2164458, 2093942,
+    2179896, 1997854, 2005695, 2079492, 2037847, 2047518, 2113413, 1954947, 2167550,
+]  # fmt: skip
+
+
+def test_rebase_matches_nhsrplotthedots_snapshot():
+    # NHSRplotthedots' defaults: improvement "increase", outliers screened.
+    whole = spc_xmr(AE_ATTENDANCES, improvement="increase", screen_outliers=True)
+    assert (whole.mean, whole.lower_limit, whole.upper_limit) == pytest.approx(
+        (2000538.9444444445, 1731844.3644444444, 2269233.5244444446), rel=1e-12
+    )
+    r = spc_xmr(AE_ATTENDANCES, improvement="increase", screen_outliers=True, rebase_at=[12])
+    assert [(b.start, b.stop) for b in r.baselines] == [(0, 12), (12, 36)]
+    published = [
+        (1946858.4166666667, 1639947.374848485, 2253769.4584848485),
+        (2027379.2083333333, 1772921.0639855072, 2281837.3526811595),
+    ]
+    for b, limits in zip(r.baselines, published, strict=True):
+        assert (b.mean, b.lower_limit, b.upper_limit) == pytest.approx(limits, rel=1e-12)
+    assert set(whole.points) == set(r.points) == {"common-cause"}
 
 
 def test_given_limits_and_assurance():
