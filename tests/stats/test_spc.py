@@ -46,6 +46,8 @@ Reference values
 
 from __future__ import annotations
 
+import statistics
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -366,3 +368,47 @@ def test_rules_explain_every_flag(values, run_length):
     run = spc_run(values)
     for point, rules in zip(run.points, run.rules, strict=True):
         assert (point == PointType.COMMON_CAUSE) == (rules == ())
+
+
+def _perla_rules(values, shift_length=6, trend_length=5):
+    """Perla et al.'s run chart rules by brute force, for distinct values (no ties to settle)."""
+    median = statistics.median(values)
+    n = len(values)
+    off = [i for i in range(n) if values[i] != median]  # a point on the median is skipped
+    shift = [False] * n
+    start = 0
+    while start < len(off):
+        end = start
+        above = values[off[start]] > median
+        while end + 1 < len(off) and (values[off[end + 1]] > median) == above:
+            end += 1
+        if end - start + 1 >= shift_length:
+            for k in off[start : end + 1]:
+                shift[k] = True
+        start = end + 1
+    trend = [False] * n
+    for start in range(n):
+        for step in (1, -1):
+            end = start
+            while end + 1 < n and (values[end + 1] - values[end]) * step > 0:
+                end += 1
+            if end - start + 1 >= trend_length:
+                trend[start : end + 1] = [True] * (end - start + 1)
+    return median, shift, trend
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.integers(-1000, 1000), min_size=2, max_size=30, unique=True))
+def test_run_chart_rules_match_perla_by_brute_force(values):
+    median, shift, trend = _perla_rules(values)
+    r = spc_run(values, improvement="increase")
+    assert r.median == median
+    assert [SpcRule.SHIFT in rules for rules in r.rules] == shift
+    assert [SpcRule.TREND in rules for rules in r.rules] == trend
+    # Turning the values upside down swaps improvement and concern and keeps every flag.
+    flipped = spc_run([-v for v in values], improvement="increase")
+    assert flipped.rules == r.rules
+    swap = {"improvement": "concern", "concern": "improvement", "common-cause": "common-cause"}
+    assert [swap[p] for p in flipped.points] == list(r.points)
+    # Read backwards, the same points are flagged (distinct values: no repeat to settle).
+    assert spc_run(values[::-1]).rules == r.rules[::-1]
