@@ -34,6 +34,21 @@ def test_every_reader_uses_the_registry_value():
     assert shown(SMALL - 1) == f"fewer than {SMALL}" and shown(SMALL) == str(SMALL)
 
 
+def test_spc_run_length_is_read_by_target_status(monkeypatch):
+    # Six points below the mean then six above, within the two-sigma lines and with no
+    # trend: two shifts when six in a row make one, nothing when seven are needed.
+    from saferplaces.indicators import status
+    from saferplaces.stats.spc import RUN_LENGTH, RUN_LENGTHS
+
+    assert DEFAULTS.spc_run_length == RUN_LENGTH == 7 and DEFAULTS.spc_run_length in RUN_LENGTHS
+    values = [10, 12, 10, 12, 10, 12, 13, 15, 13, 15, 13, 15]
+    points = [status.StatusPoint(f"2024-{m:02d}", v) for m, v in enumerate(values, 1)]
+    assert not status.indicator_status(points, "reduce").flags
+    monkeypatch.setattr(status, "DEFAULTS", AnalyticDefaults(spc_run_length=6))
+    flagged = status.indicator_status(points, "reduce").flags
+    assert len(flagged) == 12 and all(rules == ("shift",) for _, rules in flagged)
+
+
 def test_derived_values():
     d = AnalyticDefaults(significance_level=0.01, min_seasonal_years=2)
     assert d.confidence_level == 0.99 and d.confidence_percent == "99%"

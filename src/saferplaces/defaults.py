@@ -38,6 +38,8 @@ class AnalyticDefaults:
         grid squares at once: Benjamini-Hochberg false discovery rate.
     min_xmr_points
         Consecutive points needed before an XmR (statistical process control) chart is drawn.
+    spc_run_length
+        Points in a row that make a shift or a trend on an XmR chart (6 or 7).
     min_seasonal_years
         Earlier years of the same calendar month needed for a seasonal normal range.
     min_trend_years
@@ -54,6 +56,7 @@ class AnalyticDefaults:
     significance_level: float = 0.05
     multiple_testing: str = "fdr"
     min_xmr_points: int = 12
+    spc_run_length: int = 7
     min_seasonal_years: int = 3
     min_trend_years: int = 5
     suppression_threshold: int = 5
@@ -97,6 +100,12 @@ class AnalyticDefaults:
                 "or quarters), one year of months: with fewer, its limits are too uncertain to call a "
                 "point special-cause variation. The assessment and targets use the same minimum."
             ),
+            "spc_run_length": (
+                f"On an XmR chart a shift (points on one side of the mean) or a trend (points each "
+                f"higher, or each lower, than the one before) needs {self.spc_run_length} points in a "
+                "row, as in NHSRplotthedots; Making Data Count's Excel tool allows 6 or 7. The "
+                "assessment and targets use the same length."
+            ),
             "min_seasonal_years": (
                 f"A month is judged against a seasonal normal range only when the same calendar month "
                 f"is held for each of the {self.min_seasonal_years} years before "
@@ -131,6 +140,7 @@ TITLES = {
     "significance_level": "Significance level",
     "multiple_testing": "Multiple-testing adjustment",
     "min_xmr_points": "Fewest points for an XmR chart",
+    "spc_run_length": "Points in a row for an XmR shift or trend",
     "min_seasonal_years": "Fewest earlier years for a seasonal range",
     "min_trend_years": "Fewest years for a trend",
     "suppression_threshold": "Suppression threshold",

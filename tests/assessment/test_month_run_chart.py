@@ -59,3 +59,22 @@ def test_four_months_get_no_chart(bundled_store):
     area = resolve_area(con, "Stafford")
     rows = _month_rows(Aggregates(con, ["E23000015"]), area, [f"2025-{m:02d}" for m in range(1, 5)], [])
     assert all(r.chart == "" and r.median is None for r in rows)
+
+
+@pytest.mark.parametrize("run_length", [6, 7])
+def test_the_xmr_run_length_comes_from_the_registry(bundled_store, monkeypatch, run_length):
+    from saferplaces.assessment import build
+    from saferplaces.defaults import AnalyticDefaults
+    from saferplaces.stats import spc_xmr
+
+    con = bundled_store.connect()
+    area = resolve_area(con, "Tamworth")
+    held = [f"2025-{m:02d}" for m in range(1, 13)]  # the bundled months' one run of 12
+    monkeypatch.setattr(build, "DEFAULTS", AnalyticDefaults(spc_run_length=run_length))
+    rows = _month_rows(Aggregates(con, ["E23000015"]), area, held, [])
+    values = [r.count for r in rows]
+    ours = spc_xmr(values, improvement="decrease", run_length=run_length).rules
+    other = spc_xmr(values, improvement="decrease", run_length=13 - run_length).rules
+    assert ours != other  # Tamworth's 2025 months rise six times in a row: a trend only at 6
+    assert all(r.chart == "xmr" for r in rows)
+    assert tuple(r.rules for r in rows) == ours

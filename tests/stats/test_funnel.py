@@ -3,21 +3,30 @@
 Reference values come from the PHEindicatormethods R package test data
 (https://github.com/ukhsa-collaboration/PHEindicatormethods, tests/testthat):
 
-* ``testdata_funnel_prop_outputs.csv``: proportion limits (per 100) for a
+* ``testdata_funnel_prop_outputs.csv`` (commit
+  63894a99103ffc9e0a3e8a15644200a3abb95669): proportion limits (per 100) for a
   pooled target of 80.642448%, 95% ("2s 0.025") and 99.8% ("3s 0.001").
-* ``testdata_funnel_prop_inputs.csv``: areas with their PHE significance.
-* ``testdata_funnel_rate_outputs.csv``: DSR funnel, target 116.1720835 per
+* ``testdata_funnel_prop_inputs.csv`` (commit
+  3352ce5d861197880cae0ccb329a0ce50424bfda): areas with their PHE significance.
+* ``testdata_funnel_rate_outputs.csv`` (commit
+  8ac28e54249d9b01d586b19d1d1b39f5af3d49ac): DSR funnel, target 116.1720835 per
   100,000 over three years; the table gives, for O events, the one-year
   population at which O is on each limit, and the limit.
-* ``testdata_funnel_ratio_outputs.csv``: ratio funnel; for O events, the
+* ``testdata_funnel_ratio_outputs.csv`` (commit
+  8ac28e54249d9b01d586b19d1d1b39f5af3d49ac): ratio funnel; for O events, the
   expected count at which O is on each limit and the ratio (per 100).
-* ``testdata_funnel_ratio_inputs.csv`` and ``testdata_funnel_rate_dsr_inputs.csv``
+* ``testdata_funnel_ratio_inputs.csv`` (commit b79d64484b69e14cf3c70c2748c34e0ba68c53a2)
+  and ``testdata_funnel_rate_dsr_inputs.csv`` (commit
+  5adcb8c43562e1a897d509350306a5fed2514480)
   (copied to tests/stats/data/, see its README): PHE significance labels for
   300 ratios, 40 crude rates and 40 DSRs (with PHE's fewer-than-10 rule).
 * Fingertips states its funnel limits as z = 1.96 and 3.0902 (95% and 99.8%).
 
 The overdispersion method follows Spiegelhalter (2005) and FunnelPlotR's
-``od_adjustment.R``; its test data (``test-funnel_plot.R``) are used below.
+``od_adjustment.R``; its test data (``tests/testthat/test-funnel_plot.R``,
+nhs-r-community/FunnelPlotR commit 0614f133889c85473454ddb2a013ffec576823b8)
+are used below. FunnelPlotR's tests check only the shape of its output, not
+its numbers, so phi and tau2 are worked by hand from Spiegelhalter's formulas.
 """
 
 from __future__ import annotations
@@ -342,6 +351,23 @@ def test_funnel_points_give_each_area_its_own_limits():
         assert row.denominator == n[i] and row.label == sig.labels[i]
         assert row.lower == pytest.approx(tuple(lim.lower[:, i]))
         assert row.upper == pytest.approx(tuple(lim.upper[:, i]))
+
+
+def test_funnel_points_match_phe_tables():
+    from saferplaces.stats import funnel_points
+
+    # Each area's own limits are PHE's limits at its denominator (testdata_funnel_prop_outputs.csv).
+    pops = [row[0] for row in PHE_PROP]
+    rows = funnel_points([0] * len(pops), pops, "proportion", per=100, target=80.642448)
+    for row, (_, a, b, c, d) in zip(rows, PHE_PROP, strict=True):
+        assert row.lower == pytest.approx((a, c), abs=2e-6)
+        assert row.upper == pytest.approx((b, d), abs=2e-6)
+    # Each area's label is PHE's (testdata_funnel_prop_inputs.csv), also with Fingertips' z values.
+    x, n = [r[0] for r in PHE_SIG], [r[1] for r in PHE_SIG]
+    for kwargs in ({}, {"z": (1.96, 3.0902)}):
+        rows = funnel_points(x, n, "proportion", per=100, target=80.642448, **kwargs)
+        assert tuple(row.label for row in rows) == tuple(r[2] for r in PHE_SIG)
+        assert [row.denominator for row in rows] == n
 
 
 @settings(max_examples=30, deadline=None)

@@ -2,11 +2,17 @@
 
 References
 ----------
-* PySAL esda, ``esda/getisord.py``, class ``G`` docstring (pysal/esda; the
-  version installed from uv.lock, esda 2.9.0): six points
+* PySAL esda, ``esda/getisord.py``, class ``G`` docstring (pysal/esda commit
+  c79b54df17d7f7f64d19d3e27594fe37180c00de; the same in esda 2.9.0, the version
+  installed from uv.lock): six points
   (10, 10), (20, 10), (40, 10), (15, 20), (30, 20), (30, 30), a 15-unit
   distance band, values 2, 3, 3.2, 5, 8, 7: G = 0.557 and one-sided normal
   p-value 0.173 (our ``p_norm`` is two-sided, so 0.346).
+* Permutation inference: for the six points every one of the 6! = 720 orderings of the
+  values is enumerated, with G written out as sum_ij w_ij y_i y_j / sum_{i != j} y_i y_j.
+  Getis and Ord's moments are those of this permutation distribution, so its mean and
+  variance equal the analytical expectation and variance exactly; the exact one-sided
+  permutation p-value (the smaller tail, as esda folds it) is 164/720.
 * Expectation, variance and z are compared directly with ``esda.G``
   (analytical moments of Getis and Ord 1992) on random data, to 1e-10.
 """
@@ -49,6 +55,27 @@ def test_matches_esda_moments(side):
     assert ours.expected == pytest.approx(theirs.EG, rel=1e-10)
     assert ours.variance == pytest.approx(theirs.VG, rel=1e-8)
     assert ours.z == pytest.approx(theirs.z_norm, rel=1e-8)
+
+
+def test_moments_and_pseudo_p_match_every_permutation():
+    import itertools
+
+    y = np.array(Y, dtype=float)
+    pts = np.array(POINTS, dtype=float)
+    d = np.hypot(*(pts[:, None, :] - pts[None, :, :]).transpose(2, 0, 1))
+    w = ((d > 0) & (d <= 15)).astype(float)
+    den = y.sum() ** 2 - (y**2).sum()
+    every = np.array([y[list(p)] @ w @ y[list(p)] / den for p in itertools.permutations(range(6))])
+    g = y @ w @ y / den
+    r = general_g(Y, distance_band_neighbours(POINTS, 15), permutations=9999, seed=1)
+    assert r.g == pytest.approx(g, rel=1e-12)
+    assert r.expected == pytest.approx(every.mean(), rel=1e-12)
+    assert r.variance == pytest.approx(every.var(), rel=1e-10)
+    larger = int((every >= g - 1e-12).sum())
+    assert larger == 164
+    exact = min(larger, every.size - larger) / every.size
+    # 9999 shuffles estimate the exact value with a standard error of about 0.004.
+    assert abs(r.p_sim - exact) < 4 * np.sqrt(exact * (1 - exact) / 9999)
 
 
 def test_permutation_inference_is_repeatable_and_sensible():

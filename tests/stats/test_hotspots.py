@@ -6,6 +6,15 @@ References
   ``G_Local(y, w, transform="B", star=..., permutations=0).Zs`` (Ord and Getis
   1995), to 1e-9, on grids (libpysal ``lat2W``) and distance bands (libpysal
   ``DistanceBand``).
+* Published Gi and Gi* z-scores: the ``G_Local`` docstring of esda 2.9.0
+  (``esda/getisord.py``, pysal/esda commit
+  c79b54df17d7f7f64d19d3e27594fe37180c00de): six points (10, 10), (20, 10),
+  (40, 10), (15, 20), (30, 20), (30, 30), a 15-unit distance band, values 2, 3,
+  3.2, 5, 8, 7 and binary weights give Gi z-scores -1.0136729, -0.04361589,
+  1.31558703, -0.31412676, 1.15373986, 1.77833941 and Gi* z-scores
+  -1.39727626, -0.28917762, 0.65064964, -0.28917762, 1.23452088, 2.02424331
+  (printed to 8 decimals). Its row-standardised values are not used: esda's
+  variance there assumes binary weights (docs/methods/hotspot-gistar.md).
 * Multiple comparisons: the 15 p-values of Benjamini and Hochberg (1995,
   section 4.1); at 0.05 the BH procedure rejects the four smallest and Holm's
   procedure the three smallest. Adjusted values are also checked against
@@ -42,6 +51,22 @@ def esda_z(y, w, star):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return G_Local(y, w, transform="B", star=star, permutations=0).Zs
+
+
+ESDA_POINTS = [(10, 10), (20, 10), (40, 10), (15, 20), (30, 20), (30, 30)]
+ESDA_Y = [2, 3, 3.2, 5, 8, 7]
+ESDA_GI = [-1.0136729, -0.04361589, 1.31558703, -0.31412676, 1.15373986, 1.77833941]
+ESDA_GI_STAR = [-1.39727626, -0.28917762, 0.65064964, -0.28917762, 1.23452088, 2.02424331]
+
+
+@pytest.mark.parametrize(("star", "published"), [(False, ESDA_GI), (True, ESDA_GI_STAR)])
+def test_esda_docstring_published_z(star, published):
+    w = distance_band_neighbours(ESDA_POINTS, 15)
+    r = hotspot_gistar(ESDA_Y, w, star=star, p_adjust="none")
+    np.testing.assert_allclose(r.z, published, rtol=0, atol=5e-9)
+    # Unadjusted two-sided tests at 0.05: only a published |z| above 1.959964 is labelled.
+    expected = ["hot" if z > 1.959964 else "cold" if z < -1.959964 else "none" for z in published]
+    assert list(r.label) == expected
 
 
 @pytest.mark.parametrize("star", [True, False])

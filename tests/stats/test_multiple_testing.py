@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from saferplaces.errors import InputError
 from saferplaces.stats import MultipleTestResult, multiple_tests
@@ -45,3 +47,29 @@ def test_order_is_kept():
 def test_bad_arguments(p, method, word):
     with pytest.raises(InputError, match=word):
         multiple_tests(p, method)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(st.floats(0.0, 1.0), min_size=1, max_size=40),
+    st.randoms(use_true_random=False),
+    st.sampled_from([0.01, 0.05, 0.1]),
+)
+def test_invariants(p, rnd, alpha):
+    p = np.array(p)
+    holm, fdr = multiple_tests(p, "holm", alpha), multiple_tests(p, "fdr", alpha)
+    for r in (holm, fdr):
+        # Adjusting never lowers a p-value, never passes 1, and keeps the order of the raw ones.
+        assert np.all(r.p_adjusted >= p - 1e-15) and np.all(r.p_adjusted <= 1.0)
+        order = np.argsort(p, kind="stable")
+        assert np.all(np.diff(r.p_adjusted[order]) >= -1e-15)
+        # A test is rejected when its adjusted value is at most alpha, as in statsmodels' multipletests.
+        assert r.reject.tolist() == (r.p_adjusted <= alpha).tolist()
+    # Holm controls the family-wise error rate, so it never rejects what BH keeps.
+    assert not np.any(holm.reject & ~fdr.reject)
+    # Reordering the tests reorders the answers and changes nothing else.
+    perm = list(range(p.size))
+    rnd.shuffle(perm)
+    moved = multiple_tests(p[perm], "fdr", alpha)
+    np.testing.assert_allclose(moved.p_adjusted, fdr.p_adjusted[perm])
+    assert moved.reject.tolist() == fdr.reject[perm].tolist()

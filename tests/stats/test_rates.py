@@ -4,7 +4,8 @@ Reference values
 ----------------
 * Exact Poisson limits: PHEindicatormethods test data
   ``tests/testthat/testdata_funnel_ratio_outputs.csv``
-  (https://github.com/ukhsa-collaboration/PHEindicatormethods). For O observed
+  (https://github.com/ukhsa-collaboration/PHEindicatormethods, commit
+  8ac28e54249d9b01d586b19d1d1b39f5af3d49ac). For O observed
   events, the column ``lower_2s_exp_events`` is the exact 95% upper limit of O
   and ``upper_2s_exp_events`` the exact 95% lower limit (``3s``: 99.8%).
   PHE's tables agree with the chi-square formula to about 1e-6 relative.

@@ -2,13 +2,31 @@
 
 Reference values
 ----------------
-* NHSRplotthedots snapshot ``tests/testthat/_snaps/ptd_spc_standard.md``:
+* NHSRplotthedots snapshot ``tests/testthat/_snaps/ptd_spc_standard.md``
+  (commit 3aefce797c5fae105a9fb53e1f290b5e464999af):
   for R's ``set.seed(123); rnorm(20)`` (listed below to 8 decimals) with
   ``screen_outliers = TRUE`` the chart has mean 0.142, lower limit -3.01,
   upper limit 3.29 and all 20 points common cause.
 * NHSRplotthedots ``test-ptd_spc_standard.R``: alternating 1, -1 (16 points)
   with points 15 and 16 set to 5.5 and -5.5 gives common cause for both: two
   points near the limits on opposite sides are not special cause.
+* Assurance: NHSRplotthedots ``tests/testthat/test-ptd_calculate_assurance_type.R``
+  (commit 47af41fdbf71eb2edc7aa06e614fd78be1622984): with target 4 and limits
+  (lower, mean, upper) of (1, 2, 3), (5, 6, 7) and (1, 4, 5), an increase is
+  consistently failing, consistently passing and inconsistent; a decrease is
+  passing, failing and inconsistent; with no improvement direction there is none.
+  After a rebase the last baseline's limits decide.
+* Rebasing: NHSRplotthedots ``tests/testthat/test-integration_tests.R`` and its snapshot
+  ``tests/testthat/_snaps/integration_tests.md`` (commit
+  0c096d813e16e4fe606c37eb70020e74a5dcbbe8), "ae_all attendances spc" with and without
+  ``rebase = as.Date("2017-04-01")``: England's monthly A&E attendances (NHSRdatasets
+  ``ae_attendances`` summed by month, April 2016 to March 2019, listed below). The snapshot
+  is R's serialised result (base64 of R's XDR format); the values below were read from it
+  as big-endian doubles: without a rebase mean 2000538.9444444445, limits
+  1731844.3644444444 and 2269233.5244444446; rebased at April 2017, the first 12 months
+  1946858.4166666667 (1639947.374848485 to 2253769.4584848485) and the other 24
+  2027379.2083333333 (1772921.0639855072 to 2281837.3526811595); all 36 points common
+  cause in both.
 * Limits mean +/- 2.66 mean moving range, screening at 3.267: Making Data
   Count (NHS England, 2019) and Wheeler (2000).
 * Two-in-three needs all three points of the window on the same side of the
@@ -27,6 +45,8 @@ Reference values
 """
 
 from __future__ import annotations
+
+import statistics
 
 import numpy as np
 import pytest
@@ -229,6 +249,61 @@ def test_rebasing_only_where_asked():
     assert [(b.baseline_start, b.baseline_stop) for b in fixed.baselines] == [(0, 6), (12, 18)]
 
 
+NHSR_ASSURANCE = [
+    # (lower, mean, upper), increase, decrease; target 4
+    ((1, 2, 3), "consistently-failing", "consistently-passing"),
+    ((5, 6, 7), "consistently-passing", "consistently-failing"),
+    ((1, 4, 5), "inconsistent", "inconsistent"),
+]
+
+
+@pytest.mark.parametrize(("lpl_mean_upl", "increase", "decrease"), NHSR_ASSURANCE)
+def test_assurance_matches_nhsrplotthedots(lpl_mean_upl, increase, decrease):
+    lower, mean, upper = lpl_mean_upl
+    x = [mean] * 12  # the values do not enter assurance; the given limits do
+    given_limits = (mean, lower, upper)
+    assert spc_xmr(x, improvement="increase", target=4, limits=given_limits).assurance == increase
+    assert spc_xmr(x, improvement="decrease", target=4, limits=given_limits).assurance == decrease
+    assert spc_xmr(x, target=4, limits=given_limits).assurance is None
+
+
+def test_assurance_after_a_rebase_is_the_last_baselines():
+    before = [100, 104, 98, 102, 101, 99, 103, 97, 100, 102, 98, 101]  # limits about 88 to 112
+    after = [10, 12, 11, 9, 10, 11, 12, 10, 9, 11, 10, 12]  # limits about 6 to 16
+    r = spc_xmr(before + after, improvement="decrease", target=30, rebase_at=[12])
+    assert r.baselines[0].lower_limit > 30 > r.baselines[1].upper_limit
+    assert r.assurance == "consistently-passing"
+    # Without the rebase one set of limits (centre about 55) lies wholly above the target.
+    whole = spc_xmr(before + after, improvement="decrease", target=30)
+    assert whole.lower_limit > 30
+    assert whole.assurance == "consistently-failing"
+
+
+AE_ATTENDANCES = [
+    1867781, 2070340, 1958802, 2079034, 1932901, 1952464, 2001816, 1907871, 1944567,
+    1895272, 1735619, 2015834, 1949762, 2066789, 1994056, 2073944, 1924663, 1925961,
+    2044137, 1976971, 2003954, 2000086, 1820012, 2049785, 1984369, 2164458, 2093942,
+    2179896, 1997854, 2005695, 2079492, 2037847, 2047518, 2113413, 1954947, 2167550,
+]  # fmt: skip
+
+
+def test_rebase_matches_nhsrplotthedots_snapshot():
+    # NHSRplotthedots' defaults: improvement "increase", outliers screened.
+    whole = spc_xmr(AE_ATTENDANCES, improvement="increase", screen_outliers=True)
+    assert (whole.mean, whole.lower_limit, whole.upper_limit) == pytest.approx(
+        (2000538.9444444445, 1731844.3644444444, 2269233.5244444446), rel=1e-12
+    )
+    r = spc_xmr(AE_ATTENDANCES, improvement="increase", screen_outliers=True, rebase_at=[12])
+    assert [(b.start, b.stop) for b in r.baselines] == [(0, 12), (12, 36)]
+    published = [
+        (1946858.4166666667, 1639947.374848485, 2253769.4584848485),
+        (2027379.2083333333, 1772921.0639855072, 2281837.3526811595),
+    ]
+    for b, limits in zip(r.baselines, published, strict=True):
+        assert (b.mean, b.lower_limit, b.upper_limit) == pytest.approx(limits, rel=1e-12)
+    assert set(whole.points) == set(r.points) == {"common-cause"}
+
+
 def test_given_limits_and_assurance():
     x = [50, 52, 51, 49, 50, 51, 52, 50, 49, 51, 50, 52]
     r = spc_xmr(x, improvement="increase", target=45, limits=(50, 46, 54))
@@ -293,3 +368,47 @@ def test_rules_explain_every_flag(values, run_length):
     run = spc_run(values)
     for point, rules in zip(run.points, run.rules, strict=True):
         assert (point == PointType.COMMON_CAUSE) == (rules == ())
+
+
+def _perla_rules(values, shift_length=6, trend_length=5):
+    """Perla et al.'s run chart rules by brute force, for distinct values (no ties to settle)."""
+    median = statistics.median(values)
+    n = len(values)
+    off = [i for i in range(n) if values[i] != median]  # a point on the median is skipped
+    shift = [False] * n
+    start = 0
+    while start < len(off):
+        end = start
+        above = values[off[start]] > median
+        while end + 1 < len(off) and (values[off[end + 1]] > median) == above:
+            end += 1
+        if end - start + 1 >= shift_length:
+            for k in off[start : end + 1]:
+                shift[k] = True
+        start = end + 1
+    trend = [False] * n
+    for start in range(n):
+        for step in (1, -1):
+            end = start
+            while end + 1 < n and (values[end + 1] - values[end]) * step > 0:
+                end += 1
+            if end - start + 1 >= trend_length:
+                trend[start : end + 1] = [True] * (end - start + 1)
+    return median, shift, trend
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.integers(-1000, 1000), min_size=2, max_size=30, unique=True))
+def test_run_chart_rules_match_perla_by_brute_force(values):
+    median, shift, trend = _perla_rules(values)
+    r = spc_run(values, improvement="increase")
+    assert r.median == median
+    assert [SpcRule.SHIFT in rules for rules in r.rules] == shift
+    assert [SpcRule.TREND in rules for rules in r.rules] == trend
+    # Turning the values upside down swaps improvement and concern and keeps every flag.
+    flipped = spc_run([-v for v in values], improvement="increase")
+    assert flipped.rules == r.rules
+    swap = {"improvement": "concern", "concern": "improvement", "common-cause": "common-cause"}
+    assert [swap[p] for p in flipped.points] == list(r.points)
+    # Read backwards, the same points are flagged (distinct values: no repeat to settle).
+    assert spc_run(values[::-1]).rules == r.rules[::-1]

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy import sparse
 
 from saferplaces.errors import InputError
@@ -54,3 +56,34 @@ def test_styles_and_diagonal():
 def test_bad_arguments(neighbours, style, word):
     with pytest.raises(InputError, match=word):
         as_weights(neighbours, 3, self_weight=True, style=style)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.integers(2, 12).flatmap(
+        lambda n: st.tuples(
+            st.lists(
+                st.lists(st.sampled_from([0.0, 0.0, 0.5, 1.0, 3.0]), min_size=n, max_size=n),
+                min_size=n,
+                max_size=n,
+            ),
+            st.permutations(list(range(n))),
+        )
+    ),
+    st.sampled_from(["binary", "row", "given"]),
+    st.sampled_from([True, False]),
+)
+def test_invariants(matrix_and_perm, style, self_weight):
+    m, perm = np.array(matrix_and_perm[0]), matrix_and_perm[1]
+    n = m.shape[0]
+    w = as_weights(m, n, self_weight=self_weight, style=style).toarray()
+    assert np.all(w >= 0)
+    assert np.all(np.diag(w) > 0) if self_weight else np.all(np.diag(w) == 0)
+    if style == "binary":
+        assert set(np.unique(w)) <= {0.0, 1.0}
+    if style == "row":
+        sums = w.sum(axis=1)
+        np.testing.assert_allclose(sums[sums > 0], 1.0)
+    # Relabelling the places relabels the weights and changes nothing else.
+    moved = as_weights(m[np.ix_(perm, perm)], n, self_weight=self_weight, style=style).toarray()
+    np.testing.assert_allclose(moved, w[np.ix_(perm, perm)])

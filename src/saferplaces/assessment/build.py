@@ -943,7 +943,9 @@ def _month_rows(agg: Aggregates, area: Area, held: list[str], assumptions: list[
     indexes = [month_index(m) for m, _, _ in series]
     consecutive = indexes == list(range(indexes[0], indexes[0] + len(indexes))) if indexes else False
     if len(series) >= DEFAULTS.min_xmr_points and consecutive:
-        spc = stats.spc_xmr([c for _, c, _ in series], improvement="decrease")
+        spc = stats.spc_xmr(
+            [c for _, c, _ in series], improvement="decrease", run_length=DEFAULTS.spc_run_length
+        )
         assumptions.append(
             "Monthly crime is tracked on an XmR chart with limits from all the months "
             "in the period; a fall in crime counts as improvement."

@@ -245,7 +245,9 @@ def _latest_run(points: Sequence[StatusPoint]) -> list[StatusPoint]:
 
 def _spc(run: list[StatusPoint], direction: str, subject: str, unit: str) -> TargetStatus:
     result = spc_xmr(
-        [p.value for p in run], improvement="increase" if direction == "increase" else "decrease"
+        [p.value for p in run],
+        improvement="increase" if direction == "increase" else "decrease",
+        run_length=DEFAULTS.spc_run_length,
     )
     latest = run[-1]
     chart = (
