@@ -237,7 +237,8 @@ def test_wards_asked_for_are_the_2024_wards_and_the_2022_codes_match(ward_store)
     store, result = ward_store
     wards24, wards22 = _wards_2024(), _wards_2022()
     matched = sorted(set(wards24) & wards22)
-    # Staffordshire's district wards were mostly redrawn for May 2023: 103 of 185 kept their code
+    # Cannock Chase, East Staffordshire, South Staffordshire and Stoke-on-Trent's wards were
+    # redrawn in 2023: 103 of 185 kept their code
     assert len(wards24) == 185 and len(matched) == 103
     assert [c for c, _ in result.wards_matched] == matched
     assert [c for c, _ in result.wards_unmatched] == sorted(set(wards24) - wards22)

@@ -28,7 +28,7 @@ Wards: ONS publishes its small-area estimates (2021-based) through Nomis dataset
 ("Population estimates - small area (2021 based) by single year of age"), whose ward geography is
 the December 2022 electoral wards (Nomis geography type ``TYPE153``). Safer Places places crime
 in May 2024 wards (the bundled LSOA 2021 to ward 2024 lookup), and many wards changed between
-the two (in Staffordshire most district wards were redrawn for the May 2023 elections). So the
+the two (in the Staffordshire force area, 82 of 185 wards were redrawn in 2023). So the
 2024 wards of the police force areas the store holds are asked for by code: a ward whose 2024
 code Nomis knows is unchanged since 2022 and its estimate is kept; every other ward is named, and
 its rates keep using the bundled small-area estimates summed to 2024 wards. The ward table goes
