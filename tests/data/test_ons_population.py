@@ -310,12 +310,20 @@ def test_no_ward_found_is_refused_and_changes_nothing(server, held):
     assert tree_digest(held.root) == before
 
 
-def test_a_ward_answer_with_other_codes_is_refused(server, held):
+@pytest.mark.parametrize(
+    ("fault", "error", "words"),
+    [("html", DataFormatError, "has no DATE_NAME"), ("500", DownloadError, "Nomis answered HTTP 500")],
+)
+def test_a_failed_ward_download_changes_nothing(server, held, fault, error, words):
     before = tree_digest(held.root)
-    server.faults[WARD_PATH] = "html"
-    with pytest.raises(DataFormatError, match="has no DATE_NAME"):
+    server.faults[WARD_PATH] = fault
+    with pytest.raises(error, match=words) as caught:
         download_ons_population(held, base_url=server.url, districts={STAFFORD: "Stafford"}, **FAST)
     assert tree_digest(held.root) == before
+    assert caught.value.problem and caught.value.action  # what is wrong, and what to do
+
+
+def test_a_ward_answer_with_a_district_code_is_refused():
     text = (
         "DATE_NAME,GEOGRAPHY_CODE,GEOGRAPHY_NAME,GENDER_NAME,C_AGE_NAME,OBS_VALUE\n"
         "2022,E07000197,Stafford,Male,Age 5,12\n"
