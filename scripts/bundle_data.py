@@ -21,6 +21,8 @@ SHARED = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT.parent.parent / "share
 if not SHARED.exists():
     SHARED = ROOT.parent / "shared" / "data"
 OUT = ROOT / "src" / "saferplaces" / "data" / "bundled"
+#: Folders of bundled files made for Safer Places, kept when the shared data is copied again.
+HAND_MADE = {"places"}
 
 # file in shared/data -> columns to keep (None keeps every column)
 TABLES: dict[str, list[str] | None] = {
@@ -98,7 +100,8 @@ def trim(source: Path, columns: list[str]) -> bytes:
 def main() -> None:
     if OUT.exists():
         for child in OUT.iterdir():
-            if child.is_dir():
+            # places/ holds the hand-made gazetteer (ADR 0024), which is not in the shared folder
+            if child.is_dir() and child.name not in HAND_MADE:
                 shutil.rmtree(child)
     for rel, columns in TABLES.items():
         src = SHARED / rel

@@ -163,3 +163,39 @@ def test_a_count_hidden_on_one_page_is_hidden_on_every_page(bundled_store, pictu
     for w in picture.wards:
         assert w.by_type == wards[w.code].by_type, w.name
         assert w.crime.count == wards[w.code].crime.count
+
+
+def test_ward_rates_use_downloaded_ward_estimates_where_the_code_matches_and_say_which(
+    bundled_store, tmp_path
+):
+    """#9: Stafford's wards downloaded from the local Nomis server (constructed answers on real 2022
+    wards); the wards whose 2024 code Nomis answers use them, the others are named."""
+
+    from saferplaces.data.ons_population import download_ons_population
+    from saferplaces.data.population import install_downloaded_population
+    from saferplaces.data.store import Store
+    from tests.fixtures.nomis_server import NomisServer, ward_counts
+
+    with gzip.open(
+        bundled("geography/lookups/LSOA21_WD24_LAD24_EW_LU.csv.gz"), "rt", encoding="utf-8-sig"
+    ) as h:
+        wards = {r["WD24CD"]: r["WD24NM"] for r in csv.DictReader(h) if r["LAD24CD"] == STAFFORD}
+    with NomisServer(tmp_path / "nomis") as server:
+        # Stafford's wards kept their 2022 codes; as if two had changed, Nomis knows them not
+        for code in ("E05010482", "E05010495"):  # Coton, Penkside
+            del server.ward_estimates[code]
+        got = download_ons_population(
+            Store(tmp_path / "ref"), base_url=server.url, districts={STAFFORD: "Stafford"}, wards=wards
+        )
+    matched = dict(got.wards_matched)
+    assert matched and got.wards_unmatched
+    con = bundled_store.connect()
+    install_downloaded_population(con, tmp_path / "ref")  # as Store.connect() does for its own folder
+    pic = local_picture(bundled_store, resolve_partnership_area(con, "Stafford Borough"), con)
+    for ward in pic.wards:
+        if ward.code in matched:
+            assert ward.population == sum(ward_counts(ward.code).values())
+    said = " ".join(pic.assumptions)
+    assert f"{len(matched)} ward(s) use the ONS mid-2022 ward estimates downloaded from Nomis" in said
+    assert all(name in said for _, name in got.wards_unmatched)
+    assert "mid-2020 small-area estimates summed to 2024 wards instead" in said

@@ -1,8 +1,10 @@
 """``saferplaces download ons-population``: ONS mid-year estimates from Nomis into the store (#9).
 
 A real HTTP server on 127.0.0.1 (tests/fixtures/nomis_server.py) answers in the shape of Nomis's
-API with the real ONS mid-2021 district estimates bundled with Safer Places. Expected values are
-read from the bundled files with the csv module here, not through the product.
+API with the real ONS mid-2021 district estimates bundled with Safer Places, and with constructed
+ward estimates on the real December 2022 wards. Expected values are read from the bundled files
+with the csv and json modules here (which wards are in both the 2022 boundaries and the 2024
+lookup), not through the product.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from saferplaces.data.ons_population import (
 from saferplaces.data.store import Store
 from saferplaces.errors import DataFormatError, DownloadError
 from tests.conftest import run_cli, tree_digest
-from tests.fixtures.nomis_server import PATH, NomisServer
+from tests.fixtures.nomis_server import PATH, WARD_PATH, NomisServer, ward_counts
 
 FAST = {"attempts": 2, "backoff": 0.0, "timeout": 5.0}
 STAFFORD = "E07000197"
@@ -62,7 +64,7 @@ def server(module_server: NomisServer) -> NomisServer:
 
 def test_download_keeps_every_district_by_sex_and_age(server, tmp_path):
     store = Store(tmp_path / "store")
-    result = download_ons_population(store, base_url=server.url, **FAST)
+    result = download_ons_population(store, base_url=server.url, wards={}, **FAST)
     wanted = _lookup_districts()
     held = _mid2021()
     # the current districts (318), asked for in groups that keep each answer under 25,000 rows
@@ -196,3 +198,148 @@ def test_cli_failure_is_one_line_and_exits_non_zero(server, tmp_path):
 def test_base_url_must_be_http(tmp_path):
     done = run_cli("download", "ons-population", "--store", str(tmp_path / "s"), "--base-url", "ftp://x")
     assert done.returncode == 2 and "is not an http or https address" in done.stderr
+
+
+# --- wards -------------------------------------------------------------------------------------
+
+STAFFS_LADS = {f"E070001{n}" for n in range(92, 100)} | {"E06000021"}
+
+
+def _wards_2024() -> dict[str, str]:
+    """The 2024 wards of Staffordshire and Stoke-on-Trent, from the bundled lookup."""
+    with gzip.open(
+        bundled("geography/lookups/LSOA21_WD24_LAD24_EW_LU.csv.gz"), "rt", encoding="utf-8-sig"
+    ) as f:
+        return {r["WD24CD"]: r["WD24NM"] for r in csv.DictReader(f) if r["LAD24CD"] in STAFFS_LADS}
+
+
+def _wards_2022() -> set[str]:
+    codes = set()
+    for name in ("ward_wd22_E10000028_staffordshire_county", "ward_wd22_E06000021_stoke_on_trent"):
+        with gzip.open(bundled(f"geography/boundaries/{name}.geojson.gz"), "rt") as f:
+            codes |= {ft["properties"]["WD22CD"] for ft in json.load(f)["features"]}
+    return codes
+
+
+@pytest.fixture(scope="module")
+def ward_store(module_server, tmp_path_factory) -> tuple[Store, object]:
+    """A store with districts and the default wards downloaded (no police data: Staffordshire's)."""
+    module_server.faults.clear()
+    module_server.tamper = None
+    store = Store(tmp_path_factory.mktemp("wards") / "store")
+    result = download_ons_population(
+        store, base_url=module_server.url, districts={STAFFORD: "Stafford"}, **FAST
+    )
+    return store, result
+
+
+def test_wards_asked_for_are_the_2024_wards_and_the_2022_codes_match(ward_store):
+    store, result = ward_store
+    wards24, wards22 = _wards_2024(), _wards_2022()
+    matched = sorted(set(wards24) & wards22)
+    # Cannock Chase, East Staffordshire, South Staffordshire and Stoke-on-Trent's wards were
+    # redrawn in 2023: 103 of 185 kept their code
+    assert len(wards24) == 185 and len(matched) == 103
+    assert [c for c, _ in result.wards_matched] == matched
+    assert [c for c, _ in result.wards_unmatched] == sorted(set(wards24) - wards22)
+    assert result.ward_year == 2022
+    # every unmatched ward is named in what the command prints, and what it uses instead
+    said = " ".join(result.assumptions)
+    assert all(f"{wards24[c]} ({c})" in said for c, _ in result.wards_unmatched)
+    assert "keep using the bundled ONS small-area estimates summed to 2024 wards" in said
+    # the table holds the matched wards as Nomis gave them
+    with open(result.ward_table, newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert len(rows) == len(matched) * 3 * 91
+    code = matched[0]
+    expected = ward_counts(code)
+    for r in rows:
+        if r["ward_code"] == code and r["sex"] != "0":
+            assert int(r["population"]) == expected[(int(r["sex"]), int(r["age"]))]
+    record = json.loads(result.ward_record.read_text())
+    assert record["dataset"] == "NM_2014_1" and record["ward_vintage"] == "December 2022 wards"
+    assert len(record["unmatched"]) == 82
+    assert record["sha256"] == hashlib.sha256(result.ward_table.read_bytes()).hexdigest()
+
+
+def test_ward_rates_use_the_downloaded_estimates_where_codes_match(ward_store):
+    from saferplaces.data.population import (
+        BUNDLED_WARD_SOURCE,
+        DOWNLOADED_WARD_SOURCE,
+        ward_population_sentences,
+        ward_populations,
+    )
+
+    store, result = ward_store
+    con = store.connect()
+    matched = result.wards_matched[0][0]
+    unmatched = result.wards_unmatched[0][0]
+    pops = ward_populations(con, [matched, unmatched], 2025)
+    # the matched ward: persons = males + females of the constructed answer, for mid-2022
+    assert pops[matched].value == sum(ward_counts(matched).values())
+    assert pops[matched].year == 2022 and pops[matched].source == DOWNLOADED_WARD_SOURCE
+    # the other keeps the bundled small-area estimate (newest mid-2020)
+    assert pops[unmatched].year == 2020 and pops[unmatched].source == BUNDLED_WARD_SOURCE
+    # a year before the download still takes the bundled estimate of that year
+    assert ward_populations(con, [matched], 2019)[matched].source == BUNDLED_WARD_SOURCE
+    names = dict(result.wards_matched[:1] + result.wards_unmatched[:1])
+    said = ward_population_sentences(pops, names)
+    assert said[0].startswith("1 ward(s) use the ONS mid-2022 ward estimates downloaded from Nomis")
+    assert names[unmatched] in said[1] and "mid-2020 small-area estimates" in said[1]
+
+
+def test_a_store_without_a_download_uses_the_bundled_ward_estimates(tmp_path):
+    from saferplaces.data.population import BUNDLED_WARD_SOURCE, ward_populations
+
+    code = sorted(_wards_2024())[0]
+    found = ward_populations(Store(tmp_path / "empty").connect(), [code], 2025)
+    assert found[code].source == BUNDLED_WARD_SOURCE and found[code].year == 2020
+
+
+def test_no_ward_found_is_refused_and_changes_nothing(server, held):
+    before = tree_digest(held.root)
+    with pytest.raises(DataFormatError, match="no ward estimate for any of the 1 2024 wards") as caught:
+        download_ons_population(
+            held,
+            base_url=server.url,
+            districts={STAFFORD: "Stafford"},
+            wards={"E05099999": "Nowhere"},
+            **FAST,
+        )
+    assert "--no-wards" in str(caught.value)
+    assert tree_digest(held.root) == before
+
+
+@pytest.mark.parametrize(
+    ("fault", "error", "words"),
+    [("html", DataFormatError, "has no DATE_NAME"), ("500", DownloadError, "Nomis answered HTTP 500")],
+)
+def test_a_failed_ward_download_changes_nothing(server, held, fault, error, words):
+    before = tree_digest(held.root)
+    server.faults[WARD_PATH] = fault
+    with pytest.raises(error, match=words) as caught:
+        download_ons_population(held, base_url=server.url, districts={STAFFORD: "Stafford"}, **FAST)
+    assert tree_digest(held.root) == before
+    assert caught.value.problem and caught.value.action  # what is wrong, and what to do
+
+
+def test_a_ward_answer_with_a_district_code_is_refused():
+    text = (
+        "DATE_NAME,GEOGRAPHY_CODE,GEOGRAPHY_NAME,GENDER_NAME,C_AGE_NAME,OBS_VALUE\n"
+        "2022,E07000197,Stafford,Male,Age 5,12\n"
+    )
+    with pytest.raises(DataFormatError, match="'E07000197', not a ward code"):
+        parse_answer(text, "http://127.0.0.1/x", wards=True)
+
+
+def test_cli_says_which_wards_match(server, tmp_path):
+    store = tmp_path / "store"
+    done = run_cli("download", "ons-population", "--store", str(store), "--base-url", server.url)
+    assert done.returncode == 0, done.stderr
+    out = " ".join(done.stdout.split())
+    assert "Downloaded the ONS mid-2022 ward estimates: 103 of the 185 wards held match" in out
+    assert "82 ward(s) changed since 2022" in out
+    done = run_cli(
+        "download", "ons-population", "--store", str(tmp_path / "s2"), "--base-url", server.url, "--no-wards"
+    )
+    assert done.returncode == 0 and "ward estimates" not in done.stdout

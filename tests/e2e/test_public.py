@@ -18,6 +18,9 @@ PAGES = [
     "/public/",
     "/public/find/?q=Coton",
     "/public/find/?q=ST16",
+    # towns and postcode districts (#12): a district across boundaries, a town with its wards
+    "/public/find/?q=B74",
+    "/cy/public/find/?q=Leek",
     "/public/stafford/",
     "/public/stafford/local-picture/",
     "/cy/public/stafford/local-picture/",

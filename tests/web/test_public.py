@@ -20,6 +20,10 @@ pytestmark = pytest.mark.django_db
 PAGES = [
     "/public/",
     "/public/find/?q=Coton",
+    "/public/find/?q=ST16+2AB",
+    "/public/find/?q=WS15",
+    "/public/find/?q=Leek",
+    "/public/find/?q=Atlantis",
     "/public/stafford/",
     "/public/stafford/local-picture/",
     "/public/staffordshire/",
@@ -125,10 +129,51 @@ def test_find_your_partnership_by_ward_name(site, client: Client):
     assert found["places"][0]["partnerships"] == ["stafford", "staffordshire"]
 
 
-def test_a_postcode_is_explained_not_invented(site, client: Client):
-    html = client.get("/public/find/?q=ST16").content.decode()
-    assert "We cannot look up postcodes yet." in html
-    assert json.loads(client.get("/public/find.json?q=ST16").content)["places"] == []
+def test_a_full_postcode_finds_its_partnership_through_its_postcode_district(site, client: Client):
+    html = client.get("/public/find/?q=st16+2ab").content.decode()
+    assert "We looked up the postcode district ST16. We cannot find the ward of a full postcode." in html
+    assert "/public/stafford/" in html and "/public/staffordshire/" in html
+    assert "crosses council boundaries" not in html
+    found = json.loads(client.get("/public/find.json?q=ST16 2AB").content)
+    assert found["postcode_district"] == "ST16"
+    (row,) = found["towns_and_postcode_districts"]
+    assert row["districts"] == [
+        {"code": "E07000197", "name": "Stafford", "partnerships": ["stafford", "staffordshire"]}
+    ]
+    assert any("approximate" in a for a in found["assumptions"])
+
+
+def test_a_postcode_district_across_boundaries_lists_every_partnership_and_says_so(site, client: Client):
+    html = client.get("/public/find/?q=B74").content.decode()
+    assert "This postcode district crosses council boundaries. Parts of it are in 3 council areas" in html
+    # Lichfield is in the county partnership; Birmingham and Walsall in no partnership here
+    assert html.count("No partnership on this site covers this council area.") == 2
+    rows = list(csv.DictReader(io.StringIO(client.get("/public/find.csv?q=B74").content.decode())))
+    assert {(r["district"], r["partnerships"]) for r in rows if r["place_type"] == "postcode_district"} == {
+        ("Birmingham", ""),
+        ("Walsall", ""),
+        ("Lichfield", "staffordshire"),
+    }
+
+
+def test_a_town_finds_its_partnership_and_its_wards(site, client: Client):
+    html = client.get("/public/find/?q=Leek").content.decode()
+    assert "Staffordshire Moorlands" in html and "/public/staffordshire/" in html
+    assert "Wards in this town:" in html and "/public/find/?q=Leek%20North" in html
+    html = client.get("/public/find/?q=burton-on-trent").content.decode()
+    assert "Burton upon Trent" in html and "This town has many wards." in html
+
+
+def test_an_unknown_place_gets_a_helpful_message_in_english_and_welsh(site, client: Client):
+    html = client.get("/public/find/?q=Atlantis").content.decode()
+    assert "We found no town, postcode district, ward or council area with that name" in html
+    html = client.get("/cy/public/find/?q=Atlantis").content.decode()
+    assert "Ni chawsom hyd i unrhyw dref, ardal cod post, ward nac ardal cyngor" in html
+    html = client.get("/public/find/?q=ZZ9").content.decode()
+    assert "We do not know the postcode district ZZ9." in html
+    html = client.get("/cy/public/find/?q=ZZ9").content.decode()
+    assert "Nid ydym yn adnabod yr ardal cod post ZZ9." in html
+    assert json.loads(client.get("/public/find.json?q=ZZ9").content)["towns_and_postcode_districts"] == []
 
 
 def test_responses_carry_etag_cache_control_and_cors_and_answer_304(site, client: Client):

@@ -42,7 +42,12 @@ from saferplaces.data.bundled_files import ATTRIBUTION
 from saferplaces.data.counts import describe_missing, forces_for_area, months_coverage
 from saferplaces.data.periods import Period, make_period, month_from_index, month_index, parse_period
 from saferplaces.data.policeuk_format import ASB, CRIME_TYPES
-from saferplaces.data.population import population, ward_populations
+from saferplaces.data.population import (
+    DOWNLOADED_WARD_SOURCE,
+    population,
+    ward_population_sentences,
+    ward_populations,
+)
 from saferplaces.data.quality import QualityReport, quality_report
 from saferplaces.data.reference import severity_weights
 from saferplaces.data.sql import literal_list, run
@@ -900,11 +905,8 @@ def _ward_rows(
     usable = [(c, n) for c, n in wards if c in pops and pops[c].value > 0]
     if not usable:
         return []
-    if any(pops[c].assumption for c, _ in usable):
-        first = next(pops[c] for c, _ in usable)
-        assumptions.append(
-            f"Ward populations are ONS mid-{first.year} small-area estimates summed to 2024 wards."
-        )
+    if any(pops[c].assumption or pops[c].source == DOWNLOADED_WARD_SOURCE for c, _ in usable):
+        assumptions.extend(ward_population_sentences(pops, dict(usable)))
     numerators = [counts.get(c, 0) for c, _ in usable]
     denominators = [pops[c].value for c, _ in usable]
     funnel = stats.funnel_significance(numerators, denominators, "rate", per=1000, overdispersion=True)

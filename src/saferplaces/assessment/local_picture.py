@@ -23,7 +23,12 @@ from saferplaces.data.areas import Area, resolve_area
 from saferplaces.data.counts import forces_for_area
 from saferplaces.data.periods import month_label
 from saferplaces.data.policeuk_format import ASB, CRIME_TYPES
-from saferplaces.data.population import population, ward_populations
+from saferplaces.data.population import (
+    DOWNLOADED_WARD_SOURCE,
+    population,
+    ward_population_sentences,
+    ward_populations,
+)
 from saferplaces.data.sql import run
 from saferplaces.data.store import Store
 from saferplaces.data.summary import _latest_twelve
@@ -256,7 +261,9 @@ def local_picture(
     if area_pop.assumption:
         assumptions.append(area_pop.assumption)
     pops = ward_populations(con, [code for code, _ in wards], year)
-    if pops:
+    if pops and any(p.source == DOWNLOADED_WARD_SOURCE for p in pops.values()):
+        assumptions.extend(ward_population_sentences(pops, dict(wards)))
+    elif pops:
         first = next(iter(pops.values()))
         assumptions.append(
             f"Ward rates use ONS mid-{first.year} population estimates, the newest held for wards."

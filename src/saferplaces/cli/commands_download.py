@@ -120,25 +120,31 @@ def police_uk_command(
     metavar="URL",
     help=f"Address of Nomis or a mirror. Default: ${ONS_BASE_URL_ENV}, else {ONS_DEFAULT_BASE_URL}.",
 )
-def ons_population_command(store_dir: str | None, base_url: str | None) -> None:
-    """Fetch the latest ONS mid-year population estimates for districts into the store.
+@click.option("--no-wards", is_flag=True, help="Fetch the district estimates only.")
+def ons_population_command(store_dir: str | None, base_url: str | None, no_wards: bool) -> None:
+    """Fetch the latest ONS mid-year population estimates for districts and wards into the store.
 
     Asks Nomis (ONS's service for population statistics) for the newest mid-year
-    estimates of every district in England and Wales, by sex and single year of age,
-    checks them (every age and sex of every district, males and females adding up),
-    and keeps them in the store's reference/population folder with a record of their
-    source. A failed download leaves what was held before.
+    estimates of every district in England and Wales, and of the wards of the police
+    force areas the store holds, by sex and single year of age, checks them (every age
+    and sex of every area, males and females adding up), and keeps them in the store's
+    reference/population folder with a record of their source. ONS publishes ward
+    estimates on 2022 wards: a 2024 ward with the same code uses them, and the command
+    names every ward that does not (those keep the bundled estimates). A failed
+    download leaves what was held before.
 
     \b
     Example:
       saferplaces download ons-population
-      saferplaces download ons-population --store ./store
+      saferplaces download ons-population --store ./store --no-wards
     """
     from saferplaces.data.ons_population import download_ons_population
 
     store = open_store(store_dir)
     with stopping_leaves_store_unchanged(), progress_bar() as report:
-        result = download_ons_population(store, base_url=base_url, progress=report)
+        result = download_ons_population(
+            store, base_url=base_url, wards={} if no_wards else None, progress=report
+        )
     console.print(
         f"Downloaded the ONS mid-{result.year} population estimates for {result.districts} "
         f"district(s), {result.persons:,} residents in all, by sex and single year of age "
@@ -146,6 +152,13 @@ def ons_population_command(store_dir: str | None, base_url: str | None) -> None:
         highlight=False,
     )
     console.print(f"Saved {result.table}.", highlight=False)
+    if result.ward_table is not None:
+        asked = len(result.wards_matched) + len(result.wards_unmatched)
+        console.print(
+            f"Downloaded the ONS mid-{result.ward_year} ward estimates: {len(result.wards_matched)} "
+            f"of the {asked} wards held match and use them. Saved {result.ward_table}.",
+            highlight=False,
+        )
     say_assumptions(result.assumptions, "table")
 
 

@@ -23,11 +23,22 @@ lookup bundled with Safer Places); a district ONS gives no estimate for is named
 ``<store>/reference/population/`` under its year, beside a JSON record of where and when it
 came from, each moved into place in one step (the record last), so a failed or interrupted
 download leaves what was held before.
+
+Wards: ONS publishes its small-area estimates (2021-based) through Nomis dataset ``NM_2014_1``
+("Population estimates - small area (2021 based) by single year of age"), whose ward geography is
+the December 2022 electoral wards (Nomis geography type ``TYPE153``). Safer Places places crime
+in May 2024 wards (the bundled LSOA 2021 to ward 2024 lookup), and many wards changed between
+the two (in the Staffordshire force area, 82 of 185 wards were redrawn in 2023). So the
+2024 wards of the police force areas the store holds are asked for by code: a ward whose 2024
+code Nomis knows is unchanged since 2022 and its estimate is kept; every other ward is named, and
+its rates keep using the bundled small-area estimates summed to 2024 wards. The ward table goes
+beside the district one, with a record that lists the wards matched and not matched.
 """
 
 from __future__ import annotations
 
 import csv
+import dataclasses
 import gzip
 import hashlib
 import io
@@ -50,6 +61,11 @@ DEFAULT_BASE_URL = "https://www.nomisweb.co.uk"
 #: Environment variable that overrides the Nomis address (tests point it at a local server).
 BASE_URL_ENV = "SAFERPLACES_NOMIS_URL"
 DATASET = "NM_2002_1"
+#: Nomis's small-area estimates (2021 based); its wards are December 2022 wards (TYPE153).
+WARD_DATASET = "NM_2014_1"
+WARD_VINTAGE = "December 2022 wards"
+#: The bundled force area: its wards are asked for when the store holds no police.uk data yet.
+DEFAULT_PFA = "E23000015"
 #: Columns asked for (``select``) and required in the answer, in Nomis's upper case.
 COLUMNS = ("DATE_NAME", "GEOGRAPHY_CODE", "GEOGRAPHY_NAME", "GENDER_NAME", "C_AGE_NAME", "OBS_VALUE")
 SEXES = {"total": 0, "male": 1, "female": 2}
@@ -62,6 +78,7 @@ MISSING_HINT = (
     "so try again later."
 )
 _CODE = re.compile(r"[EW]0[6-9]\d{6}")
+_WARD_CODE = re.compile(r"[EW]05\d{6}")
 _AGE = re.compile(r"Age(?:d)? (\d{1,2})(\+?)")
 
 
@@ -87,6 +104,13 @@ class PopulationDownload:
         Bytes received.
     assumptions
         Sentences on the choices made.
+    ward_year
+        The mid-year of the ward estimates, or None when wards were not asked for.
+    wards_matched, wards_unmatched
+        (code, name) of the 2024 wards asked for whose code Nomis gave an estimate for (the ward
+        is unchanged since the 2022 wards ONS publishes on), and of those it did not.
+    ward_table, ward_record
+        The ward CSV (ward_code, ward_name, year, sex, age, population) and its JSON record.
     """
 
     year: int
@@ -98,6 +122,11 @@ class PopulationDownload:
     urls: tuple[str, ...]
     bytes_downloaded: int
     assumptions: tuple[str, ...] = field(default=())
+    ward_year: int | None = None
+    wards_matched: tuple[tuple[str, str], ...] = ()
+    wards_unmatched: tuple[tuple[str, str], ...] = ()
+    ward_table: Path | None = None
+    ward_record: Path | None = None
 
 
 def current_districts() -> dict[str, str]:
@@ -106,7 +135,35 @@ def current_districts() -> dict[str, str]:
         return {r["LAD24CD"]: r["LAD24NM"] for r in csv.DictReader(f)}
 
 
-def nomis_url(base_url: str, codes: Sequence[str]) -> str:
+def store_wards(store: Store) -> dict[str, str]:
+    """2024 ward code -> name for the police force areas whose police.uk data the store holds.
+
+    With no police.uk data held yet, the wards of the bundled force area (Staffordshire).
+    """
+    from saferplaces.data.store import reference_connection
+
+    con = reference_connection()
+    try:
+        forces = sorted(store.force_months())
+        pfas = [
+            r[0]
+            for r in con.execute(
+                "select distinct pfa_code from forces where force in (select unnest(?)) "
+                "and pfa_code is not null",
+                [forces],
+            ).fetchall()
+        ] or [DEFAULT_PFA]
+        rows = con.execute(
+            "select ward_code, any_value(ward_name) from lsoa_lookup where vintage = '2021' "
+            "and pfa_code in (select unnest(?)) group by 1 order by 1",
+            [pfas],
+        ).fetchall()
+    finally:
+        con.close()
+    return {code: name for code, name in rows}
+
+
+def nomis_url(base_url: str, codes: Sequence[str], dataset: str = DATASET) -> str:
     """The Nomis address of the latest estimates for ``codes``, by sex and single year of age."""
     query = urllib.parse.urlencode(
         {
@@ -119,7 +176,7 @@ def nomis_url(base_url: str, codes: Sequence[str]) -> str:
         },
         safe=",.",
     )
-    return f"{base_url}/api/v01/dataset/{DATASET}.data.csv?{query}"
+    return f"{base_url}/api/v01/dataset/{dataset}.data.csv?{query}"
 
 
 def _bad(url: str, what: str) -> DataFormatError:
@@ -130,8 +187,12 @@ def _bad(url: str, what: str) -> DataFormatError:
     )
 
 
-def parse_answer(text: str, url: str) -> dict[tuple[str, int, int], tuple[str, int, int]]:
-    """(district, sex, age) -> (name, year, population) from one Nomis CSV answer, checked.
+def parse_answer(
+    text: str, url: str, *, wards: bool = False
+) -> dict[tuple[str, int, int], tuple[str, int, int]]:
+    """(area, sex, age) -> (name, year, population) from one Nomis CSV answer, checked.
+
+    ``wards`` expects ward codes (E05, W05) instead of district codes.
 
     Raises
     ------
@@ -157,8 +218,9 @@ def parse_answer(text: str, url: str) -> dict[tuple[str, int, int], tuple[str, i
         sex = SEXES.get(row[at["GENDER_NAME"]].strip().lower())
         age_match = _AGE.fullmatch(row[at["C_AGE_NAME"]].strip())
         value = row[at["OBS_VALUE"]].strip()
-        if not _CODE.fullmatch(code):
-            raise _bad(url, f"line {line} has '{code}', not a district code")
+        if not (_WARD_CODE if wards else _CODE).fullmatch(code):
+            kind = "ward" if wards else "district"
+            raise _bad(url, f"line {line} has '{code}', not a {kind} code")
         if not re.fullmatch(r"\d{4}", year_text):
             raise _bad(url, f"line {line} has the date '{year_text}', not a year")
         if sex is None:
@@ -199,22 +261,26 @@ def download_ons_population(
     *,
     base_url: str | None = None,
     districts: dict[str, str] | None = None,
+    wards: dict[str, str] | None = None,
     progress: Progress = no_progress,
     timeout: float = 60.0,
     attempts: int = 3,
     backoff: float = 0.5,
 ) -> PopulationDownload:
-    """Fetch the latest ONS mid-year estimates for every district, by sex and age, into the store.
+    """Fetch the latest ONS mid-year estimates for every district and the store's wards into the store.
 
     Parameters
     ----------
     store
-        The store; the table goes to ``<store>/reference/population/``.
+        The store; the tables go to ``<store>/reference/population/``.
     base_url
         Nomis's address; default ``$SAFERPLACES_NOMIS_URL``, else https://www.nomisweb.co.uk.
     districts
         Code -> name of the districts to ask for; default every current district of England
         and Wales (``current_districts``).
+    wards
+        Code -> name of the 2024 wards to ask for; default the wards of the force areas the store
+        holds (``store_wards``); an empty dict asks for no ward.
     progress
         ``progress(step, done, total)``.
     timeout, attempts, backoff
@@ -229,52 +295,84 @@ def download_ons_population(
     DownloadError
         When Nomis cannot be reached or answers an error.
     DataFormatError
-        When an answer is not the table asked for, or holds no district at all.
+        When an answer is not the table asked for, or holds no district (or no ward) at all.
     StoreError
         When the store cannot be written.
     """
     base = resolve_base_url(base_url, BASE_URL_ENV, DEFAULT_BASE_URL)
     wanted = dict(sorted((districts if districts is not None else current_districts()).items()))
-    codes = list(wanted)
-    groups = [codes[i : i + CODES_PER_REQUEST] for i in range(0, len(codes), CODES_PER_REQUEST)]
-    rows: dict[tuple[str, int, int], tuple[str, int, int]] = {}
-    urls: list[str] = []
-    received = 0
+    wanted_wards = dict(sorted((wards if wards is not None else store_wards(store)).items()))
     root = Path(store.root)
+    options = {"timeout": timeout, "attempts": attempts, "backoff": backoff}
     # a leased work folder in the store; a failed first download leaves no empty store behind
     with _scratch(root, "ons-population", in_store=True) as work:
-        for n, group in enumerate(groups, start=1):
-            url = nomis_url(base, group)
-            urls.append(url)
-            dest = work / f"answer-{n}.csv"
-            received += fetch(
-                url,
-                dest,
-                progress,
-                f"Downloading ONS estimates ({n} of {len(groups)})",
-                timeout=timeout,
-                attempts=attempts,
-                backoff=backoff,
-                source="Nomis",
-                missing_hint=MISSING_HINT,
-                env=BASE_URL_ENV,
-            )
-            try:
-                text = dest.read_text(encoding="utf-8")
-            except UnicodeDecodeError as exc:
-                raise _bad(url, "it is not text") from exc
-            answer = parse_answer(text, url)
-            strangers = sorted({c for c, _, _ in answer} - set(group))
-            if strangers:
-                raise _bad(url, f"it holds districts not asked for ({', '.join(strangers[:3])})")
-            rows.update(answer)
+        rows, urls, received = _fetch_all(base, DATASET, list(wanted), work, progress, False, options)
         if not rows:
             raise DataFormatError(
                 f"Nomis gave no population estimate for any of the {len(wanted)} districts asked for.",
                 "Check --base-url or SAFERPLACES_NOMIS_URL points at Nomis and try again later.",
             )
         _check_whole(rows, urls[0])
-        return _write(root, work, wanted, rows, urls, received)
+        ward_rows: dict[tuple[str, int, int], tuple[str, int, int]] = {}
+        ward_urls: list[str] = []
+        if wanted_wards:
+            ward_rows, ward_urls, got = _fetch_all(
+                base, WARD_DATASET, list(wanted_wards), work, progress, True, options
+            )
+            received += got
+            if not ward_rows:
+                raise DataFormatError(
+                    f"Nomis gave no ward estimate for any of the {len(wanted_wards)} 2024 wards asked "
+                    f"for: it publishes ward estimates on {WARD_VINTAGE}.",
+                    "Run the command with --no-wards to fetch the district estimates only; ward rates "
+                    "keep using the bundled small-area estimates.",
+                )
+            _check_whole(ward_rows, ward_urls[0])
+        result = _write(root, work, wanted, rows, urls, received)
+        if not wanted_wards:
+            return result
+        return _write_wards(root, work, result, wanted_wards, ward_rows, ward_urls)
+
+
+def _fetch_all(
+    base: str,
+    dataset: str,
+    codes: list[str],
+    work: Path,
+    progress: Progress,
+    wards: bool,
+    options: dict,
+) -> tuple[dict[tuple[str, int, int], tuple[str, int, int]], list[str], int]:
+    """Ask Nomis for ``codes`` in groups small enough for its row cap; the rows, addresses, bytes."""
+    groups = [codes[i : i + CODES_PER_REQUEST] for i in range(0, len(codes), CODES_PER_REQUEST)]
+    rows: dict[tuple[str, int, int], tuple[str, int, int]] = {}
+    urls: list[str] = []
+    received = 0
+    kind = "ward" if wards else "district"
+    for n, group in enumerate(groups, start=1):
+        url = nomis_url(base, group, dataset)
+        urls.append(url)
+        dest = work / f"answer-{kind}-{n}.csv"
+        received += fetch(
+            url,
+            dest,
+            progress,
+            f"Downloading ONS {kind} estimates ({n} of {len(groups)})",
+            source="Nomis",
+            missing_hint=MISSING_HINT,
+            env=BASE_URL_ENV,
+            **options,
+        )
+        try:
+            text = dest.read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            raise _bad(url, "it is not text") from exc
+        answer = parse_answer(text, url, wards=wards)
+        strangers = sorted({c for c, _, _ in answer} - set(group))
+        if strangers:
+            raise _bad(url, f"it holds {kind}s not asked for ({', '.join(strangers[:3])})")
+        rows.update(answer)
+    return rows, urls, received
 
 
 def _write(
@@ -310,36 +408,101 @@ def _write(
     facts = {
         "source": "ONS mid-year population estimates, through Nomis",
         "dataset": DATASET,
-        "year": year,
-        "urls": urls,
-        "fetched_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "districts": len(held),
         "missing": list(missing),
         "persons": persons,
+        **_provenance(year, urls, rows, data, table),
+    }
+    record_text = (json.dumps(facts, indent=2) + "\n").encode("utf-8")
+    _move_into_place(work, folder, {table.name: data, record.name: record_text}, "population table")
+    return PopulationDownload(
+        year, len(held), missing, persons, table, record, tuple(urls), received, tuple(notes)
+    )
+
+
+def _provenance(year: int, urls: list[str], rows: dict, data: bytes, table: Path) -> dict:
+    """The parts of a download record every table has: when, where from, fingerprint, licence."""
+    return {
+        "year": year,
+        "urls": urls,
+        "fetched_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "rows": len(rows),
         "sha256": hashlib.sha256(data).hexdigest(),
         "file": table.name,
         "columns": {"sex": "0 persons, 1 males, 2 females", "age": "0 to 90; 90 is 90 and over"},
         "licence": "Source: Office for National Statistics licensed under the Open Government Licence v3.0.",
     }
+
+
+def _move_into_place(work: Path, folder: Path, files: dict[str, bytes], what: str) -> None:
+    """Write ``files`` (name -> bytes) in ``work`` and move them into ``folder``, in order."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        staged_table = work / table.name
-        staged_record = work / record.name
-        staged_table.write_bytes(data)
-        staged_record.write_text(json.dumps(facts, indent=2) + "\n", encoding="utf-8")
-        for staged in (staged_table, staged_record):
+        for name, data in files.items():
+            staged = work / name
+            staged.write_bytes(data)
             with open(staged, "rb") as handle:
                 os.fsync(handle.fileno())
-        os.replace(staged_table, table)  # the record last: it is what says the table is whole
-        os.replace(staged_record, record)
+        for name in files:  # the record last: it is what says the table is whole
+            os.replace(work / name, folder / name)
     except OSError as exc:
         raise StoreError(
-            f"The population table could not be written to {folder} ({exc.strerror or exc}).",
+            f"The {what} could not be written to {folder} ({exc.strerror or exc}).",
             "Check there is free disk space and that you may write to the store, then try again.",
         ) from exc
-    return PopulationDownload(
-        year, len(held), missing, persons, table, record, tuple(urls), received, tuple(notes)
+
+
+def _write_wards(
+    root: Path,
+    work: Path,
+    result: PopulationDownload,
+    wanted: dict[str, str],
+    rows: dict[tuple[str, int, int], tuple[str, int, int]],
+    urls: list[str],
+) -> PopulationDownload:
+    year = next(iter(rows.values()))[1]
+    held = {c for c, _, _ in rows}
+    matched = tuple((c, wanted[c]) for c in wanted if c in held)
+    unmatched = tuple((c, wanted[c]) for c in wanted if c not in held)
+    body = io.StringIO()
+    writer = csv.writer(body, lineterminator="\n")
+    writer.writerow(["ward_code", "ward_name", "year", "sex", "age", "population"])
+    for (code, sex, age), (_, yr, value) in sorted(rows.items()):
+        writer.writerow([code, wanted[code], yr, sex, age, value])
+    data = body.getvalue().encode("utf-8")
+    folder = root / FOLDER
+    table = folder / f"ons_sape_mid{year}_ward_sex_syoa.csv"
+    record = folder / f"ons_sape_mid{year}_ward_sex_syoa.json"
+    facts = {
+        "source": "ONS small area population estimates (2021 based), through Nomis",
+        "dataset": WARD_DATASET,
+        "ward_vintage": WARD_VINTAGE,
+        "wards_asked": len(wanted),
+        "matched": [{"code": c, "name": n} for c, n in matched],
+        "unmatched": [{"code": c, "name": n} for c, n in unmatched],
+        **_provenance(year, urls, rows, data, table),
+    }
+    record_text = (json.dumps(facts, indent=2) + "\n").encode("utf-8")
+    _move_into_place(work, folder, {table.name: data, record.name: record_text}, "ward population table")
+    notes = [
+        f"The newest ONS ward estimates Nomis holds are for mid-{year}, on {WARD_VINTAGE} (dataset "
+        f"{WARD_DATASET}); Safer Places uses May 2024 wards.",
+        f"{len(matched)} of the {len(wanted)} 2024 wards asked for have the same code in 2022 and "
+        "use these estimates: " + ", ".join(f"{n} ({c})" for c, n in matched) + ".",
+    ]
+    if unmatched:
+        notes.append(
+            f"{len(unmatched)} ward(s) changed since 2022 and keep using the bundled ONS small-area "
+            "estimates summed to 2024 wards: " + ", ".join(f"{n} ({c})" for c, n in unmatched) + "."
+        )
+    return dataclasses.replace(
+        result,
+        assumptions=result.assumptions + tuple(notes),
+        ward_year=year,
+        wards_matched=matched,
+        wards_unmatched=unmatched,
+        ward_table=table,
+        ward_record=record,
     )
 
 
@@ -351,4 +514,5 @@ __all__ = [
     "download_ons_population",
     "nomis_url",
     "parse_answer",
+    "store_wards",
 ]

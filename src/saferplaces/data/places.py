@@ -1,10 +1,10 @@
 """Finding a place by the name a resident types: a ward, a district (a town is often one), or a CSP.
 
 The bundled geography names wards (2024), districts and Community Safety Partnerships.
-It holds no list of towns and no postcode lookup: a town is found through the ward and
-district names that contain it ("Burton" finds the Burton wards of East Staffordshire),
-and a postcode district ("ST16") is recognised as one so that the caller can say it
-cannot be looked up.
+A town is also found through the ward and district names that contain it ("Burton" finds
+the Burton wards of East Staffordshire), and a postcode district ("ST16") is recognised as
+one; towns and postcode districts themselves are looked up in the small hand-made
+gazetteer of ``saferplaces.data.gazetteer``.
 """
 
 from __future__ import annotations
@@ -64,7 +64,7 @@ def find_places(con: duckdb.DuckDBPyConnection, text: str, within: set[str] | No
     wanted = " ".join((text or "").split())
     key = wanted.casefold()
     postcode = bool(POSTCODE.match(wanted))
-    assumptions = ["Places are found by ward and district name; no list of towns or postcodes is held."]
+    assumptions = ["Wards and districts are found by their names."]
     if len(key) < 2:
         return PlaceSearch(wanted, (), postcode, tuple(assumptions))
     found = []

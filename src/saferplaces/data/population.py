@@ -3,7 +3,10 @@
 Held: districts (LAD) at mid-2019, mid-2020 and mid-2021 for England and Wales;
 2011 LSOAs in Staffordshire and Stoke-on-Trent at mid-2017, mid-2019 and mid-2020.
 Wards (2024) are built from the LSOA estimates through the ONS best-fit LSOA
-2011 to 2021 lookup. Forces and CSPs add up their districts.
+2011 to 2021 lookup. Forces and CSPs add up their districts. Ward estimates that
+``saferplaces download ons-population`` kept in the store (ONS publishes them on
+2022 wards) are used for the 2024 wards with the same code; a store connection
+reads them through the ``downloaded_ward_population`` view.
 
 For a year with no estimate we use the nearest earlier year (or, before the
 first estimate, the first one) and say so in ``assumption``.
@@ -11,6 +14,7 @@ first estimate, the first one) and say so in ``assumption``.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,6 +31,15 @@ LSOA_FILES = {
     2019: "population/ons_sape_mid2019_lsoa11_syoa_persons_staffordshire.csv.gz",
     2020: "population/ons_sape_mid2020_lsoa11_syoa_persons_staffordshire.csv.gz",
 }
+
+
+#: The view of ward estimates downloaded into the store (ward_code, year, population).
+DOWNLOADED_WARDS = "downloaded_ward_population"
+BUNDLED_WARD_SOURCE = "ONS small area population estimates (2011 LSOAs, summed to 2024 wards)"
+DOWNLOADED_WARD_SOURCE = (
+    "ONS ward population estimates downloaded from Nomis (December 2022 wards whose code is "
+    "unchanged in 2024)"
+)
 
 
 @dataclass(frozen=True)
@@ -98,6 +111,42 @@ def _build_population_tables(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
+def install_downloaded_population(con: duckdb.DuckDBPyConnection, root: Path) -> None:
+    """Create the ``downloaded_ward_population`` view over the ward tables downloaded into ``root``.
+
+    Each table counts only once its JSON record is there (the download writes the record last).
+    With none downloaded, no view is made and ward rates use the bundled estimates alone.
+    """
+    folder = Path(root) / "reference" / "population"
+    tables = []
+    for record in sorted(folder.glob("ons_sape_mid*_ward_sex_syoa.json")) if folder.is_dir() else []:
+        try:
+            table = folder / json.loads(record.read_text(encoding="utf-8"))["file"]
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+        if table.is_file():
+            tables.append(str(table).replace("'", "''"))
+    if not tables:
+        return
+    listed = "[" + ", ".join(f"'{t}'" for t in tables) + "]"
+    con.execute(
+        f"create or replace temp view {DOWNLOADED_WARDS} as select ward_code, year::integer as year, "
+        f"sum(population::bigint) as population from read_csv({listed}, header=true, all_varchar=true) "
+        "where sex = '0' group by 1, 2"
+    )
+
+
+def _downloaded_wards(con: duckdb.DuckDBPyConnection, codes: list[str]) -> list[tuple[str, int, int]]:
+    held = run(con, "select count(*) from duckdb_views() where view_name = ?", [DOWNLOADED_WARDS]).fetchone()
+    if not held or not held[0]:
+        return []
+    return run(
+        con,
+        f"select ward_code, year, population from {DOWNLOADED_WARDS} where ward_code in (select unnest(?))",
+        [codes],
+    ).fetchall()
+
+
 def _district_codes(con: duckdb.DuckDBPyConnection, area: Area) -> list[str]:
     if area.level == "district":
         return [area.code]
@@ -140,6 +189,8 @@ def population(con: duckdb.DuckDBPyConnection, area: Area, year: int) -> Populat
     InputError
         When no estimate is held for the area at all.
     """
+    if area.level == "ward":  # a store may hold downloaded ward estimates: ask each time
+        return _population(con, area, year)
     key = (area.level, area.code, year)
     if key not in _KNOWN:
         try:
@@ -186,25 +237,58 @@ def _population(con: duckdb.DuckDBPyConnection, area: Area, year: int) -> Popula
 
 
 def ward_populations(con: duckdb.DuckDBPyConnection, codes: list[str], year: int) -> dict[str, Population]:
-    """Population of each ward of ``codes`` that has an estimate, as ``population`` gives it, in one query."""
+    """Population of each ward of ``codes`` that has an estimate, as ``population`` gives it, in one query.
+
+    A ward estimate downloaded into the store (``install_downloaded_population``) joins the
+    bundled years of that ward, and is preferred for its own year; ``source`` says which was used.
+    """
     install_population_tables(con)
-    by_ward: dict[str, dict[int, int]] = {}
+    by_ward: dict[str, dict[int, tuple[int, str]]] = {}
     for code, y, p in run(
         con,
         "select ward_code, year, population from ward_population where ward_code in (select unnest(?))",
         [codes],
     ).fetchall():
-        by_ward.setdefault(code, {})[y] = p
+        by_ward.setdefault(code, {})[y] = (p, BUNDLED_WARD_SOURCE)
+    for code, y, p in _downloaded_wards(con, codes):
+        by_ward.setdefault(code, {})[y] = (p, DOWNLOADED_WARD_SOURCE)
     out = {}
     for code, by_year in by_ward.items():
         chosen, assumption = _choose_year(sorted(by_year), year)
-        out[code] = Population(
-            code,
-            int(by_year[chosen]),
-            chosen,
-            year,
-            "ONS small area population estimates (2011 LSOAs, summed to 2024 wards)",
-            assumption,
+        value, source = by_year[chosen]
+        out[code] = Population(code, int(value), chosen, year, source, assumption)
+    return out
+
+
+def ward_population_sentences(pops: dict[str, Population], names: dict[str, str]) -> list[str]:
+    """Sentences saying which estimate each ward's rate uses, naming the wards of each kind.
+
+    ``names`` is code -> name of the wards shown. One sentence per source and year; when some
+    wards use estimates downloaded from Nomis, the others are named and what they use is said.
+    """
+    groups: dict[tuple[str, int], list[str]] = {}
+    for code in names:
+        if code in pops:
+            groups.setdefault((pops[code].source, pops[code].year), []).append(names[code])
+    downloaded = {k: v for k, v in groups.items() if k[0] == DOWNLOADED_WARD_SOURCE}
+    bundled = {k: v for k, v in groups.items() if k[0] != DOWNLOADED_WARD_SOURCE}
+    if not downloaded:
+        years = sorted({y for _, y in bundled})
+        said = " and ".join(f"mid-{y}" for y in years)
+        if not years:
+            return []
+        return [f"Ward populations are ONS {said} small-area estimates summed to 2024 wards."]
+    out = []
+    for (_, y), wards in sorted(downloaded.items(), key=lambda kv: kv[0][1]):
+        out.append(
+            f"{len(wards)} ward(s) use the ONS mid-{y} ward estimates downloaded from Nomis, published "
+            f"on December 2022 wards with the same code as the 2024 ward: {', '.join(sorted(wards))}."
+        )
+    for (_, y), wards in sorted(bundled.items(), key=lambda kv: kv[0][1]):
+        out.append(
+            f"{len(wards)} ward(s) changed since 2022, so ONS publishes no estimate for them as they "
+            f"are now; they use ONS mid-{y} small-area estimates summed to 2024 wards instead: "
+            f"{', '.join(sorted(wards))}."
         )
     return out
 

@@ -426,6 +426,9 @@ class Snapshot:
                 con.execute(f"create temp table {view} ({cols})")
         con.execute(CRIMES_VIEW)
         con.execute(CRIMES_WITH_OUTCOMES_VIEW)
+        from saferplaces.data.population import install_downloaded_population
+
+        install_downloaded_population(con, self.root)
         if self._pin is not None:
             # the files stay pinned while the connection is alive, even after close()
             self._pin.acquire()
