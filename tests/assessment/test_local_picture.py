@@ -190,7 +190,8 @@ def test_ward_rates_use_downloaded_ward_estimates_where_the_code_matches_and_say
     matched = dict(got.wards_matched)
     assert matched and got.wards_unmatched
     con = bundled_store.connect()
-    install_downloaded_population(con, tmp_path / "ref")  # as Store.connect() does for its own folder
+    ref = Store(tmp_path / "ref")  # as Snapshot.connect() does for its own manifest
+    install_downloaded_population(con, ref.root, ref.read_manifest().reference)
     pic = local_picture(bundled_store, resolve_partnership_area(con, "Stafford Borough"), con)
     for ward in pic.wards:
         if ward.code in matched:

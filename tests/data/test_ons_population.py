@@ -89,10 +89,12 @@ def test_download_keeps_every_district_by_sex_and_age(server, tmp_path):
     assert sum(v for (s, _), v in stafford.items() if s == 0) == sum(held[STAFFORD].values())
     persons = sum(v for code, by in held.items() if code in wanted for v in by.values())
     assert result.persons == persons
-    # the record says where it came from and fingerprints the table
-    record = json.loads(result.record.read_text())
+    # the record in the store's manifest says where it came from and fingerprints the table
+    record = json.loads(store.manifest_path.read_text())["reference"]["population/lad/2021"]
+    assert record == dict(result.record) and result.snapshot == 1
     assert record["year"] == 2021 and record["dataset"] == "NM_2002_1"
     assert record["sha256"] == hashlib.sha256(result.table.read_bytes()).hexdigest()
+    assert result.table.name == record["sha256"] + ".csv"
     assert record["urls"][0].startswith(server.url + PATH)
     assert result.table.parent == store.root / "reference" / "population"
     assert not (store.root / ".work").exists() or not any((store.root / ".work").iterdir())
@@ -256,7 +258,7 @@ def test_wards_asked_for_are_the_2024_wards_and_the_2022_codes_match(ward_store)
     for r in rows:
         if r["ward_code"] == code and r["sex"] != "0":
             assert int(r["population"]) == expected[(int(r["sex"]), int(r["age"]))]
-    record = json.loads(result.ward_record.read_text())
+    record = json.loads(store.manifest_path.read_text())["reference"]["population/ward/2022"]
     assert record["dataset"] == "NM_2014_1" and record["ward_vintage"] == "December 2022 wards"
     assert len(record["unmatched"]) == 82
     assert record["sha256"] == hashlib.sha256(result.ward_table.read_bytes()).hexdigest()
