@@ -311,7 +311,7 @@ def resolve_scope(
     if pop.assumption:
         assumptions.append(pop.assumption)
     if pop.downloaded:
-        assumptions.append(f"{the_area.name}'s rates use the ONS {pop.estimate} population estimate.")
+        assumptions.append(f"{the_area.name}'s rates use the ONS population estimate for {pop.estimate}.")
     return Scope(
         the_area,
         the_period,
@@ -452,8 +452,8 @@ def benchmarks(agg: Aggregates, scope: Scope, assumptions: list[str]) -> Benchma
     force_pop = force_estimate.value
     if force_estimate.estimate != scope.population_estimate:
         assumptions.append(
-            f"The rates of {force.name} police force area use the ONS {force_estimate.estimate} "
-            "population estimate."
+            f"The rates of {force.name} police force area use the ONS population estimate for "
+            f"{force_estimate.estimate}."
         )
     for t, n in agg.by_type(force, held).items():
         force_rates[t] = stats.rate(n, force_pop, per=1000, level=DEFAULTS.confidence_level)

@@ -263,7 +263,9 @@ def local_picture(
     if area_pop.assumption:
         assumptions.append(area_pop.assumption)
     if area_pop.downloaded:
-        assumptions.append(f"{the_area.name}'s rates use the ONS {area_pop.estimate} population estimate.")
+        assumptions.append(
+            f"{the_area.name}'s rates use the ONS population estimate for {area_pop.estimate}."
+        )
     pops = ward_populations(con, [code for code, _ in wards], year)
     if pops and any(p.source == DOWNLOADED_WARD_SOURCE for p in pops.values()):
         assumptions.extend(ward_population_sentences(pops, dict(wards)))
