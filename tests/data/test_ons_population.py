@@ -345,3 +345,19 @@ def test_cli_says_which_wards_match(server, tmp_path):
         "download", "ons-population", "--store", str(tmp_path / "s2"), "--base-url", server.url, "--no-wards"
     )
     assert done.returncode == 0 and "ward estimates" not in done.stdout
+
+
+def test_ward_age_breakdowns_use_the_downloaded_ward_estimates(ward_store):
+    from saferplaces.data.areas import Area
+    from saferplaces.data.population import population_by_age
+
+    store, result = ward_store
+    con = store.connect()
+    (matched, name), (unmatched, other) = result.wards_matched[0], result.wards_unmatched[0]
+    ages = population_by_age(con, Area("ward", matched, name), 2025)
+    made = ward_counts(matched)
+    assert ages.year == 2022 and ages.ages == {a: made[(1, a)] + made[(2, a)] for a in range(91)}
+    assert ages.estimate.startswith("mid-2022, downloaded from ONS (Nomis) on ")
+    # a ward ONS publishes no estimate for keeps the bundled small-area estimates (newest mid-2020)
+    bundled_ages = population_by_age(con, Area("ward", unmatched, other), 2025)
+    assert bundled_ages.year == 2020 and bundled_ages.estimate == "mid-2020"
