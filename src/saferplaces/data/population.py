@@ -3,10 +3,15 @@
 Held: districts (LAD) at mid-2019, mid-2020 and mid-2021 for England and Wales;
 2011 LSOAs in Staffordshire and Stoke-on-Trent at mid-2017, mid-2019 and mid-2020.
 Wards (2024) are built from the LSOA estimates through the ONS best-fit LSOA
-2011 to 2021 lookup. Forces and CSPs add up their districts. Ward estimates that
-``saferplaces download ons-population`` kept in the store (ONS publishes them on
-2022 wards) are used for the 2024 wards with the same code; a store connection
-reads them through the ``downloaded_ward_population`` view.
+2011 to 2021 lookup. Forces and CSPs add up their districts.
+
+Estimates that ``saferplaces download ons-population`` committed to the store join
+the bundled years (ADR 0027): districts (and so CSPs and forces, when every district
+of the area has that year), and the 2024 wards whose code ONS publishes estimates for
+(it publishes on 2022 wards). A downloaded estimate is preferred for its own year. A
+snapshot's connection reads the tables its manifest lists, so a reader keeps one
+population whatever is downloaded meanwhile; ``Population.estimate`` names the
+estimate used ("mid-2023, downloaded from ONS (Nomis) on 3 December 2026").
 
 For a year with no estimate we use the nearest earlier year (or, before the
 first estimate, the first one) and say so in ``assumption``.
