@@ -361,3 +361,12 @@ def test_ward_age_breakdowns_use_the_downloaded_ward_estimates(ward_store):
     # a ward ONS publishes no estimate for keeps the bundled small-area estimates (newest mid-2020)
     bundled_ages = population_by_age(con, Area("ward", unmatched, other), 2025)
     assert bundled_ages.year == 2020 and bundled_ages.estimate == "mid-2020"
+
+
+def test_a_table_lost_from_the_store_is_dropped_at_the_next_write(held):
+    entries = json.loads(held.manifest_path.read_text())["reference"]
+    (held.root / entries["population/lad/2021"]["files"][0]).unlink()  # as a failing disk might
+    with held.lock():
+        pass  # the next write checks what the manifest lists
+    left = json.loads(held.manifest_path.read_text()).get("reference", {})
+    assert set(left) == set(entries) - {"population/lad/2021"}

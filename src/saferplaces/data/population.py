@@ -67,7 +67,7 @@ class Population:
 
 
 def estimate_words(year: int, downloaded: str | None) -> str:
-    """ "mid-2021" for a bundled estimate; with the day a downloaded one was fetched, that too."""
+    """The estimate in words: "mid-2021" when bundled; a downloaded one adds the day it was fetched."""
     if downloaded is None:
         return f"mid-{year}"
     return f"mid-{year}, downloaded from ONS (Nomis) on {downloaded}"

@@ -646,6 +646,7 @@ class Store:
         version = json.loads(text).get("version", 1)
         gone = [k for k, e in manifest.partitions.items() if not self._all_exist(e)]
         gone_extracts = [k for k, e in manifest.extracts.items() if not self._all_exist(e)]
+        gone_reference = [k for k, e in manifest.reference.items() if not self._all_exist(e)]
         if version < MANIFEST_VERSION:
             # keep the old state as snapshot 0, so that a pinned reader of it keeps its files
             self.snapshots_dir.mkdir(exist_ok=True)
@@ -653,11 +654,13 @@ class Store:
         if version < MANIFEST_VERSION:
             for entry in [*manifest.partitions.values(), *manifest.extracts.values()]:
                 entry["files"] = [self._link_by_content(f) for f in entry["files"]]
-        if version < MANIFEST_VERSION or gone or gone_extracts:
+        if version < MANIFEST_VERSION or gone or gone_extracts or gone_reference:
             for key in gone:
                 del manifest.partitions[key]
             for key in gone_extracts:
                 del manifest.extracts[key]
+            for key in gone_reference:  # a download whose table is gone: download it again
+                del manifest.reference[key]
             self.commit(manifest)
         else:
             self.collect_garbage()
