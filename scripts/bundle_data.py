@@ -1,6 +1,6 @@
 """Copy the real open data the product needs from ../shared/data into the package.
 
-Run from the repository root: ``python3 scripts/bundle_data.py [SHARED_DATA_DIR]``.
+Run from the repository root: ``python3 scripts/bundle_data.py [SHARED_DATA_DIR [OUT_DIR]]``.
 Files are gzip-compressed (``gzip -n`` style: no name, no time stamp, so the
 output is byte-for-byte repeatable); the national lookups keep only the columns
 the product reads. Nothing else is changed. See
@@ -17,12 +17,11 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT.parent.parent / "shared" / "data"
-if not SHARED.exists():
-    SHARED = ROOT.parent / "shared" / "data"
 OUT = ROOT / "src" / "saferplaces" / "data" / "bundled"
-#: Folders of bundled files made for Safer Places, kept when the shared data is copied again.
-HAND_MADE = {"places"}
+#: Bundled files and folders made for Safer Places, not copied from the shared data: kept when it
+#: is copied again. places/ is the gazetteer (ADR 0024); police_uk_forces.csv maps police.uk's
+#: force names to police force areas; SOURCES.md says where every bundled file comes from.
+HAND_MADE = ("places", "reference/police_uk_forces.csv", "SOURCES.md")
 
 # file in shared/data -> columns to keep (None keeps every column)
 TABLES: dict[str, list[str] | None] = {
@@ -97,28 +96,50 @@ def trim(source: Path, columns: list[str]) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
-def main() -> None:
-    if OUT.exists():
-        for child in OUT.iterdir():
-            # places/ holds the hand-made gazetteer (ADR 0024), which is not in the shared folder
-            if child.is_dir() and child.name not in HAND_MADE:
-                shutil.rmtree(child)
+def default_shared() -> Path:
+    shared = ROOT.parent.parent / "shared" / "data"
+    return shared if shared.exists() else ROOT.parent / "shared" / "data"
+
+
+def hand_made(relative: Path) -> bool:
+    """Whether ``relative`` (a path under the bundled folder) is one of ``HAND_MADE`` or in one."""
+    return any(relative == Path(h) or Path(h) in relative.parents for h in HAND_MADE)
+
+
+def clear(out: Path) -> None:
+    """Remove every file the shared data gave (so a file it no longer has goes), keeping ``HAND_MADE``."""
+    for path in sorted(out.rglob("*"), reverse=True):  # a folder's files before the folder
+        relative = path.relative_to(out)
+        if path.is_file() and not hand_made(relative):
+            path.unlink()
+        elif path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
+
+
+def main(shared: Path | None = None, out: Path = OUT) -> None:
+    """Copy the shared data in ``shared`` (default ``default_shared()``) into ``out``."""
+    shared = shared or default_shared()
+    if out.exists():
+        clear(out)
     for rel, columns in TABLES.items():
-        src = SHARED / rel
+        src = shared / rel
         data = src.read_bytes() if columns is None else trim(src, columns)
-        gzip_bytes(data, OUT / (rel + ".gz"))
+        gzip_bytes(data, out / (rel + ".gz"))
     for pattern in RAW_GLOBS:
-        for src in sorted(SHARED.glob(pattern)):
-            rel = src.relative_to(SHARED)
+        for src in sorted(shared.glob(pattern)):
+            rel = src.relative_to(shared)
             if src.suffix in (".gz", ".xlsx"):
-                (OUT / rel).parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(src, OUT / rel)
+                (out / rel).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(src, out / rel)
             else:
-                gzip_bytes(src.read_bytes(), OUT / (str(rel) + ".gz"))
-    shutil.copyfile(SHARED / "SOURCES.md", OUT / "SOURCES-shared.md")
-    total = sum(p.stat().st_size for p in OUT.rglob("*") if p.is_file())
-    print(f"Bundled {sum(1 for p in OUT.rglob('*') if p.is_file())} files, {total / 1e6:.1f} MB")
+                gzip_bytes(src.read_bytes(), out / (str(rel) + ".gz"))
+    shutil.copyfile(shared / "SOURCES.md", out / "SOURCES-shared.md")
+    total = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
+    print(f"Bundled {sum(1 for p in out.rglob('*') if p.is_file())} files, {total / 1e6:.1f} MB")
 
 
 if __name__ == "__main__":
-    main()
+    main(
+        Path(sys.argv[1]) if len(sys.argv) > 1 else None,
+        Path(sys.argv[2]) if len(sys.argv) > 2 else OUT,
+    )

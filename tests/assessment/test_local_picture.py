@@ -190,7 +190,8 @@ def test_ward_rates_use_downloaded_ward_estimates_where_the_code_matches_and_say
     matched = dict(got.wards_matched)
     assert matched and got.wards_unmatched
     con = bundled_store.connect()
-    install_downloaded_population(con, tmp_path / "ref")  # as Store.connect() does for its own folder
+    ref = Store(tmp_path / "ref")  # as Snapshot.connect() does for its own manifest
+    install_downloaded_population(con, ref.root, ref.read_manifest().reference)
     pic = local_picture(bundled_store, resolve_partnership_area(con, "Stafford Borough"), con)
     for ward in pic.wards:
         if ward.code in matched:
@@ -199,3 +200,6 @@ def test_ward_rates_use_downloaded_ward_estimates_where_the_code_matches_and_say
     assert f"{len(matched)} ward(s) use the ONS mid-2022 ward estimates downloaded from Nomis" in said
     assert all(name in said for _, name in got.wards_unmatched)
     assert "mid-2020 small-area estimates summed to 2024 wards instead" in said
+    # Stafford's own rates use the district estimate downloaded with them (mid-2021 here), named
+    assert pic.population_estimate.startswith("mid-2021, downloaded from ONS (Nomis) on ")
+    assert f"Stafford's rates use the ONS population estimate for {pic.population_estimate}." in said

@@ -84,7 +84,7 @@ def state(root: Path) -> dict[str, tuple[str, int]]:
 def data_files(root: Path) -> set[str]:
     """Every file under the data folders, relative to the store."""
     found = set()
-    for folder in ("crimes", "outcomes", "partner"):
+    for folder in ("crimes", "outcomes", "partner", "reference"):
         for dirpath, _dirs, names in os.walk(root / folder):
             found.update((Path(dirpath) / n).relative_to(root).as_posix() for n in names)
     return found
@@ -92,7 +92,8 @@ def data_files(root: Path) -> set[str]:
 
 def listed_files(root: Path) -> set[str]:
     manifest = json.loads((root / "manifest.json").read_text(encoding="utf-8"))
-    return {f for group in ("partitions", "extracts") for e in manifest[group].values() for f in e["files"]}
+    groups = ("partitions", "extracts", "reference")
+    return {f for group in groups for e in manifest.get(group, {}).values() for f in e["files"]}
 
 
 def assert_clean(root: Path) -> None:

@@ -89,10 +89,12 @@ def test_download_keeps_every_district_by_sex_and_age(server, tmp_path):
     assert sum(v for (s, _), v in stafford.items() if s == 0) == sum(held[STAFFORD].values())
     persons = sum(v for code, by in held.items() if code in wanted for v in by.values())
     assert result.persons == persons
-    # the record says where it came from and fingerprints the table
-    record = json.loads(result.record.read_text())
+    # the record in the store's manifest says where it came from and fingerprints the table
+    record = json.loads(store.manifest_path.read_text())["reference"]["population/lad/2021"]
+    assert record == dict(result.record) and result.snapshot == 1
     assert record["year"] == 2021 and record["dataset"] == "NM_2002_1"
     assert record["sha256"] == hashlib.sha256(result.table.read_bytes()).hexdigest()
+    assert result.table.name == record["sha256"] + ".csv"
     assert record["urls"][0].startswith(server.url + PATH)
     assert result.table.parent == store.root / "reference" / "population"
     assert not (store.root / ".work").exists() or not any((store.root / ".work").iterdir())
@@ -256,7 +258,7 @@ def test_wards_asked_for_are_the_2024_wards_and_the_2022_codes_match(ward_store)
     for r in rows:
         if r["ward_code"] == code and r["sex"] != "0":
             assert int(r["population"]) == expected[(int(r["sex"]), int(r["age"]))]
-    record = json.loads(result.ward_record.read_text())
+    record = json.loads(store.manifest_path.read_text())["reference"]["population/ward/2022"]
     assert record["dataset"] == "NM_2014_1" and record["ward_vintage"] == "December 2022 wards"
     assert len(record["unmatched"]) == 82
     assert record["sha256"] == hashlib.sha256(result.ward_table.read_bytes()).hexdigest()
@@ -343,3 +345,28 @@ def test_cli_says_which_wards_match(server, tmp_path):
         "download", "ons-population", "--store", str(tmp_path / "s2"), "--base-url", server.url, "--no-wards"
     )
     assert done.returncode == 0 and "ward estimates" not in done.stdout
+
+
+def test_ward_age_breakdowns_use_the_downloaded_ward_estimates(ward_store):
+    from saferplaces.data.areas import Area
+    from saferplaces.data.population import population_by_age
+
+    store, result = ward_store
+    con = store.connect()
+    (matched, name), (unmatched, other) = result.wards_matched[0], result.wards_unmatched[0]
+    ages = population_by_age(con, Area("ward", matched, name), 2025)
+    made = ward_counts(matched)
+    assert ages.year == 2022 and ages.ages == {a: made[(1, a)] + made[(2, a)] for a in range(91)}
+    assert ages.estimate.startswith("mid-2022, downloaded from ONS (Nomis) on ")
+    # a ward ONS publishes no estimate for keeps the bundled small-area estimates (newest mid-2020)
+    bundled_ages = population_by_age(con, Area("ward", unmatched, other), 2025)
+    assert bundled_ages.year == 2020 and bundled_ages.estimate == "mid-2020"
+
+
+def test_a_table_lost_from_the_store_is_dropped_at_the_next_write(held):
+    entries = json.loads(held.manifest_path.read_text())["reference"]
+    (held.root / entries["population/lad/2021"]["files"][0]).unlink()  # as a failing disk might
+    with held.lock():
+        pass  # the next write checks what the manifest lists
+    left = json.loads(held.manifest_path.read_text()).get("reference", {})
+    assert set(left) == set(entries) - {"population/lad/2021"}

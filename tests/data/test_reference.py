@@ -77,7 +77,7 @@ def test_ages_for_a_year_without_estimate(con):
 def test_population_by_sex_sums_to_the_mid_2021_total(con):
     from saferplaces.data.population import population_by_sex
 
-    by_sex, year = population_by_sex(con, resolve_area(con, "Stafford"))
-    assert year == 2021 and set(by_sex) == {"female", "male"}
+    by_sex, estimate = population_by_sex(con, resolve_area(con, "Stafford"))
+    assert estimate == "mid-2021" and set(by_sex) == {"female", "male"}
     assert sum(by_sex.values()) == population(con, resolve_area(con, "Stafford"), 2021).value
     assert population_by_sex(con, resolve_area(con, "E05014574")) is None  # no ward estimates by sex

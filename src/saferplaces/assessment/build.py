@@ -209,6 +209,8 @@ class Scope:
     population: int
     population_year: int
     force: Area | None
+    #: the estimate in words: "mid-2021", or "mid-2023, downloaded from ONS (Nomis) on 3 December 2026"
+    population_estimate: str = ""
 
     @property
     def window(self) -> str:
@@ -308,6 +310,8 @@ def resolve_scope(
     pop = population(con, the_area, year)
     if pop.assumption:
         assumptions.append(pop.assumption)
+    if pop.downloaded:
+        assumptions.append(f"{the_area.name}'s rates use the ONS population estimate for {pop.estimate}.")
     return Scope(
         the_area,
         the_period,
@@ -319,6 +323,7 @@ def resolve_scope(
         pop.value,
         pop.year,
         _force_of(con, the_area),
+        pop.estimate,
     )
 
 
@@ -436,13 +441,20 @@ def benchmarks(agg: Aggregates, scope: Scope, assumptions: list[str]) -> Benchma
     district_rates: dict[str, dict[str, float]] = {}
     if force is None:
         return Benchmarks(force_rates, district_rates)
-    force_pop = _population_or_none(con, force, scope.year)
-    if force_pop is None:
+    try:
+        force_estimate = population(con, force, scope.year)
+    except InputError:
         assumptions.append(
             f"No population estimate is held for the whole of {force.name} police force "
             "area, so rates are not compared with it."
         )
         return Benchmarks(force_rates, district_rates)
+    force_pop = force_estimate.value
+    if force_estimate.estimate != scope.population_estimate:
+        assumptions.append(
+            f"The rates of {force.name} police force area use the ONS population estimate for "
+            f"{force_estimate.estimate}."
+        )
     for t, n in agg.by_type(force, held).items():
         force_rates[t] = stats.rate(n, force_pop, per=1000, level=DEFAULTS.confidence_level)
     if the_area.level in ("district", "csp"):
@@ -727,6 +739,7 @@ def build_assessment(
             scope.area.parent_code,
             scope.area.parent_name,
             None if scope.force is None else scope.force.name,
+            scope.population_estimate,
         ),
         period=period_info,
         headline=head,

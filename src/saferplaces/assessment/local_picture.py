@@ -104,6 +104,8 @@ class LocalPicture:
     suppressed_cells: int
     snapshot: str
     assumptions: tuple[str, ...] = field(default=())
+    #: the area's population estimate in words: "mid-2023, downloaded from ONS (Nomis) on 3 December 2026"
+    population_estimate: str = ""
 
     @property
     def first_month(self) -> str:
@@ -260,6 +262,10 @@ def local_picture(
     area_pop = population(con, the_area, year)
     if area_pop.assumption:
         assumptions.append(area_pop.assumption)
+    if area_pop.downloaded:
+        assumptions.append(
+            f"{the_area.name}'s rates use the ONS population estimate for {area_pop.estimate}."
+        )
     pops = ward_populations(con, [code for code, _ in wards], year)
     if pops and any(p.source == DOWNLOADED_WARD_SOURCE for p in pops.values()):
         assumptions.extend(ward_population_sentences(pops, dict(wards)))
@@ -337,6 +343,7 @@ def local_picture(
         ),
         store_snapshot(store),
         tuple(assumptions),
+        area_pop.estimate,
     )
 
 

@@ -19,6 +19,13 @@ class AreaInfo:
     parent_name: str | None = None
     #: the police force area the rates and changes are compared with (None for a force)
     force_name: str | None = None
+    #: the population estimate in words: "mid-2023, downloaded from ONS (Nomis) on 3 December 2026"
+    population_estimate: str = ""
+
+    @property
+    def estimate(self) -> str:
+        """The population estimate in words ("mid-2021" when none was recorded)."""
+        return self.population_estimate or f"mid-{self.population_year}"
 
 
 @dataclass(frozen=True)

@@ -167,7 +167,8 @@ def national_comparison(
     assumptions = [
         f"Recorded crime is from ONS Table C2 for the {C2_PERIOD_LABEL.split(' (')[0]}, so this table "
         "covers a different period from the police.uk tables.",
-        f"Rates use ONS mid-{POPULATION_YEAR} population estimates, the latest held.",
+        f"Rates use the ONS mid-{POPULATION_YEAR} population estimates bundled with Safer Places for "
+        "every CSP alike, so that all are compared on one estimate.",
     ]
     if csp_code in features:
         peers = stats.peer_group(features, csp_code, k=k)

@@ -182,7 +182,7 @@ def people_section(
             )
         assumptions.append(
             "Over-representation compares each age band's share of victims with its share "
-            f"of residents (ONS mid-{ages.year}); an index of 200 means twice its share. "
+            f"of residents (ONS {ages.estimate}); an index of 200 means twice its share. "
             "Victims with no age band recorded are left out of that comparison."
         )
     by_sex = population_by_sex(con, area)
@@ -193,7 +193,7 @@ def people_section(
         [months],
     ).fetchall()
     if by_sex and sexes:
-        residents_by_sex, sex_year = by_sex
+        residents_by_sex, sex_estimate = by_sex
         victims = sum(n for _, n in sexes)
         residents = sum(residents_by_sex.get(s_, 0) for s_, _ in sexes)
         for sex, n in sexes:
@@ -211,7 +211,7 @@ def people_section(
                 )
             )
         assumptions.append(
-            f"Victims by sex are compared with residents by sex (ONS mid-{sex_year}); "
+            f"Victims by sex are compared with residents by sex (ONS {sex_estimate}); "
             "victims recorded as other or unknown are left out of that comparison."
         )
     segments = run(

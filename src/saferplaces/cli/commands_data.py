@@ -78,12 +78,14 @@ def areas_command(within: str | None, year: int, output_format: str, store_dir: 
     for area in areas_within(con, parent):
         try:
             pop = population(con, area, year)
-            value, pop_year = pop.value, pop.year
+            value, pop_year, estimate = pop.value, pop.year, pop.estimate
         except Exception:  # noqa: BLE001 - an area without an estimate still lists
-            value, pop_year = None, None
+            value, pop_year, estimate = None, None, ""
         if pop_year and pop_year != year:
+            which = "nearest earlier" if pop_year < year else "earliest"
             notes.add(
-                f"Populations for {area.level}s are mid-{pop_year} estimates, the nearest earlier to {year}."
+                f"Populations for {area.level}s use the {which} estimate held, ONS {estimate}: "
+                f"none is for {year}."
             )
         rows.append(
             (

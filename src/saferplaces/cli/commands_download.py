@@ -127,11 +127,12 @@ def ons_population_command(store_dir: str | None, base_url: str | None, no_wards
     Asks Nomis (ONS's service for population statistics) for the newest mid-year
     estimates of every district in England and Wales, and of the wards of the police
     force areas the store holds, by sex and single year of age, checks them (every age
-    and sex of every area, males and females adding up), and keeps them in the store's
-    reference/population folder with a record of their source. ONS publishes ward
-    estimates on 2022 wards: a 2024 ward with the same code uses them, and the command
-    names every ward that does not (those keep the bundled estimates). A failed
-    download leaves what was held before.
+    and sex of every area, males and females adding up), and commits them to the store
+    with a record of their source, as a new snapshot. Assessments of a period then use
+    the newest estimate held for it and name it. ONS publishes ward estimates on 2022
+    wards: a 2024 ward with the same code uses them, and the command names every ward
+    that does not (those keep the bundled estimates). A failed or stopped download
+    leaves what was held before.
 
     \b
     Example:

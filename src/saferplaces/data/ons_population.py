@@ -19,10 +19,12 @@ Every answer is checked before anything is written: the columns, one year throug
 ages and three sexes of every district, males and females adding up to persons, whole
 non-negative counts. The districts asked for are the current ones (the LSOA 2021 to LAD 2024
 lookup bundled with Safer Places); a district ONS gives no estimate for is named in
-``assumptions``, and an answer with none at all is an error. The table is written to
-``<store>/reference/population/`` under its year, beside a JSON record of where and when it
-came from, each moved into place in one step (the record last), so a failed or interrupted
-download leaves what was held before.
+``assumptions``, and an answer with none at all is an error. The tables are written as the
+store writes its data (ADR 0027): each goes to ``<store>/reference/population/`` under the
+SHA-256 of its bytes, and one new manifest, naming the tables and the record of where and when
+each came from (``Manifest.reference``), is renamed over the old one under the store's write
+lock. So a failed or killed download leaves what was held before, and a reader's snapshot keeps
+the population it opened with.
 
 Wards: ONS publishes its small-area estimates (2021-based) through Nomis dataset ``NM_2014_1``
 ("Population estimates - small area (2021 based) by single year of age"), whose ward geography is
@@ -31,8 +33,8 @@ in May 2024 wards (the bundled LSOA 2021 to ward 2024 lookup), and many wards ch
 the two (in the Staffordshire force area, 82 of 185 wards were redrawn in 2023). So the
 2024 wards of the police force areas the store holds are asked for by code: a ward whose 2024
 code Nomis knows is unchanged since 2022 and its estimate is kept; every other ward is named, and
-its rates keep using the bundled small-area estimates summed to 2024 wards. The ward table goes
-beside the district one, with a record that lists the wards matched and not matched.
+its rates keep using the bundled small-area estimates summed to 2024 wards. The ward table is
+committed with the district one, its record listing the wards matched and not matched.
 """
 
 from __future__ import annotations
@@ -42,14 +44,13 @@ import dataclasses
 import gzip
 import hashlib
 import io
-import json
-import os
 import re
 import urllib.parse
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from saferplaces.data.bundled_files import bundled
 from saferplaces.data.download import _scratch, fetch, resolve_base_url
@@ -97,7 +98,8 @@ class PopulationDownload:
     persons
         Residents of all the districts together (England and Wales when all are held).
     table, record
-        The CSV written (district, name, year, sex, age, population) and its JSON record.
+        The CSV written (district, name, year, sex, age, population) and its record in the
+        store's manifest (where and when it came from, its SHA-256).
     urls
         The addresses fetched.
     bytes_downloaded
@@ -110,7 +112,9 @@ class PopulationDownload:
         (code, name) of the 2024 wards asked for whose code Nomis gave an estimate for (the ward
         is unchanged since the 2022 wards ONS publishes on), and of those it did not.
     ward_table, ward_record
-        The ward CSV (ward_code, ward_name, year, sex, age, population) and its JSON record.
+        The ward CSV (ward_code, ward_name, year, sex, age, population) and its record.
+    snapshot
+        The store snapshot the download committed.
     """
 
     year: int
@@ -118,7 +122,7 @@ class PopulationDownload:
     missing: tuple[str, ...]
     persons: int
     table: Path
-    record: Path
+    record: Mapping[str, Any]
     urls: tuple[str, ...]
     bytes_downloaded: int
     assumptions: tuple[str, ...] = field(default=())
@@ -126,7 +130,8 @@ class PopulationDownload:
     wards_matched: tuple[tuple[str, str], ...] = ()
     wards_unmatched: tuple[tuple[str, str], ...] = ()
     ward_table: Path | None = None
-    ward_record: Path | None = None
+    ward_record: Mapping[str, Any] | None = None
+    snapshot: int = 0
 
 
 def current_districts() -> dict[str, str]:
@@ -328,10 +333,46 @@ def download_ons_population(
                     "keep using the bundled small-area estimates.",
                 )
             _check_whole(ward_rows, ward_urls[0])
-        result = _write(root, work, wanted, rows, urls, received)
-        if not wanted_wards:
-            return result
-        return _write_wards(root, work, result, wanted_wards, ward_rows, ward_urls)
+        result, entries = _write(work, wanted, rows, urls, received)
+        if wanted_wards:
+            result, ward_entry = _write_wards(work, result, wanted_wards, ward_rows, ward_urls)
+            entries.update(ward_entry)
+        return _commit(store, work, result, entries)
+
+
+#: Where the downloaded tables go in the store, and the key of each in ``Manifest.reference``.
+KINDS = {"lad": "population/lad/{year}", "ward": "population/ward/{year}"}
+
+
+def _commit(
+    store: Store, work: Path, result: PopulationDownload, entries: dict[str, tuple[str, dict]]
+) -> PopulationDownload:
+    """Place the staged tables in the store and commit them in one manifest (ADR 0027).
+
+    ``entries``: manifest key -> (staged file name in ``work``, record). A table of the same
+    kind and year held before is replaced; its file stays while a snapshot still reads it.
+    """
+    placed: dict[str, dict] = {}
+    try:
+        with store.lock():
+            manifest = store.read_manifest()
+            for key, (name, facts) in entries.items():
+                relative = store.place(work / name, FOLDER.as_posix(), ".csv")
+                placed[key] = {**facts, "files": [relative]}
+                manifest.reference[key] = placed[key]
+            snapshot = store.commit(manifest)
+    except OSError as exc:
+        raise StoreError(
+            f"The population tables could not be written to {store.root} ({exc.strerror or exc}).",
+            "Check there is free disk space and that you may write to the store, then try again.",
+        ) from exc
+    root = Path(store.root)
+    lad = placed[KINDS["lad"].format(year=result.year)]
+    changes: dict[str, Any] = {"table": root / lad["files"][0], "record": lad, "snapshot": snapshot}
+    if result.ward_year is not None:
+        ward = placed[KINDS["ward"].format(year=result.ward_year)]
+        changes.update(ward_table=root / ward["files"][0], ward_record=ward)
+    return dataclasses.replace(result, **changes)
 
 
 def _fetch_all(
@@ -376,13 +417,13 @@ def _fetch_all(
 
 
 def _write(
-    root: Path,
     work: Path,
     wanted: dict[str, str],
     rows: dict[tuple[str, int, int], tuple[str, int, int]],
     urls: list[str],
     received: int,
-) -> PopulationDownload:
+) -> tuple[PopulationDownload, dict[str, tuple[str, dict]]]:
+    """Stage the district table in ``work``; the result so far and its manifest entry."""
     year = next(iter(rows.values()))[1]
     held = sorted({c for c, _, _ in rows})
     missing = tuple(c for c in wanted if c not in set(held))
@@ -402,25 +443,23 @@ def _write(
         names = ", ".join(f"{wanted[c]} ({c})" for c in missing[:5])
         more = f" and {len(missing) - 5} more" if len(missing) > 5 else ""
         notes.append(f"Nomis gave no estimate for {len(missing)} district(s): {names}{more}.")
-    folder = root / FOLDER
-    table = folder / f"ons_mye_mid{year}_lad_sex_syoa.csv"
-    record = folder / f"ons_mye_mid{year}_lad_sex_syoa.json"
+    name = f"ons_mye_mid{year}_lad_sex_syoa.csv"
     facts = {
         "source": "ONS mid-year population estimates, through Nomis",
         "dataset": DATASET,
         "districts": len(held),
         "missing": list(missing),
         "persons": persons,
-        **_provenance(year, urls, rows, data, table),
+        **_provenance(year, urls, rows, data),
     }
-    record_text = (json.dumps(facts, indent=2) + "\n").encode("utf-8")
-    _move_into_place(work, folder, {table.name: data, record.name: record_text}, "population table")
-    return PopulationDownload(
-        year, len(held), missing, persons, table, record, tuple(urls), received, tuple(notes)
+    _stage(work, name, data)
+    result = PopulationDownload(
+        year, len(held), missing, persons, work / name, facts, tuple(urls), received, tuple(notes)
     )
+    return result, {KINDS["lad"].format(year=year): (name, facts)}
 
 
-def _provenance(year: int, urls: list[str], rows: dict, data: bytes, table: Path) -> dict:
+def _provenance(year: int, urls: list[str], rows: dict, data: bytes) -> dict:
     """The parts of a download record every table has: when, where from, fingerprint, licence."""
     return {
         "year": year,
@@ -428,38 +467,29 @@ def _provenance(year: int, urls: list[str], rows: dict, data: bytes, table: Path
         "fetched_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "rows": len(rows),
         "sha256": hashlib.sha256(data).hexdigest(),
-        "file": table.name,
         "columns": {"sex": "0 persons, 1 males, 2 females", "age": "0 to 90; 90 is 90 and over"},
         "licence": "Source: Office for National Statistics licensed under the Open Government Licence v3.0.",
     }
 
 
-def _move_into_place(work: Path, folder: Path, files: dict[str, bytes], what: str) -> None:
-    """Write ``files`` (name -> bytes) in ``work`` and move them into ``folder``, in order."""
+def _stage(work: Path, name: str, data: bytes) -> None:
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        for name, data in files.items():
-            staged = work / name
-            staged.write_bytes(data)
-            with open(staged, "rb") as handle:
-                os.fsync(handle.fileno())
-        for name in files:  # the record last: it is what says the table is whole
-            os.replace(work / name, folder / name)
+        (work / name).write_bytes(data)
     except OSError as exc:
         raise StoreError(
-            f"The {what} could not be written to {folder} ({exc.strerror or exc}).",
+            f"The population table could not be written to {work} ({exc.strerror or exc}).",
             "Check there is free disk space and that you may write to the store, then try again.",
         ) from exc
 
 
 def _write_wards(
-    root: Path,
     work: Path,
     result: PopulationDownload,
     wanted: dict[str, str],
     rows: dict[tuple[str, int, int], tuple[str, int, int]],
     urls: list[str],
-) -> PopulationDownload:
+) -> tuple[PopulationDownload, dict[str, tuple[str, dict]]]:
+    """Stage the ward table in ``work``; the result so far and its manifest entry."""
     year = next(iter(rows.values()))[1]
     held = {c for c, _, _ in rows}
     matched = tuple((c, wanted[c]) for c in wanted if c in held)
@@ -470,9 +500,7 @@ def _write_wards(
     for (code, sex, age), (_, yr, value) in sorted(rows.items()):
         writer.writerow([code, wanted[code], yr, sex, age, value])
     data = body.getvalue().encode("utf-8")
-    folder = root / FOLDER
-    table = folder / f"ons_sape_mid{year}_ward_sex_syoa.csv"
-    record = folder / f"ons_sape_mid{year}_ward_sex_syoa.json"
+    name = f"ons_sape_mid{year}_ward_sex_syoa.csv"
     facts = {
         "source": "ONS small area population estimates (2021 based), through Nomis",
         "dataset": WARD_DATASET,
@@ -480,10 +508,9 @@ def _write_wards(
         "wards_asked": len(wanted),
         "matched": [{"code": c, "name": n} for c, n in matched],
         "unmatched": [{"code": c, "name": n} for c, n in unmatched],
-        **_provenance(year, urls, rows, data, table),
+        **_provenance(year, urls, rows, data),
     }
-    record_text = (json.dumps(facts, indent=2) + "\n").encode("utf-8")
-    _move_into_place(work, folder, {table.name: data, record.name: record_text}, "ward population table")
+    _stage(work, name, data)
     notes = [
         f"The newest ONS ward estimates Nomis holds are for mid-{year}, on {WARD_VINTAGE} (dataset "
         f"{WARD_DATASET}); Safer Places uses May 2024 wards.",
@@ -495,15 +522,16 @@ def _write_wards(
             f"{len(unmatched)} ward(s) changed since 2022 and keep using the bundled ONS small-area "
             "estimates summed to 2024 wards: " + ", ".join(f"{n} ({c})" for c, n in unmatched) + "."
         )
-    return dataclasses.replace(
+    done = dataclasses.replace(
         result,
         assumptions=result.assumptions + tuple(notes),
         ward_year=year,
         wards_matched=matched,
         wards_unmatched=unmatched,
-        ward_table=table,
-        ward_record=record,
+        ward_table=work / name,
+        ward_record=facts,
     )
+    return done, {KINDS["ward"].format(year=year): (name, facts)}
 
 
 __all__ = [

@@ -3,10 +3,15 @@
 Held: districts (LAD) at mid-2019, mid-2020 and mid-2021 for England and Wales;
 2011 LSOAs in Staffordshire and Stoke-on-Trent at mid-2017, mid-2019 and mid-2020.
 Wards (2024) are built from the LSOA estimates through the ONS best-fit LSOA
-2011 to 2021 lookup. Forces and CSPs add up their districts. Ward estimates that
-``saferplaces download ons-population`` kept in the store (ONS publishes them on
-2022 wards) are used for the 2024 wards with the same code; a store connection
-reads them through the ``downloaded_ward_population`` view.
+2011 to 2021 lookup. Forces and CSPs add up their districts.
+
+Estimates that ``saferplaces download ons-population`` committed to the store join
+the bundled years (ADR 0027): districts (and so CSPs and forces, when every district
+of the area has that year), and the 2024 wards whose code ONS publishes estimates for
+(it publishes on 2022 wards). A downloaded estimate is preferred for its own year. A
+snapshot's connection reads the tables its manifest lists, so a reader keeps one
+population whatever is downloaded meanwhile; ``Population.estimate`` names the
+estimate used ("mid-2023, downloaded from ONS (Nomis) on 3 December 2026").
 
 For a year with no estimate we use the nearest earlier year (or, before the
 first estimate, the first one) and say so in ``assumption``.
@@ -14,15 +19,17 @@ first estimate, the first one) and say so in ``assumption``.
 
 from __future__ import annotations
 
-import json
+from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
 from saferplaces.data.areas import Area
 from saferplaces.data.bundled_files import bundled, bundled_dir
-from saferplaces.data.sql import run
+from saferplaces.data.sql import literal, run
 from saferplaces.data.table_cache import install_cached
 from saferplaces.errors import InputError
 
@@ -33,8 +40,6 @@ LSOA_FILES = {
 }
 
 
-#: The view of ward estimates downloaded into the store (ward_code, year, population).
-DOWNLOADED_WARDS = "downloaded_ward_population"
 BUNDLED_WARD_SOURCE = "ONS small area population estimates (2011 LSOAs, summed to 2024 wards)"
 DOWNLOADED_WARD_SOURCE = (
     "ONS ward population estimates downloaded from Nomis (December 2022 wards whose code is "
@@ -52,6 +57,20 @@ class Population:
     requested_year: int
     source: str
     assumption: str | None
+    #: the day the estimate was downloaded from ONS (Nomis), or None for a bundled estimate
+    downloaded: str | None = None
+
+    @property
+    def estimate(self) -> str:
+        """The estimate in words: "mid-2023, downloaded from ONS (Nomis) on 3 December 2026"."""
+        return estimate_words(self.year, self.downloaded)
+
+
+def estimate_words(year: int, downloaded: str | None) -> str:
+    """The estimate in words: "mid-2021" when bundled; a downloaded one adds the day it was fetched."""
+    if downloaded is None:
+        return f"mid-{year}"
+    return f"mid-{year}, downloaded from ONS (Nomis) on {downloaded}"
 
 
 def _path(relative: str) -> str:
@@ -111,40 +130,85 @@ def _build_population_tables(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
-def install_downloaded_population(con: duckdb.DuckDBPyConnection, root: Path) -> None:
-    """Create the ``downloaded_ward_population`` view over the ward tables downloaded into ``root``.
+#: The temp table (kind, year, path, sha256, fetched_at) of the downloaded tables a connection reads.
+DOWNLOADED_SOURCES = "downloaded_population_sources"
+_KINDS = {"lad": "lad_code", "ward": "ward_code"}
 
-    Each table counts only once its JSON record is there (the download writes the record last).
-    With none downloaded, no view is made and ward rates use the bundled estimates alone.
+
+def install_downloaded_population(
+    con: duckdb.DuckDBPyConnection, root: Path, reference: Mapping[str, Mapping[str, Any]]
+) -> None:
+    """Tell ``con`` which population tables a snapshot holds (its manifest's ``reference``, ADR 0027).
+
+    ``Snapshot.connect()`` calls it. Only the list is made here (``downloaded_population_sources``);
+    each table is read the first time a connection needs it. With none downloaded nothing is made,
+    and rates use the bundled estimates alone.
     """
-    folder = Path(root) / "reference" / "population"
-    tables = []
-    for record in sorted(folder.glob("ons_sape_mid*_ward_sex_syoa.json")) if folder.is_dir() else []:
+    rows = []
+    for key, entry in sorted(reference.items()):
+        kind = key.split("/")[1] if key.count("/") == 2 and key.startswith("population/") else ""
         try:
-            table = folder / json.loads(record.read_text(encoding="utf-8"))["file"]
-        except (OSError, ValueError, KeyError, TypeError):
-            continue
-        if table.is_file():
-            tables.append(str(table).replace("'", "''"))
-    if not tables:
+            if kind in _KINDS:
+                path = str(Path(root).resolve() / entry["files"][0])
+                rows.append((kind, int(entry["year"]), path, str(entry["sha256"]), str(entry["fetched_at"])))
+        except (KeyError, IndexError, TypeError, ValueError):
+            continue  # an entry this version cannot read: the bundled estimates stand in
+    if not rows:
         return
-    listed = "[" + ", ".join(f"'{t}'" for t in tables) + "]"
+    values = ", ".join("(" + ", ".join(literal(v) for v in row) + ")" for row in rows)
     con.execute(
-        f"create or replace temp view {DOWNLOADED_WARDS} as select ward_code, year::integer as year, "
-        f"sum(population::bigint) as population from read_csv({listed}, header=true, all_varchar=true) "
-        "where sex = '0' group by 1, 2"
+        f"create or replace temp table {DOWNLOADED_SOURCES} (kind varchar, year integer, path varchar, "
+        f"sha256 varchar, fetched_at varchar); insert into {DOWNLOADED_SOURCES} values {values}"
     )
 
 
-def _downloaded_wards(con: duckdb.DuckDBPyConnection, codes: list[str]) -> list[tuple[str, int, int]]:
-    held = run(con, "select count(*) from duckdb_views() where view_name = ?", [DOWNLOADED_WARDS]).fetchone()
-    if not held or not held[0]:
+def downloaded_tables(con: duckdb.DuckDBPyConnection) -> tuple[tuple[str, int, str, str], ...]:
+    """(kind, year, sha256, fetched_at) of each population table downloaded that ``con`` reads."""
+    try:
+        rows = con.execute(
+            f"select kind, year, sha256, fetched_at from {DOWNLOADED_SOURCES} order by all"
+        ).fetchall()
+    except duckdb.CatalogException:
+        return ()
+    return tuple((str(k), int(y), str(h), str(f)) for k, y, h, f in rows)
+
+
+def downloaded_on(fetched_at: str) -> str:
+    """'3 December 2026' from a download's ``fetched_at`` time stamp."""
+    day = datetime.fromisoformat(fetched_at)
+    return f"{day.day} {day:%B %Y}"
+
+
+def _downloaded(con: duckdb.DuckDBPyConnection, kind: str) -> tuple[str, dict[int, str]] | None:
+    """The temp table (code, year, sex, age, population) of the downloaded ``kind`` tables, and
+    year -> the day each was downloaded; None when none is held. Read once per connection."""
+    held = [(y, f) for k, y, _, f in downloaded_tables(con) if k == kind]
+    if not held:
+        return None
+    paths = [
+        r[0] for r in run(con, f"select path from {DOWNLOADED_SOURCES} where kind = ?", [kind]).fetchall()
+    ]
+    table = f"downloaded_{kind}_population"
+    con.execute(
+        f"create temp table if not exists {table} as select {_KINDS[kind]} as code, year::integer as year, "
+        "sex::integer as sex, age::integer as age, population::bigint as population "
+        f"from read_csv({literal(paths)}, header=true, all_varchar=true)"
+    )
+    return table, {y: downloaded_on(f) for y, f in held}
+
+
+def _downloaded_wards(con: duckdb.DuckDBPyConnection, codes: list[str]) -> list[tuple[str, int, int, str]]:
+    found = _downloaded(con, "ward")
+    if found is None:
         return []
-    return run(
+    table, days = found
+    rows = run(
         con,
-        f"select ward_code, year, population from {DOWNLOADED_WARDS} where ward_code in (select unnest(?))",
+        f"select code, year, sum(population) from {table} where sex = 0 and code in (select unnest(?)) "
+        "group by 1, 2",
         [codes],
     ).fetchall()
+    return [(code, y, p, days[y]) for code, y, p in rows]
 
 
 def _district_codes(con: duckdb.DuckDBPyConnection, area: Area) -> list[str]:
@@ -176,13 +240,15 @@ def _choose_year(years: list[int], requested: int) -> tuple[int, str | None]:
     )
 
 
-_KNOWN: dict[tuple[str, str, int], Population | InputError] = {}
+_KNOWN: dict[tuple, Population | InputError] = {}
 
 
 def population(con: duckdb.DuckDBPyConnection, area: Area, year: int) -> Population:
     """Return the mid-year population of ``area`` for ``year`` (or the nearest earlier estimate).
 
-    The estimates are bundled files, so each answer is remembered for the rest of the process.
+    Estimates downloaded into the store (``saferplaces download ons-population``) join the
+    bundled years, and are preferred for their own year. Each answer is remembered for the rest
+    of the process, with the downloaded tables the connection reads (their SHA-256) in its key.
 
     Raises
     ------
@@ -191,7 +257,7 @@ def population(con: duckdb.DuckDBPyConnection, area: Area, year: int) -> Populat
     """
     if area.level == "ward":  # a store may hold downloaded ward estimates: ask each time
         return _population(con, area, year)
-    key = (area.level, area.code, year)
+    key = (area.level, area.code, year, tuple(h for k, _, h, _ in downloaded_tables(con) if k == "lad"))
     if key not in _KNOWN:
         try:
             _KNOWN[key] = _population(con, area, year)
@@ -205,11 +271,11 @@ def population(con: duckdb.DuckDBPyConnection, area: Area, year: int) -> Populat
 
 def _population(con: duckdb.DuckDBPyConnection, area: Area, year: int) -> Population:
     install_population_tables(con)
+    by_year: dict[int, tuple[int, str | None]] = {}
     if area.level == "ward":
         found = ward_populations(con, [area.code], year)
         if area.code in found:
             return found[area.code]
-        rows = []
     else:
         codes = _district_codes(con, area)
         rows = run(
@@ -218,22 +284,29 @@ def _population(con: duckdb.DuckDBPyConnection, area: Area, year: int) -> Popula
             "where lad_code in (select unnest(?)) group by year",
             [codes],
         ).fetchall()
-        rows = [(y, p) for y, p, n in rows if n == len(codes)]
-    if not rows:
+        by_year = {y: (p, None) for y, p, n in rows if n == len(codes)}
+        held = _downloaded(con, "lad")
+        if held is not None:
+            table, days = held
+            for y, p, n in run(
+                con,
+                f"select year, sum(population), count(distinct code) from {table} "
+                "where sex = 0 and code in (select unnest(?)) group by year",
+                [codes],
+            ).fetchall():
+                if n == len(codes):  # every district of the area, or the year is not held for it
+                    by_year[y] = (p, days[y])
+    if not by_year:
         raise InputError(
             f"No population estimate is held for {area.name} ({area.code}).",
             "Choose an area in England and Wales, or a ward in Staffordshire or Stoke-on-Trent.",
         )
-    by_year = dict(rows)
     chosen, assumption = _choose_year(sorted(by_year), year)
-    return Population(
-        area.code,
-        int(by_year[chosen]),
-        chosen,
-        year,
-        "ONS mid-year population estimates for local authority districts",
-        assumption,
-    )
+    value, day = by_year[chosen]
+    source = "ONS mid-year population estimates for local authority districts"
+    if day is not None:
+        source += ", downloaded from ONS (Nomis)"
+    return Population(area.code, int(value), chosen, year, source, assumption, day)
 
 
 def ward_populations(con: duckdb.DuckDBPyConnection, codes: list[str], year: int) -> dict[str, Population]:
@@ -250,13 +323,16 @@ def ward_populations(con: duckdb.DuckDBPyConnection, codes: list[str], year: int
         [codes],
     ).fetchall():
         by_ward.setdefault(code, {})[y] = (p, BUNDLED_WARD_SOURCE)
-    for code, y, p in _downloaded_wards(con, codes):
+    days: dict[int, str] = {}
+    for code, y, p, day in _downloaded_wards(con, codes):
         by_ward.setdefault(code, {})[y] = (p, DOWNLOADED_WARD_SOURCE)
+        days[y] = day
     out = {}
     for code, by_year in by_ward.items():
         chosen, assumption = _choose_year(sorted(by_year), year)
         value, source = by_year[chosen]
-        out[code] = Population(code, int(value), chosen, year, source, assumption)
+        day = days.get(chosen) if source == DOWNLOADED_WARD_SOURCE else None
+        out[code] = Population(code, int(value), chosen, year, source, assumption, day)
     return out
 
 
@@ -279,10 +355,12 @@ def ward_population_sentences(pops: dict[str, Population], names: dict[str, str]
             return []
         return [f"Ward populations are ONS {said} small-area estimates summed to 2024 wards."]
     out = []
-    for (_, y), wards in sorted(downloaded.items(), key=lambda kv: kv[0][1]):
+    days = {(p.source, p.year): p.downloaded for p in pops.values() if p.downloaded}
+    for key, wards in sorted(downloaded.items(), key=lambda kv: kv[0][1]):
         out.append(
-            f"{len(wards)} ward(s) use the ONS mid-{y} ward estimates downloaded from Nomis, published "
-            f"on December 2022 wards with the same code as the 2024 ward: {', '.join(sorted(wards))}."
+            f"{len(wards)} ward(s) use the ONS mid-{key[1]} ward estimates downloaded from Nomis on "
+            f"{days.get(key, 'an unknown day')}, published on December 2022 wards with the same code "
+            f"as the 2024 ward: {', '.join(sorted(wards))}."
         )
     for (_, y), wards in sorted(bundled.items(), key=lambda kv: kv[0][1]):
         out.append(
@@ -302,6 +380,13 @@ class PopulationByAge:
     year: int
     requested_year: int
     assumption: str | None
+    #: the day the estimate was downloaded from ONS (Nomis), or None for a bundled estimate
+    downloaded: str | None = None
+
+    @property
+    def estimate(self) -> str:
+        """The estimate in words, as ``Population.estimate``."""
+        return estimate_words(self.year, self.downloaded)
 
     @property
     def total(self) -> int:
@@ -361,10 +446,15 @@ def _build_age_tables(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def population_by_age(con: duckdb.DuckDBPyConnection, area: Area, year: int) -> PopulationByAge:
-    """Residents of ``area`` by single year of age, for ``year`` or the nearest earlier estimate."""
+    """Residents of ``area`` by single year of age, for ``year`` or the nearest earlier estimate.
+
+    Downloaded estimates (districts, and wards whose code ONS publishes) join the bundled years
+    and are preferred for their own year, as in ``population``.
+    """
     install_population_tables(con)
     install_age_tables(con)
     if area.level == "ward":
+        codes = [area.code]
         rows = run(
             con,
             "select p.year, p.age, sum(p.population) from lsoa_population_age p "
@@ -381,24 +471,63 @@ def population_by_age(con: duckdb.DuckDBPyConnection, area: Area, year: int) -> 
             "having count(*) = ?",
             [codes, len(codes)],
         ).fetchall()
-    if not rows:
+    by_year: dict[int, dict[int, int]] = {}
+    for y, age, n in rows:
+        by_year.setdefault(y, {})[int(age)] = int(n)
+    days: dict[int, str] = {}
+    held = _downloaded(con, "ward" if area.level == "ward" else "lad")
+    if held is not None:
+        table, when = held
+        got: dict[int, dict[int, int]] = {}
+        for y, age, n in run(
+            con,
+            f"select year, age, sum(population) from {table} where sex = 0 and code in (select unnest(?)) "
+            "group by all having count(*) = ?",
+            [codes, len(codes)],
+        ).fetchall():
+            got.setdefault(y, {})[int(age)] = int(n)
+        for y, ages in got.items():
+            by_year[y], days[y] = ages, when[y]
+    if not by_year:
         raise InputError(
             f"No population estimate by age is held for {area.name} ({area.code}).",
             "Choose an area in England and Wales, or a ward in Staffordshire or Stoke-on-Trent.",
         )
-    chosen, assumption = _choose_year(sorted({y for y, _, _ in rows}), year)
-    ages = {int(age): int(n) for y, age, n in rows if y == chosen}
-    return PopulationByAge(area.code, dict(sorted(ages.items())), chosen, year, assumption)
+    chosen, assumption = _choose_year(sorted(by_year), year)
+    ages = dict(sorted(by_year[chosen].items()))
+    return PopulationByAge(area.code, ages, chosen, year, assumption, days.get(chosen))
 
 
-def population_by_sex(con: duckdb.DuckDBPyConnection, area: Area) -> tuple[dict[str, int], int] | None:
-    """Residents by sex ({"female": n, "male": n}, year) from the ONS mid-2021 district estimates.
+def population_by_sex(con: duckdb.DuckDBPyConnection, area: Area) -> tuple[dict[str, int], str] | None:
+    """Residents by sex ({"female": n, "male": n}) and the estimate in words ("mid-2021").
 
-    Only districts and the areas made of them (CSPs, forces) have estimates by sex; a ward gives None.
+    The newest estimate by sex held for the districts: the ONS mid-2021 district estimates, or
+    newer ones downloaded into the store. Only districts and the areas made of them (CSPs,
+    forces) have estimates by sex here; a ward gives None.
     """
     if area.level == "ward":
         return None
     codes = _district_codes(con, area)
+    names = {1: "male", 2: "female"}
+    held = _downloaded(con, "lad")
+    if held is not None:
+        table, days = held
+        rows = run(
+            con,
+            f"select year, sex, sum(population), count(distinct code) from {table} "
+            "where sex in (1, 2) and code in (select unnest(?)) group by 1, 2 order by 1 desc",
+            [codes],
+        ).fetchall()
+        whole = [
+            y
+            for y in sorted({r[0] for r in rows}, reverse=True)
+            if all(n == len(codes) for yr, _, _, n in rows if yr == y)
+            and sum(1 for r in rows if r[0] == y) == 2
+        ]
+        if whole:
+            newest = whole[0]
+            found = {names[int(sex)]: int(total) for y, sex, total, _ in rows if y == newest}
+            return found, estimate_words(newest, days[newest])
     install_age_tables(con)
     rows = run(
         con,
@@ -408,5 +537,4 @@ def population_by_sex(con: duckdb.DuckDBPyConnection, area: Area) -> tuple[dict[
     ).fetchall()
     if not rows or any(n != len(codes) for _, _, n in rows):
         return None
-    names = {1: "male", 2: "female"}
-    return {names[int(sex)]: int(total) for sex, total, _ in rows}, 2021
+    return {names[int(sex)]: int(total) for sex, total, _ in rows}, estimate_words(2021, None)

@@ -7,6 +7,7 @@ Layout under the store folder::
     crimes/force=<slug>/month=<YYYY-MM>/<sha>.parquet police.uk street-level rows
     outcomes/force=<slug>/month=<YYYY-MM>/<sha>.parquet
     partner/<name>/<sha>.parquet                      partner extracts
+    reference/population/<sha>.csv                    population estimates downloaded from ONS
     .pins/<uuid>.lock                                 one per open snapshot (a reader's lease)
     .work/                                            a running import's staging folder
 
@@ -49,7 +50,7 @@ MANIFEST_VERSION = 2
 SNAPSHOT_HISTORY = 20
 
 #: The folders that hold data files; everything in them belongs to the store.
-DATA_FOLDERS = ("crimes", "outcomes", "partner")
+DATA_FOLDERS = ("crimes", "outcomes", "partner", "reference")
 
 #: What each stored crime row holds: the police.uk fields and the LSOA vintage they came with.
 CRIME_COLUMNS: dict[str, str] = {
@@ -151,10 +152,13 @@ class Manifest:
 
     Each entry lists its ``files`` (paths relative to the store folder). ``snapshot`` is the id
     of the snapshot this manifest describes: 0 for an empty store, one more at every commit.
+    ``reference`` holds downloaded reference tables, one entry per kind and year
+    (``population/lad/2023``), with the record of where and when each came from (ADR 0027).
     """
 
     partitions: dict[str, dict[str, Any]] = field(default_factory=dict)
     extracts: dict[str, dict[str, Any]] = field(default_factory=dict)
+    reference: dict[str, dict[str, Any]] = field(default_factory=dict)
     snapshot: int = 0
     version: int = MANIFEST_VERSION
 
@@ -169,6 +173,7 @@ class Manifest:
                 "snapshot": self.snapshot,
                 "partitions": self.partitions,
                 "extracts": self.extracts,
+                **({"reference": self.reference} if self.reference else {}),
             },
             indent=1,
             sort_keys=True,
@@ -177,7 +182,7 @@ class Manifest:
     def files(self) -> set[str]:
         """Every data file the manifest needs (relative paths)."""
         out: set[str] = set()
-        for entries in (self.partitions, self.extracts):
+        for entries in (self.partitions, self.extracts, self.reference):
             for entry in entries.values():
                 out.update(entry.get("files", ()))
         return out
@@ -201,6 +206,7 @@ def _parse_manifest(root: Path, text: str) -> Manifest:
     manifest = Manifest(
         partitions=data.get("partitions", {}),
         extracts=data.get("extracts", {}),
+        reference=data.get("reference", {}),
         snapshot=int(data.get("snapshot", 0)),
         version=int(data.get("version", 1)),
     )
@@ -428,7 +434,7 @@ class Snapshot:
         con.execute(CRIMES_WITH_OUTCOMES_VIEW)
         from saferplaces.data.population import install_downloaded_population
 
-        install_downloaded_population(con, self.root)
+        install_downloaded_population(con, self.root, self.manifest.reference)
         if self._pin is not None:
             # the files stay pinned while the connection is alive, even after close()
             self._pin.acquire()
@@ -640,6 +646,7 @@ class Store:
         version = json.loads(text).get("version", 1)
         gone = [k for k, e in manifest.partitions.items() if not self._all_exist(e)]
         gone_extracts = [k for k, e in manifest.extracts.items() if not self._all_exist(e)]
+        gone_reference = [k for k, e in manifest.reference.items() if not self._all_exist(e)]
         if version < MANIFEST_VERSION:
             # keep the old state as snapshot 0, so that a pinned reader of it keeps its files
             self.snapshots_dir.mkdir(exist_ok=True)
@@ -647,11 +654,13 @@ class Store:
         if version < MANIFEST_VERSION:
             for entry in [*manifest.partitions.values(), *manifest.extracts.values()]:
                 entry["files"] = [self._link_by_content(f) for f in entry["files"]]
-        if version < MANIFEST_VERSION or gone or gone_extracts:
+        if version < MANIFEST_VERSION or gone or gone_extracts or gone_reference:
             for key in gone:
                 del manifest.partitions[key]
             for key in gone_extracts:
                 del manifest.extracts[key]
+            for key in gone_reference:  # a download whose table is gone: download it again
+                del manifest.reference[key]
             self.commit(manifest)
         else:
             self.collect_garbage()
@@ -698,7 +707,7 @@ class Store:
     def _all_exist(self, entry: dict[str, Any]) -> bool:
         return bool(entry.get("files")) and all((self.root / f).is_file() for f in entry["files"])
 
-    def place(self, staged: Path, folder: str) -> str:
+    def place(self, staged: Path, folder: str, suffix: str = ".parquet") -> str:
         """Move a staged file into ``folder`` under the SHA-256 of its bytes; return its path.
 
         Called with the write lock held, before ``commit``. The file is synced first. A file
@@ -707,7 +716,7 @@ class Store:
         with open(staged, "rb") as handle:
             os.fsync(handle.fileno())
         checkpoint("place: staged file synced")
-        relative = f"{folder}/{sha256_of(staged)}.parquet"
+        relative = f"{folder}/{sha256_of(staged)}{suffix}"
         target = self.root / relative
         target.parent.mkdir(parents=True, exist_ok=True)
         os.replace(staged, target)  # a file of that name has these very bytes

@@ -126,7 +126,7 @@ def assessment_tables(a: StrategicAssessment) -> list[Table]:
             + (f"; change {now} against {base}" if now else ""),
             head_columns,
             tuple(head_values),
-            f"Population {a.area.population:,} (ONS mid-{a.area.population_year})."
+            f"Population {a.area.population:,} (ONS {a.area.estimate})."
             + (
                 f" Change compares {now} with {base}: a quasi-Poisson test on the monthly counts "
                 "(p-values in the change table)."
