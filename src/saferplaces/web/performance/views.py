@@ -32,6 +32,7 @@ from saferplaces.web.performance.status import (
     value_rows,
 )
 from saferplaces.web.plans.models import Plan
+from saferplaces.web.plans.privacy import reader_is_public, value_notes
 from saferplaces.web.work.jobs import start_job
 from saferplaces.web.work.kinds import TARGET_REFRESH
 
@@ -75,10 +76,12 @@ def targets_list(request: HttpRequest, slug: str, plan_slug: str) -> HttpRespons
     plan = _plan(request, slug, plan_slug)
     # the same for everyone allowed to see the plan: kept until the next write or midnight
     rows = cached(("target-rows", plan.pk), lambda: target_rows(plan))
+    latest = [row["latest"].value for row in rows if row["latest"]]
     context = {
         "title": f"Targets – {plan.title}",
         "plan": plan,
         "rows": rows,
+        "notes": value_notes(reader_is_public(request.user, plan), latest),
         "nav_active": "partnerships",
         "breadcrumbs": _breadcrumbs(plan, targets=False),
     }
@@ -108,6 +111,7 @@ def _target_page(
         "query": query,
         "area_name": next((r.value.detail.get("area_name") for r in rows if r.value.detail), None),
         "values": rows,
+        "notes": value_notes(reader_is_public(request.user, plan), [row.value for row in rows]),
         "status": result,
         "flags": flags,
         "tag": TAG_CLASSES[result.status],
