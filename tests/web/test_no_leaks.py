@@ -30,6 +30,7 @@ from saferplaces.web.boardpacks.models import BoardPack
 from saferplaces.web.partnerships.models import Partnership, Person
 from saferplaces.web.performance.models import Target, TargetValue
 from saferplaces.web.plans.models import Action, Governance, Plan, Priority, ProgressUpdate, Risk, RiskReview
+from saferplaces.web.plans.publication import publish_plan
 from saferplaces.web.projects.models import Project, QuarterlyReturn
 from saferplaces.web.public.models import HelpLink
 from saferplaces.web.seeds import load_seed_plans
@@ -159,6 +160,12 @@ def _plant() -> dict[str, object]:
         Action.objects.create(priority=draft_priority, action=put("draft action"))
         Target.objects.create(plan=draft, description=put("draft target"))
         Risk.objects.create(plan=draft, risk=put("draft risk"), impact="low", likelihood="low")
+    # a version published in the app: who published it is the partnership's business
+    publisher = User.objects.create_user(
+        "publisher-leak", first_name=put("publisher.first_name"), last_name=put("publisher.last_name")
+    )
+    stafford = Plan.objects.get(partnership__slug="stafford")
+    publish_plan(stafford, publisher, "Board of 2 March 2026 agreed the plan (minute 3)", dt.date(2026, 3, 2))
     project = Project.objects.filter(partnership=es).first()
     QuarterlyReturn.objects.create(
         project=project,
@@ -189,7 +196,7 @@ def _arguments(plan: Plan) -> dict[str, object]:
         "pack_id": pack.pk if pack else 999999,
         "job_id": 999999,
         "assessment_id": 999999,
-        "link_id": HelpLink.objects.filter(partnership=plan.partnership).first().pk,
+        "link_id": getattr(HelpLink.objects.filter(partnership=plan.partnership).first(), "pk", 999999),
         "user_id": User.objects.get(username="lead-leak").pk,
         "role_id": role.pk if role else 999999,
         "project_id": project.pk if project else 999999,
@@ -240,7 +247,7 @@ def _text(response) -> str:
 def _readers() -> dict[str, Client]:
     other = User.objects.create_user("other-partnership-admin")
     Role.objects.create(
-        user=other, partnership=Partnership.objects.get(slug="stafford"), name="administrator"
+        user=other, partnership=Partnership.objects.get(slug="staffordshire"), name="administrator"
     )
     signed_in = Client()
     signed_in.force_login(other)
@@ -255,6 +262,7 @@ def test_no_address_shows_an_internal_field_to_a_non_member(settings, bundled_st
     world = _plant()
     planted: dict[str, str] = world["planted"]
     plans = world["plans"] + list(Plan.objects.filter(status=Plan.Status.DRAFT, slug__endswith="-draft"))
+    plans.append(Plan.objects.get(partnership__slug="stafford"))
     worlds = [_arguments(plan) for plan in plans]
     routes = sorted(set(_patterns(get_resolver())))
     readers = _readers()
