@@ -510,6 +510,38 @@ def test_a_review_without_assessments_says_why_in_one_sentence(world) -> None:
     assert "An action counts" not in said
 
 
+def test_a_review_with_no_assessment_of_its_year_says_which_it_would_use_and_how_to_build_it(
+    world, settings, bundled_store
+) -> None:
+    from dataclasses import replace as with_values
+
+    from saferplaces.data.bundled_files import police_uk_months
+
+    settings.ENV = with_values(settings.ENV, store_dir=bundled_store.root)
+    plan = world["plan"]
+    url = reverse("plan-review", args=["testshire", plan.slug, 2024])
+    page = html.unescape(signed_in(world["board"]).get(url).content.decode())
+    # Testshire is no area the store knows
+    assert "The data store has no area named Testshire, so it cannot be built here." in page
+    Partnership.objects.filter(pk=plan.partnership_id).update(area_name="Lichfield District")
+    _assessment(plan.partnership, "calendar year 2025", "2025-12", 400, 0.40, 3)
+    page = html.unescape(signed_in(world["board"]).get(url).content.decode())
+    # the bundled files' own names say which of April 2024 to March 2025 are held
+    held = sorted(p.name[:7] for p in police_uk_months() if "2024-04" <= p.name[:7] <= "2025-03")
+    assert held == ["2024-04", "2025-01", "2025-02", "2025-03"]
+    assert (
+        "The review of 2024/25 would use an assessment of 2024/25, April 2024 to March 2025, set against one "
+        "of the year before. The assessment held is of a later period (calendar year 2025), so it cannot be "
+        "this year's. The data store holds 4 of its 12 months (April 2024, January 2025 to March 2025): "
+        "load the others from police.uk, then build it on the partnership's assessments page with the "
+        "period 2024/25."
+    ) in page
+    assert f'href="{reverse("assessments", args=["testshire"])}"' in page
+    # the 2025/26 review has the calendar 2025 assessment, so it says nothing of building one
+    page = signed_in(world["board"]).get(reverse("plan-review", args=["testshire", plan.slug, 2025])).content
+    assert "would use an assessment of" not in page.decode()
+
+
 def test_the_review_of_a_published_plan_is_not_public(world) -> None:
     publish_plan(world["plan"], world["admin"], "Board", DECIDED)
     url = reverse("plan-review", args=["testshire", world["plan"].slug, 2024])
