@@ -210,3 +210,18 @@ def test_the_admin_cannot_publish_a_plan(world) -> None:
     assert add.status_code in (200, 302)
     assert not Plan.objects.filter(status=Plan.Status.PUBLISHED).exists()
     assert client.get("/admin/plans/publication/add/").status_code == 403
+
+
+def test_the_target_page_of_a_superseded_version_takes_no_value(world) -> None:
+    plan, _new = _superseded(world)
+    client = Client()
+    client.force_login(world["admin"])
+    target = world["asb_target"]
+    url = f"/partnerships/testshire/plans/{plan.slug}/targets/{target.pk}/"
+    page = client.get(url).content.decode()
+    assert 'name="period"' not in page  # no form to add a value
+    response = client.post(url, {"period": "2025/26", "value": "99"})
+    assert response.status_code == 409
+    assert "is superseded by a later version" in response.content.decode()
+    assert client.post(url + "refresh/").status_code == 409
+    assert list(TargetValue.objects.filter(target=target).values_list("period", flat=True)) == ["2024/25"]

@@ -33,6 +33,7 @@ from saferplaces.web.performance.status import (
 )
 from saferplaces.web.plans.models import Plan
 from saferplaces.web.plans.privacy import reader_is_public, value_notes
+from saferplaces.web.plans.views import frozen_refusal
 from saferplaces.web.work.jobs import start_job
 from saferplaces.web.work.kinds import TARGET_REFRESH
 
@@ -117,7 +118,8 @@ def _target_page(
         "tag": TAG_CLASSES[result.status],
         "chart": chart,
         "form": form,
-        "can_edit": can_edit_targets(request.user, plan),
+        # a superseded version takes no more values (delivery moved to the version carried forward)
+        "can_edit": can_edit_targets(request.user, plan) and plan.status != Plan.Status.SUPERSEDED,
         "flash": list(messages.get_messages(request)),
         "nav_active": "partnerships",
         "breadcrumbs": _breadcrumbs(plan),
@@ -132,6 +134,8 @@ def target_detail(request: HttpRequest, slug: str, plan_slug: str, target_id: in
         return _target_page(request, target, TargetValueForm(target=target))
     if not can_edit_targets(request.user, target.plan):
         raise PermissionDenied("Only the partnership's administrators and analysts change targets.")
+    if target.plan.status == Plan.Status.SUPERSEDED:
+        return frozen_refusal(request, target.plan)
     form = TargetValueForm(request.POST, target=target)
     if not form.is_valid():
         return _target_page(request, target, form, status=400)
@@ -166,6 +170,8 @@ def target_refresh(request: HttpRequest, slug: str, plan_slug: str, target_id: i
     target = _target(request, slug, plan_slug, target_id)
     if not can_edit_targets(request.user, target.plan):
         raise PermissionDenied("Only the partnership's administrators and analysts refresh targets.")
+    if target.plan.status == Plan.Status.SUPERSEDED:
+        return frozen_refusal(request, target.plan)
     if not target.is_store_query:
         messages.error(
             request,
