@@ -210,6 +210,9 @@ def test_the_admin_cannot_publish_a_plan(world) -> None:
     assert add.status_code in (200, 302)
     assert not Plan.objects.filter(status=Plan.Status.PUBLISHED).exists()
     assert client.get("/admin/plans/publication/add/").status_code == 403
+    publish_plan(plan, None, "Board of 12 March 2025 (minute 4)", DECIDED)
+    assert client.post(f"/admin/plans/plan/{plan.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert Plan.objects.filter(pk=plan.pk).exists()
 
 
 def test_the_target_page_of_a_superseded_version_takes_no_value(world) -> None:
@@ -225,3 +228,17 @@ def test_the_target_page_of_a_superseded_version_takes_no_value(world) -> None:
     assert "is superseded by a later version" in response.content.decode()
     assert client.post(url + "refresh/").status_code == 409
     assert list(TargetValue.objects.filter(target=target).values_list("period", flat=True)) == ["2024/25"]
+
+
+def test_reloading_a_seed_plan_published_in_the_app_is_refused_in_one_sentence_pair() -> None:
+    from django.core.management import CommandError, call_command
+
+    from saferplaces.web.seeds import load_seed_plans
+
+    load_seed_plans()
+    plan = Plan.objects.get(partnership__slug="lichfield")
+    publish_plan(plan, None, "Board of 2 March 2026 agreed the plan (minute 3)", dt.date(2026, 3, 2))
+    with pytest.raises(CommandError) as refused:
+        call_command("load_seed_plans", replace=True)
+    assert str(refused.value).startswith(f"“{plan.title}” (original version) is published, so its text")
+    assert Plan.objects.get(pk=plan.pk).is_frozen and Publication.objects.filter(plan=plan).exists()

@@ -29,6 +29,10 @@ class PlanAdmin(AuditedAdmin):
     # when and the board's decision; the admin shows the status and never changes it (ADR 0025).
     readonly_fields = ["status"]
 
+    def has_delete_permission(self, request: HttpRequest, obj: Plan | None = None) -> bool:
+        # a published or superseded version is never deleted (the model refuses it too)
+        return super().has_delete_permission(request, obj) and not (obj is not None and obj.is_frozen)
+
 
 @admin.register(Publication)
 class PublicationAdmin(AuditedAdmin):
