@@ -26,6 +26,7 @@ from django.urls import get_resolver, reverse
 from django.utils import timezone
 
 from saferplaces.web.accounts.models import Role
+from saferplaces.web.assessments.models import PriorityEvidence
 from saferplaces.web.boardpacks.models import BoardPack
 from saferplaces.web.partnerships.models import Partnership, Person
 from saferplaces.web.performance.models import Target, TargetValue
@@ -67,6 +68,14 @@ def _plant() -> dict[str, object]:
     lead = User.objects.create_user("lead-leak", first_name=put("lead_user.first_name"))
     for plan in (lp, ep):
         priority = plan.priorities.first()
+        # the board's own words on why a priority was chosen, and who recorded it
+        PriorityEvidence.objects.create(
+            priority=priority,
+            reason_kind=PriorityEvidence.Reason.COMMUNITY,
+            reason=put("priorityevidence.reason"),
+            minute_reference=put("priorityevidence.minute_reference"),
+            created_by_name=put("priorityevidence.created_by_name"),
+        )
         hidden = Action.objects.create(
             priority=priority,
             action="Patrol the parks",
