@@ -57,6 +57,20 @@ def test_county_partnership_lists_its_districts_and_people(client: Client, seede
     html = _get(client, "/partnerships/staffordshire/")
     assert "District and borough partnerships" in html
     assert 'href="/partnerships/lichfield/"' in html
+    # named people are for the partnership's members only (#12): none agreed to be named in public
+    assert "People named in the partnership's plans" not in _captions(html)
+    assert "Elliott Sharrard-Williams" not in html
+    from django.contrib.auth.models import User
+
+    from saferplaces.web.accounts.models import Role
+    from saferplaces.web.partnerships.models import Partnership
+
+    member = User.objects.create_user("county-analyst")
+    Role.objects.create(
+        user=member, partnership=Partnership.objects.get(slug="staffordshire"), name="analyst"
+    )
+    client.force_login(member)
+    html = _get(client, "/partnerships/staffordshire/")
     assert "People named in the partnership's plans" in _captions(html)
     assert "Elliott Sharrard-Williams" in html
 

@@ -33,6 +33,7 @@ from saferplaces.web.plans.models import (
     ProgressUpdate,
     Publication,
     Risk,
+    publishing,
 )
 from saferplaces.web.plans.publication import VIA_PUBLISH, publish_plan
 from saferplaces.web.plans.year import VIA_YEAR, start_version
@@ -48,6 +49,11 @@ FROZEN_WORDS = "start a refresh or next year's plan"
 @pytest.fixture
 def world() -> dict[str, object]:
     """A draft plan for 2024/25: two priorities, three actions (one completed), two targets, two risks."""
+    return make_world()
+
+
+def make_world() -> dict[str, object]:
+    """The records of the ``world`` fixture (tests/web/test_frozen_paths.py builds the same)."""
     partnership = Partnership.objects.create(
         name="Testshire CSP", slug="testshire", kind="district", area_name="Testshire"
     )
@@ -233,7 +239,8 @@ def test_publication_refuses_what_it_cannot_publish(world) -> None:
 
 def test_a_transcribed_published_plan_freezes_when_its_publication_is_recorded(world) -> None:
     plan = world["plan"]
-    Plan.objects.filter(pk=plan.pk).update(status=Plan.Status.PUBLISHED)
+    with publishing():  # as the seed loader transcribes a plan the partnership published itself
+        Plan.objects.filter(pk=plan.pk).update(status=Plan.Status.PUBLISHED)
     plan.refresh_from_db()
     assert not plan.is_frozen and plan.may_be_published
     world["asb"].title = "Anti-social behaviour"
@@ -501,6 +508,38 @@ def test_a_review_without_assessments_says_why_in_one_sentence(world) -> None:
     said = re.search(r"There is no comparison[^<]*", page).group(0)
     assert f"(version {earlier.version})." in said and "so there is no comparison." in said
     assert "An action counts" not in said
+
+
+def test_a_review_with_no_assessment_of_its_year_says_which_it_would_use_and_how_to_build_it(
+    world, settings, bundled_store
+) -> None:
+    from dataclasses import replace as with_values
+
+    from saferplaces.data.bundled_files import police_uk_months
+
+    settings.ENV = with_values(settings.ENV, store_dir=bundled_store.root)
+    plan = world["plan"]
+    url = reverse("plan-review", args=["testshire", plan.slug, 2024])
+    page = html.unescape(signed_in(world["board"]).get(url).content.decode())
+    # Testshire is no area the store knows
+    assert "The data store has no area named Testshire, so it cannot be built here." in page
+    Partnership.objects.filter(pk=plan.partnership_id).update(area_name="Lichfield District")
+    _assessment(plan.partnership, "calendar year 2025", "2025-12", 400, 0.40, 3)
+    page = html.unescape(signed_in(world["board"]).get(url).content.decode())
+    # the bundled files' own names say which of April 2024 to March 2025 are held
+    held = sorted(p.name[:7] for p in police_uk_months() if "2024-04" <= p.name[:7] <= "2025-03")
+    assert held == ["2024-04", "2025-01", "2025-02", "2025-03"]
+    assert (
+        "The review of 2024/25 would use an assessment of 2024/25, April 2024 to March 2025, set against one "
+        "of the year before. The assessment held is of a later period (calendar year 2025), so it cannot be "
+        "this year's. The data store holds 4 of its 12 months (April 2024, January 2025 to March 2025): "
+        "load the others from police.uk, then build it on the partnership's assessments page with the "
+        "period 2024/25."
+    ) in page
+    assert f'href="{reverse("assessments", args=["testshire"])}"' in page
+    # the 2025/26 review has the calendar 2025 assessment, so it says nothing of building one
+    page = signed_in(world["board"]).get(reverse("plan-review", args=["testshire", plan.slug, 2025])).content
+    assert "would use an assessment of" not in page.decode()
 
 
 def test_the_review_of_a_published_plan_is_not_public(world) -> None:

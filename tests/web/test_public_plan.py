@@ -19,6 +19,7 @@ from scipy.stats import binomtest
 from saferplaces.web.partnerships.models import Partnership
 from saferplaces.web.performance.models import Target, TargetValue
 from saferplaces.web.plans.models import Action, Plan, ProgressUpdate
+from saferplaces.web.plans.publication import publish_plan
 from saferplaces.web.public.models import HelpLink, PublicContact
 from saferplaces.web.seeds import load_seed_plans
 
@@ -111,8 +112,8 @@ def test_publishing_a_plan_clears_the_cached_pages(site, client: Client):
     plan.status = Plan.Status.DRAFT
     plan.save()
     assert client.get("/public/lichfield/plan/").status_code == 404
-    plan.status = Plan.Status.PUBLISHED
-    plan.save()  # the status change alone, no audit entry: the save signal moves the cache on
+    # publishing goes through publish_plan (#11); its saves move the cache on
+    publish_plan(plan, None, "Board of 2 March 2026 agreed the plan (minute 3)", dt.date(2026, 3, 2))
     assert client.get("/public/lichfield/plan/").status_code == 200
 
 

@@ -6,6 +6,7 @@ import ast
 import gettext
 import re
 from dataclasses import replace
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -21,26 +22,76 @@ LOCALE = WEB / "public" / "locale" / "cy" / "LC_MESSAGES"
 
 
 def read_po(path: Path) -> dict[str, str]:
-    """msgid: msgstr of a .po file (one-line entries, as ours are), read with a regular expression."""
+    """msgid: msgstr of the translated entries of a .po file.
+
+    Entries may run over several quoted lines; an entry flagged ``fuzzy`` is left out, as
+    ``msgfmt`` leaves it out of the compiled catalogue (a page would show the English).
+    """
 
     def unquote(text: str) -> str:
         return re.sub(r"\\(.)", r"\1", text)
 
-    pairs = re.findall(r'^msgid "(.*)"\nmsgstr "(.*)"$', path.read_text(encoding="utf-8"), re.M)
-    return {unquote(a): unquote(b) for a, b in pairs if a}
+    found: dict[str, str] = {}
+    for block in re.split(r"\n\s*\n", path.read_text(encoding="utf-8")):
+        flags = " ".join(re.findall(r"^#,(.*)$", block, re.M))
+        entry = re.search(r'^msgid ((?:".*"\n?)+)^msgstr ((?:".*"\n?)+)', block + "\n", re.M)
+        if entry is None or "fuzzy" in flags:
+            continue
+        msgid, msgstr = ("".join(re.findall(r'"(.*)"', part)) for part in entry.groups())
+        if msgid:
+            found[unquote(msgid)] = unquote(msgstr)
+    return found
+
+
+#: Django's and the project's ways of marking a string for translation.
+MARKERS = ("_", "gettext", "gettext_noop", "gettext_lazy", "pgettext", "ngettext")
+
+
+def public_templates() -> set[Path]:
+    """The public templates and every template they extend, include or import, in any folder."""
+    root = WEB / "jinja2"
+    todo = list((root / "public").glob("*.html"))
+    seen: set[Path] = set()
+    while todo:
+        path = todo.pop()
+        if path in seen or not path.exists():
+            continue
+        seen.add(path)
+        text = path.read_text(encoding="utf-8")
+        for name in re.findall(r'{%-?\s*(?:extends|include|import|from)\s+"([^"]+)"', text):
+            todo.append(root / name)
+    return seen
+
+
+def _marked_in_python(path: Path) -> set[str]:
+    """The strings a module marks: constants, and module-level names holding a string (``_(TEXT)``)."""
+    import importlib
+
+    module = None
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not (isinstance(node, ast.Call) and getattr(node.func, "id", None) in MARKERS and node.args):
+            continue
+        arg = node.args[0]
+        if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+            found.add(arg.value)
+        elif isinstance(arg, ast.Name):
+            if module is None:
+                module = importlib.import_module(f"saferplaces.web.public.{path.stem}")
+            value = getattr(module, arg.id, None)
+            if isinstance(value, str):
+                found.add(value)
+    return found
 
 
 def template_strings() -> set[str]:
-    """Every string the public templates and views mark for translation."""
+    """Every string the public templates (and those they use) and the public views mark for translation."""
     found: set[str] = set()
-    for path in (WEB / "jinja2" / "public").glob("*.html"):
+    for path in public_templates():
         text = path.read_text(encoding="utf-8")
         found |= {m[1] for m in re.findall(r'\b_\(\s*(["\'])(.+?)\1', text)}
     for path in (WEB / "public").glob("*.py"):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Call) and getattr(node.func, "id", None) in ("_", "gettext_noop"):
-                if node.args and isinstance(node.args[0], ast.Constant):
-                    found.add(node.args[0].value)
+        found |= _marked_in_python(path)
     return found
 
 
@@ -131,3 +182,114 @@ def test_the_seed_plans_targets_in_plain_words_read_at_about_age_nine_to_eleven(
             measured += 1
     assert measured > len(data["targets"])
     cache.clear()
+
+
+def govuk_defaults() -> set[str]:
+    """The English words GOV.UK Frontend's macros show when a page passes none of its own."""
+    import govuk_frontend_jinja
+
+    root = Path(govuk_frontend_jinja.__file__).parent / "templates" / "components"
+    found: set[str] = set()
+    for path in root.glob("*/macro.html"):
+        text = path.read_text(encoding="utf-8")
+        found |= {m.strip() for m in re.findall(r"""(?:\bor|default\()\s*["']([A-Z][^"'%{]+)["']""", text)}
+    return found
+
+
+class _WelshText(HTMLParser):
+    """The text a Welsh reader meets: text and human-read attributes outside any ``lang="en"`` element."""
+
+    VOID = {"area", "base", "br", "col", "img", "input", "link", "meta", "source", "wbr", "hr"}
+    READ = ("aria-label", "title", "alt", "placeholder")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stack: list[tuple[str, str]] = []
+        self.texts: list[str] = []
+
+    def _lang(self, attrs: dict[str, str | None]) -> str:
+        return attrs.get("lang") or (self.stack[-1][1] if self.stack else "cy")
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        lang = self._lang(found)
+        if not lang.startswith("en"):
+            self.texts += [str(found[k]).strip() for k in self.READ if found.get(k)]
+        if tag not in self.VOID:
+            self.stack.append((tag, lang))
+
+    def handle_endtag(self, tag: str) -> None:
+        while self.stack and self.stack.pop()[0] != tag:
+            pass
+
+    def handle_data(self, data: str) -> None:
+        lang = self.stack[-1][1] if self.stack else "cy"
+        tags = {t for t, _ in self.stack}
+        if data.strip() and not lang.startswith("en") and not tags & {"script", "style"}:
+            self.texts.append(data.strip())
+
+
+@pytest.mark.django_db
+def test_the_welsh_pages_show_no_english_fixed_text(settings, bundled_store, client):
+    """Every public page in Welsh, walked from the URL table: no fixed string left in English (one
+    the catalogue lacks, or a GOV.UK macro's English default); text entered in English marked so."""
+    from django.contrib.auth.models import User
+    from django.urls import get_resolver, reverse
+    from django.utils import timezone
+
+    from saferplaces.web.plans.models import Action, ProgressUpdate
+    from saferplaces.web.public.models import HelpLink
+    from saferplaces.web.seeds import load_seed_plans
+    from tests.web.test_post_refusals import _patterns
+
+    settings.ENV = replace(settings.ENV, store_dir=bundled_store.root)
+    cache.clear()
+    load_seed_plans()
+    approver = User.objects.create_user("approver")
+    for action in Action.objects.filter(priority__plan__partnership__slug="lichfield")[:2]:
+        ProgressUpdate.objects.create(
+            action=action,
+            date="2026-01-05",
+            text="Internal",
+            public_summary="We held six street meetings with residents in the city centre.",
+            public_approved_by=approver,
+            public_approved_at=timezone.now(),
+        )
+    lichfield = Partnership.objects.get(slug="lichfield")
+    HelpLink.objects.create(
+        partnership=lichfield, help_name="Victim Support", help_about="Free help for anyone hurt by a crime."
+    )
+    welsh = read_po(LOCALE / "django.po")
+    untranslated = {english for english, cymraeg in welsh.items() if english != cymraeg and len(english) > 3}
+    untranslated |= template_strings() - set(welsh)
+    defaults = govuk_defaults()
+    assert {"Menu", "Back", "Warning"} <= defaults
+    entered: set[str] = {p.description for p in Partnership.objects.exclude(description="")}
+    for update in ProgressUpdate.objects.exclude(public_summary=""):
+        entered |= {update.public_summary, update.action.action, update.action.outcome}
+    entered |= {"Free help for anyone hurt by a crime."}
+    entered = {e for e in entered if len(e) >= 25}
+    routes = [(n, p) for n, _, p in set(_patterns(get_resolver())) if n.startswith("public-cy:")]
+    assert len(routes) >= 20
+    problems: list[str] = []
+    pages = 0
+    for name, pattern in sorted(routes):
+        for slug in ("lichfield", "east-staffordshire", "stafford"):
+            url = reverse(name, kwargs={"slug": slug} if "slug" in pattern else {})
+            url += "?q=Coton" if name.endswith(":find") else ""
+            response = client.get(url)
+            if response.status_code != 200 or not response["Content-Type"].startswith("text/html"):
+                continue
+            pages += 1
+            parser = _WelshText()
+            parser.feed(response.content.decode())
+            for text in parser.texts:
+                if text in defaults:
+                    problems.append(f"{url}: GOV.UK's English default {text!r}")
+                elif text in untranslated:
+                    problems.append(f"{url}: untranslated {text!r}")
+                problems += [f"{url}: English not marked lang='en': {e[:40]!r}" for e in entered if e in text]
+            if "slug" not in pattern:
+                break
+    assert pages >= 15
+    assert not problems, "\n".join(sorted(set(problems)))

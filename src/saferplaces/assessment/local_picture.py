@@ -133,18 +133,26 @@ def store_snapshot(store: Store) -> str:
 def resolve_partnership_area(con: duckdb.DuckDBPyConnection, area_name: str) -> Area:
     """The store's area for a partnership's area name ("Stafford Borough" is the district Stafford).
 
+    Tried in turn: the name, the name without "Borough", "District", "City" or "Council", and
+    the first of two areas joined by "and" ("Cannock Chase and Lichfield" is Cannock Chase).
+    The assessment pages, the board packs and the residents' site all find an area this way.
+
     Raises
     ------
     AreaNotFoundError
-        When neither the name nor the name without "Borough", "District" or "City" is an area.
+        When none of these is an area (the message is the full name's).
     """
-    try:
-        return resolve_area(con, area_name)
-    except AreaNotFoundError:
-        shorter = _AREA_SUFFIXES.sub("", (area_name or "").strip())
-        if shorter and shorter != area_name.strip():
-            return resolve_area(con, shorter)
-        raise
+    name = (area_name or "").strip()
+    tries = [name, _AREA_SUFFIXES.sub("", name), name.split(" and ")[0]]
+    first: AreaNotFoundError | None = None
+    for text in dict.fromkeys(t for t in tries if t):
+        try:
+            return resolve_area(con, text)
+        except AreaNotFoundError as exc:
+            first = first or exc
+    if first is None:
+        return resolve_area(con, name)  # an empty name: the lookup says what is wrong
+    raise first
 
 
 def _force(con: duckdb.DuckDBPyConnection, area: Area) -> Area | None:

@@ -30,6 +30,7 @@ from saferplaces.web.plans.models import (
     PriorityPlace,
     Risk,
     Workstream,
+    publishing,
 )
 from saferplaces.web.projects.models import FundingStream, Project
 
@@ -123,20 +124,23 @@ def load_seed_file(name: str, replace: bool = False) -> SeedResult:
             },
         )
 
-    plan = Plan.objects.create(
-        partnership=partnership,
-        slug=plan_data["slug"],
-        title=plan_data["title"],
-        start_year=plan_data["start_year"],
-        end_year=plan_data["end_year"],
-        status=plan_data.get("status", Plan.Status.DRAFT),
-        vision=plan_data.get("vision", ""),
-        aim=plan_data.get("aim", ""),
-        principles=plan_data.get("principles", []),
-        key_findings=plan_data.get("key_findings", []),
-        review_arrangements=plan_data.get("review_arrangements", ""),
-        source=seed.get("source", ""),
-    )
+    # The partnerships published these plans before they were transcribed: they arrive published,
+    # the one way besides publish_plan that a version becomes published (ADR 0025).
+    with publishing():
+        plan = Plan.objects.create(
+            partnership=partnership,
+            slug=plan_data["slug"],
+            title=plan_data["title"],
+            start_year=plan_data["start_year"],
+            end_year=plan_data["end_year"],
+            status=plan_data.get("status", Plan.Status.DRAFT),
+            vision=plan_data.get("vision", ""),
+            aim=plan_data.get("aim", ""),
+            principles=plan_data.get("principles", []),
+            key_findings=plan_data.get("key_findings", []),
+            review_arrangements=plan_data.get("review_arrangements", ""),
+            source=seed.get("source", ""),
+        )
     for version in seed.get("versions", []):
         PlanVersion.objects.create(
             plan=plan,

@@ -19,8 +19,9 @@ from django.urls import reverse
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_safe
 
+from saferplaces.assessment.local_picture import resolve_partnership_area
 from saferplaces.assessment.priorities import COMPONENT_NAMES
-from saferplaces.data.areas import areas_within, resolve_area
+from saferplaces.data.areas import areas_within
 from saferplaces.data.partner import list_extracts
 from saferplaces.errors import SaferPlacesError
 from saferplaces.web.accounts.access import refuse
@@ -65,26 +66,6 @@ def _assessment(partnership: Partnership, assessment_id: int) -> Assessment:
     return get_object_or_404(Assessment, pk=assessment_id, partnership=partnership)
 
 
-def partnership_area(con: Any, partnership: Partnership) -> Any:
-    """The store's area for the partnership: its area name, or that name without "District" or "Borough".
-
-    Raises
-    ------
-    InputError
-        When no force, district, CSP or ward has the name (the first name's message).
-    """
-    name = partnership.area_name.strip()
-    tries = [name, re.sub(r"\s+(District|Borough|City)$", "", name, flags=re.I), name.split(" and ")[0]]
-    first: SaferPlacesError | None = None
-    for text in dict.fromkeys(tries):
-        try:
-            return resolve_area(con, text)
-        except SaferPlacesError as exc:
-            first = first or exc
-    assert first is not None
-    raise first
-
-
 def _areas(partnership: Partnership) -> tuple[list[tuple[str, str]], list[str], str]:
     """The areas an analyst may choose (the partnership's, then those in it), the extracts, a problem."""
     store = web_store()
@@ -93,7 +74,7 @@ def _areas(partnership: Partnership) -> tuple[list[tuple[str, str]], list[str], 
     except SaferPlacesError as exc:
         return [], [], str(exc)
     try:
-        own = partnership_area(con, partnership)
+        own = resolve_partnership_area(con, partnership.area_name)
         inside = areas_within(con, own)
     except SaferPlacesError as exc:
         return [], [], str(exc)

@@ -20,6 +20,7 @@ from typing import Any
 
 from django.db.models import Prefetch
 
+from saferplaces.assessment.local_picture import resolve_partnership_area
 from saferplaces.assessment.quarter_area import MONTHS_ABOVE, quarter_area
 from saferplaces.data.areas import areas_within
 from saferplaces.data.periods import month_label
@@ -27,7 +28,6 @@ from saferplaces.data.store import Store
 from saferplaces.errors import SaferPlacesError
 from saferplaces.reports.charts import THREADS
 from saferplaces.stats.labels import StatusLabel, rule_words
-from saferplaces.web.assessments.views import partnership_area
 from saferplaces.web.performance.models import Target
 from saferplaces.web.performance.status import latest_row, status_chart, target_status, value_rows
 from saferplaces.web.plans.delivery import plan_actions
@@ -401,7 +401,7 @@ def gather_area(
     with snap:
         con = snap.connect()
         try:
-            area = partnership_area(con, plan.partnership)
+            area = resolve_partnership_area(con, plan.partnership.area_name)
         except SaferPlacesError:
             return (
                 {

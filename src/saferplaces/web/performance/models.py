@@ -9,7 +9,15 @@ from django.db import models
 
 from saferplaces.errors import InputError
 from saferplaces.indicators import IndicatorQuery, validate_query
-from saferplaces.web.plans.models import FrozenWithPlan, Plan, Priority, Retirable, carried_from_field
+from saferplaces.web.plans.models import (
+    FrozenWithPlan,
+    LiveWithPlan,
+    Plan,
+    Priority,
+    Retirable,
+    carried_from_field,
+    guard_deletes,
+)
 from saferplaces.web.validation import LONG_TEXT, NOT_NEGATIVE
 
 PERCENT_UNITS = {"%", "percent", "per cent", "percentage"}
@@ -162,7 +170,7 @@ class Target(FrozenWithPlan, Retirable):
         super().save(*args, **kwargs)
 
 
-class TargetValue(models.Model):
+class TargetValue(LiveWithPlan):
     """A target's value for one period (a year, a quarter or a month).
 
     ``source`` keeps figures people entered (including the plan's own) apart
@@ -173,6 +181,8 @@ class TargetValue(models.Model):
     class Source(models.TextChoices):
         ENTERED = "entered", "Entered"
         COMPUTED = "computed", "Computed from the data store"
+
+    PLAN_PATH = "target__plan"
 
     target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="values")
     order = models.PositiveIntegerField(default=0)
@@ -216,6 +226,9 @@ class TargetValue(models.Model):
     def __str__(self) -> str:
         return f"{self.target}: {self.period}"
 
+    def owning_plan(self) -> Plan | None:
+        return self.target.plan if self.target_id else None
+
     def clean(self) -> None:
         if (self.numerator is None) != (self.sample_size is None):
             raise ValidationError("Give both the number counted and the sample size, or neither.")
@@ -223,3 +236,6 @@ class TargetValue(models.Model):
             raise ValidationError({"sample_size": "The sample size must be more than 0."})
         if self.numerator is not None and self.sample_size is not None and self.numerator > self.sample_size:
             raise ValidationError({"numerator": "The number counted must be no more than the sample size."})
+
+
+guard_deletes(Target, TargetValue)

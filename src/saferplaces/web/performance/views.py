@@ -32,6 +32,8 @@ from saferplaces.web.performance.status import (
     value_rows,
 )
 from saferplaces.web.plans.models import Plan
+from saferplaces.web.plans.privacy import reader_is_public, value_notes
+from saferplaces.web.plans.views import frozen_refusal
 from saferplaces.web.work.jobs import start_job
 from saferplaces.web.work.kinds import TARGET_REFRESH
 
@@ -75,10 +77,12 @@ def targets_list(request: HttpRequest, slug: str, plan_slug: str) -> HttpRespons
     plan = _plan(request, slug, plan_slug)
     # the same for everyone allowed to see the plan: kept until the next write or midnight
     rows = cached(("target-rows", plan.pk), lambda: target_rows(plan))
+    latest = [row["latest"].value for row in rows if row["latest"]]
     context = {
         "title": f"Targets – {plan.title}",
         "plan": plan,
         "rows": rows,
+        "notes": value_notes(reader_is_public(request.user, plan), latest),
         "nav_active": "partnerships",
         "breadcrumbs": _breadcrumbs(plan, targets=False),
     }
@@ -108,12 +112,14 @@ def _target_page(
         "query": query,
         "area_name": next((r.value.detail.get("area_name") for r in rows if r.value.detail), None),
         "values": rows,
+        "notes": value_notes(reader_is_public(request.user, plan), [row.value for row in rows]),
         "status": result,
         "flags": flags,
         "tag": TAG_CLASSES[result.status],
         "chart": chart,
         "form": form,
-        "can_edit": can_edit_targets(request.user, plan),
+        # a superseded version takes no more values (delivery moved to the version carried forward)
+        "can_edit": can_edit_targets(request.user, plan) and plan.status != Plan.Status.SUPERSEDED,
         "flash": list(messages.get_messages(request)),
         "nav_active": "partnerships",
         "breadcrumbs": _breadcrumbs(plan),
@@ -128,6 +134,8 @@ def target_detail(request: HttpRequest, slug: str, plan_slug: str, target_id: in
         return _target_page(request, target, TargetValueForm(target=target))
     if not can_edit_targets(request.user, target.plan):
         raise PermissionDenied("Only the partnership's administrators and analysts change targets.")
+    if target.plan.status == Plan.Status.SUPERSEDED:
+        return frozen_refusal(request, target.plan)
     form = TargetValueForm(request.POST, target=target)
     if not form.is_valid():
         return _target_page(request, target, form, status=400)
@@ -162,6 +170,8 @@ def target_refresh(request: HttpRequest, slug: str, plan_slug: str, target_id: i
     target = _target(request, slug, plan_slug, target_id)
     if not can_edit_targets(request.user, target.plan):
         raise PermissionDenied("Only the partnership's administrators and analysts refresh targets.")
+    if target.plan.status == Plan.Status.SUPERSEDED:
+        return frozen_refusal(request, target.plan)
     if not target.is_store_query:
         messages.error(
             request,

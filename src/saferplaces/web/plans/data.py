@@ -35,7 +35,9 @@ def plan_data(plan: Plan, *, public: bool = False) -> dict[str, Any]:
     """Everything the plan page shows, as JSON-ready data (without private fields when ``public``)."""
     priorities = list(plan.priorities.prefetch_related("actions__lead_organisation", "actions__board"))
     risks = list(plan.risks.all())
-    blank_private(public, risks=risks, actions=[a for p in priorities for a in p.actions.all()])
+    governance = list(plan.governance.all())
+    actions = [a for p in priorities for a in p.actions.all()]
+    blank_private(public, risks=risks, actions=actions, governance=governance)
     return {
         "partnership": {"name": plan.partnership.name, "slug": plan.partnership.slug},
         "title": plan.title,
@@ -106,7 +108,7 @@ def plan_data(plan: Plan, *, public: bool = False) -> dict[str, Any]:
         ],
         "governance": [
             {"theme": g.theme, "arrangements": g.arrangements, "officer_responsible": g.officer_responsible}
-            for g in plan.governance.all()
+            for g in governance
         ],
     }
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import replace
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
@@ -21,7 +20,7 @@ from saferplaces.web.audit.trail import audited_save, display_name
 from saferplaces.web.plans.delivery import delivery_rows, plan_actions, rows_csv, rows_xlsx
 from saferplaces.web.plans.forms import ActionUpdateForm, DeliveryFilterForm
 from saferplaces.web.plans.models import Action, Plan, ProgressUpdate
-from saferplaces.web.plans.privacy import blank_private, public_update, reader_is_public
+from saferplaces.web.plans.privacy import public_rows, reader_is_public
 from saferplaces.web.plans.views import frozen_refusal, plan_breadcrumbs, visible_plan
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -36,9 +35,7 @@ def delivery(request: HttpRequest, slug: str, plan_slug: str) -> HttpResponse:
     everything = plan_actions(plan)
     rows = delivery_rows(form.apply(everything, today), today)
     public = reader_is_public(request.user, plan)
-    blank_private(public, actions=[row.action for row in rows])
-    if public:
-        rows = [replace(row, latest=public_update(row.action.updates.all())) for row in rows]
+    rows = public_rows(public, rows)
     export = request.GET.get("format", "")
     filename = f"{slug}-{plan_slug}-delivery-plan"
     if export == "csv":

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.signals import pre_delete
 from django.utils import timezone
 
 from saferplaces.errors import SaferPlacesError
@@ -15,7 +19,35 @@ from saferplaces.web.partnerships.models import Board, Organisation, Partnership
 from saferplaces.web.validation import LONG_TEXT, PLAUSIBLE_DATE
 
 
-class CurrentManager(models.Manager):
+class PlanGuardedQuerySet(models.QuerySet):
+    """A queryset whose bulk paths refuse what ``save()`` and ``delete()`` refuse on a frozen plan version.
+
+    ``update()`` (and so ``bulk_update()``, which Django builds on it), ``delete()`` and
+    ``bulk_create()`` go round a model's ``save()`` and ``delete()``; here they check the rows
+    first, by the plan each row belongs to (the model's ``PLAN_PATH``), and raise
+    :class:`PlanFrozenError` before anything is written. Deleting through a cascade is refused
+    by the ``pre_delete`` receiver at the end of this module.
+    """
+
+    def update(self, **kwargs: Any) -> int:
+        refuse_frozen_rows(self, set(kwargs), kwargs)
+        return super().update(**kwargs)
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        refuse_frozen_rows(self, None, {})
+        return super().delete()
+
+    def bulk_create(self, objs: Iterable[models.Model], *args: Any, **kwargs: Any) -> list[models.Model]:
+        objs = list(objs)
+        for obj in objs:
+            refuse_new_record(obj)
+        return super().bulk_create(objs, *args, **kwargs)
+
+
+GuardedManager = models.Manager.from_queryset(PlanGuardedQuerySet)
+
+
+class CurrentManager(GuardedManager):
     """Records in use: a retired record stays in the database (and the audit trail); no page lists it."""
 
     def get_queryset(self) -> models.QuerySet:
@@ -32,7 +64,7 @@ class Retirable(models.Model):
     retired = models.BooleanField(default=False, help_text="Retired records are kept but not shown.")
 
     objects = CurrentManager()
-    all_objects = models.Manager()
+    all_objects = GuardedManager()
 
     class Meta:
         abstract = True
@@ -52,6 +84,37 @@ def carried_from_field(help_text: str) -> models.ForeignKey:
 
 class PlanFrozenError(SaferPlacesError):
     """A published or superseded plan version was asked to change what publication froze."""
+
+
+class PlanPublicationError(SaferPlacesError):
+    """A plan version was asked to become published other than through ``publish_plan``."""
+
+
+#: True only inside :func:`publishing`: the one state in which a plan's status may become published.
+_PUBLISHING: ContextVar[bool] = ContextVar("saferplaces_plan_publishing", default=False)
+
+
+@contextmanager
+def publishing() -> Iterator[None]:
+    """Let plan versions become published inside this block, and nowhere else.
+
+    Used by :func:`saferplaces.web.plans.publication.publish_plan`, which records who published
+    the version, when and on what board decision, and by the seed loader, whose plans the
+    partnerships published themselves before they were transcribed (ADR 0018, ADR 0025).
+    """
+    token = _PUBLISHING.set(True)
+    try:
+        yield
+    finally:
+        _PUBLISHING.reset(token)
+
+
+def publication_problem(title: str) -> tuple[str, str]:
+    """The two sentences a refused status change to published says."""
+    return (
+        f"“{title}” cannot be published by changing its status.",
+        "Publish it from the plan page, which records who published it, when and the board's decision.",
+    )
 
 
 def frozen_problem(plan: Plan) -> tuple[str, str]:
@@ -84,6 +147,10 @@ class Plan(models.Model):
 
     #: Fields that publication does not freeze: how far a version has got through its life.
     LIVE_FIELDS = ("status",)
+    #: The path from this model to its plan, for :class:`PlanGuardedQuerySet` ("" is the plan itself).
+    PLAN_PATH = ""
+
+    objects = GuardedManager()
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="plans")
     title = models.CharField(max_length=300)
@@ -175,11 +242,27 @@ class Plan(models.Model):
         changed = self._frozen_changes()
         if changed:
             raise ValidationError(" ".join(frozen_problem(self)))
+        if self._becomes_published():
+            raise ValidationError({"status": " ".join(publication_problem(self.title))})
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self._frozen_changes():
             raise PlanFrozenError(*frozen_problem(self))
+        if self._becomes_published():
+            raise PlanPublicationError(*publication_problem(self.title))
         super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        if self.pk is not None and frozen_status(self.pk) is not None:
+            raise PlanFrozenError(*frozen_problem(self))
+        return super().delete(*args, **kwargs)
+
+    def _becomes_published(self) -> bool:
+        """True when this save would make the version published outside :func:`publishing`."""
+        if self.status != self.Status.PUBLISHED or _PUBLISHING.get():
+            return False
+        stored = None if self.pk is None else Plan._base_manager.filter(pk=self.pk).values("status").first()
+        return stored is None or stored["status"] != self.Status.PUBLISHED
 
     def _frozen_changes(self) -> list[str]:
         if self.pk is None:
@@ -234,6 +317,8 @@ class FrozenWithPlan(models.Model):
 
     #: Delivery records that go on changing after publication (RAG, completion, readings).
     LIVE_FIELDS: tuple[str, ...] = ()
+    #: The path from this model to its plan, for :class:`PlanGuardedQuerySet`.
+    PLAN_PATH = "plan"
 
     class Meta:
         abstract = True
@@ -280,8 +365,40 @@ class FrozenWithPlan(models.Model):
         return super().delete(*args, **kwargs)
 
 
+class LiveWithPlan(models.Model):
+    """A delivery record of a plan version (an update, a value, a reading): it comes, changes and goes
+    while the version is published, and takes no change at all once the version is superseded."""
+
+    #: The path from this model to its plan, for :class:`PlanGuardedQuerySet`.
+    PLAN_PATH = ""
+    LIVE_WHILE_PUBLISHED = True
+
+    objects = GuardedManager()
+
+    class Meta:
+        abstract = True
+
+    def owning_plan(self) -> Plan | None:
+        raise NotImplementedError
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        refuse_if_superseded(self)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        refuse_if_superseded(self)
+        return super().delete(*args, **kwargs)
+
+
 class Publication(models.Model):
-    """The record of a plan version's publication: who, when, and the board decision behind it."""
+    """The record of a plan version's publication: who, when, and the board decision behind it.
+
+    Written once by ``publish_plan`` and never changed or deleted: it is what freezes the version.
+    """
+
+    PLAN_PATH = "plan"
+
+    objects = GuardedManager()
 
     plan = models.OneToOneField(Plan, on_delete=models.CASCADE, related_name="publication")
     published_by = models.ForeignKey(
@@ -308,9 +425,19 @@ class Publication(models.Model):
     def __str__(self) -> str:
         return f"Publication of {self.plan} ({self.plan.version_name})"[:300]
 
+    def owning_plan(self) -> Plan | None:
+        return self.plan if self.plan_id else None
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None and Publication._base_manager.filter(pk=self.pk).exists():
+            raise PlanFrozenError(*frozen_problem(self.plan))
+        super().save(*args, **kwargs)
+
 
 class PlanVersion(FrozenWithPlan):
     """A refresh or revision of a plan, with what changed."""
+
+    objects = GuardedManager()
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="versions")
     label = models.CharField(max_length=200, help_text="For example, Refresh April 2023.")
@@ -389,6 +516,8 @@ class PriorityPlace(FrozenWithPlan, Retirable):
 class AtRiskGroup(FrozenWithPlan):
     """A group of people a plan names as at greatest risk."""
 
+    objects = GuardedManager()
+
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="at_risk_groups")
     order = models.PositiveIntegerField(default=0)
     description = models.TextField(max_length=LONG_TEXT)
@@ -449,8 +578,10 @@ class Action(FrozenWithPlan, Retirable):
     #: and the officer's choice about their name.
     LIVE_FIELDS = ("rag", "completed_on", "lead_user", "lead_officer_public")
 
+    PLAN_PATH = "priority__plan"
+
     objects = CurrentActionManager()
-    all_objects = models.Manager()
+    all_objects = GuardedManager()
 
     class Meta:
         ordering = ["priority", "order", "id"]
@@ -462,8 +593,10 @@ class Action(FrozenWithPlan, Retirable):
         return self.priority.plan if self.priority_id else None
 
 
-class ProgressUpdate(models.Model):
+class ProgressUpdate(LiveWithPlan):
     """A dated note of progress on an action."""
+
+    PLAN_PATH = "action__priority__plan"
 
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="updates")
     date = models.DateField(validators=PLAUSIBLE_DATE)
@@ -501,16 +634,8 @@ class ProgressUpdate(models.Model):
         """True when residents may read the public summary: it is written and an administrator approved it."""
         return bool(self.public_summary.strip()) and self.public_approved_at is not None
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        # Delivery continues on a published version; a superseded one's actions have moved on.
-        plan = self.action.owning_plan()
-        if plan is not None and frozen_status(plan.pk) == Plan.Status.SUPERSEDED:
-            plan.status = Plan.Status.SUPERSEDED
-            raise PlanFrozenError(
-                f"“{plan.title}” ({plan.version_name}) is superseded, so its actions take no more updates.",
-                "Record progress on the action carried forward into the current version.",
-            )
-        super().save(*args, **kwargs)
+    def owning_plan(self) -> Plan | None:
+        return self.action.owning_plan() if self.action_id else None
 
 
 class Risk(FrozenWithPlan, Retirable):
@@ -555,6 +680,8 @@ class Risk(FrozenWithPlan, Retirable):
 class Governance(FrozenWithPlan):
     """A row of a plan's governance table: theme, board and who reports on performance."""
 
+    objects = GuardedManager()
+
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="governance")
     order = models.PositiveIntegerField(default=0)
     theme = models.CharField(max_length=300)
@@ -574,6 +701,8 @@ class Governance(FrozenWithPlan):
 
 class PartnerPlan(FrozenWithPlan):
     """Another body's plan a partnership plan links to, such as the Police and Crime Plan."""
+
+    objects = GuardedManager()
 
     class Kind(models.TextChoices):
         PCC = "pcc", "Police and Crime Commissioner's plan"
@@ -596,6 +725,8 @@ class PartnerPlan(FrozenWithPlan):
 class Workstream(FrozenWithPlan):
     """A strand of work in a plan, with its aims."""
 
+    objects = GuardedManager()
+
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="workstreams")
     order = models.PositiveIntegerField(default=0)
     name = models.CharField(max_length=200)
@@ -612,6 +743,10 @@ class Workstream(FrozenWithPlan):
 class Commitment(FrozenWithPlan):
     """A 'we will' commitment under a workstream, for an audience."""
 
+    PLAN_PATH = "workstream__plan"
+
+    objects = GuardedManager()
+
     workstream = models.ForeignKey(Workstream, on_delete=models.CASCADE, related_name="commitments")
     order = models.PositiveIntegerField(default=0)
     audience = models.CharField(max_length=200, blank=True)
@@ -627,13 +762,15 @@ class Commitment(FrozenWithPlan):
         return self.workstream.plan if self.workstream_id else None
 
 
-class RiskReview(models.Model):
+class RiskReview(LiveWithPlan):
     """A dated reading of a risk's impact, likelihood and status: the register's history.
 
     The audit trail records when a change was typed in; a review records the date the risk
     was assessed, so a board pack can set a risk's score this quarter against last quarter
     (issue 11). Saving a risk through its form records a review dated today.
     """
+
+    PLAN_PATH = "risk__plan"
 
     risk = models.ForeignKey(Risk, on_delete=models.CASCADE, related_name="reviews")
     date = models.DateField(validators=PLAUSIBLE_DATE)
@@ -649,8 +786,132 @@ class RiskReview(models.Model):
     def __str__(self) -> str:
         return f"Review of {self.date:%-d %B %Y} of {self.risk}"[:300]
 
+    def owning_plan(self) -> Plan | None:
+        return self.risk.plan if self.risk_id else None
+
     @property
     def score(self) -> int:
         """0 (low impact, low likelihood) to 4 (high, high), as the heatmap scores a cell."""
         order = [Risk.Level.LOW, Risk.Level.MEDIUM, Risk.Level.HIGH]
         return order.index(self.impact) + order.index(self.likelihood)
+
+
+def superseded_problem(plan: Plan) -> tuple[str, str]:
+    """The two sentences a refused change to a superseded version's delivery records says."""
+    return (
+        f"“{plan.title}” ({plan.version_name}) is superseded, so its actions, targets and risks take no "
+        "more updates, values or readings.",
+        "Record them on the version carried forward into the current plan.",
+    )
+
+
+def refuse_if_superseded(record: Any) -> None:
+    """Raise :class:`PlanFrozenError` when ``record`` (a delivery record) belongs to a superseded version."""
+    plan = record.owning_plan()
+    if plan is not None and plan.pk is not None and frozen_status(plan.pk) == Plan.Status.SUPERSEDED:
+        plan.status = Plan.Status.SUPERSEDED
+        raise PlanFrozenError(*superseded_problem(plan))
+
+
+def _live_names(model: type[models.Model]) -> set[str]:
+    """The names and column names of the fields a published version still lets change."""
+    names: set[str] = set()
+    for name in getattr(model, "LIVE_FIELDS", ()):
+        names |= {name, model._meta.get_field(name).attname}
+    return names
+
+
+def refuse_frozen_rows(queryset: models.QuerySet, fields: set[str] | None, values: dict[str, Any]) -> None:
+    """Raise :class:`PlanFrozenError` when an update of ``fields`` (a delete when None) would change a
+    frozen version's rows in ``queryset``; and :class:`PlanPublicationError` when it would make a plan
+    published outside :func:`publishing`."""
+    model = queryset.model
+    path = getattr(model, "PLAN_PATH", None)
+    if path is None:
+        return
+    prefix = f"{path}__" if path else ""
+    rows = (
+        queryset.order_by().values_list(f"{prefix}pk", f"{prefix}status", f"{prefix}publication").distinct()
+    )
+    live_while_published = getattr(model, "LIVE_WHILE_PUBLISHED", False)
+    for plan_pk, status, publication in rows:
+        if plan_pk is None:
+            continue
+        if model is Plan and fields and "status" in fields and not _PUBLISHING.get():
+            new = values["status"]  # an expression (bulk_update) may hold "published": refused too
+            if (not isinstance(new, str) or new == Plan.Status.PUBLISHED) and status != Plan.Status.PUBLISHED:
+                raise PlanPublicationError(*publication_problem(Plan._base_manager.get(pk=plan_pk).title))
+        frozen = status == Plan.Status.SUPERSEDED or (
+            status == Plan.Status.PUBLISHED and publication is not None
+        )
+        if not frozen:
+            continue
+        plan = Plan._base_manager.get(pk=plan_pk)
+        if status == Plan.Status.SUPERSEDED:
+            raise PlanFrozenError(
+                *(superseded_problem(plan) if live_while_published else frozen_problem(plan))
+            )
+        if live_while_published:
+            continue
+        if fields is None or fields - _live_names(model):
+            raise PlanFrozenError(*frozen_problem(plan))
+        if model is Plan and values.get("status", Plan.Status.SUPERSEDED) != Plan.Status.SUPERSEDED:
+            raise PlanFrozenError(*frozen_problem(plan))  # a published version only moves on to superseded
+
+
+def refuse_new_record(obj: models.Model) -> None:
+    """Raise when ``obj``, about to be inserted in bulk, would be published or join a frozen version."""
+    if isinstance(obj, Plan):
+        if obj.status == Plan.Status.PUBLISHED and not _PUBLISHING.get():
+            raise PlanPublicationError(*publication_problem(obj.title))
+        return
+    owner = getattr(obj, "owning_plan", None)
+    plan = owner() if owner is not None else None
+    if plan is None or plan.pk is None:
+        return
+    status = frozen_status(plan.pk)
+    if status == Plan.Status.SUPERSEDED:
+        raise PlanFrozenError(*superseded_problem(plan))
+    if status is not None and not getattr(obj, "LIVE_WHILE_PUBLISHED", False):
+        raise PlanFrozenError(*frozen_problem(plan))
+
+
+def _refuse_frozen_delete(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
+    """Refuse a delete, however it comes (a queryset, a cascade from the plan or the partnership)."""
+    if getattr(sender, "PLAN_PATH", None) is None:
+        return
+    plan = instance if isinstance(instance, Plan) else instance.owning_plan()
+    if plan is None or plan.pk is None:
+        return
+    status = frozen_status(plan.pk)
+    if status is None:
+        return
+    if status == Plan.Status.PUBLISHED and getattr(sender, "LIVE_WHILE_PUBLISHED", False):
+        return
+    if getattr(sender, "LIVE_WHILE_PUBLISHED", False):
+        raise PlanFrozenError(*superseded_problem(plan))
+    raise PlanFrozenError(*frozen_problem(plan))
+
+
+def guard_deletes(*senders: type[models.Model]) -> None:
+    """Refuse deletes of these models' rows that belong to a frozen version, cascades included."""
+    for sender in senders:
+        pre_delete.connect(_refuse_frozen_delete, sender=sender, dispatch_uid=f"frozen-{sender._meta.label}")
+
+
+guard_deletes(
+    Plan,
+    Publication,
+    PlanVersion,
+    Priority,
+    PriorityPlace,
+    AtRiskGroup,
+    Action,
+    ProgressUpdate,
+    Risk,
+    Governance,
+    PartnerPlan,
+    Workstream,
+    Commitment,
+    RiskReview,
+)

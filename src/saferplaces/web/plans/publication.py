@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from saferplaces.errors import InputError
 from saferplaces.web.audit.trail import audited_save, display_name, record, snapshot
-from saferplaces.web.plans.models import Plan, Publication
+from saferplaces.web.plans.models import Plan, Publication, publishing
 
 VIA_PUBLISH = "plan publication"
 
@@ -79,7 +79,7 @@ def publish_plan(
             f"The decision date {decision_date:%-d %B %Y} is in the future.",
             "Enter the date of the board meeting that agreed to publish the plan.",
         )
-    with transaction.atomic():
+    with transaction.atomic(), publishing():
         locked = Plan.objects.select_for_update().select_related("partnership").get(pk=plan.pk)
         if not locked.may_be_published:
             raise InputError(

@@ -123,7 +123,8 @@ def plan_detail(request: HttpRequest, slug: str, plan_slug: str) -> HttpResponse
     # rest are lazy querysets inside the cached parts).
     figures = cached(("plan-page", plan.pk, public), lambda: _plan_figures(plan, public))
     risks = list(plan.risks.all())
-    blank_private(public, risks=risks)
+    governance = list(plan.governance.all())
+    blank_private(public, risks=risks, governance=governance)
     context = {
         "title": plan.title,
         "plan": plan,
@@ -136,7 +137,7 @@ def plan_detail(request: HttpRequest, slug: str, plan_slug: str) -> HttpResponse
         "risks": risks,
         "public": public,
         "can_edit_risk": can_edit_risk(request.user, plan),
-        "governance": plan.governance.all(),
+        "governance": governance,
         "partner_plans": plan.partner_plans.all(),
         "workstreams": Workstream.objects.filter(plan=plan).prefetch_related("commitments"),
         "projects": plan.projects.select_related("funding_stream", "priority", "partnership"),

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from saferplaces.web.plans.delivery import EXPORT_HEADERS, delivery_rows, plan_actions
 from saferplaces.web.plans.models import Plan
-from saferplaces.web.plans.privacy import blank_private
+from saferplaces.web.plans.privacy import blank_private, public_rows
 
 if TYPE_CHECKING:
     from saferplaces.web.performance.models import Target
@@ -61,9 +61,10 @@ def plan_sheets(plan: Plan, *, public: bool = False) -> list[Sheet]:
     With ``public``, without what only the partnership may read (:mod:`saferplaces.web.plans.privacy`).
     """
     priorities = list(plan.priorities.select_related("county_priority"))
-    delivery = delivery_rows(plan_actions(plan), date.today())
+    delivery = public_rows(public, delivery_rows(plan_actions(plan), date.today()))
     risks = list(plan.risks.all())
-    blank_private(public, risks=risks, actions=[row.action for row in delivery])
+    governance = list(plan.governance.all())
+    blank_private(public, risks=risks, governance=governance)
     targets = list(plan.targets.prefetch_related("values"))
     periods = entered_periods(targets)
     sheets = [
@@ -156,7 +157,7 @@ def plan_sheets(plan: Plan, *, public: bool = False) -> list[Sheet]:
             "Governance",
             "Governance: theme, board and who reports on performance",
             ("Theme", "Governance arrangements", "Officer responsible for performance updates"),
-            [(g.theme, g.arrangements, g.officer_responsible) for g in plan.governance.all()],
+            [(g.theme, g.arrangements, g.officer_responsible) for g in governance],
         ),
         Sheet(
             "Partner plans",

@@ -14,8 +14,10 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import models, transaction
 
+from saferplaces.assessment.local_picture import resolve_partnership_area
 from saferplaces.assessment.priorities import COMPONENT_NAMES
-from saferplaces.errors import InputError
+from saferplaces.data.counts import describe_missing, forces_for_area
+from saferplaces.errors import AreaNotFoundError, InputError, SaferPlacesError
 from saferplaces.web.assessments import evidence as ev
 from saferplaces.web.assessments.compare import Comparison, compare
 from saferplaces.web.assessments.models import Assessment, PriorityEvidence
@@ -87,6 +89,8 @@ class YearReview:
     open_risks: tuple[Risk, ...]
     closed_risks: tuple[Risk, ...]
     assumptions: tuple[str, ...] = field(default=())
+    #: When no assessment of the year is held: which one the review would use and how to build it.
+    to_build: str = ""
 
     @property
     def year_label(self) -> str:
@@ -130,6 +134,67 @@ def review_assessments(plan: Plan, year: int) -> tuple[Assessment | None, Assess
             f"{earlier.period_label} one (version {earlier.version})."
         )
     return later, earlier, notes
+
+
+def assessment_to_build(plan: Plan, year: int) -> str:
+    """What the review of ``year`` would compare, and what the data store holds to build it.
+
+    Said when no assessment of a period ending by March ``year + 1`` is held: the review would
+    use one of the financial year itself (April to March), and an analyst builds it on the
+    partnership's assessments page when the store holds its months for every force covering
+    the partnership's area.
+    """
+    from saferplaces.web.performance.refresh import web_store
+
+    label = financial_year(year)
+    months = [f"{year}-{m:02d}" for m in range(4, 13)] + [f"{year + 1}-{m:02d}" for m in range(1, 4)]
+    said = (
+        f"The review of {label} would use an assessment of {label}, April {year} to March {year + 1}, "
+        "set against one of the year before."
+    )
+    later = sorted(
+        {
+            a.period_label
+            for a in Assessment.objects.filter(partnership=plan.partnership)
+            if _period_end(a) > months[-1]
+        }
+    )
+    if len(later) == 1:
+        said += f" The assessment held is of a later period ({later[0]}), so it cannot be this year's."
+    elif later:
+        said += (
+            f" The assessments held are of later periods ({', '.join(later)}), so none can be this year's."
+        )
+    try:
+        store = web_store()
+        con = store.connect()
+        try:
+            forces = forces_for_area(con, resolve_partnership_area(con, plan.partnership.area_name))
+        finally:
+            con.close()
+        by_force = store.force_months()
+    except AreaNotFoundError:
+        return said + (
+            f" The data store has no area named {plan.partnership.area_name}, so it cannot be built here."
+        )
+    except SaferPlacesError:
+        return said + " The data store could not be read, so it cannot be built until it can."
+    held = set.intersection(*(by_force.get(f, set()) for f in forces)) if forces else set()
+    have = [m for m in months if m in held]
+    if len(have) == len(months):
+        return said + (
+            f" The data store holds all 12 of its months: build it on the partnership's assessments page "
+            f"with the period {label}."
+        )
+    if have:
+        return said + (
+            f" The data store holds {len(have)} of its 12 months ({describe_missing(have)}): load the others "
+            f"from police.uk, then build it on the partnership's assessments page with the period {label}."
+        )
+    return said + (
+        " The data store holds none of its months: load them from police.uk, then build it on the "
+        f"partnership's assessments page with the period {label}."
+    )
 
 
 def _rescore(priority: Priority, later: Assessment | None) -> PriorityReview | None:
@@ -232,6 +297,7 @@ def year_review(plan: Plan, year: int) -> YearReview:
         tuple(r for r in risks if r.status != Risk.Status.CLOSED),
         tuple(r for r in risks if r.status == Risk.Status.CLOSED),
         tuple(notes),
+        assessment_to_build(plan, year) if later is None else "",
     )
 
 

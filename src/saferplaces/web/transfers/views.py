@@ -21,6 +21,7 @@ from django.urls import reverse
 
 from saferplaces.web.accounts.permissions import can_edit_plan, can_view_plan
 from saferplaces.web.plans.models import Plan
+from saferplaces.web.plans.privacy import reader_is_public
 from saferplaces.web.tables import MAX_UPLOAD_BYTES, Table
 from saferplaces.web.transfers.exports import FORMATS, export_file, export_name
 from saferplaces.web.transfers.forms import ImportForm
@@ -46,7 +47,8 @@ def export(request: HttpRequest, slug: str, plan_slug: str, kind: str, fmt: str)
     plan = _plan(slug, plan_slug)
     if not can_view_plan(request.user, plan):
         raise Http404("No plan here.")
-    response = HttpResponse(export_file(KINDS[kind], plan, fmt), content_type=FORMATS[fmt])
+    public = reader_is_public(request.user, plan)
+    response = HttpResponse(export_file(KINDS[kind], plan, fmt, public=public), content_type=FORMATS[fmt])
     response["Content-Disposition"] = f'attachment; filename="{export_name(KINDS[kind], plan, fmt)}"'
     return response
 

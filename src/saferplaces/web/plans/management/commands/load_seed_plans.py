@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from saferplaces.errors import SaferPlacesError
 from saferplaces.web.seeds import load_seed_plans
 
 
@@ -23,6 +24,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, replace: bool = False, **options: Any) -> None:
-        for result in load_seed_plans(replace=replace):
+        try:
+            results = load_seed_plans(replace=replace)
+        except SaferPlacesError as exc:  # such as --replace of a version published in the app (frozen)
+            raise CommandError(str(exc)) from None
+        for result in results:
             verb = "Loaded" if result.created else "Already loaded"
             self.stdout.write(f"{verb}: {result.plan} ({result.partnership})")
