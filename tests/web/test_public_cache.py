@@ -317,3 +317,34 @@ def test_the_store_snapshot_is_read_again_when_an_ingest_replaces_the_manifest(
     new.write_text('{"partitions": {"crimes/staffordshire/2025-01": []}}', encoding="utf-8")
     new.replace(manifest)
     assert public_data.snapshot() != first
+
+
+def test_a_local_picture_asked_for_at_once_by_several_threads_is_computed_once(
+    settings, bundled_store, monkeypatch
+) -> None:
+    import threading
+    from dataclasses import replace
+
+    settings.ENV = replace(settings.ENV, store_dir=bundled_store.root)
+    cache.clear()
+    computed = []
+    real = public_data.local_picture
+
+    def counted(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        computed.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(public_data, "local_picture", counted)
+    district = Partnership(name="Stafford", slug="stafford", kind="district", area_name="Stafford Borough")
+    public_data.partnership_area(district)  # the area first, so the threads race for the picture
+    found = []
+    ask = lambda: found.append(public_data.picture_for(district))  # noqa: E731
+    threads = [threading.Thread(target=ask) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(computed) == 1
+    assert len(found) == 4 and all(f == found[0] for f in found)
+    assert found[0].area.name == "Stafford" and len(found[0].wards) > 10
+    cache.clear()

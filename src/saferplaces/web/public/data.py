@@ -81,6 +81,9 @@ def partnership_area(p: Partnership) -> Area | None:
     return found or None
 
 
+_picture_locks: dict[str, threading.Lock] = {}
+
+
 def picture_for(p: Partnership) -> LocalPicture | str | None:
     """The local picture of the partnership's area (cached until the store changes).
 
@@ -93,12 +96,19 @@ def picture_for(p: Partnership) -> LocalPicture | str | None:
     key = f"public:picture:{area.code}:{snapshot()}"
     found = caches[CACHE_ALIAS].get(key)
     if found is None:
-        store = public_store()
-        try:
-            found = local_picture(store, area, store.connect())
-        except SaferPlacesError as exc:
-            found = str(exc)
-        caches[CACHE_ALIAS].set(key, found, CACHE_SECONDS)
+        # One thread of this process computes it (a county's takes seconds); the others wait for it.
+        with _picture_locks.setdefault(key, threading.Lock()):
+            found = caches[CACHE_ALIAS].get(key)
+            if found is None:
+                store = public_store()
+                try:
+                    found = local_picture(store, area, store.connect())
+                except SaferPlacesError as exc:
+                    found = str(exc)
+                # The key names the store's snapshot, so the picture never goes stale: it is kept
+                # until the cache is emptied (the server starts) or full.
+                caches[CACHE_ALIAS].set(key, found, None)
+        _picture_locks.pop(key, None)
     return found
 
 
