@@ -20,7 +20,8 @@ Run, after ``SAFERPLACES_HOME=/tmp/webhard-home .venv/bin/saferplaces demo``::
     SAFERPLACES_HOME=/tmp/webhard-home .venv/bin/python bench/web_load.py
 
 Options: ``--seconds 60``, ``--clients 32 64``, ``--port 8130`` (and the next
-port for the baseline), ``--no-baseline``, ``--no-write``. Loopback only.
+port for the baseline), ``--no-baseline``, ``--no-write``, ``--workers N`` (gunicorn's
+worker processes; default what ``serve`` fits to the machine). Loopback only.
 """
 
 from __future__ import annotations
@@ -85,13 +86,15 @@ class Result:
         return 1000 * values[min(len(values) - 1, int(p / 100 * len(values)))]
 
 
-def start_server(home: Path, port: int, dev: bool) -> subprocess.Popen:
+def start_server(home: Path, port: int, dev: bool, workers: int | None = None) -> subprocess.Popen:
     """Start ``saferplaces serve`` (``--dev`` for the baseline); its messages go to a log file.
 
     Neither server makes the demo accounts: making them again sets the password again, which
     signs out every session the other server's clients hold (``main`` makes them first).
     """
     command = [str(ROOT / ".venv" / "bin" / "saferplaces"), "serve", "--port", str(port)]
+    if workers and not dev:
+        command += ["--workers", str(workers)]
     env = {**os.environ, "SAFERPLACES_HOME": str(home)}
     log = Path(tempfile.gettempdir()) / f"saferplaces-web-load-{port}.log"
     with open(log, "w") as handle:  # the child keeps its own copy of the file
@@ -231,6 +234,8 @@ def measure(targets: list[Target], clients: int, seconds: float, slice_seconds: 
             f"{res.server:<24} {clients:>3} clients: {res.rps:6.1f} req/s  median {res.pct(50):6.0f} ms  "
             f"p95 {res.pct(95):6.0f} ms  p99 {res.pct(99):6.0f} ms  errors {dict(res.errors)}"
         )
+        slowest = sorted(res.by_kind.items(), key=lambda kv: -res.pct(95, kv[1]))[:8]
+        print("    slowest kinds (p95): " + ", ".join(f"{k} {res.pct(95, t):.0f} ms" for k, t in slowest))
     return results
 
 
@@ -323,6 +328,7 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8130)
     parser.add_argument("--no-baseline", action="store_true")
     parser.add_argument("--no-write", action="store_true")
+    parser.add_argument("--workers", type=int, help="gunicorn workers (default: what serve fits)")
     args = parser.parse_args()
     home = Path(os.environ.get("SAFERPLACES_HOME", "")).expanduser()
     if not os.environ.get("SAFERPLACES_HOME") or not (home / "manifest.json").exists():
@@ -335,7 +341,7 @@ def main() -> None:
     if made.returncode != 0:
         raise SystemExit(f"Could not make the demo accounts: {made.stderr[-2000:]}")
     password = password_of(home)
-    servers = [start_server(home, args.port, dev=False)]
+    servers = [start_server(home, args.port, dev=False, workers=args.workers)]
     try:
         if not args.no_baseline:
             servers.append(start_server(home, args.port + 1, dev=True))

@@ -176,3 +176,19 @@ def test_waitress_serves_where_gunicorn_cannot_be_imported(monkeypatch: pytest.M
     assert plan.assumptions == (
         f"Gunicorn cannot run here, so waitress serves the app, with {THREADS} threads per worker.",
     )
+
+
+def test_warm_up_loads_the_url_table_and_every_template_and_empties_the_public_cache() -> None:
+    from django.core.cache import caches
+    from django.template import engines
+    from django.urls import get_resolver
+
+    from saferplaces.web.server import warm_up
+
+    caches["public"].set("made-by-the-code-before", "an old page")
+    warm_up()
+    assert caches["public"].get("made-by-the-code-before") is None
+    assert get_resolver()._populated
+    env = engines["jinja2"].env
+    held = {key[1] for key in env.cache.keys()}
+    assert {"public/home.html", "base.html", "public/progress.html"} <= held

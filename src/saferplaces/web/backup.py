@@ -23,7 +23,7 @@ from saferplaces.errors import InputError
 
 #: Names never copied from the store folder: work in progress, staged imports, the lock file,
 #: and SQLite's side files (the database itself is copied through its own backup).
-SKIPPED = {".work", "work", "staging", ".staging", ".lock", ".web-generation"}
+SKIPPED = {".work", "work", "staging", ".staging", ".lock", ".web-generation", "web-cache"}
 SQLITE_SUFFIXES = ("-wal", "-shm", "-journal")
 INFO = "backup.json"
 

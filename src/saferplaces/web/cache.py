@@ -63,6 +63,16 @@ def generation() -> tuple[int, int]:
     return _local_generation, shared
 
 
+def shared_generation() -> int:
+    """The data generation as every process of the server sees it (for a cache they share).
+
+    The stamp file's time when there is one; without one (the tests' one process) the writes
+    this process has seen.
+    """
+    local, shared = generation()
+    return shared if _stamp() else local
+
+
 def bump() -> None:
     """Make every cached value stale, in this process and (through the stamp file) in the others."""
     global _local_generation

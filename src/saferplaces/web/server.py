@@ -84,6 +84,36 @@ def plan_server(host: str, port: int, workers: int | None = None) -> ServerPlan:
     return ServerPlan(server, host, port, workers, tuple(assumptions))
 
 
+def warm_up() -> None:
+    """Do once, before serving, what every worker would otherwise do on its first requests.
+
+    Django imports the URL table (and with it every view module) at the first request, and
+    Jinja compiles each template the first time a page uses it: about a second of processor
+    time on a small machine, paid by each worker process in the middle of serving. Called
+    when the WSGI application is made: with gunicorn's ``preload_app`` (``saferplaces serve``)
+    it runs once, before the workers are forked, and they share the result. It opens no
+    database or DuckDB connection, which a forked worker must not inherit.
+
+    It also empties the residents' pages' cache, which is kept in a folder and outlives the
+    server: pages made by the code that ran before must not be served by this one.
+    """
+    from django.core.cache import caches
+    from django.template import engines
+    from django.urls import get_resolver
+
+    from saferplaces.web.public.data import CACHE_ALIAS
+
+    caches[CACHE_ALIAS].clear()
+
+    get_resolver()._populate()  # imports every URL module and view, as the first request would
+    for engine in engines.all():
+        env = getattr(engine, "env", None)  # Jinja2; Django's own templates (the admin) are left
+        if env is None:
+            continue
+        for name in env.list_templates(extensions=("html", "xml", "txt")):
+            env.get_template(name)
+
+
 def serve(plan: ServerPlan) -> None:
     """Run the server the plan names until it is stopped (Ctrl+C or SIGTERM)."""
     from django.db import connections

@@ -20,6 +20,10 @@ class IdleSessionMiddleware:
     request (``SESSION_SAVE_EVERY_REQUEST``) would write once per page; this saves at most
     once every :data:`RENEW_EVERY` seconds, so the session ends between
     ``SESSION_COOKIE_AGE - RENEW_EVERY`` and ``SESSION_COOKIE_AGE`` seconds after the last request.
+
+    Only a page that used the session counts as use. The residents' pages never look at who
+    is asking (they come from a cache shared by everyone), so reading them neither renews a
+    session nor costs the two queries that loading the session and its user take.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -28,8 +32,10 @@ class IdleSessionMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         session = getattr(request, "session", None)
+        if session is None or not session.accessed:
+            return response
         user = getattr(request, "user", None)
-        if session is not None and user is not None and user.is_authenticated:
+        if user is not None and user.is_authenticated:
             now = int(time.time())
             if now - session.get(_KEY, 0) >= RENEW_EVERY:
                 session[_KEY] = now  # marks the session modified: SessionMiddleware saves it

@@ -17,6 +17,7 @@ from ninja import NinjaAPI, Schema
 from saferplaces.web.partnerships.models import Partnership
 from saferplaces.web.plans.models import Plan
 from saferplaces.web.public.data import month_rows, picture_for, search, ward_rows
+from saferplaces.web.public.http import record_of
 from saferplaces.web.public.plan import plan_record, progress_record
 from saferplaces.web.public.published import (
     current_plan,
@@ -197,12 +198,12 @@ def _picture(slug: str) -> Any:
 
 @api.get("/partnerships", response=list[PartnershipOut], summary="Every partnership")
 def partnerships(request: HttpRequest) -> list[dict[str, Any]]:
-    return [partnership_record(p) for p in public_partnerships()]
+    return [record_of(partnership_record, p) for p in public_partnerships()]
 
 
 @api.get("/partnerships/{slug}", response=PartnershipOut, summary="One partnership and its members")
 def partnership(request: HttpRequest, slug: str) -> dict[str, Any]:
-    return partnership_record(_partnership(slug))
+    return record_of(partnership_record, _partnership(slug))
 
 
 @api.get("/partnerships/{slug}/plans", response=list[PublishedPlan], summary="Its published plans")
@@ -223,7 +224,7 @@ def _published(slug: str) -> Plan:
     summary="Its current published plan: priorities, why, what it will do, and its places",
 )
 def priorities(request: HttpRequest, slug: str) -> dict[str, Any]:
-    return plan_record(_published(slug))
+    return record_of(plan_record, _published(slug))
 
 
 @api.get(
@@ -232,7 +233,7 @@ def priorities(request: HttpRequest, slug: str) -> dict[str, Any]:
     summary="Progress on its current published plan: actions and their approved public summaries",
 )
 def progress(request: HttpRequest, slug: str) -> dict[str, Any]:
-    return progress_record(_published(slug))
+    return record_of(progress_record, _published(slug))
 
 
 @api.get(
@@ -241,7 +242,7 @@ def progress(request: HttpRequest, slug: str) -> dict[str, Any]:
     summary="The targets of its current published plan, judged and in plain words",
 )
 def targets(request: HttpRequest, slug: str) -> dict[str, Any]:
-    return targets_record(_published(slug))
+    return record_of(targets_record, _published(slug))
 
 
 @api.get(

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import hashlib
 import re
+import threading
 from dataclasses import asdict
 from typing import Any
 
+import duckdb
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 
 from saferplaces.assessment.local_picture import (
     LocalPicture,
@@ -24,7 +26,7 @@ from saferplaces.assessment.local_picture import (
 from saferplaces.data.areas import Area, areas_within
 from saferplaces.data.places import PlaceSearch, find_places
 from saferplaces.data.policeuk_format import CRIME_TYPES
-from saferplaces.data.store import Store
+from saferplaces.data.store import Store, reference_connection
 from saferplaces.errors import SaferPlacesError
 from saferplaces.web.partnerships.models import Partnership
 
@@ -33,6 +35,9 @@ SUPPRESSED_SYMBOL = "[c]"
 
 #: How long a cached page or figure is kept when nothing changes (seconds).
 CACHE_SECONDS = 60 * 60
+#: The cache the public pages and their figures are kept in (settings.CACHES): shared by every
+#: process of the server, so a page or a local picture is computed once, not once per process.
+CACHE_ALIAS = "public"
 
 
 def public_store() -> Store:
@@ -40,21 +45,43 @@ def public_store() -> Store:
     return Store(settings.ENV.store_dir)
 
 
+_snapshots: dict[tuple[Any, ...], str] = {}
+
+
 def snapshot() -> str:
-    return store_snapshot(public_store())
+    """The fingerprint of what the store holds, read again only when its manifest file changes.
+
+    An ingest replaces the manifest by renaming a new file into place, which changes its
+    inode and time; hashing a national store's manifest on every request would not be cheap.
+    """
+    store = public_store()
+    try:
+        info = store.manifest_path.stat()
+        stamp: tuple[Any, ...] = (str(store.root), info.st_ino, info.st_mtime_ns, info.st_size)
+    except OSError:
+        stamp = (str(store.root),)
+    found = _snapshots.get(stamp)
+    if found is None:
+        found = store_snapshot(store)
+        _snapshots.clear()  # only the newest is asked for again
+        _snapshots[stamp] = found
+    return found
 
 
 def partnership_area(p: Partnership) -> Area | None:
     """The store's area for a partnership, or None when its area name is no area the store knows."""
     key = "public:area:" + hashlib.sha256(p.area_name.encode()).hexdigest()
-    found = cache.get(key)
+    found = caches[CACHE_ALIAS].get(key)
     if found is None:
         try:
             found = resolve_partnership_area(public_store().connect(), p.area_name)
         except SaferPlacesError:
             found = False
-        cache.set(key, found, None)
+        caches[CACHE_ALIAS].set(key, found, None)
     return found or None
+
+
+_picture_locks: dict[str, threading.Lock] = {}
 
 
 def picture_for(p: Partnership) -> LocalPicture | str | None:
@@ -67,14 +94,21 @@ def picture_for(p: Partnership) -> LocalPicture | str | None:
     if area is None:
         return None
     key = f"public:picture:{area.code}:{snapshot()}"
-    found = cache.get(key)
+    found = caches[CACHE_ALIAS].get(key)
     if found is None:
-        store = public_store()
-        try:
-            found = local_picture(store, area, store.connect())
-        except SaferPlacesError as exc:
-            found = str(exc)
-        cache.set(key, found, CACHE_SECONDS)
+        # One thread of this process computes it (a county's takes seconds); the others wait for it.
+        with _picture_locks.setdefault(key, threading.Lock()):
+            found = caches[CACHE_ALIAS].get(key)
+            if found is None:
+                store = public_store()
+                try:
+                    found = local_picture(store, area, store.connect())
+                except SaferPlacesError as exc:
+                    found = str(exc)
+                # The key names the store's snapshot, so the picture never goes stale: it is kept
+                # until the cache is emptied (the server starts) or full.
+                caches[CACHE_ALIAS].set(key, found, None)
+        _picture_locks.pop(key, None)
     return found
 
 
@@ -86,11 +120,28 @@ def district_codes(p: Partnership) -> set[str]:
     if area.level == "district":
         return {area.code}
     key = f"public:districts:{area.code}"
-    found = cache.get(key)
+    found = caches[CACHE_ALIAS].get(key)
     if found is None:
         found = {a.code for a in areas_within(public_store().connect(), area) if a.level == "district"}
-        cache.set(key, found, None)
+        caches[CACHE_ALIAS].set(key, found, None)
     return found
+
+
+_places_lock = threading.Lock()
+_places_connection: list[duckdb.DuckDBPyConnection] = []
+
+
+def _place_names() -> duckdb.DuckDBPyConnection:
+    """This process's connection to the reference tables the place search reads (made once).
+
+    Opening a store connection for each search took longer than the search itself; the
+    names come from the bundled reference tables, which never change while the server runs,
+    and ``find_places`` lists them once a process. Callers hold ``_places_lock``: a DuckDB
+    connection serves one thread at a time.
+    """
+    if not _places_connection:
+        _places_connection.append(reference_connection())
+    return _places_connection[0]
 
 
 def search(text: str) -> tuple[PlaceSearch, list[tuple[Any, list[Partnership]]]]:
@@ -98,7 +149,8 @@ def search(text: str) -> tuple[PlaceSearch, list[tuple[Any, list[Partnership]]]]
     partnerships = list(Partnership.objects.order_by("kind", "name"))
     covers = {p.pk: district_codes(p) for p in partnerships}
     within = set().union(*covers.values()) if covers else set()
-    found = find_places(public_store().connect(), text, within=within)
+    with _places_lock:
+        found = find_places(_place_names(), text, within=within)
     rows = []
     for match in found.matches:
         mine = [p for p in partnerships if match.district_code in covers[p.pk]]

@@ -1,9 +1,15 @@
 """What every public response shares: the language of its URL, the page cache, ETag, Cache-Control and CORS.
 
 English pages live under ``/public/``, Welsh under ``/cy/public/`` (the URL namespace
-``public`` or ``public-cy``). A response is cached (Django's cache framework) under a key
-made of its URL, its language, the store's snapshot and the newest change recorded in
-the audit trail, so loading data or editing a partnership makes new pages at once.
+``public`` or ``public-cy``). A response is cached (Django's cache framework, the ``public``
+cache: a folder in the store that every server process shares, ADR 0023) under a key made
+of its URL, its language, the store's snapshot and the data generation
+(``saferplaces.web.cache``), so loading data, publishing a plan, approving a summary or
+editing a partnership makes new pages at once.
+
+Only what the view made is kept: its status, body and own headers, never the cookies, CSRF
+token or ``Vary`` the middleware adds for the person asking; every request gets a new
+response built from them.
 """
 
 from __future__ import annotations
@@ -14,22 +20,27 @@ import hashlib
 import io
 import json
 from collections.abc import Callable, Sequence
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
-from django.core.cache import cache
+from django.core.cache import caches
+from django.db.models import Model
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.views.decorators.http import require_safe
 
-from saferplaces.web.audit.models import AuditEntry
-from saferplaces.web.cache import generation
-from saferplaces.web.public.data import CACHE_SECONDS, SUPPRESSED_SYMBOL, snapshot
+from saferplaces.web.cache import shared_generation
+from saferplaces.web.public.data import CACHE_ALIAS, CACHE_SECONDS, SUPPRESSED_SYMBOL, snapshot
+
+T = TypeVar("T")
 
 LANGUAGES = {"public": "en", "public-cy": "cy"}
 #: Browsers and proxies may keep a public response this long (seconds) before asking again.
 MAX_AGE = 300
+#: The headers of a view's response that are kept with it; everything else is per request.
+KEPT_HEADERS = ("Content-Type", "Content-Disposition", "Content-Language")
 
 
 def language_of(request: HttpRequest) -> str:
@@ -52,17 +63,77 @@ def other_language_url(request: HttpRequest) -> str:
     return url + (f"?{request.META['QUERY_STRING']}" if request.META.get("QUERY_STRING") else "")
 
 
-def _data_version() -> str:
-    # The data generation moves on when any record is saved or deleted (web.cache's signal receiver):
-    # publishing a plan, approving an update's summary or changing a help link makes new pages at once.
-    newest = AuditEntry.objects.order_by("-pk").values_list("pk", flat=True).first()
-    return f"{snapshot()}:{newest or 0}:{generation()}"
+def data_version() -> str:
+    """What every public page and figure depends on, as text: a change to either makes new pages.
+
+    The store's snapshot (data loaded) and the data generation shared by every server process,
+    which moves on when any record of the partnership data is saved or deleted (web.cache's
+    signal receiver), in any process using the same store folder (the worker, a command): an
+    edit through the app or the admin (and its audit entry), publishing a plan, approving an
+    update's summary or changing a help link. It asks the database nothing, so a page from
+    the cache costs no query.
+    """
+    return f"{snapshot()}:{shared_generation()}"
 
 
-def finish(request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
+def etag_of(content: bytes) -> str:
+    return '"' + hashlib.sha256(content).hexdigest()[:32] + '"'
+
+
+@dataclass(frozen=True)
+class Kept:
+    """A public response as the cache keeps it: what the view made, nothing about who asked."""
+
+    status: int
+    content: bytes
+    headers: tuple[tuple[str, str], ...]
+    etag: str
+
+    @classmethod
+    def of(cls, response: HttpResponseBase) -> Kept:
+        content = bytes(response.content)  # type: ignore[attr-defined]
+        headers = tuple((h, response[h]) for h in KEPT_HEADERS if h in response)
+        return cls(response.status_code, content, headers, etag_of(content))
+
+    def response(self) -> HttpResponse:
+        """A new response for one request (the middleware then adds that request's own headers)."""
+        made = HttpResponse(self.content, status=self.status)
+        for header, value in self.headers:
+            made[header] = value
+        return made
+
+
+def shared(key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
+    """The value of ``compute()`` for the current :func:`data_version`, computed once for every process.
+
+    Values are pickled into the ``public`` cache, so each caller gets its own copy and may
+    change it. For what is the same for everyone: never a user, session or form.
+    """
+    store = caches[CACHE_ALIAS]
+    full = "public:" + hashlib.sha256(repr((*key, data_version())).encode()).hexdigest()
+    value = store.get(full)
+    if value is None:
+        value = compute()
+        store.set(full, value, CACHE_SECONDS)
+    return value
+
+
+def record_of(make: Callable[[Any], T], obj: Model) -> T:
+    """``make(obj)`` (a plan's or partnership's published record), computed once for all its pages.
+
+    A page, its CSV and JSON twins, its Atom feed and the API endpoints ask for the same
+    record: it is kept per object and :func:`data_version`, so a publication, an approved
+    summary or any other change makes it again.
+    """
+    # Its sentences are in the language of the page that asks (the API's is English).
+    key = ("record", make.__module__, make.__qualname__, obj._meta.label, obj.pk, translation.get_language())
+    return shared(key, lambda: make(obj))
+
+
+def finish(request: HttpRequest, response: HttpResponseBase, etag: str | None = None) -> HttpResponseBase:
     """Add ETag, Cache-Control and open CORS for GET, and answer 304 when the client's copy is current."""
     if response.status_code == 200 and hasattr(response, "content"):
-        response["ETag"] = '"' + hashlib.sha256(response.content).hexdigest()[:32] + '"'
+        response["ETag"] = etag or etag_of(response.content)
         patch_cache_control(response, public=True, max_age=MAX_AGE)
         response["Access-Control-Allow-Origin"] = "*"
         response["Access-Control-Allow-Methods"] = "GET, HEAD, OPTIONS"
@@ -73,20 +144,25 @@ def finish(request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase
 
 
 def cached(request: HttpRequest, lang: str, make: Callable[[], HttpResponseBase]) -> HttpResponseBase:
-    """The response ``make`` gives, from the cache while the store and the partnerships are unchanged."""
-    key = (
-        "public:page:"
-        + hashlib.sha256(f"{lang}|{request.get_full_path()}|{_data_version()}".encode()).hexdigest()
-    )
-    response = cache.get(key)
-    if response is None:
+    """The response ``make`` gives, from the shared cache while the store and the partnerships are unchanged.
+
+    ``make`` must give the same response to everyone (no user, session, form or CSRF token):
+    what it gives is kept once for all the server's processes (:class:`Kept`).
+    """
+    store = caches[CACHE_ALIAS]
+    made_from = f"{lang}|{request.get_full_path()}|{data_version()}"
+    key = "public:page:" + hashlib.sha256(made_from.encode()).hexdigest()
+    kept = store.get(key)
+    if kept is None:
         with translation.override(lang):
             response = make()
             if hasattr(response, "render"):
                 response.render()
-        if response.status_code in (200, 404):
-            cache.set(key, response, CACHE_SECONDS)
-    return finish(request, response)
+        if response.status_code not in (200, 404) or not hasattr(response, "content"):
+            return finish(request, response)
+        kept = Kept.of(response)
+        store.set(key, kept, CACHE_SECONDS)
+    return finish(request, kept.response(), kept.etag)
 
 
 def public_view(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:

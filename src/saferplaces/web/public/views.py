@@ -30,6 +30,7 @@ from saferplaces.web.public.http import (
     other_language_url,
     public_url,
     public_view,
+    record_of,
 )
 from saferplaces.web.public.plan import feed_items, plan_record, progress_record, progress_rows, summary_in
 from saferplaces.web.public.published import (
@@ -65,7 +66,7 @@ def _partnership(slug: str) -> Partnership:
 
 
 def _home_rows() -> list[dict[str, Any]]:
-    return [partnership_record(p) for p in public_partnerships()]
+    return [record_of(partnership_record, p) for p in public_partnerships()]
 
 
 @public_view
@@ -159,7 +160,7 @@ def partnership(request: HttpRequest, slug: str) -> HttpResponse:
         p.name,
         {
             "partnership": p,
-            "record": partnership_record(p),
+            "record": record_of(partnership_record, p),
             "plans": published_plans(p),
             "children": p.children.order_by("name"),
             "contact": contact_for(p),
@@ -170,13 +171,13 @@ def partnership(request: HttpRequest, slug: str) -> HttpResponse:
 @public_view
 def partnership_json(request: HttpRequest, slug: str) -> HttpResponse:
     p = _partnership(slug)
-    return json_response(partnership_record(p) | {"plans": published_plans(p)})
+    return json_response(record_of(partnership_record, p) | {"plans": published_plans(p)})
 
 
 @public_view
 def partnership_csv(request: HttpRequest, slug: str) -> HttpResponse:
     p = _partnership(slug)
-    rows = [{"partnership": p.slug, **m} for m in partnership_record(p)["members"]]
+    rows = [{"partnership": p.slug, **m} for m in record_of(partnership_record, p)["members"]]
     return csv_response(rows, f"{p.slug}-members.csv", ["partnership", "name", "website"])
 
 
@@ -290,7 +291,7 @@ def plan(request: HttpRequest, slug: str) -> HttpResponse:
         "public/plan.html",
         _("Our plan"),
         slug,
-        record=plan_record(published),
+        record=record_of(plan_record, published),
         contact=contact_for(_p),
     )
 
@@ -298,7 +299,7 @@ def plan(request: HttpRequest, slug: str) -> HttpResponse:
 @public_view
 def plan_json(request: HttpRequest, slug: str) -> HttpResponse:
     _p, published = _published(slug)
-    return json_response(plan_record(published))
+    return json_response(record_of(plan_record, published))
 
 
 @public_view
@@ -312,14 +313,14 @@ def plan_csv(request: HttpRequest, slug: str) -> HttpResponse:
             "why": " ".join(pr["why"]),
             "what_we_will_do": " | ".join(pr["what_we_will_do"]),
         }
-        for pr in plan_record(published)["our_priorities"]
+        for pr in record_of(plan_record, published)["our_priorities"]
     ]
     return csv_response(rows, f"{slug}-plan.csv", ["plan", "priority", "kind", "why", "what_we_will_do"])
 
 
 def _progress_context(request: HttpRequest, published: Plan) -> dict[str, Any]:
     lang = language_of(request)
-    record = progress_record(published)
+    record = record_of(progress_record, published)
     for p in record["progress"]:
         for a in p["actions"]:
             a["shown"] = [(sentences.long_date(u["date"]), *summary_in(u, lang)) for u in a["updates"]]
@@ -343,13 +344,13 @@ def progress(request: HttpRequest, slug: str) -> HttpResponse:
 @public_view
 def progress_json(request: HttpRequest, slug: str) -> HttpResponse:
     _p, published = _published(slug)
-    return json_response(progress_record(published))
+    return json_response(record_of(progress_record, published))
 
 
 @public_view
 def progress_csv(request: HttpRequest, slug: str) -> HttpResponse:
     _p, published = _published(slug)
-    return csv_response(progress_rows(progress_record(published)), f"{slug}-progress.csv")
+    return csv_response(progress_rows(record_of(progress_record, published)), f"{slug}-progress.csv")
 
 
 def _easy_context(request: HttpRequest, p: Partnership, published: Plan) -> dict[str, Any]:
@@ -398,20 +399,20 @@ def targets(request: HttpRequest, slug: str) -> HttpResponse:
     """The plan's targets in plain words, each with the test that judged it."""
     _p, published = _published(slug)
     return _plan_page(
-        request, "public/targets.html", _("Our targets"), slug, record=targets_record(published)
+        request, "public/targets.html", _("Our targets"), slug, record=record_of(targets_record, published)
     )
 
 
 @public_view
 def targets_json(request: HttpRequest, slug: str) -> HttpResponse:
     _p, published = _published(slug)
-    return json_response(targets_record(published))
+    return json_response(record_of(targets_record, published))
 
 
 @public_view
 def targets_csv(request: HttpRequest, slug: str) -> HttpResponse:
     _p, published = _published(slug)
-    return csv_response(target_rows(targets_record(published)), f"{slug}-targets.csv")
+    return csv_response(target_rows(record_of(targets_record, published)), f"{slug}-targets.csv")
 
 
 @public_view
@@ -423,18 +424,23 @@ def help_page(request: HttpRequest, slug: str) -> HttpResponse:
         request,
         "public/help.html",
         _("Where to get help"),
-        {"partnership": p, "record": help_record(p), "links": help_shown(p, lang), "contact": contact_for(p)},
+        {
+            "partnership": p,
+            "record": record_of(help_record, p),
+            "links": help_shown(p, lang),
+            "contact": contact_for(p),
+        },
     )
 
 
 @public_view
 def help_json(request: HttpRequest, slug: str) -> HttpResponse:
-    return json_response(help_record(_partnership(slug)))
+    return json_response(record_of(help_record, _partnership(slug)))
 
 
 @public_view
 def help_csv(request: HttpRequest, slug: str) -> HttpResponse:
-    return csv_response(help_record(_partnership(slug))["help"], f"{slug}-help.csv")
+    return csv_response(record_of(help_record, _partnership(slug))["help"], f"{slug}-help.csv")
 
 
 @public_view

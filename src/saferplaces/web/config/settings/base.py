@@ -197,3 +197,13 @@ CONTENT_SECURITY_POLICY = {
 # -- Caching what does not change between writes (issue #13; saferplaces.web.cache) ------------------
 # A write moves the stamp file's time on; every server worker sees it. None: this process only.
 SAFERPLACES_CACHE_STAMP = ENV.store_dir / ".web-generation"
+# The residents' pages and their figures (web/public/http.py, ADR 0023): one folder every server
+# process shares, so a page is made once, not once per worker; emptied when the server starts.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "public": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(ENV.store_dir / "web-cache"),
+        "OPTIONS": {"MAX_ENTRIES": 20000},
+    },
+}

@@ -20,3 +20,9 @@ DATABASES = (
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 WHITENOISE_USE_FINDERS = True
 SAFERPLACES_CACHE_STAMP = None  # one process; never a file in the per-user store folder
+# One process: the public pages' cache is the default one (same LOCATION, same store), so a test's
+# cache.clear() empties both, and nothing is written in a store folder.
+CACHES = {
+    alias: {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "saferplaces-tests"}
+    for alias in ("default", "public")
+}
