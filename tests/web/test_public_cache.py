@@ -30,6 +30,7 @@ from saferplaces.web.accounts import middleware
 from saferplaces.web.partnerships.models import Partnership
 from saferplaces.web.performance.models import Target, TargetValue
 from saferplaces.web.plans.models import Action, Plan, ProgressUpdate
+from saferplaces.web.plans.publication import publish_plan
 from saferplaces.web.public import data as public_data
 from saferplaces.web.public.http import Kept
 from saferplaces.web.public.models import HelpLink
@@ -157,8 +158,8 @@ def test_publishing_and_unpublishing_reach_the_page_its_twins_and_the_api(site) 
     site.save()
     assert [client.get(a).status_code for a in addresses] == [404] * len(addresses)
     assert json.loads(_text(client, f"/public/{SLUG}.json"))["plans"] == []
-    site.status = Plan.Status.PUBLISHED
-    site.save()
+    # published again the one way a plan is published (ADR 0025), on a board decision
+    publish_plan(site, None, "Board of 1 December 2026 agreed the plan (minute 3)", dt.date(2026, 12, 1))
     assert [client.get(a).status_code for a in addresses] == [200] * len(addresses)
     assert [p["title"] for p in json.loads(_text(client, f"/public/{SLUG}.json"))["plans"]] == [site.title]
 
