@@ -496,6 +496,13 @@ def priority_matrix(a: StrategicAssessment) -> _Draft | None:
     )
 
 
+def warm_up() -> None:
+    """Start vl-convert's JavaScript engine (about half a second, once a process) with a tiny chart."""
+    vl_convert.vegalite_to_svg(
+        {"data": {"values": [{"x": 1}]}, "mark": "point", "encoding": {"x": {"field": "x"}}}
+    )
+
+
 def assessment_charts(a: StrategicAssessment) -> list[Chart]:
     """Every chart of the assessment, in reading order, drawn as SVG (several at once)."""
     found = [
