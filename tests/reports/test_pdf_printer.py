@@ -1,9 +1,9 @@
-"""The cold `saferplaces assess` path: a PDF worker that also draws the charts (issue #9).
+"""The cold `saferplaces assess` path: the charts drawn by a worker of the printer (issue #9).
 
-The command starts its worker before it builds the assessment, so that WeasyPrint, Altair and
-vl-convert load on the second core; the worker then draws the charts while the command writes
-the JSON and XLSX. The files must be the same as those written with the charts drawn in the
-command's own process.
+The command starts its two workers before it builds the assessment, so that WeasyPrint (in
+one) and Altair and vl-convert (in the other) load beside the build; the second then draws
+the charts while the command writes the JSON and XLSX. The files must be the same as those
+written with the charts drawn in the command's own process.
 """
 
 from __future__ import annotations

@@ -191,29 +191,35 @@ class PdfPrinter:
     """
 
     def __init__(self, workers: int = 1, warm_in_parent: bool = True) -> None:
-        """``warm_in_parent=False`` starts one worker at once, which loads WeasyPrint, Altair and
-        vl-convert (and starts vl-convert's JavaScript engine) while the caller builds the
-        assessment, on the second core; that worker then also draws the charts
-        (:meth:`draw_charts`). Make the printer before opening the store, so that no database
-        connection is forked."""
+        """``warm_in_parent=False`` starts one worker at once, which loads WeasyPrint while the
+        caller builds the assessment, and a second, which loads Altair and vl-convert (and
+        starts vl-convert's JavaScript engine) and then draws the charts
+        (:meth:`draw_charts`): the two cores share the loading with the build. Make the
+        printer before opening the store, so that no database connection is forked."""
         if warm_in_parent:
             import weasyprint  # noqa: F401 - loaded once here, so the forked workers start warm
 
-        self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"))
+        fork = multiprocessing.get_context("fork")
+        self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=fork)
         self._jobs: list[Future] = []
         # vl-convert runs its JavaScript engine in threads of its own, which a forked process
         # does not get: a worker forked after this process has loaded vl-convert would wait
         # for them for ever, so this process then draws its charts itself
         self.draws_charts = not warm_in_parent and "vl_convert" not in sys.modules
+        self._drawer = ProcessPoolExecutor(max_workers=1, mp_context=fork) if self.draws_charts else None
         if not warm_in_parent:
-            self._jobs.append(self._pool.submit(_warm_up))
+            self._jobs.append(self._pool.submit(_load_weasyprint))
+        if self._drawer is not None:
+            self._jobs.append(self._drawer.submit(_load_charts))
 
     def submit(self, html: str, path: Path) -> None:
         self._jobs.append(self._pool.submit(_pdf_from_html, html, str(path)))
 
     def draw_charts(self, a: StrategicAssessment) -> Future:
-        """The assessment's charts (``assessment_charts``), drawn in the worker: a future."""
-        return self._pool.submit(_draw_charts, a)
+        """The assessment's charts (``assessment_charts``), drawn in the charts' worker: a future."""
+        if self._drawer is None:
+            raise RuntimeError("This printer draws no charts; see PdfPrinter.draws_charts.")
+        return self._drawer.submit(_draw_charts, a)
 
     def wait(self) -> None:
         """Wait for every PDF submitted so far; raise the first error."""
@@ -230,6 +236,8 @@ class PdfPrinter:
                 self.wait()
         finally:
             self._pool.shutdown(wait=True, cancel_futures=True)
+            if self._drawer is not None:
+                self._drawer.shutdown(wait=True, cancel_futures=True)
 
 
 def write_assessment(
@@ -314,19 +322,18 @@ def write_assessments(
     return written
 
 
-def _warm_up() -> None:
-    """Load what the worker will need (slow to load: done while the parent builds the assessment).
-
-    A tiny chart starts vl-convert's JavaScript engine and a tiny page sets up WeasyPrint's
-    fonts, so that the real charts and PDF start at once.
-    """
+def _load_weasyprint() -> None:
+    """Load WeasyPrint and set up its fonts with a tiny page (slow: done while the parent works)."""
     import weasyprint
 
-    if "vl_convert" not in sys.modules:  # see PdfPrinter: only a worker forked before it loaded
-        from saferplaces.reports.charts import warm_up
-
-        warm_up()
     weasyprint.HTML(string="<p>Safer Places</p>").write_pdf()
+
+
+def _load_charts() -> None:
+    """Load Altair and vl-convert and start vl-convert's engine with a tiny chart."""
+    from saferplaces.reports.charts import warm_up
+
+    warm_up()
 
 
 def _draw_charts(a: StrategicAssessment) -> list:
