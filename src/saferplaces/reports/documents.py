@@ -97,10 +97,13 @@ def write_docx(a: StrategicAssessment, path: Path, charts: list | None = None, *
     from docx import Document
     from docx.shared import Cm, Mm, Pt
 
-    from saferplaces.reports.charts import assessment_charts, chart_pngs
+    from saferplaces.reports.drawn_charts import chart_pngs
     from saferplaces.reports.html_report import sections
 
-    charts = assessment_charts(a) if charts is None else charts
+    if charts is None:
+        from saferplaces.reports.charts import assessment_charts
+
+        charts = assessment_charts(a)
     pngs = dict(zip((c.id for c in charts), chart_pngs(charts), strict=True))  # Word needs PNG
     doc = Document()
     for section in doc.sections:  # python-docx's template is US Letter; board packs are A4
