@@ -221,7 +221,7 @@ class PdfPrinter:
     def draw_charts(self, a: StrategicAssessment) -> Future:
         """The assessment's charts (``assessment_charts``), drawn in the charts' worker: a future."""
         if self._drawer is None:
-            raise RuntimeError("This printer draws no charts; see PdfPrinter.draws_charts.")
+            raise RuntimeError("This printer draws no charts. Check PdfPrinter.draws_charts first.")
         return self._drawer.submit(_draw_charts, a)
 
     def wait(self) -> None:
