@@ -26,6 +26,10 @@ def loaded_after(code: str) -> set[str]:
         "import saferplaces.cli.main",
         "import saferplaces.assessment.build",
         "from saferplaces.reports.documents import write_assessment, write_json, PdfPrinter",
+        # charts drawn by the printer's worker are laid into the HTML and Word file without
+        # Altair in the command's process (ADR 0022)
+        "from saferplaces.reports.html_report import render_html, sections",
+        "from saferplaces.reports.drawn_charts import Chart, chart_pngs",
     ],
 )
 def test_no_heavy_library_at_import(code):

@@ -7,9 +7,7 @@ Maps draw boundaries only (no tile servers).
 from __future__ import annotations
 
 import math
-import os
 import re
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import altair as alt
@@ -17,20 +15,13 @@ import vl_convert
 
 from saferplaces.assessment.model import StrategicAssessment
 from saferplaces.data.reference import boundaries
+from saferplaces.reports.drawn_charts import THREADS, Chart, chart_pngs
 from saferplaces.stats.labels import ChangeLabel, rule_words
 
+__all__ = ["THREADS", "Chart", "assessment_charts", "chart_pngs", "draw_chart", "warm_up"]
+
 FONT = "Liberation Sans, Arial, sans-serif"
-THREADS = max(1, min(4, os.cpu_count() or 1))
 BLUE, DARK, GREY, RED = "#1d70b8", "#0b0c0c", "#b1b4b6", "#d4351c"
-
-
-@dataclass(frozen=True)
-class Chart:
-    id: str
-    title: str
-    svg: str
-    alt: str
-    table: str
 
 
 @dataclass(frozen=True)
@@ -496,8 +487,15 @@ def priority_matrix(a: StrategicAssessment) -> _Draft | None:
     )
 
 
+def warm_up() -> None:
+    """Start vl-convert's JavaScript engine (about half a second, once a process) with a tiny chart."""
+    vl_convert.vegalite_to_svg(
+        {"data": {"values": [{"x": 1}]}, "mark": "point", "encoding": {"x": {"field": "x"}}}
+    )
+
+
 def assessment_charts(a: StrategicAssessment) -> list[Chart]:
-    """Every chart of the assessment, in reading order, drawn as SVG (several at once)."""
+    """Every chart of the assessment, in reading order, drawn as SVG."""
     found = [
         d
         for d in (
@@ -512,11 +510,6 @@ def assessment_charts(a: StrategicAssessment) -> list[Chart]:
         )
         if d is not None
     ]
-    with ThreadPoolExecutor(max_workers=THREADS) as pool:  # vl-convert draws in parallel
-        return list(pool.map(_draw, found))
-
-
-def chart_pngs(charts: list[Chart], scale: float = 2) -> list[bytes]:
-    """Each chart as PNG (for Word), from its SVG, several at once."""
-    with ThreadPoolExecutor(max_workers=THREADS) as pool:
-        return list(pool.map(lambda c: vl_convert.svg_to_png(c.svg, scale=scale), charts))
+    # one after another: vl-convert keeps Python's interpreter lock while it draws, so threads
+    # (used here before) drew no faster (issue #9)
+    return [_draw(d) for d in found]

@@ -11,7 +11,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from saferplaces.assessment.model import Finding, StrategicAssessment
-from saferplaces.reports.charts import Chart, assessment_charts
+from saferplaces.reports.drawn_charts import Chart
 from saferplaces.reports.section_text import cannot_see, places_at_risk, places_intro, priorities_intro
 from saferplaces.reports.tables import Table, assessment_tables
 
@@ -103,7 +103,10 @@ def _table_view(t: Table) -> dict:
 
 def sections(a: StrategicAssessment, charts: list[Chart] | None = None) -> list[Section]:
     """Group findings, charts and tables into the report's sections."""
-    charts = assessment_charts(a) if charts is None else charts
+    if charts is None:
+        from saferplaces.reports.charts import assessment_charts  # loads Altair: only when not drawn yet
+
+        charts = assessment_charts(a)
     tables = {t.id: t for t in assessment_tables(a)}
     layout = [
         ("summary", "Summary", ["headline", "priorities"], [], ["headline"]),

@@ -1,0 +1,96 @@
+"""The cold `saferplaces assess` path: the charts drawn by a worker of the printer (issue #9).
+
+The command starts its two workers before it builds the assessment, so that WeasyPrint (in
+one) and Altair and vl-convert (in the other) load beside the build; the second then draws
+the charts while the command writes the JSON and XLSX. The files must be the same as those
+written with the charts drawn in the command's own process.
+"""
+
+from __future__ import annotations
+
+import gc
+import subprocess
+import sys
+import zipfile
+
+import pytest
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from saferplaces.assessment.build import build_assessment
+from saferplaces.reports.documents import PdfPrinter, _no_gc, write_assessment
+
+
+@pytest.fixture(scope="module")
+def both(bundled_store, tmp_path_factory):
+    """The files of `saferplaces assess` run as a user runs it (a new process, whose worker draws
+    the charts), and those written here with the charts drawn in this process."""
+    here = tmp_path_factory.mktemp("in-process")
+    there = tmp_path_factory.mktemp("command")
+    args = ["assess", "--area", "Tamworth", "--period", "2025", "--store", str(bundled_store.root)]
+    subprocess.run(
+        [sys.executable, "-c", "from saferplaces.cli.main import main; main()", *args, "--out", str(there)],
+        check=True,
+        capture_output=True,
+    )
+    alone = write_assessment(build_assessment(bundled_store, "Tamworth", "2025"), here)
+    return alone, [there / p.name for p in alone]
+
+
+def _sheets(path):
+    book = load_workbook(path)
+    return {s.title: [[c.value for c in row] for row in s.iter_rows()] for s in book.worksheets}
+
+
+def _docx_parts(path):
+    with zipfile.ZipFile(path) as z:
+        # docProps/core.xml holds the time the file was made; everything else must match
+        return {n: z.read(n) for n in z.namelist() if n != "docProps/core.xml"}
+
+
+def test_the_worker_draws_the_same_charts_into_the_same_files(both):
+    alone, by_worker = both
+    files = {p.suffix[1:]: (p, q) for p, q in zip(alone, by_worker, strict=True)}
+    for fmt in ("html", "json"):
+        mine, theirs = files[fmt]
+        assert mine.read_bytes() == theirs.read_bytes(), fmt
+    assert _sheets(files["xlsx"][0]) == _sheets(files["xlsx"][1])
+    mine, theirs = (_docx_parts(p) for p in files["docx"])
+    assert mine.keys() == theirs.keys() and any(n.startswith("word/media/") for n in mine)
+    assert mine == theirs
+    pdfs = [PdfReader(p) for p in files["pdf"]]
+    assert len(pdfs[0].pages) == len(pdfs[1].pages) > 1
+    for page, other in zip(pdfs[0].pages, pdfs[1].pages, strict=True):
+        assert page.extract_text() == other.extract_text()
+
+
+def test_a_job_runs_without_the_collector_and_leaves_it_as_it_was():
+    assert gc.isenabled()
+    with _no_gc():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with _no_gc():
+            pass
+        assert not gc.isenabled()  # a caller that had switched it off keeps it off
+    finally:
+        gc.enable()
+    with pytest.raises(ValueError), _no_gc():
+        raise ValueError("a failed job")
+    assert gc.isenabled()
+
+
+def test_a_printer_forked_after_vl_convert_loaded_leaves_the_charts_here(bundled_store, tmp_path):
+    """A worker forked after vl-convert has started would wait for ever for its engine's threads;
+    such a printer only prints, and the charts are drawn in this process."""
+    import vl_convert
+
+    vl_convert.vegalite_to_svg({"data": {"values": [{"x": 1}]}, "mark": "point"})
+    a = build_assessment(bundled_store, "Tamworth", "2025")
+    with PdfPrinter(1, warm_in_parent=False) as printer:
+        assert not printer.draws_charts
+        paths = write_assessment(a, tmp_path, ("json", "pdf", "docx"), printer=printer)
+    # the paths come back in the order the formats were asked for
+    assert [p.name for p in paths] == ["assessment.json", "assessment.pdf", "assessment.docx"]
+    assert len(PdfReader(paths[1]).pages) > 1
