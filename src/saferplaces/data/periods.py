@@ -98,7 +98,7 @@ def make_period(start: str, end: str, kind: str) -> Period:
 
 
 def _check_month(text: str, original: str) -> str:
-    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", text):
+    if not re.fullmatch(r"[0-9]{4}-(0[1-9]|1[0-2])", text):
         raise InputError(f"The period '{original}' has a month '{text}' that is not like 2025-01.", HELP)
     return text
 
@@ -113,9 +113,9 @@ def parse_period(text: str) -> Period:
     """
     original = text
     text = (text or "").strip()
-    if re.fullmatch(r"\d{4}", text):
+    if re.fullmatch(r"[0-9]{4}", text):
         return make_period(f"{text}-01", f"{text}-12", "calendar-year")
-    m = re.fullmatch(r"(\d{4})/(\d{2})", text)
+    m = re.fullmatch(r"([0-9]{4})/([0-9]{2})", text)
     if m:
         first = int(m.group(1))
         if (first + 1) % 100 != int(m.group(2)):
@@ -137,7 +137,7 @@ def parse_period(text: str) -> Period:
                 "Put the earlier month first, as in 2025-01..2025-04.",
             )
         return make_period(start, end, "months")
-    if re.fullmatch(r"\d{4}-\d{2}", text):
+    if re.fullmatch(r"[0-9]{4}-[0-9]{2}", text):
         month = _check_month(text, original)
         return make_period(month, month, "months")
     raise InputError(f"The period '{original}' is not one we recognise.", HELP)
