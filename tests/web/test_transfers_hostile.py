@@ -298,3 +298,17 @@ def test_text_not_formulas_keeps_every_cell_as_written() -> None:
     again = load_workbook(io.BytesIO(out.getvalue()))
     assert [c.value for c in again.worksheets[0][1]] == ["=1+1", "+1", 3, "=cmd|' /C calc'!A0"]
     assert all(c.data_type != "f" for sheet in again.worksheets for row in sheet.iter_rows() for c in row)
+
+
+def test_a_long_file_name_fits_the_audit_trail(client: Client) -> None:
+    from saferplaces.web.audit.models import AuditEntry
+    from tests.web.transfers_support import confirm
+
+    rows = _edit(_rows(client, EAST_STAFFS, "risks"), "Owner", "Long-name test owner")
+    name = "r" * 200 + ".csv"
+    page = upload(client, EAST_STAFFS, name, _csv(rows), "risks").content.decode()
+    assert "There is a problem" not in page
+    confirm(client, EAST_STAFFS)
+    entry = AuditEntry.objects.filter(via__startswith="import ").latest("id")
+    limit = AuditEntry._meta.get_field("via").max_length
+    assert len(entry.via) <= limit and entry.via.startswith("import rrrr")  # PostgreSQL enforces the limit
