@@ -297,3 +297,16 @@ def test_example_keeps_a_bad_value_short_and_on_one_line():
     assert example("x" * 61) == "x" * 60 + "… (61 characters)"
     assert example("Café Straße") == "Café Straße"
     assert example("a\u2028b") == "a\\u2028b"  # a Unicode line separator breaks lines too
+
+
+def test_an_lsoa_code_in_no_lookup_is_loaded_and_said(store, tmp_path):
+    path = tmp_path / NAME
+    path.write_bytes(_with_cell(LSOA, "E01999999"))  # the ONS shape, but no lookup holds it
+    result = ingest([path], store)
+    assert store.connect().execute("select count(*) from crimes").fetchone()[0] == 100
+    assert (
+        f"The file {NAME} has 1 row whose LSOA code is in no ONS lookup, for example 'E01999999'; it was "
+        "loaded, but counted in no ward, district or partnership area." in " ".join(result.notes)
+    )
+    held = store.connect().execute("select lad_code from crimes where lsoa_code = 'E01999999'").fetchall()
+    assert held == [(None,)]

@@ -560,6 +560,26 @@ def _validate_rows(
         )
 
 
+def unknown_lsoa_notes(con: duckdb.DuckDBPyConnection, table: str, names: dict[str, str]) -> list[str]:
+    """A note for each file with rows whose LSOA code has the ONS shape but is in no lookup
+    (a code of another vintage, or mistyped): they are loaded, but no ward or district holds them.
+
+    Needs the ``lsoa_codes`` table of every code the lookups hold.
+    """
+    rows = con.execute(
+        f'select filename, count(*), min("LSOA code") from {table} '
+        """where "LSOA code" is not null and "LSOA code" <> '' """
+        'and "LSOA code" not in (select lsoa_code from lsoa_codes) group by filename order by filename'
+    ).fetchall()
+    return [
+        f"The file {names[filename]} has {count:,} {'row' if count == 1 else 'rows'} whose LSOA code is "
+        f"in no ONS lookup, for example '{shown_example(code)}'; "
+        f"{'it was' if count == 1 else 'they were'} loaded, but counted in no ward, district or "
+        "partnership area. `saferplaces quality` lists them."
+        for filename, count, code in rows
+    ]
+
+
 def duplicate_warnings(
     con: duckdb.DuckDBPyConnection, table: str, names: dict[str, str], kind: str
 ) -> list[str]:
@@ -787,6 +807,7 @@ def _ingest_locked(
         file_months = _file_months(con, table)
         _validate_rows(con, table, names, kind, {f for f, _, _ in file_months}, files)
         notes.extend(duplicate_warnings(con, table, names, kind))
+        notes.extend(unknown_lsoa_notes(con, table, names))
         forces = _force_of_files(con, table, files)
         parts = _partitions(file_months, files, forces)
         todo: list[tuple[str, str]] = []
