@@ -310,3 +310,48 @@ def test_an_lsoa_code_in_no_lookup_is_loaded_and_said(store, tmp_path):
     )
     held = store.connect().execute("select lad_code from crimes where lsoa_code = 'E01999999'").fetchall()
     assert held == [(None,)]
+
+
+def test_an_assessment_of_an_area_with_no_crimes_held_says_so(store, tmp_path):
+    from saferplaces.assessment.build import build_assessment
+    from saferplaces.errors import InputError
+
+    header, body = _lines()
+    elsewhere = [line for line in body if ",E01009245," in line]  # a Birmingham LSOA, not Stafford
+    assert elsewhere
+    path = tmp_path / NAME
+    path.write_text(header + "".join(elsewhere))
+    ingest([path], store)
+    with pytest.raises(InputError) as info:
+        build_assessment(store, "Stafford", "2025-01")
+    assert (
+        info.value.problem
+        == "No crimes in Stafford are held for January 2025, so there is nothing to assess."
+    )
+    assert "counts_by_category" not in info.value.message  # not the statistics' own wording
+    assert info.value.action.endswith(".")  # says what to do, in a sentence
+
+
+def test_an_assessment_extract_that_is_a_pipe_or_a_folder_is_named_for_what_it_is(store, tmp_path):
+    import os
+
+    from saferplaces.assessment.build import build_assessment
+    from saferplaces.errors import InputError
+
+    ingest([month_file("2025-01")], store)
+    pipe = tmp_path / "police.csv"
+    os.mkfifo(pipe)  # reading it would wait for ever: the refusal must come first
+    with pytest.raises(InputError, match="police.csv is a named pipe, not a file"):
+        build_assessment(store, "Stafford", "2025-01", extract=str(pipe))
+    folder = tmp_path / "extracts"
+    folder.mkdir()
+    with pytest.raises(InputError, match="is a folder, not a partner extract CSV file"):
+        build_assessment(store, "Stafford", "2025-01", extract=str(folder))
+
+
+def test_an_extract_file_name_starting_with_an_underscore_gets_a_valid_name(store, tmp_path):
+    from saferplaces.assessment.build import _extract_name
+
+    path = tmp_path / "__Police 2025__.csv"
+    path.write_text("date,category,lsoa_code\n2025-01-03,Burglary,E01014210\n")
+    assert _extract_name(store, str(path)) == "police-2025"
