@@ -60,3 +60,20 @@ class DownloadError(SaferPlacesError):
 
 class AreaNotFoundError(InputError):
     """An area was named that no lookup knows."""
+
+
+#: The most characters of a bad value an error message repeats.
+EXAMPLE_CHARS = 60
+
+
+def example(value: object, limit: int = EXAMPLE_CHARS) -> str:
+    """A bad value as an error message may show it: control characters (line breaks, escape
+    codes, NUL) written as escapes, so the message stays one plain line, and at most ``limit``
+    characters, so a huge cell cannot make a huge message."""
+    text = "" if value is None else str(value)
+    shown = "".join(
+        ch if ch.isprintable() or ch == " " else ch.encode("unicode_escape").decode("ascii") for ch in text
+    )
+    if len(shown) <= limit:
+        return shown
+    return f"{shown[:limit]}… ({len(text):,} characters)"

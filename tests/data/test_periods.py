@@ -42,6 +42,16 @@ def test_labels_are_plain_english():
         ("last year", "not one we recognise"),
         ("", "not one we recognise"),
         ("12m-to-2025", "not like 2025-01"),
+        # issue 13: years no data is from, other digits, and text too long to repeat
+        ("0000", "outside the years 1990 to 9999"),
+        ("1989", "outside the years 1990 to 9999"),
+        ("0000/01", "outside the years 1990 to 9999"),
+        ("12m-to-0000-05", "outside the years 1990 to 9999"),
+        ("9999/00", "outside the years 1990 to 9999"),
+        ("99999", "not one we recognise"),
+        ("\u0662\u0660\u0662\u0665", "not one we recognise"),
+        ("\uff12\uff10\uff12\uff15-01", "not one we recognise"),
+        ("x" * 5000, "… \\(5,000 characters\\)' is not one we recognise"),
     ],
 )
 def test_bad_periods_say_what_to_write(text, fragment):

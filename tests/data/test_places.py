@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import csv
+import gzip
+
 import pytest
 
-from saferplaces.data.places import find_places
+from saferplaces.data.bundled_files import bundled
+from saferplaces.data.places import MOST_SEARCH_CHARACTERS, find_places
 
 
 @pytest.fixture(scope="module")
@@ -44,3 +48,19 @@ def test_a_postcode_district_is_recognised_but_not_looked_up(con, text):
 def test_one_letter_finds_nothing(con):
     assert find_places(con, "a").matches == ()
     assert not find_places(con, "Coton").looks_like_postcode
+
+
+def test_a_search_reads_at_most_100_characters_and_says_so(con):
+    longest = 0  # from the ONS lookups themselves, both vintages
+    for name, columns in (
+        ("LSOA21_WD24_LAD24_EW_LU.csv.gz", ("WD24NM", "LAD24NM")),
+        ("LSOA11_WD19_LAD19_EW_LU.csv.gz", ("WD19NM", "LAD19NM")),
+    ):
+        with gzip.open(bundled(f"geography/lookups/{name}"), "rt", encoding="utf-8") as handle:
+            longest = max([longest] + [len(row[c]) for row in csv.DictReader(handle) for c in columns])
+    assert longest < MOST_SEARCH_CHARACTERS  # no place name is cut
+    found = find_places(con, "Coton" + " x" * 50_000)
+    assert len(found.text) == MOST_SEARCH_CHARACTERS
+    assert found.matches == ()
+    assert f"Only the first {MOST_SEARCH_CHARACTERS} characters of the search were read." in found.assumptions
+    assert find_places(con, "coton").assumptions == ("Wards and districts are found by their names.",)

@@ -10,6 +10,7 @@ import math
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
+from pathlib import Path
 from statistics import median
 
 import duckdb
@@ -682,6 +683,13 @@ def build_assessment(
     scope = resolve_scope(store, con, area, period, compare, allow_partial, assumptions)
     agg = aggregates_for(con, scope, aggregates)
     counts = count_types(agg, scope)
+    if not any(counts.now.values()):
+        raise InputError(
+            f"No crimes in {scope.area.name} are held for {months_phrase(scope.held)}, so there is "
+            "nothing to assess.",
+            "Check the store holds the police.uk files of the force that covers it for those months "
+            "(saferplaces counts shows what is held).",
+        )
     quality = quality_report(store, scope.area, scope.period, aggregates=agg)
     breaks = series_breaks(quality, scope)
     head = headline(scope, counts)
@@ -847,15 +855,14 @@ def build_assessments(
 
 def _extract_name(store: Store, extract: str) -> str:
     """The name of a held extract; a CSV file is first loaded into the store under its file name."""
-    from pathlib import Path
-
     from saferplaces.data.partner import ingest_extract, validate_extract_name
 
     path = Path(extract)
-    if not path.is_file():
+    # a named pipe or device is given to the importer, which refuses it for what it is
+    if not path.exists() or path.is_dir():
         return extract
     stem = path.name.split(".")[0].lower()
-    name = validate_extract_name(re.sub(r"[^a-z0-9_-]+", "-", stem).strip("-")[:64] or "extract")
+    name = validate_extract_name(re.sub(r"[^a-z0-9_-]+", "-", stem).strip("-_")[:64] or "extract")
     ingest_extract(path, store, name)
     return name
 
@@ -868,6 +875,12 @@ def _people(
     name = _extract_name(store, extract)
     names = attach_extracts(con, store)
     if name not in names:
+        if Path(extract).is_dir():
+            raise InputError(
+                f"'{extract}' is a folder, not a partner extract CSV file, and no extract of that name "
+                "is held.",
+                "Give the path of the extract CSV file inside it, or a name from 'saferplaces extract list'.",
+            )
         raise InputError(
             f"No partner extract called '{extract}' is held, and no such file exists.",
             "Give the path of an extract CSV, or a name from 'saferplaces extract list'.",

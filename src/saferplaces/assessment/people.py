@@ -73,7 +73,7 @@ class PeopleSection:
     assumptions: tuple[str, ...]
 
 
-_BAND = re.compile(r"^(\d+)(?:-(\d+)|\+)$")
+_BAND = re.compile(r"^([0-9]+)(?:-([0-9]+)|\+)$")
 
 
 def _band_limits(band: str) -> tuple[int, int | None] | None:

@@ -22,7 +22,7 @@ from saferplaces.data.bundled_files import bundled, bundled_dir
 from saferplaces.data.ons_csp_table import read_c2
 from saferplaces.data.table_cache import install_cached
 
-AREA_CODE = re.compile(r"^[EWSN]\d{8}$")
+AREA_CODE = re.compile(r"^[EWSN][0-9]{8}$")
 
 LOOKUP_ASSUMPTIONS = (
     "Rows with 2011 LSOA codes are placed in 2024 wards through the ONS best-fit "

@@ -37,6 +37,7 @@ from saferplaces.data.progress import Progress, no_progress
 from saferplaces.data.sql import literal
 from saferplaces.data.store import Manifest, Store, checkpoint, reference_connection
 from saferplaces.errors import DataFormatError, InputError
+from saferplaces.errors import example as shown_example
 
 #: Files of 2022 and later whose LSOA codes exist in both vintages are read as 2021 codes.
 VINTAGE_SWITCH_MONTH = "2022-01"
@@ -250,7 +251,7 @@ def check_header(path: Path, shown: str | None = None) -> str:
             + (" column" if len(missing) == 1 else " columns")
         )
     elif extra:
-        detail = "has unexpected " + ", ".join(f"'{c}'" for c in extra[:3]) + " columns"
+        detail = "has unexpected " + ", ".join(f"'{shown_example(c)}'" for c in extra[:3]) + " columns"
     else:
         detail = "has its columns in the wrong order"
     kind_word = "outcomes" if expected is fmt.OUTCOME_COLUMNS else "street-level"
@@ -449,17 +450,25 @@ def _row_checks(kind: str, today: date | None) -> list[tuple[str, str, str, str]
             "whose Month is not the month in the file's name",
             "Check the file has not been renamed; police.uk files hold only the month in their name.",
         ),
-        (
-            '("Longitude" is null) <> ("Latitude" is null)'
-            ' or ("Longitude" is not null and (try_cast("Longitude" as double) is null'
-            f' or try_cast("Longitude" as double) not between {fmt.LONGITUDE_RANGE[0]}'
-            f" and {fmt.LONGITUDE_RANGE[1]}))"
-            ' or ("Latitude" is not null and (try_cast("Latitude" as double) is null'
-            f' or try_cast("Latitude" as double) not between {fmt.LATITUDE_RANGE[0]}'
-            f" and {fmt.LATITUDE_RANGE[1]}))",
-            "Longitude",
-            "whose coordinates are not a longitude and latitude in the United Kingdom",
-            "Check the Longitude and Latitude columns have not been swapped or edited.",
+        # one check per column, so the example and its line are the value that is wrong
+        *(
+            (
+                f'"{column}" is not null and (try_cast("{column}" as double) is null'
+                f' or try_cast("{column}" as double) not between {low} and {high})',
+                column,
+                "whose coordinates are not a longitude and latitude in the United Kingdom",
+                "Check the Longitude and Latitude columns have not been swapped or edited.",
+            )
+            for column, (low, high) in (("Longitude", fmt.LONGITUDE_RANGE), ("Latitude", fmt.LATITUDE_RANGE))
+        ),
+        *(
+            (
+                f'"{given}" is not null and "{missing}" is null',
+                given,
+                f"with a {given} but no {missing}",
+                "Check the Longitude and Latitude columns have not been edited.",
+            )
+            for given, missing in (("Longitude", "Latitude"), ("Latitude", "Longitude"))
         ),
         (
             f'"LSOA code" is not null and "LSOA code" <> \'\' and not regexp_full_match("LSOA code", '
@@ -546,9 +555,29 @@ def _validate_rows(
             where = f" on line {line}" if line else ""
         raise DataFormatError(
             f"The file {names[filename]} has {count:,} {plural} {what}, for example "
-            f"'{example if example is not None else ''}'{where}.",
+            f"'{shown_example(example)}'{where}.",
             action,
         )
+
+
+def unknown_lsoa_notes(con: duckdb.DuckDBPyConnection, table: str, names: dict[str, str]) -> list[str]:
+    """A note for each file with rows whose LSOA code has the ONS shape but is in no lookup
+    (a code of another vintage, or mistyped): they are loaded, but no ward or district holds them.
+
+    Needs the ``lsoa_codes`` table of every code the lookups hold.
+    """
+    rows = con.execute(
+        f'select filename, count(*), min("LSOA code") from {table} '
+        """where "LSOA code" is not null and "LSOA code" <> '' """
+        'and "LSOA code" not in (select lsoa_code from lsoa_codes) group by filename order by filename'
+    ).fetchall()
+    return [
+        f"The file {names[filename]} has {count:,} {'row' if count == 1 else 'rows'} whose LSOA code is "
+        f"in no ONS lookup, for example '{shown_example(code)}'; "
+        f"{'it was' if count == 1 else 'they were'} loaded, but counted in no ward, district or "
+        "partnership area. `saferplaces quality` lists them."
+        for filename, count, code in rows
+    ]
 
 
 def duplicate_warnings(
@@ -778,6 +807,7 @@ def _ingest_locked(
         file_months = _file_months(con, table)
         _validate_rows(con, table, names, kind, {f for f, _, _ in file_months}, files)
         notes.extend(duplicate_warnings(con, table, names, kind))
+        notes.extend(unknown_lsoa_notes(con, table, names))
         forces = _force_of_files(con, table, files)
         parts = _partitions(file_months, files, forces)
         todo: list[tuple[str, str]] = []

@@ -327,6 +327,14 @@ def read_whole(path: Path, shown: str, action: str, limits: Limits = LIMITS) -> 
     )
 
 
+def _utf16_without_bom(head: bytes) -> bool:
+    """True when text starts as UTF-16 of plain ASCII does: every other byte a zero."""
+    if len(head) < 8:
+        return False
+    pairs = len(head) // 2 * 2
+    return head[1:pairs:2].count(0) == pairs // 2 or head[0:pairs:2].count(0) == pairs // 2
+
+
 def first_line(path: Path, shown: str, action: str, limits: Limits = LIMITS) -> str:
     """The file's first line as text (UTF-8, a byte order mark dropped), read within the header cap.
 
@@ -357,6 +365,11 @@ def first_line(path: Path, shown: str, action: str, limits: Limits = LIMITS) -> 
                 if not chunk:
                     break
                 got.extend(chunk)
+    if kind == "gzip" and got.startswith((GZIP_MAGIC, *ZIP_MAGICS, *(m for m, _ in OTHER_COMPRESSIONS))):
+        raise DataFormatError(
+            f"The file {shown} is compressed twice: what it holds is another compressed file, not CSV text.",
+            "Decompress it fully and import the CSV file inside.",
+        )
     end = got.find(b"\n")
     line = bytes(got if end < 0 else got[: end + 1])
     if len(line) > cap:
@@ -364,24 +377,25 @@ def first_line(path: Path, shown: str, action: str, limits: Limits = LIMITS) -> 
             f"The first line of {shown} is longer than {_size(cap)}, so it is not a CSV header.",
             "Check you chose the right file.",
         )
-    if line.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if line.startswith((b"\xff\xfe", b"\xfe\xff")) or _utf16_without_bom(bytes(got[:64])):
         raise DataFormatError(
             f"The file {shown} is UTF-16 text, not UTF-8.",
             "Save it again as 'CSV UTF-8 (comma delimited)' and import that file.",
         )
-    if b"\r" in line.rstrip(b"\r\n"):
-        raise DataFormatError(
-            f"The file {shown} ends its lines with a carriage return alone (as old Mac files did), "
-            "so its rows cannot be told apart.",
-            "Save it again as CSV with Windows or Unix line endings and import that file.",
-        )
     try:
-        return line.decode("utf-8-sig")
+        text = line.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise DataFormatError(
             f"The file {shown} is not UTF-8 text.",
             "Save it again as 'CSV UTF-8 (comma delimited)' and import that file.",
         ) from exc
+    if "\r" in text.rstrip("\r\n"):
+        raise DataFormatError(
+            f"The file {shown} ends its lines with a carriage return alone (as old Mac files did), "
+            "so its rows cannot be told apart.",
+            "Save it again as CSV with Windows or Unix line endings and import that file.",
+        )
+    return text
 
 
 def friendly_csv_error(exc: Exception, name: str, action: str) -> DataFormatError:

@@ -46,7 +46,7 @@ from saferplaces.data.pipeline import commit_staged, header_row, manifest_entry,
 from saferplaces.data.progress import Progress, no_progress
 from saferplaces.data.sql import literal
 from saferplaces.data.store import Snapshot, Store
-from saferplaces.errors import DataFormatError, InputError
+from saferplaces.errors import DataFormatError, InputError, example
 
 FORMAT_DOC = "docs/partner-extract.md"
 
@@ -298,7 +298,8 @@ def read_header(path: Path) -> list[str]:
         if col not in fmt.COLUMNS:
             shown = raw_cell.strip() or "(blank)"
             raise DataFormatError(
-                f"The file {name} has a column '{shown}' that is not part of the partner extract format.",
+                f"The file {name} has a column '{example(shown)}' that is not part of the partner "
+                "extract format.",
                 f"Remove it or rename it to one of the columns in {FORMAT_DOC}; never include "
                 "names, addresses or other personal details.",
             )
@@ -306,7 +307,8 @@ def read_header(path: Path) -> list[str]:
     for raw_cell, col in zip(cells, header, strict=True):
         if col in seen:
             raise DataFormatError(
-                f"The file {name} has two columns for '{col}': '{seen[col]}' and '{raw_cell.strip()}'.",
+                f"The file {name} has two columns for '{col}': '{example(seen[col])}' and "
+                f"'{example(raw_cell.strip())}'.",
                 "Keep only one of them.",
             )
         seen[col] = raw_cell.strip()
@@ -661,7 +663,9 @@ def _validate(
         elif what.startswith("looks like"):  # personal details are not repeated in messages
             problem = f"Line {line} of {name} has a value in column '{column}' that {what}{others}."
         else:
-            problem = f"Line {line} of {name} has '{value}' in column '{column}', which is {what}{others}."
+            problem = (
+                f"Line {line} of {name} has '{example(value)}' in column '{column}', which is {what}{others}."
+            )
         raise DataFormatError(problem, action)
     if "segment" in present:
         segments = con.execute("select count(distinct segment) from clean").fetchone()[0]

@@ -95,15 +95,15 @@ SEX_WORDS: dict[str, str] = {
     "not stated": "unknown",
 }
 
-DATE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")
-MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+DATE = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")
+MONTH = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])$")
 #: Ward codes: E05/W05 followed by six digits.
-WARD_CODE = re.compile(r"^[EW]05\d{6}$")
+WARD_CODE = re.compile(r"^[EW]05[0-9]{6}$")
 #: Home Office offence codes such as 8N, 105A, 8/1, 028/01: a digit first, then
 #: digits, letters and at most one slash; at most 10 characters.
-HO_OFFENCE_CODE = re.compile(r"^\d[0-9A-Za-z]{0,5}(/[0-9A-Za-z]{1,4})?$")
+HO_OFFENCE_CODE = re.compile(r"^[0-9][0-9A-Za-z]{0,5}(/[0-9A-Za-z]{1,4})?$")
 #: Age bands: "0-17", "18-24", "65+" or "unknown".
-AGE_BAND = re.compile(r"^(\d{1,3})-(\d{1,3})$|^(\d{1,3})\+$|^unknown$")
+AGE_BAND = re.compile(r"^([0-9]{1,3})-([0-9]{1,3})$|^([0-9]{1,3})\+$|^unknown$")
 #: Pseudonymised identifiers: letters, digits and _ - . : only, 1 to 64 characters.
 #: A space or an @ suggests a name or e-mail address, which must never be loaded.
 PSEUDONYM = re.compile(r"^[A-Za-z0-9_.:\-]{1,64}$")
@@ -120,17 +120,18 @@ EMAIL = re.compile(r"[^@\s]+@[^@\s]+")
 #: A National Insurance number: two prefix letters as HMRC allocates them, six digits and an
 #: optional suffix letter A to D, with or without spaces.
 NI_NUMBER = re.compile(
-    r"(?i)(^|[^A-Za-z0-9])[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?\d{2} ?\d{2} ?\d{2} ?[A-D]?($|[^A-Za-z0-9])"
+    r"(?i)(^|[^A-Za-z0-9])[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z]"
+    r" ?[0-9]{2} ?[0-9]{2} ?[0-9]{2} ?[A-D]?($|[^A-Za-z0-9])"
 )
 #: A UK telephone number, once spaces, brackets, dots and hyphens are taken out: 0 or +44 or
 #: 0044 and then 9 or 10 digits.
-PHONE = re.compile(r"(^|[^0-9])(\+44|0044|0)\d{9,10}($|[^0-9])")
+PHONE = re.compile(r"(^|[^0-9])(\+44|0044|0)[0-9]{9,10}($|[^0-9])")
 PHONE_SEPARATORS = r"[ ().\-]"
 #: A run of four or more letters that is not all hexadecimal (a to f): a word, so maybe a name.
 WORD = re.compile(r"[A-Za-z]{4,}")
 NOT_HEX_LETTER = re.compile(r"[g-zG-Z]")
 #: A pseudonym holds at least one digit (a value of letters alone looks like a name).
-DIGIT = re.compile(r"\d")
+DIGIT = re.compile(r"[0-9]")
 #: The most different segments an extract may hold: a segmentation has tens of segments, so
 #: hundreds of different values suggest a column of names or other personal details.
 MAX_SEGMENTS = 200

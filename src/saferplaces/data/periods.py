@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from saferplaces.errors import InputError
+from saferplaces.errors import InputError, example
 
 #: The months' names in English, January first (not the locale's, as calendar.month_name is).
 MONTH_NAMES = (
@@ -98,9 +98,19 @@ def make_period(start: str, end: str, kind: str) -> Period:
 
 
 def _check_month(text: str, original: str) -> str:
-    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", text):
-        raise InputError(f"The period '{original}' has a month '{text}' that is not like 2025-01.", HELP)
+    if not re.fullmatch(r"[0-9]{4}-(0[1-9]|1[0-2])", text):
+        raise InputError(
+            f"The period '{original}' has a month '{example(text)}' that is not like 2025-01.", HELP
+        )
     return text
+
+
+#: The earliest year a period may start in: no data Safer Places reads is older (police.uk
+#: begins in December 2010, partner extracts in 2000), and 1990 is the web app's earliest
+#: plausible date too (web.validation.EARLIEST_DATE).
+FIRST_YEAR = 1990
+#: The latest year a period may end in (four-digit years).
+LAST_YEAR = 9999
 
 
 def parse_period(text: str) -> Period:
@@ -109,13 +119,24 @@ def parse_period(text: str) -> Period:
     Raises
     ------
     InputError
-        When the text fits none of the forms.
+        When the text fits none of the forms, or starts before :data:`FIRST_YEAR`.
     """
-    original = text
+    period = _parse_period(text)
+    if int(period.start[:-3]) < FIRST_YEAR or int(period.end[:-3]) > LAST_YEAR:  # YYYY-MM
+        raise InputError(
+            f"The period '{example(text)}' is outside the years {FIRST_YEAR} to {LAST_YEAR}; no data "
+            "Safer Places reads is from then.",
+            HELP,
+        )
+    return period
+
+
+def _parse_period(text: str) -> Period:
+    original = example(text)
     text = (text or "").strip()
-    if re.fullmatch(r"\d{4}", text):
+    if re.fullmatch(r"[0-9]{4}", text):
         return make_period(f"{text}-01", f"{text}-12", "calendar-year")
-    m = re.fullmatch(r"(\d{4})/(\d{2})", text)
+    m = re.fullmatch(r"([0-9]{4})/([0-9]{2})", text)
     if m:
         first = int(m.group(1))
         if (first + 1) % 100 != int(m.group(2)):
@@ -123,7 +144,7 @@ def parse_period(text: str) -> Period:
                 f"The period '{original}' is not a financial year: {m.group(2)} does not follow {first}.",
                 f"Write the year after, as in {first}/{(first + 1) % 100:02d}.",
             )
-        return make_period(f"{first}-04", f"{first + 1}-03", "financial-year")
+        return make_period(f"{first:04d}-04", f"{first + 1:04d}-03", "financial-year")
     m = re.fullmatch(r"12m-to-(\S+)", text)
     if m:
         end = _check_month(m.group(1), original)
@@ -137,7 +158,7 @@ def parse_period(text: str) -> Period:
                 "Put the earlier month first, as in 2025-01..2025-04.",
             )
         return make_period(start, end, "months")
-    if re.fullmatch(r"\d{4}-\d{2}", text):
+    if re.fullmatch(r"[0-9]{4}-[0-9]{2}", text):
         month = _check_month(text, original)
         return make_period(month, month, "months")
     raise InputError(f"The period '{original}' is not one we recognise.", HELP)

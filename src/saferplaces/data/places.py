@@ -21,6 +21,10 @@ POSTCODE = re.compile(r"^[A-Z]{1,2}[0-9][0-9A-Z]?(\s*[0-9][A-Z]{0,2})?$", re.I)
 
 #: At most this many places are returned.
 MOST_PLACES = 30
+#: The most characters of what was typed that a search reads: the longest ward or district
+#: name in England and Wales is under 60, so more is not a place name (and a page repeating a
+#: query of any length could be made huge).
+MOST_SEARCH_CHARACTERS = 100
 
 
 @dataclass(frozen=True)
@@ -62,9 +66,12 @@ def find_places(con: duckdb.DuckDBPyConnection, text: str, within: set[str] | No
         districts before wards; at most ``MOST_PLACES``.
     """
     wanted = " ".join((text or "").split())
+    assumptions = ["Wards and districts are found by their names."]
+    if len(wanted) > MOST_SEARCH_CHARACTERS:
+        wanted = wanted[:MOST_SEARCH_CHARACTERS]
+        assumptions.append(f"Only the first {MOST_SEARCH_CHARACTERS} characters of the search were read.")
     key = wanted.casefold()
     postcode = bool(POSTCODE.match(wanted))
-    assumptions = ["Wards and districts are found by their names."]
     if len(key) < 2:
         return PlaceSearch(wanted, (), postcode, tuple(assumptions))
     found = []

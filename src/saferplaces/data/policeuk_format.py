@@ -53,11 +53,11 @@ CRIME_TYPES: tuple[str, ...] = (
 ASB = "Anti-social behaviour"
 
 FILE_NAME = re.compile(
-    r"^(?P<month>\d{4}-\d{2})-(?P<force>[a-z0-9-]+?)-(?P<kind>street|outcomes)\.csv(?:\.gz)?$"
+    r"^(?P<month>[0-9]{4}-[0-9]{2})-(?P<force>[a-z0-9-]+?)-(?P<kind>street|outcomes)\.csv(?:\.gz)?$"
 )
-MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+MONTH = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])$")
 #: ONS LSOA codes: E01/W01 followed by six digits (2011 and 2021 codes share this form).
-LSOA_CODE = re.compile(r"^[EW]01\d{6}$")
+LSOA_CODE = re.compile(r"^[EW]01[0-9]{6}$")
 
 #: UK bounding box for police.uk map points (WGS84), with a small margin.
 LONGITUDE_RANGE = (-9.0, 2.5)

@@ -79,7 +79,7 @@ def parse_period_label(text: str) -> PeriodSpan | None:
     ``2025-03`` becomes ``March 2025``).
     """
     text = " ".join((text or "").split())
-    m = re.fullmatch(r"(\d{4})/(\d{2})(?: ?[Qq]([1-4]))?", text)
+    m = re.fullmatch(r"([0-9]{4})/([0-9]{2})(?: ?[Qq]([1-4]))?", text)
     if m:
         first_year = int(m.group(1))
         if (first_year + 1) % 100 != int(m.group(2)):
@@ -89,13 +89,13 @@ def parse_period_label(text: str) -> PeriodSpan | None:
             return span
         start = span.start + 3 * (int(m.group(3)) - 1)
         return span_for_month(month_from_index(start), "quarter")
-    m = re.fullmatch(r"(\d{4})-(0[1-9]|1[0-2])", text)
+    m = re.fullmatch(r"([0-9]{4})-(0[1-9]|1[0-2])", text)
     if m:
         return span_for_month(text, "month")
-    m = re.fullmatch(r"([A-Za-z]+) (\d{4})", text)
+    m = re.fullmatch(r"([A-Za-z]+) ([0-9]{4})", text)
     if m and m.group(1).casefold() in _MONTH_NAMES:
         return span_for_month(f"{m.group(2)}-{_MONTH_NAMES[m.group(1).casefold()]:02d}", "month")
-    if re.fullmatch(r"\d{4}", text):
+    if re.fullmatch(r"[0-9]{4}", text):
         year = int(text)
         return PeriodSpan(text, "calendar-year", month_index(f"{year}-01"), month_index(f"{year}-12"))
     return None

@@ -8,6 +8,10 @@ show; text that already starts with an apostrophe gets another, so :func:`formul
 gives back exactly what was written. Numbers are not text, so a negative number stays a
 number. The web exports (``web/tables.py``) and the command line's ``--format csv`` both
 use these functions.
+
+In an XLSX file a cell is typed, so only text that openpyxl would store as a formula (text
+starting with ``=``) is at risk there: :func:`text_not_formulas` stores every such cell of a
+workbook as the text it is.
 """
 
 from __future__ import annotations
@@ -31,8 +35,16 @@ def formula_unsafe(text: str) -> str:
 
 
 def safe_cell(value: Any) -> Any:
-    """Text made formula-safe; any other value (numbers, dates, None) as it is."""
-    return formula_safe(value) if isinstance(value, str) else value
+    """Text made formula-safe, its line breaks written as line feeds; any other value (numbers,
+    dates, None) as it is.
+
+    A carriage return inside a cell becomes a line feed: the csv module quotes a cell only for
+    the characters of its own line ending, so with ``"\n"`` line ends a lone carriage return
+    would be left unquoted, and spreadsheets and CSV readers end the row there.
+    """
+    if not isinstance(value, str):
+        return value
+    return formula_safe(value).replace("\r\n", "\n").replace("\r", "\n")
 
 
 def write_safe_csv(
@@ -51,3 +63,17 @@ def write_safe_csv(
     writer.writerow([safe_cell(h) for h in header])
     for row in rows:
         writer.writerow([cell(v) for v in row])
+
+
+def text_not_formulas(book: Any) -> None:
+    """Store every cell of an openpyxl workbook that would be saved as a formula as text instead.
+
+    openpyxl takes any text starting with ``=`` for a formula; no workbook Safer Places writes
+    holds a formula, so each such cell is text (a title, a segment name, a plan's words) to be
+    shown as written. Call it on a workbook (not a write-only one) just before saving.
+    """
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.data_type == "f":
+                    cell.data_type = "s"

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from saferplaces.assessment.model import StrategicAssessment
 from saferplaces.errors import InputError
+from saferplaces.reports.csv_cells import text_not_formulas
 from saferplaces.reports.tables import assessment_tables
 
 # The charts (Altair, vl-convert) and the HTML report are imported by the writers that use them,
@@ -74,6 +75,7 @@ def write_xlsx(a: StrategicAssessment, path: Path, **_: object) -> None:
             sheet.append([d.title, d.value, d.sentence])
     notes.append([])
     notes.append([a.attribution])
+    text_not_formulas(book)  # a segment or area name starting "=" stays a name
     book.save(path)
 
 

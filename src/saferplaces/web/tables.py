@@ -33,6 +33,9 @@ from saferplaces.reports.csv_cells import formula_safe, formula_unsafe, write_sa
 
 #: The largest file an import accepts: 5 MB, far more than any plan's rows need.
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+#: The most an uploaded workbook's parts may decompress to (a full 5 MB workbook of text
+#: decompresses to a few tens of MB).
+MAX_XLSX_UNPACKED_BYTES = 100 * 1024 * 1024
 #: The most rows (under the header) an import accepts.
 MAX_ROWS = 10_000
 #: The file types an import accepts, by name ending.
@@ -117,6 +120,11 @@ def read_csv(data: bytes) -> Table:
     DataFormatError
         When the bytes are not UTF-8 or not CSV.
     """
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise DataFormatError(
+            "The selected file is UTF-16 text, not UTF-8.",
+            "In Excel, use Save As and choose 'CSV UTF-8 (Comma delimited)', or upload the XLSX file.",
+        )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -144,43 +152,102 @@ def read_csv(data: bytes) -> Table:
     return _table(rows)
 
 
+def _check_unpacked_size(data: bytes) -> None:
+    """Refuse a workbook whose parts would decompress beyond :data:`MAX_XLSX_UNPACKED_BYTES`.
+
+    The sizes are the archive's own; Python's zip reader stops at each part's stated size, so
+    a part cannot decompress to more than this check counts.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return  # load_workbook says the file cannot be read
+    if unpacked > MAX_XLSX_UNPACKED_BYTES:
+        raise DataFormatError(
+            f"The selected workbook decompresses to more than {MAX_XLSX_UNPACKED_BYTES // 1024**2} MB, "
+            "far more than a plan's rows fill, so it was not read.",
+            "Copy the rows into a new workbook, save it as 'Excel Workbook (.xlsx)' and upload that.",
+        )
+
+
+def _unreadable_workbook(exc: BaseException) -> DataFormatError:
+    return DataFormatError(
+        f"The selected file is not an XLSX workbook that can be read ({type(exc).__name__}).",
+        "Open it in Excel, save it as 'Excel Workbook (.xlsx)' and upload it again.",
+    )
+
+
 def read_xlsx(data: bytes, sheet: str = "") -> Table:
-    """Read the sheet called ``sheet`` of an XLSX workbook, or its first sheet when there is none.
+    """Read the sheet called ``sheet`` of an XLSX workbook, or its first visible worksheet when
+    there is none (hidden sheets and chart sheets are passed over).
 
     Formulas give the value Excel last calculated for them.
 
     Raises
     ------
     DataFormatError
-        When the bytes are not an XLSX workbook.
+        When the bytes are not an XLSX workbook, decompress to too much, or hold no worksheet.
     """
+    _check_unpacked_size(data)
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:
-        raise DataFormatError(
-            f"The selected file is not an XLSX workbook that can be read ({type(exc).__name__}).",
-            "Open it in Excel, save it as 'Excel Workbook (.xlsx)' and upload it again.",
-        ) from None
+    except Exception as exc:  # noqa: BLE001 (a damaged upload can break the reader anywhere)
+        raise _unreadable_workbook(exc) from None
     try:
-        names = {name.casefold(): name for name in book.sheetnames}
-        if not names:
-            raise DataFormatError("The selected workbook has no sheets.", "Upload a workbook with one sheet.")
-        worksheet = book[names.get(sheet.casefold(), book.sheetnames[0])]
-        # The stated size of a sheet may run to Excel's last row; read only the rows it holds.
-        worksheet.reset_dimensions()
+        worksheets = [ws for ws in book.worksheets if getattr(ws, "sheet_state", "visible") == "visible"]
+        if not worksheets:
+            raise DataFormatError(
+                "The selected workbook has no visible worksheet.",
+                "Upload a workbook whose first sheet holds the rows.",
+            )
+        named = {ws.title.casefold(): ws for ws in worksheets}
+        worksheet = named.get(sheet.casefold(), worksheets[0])
         rows: list[list[str]] = []
-        for row in worksheet.iter_rows(values_only=True):
-            texts = [cell_text(cell) for cell in row]
-            if len(rows) <= MAX_ROWS:
-                rows.append(texts)
-            elif any(texts):
-                raise _too_many_rows()
+        try:
+            # The stated size of a sheet may run to Excel's last row; read only the rows it holds.
+            worksheet.reset_dimensions()
+            for row in worksheet.iter_rows(values_only=True):
+                texts = [cell_text(cell) for cell in row]
+                if len(rows) <= MAX_ROWS:
+                    rows.append(texts)
+                elif any(texts):
+                    raise _too_many_rows()
+        except DataFormatError:
+            raise
+        except Exception as exc:  # noqa: BLE001 (damaged sheet XML fails inside openpyxl)
+            raise _unreadable_workbook(exc) from None
     finally:
         book.close()
+    _check_formulas_calculated(data, worksheet.title, rows)
     for row in rows:
         while row and not row[-1]:
             row.pop()
     return _table(rows)
+
+
+def _check_formulas_calculated(data: bytes, title: str, rows: list[list[str]]) -> None:
+    """Refuse a sheet with a formula Excel never calculated: its cell reads as blank, which
+    would otherwise be taken for an empty cell (workbooks written by programs, not Excel)."""
+    book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    try:
+        sheet = book[title]
+        sheet.reset_dimensions()
+        for number, cells in enumerate(sheet.iter_rows(max_row=len(rows)), start=1):
+            for cell in cells:
+                if cell.data_type != "f":
+                    continue
+                index = cell.column - 1
+                value = rows[number - 1][index] if index < len(rows[number - 1]) else ""
+                if not value:
+                    raise DataFormatError(
+                        f"Cell {cell.coordinate} of the selected workbook holds a formula with no "
+                        "calculated value, so its value cannot be read.",
+                        "Open the workbook in Excel, save it so the formulas are calculated (or paste "
+                        "them as values) and upload it again.",
+                    )
+    finally:
+        book.close()
 
 
 def check_upload(file_name: str, size: int) -> str:

@@ -12,6 +12,7 @@ from saferplaces.web.audit.forms import HistoryFilterForm
 from saferplaces.web.audit.labels import field_label, record_kind, shown_value
 from saferplaces.web.audit.models import AuditEntry
 from saferplaces.web.partnerships.models import Partnership
+from saferplaces.web.validation import form_query
 
 
 @require_safe
@@ -25,15 +26,13 @@ def history(request: HttpRequest, slug: str) -> HttpResponse:
     form = HistoryFilterForm(everything, request.GET or None)
     entries = form.apply(everything)
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     context = {
         "title": f"Change history – {partnership.name}",
         "partnership": partnership,
         "page": page,
         "form": form,
         "filtered": bool(form.filters()),
-        "query": query.urlencode(),
+        "query": form_query(request.GET, form.fields),
         "record_kind": record_kind,
         "field_label": field_label,
         "shown_value": shown_value,

@@ -22,6 +22,7 @@ from saferplaces.web.plans.forms import ActionUpdateForm, DeliveryFilterForm
 from saferplaces.web.plans.models import Action, Plan, ProgressUpdate
 from saferplaces.web.plans.privacy import public_rows, reader_is_public
 from saferplaces.web.plans.views import frozen_refusal, plan_breadcrumbs, visible_plan
+from saferplaces.web.validation import form_query
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 VIA_ACTION_FORM = "action update form"
@@ -48,8 +49,6 @@ def delivery(request: HttpRequest, slug: str, plan_slug: str) -> HttpResponse:
         return response
     if export:
         raise Http404("The delivery plan exports as format=csv or format=xlsx.")
-    query = request.GET.copy()
-    query.pop("format", None)
     context = {
         "title": f"Delivery plan – {plan.title}",
         "plan": plan,
@@ -60,7 +59,7 @@ def delivery(request: HttpRequest, slug: str, plan_slug: str) -> HttpResponse:
         "public": public,
         "total": everything.count(),
         "may_update": actions_user_may_update(request.user, plan, [row.action for row in rows]),
-        "query": query.urlencode(),
+        "query": form_query(request.GET, form.fields),
         "nav_active": "partnerships",
         "breadcrumbs": plan_breadcrumbs(plan),
     }

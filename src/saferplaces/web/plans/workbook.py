@@ -14,6 +14,7 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from saferplaces.reports.csv_cells import text_not_formulas
 from saferplaces.web.plans.delivery import EXPORT_HEADERS, delivery_rows, plan_actions
 from saferplaces.web.plans.models import Plan
 from saferplaces.web.plans.privacy import blank_private, public_rows
@@ -271,6 +272,7 @@ def plan_workbook(plan: Plan, *, public: bool = False) -> bytes:
                     # openpyxl takes text starting "=" for a formula; the plan's words stay words.
                     cell.data_type = "s"
                     cell.alignment = wrap
+    text_not_formulas(book)  # the About sheet's title and source are the plan's words too
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

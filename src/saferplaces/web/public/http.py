@@ -31,6 +31,7 @@ from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.views.decorators.http import require_safe
 
+from saferplaces.reports.csv_cells import safe_cell
 from saferplaces.web.cache import shared_generation
 from saferplaces.web.public.data import CACHE_ALIAS, CACHE_SECONDS, SUPPRESSED_SYMBOL, snapshot
 
@@ -184,7 +185,8 @@ def public_view(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResp
 
 
 def _cell(value: Any) -> Any:
-    return SUPPRESSED_SYMBOL if value is None else value
+    # text a partnership typed (a plan's priorities, members' names) must not run as a formula
+    return SUPPRESSED_SYMBOL if value is None else safe_cell(value)
 
 
 def csv_response(

@@ -13,15 +13,19 @@ from typing import Any
 
 from django.db import models
 
+from saferplaces.errors import example
 from saferplaces.web.tables import cell_text
+from saferplaces.web.validation import LONG_TEXT
 
 #: Largest magnitude a DecimalField(max_digits=14, decimal_places=3) holds, plus one.
 NUMBER_LIMIT = Decimal(10) ** 11
 NUMBER_PLACES = 3
 
-_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
-_UK_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
-_NUMBER = re.compile(r"^[-+]?(\d+|\d{1,3}(,\d{3})+)(\.\d+)?$|^[-+]?\.\d+$")
+_ISO_DATE = re.compile(
+    r"^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:[ T][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?)?$"
+)
+_UK_DATE = re.compile(r"^([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})$")
+_NUMBER = re.compile(r"^[-+]?([0-9]+|[0-9]{1,3}(,[0-9]{3})+)(\.[0-9]+)?$|^[-+]?\.[0-9]+$")
 
 
 class CellError(ValueError):
@@ -63,7 +67,8 @@ class Column:
     required
         True when a row must have a value in this column.
     max_length
-        The longest text the field holds, checked on import.
+        The longest text the field holds, checked on import (the long-text limit of
+        web.validation when not given, as the models' text fields).
     """
 
     def __init__(
@@ -73,7 +78,7 @@ class Column:
         *,
         width: int = 20,
         required: bool = False,
-        max_length: int | None = None,
+        max_length: int = LONG_TEXT,
     ) -> None:
         self.header = header
         self.field = field
@@ -138,7 +143,7 @@ class DateColumn(Column):
                 return dt.date(int(uk[3]), int(uk[2]), int(uk[1]))
         except ValueError:
             pass
-        raise CellError(f"'{text}' is not a date. Use the form 31/12/2024 or 2024-12-31.")
+        raise CellError(f"'{example(text)}' is not a date. Use the form 31/12/2024 or 2024-12-31.")
 
 
 class NumberColumn(Column):
@@ -167,13 +172,15 @@ def parse_number(text: str) -> Decimal | None:
     if not text:
         return None
     if not _NUMBER.match(text):
-        raise CellError(f"'{text}' is not a number. Enter a number, such as 1250 or 12.5, or leave it blank.")
+        raise CellError(
+            f"'{example(text)}' is not a number. Enter a number, such as 1250 or 12.5, or leave it blank."
+        )
     value = Decimal(text.replace(",", ""))
     if abs(value) >= NUMBER_LIMIT:
-        raise CellError(f"'{text}' is too large. Enter a number below {NUMBER_LIMIT:,}.")
+        raise CellError(f"'{example(text)}' is too large. Enter a number below {NUMBER_LIMIT:,}.")
     if value != value.quantize(Decimal(1).scaleb(-NUMBER_PLACES), rounding="ROUND_HALF_EVEN"):
         raise CellError(
-            f"'{text}' has more than {NUMBER_PLACES} decimal places. Round it to {NUMBER_PLACES}."
+            f"'{example(text)}' has more than {NUMBER_PLACES} decimal places. Round it to {NUMBER_PLACES}."
         )
     return value
 
@@ -217,7 +224,7 @@ class ChoiceColumn(Column):
             blank = ", or leave it blank" if not self.required else ""
             if not text:
                 raise CellError(f"Enter the {self.header.lower()}: {allowed}.")
-            raise CellError(f"'{text}' is not {self.noun}. Use {allowed}{blank}.")
+            raise CellError(f"'{example(text)}' is not {self.noun}. Use {allowed}{blank}.")
         return value
 
     def display(self, value: Any) -> str:
@@ -275,14 +282,14 @@ class NameColumn(Column):
         found = self.by_name.get(normal_name(text), [])
         if len(found) > 1:
             raise CellError(
-                f"'{text}' names more than one {self.where}. Rename one of them in the plan first."
+                f"'{example(text)}' names more than one {self.where}. Rename one of them in the plan first."
             )
         if found:
             return found[0]
         if not self.names:
-            raise CellError(f"'{text}' is not {self.where}; there are none yet. {self.none_hint}")
+            raise CellError(f"'{example(text)}' is not {self.where}; there are none yet. {self.none_hint}")
         blank = ", or leave it blank" if not self.required else ""
-        raise CellError(f"'{text}' is not {self.where}. Use one of: {allowed}{blank}.")
+        raise CellError(f"'{example(text)}' is not {self.where}. Use one of: {allowed}{blank}.")
 
     def same(self, before: Any, after: Any) -> bool:
         return getattr(before, "pk", None) == getattr(after, "pk", None)

@@ -18,6 +18,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import models, transaction
 from openpyxl.utils import get_column_letter
 
+from saferplaces.errors import example
 from saferplaces.web.audit.trail import audited_save
 from saferplaces.web.plans.models import Plan
 from saferplaces.web.tables import Table
@@ -162,7 +163,9 @@ def _match_header(kind: Kind, plan: Plan, table: Table) -> tuple[dict[int, Colum
         key = normal_name(header)
         if key in seen:
             problems.append(
-                Problem(f"There are two '{header}' columns. Delete one of them.", 1, f"column {letter}")
+                Problem(
+                    f"There are two '{example(header)}' columns. Delete one of them.", 1, f"column {letter}"
+                )
             )
             continue
         seen[key] = header
@@ -173,7 +176,7 @@ def _match_header(kind: Kind, plan: Plan, table: Table) -> tuple[dict[int, Colum
         if extra is None:
             problems.append(
                 Problem(
-                    f"'{header}' is not a column of a file of {kind.name}. "
+                    f"'{example(header)}' is not a column of a file of {kind.name}. "
                     f"Delete it, or rename it to one of: {expected}.",
                     1,
                     f"column {letter}",
@@ -244,7 +247,7 @@ def check_table(kind: Kind, plan: Plan, table: Table) -> Check:
             if not _ID.fullmatch(text):
                 row_problems.append(
                     Problem(
-                        f"'{text}' is not an id. Leave the id blank to add a new {kind.noun}, "
+                        f"'{example(text)}' is not an id. Leave the id blank to add a new {kind.noun}, "
                         "or copy the id from an export of this plan.",
                         number,
                         "id",

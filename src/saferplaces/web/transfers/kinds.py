@@ -12,6 +12,7 @@ from typing import Any
 from django.db import models
 from django.db.models import Max, QuerySet
 
+from saferplaces.indicators import parse_period_label
 from saferplaces.web.partnerships.models import Organisation
 from saferplaces.web.performance.models import Target, TargetValue
 from saferplaces.web.plans.models import Action, Plan, Risk
@@ -26,7 +27,21 @@ from saferplaces.web.transfers.columns import (
 )
 
 #: Column names that read as a period of a target: 2024, 2024/25, 2024-25, 2024/25 Q1, Q1 2024/25.
-PERIOD = re.compile(r"^(?:Q[1-4] )?\d{4}(?:[/-]\d{2}|[/-]\d{4})?(?: Q[1-4])?$", re.IGNORECASE)
+PERIOD = re.compile(r"^(?:Q[1-4] )?[0-9]{4}(?:[/-][0-9]{2}|[/-][0-9]{4})?(?: Q[1-4])?$", re.IGNORECASE)
+_YEARS = re.compile(r"([0-9]{4})[/-]([0-9]{2}|[0-9]{4})(?![0-9])")
+
+
+def is_period(header: str) -> bool:
+    """True when a column name is a period: of the forms of :data:`PERIOD`, the second year of
+    a pair the year after the first (2024/25, 2024-2025; not 2025-13 or 2024/27), or a month
+    such as 2025-03."""
+    if not PERIOD.match(header):
+        return False
+    pair = _YEARS.search(header)
+    if pair is None or parse_period_label(header) is not None:
+        return True
+    first, second = int(pair[1]), int(pair[2])
+    return second == first + 1 if len(pair[2]) == 4 else second == (first + 1) % 100
 
 
 def next_order(records: QuerySet[Any]) -> int:
@@ -231,7 +246,7 @@ class Targets(Kind):
         return self.columns(plan) + [PeriodColumn(period) for period in self.periods(plan)]
 
     def extra_column(self, plan: Plan, header: str) -> Column | None:
-        if PERIOD.match(header) or header in self.periods(plan):
+        if is_period(header) or header in self.periods(plan):
             return PeriodColumn(header)
         return None
 
