@@ -144,19 +144,31 @@ def _place_names() -> duckdb.DuckDBPyConnection:
     return _places_connection[0]
 
 
+class Coverage:
+    """Every partnership with the council districts its area holds, read once per search."""
+
+    def __init__(self) -> None:
+        self.partnerships = list(Partnership.objects.order_by("kind", "name"))
+        self.covers = {p.pk: district_codes(p) for p in self.partnerships}
+
+    @property
+    def districts(self) -> set[str]:
+        """Every district some partnership covers."""
+        return set().union(*self.covers.values()) if self.covers else set()
+
+    def of(self, district_code: str) -> list[Partnership]:
+        """The partnerships that cover a district, nearest first (the district's own before the county's)."""
+        mine = [p for p in self.partnerships if district_code in self.covers[p.pk]]
+        mine.sort(key=lambda p: p.kind != Partnership.Kind.DISTRICT)
+        return mine
+
+
 def search(text: str) -> tuple[PlaceSearch, list[tuple[Any, list[Partnership]]]]:
     """Places whose names fit ``text``, each with the partnerships that cover it (nearest first)."""
-    partnerships = list(Partnership.objects.order_by("kind", "name"))
-    covers = {p.pk: district_codes(p) for p in partnerships}
-    within = set().union(*covers.values()) if covers else set()
+    coverage = Coverage()
     with _places_lock:
-        found = find_places(_place_names(), text, within=within)
-    rows = []
-    for match in found.matches:
-        mine = [p for p in partnerships if match.district_code in covers[p.pk]]
-        mine.sort(key=lambda p: p.kind != Partnership.Kind.DISTRICT)
-        rows.append((match, mine))
-    return found, rows
+        found = find_places(_place_names(), text, within=coverage.districts)
+    return found, [(match, coverage.of(match.district_code)) for match in found.matches]
 
 
 def column_name(crime_type: str) -> str:

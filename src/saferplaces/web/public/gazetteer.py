@@ -2,7 +2,7 @@
 
 One function, ``place_rows``, called by the find views; the matching is the library's
 (``saferplaces.data.gazetteer``), and the partnerships that cover each district are found as
-the ward search finds them (``data.district_codes``).
+the ward search finds them (``data.Coverage``).
 """
 
 from __future__ import annotations
@@ -10,8 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from saferplaces.data.gazetteer import GazetteerMatch, match_place
-from saferplaces.web.partnerships.models import Partnership
-from saferplaces.web.public.data import district_codes
+from saferplaces.web.public.data import Coverage
 
 
 def place_rows(text: str) -> tuple[GazetteerMatch, list[dict[str, Any]]]:
@@ -25,14 +24,12 @@ def place_rows(text: str) -> tuple[GazetteerMatch, list[dict[str, Any]]]:
     match = match_place(text)
     if not match.entries:
         return match, []
-    partnerships = list(Partnership.objects.order_by("kind", "name"))
-    covers = {p.pk: district_codes(p) for p in partnerships}
+    coverage = Coverage()
     rows = []
     for entry in match.entries:
         districts = []
         for code, name in entry.districts:
-            mine = [p for p in partnerships if code in covers[p.pk]]
-            mine.sort(key=lambda p: p.kind != Partnership.Kind.DISTRICT)
+            mine = coverage.of(code)
             districts.append(
                 {"code": code, "name": name, "partnerships": [p.slug for p in mine], "_partnerships": mine}
             )
