@@ -219,6 +219,7 @@ def local_picture(request: HttpRequest, slug: str) -> HttpResponse:
         context |= {
             "picture": picture,
             "summary": sentences.summary(picture),
+            "estimates": sentences.estimates(picture),
             "seasonal": sentences.seasonal(picture),
             "privacy": sentences.privacy(),
             "wards_sentence": sentences.say("wards", count=len(picture.wards), area=picture.area.name),
