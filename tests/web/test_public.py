@@ -321,3 +321,42 @@ def test_the_estimate_sentences_say_what_each_mix_of_years_is(site):
         ]
     with translation.override("cy"):
         assert sentences.estimates(fetched)[0].endswith("Cawsom nhw gan ONS ar 3 Rhagfyr 2026.")
+
+
+@pytest.mark.parametrize(
+    ("path", "lang", "heading", "line"),
+    [
+        ("/cy/public/no-such-partnership/", "cy", "Ni ddarganfyddwyd y dudalen", "gwiriwch ei fod yn gywir"),
+        ("/cy/public/nothing/here/at/all", "cy", "Ni ddarganfyddwyd y dudalen", "gwiriwch ei fod yn gywir"),
+        ("/public/no-such-partnership/", "en-GB", "Page not found", "check it is correct"),
+        ("/public/stafford/plan/", "en-GB", "Page not found", "check it is correct"),  # nothing published
+        ("/no/such/page/", "en-GB", "Page not found", "check it is correct"),
+    ],
+)
+def test_a_page_not_found_says_so_in_the_language_of_its_address(
+    site, client: Client, path, lang, heading, line
+):
+    response = client.get(path)
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert f'<html lang="{lang}"' in html
+    assert h1s(html) == [heading.replace("'", "&#39;")]
+    assert line in html and "Not Found" not in html
+    assert 'style="' not in html and "<style" not in html
+    bodies = re.findall(r"<script[^>]*>(.*?)</script>", html, re.S)
+    assert [b for b in bodies if b.strip() and "js-enabled" not in b] == []
+    if path.startswith("/cy/"):
+        assert response["Content-Language"] == "cy"
+        assert 'href="/cy/public/"' in html and 'href="/public/"' in html  # home, and the switch back
+
+
+def test_a_problem_with_the_service_is_said_in_the_language_of_its_address(site, rf):
+    from saferplaces.web.public.errors import server_error
+
+    welsh = server_error(rf.get("/cy/public/stafford/local-picture/"))
+    assert welsh.status_code == 500 and welsh["Content-Language"] == "cy"
+    html = welsh.content.decode()
+    assert "Mae&#39;n ddrwg gennym, mae problem gyda&#39;r gwasanaeth" in h1s(html)[0]
+    assert "Rhowch gynnig arall arni yn nes ymlaen." in html
+    english = server_error(rf.get("/partnerships/stafford/")).content.decode()
+    assert h1s(english) == ["Sorry, there is a problem with the service"] and "Sign in" not in english
