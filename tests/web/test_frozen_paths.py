@@ -332,3 +332,29 @@ def test_a_signed_off_board_pack_takes_no_change_on_any_path(world) -> None:
         [BoardPackFile(pack=draft, format="pdf", content=b"%PDF", sha256="d" * 64)]
     )
     assert BoardPack.objects.filter(pk=draft.pk).delete()[0] == 3  # the pack and its two files
+
+
+def test_replacing_the_seed_plans_is_all_or_nothing_when_the_last_file_fails() -> None:
+    """load_seed_plans --replace is one transaction: the last seed file (Lichfield's) is refused
+    because its plan was published in the app, so the three replaced before it are put back."""
+    from django.core.management import CommandError, call_command
+
+    from saferplaces.web.seeds import SEED_FILES, load_seed_plans
+
+    assert SEED_FILES[-1].startswith("lichfield")  # the failing file is the last one
+    load_seed_plans()
+    before = {p.partnership.slug: p.pk for p in Plan.objects.select_related("partnership")}
+    county = Plan.objects.get(partnership__slug="staffordshire")
+    county.title = "Changed since it was loaded"
+    county.save()
+    Priority.objects.filter(plan__partnership__slug="stafford").update(title="Also changed")
+    lichfield = Plan.objects.get(partnership__slug="lichfield")
+    publish_plan(lichfield, None, "Board of 2 March 2026 agreed the plan (minute 3)", dt.date(2026, 3, 2))
+    with pytest.raises(CommandError):
+        call_command("load_seed_plans", replace=True)
+    after = {p.partnership.slug: p.pk for p in Plan.objects.select_related("partnership")}
+    assert after == before  # no plan was deleted and loaded again
+    assert Plan.objects.get(pk=county.pk).title == "Changed since it was loaded"
+    assert set(
+        Priority.all_objects.filter(plan__partnership__slug="stafford").values_list("title", flat=True)
+    ) == {"Also changed"}
