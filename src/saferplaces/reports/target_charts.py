@@ -7,12 +7,15 @@ that holds its data: pages show the values table beside it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import altair as alt
+import vl_convert
 
-from saferplaces.reports.charts import BLUE, DARK, RED, Chart, draw_chart
+from saferplaces.reports.drawn_charts import Chart
+from saferplaces.reports.svg_kit import BLUE, DARK, FONT, RED
 
 
 @dataclass(frozen=True)
@@ -122,3 +125,27 @@ def target_chart(
         )
         text += "."
     return draw_chart("chart-target", title, chart, text, table)
+
+
+def draw_chart(chart_id: str, title: str, chart: alt.TopLevelMixin, alt_text: str, table: str) -> Chart:
+    """Draw one Altair chart to SVG in the reports' style (vl-convert, offline)."""
+    spec = chart.configure(font=FONT).configure_view(stroke=None).to_dict()
+    return _own_ids(Chart(chart_id, title, vl_convert.vegalite_to_svg(spec), alt_text, table))
+
+
+_GRADIENT = re.compile(r"\bgradient_(\d+)\b")
+
+
+def _own_ids(chart: Chart) -> Chart:
+    """Name the SVG's gradients after the chart.
+
+    vl-convert numbers gradients by how many it has drawn in the process, so the same chart
+    would get other ids in another process, and two charts could share one in a page.
+    """
+    svg = _GRADIENT.sub(lambda m: f"{chart.id}-gradient-{m.group(1)}", chart.svg)
+    if svg == chart.svg:
+        return chart
+    numbers = dict.fromkeys(re.findall(rf"{chart.id}-gradient-(\d+)", svg))
+    for i, n in enumerate(numbers):
+        svg = svg.replace(f"{chart.id}-gradient-{n}", f"{chart.id}-gradient-{i}")
+    return Chart(chart.id, chart.title, svg, chart.alt, chart.table)
