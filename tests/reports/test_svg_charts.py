@@ -229,3 +229,39 @@ def test_hostile_names_stay_text_in_every_chart(stafford):
         # the months and the hundred squares name no crime type, ward or theme
         assert bool(named) == (c.id not in ("chart-months", "chart-hundred")), c.id
         assert any(HOSTILE in t for t in named) or c.id in ("chart-months", "chart-hundred"), c.id
+
+
+def test_target_chart_points_rings_intervals_and_baseline_sit_at_their_values():
+    from saferplaces.reports.target_charts import ChartValue, target_chart
+
+    values = [ChartValue(f"2024-{m:02d}", float(10 + m), 8.0 + m, 12.0 + m) for m in range(1, 7)]
+    values.append(ChartValue("2024-07", 40.0, rule="a point outside the process limits"))
+    values.append(ChartValue("2024-08", 20.0, source="Computed from the data store"))
+    chart = target_chart(values, title="Thefts & <b>", unit="thefts", baseline=15.0)
+    root = _root(chart)
+    assert "style" not in chart.svg
+    points = _titled(root, "circle")
+    dots = {t: el for t, el in points.items() if el.get("fill") != "none"}
+    assert len(dots) == len(values)
+    ys = {v.period: float(dots[f"{v.period}: {v.value:,.0f}"].get("cy")) for v in values}
+    per_unit = (ys["2024-01"] - ys["2024-07"]) / (40.0 - 11.0)
+    for v in values:
+        assert ys["2024-01"] - ys[v.period] == pytest.approx((v.value - 11.0) * per_unit, abs=0.15)
+    # one ring, on the flagged point, naming its rule
+    rings = [el for el in points.values() if el.get("fill") == "none"]
+    assert len(rings) == 1 and rings[0].get("cy") == dots["2024-07: 40"].get("cy")
+    assert rings[0].find(f"{NS}title").text == "2024-07: 40; rule: a point outside the process limits"
+    # each interval a vertical bar from its lower to its upper value
+    bars = [
+        el for el in root.iter(f"{NS}line") if el.get("x1") == el.get("x2") and el.get("stroke") == "#1d70b8"
+    ]
+    assert len(bars) == 6
+    for bar, v in zip(bars, values, strict=False):
+        assert float(bar.get("y1")) - float(bar.get("y2")) == pytest.approx(
+            (v.upper - v.lower) * per_unit, abs=0.15
+        )
+    baseline = [el for el in root.iter(f"{NS}line") if el.get("stroke-dasharray")]
+    assert len(baseline) == 1
+    assert ys["2024-01"] - float(baseline[0].get("y1")) == pytest.approx((15.0 - 11.0) * per_unit, abs=0.15)
+    # the two sources in their own colours, named in the legend
+    assert dots["2024-08: 20"].get("fill") == "#0b0c0c" and {"Source", "Entered"} <= set(_words(root))

@@ -27,6 +27,7 @@ from saferplaces.reports.svg_kit import (
     REDS,
     Projection,
     esc,
+    fit,
     legend_row,
     line,
     marker,
@@ -54,14 +55,6 @@ def _x_axis(x0: float, y: float, ticks: Sequence[float], at, title: str, centre:
         out += [line(at(t), y, at(t), y + 4, GREY), text(at(t), y + 15, tick_label(t), anchor="middle")]
     out.append(text(centre, y + 32, title, bold=True, anchor="middle"))
     return out
-
-
-def _fit(words: str, width: float, size: float = 11) -> str:
-    """``words`` cut with an ellipsis to about ``width`` pixels."""
-    if text_width(words, size) <= width:
-        return words
-    keep = max(0, int(width / (size * 0.52)) - 1)
-    return words[:keep].rstrip() + "…" if keep else ""
 
 
 def crime_type_chart(a: StrategicAssessment) -> Chart | None:
@@ -361,7 +354,7 @@ def treemap(a: StrategicAssessment) -> Chart | None:
         body.append(rect(x, y, w, h, BLUE, stroke="white", title=f"{r.crime_type}: {r.count:,}"))
         if w > 70 and h > 30:
             body += [
-                text(x + 4, y + 14, _fit(r.crime_type, w - 8), fill="white"),
+                text(x + 4, y + 14, fit(r.crime_type, w - 8), fill="white"),
                 text(x + 4, y + 27, f"{r.count:,}", fill="white"),
             ]
     top = rows[0]

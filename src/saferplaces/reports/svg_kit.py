@@ -181,6 +181,14 @@ def text_width(words: str, size: float = 11) -> float:
     return len(words) * size * 0.52
 
 
+def fit(words: str, width: float, size: float = 11) -> str:
+    """``words`` cut with an ellipsis to about ``width`` pixels."""
+    if text_width(words, size) <= width:
+        return words
+    keep = max(0, int(width / (size * 0.52)) - 1)
+    return words[:keep].rstrip() + "…" if keep else ""
+
+
 # -- maps ---------------------------------------------------------------------------------------
 
 
