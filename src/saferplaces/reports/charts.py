@@ -294,7 +294,8 @@ def ward_map(a: StrategicAssessment) -> Chart | None:
         w = rates[f["properties"]["code"]]
         colour = shade(BLUES, 0.1 + 0.9 * (w.rate - low) / (high - low) if high > low else 0.5)
         body.append(
-            f'<path d="{proj.path(rings(f["geometry"]))}" fill="{colour}" stroke="white" stroke-width="0.6">'
+            f'<path d="{proj.path(rings(f["geometry"]), step=1)}" fill="{colour}" '
+            'stroke="white" stroke-width="0.6">'
             f"<title>{esc(f'{w.ward_name}: {w.rate:,.0f} per 1,000 ({w.funnel})')}</title></path>"
         )
     body += _scale_legend(436, 14, "Per 1,000", low, high, BLUES)
@@ -424,7 +425,7 @@ def hotspot_map(a: StrategicAssessment) -> Chart | None:
     proj = Projection.fit(points, 420)
     kinds = sorted({pattern(c) for c in h.hot})
     colours = {k: shade(REDS, 0.45 + 0.5 * i / max(1, len(kinds) - 1)) for i, k in enumerate(kinds)}
-    wards = " ".join(proj.path(rings(f["geometry"])) for f in outline)
+    wards = " ".join(proj.path(rings(f["geometry"]), step=1) for f in outline)
     body = [f'<path d="{wards}" fill="{LIGHT}" stroke="{GREY}" stroke-width="0.6"/>']
     for k in kinds:  # one path a pattern: the squares are many and alike
         d = " ".join(proj.path([c.polygon]) for c in h.hot if pattern(c) == k)

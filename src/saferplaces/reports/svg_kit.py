@@ -225,10 +225,21 @@ class Projection:
     def xy(self, pt: Sequence[float]) -> tuple[float, float]:
         return (pt[0] - self.west) * self.squash * self.scale, (self.north - pt[1]) * self.scale
 
-    def path(self, geometry_rings: Iterable[Sequence[Sequence[float]]], dx: float = 0, dy: float = 0) -> str:
-        """The ``d`` of a path through the rings, shifted by (dx, dy)."""
+    def path(self, geometry_rings: Iterable[Sequence[Sequence[float]]], step: float = 0) -> str:
+        """The ``d`` of a path through the rings. A point that rounds to the last one kept, or lies
+        within ``step`` pixels of it, is left out: at a county's scale boundaries hold many
+        points closer than a pixel, which only make the file larger and slower to draw."""
         parts = []
         for ring in geometry_rings:
-            pts = [self.xy(pt) for pt in ring]
-            parts.append("M" + " L".join(f"{n(x + dx)},{n(y + dy)}" for x, y in pts) + " Z")
+            kept: list[tuple[float, float]] = []
+            for pt in ring:
+                x, y = self.xy(pt)
+                if kept and (
+                    (n(x), n(y)) == (n(kept[-1][0]), n(kept[-1][1]))
+                    or math.hypot(x - kept[-1][0], y - kept[-1][1]) < step
+                ):
+                    continue
+                kept.append((x, y))
+            if len(kept) > 2:
+                parts.append("M" + " L".join(f"{n(x)},{n(y)}" for x, y in kept) + " Z")
         return " ".join(parts)
