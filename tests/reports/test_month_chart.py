@@ -38,6 +38,8 @@ def test_flagged_month_names_its_rule_in_data_and_text():
     words = [t.text for t in svg.iter(f"{SVG}text")]
     assert "Rule that flagged each special-cause month" in words
     assert "2026-01: a point outside the process limits" in words
+    # the twelve months of the shift before it, one line for the run
+    assert "2025-01 to 2025-12: a shift: a run of points on one side of the centre line" in words
     # the 12 months before are flagged too (a shift: all on one side of the mean), each with its rule
     assert all("rule: a shift" in t for t in titles[:-1]) and len(titles) == 13
 

@@ -220,7 +220,7 @@ def month_chart(a: StrategicAssessment) -> Chart | None:
         shape, colour = POINTS.get(kind, POINTS["neutral"])
         rule = f"; rule: {rule_words(m.rules)}" if m.rules else ""
         body.append(marker(shape, x(i), y(m.count), colour, title=f"{m.month}: {m.count:,} ({kind}){rule}"))
-        if m.rules:
+        if m.rules and sum(1 for o in months if o.rules) <= 6:  # more would crowd the line
             body.append(text(x(i), y(m.count) - 9, m.month, anchor="middle", size=9, bold=True, halo=True))
     # the legends under the chart: the lines, the kinds of point, and the rule behind each flag
     legend_top = top + plot_h + 62
@@ -237,8 +237,9 @@ def month_chart(a: StrategicAssessment) -> Chart | None:
     if flagged:
         body.append(text(left, below + 6, "Rule that flagged each special-cause month", bold=True))
         below += 20
-        for m in flagged:
-            body.append(text(left, below + 4, f"{m.month}: {rule_words(m.rules)}"))
+        for first, last, words in _runs(months):
+            span = first if first == last else f"{first} to {last}"
+            body.append(text(left, below + 4, f"{span}: {words}"))
             below += 14
     high = max(months, key=lambda m: m.count)
     low = min(months, key=lambda m: m.count)
@@ -263,6 +264,23 @@ def month_chart(a: StrategicAssessment) -> Chart | None:
         f"highest {high.count:,} in {high.month}, lowest {low.count:,} in {low.month}.{limits}",
         "months",
     )
+
+
+def _runs(months: Sequence) -> list[tuple[str, str, str]]:
+    """Flagged months as (first, last, rule in words), a run of next months flagged by the same
+    rules kept as one, so that a shift of twelve months is one line of the legend."""
+    out: list[list[str]] = []
+    last_i = -2
+    for i, m in enumerate(months):
+        if not m.rules:
+            continue
+        words = rule_words(m.rules)
+        if out and i == last_i + 1 and out[-1][2] == words:
+            out[-1][1] = m.month
+        else:
+            out.append([m.month, m.month, words])
+        last_i = i
+    return [(a, b, w) for a, b, w in out]
 
 
 def _scale_legend(
