@@ -327,6 +327,48 @@ def read_whole(path: Path, shown: str, action: str, limits: Limits = LIMITS) -> 
     )
 
 
+#: Files often saved under a CSV name by mistake, by their first bytes (after any byte order
+#: mark and white space; HTML and XML in any case).
+DISGUISES: tuple[tuple[bytes, str], ...] = (
+    (b"%pdf-", "a PDF document"),
+    (b"<!doctype html", "a web page (HTML)"),
+    (b"<html", "a web page (HTML)"),
+    (b"<head", "a web page (HTML)"),
+    (b"<?xml", "an XML file"),
+    (b"\xd0\xcf\x11\xe0", "an Excel 97-2003 workbook or another Office file"),
+    (b"{\\rtf", "a Rich Text (RTF) document"),
+    (b"\x89png", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+)
+
+
+def disguised(head: bytes) -> str | None:
+    """What a file really is when its first bytes say it is not CSV text ("a PDF document"), or None.
+
+    Both the command-line imports (through :func:`first_line`) and the web app's uploads ask
+    this, so a web page or a PDF saved under a CSV name gets the same plain refusal everywhere.
+    """
+    start = head.removeprefix(b"\xef\xbb\xbf").lstrip().lower()
+    for magic, what in DISGUISES:
+        if start.startswith(magic):
+            return what
+    return None
+
+
+def not_csv(shown: str, what: str) -> DataFormatError:
+    """The refusal for a file that is :func:`disguised`."""
+    return DataFormatError(
+        f"The file {shown} is {what}, not a CSV file.",
+        "Check you chose the right file; a download that failed or needed a sign-in often saves a "
+        "web page under a CSV name, so download the CSV again.",
+    )
+
+
+def looks_utf16(head: bytes) -> bool:
+    """True for UTF-16 text: a UTF-16 byte order mark, or plain ASCII with every other byte zero."""
+    return head.startswith((b"\xff\xfe", b"\xfe\xff")) or _utf16_without_bom(head[:64])
+
+
 def _utf16_without_bom(head: bytes) -> bool:
     """True when text starts as UTF-16 of plain ASCII does: every other byte a zero."""
     if len(head) < 8:
@@ -370,14 +412,19 @@ def first_line(path: Path, shown: str, action: str, limits: Limits = LIMITS) -> 
             f"The file {shown} is compressed twice: what it holds is another compressed file, not CSV text.",
             "Decompress it fully and import the CSV file inside.",
         )
+    what = disguised(bytes(got[:64]))
+    if what:
+        raise not_csv(shown, what)
     end = got.find(b"\n")
     line = bytes(got if end < 0 else got[: end + 1])
+    if len(line) > cap and b"\r" in got[:cap]:
+        raise _cr_only(shown)  # a long file of carriage returns alone has no line feed at all
     if len(line) > cap:
         raise DataFormatError(
             f"The first line of {shown} is longer than {_size(cap)}, so it is not a CSV header.",
             "Check you chose the right file.",
         )
-    if line.startswith((b"\xff\xfe", b"\xfe\xff")) or _utf16_without_bom(bytes(got[:64])):
+    if looks_utf16(bytes(got[:64])):
         raise DataFormatError(
             f"The file {shown} is UTF-16 text, not UTF-8.",
             "Save it again as 'CSV UTF-8 (comma delimited)' and import that file.",
@@ -390,12 +437,16 @@ def first_line(path: Path, shown: str, action: str, limits: Limits = LIMITS) -> 
             "Save it again as 'CSV UTF-8 (comma delimited)' and import that file.",
         ) from exc
     if "\r" in text.rstrip("\r\n"):
-        raise DataFormatError(
-            f"The file {shown} ends its lines with a carriage return alone (as old Mac files did), "
-            "so its rows cannot be told apart.",
-            "Save it again as CSV with Windows or Unix line endings and import that file.",
-        )
+        raise _cr_only(shown)
     return text
+
+
+def _cr_only(shown: str) -> DataFormatError:
+    return DataFormatError(
+        f"The file {shown} ends its lines with a carriage return alone (as old Mac files did), "
+        "so its rows cannot be told apart.",
+        "Save it again as CSV with Windows or Unix line endings and import that file.",
+    )
 
 
 def friendly_csv_error(exc: Exception, name: str, action: str) -> DataFormatError:
@@ -482,6 +533,16 @@ _OTHER_ZIP_METHODS = {
 }
 
 
+def nested_archive(shown: str, inner: str) -> DataFormatError:
+    """The refusal for a zip archive found inside another (by its name or its first bytes)."""
+    return DataFormatError(
+        f"The archive {shown} holds another zip archive, {inner}, and Safer Places does not open "
+        "an archive inside an archive.",
+        f"Unzip {PurePosixPath(inner).name} first and import the files it holds, or the folder you "
+        "unzipped it to.",
+    )
+
+
 def unpack_zip(
     archive: Path,
     shown: str,
@@ -492,7 +553,8 @@ def unpack_zip(
 ) -> UnpackResult:
     """Take the wanted files (by file name) out of a zip archive into a new folder under ``work``.
 
-    Refused: an archive that is not a readable zip, an encrypted member, a compression method
+    Refused: an archive that is not a readable zip, a zip archive inside it (by its name, or a
+    wanted file whose bytes are a zip archive), an encrypted member, a compression method
     Python cannot read, members that decompress beyond the limits (declared or actual), and
     two different members with the same file name in different folders. The very same file
     twice is taken once and said so in ``notes``.
@@ -504,6 +566,9 @@ def unpack_zip(
     total = 0
     try:
         with zipfile.ZipFile(archive) as zf:
+            for m in zf.infolist():
+                if not m.is_dir() and PurePosixPath(m.filename).suffix.lower() == ".zip":
+                    raise nested_archive(shown, m.filename)
             members = [m for m in zf.infolist() if not m.is_dir() and wanted(PurePosixPath(m.filename).name)]
             if len(members) > limits.archive_files:
                 raise DataFormatError(
@@ -542,6 +607,8 @@ def unpack_zip(
                 digest = hashlib.sha256()
                 with zf.open(m) as src, open(dest, "wb") as dst:
                     for chunk in iter(lambda src=src: src.read(READ_CHUNK), b""):
+                        if not counter.bytes_out and chunk.startswith(ZIP_MAGICS):
+                            raise nested_archive(shown, m.filename)
                         counter.bytes_out += len(chunk)
                         counter.bytes_in = max(m.compress_size, 1)
                         counter.check()

@@ -42,7 +42,14 @@ from saferplaces.data.input_files import (
     read_whole,
     sniff,
 )
-from saferplaces.data.pipeline import commit_staged, header_row, manifest_entry, read_csv_sql, run_import
+from saferplaces.data.pipeline import (
+    commit_staged,
+    header_row,
+    manifest_entry,
+    read_csv_sql,
+    repeated_row_warnings,
+    run_import,
+)
 from saferplaces.data.progress import Progress, no_progress
 from saferplaces.data.sql import literal
 from saferplaces.data.store import Snapshot, Store
@@ -109,6 +116,9 @@ class ExtractResult:
         Rows whose coordinates lie in no bundled LSOA (kept, with no LSOA).
     rows_unknown_area
         Rows whose LSOA or ward code is well formed but in no ONS lookup (kept, unplaced).
+    notes
+        Warnings about rows loaded as they are: exact copies of another row, with their count
+        (the same check and wording as police.uk files).
     """
 
     name: str
@@ -123,6 +133,7 @@ class ExtractResult:
     rows_outside_boundaries: int = 0
     rows_unknown_area: int = 0
     assumptions: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
 
     def messages(self) -> list[str]:
         """Sentences for the user about what happened."""
@@ -155,7 +166,7 @@ class ExtractResult:
             )
         if self.synthetic:
             lines.append("The extract holds synthetic rows; it is marked synthetic in the store.")
-        return lines
+        return lines + list(self.notes)
 
 
 def _rows(n: int) -> str:
@@ -998,6 +1009,16 @@ def _ingest_locked(source: Path, store: Store, name: str, work: Path, progress: 
             )
         progress("Checking the extract", 0.5, 1)
         _validate(con, source.name, present)
+        notes = repeated_row_warnings(
+            con,
+            f"(select {literal(source.name)} as filename, * exclude (line) from clean)",
+            {},
+            header,
+            keyed="true",  # no column names one crime: every exact copy is counted
+            key=None,
+            repeating="another row exactly",
+            unkeyed="rows",
+        )
         progress("Checking the extract", 1, 1)
         _geocode(con, present, progress)
         _lookups_installed()
@@ -1056,6 +1077,7 @@ def _ingest_locked(source: Path, store: Store, name: str, work: Path, progress: 
         rows_outside_boundaries=int(outside),
         rows_unknown_area=int(unknown),
         assumptions=tuple(assumptions),
+        notes=tuple(notes),
     )
 
 

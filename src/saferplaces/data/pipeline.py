@@ -128,3 +128,64 @@ def commit_staged(
     snapshot = store.commit(manifest)
     progress("Saving", 1, 1)
     return snapshot
+
+
+#: Rows without a key (a Crime ID, say) may repeat; more repeats than this of one row are reported.
+MAX_REPEATS = 100
+
+
+def repeated_row_warnings(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    names: dict[str, str],
+    columns: Sequence[str],
+    *,
+    keyed: str,
+    key: str | None,
+    repeating: str,
+    unkeyed: str,
+) -> list[str]:
+    """Warnings, with their counts, for rows that repeat others (they are loaded as they are).
+
+    Both sources call this. ``table`` has a ``filename`` column (its display name is
+    ``names[filename]``) and ``columns``. A row for which the SQL condition ``keyed`` holds
+    names one crime: it is counted when another row of its file has the same ``key``
+    (a SQL expression; None means the whole row, so only exact copies count). A row without a
+    key may legitimately repeat (two incidents at one map point in a month), so those are
+    counted only when one row appears more than :data:`MAX_REPEATS` times. ``repeating`` and
+    ``unkeyed`` finish the sentences: "repeating {repeating}", "{unkeyed} repeated up to".
+    """
+    row = "hash(filename, " + ", ".join(f'"{c}"' for c in columns) + ")"
+    key_hash = f"hash(filename, {key})" if key else row
+    # rows are grouped by one 64-bit hash, several times faster than grouping by many text
+    # columns (a collision, about one in 10^7 for a million rows, could only add one repeat
+    # to a warning)
+    found = con.execute(
+        f"""
+        select filename,
+               sum(n - 1) filter (where has_key),
+               sum(n - 1) filter (where not has_key and n > {MAX_REPEATS}),
+               max(n) filter (where not has_key)
+        from (select any_value(filename) as filename, any_value({keyed}) as has_key, count(*) as n
+              from {table}
+              group by case when {keyed} then {key_hash} else {row} end
+              having count(*) > 1)
+        group by filename order by filename
+        """
+    ).fetchall()
+    out = []
+    for filename, with_key, without_key, most in found:
+        name = names.get(filename, filename)
+        if with_key:
+            out.append(
+                f"The file {name} has {with_key:,} {'row' if with_key == 1 else 'rows'} repeating "
+                f"{repeating}; they were loaded as they are, so if they are copies those crimes are "
+                "counted more than once. Check the file was not joined from overlapping parts."
+            )
+        if without_key:
+            out.append(
+                f"The file {name} has {unkeyed} repeated up to {most:,} times "
+                f"({without_key:,} repeats); they were loaded as they are. Check the file was not "
+                "edited or joined from overlapping parts."
+            )
+    return out
