@@ -46,6 +46,7 @@ from saferplaces import __version__
 from saferplaces.data import policeuk_format as fmt
 from saferplaces.data.bundled_files import bundled
 from saferplaces.data.ingest import IngestResult, ingest
+from saferplaces.data.input_files import disguised
 from saferplaces.data.periods import month_from_index, month_index
 from saferplaces.data.progress import Progress, no_progress
 from saferplaces.data.store import Store, work_folder
@@ -442,6 +443,14 @@ def extract_force_months(
                 written.append(target)
             progress(step, len(found), len(found))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, zlib.error, NotImplementedError) as exc:
+        with open(archive, "rb") as handle:
+            what = disguised(handle.read(64))
+        if what:
+            raise DownloadError(
+                f"The file downloaded from {url} is {what}, not a zip archive (the site may be "
+                "down for maintenance or asking you to sign in).",
+                "Try again later; if it keeps happening, open the address in a browser to see what it says.",
+            ) from exc
         raise DownloadError(
             f"The file downloaded from {url} is not a complete zip archive ({_reason(exc)}).",
             "Try again; if it keeps failing, download the archive in a browser and load it "
