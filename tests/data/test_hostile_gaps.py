@@ -146,7 +146,7 @@ POLICE_REFUSED: dict[str, tuple[Callable[[], bytes], str]] = {
     ),
     "the header again half way down": (
         lambda: _header_again(_month_text()),
-        "has 1 row whose Month is not a year and month like 2025-01, for example 'Month' on line 51",
+        "has 1 row repeating the header row, for example 'Month' on line 51",
     ),
 }
 
@@ -234,7 +234,8 @@ EXTRACT_REFUSED: dict[str, tuple[bytes, str]] = {
             + PARTNER_HEADER
             + "\n2025-01-04,Burglary,E01029742,V2\n"
         ).encode(),
-        "Line 3 of extract.csv has 'date' in column 'date'",
+        "Line 3 of extract.csv has 'category' in column 'category', which is a column name: the header row "
+        "again.",
     ),
     "a date as an Excel serial": (
         (PARTNER_HEADER + "\n45658,Burglary,E01029742,V1\n").encode(),
@@ -267,3 +268,17 @@ def test_an_extract_with_a_quoted_value_over_two_lines_counts_lines_as_a_spreads
     )
     error = _refused(store, lambda: ingest_extract(path, store, "x"))
     assert error.problem.startswith("Line 3 of extract.csv has 'Burglery' in column 'category'")
+
+
+def test_a_header_repeated_in_another_spelling_is_named_as_the_header(store, tmp_path):
+    header = "Offence Date,Crime Type,LSOA"
+    path = tmp_path / "extract.csv"
+    path.write_text(
+        f"{header}\n2025-01-03,Burglary,E01029742\n{header.upper()}\n2025-01-04,Burglary,E01029742\n"
+    )
+    error = _refused(store, lambda: ingest_extract(path, store, "x"))
+    assert error.problem == (
+        "Line 3 of extract.csv has 'CRIME TYPE' in column 'category', which is a column name: the "
+        "header row again."
+    )
+    assert error.action.startswith("Delete the repeated header rows")

@@ -15,7 +15,8 @@ import pytest
 from django.test import Client
 from openpyxl import Workbook
 
-from saferplaces.web.seeds import load_seed_plans
+from saferplaces.errors import InputError
+from saferplaces.web.seeds import load_seed_plans, read_seed
 from saferplaces.web.tables import MAX_COLUMNS, Table, read_table
 from tests.web.transfers_support import EAST_STAFFS, admin_client, database, export, upload
 
@@ -242,3 +243,10 @@ def _with_cached_formula(data: bytes, ref: str, formula: str, cached: str) -> by
                 assert count == 1
             target.writestr(item, part)
     return out.getvalue()
+
+
+@pytest.mark.parametrize("name", ["../../../settings.py", "/etc/passwd", "stafford-2020-2024.yaml/.."])
+def test_the_seed_loader_reads_only_its_own_files(name: str) -> None:
+    with pytest.raises(InputError) as error:
+        read_seed(name)
+    assert error.value.problem.startswith("There is no seed plan file called")

@@ -33,11 +33,13 @@ from saferplaces.data.input_files import (
 )
 from saferplaces.data.periods import month_index
 from saferplaces.data.pipeline import (
+    REPEATED_HEADER_ACTION,
     commit_staged,
     header_row,
     manifest_entry,
     read_csv_sql,
     repeated_row_warnings,
+    repeats_header,
     run_import,
 )
 from saferplaces.data.progress import Progress, no_progress
@@ -433,6 +435,7 @@ def _row_checks(kind: str, today: date | None) -> list[tuple[str, str, str, str]
     """
     unedited = "Check the file is an unedited police.uk download."
     checks = [
+        (repeats_header('"Month"', ["month"]), "Month", "repeating the header row", REPEATED_HEADER_ACTION),
         (
             f'"Month" is null or not regexp_full_match("Month", \'{fmt.MONTH.pattern[1:-1]}\')',
             "Month",

@@ -43,11 +43,13 @@ from saferplaces.data.input_files import (
     sniff,
 )
 from saferplaces.data.pipeline import (
+    REPEATED_HEADER_ACTION,
     commit_staged,
     header_row,
     manifest_entry,
     read_csv_sql,
     repeated_row_warnings,
+    repeats_header,
     run_import,
 )
 from saferplaces.data.progress import Progress, no_progress
@@ -427,7 +429,14 @@ def _checks(present: set[str], today: date | None = None) -> list[tuple[str, str
     """
     today = today or date.today()
     this_month = f"{today.year:04d}-{today.month:02d}"
-    checks: list[tuple[str, str, str, str]] = []
+    checks: list[tuple[str, str, str, str]] = [
+        (
+            "category",
+            repeats_header("category", ["category", *(k for k, v in fmt.ALIASES.items() if v == "category")]),
+            "a column name: the header row again",
+            REPEATED_HEADER_ACTION,
+        )
+    ]
     has_date, has_month = "date" in present, "month" in present
     if has_date and has_month:
         checks.append(

@@ -80,6 +80,24 @@ def header_row(first: str, shown: str, again: str, choose: str) -> list[str]:
         ) from exc
 
 
+#: What to do about a header row repeated inside a file (the same words for both sources).
+REPEATED_HEADER_ACTION = (
+    "Delete the repeated header rows (a file joined from several parts keeps each part's header), "
+    "then import the file again."
+)
+
+
+def repeats_header(column: str, names: Iterable[str]) -> str:
+    """SQL condition: the value of ``column``, read as a column heading is, is one of ``names``.
+
+    A row holding its own column's name is the header row again, as in a file joined from
+    parts; each source puts this check first, so such a row is named for what it is rather
+    than for the first value it breaks.
+    """
+    normalised = f"lower(regexp_replace(trim({column}), '[\\s.-]+', '_', 'g'))"
+    return f"{column} is not null and list_contains({literal_list(names)}, {normalised})"
+
+
 def read_csv_sql(
     paths: Sequence[Path], columns: Sequence[str], compression: str, *, filename: bool = False
 ) -> str:
