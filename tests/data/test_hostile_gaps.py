@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import codecs
 import gzip
-import io
 import os
-import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -22,6 +20,7 @@ from saferplaces.data.ingest import ingest
 from saferplaces.data.partner import ingest_extract
 from saferplaces.errors import DataFormatError, InputError, SaferPlacesError
 from tests.conftest import month_file, tree_digest
+from tests.data.test_hostile_corpus_more import _zip
 
 NAME = "2025-01-staffordshire-street.csv"
 PARTNER_HEADER = "date,category,lsoa_code,victim_id"
@@ -29,14 +28,6 @@ PARTNER_HEADER = "date,category,lsoa_code,victim_id"
 
 def _month_text() -> str:
     return gzip.decompress(month_file("2025-01").read_bytes()).decode("utf-8")
-
-
-def _zip(members: dict[str, bytes]) -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in members.items():
-            archive.writestr(name, data)
-    return out.getvalue()
 
 
 def _refused(store, run: Callable[[], object]) -> SaferPlacesError:
@@ -239,7 +230,8 @@ EXTRACT_REFUSED: dict[str, tuple[bytes, str]] = {
     ),
     "a date as an Excel serial": (
         (PARTNER_HEADER + "\n45658,Burglary,E01029742,V1\n").encode(),
-        "Line 2 of extract.csv has '45658' in column 'date'",
+        "Line 2 of extract.csv has '45658' in column 'date', which is a number, not a date (Excel keeps "
+        "a date as a number of days",
     ),
 }
 

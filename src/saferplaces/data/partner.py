@@ -455,6 +455,16 @@ def _checks(present: set[str], today: date | None = None) -> list[tuple[str, str
         checks.append(
             (
                 "date",
+                "date is not null and regexp_full_match(date, '[0-9]{5}([.][0-9]+)?')",
+                "a number, not a date (Excel keeps a date as a number of days when its column is not "
+                "formatted as dates)",
+                "Format the column as dates written YYYY-MM-DD in Excel, save the file as CSV again "
+                "and import it.",
+            )
+        )
+        checks.append(
+            (
+                "date",
                 f"date is not null and (not regexp_full_match(date, '{fmt.DATE.pattern[1:-1]}') "
                 "or try_strptime(date, '%Y-%m-%d') is null)",
                 "not a real day written YYYY-MM-DD",
