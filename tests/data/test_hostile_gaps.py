@@ -99,6 +99,11 @@ def test_an_extract_without_repeats_says_nothing_about_them(store, tmp_path):
     assert ingest_extract(_extract(tmp_path, rows), store, "x").notes == ()
 
 
+def test_an_extract_of_one_row_says_one_row(store, tmp_path):
+    result = ingest_extract(_extract(tmp_path, ["2025-01-03,Burglary,E01029742,V1"]), store, "x")
+    assert result.messages() == ["Added the extract 'x': 1 row from extract.csv."]
+
+
 def test_rows_differing_only_in_spaces_at_either_end_are_copies(store, tmp_path):
     rows = ["2025-01-03,Burglary,E01029742,V0001", " 2025-01-03 ,Burglary, E01029742 ,V0001 "]
     notes = ingest_extract(_extract(tmp_path, rows), store, "x").notes
@@ -134,6 +139,18 @@ POLICE_REFUSED: dict[str, tuple[Callable[[], bytes], str]] = {
     "an XLSX renamed .csv": (
         lambda: _zip({"[Content_Types].xml": b"<Types/>", "xl/workbook.xml": b"<workbook/>"}),
         "holds no police.uk street or outcomes CSV files",
+    ),
+    "semicolons for commas": (
+        lambda: _month_text().replace(",", ";").encode(),
+        "separates its columns with semicolons, not commas",
+    ),
+    "tabs for commas": (
+        lambda: _month_text().replace(",", "\t").encode(),
+        "separates its columns with tabs, not commas",
+    ),
+    "Excel's sep= line first": (
+        lambda: ("sep=,\n" + _month_text()).encode(),
+        "starts with a 'sep=' line (which Excel writes to name the separator)",
     ),
     "the header again half way down": (
         lambda: _header_again(_month_text()),
@@ -227,6 +244,10 @@ EXTRACT_REFUSED: dict[str, tuple[bytes, str]] = {
         ).encode(),
         "Line 3 of extract.csv has 'category' in column 'category', which is a column name: the header row "
         "again.",
+    ),
+    "semicolons for commas": (
+        (PARTNER_HEADER + "\n2025-01-03,Burglary,E01029742,V1\n").replace(",", ";").encode(),
+        "The file extract.csv separates its columns with semicolons, not commas.",
     ),
     "a date as an Excel serial": (
         (PARTNER_HEADER + "\n45658,Burglary,E01029742,V1\n").encode(),

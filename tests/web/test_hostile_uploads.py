@@ -153,6 +153,16 @@ REFUSED: dict[str, tuple[str, Callable[[list[list[str]]], bytes], str]] = {
         f"Row 2 of the selected file has {8 + MAX_COLUMNS:,} cells, more than "
         f"the {MAX_COLUMNS:,} an import reads.",
     ),
+    "semicolons for commas": (
+        "r.csv",
+        lambda rows: _text(rows).replace(",", ";").encode(),
+        "The selected file separates its columns with semicolons, not commas.",
+    ),
+    "Excel's sep= line first": (
+        "r.csv",
+        lambda rows: ("sep=,\n" + _text(rows)).encode(),
+        "The selected file starts with a 'sep=' line (which Excel writes to name the separator)",
+    ),
     "a date kept as Excel's day number": (
         "r.xlsx",
         lambda rows: _book(_review_date_as_a_number(rows)),

@@ -364,6 +364,34 @@ def not_csv(shown: str, what: str) -> DataFormatError:
     )
 
 
+_SEPARATORS = ((";", "semicolons"), ("\t", "tabs"), ("|", "vertical bars"))
+
+
+def separator_problem(header: list[str], subject: str) -> DataFormatError | None:
+    """The refusal for a header row that shows the file is not comma-separated, or None.
+
+    ``header`` is the first row as a CSV reader split it at commas; ``subject`` begins the
+    sentence ("The file x.csv", "The selected file"). Excel writes semicolons in countries
+    where the comma is the decimal mark, and a "sep=" first line when asked to; both read as
+    one strange column name otherwise. The command-line imports (``pipeline.header_row``) and
+    the web uploads (``web/tables.py``) ask this.
+    """
+    action = "Save it again as 'CSV UTF-8 (Comma delimited)' and import that file."
+    cells = [cell.strip() for cell in header]
+    if cells and cells[0].lower().startswith("sep=") and len([c for c in cells if c]) <= 1:
+        return DataFormatError(
+            f"{subject} starts with a '{cells[0][:6]}' line (which Excel writes to name the separator) "
+            "instead of the column headings.",
+            "Delete that first line, or " + action[0].lower() + action[1:],
+        )
+    if len([c for c in cells if c]) != 1:
+        return None
+    for mark, name in _SEPARATORS:
+        if cells[0].count(mark) >= 1 and len(cells[0].split(mark)) > 2:
+            return DataFormatError(f"{subject} separates its columns with {name}, not commas.", action)
+    return None
+
+
 def looks_utf16(head: bytes) -> bool:
     """True for UTF-16 text: a UTF-16 byte order mark, or plain ASCII with every other byte zero."""
     return head.startswith((b"\xff\xfe", b"\xfe\xff")) or _utf16_without_bom(head[:64])

@@ -147,11 +147,11 @@ class ExtractResult:
         lines = []
         if self.action == "replaced":
             lines.append(
-                f"Replaced the extract '{self.name}': {self.previous_rows:,} rows from "
-                f"{self.previous_source} are now {self.rows:,} rows from {self.source}."
+                f"Replaced the extract '{self.name}': {_count(self.previous_rows or 0)} from "
+                f"{self.previous_source} are now {_count(self.rows)} from {self.source}."
             )
         else:
-            lines.append(f"Added the extract '{self.name}': {self.rows:,} rows from {self.source}.")
+            lines.append(f"Added the extract '{self.name}': {_count(self.rows)} from {self.source}.")
         none = self.rows_by_location.get("none", 0)
         if none:
             lines.append(f"{_rows(none)} no location; {_them(none)} kept and counted.")
@@ -169,6 +169,10 @@ class ExtractResult:
         if self.synthetic:
             lines.append("The extract holds synthetic rows; it is marked synthetic in the store.")
         return lines + list(self.notes)
+
+
+def _count(n: int) -> str:
+    return "1 row" if n == 1 else f"{n:,} rows"
 
 
 def _rows(n: int) -> str:

@@ -28,7 +28,7 @@ from typing import Any, TypeVar
 
 import duckdb
 
-from saferplaces.data.input_files import LIMITS
+from saferplaces.data.input_files import LIMITS, separator_problem
 from saferplaces.data.io_failures import import_failure
 from saferplaces.data.progress import Progress, no_progress
 from saferplaces.data.sql import literal, literal_list
@@ -73,11 +73,15 @@ def header_row(first: str, shown: str, again: str, choose: str) -> list[str]:
     if "\x00" in first:
         raise DataFormatError(f"The file {shown} is not a CSV file.", choose)
     try:
-        return next(csv.reader([first]), [])
+        cells = next(csv.reader([first]), [])
     except csv.Error as exc:
         raise DataFormatError(
             f"The first line of {shown} is not a row of CSV column headings ({exc}).", choose
         ) from exc
+    wrong = separator_problem(cells, f"The file {shown}")
+    if wrong:
+        raise wrong
+    return cells
 
 
 #: What to do about a header row repeated inside a file (the same words for both sources).

@@ -29,7 +29,13 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.xml.functions import iterparse
 
-from saferplaces.data.input_files import GZIP_MAGIC, OTHER_COMPRESSIONS, disguised, looks_utf16
+from saferplaces.data.input_files import (
+    GZIP_MAGIC,
+    OTHER_COMPRESSIONS,
+    disguised,
+    looks_utf16,
+    separator_problem,
+)
 from saferplaces.errors import DataFormatError
 from saferplaces.reports.csv_cells import formula_safe, formula_unsafe, write_safe_csv
 
@@ -129,6 +135,9 @@ def _table(rows: list[list[str]]) -> Table:
         )
     if len(rows) - 1 > MAX_ROWS:
         raise _too_many_rows()
+    wrong = separator_problem(rows[0], "The selected file")
+    if wrong:
+        raise wrong
     header = [cell.strip().casefold() for cell in rows[0]]
     while header and not header[-1]:
         header.pop()
