@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import gzip
 import os
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -295,3 +296,21 @@ def test_a_header_repeated_in_another_spelling_is_named_as_the_header(store, tmp
         "header row again."
     )
     assert error.action.startswith("Delete the repeated header rows")
+
+
+def test_a_downloaded_archive_that_is_a_zip_bomb_is_refused_before_it_fills_the_disk(tmp_path):
+    from saferplaces.data.download import extract_force_months
+
+    archive = tmp_path / "2025-01.zip"
+    member = "2025-01/2025-01-staffordshire-street.csv"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr(member, bytes(70 * 1024**2))  # 70 MB of zeros, about 70 KB compressed
+    dest = tmp_path / "out"
+    dest.mkdir()
+    with pytest.raises(DataFormatError) as info:
+        extract_force_months(archive, "https://data.police.uk/x.zip", "staffordshire", ["2025-01"], dest)
+    assert info.value.problem == (
+        "The archive from https://data.police.uk/x.zip decompresses to over 200 times its compressed "
+        "size, which no real CSVs do, so nothing was read."
+    )
+    assert sum(p.stat().st_size for p in dest.iterdir()) == 0

@@ -261,6 +261,17 @@ class _Inflater:
             raise self.damaged(EOFError("the compressed data end before the end of the file"))
 
 
+def check_inflated(shown: str, bytes_in: int, bytes_out: int, action: str, limits: Limits = LIMITS) -> None:
+    """Refuse a file that has decompressed ``bytes_out`` from ``bytes_in`` beyond the limits.
+
+    For readers that decompress by other means (a zip member copied out by ``download``):
+    the same per-file size and ratio limits as :func:`read_whole` and :func:`unpack_zip`.
+    """
+    counter = _Inflater(shown, action, limits)
+    counter.bytes_in, counter.bytes_out = max(bytes_in, 1), bytes_out
+    counter.check()
+
+
 @dataclass(frozen=True)
 class FileFacts:
     """What one pass over a file found: its fingerprint and sizes."""
