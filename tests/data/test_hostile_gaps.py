@@ -189,15 +189,21 @@ def test_a_quoted_location_spanning_lines_loads_as_one_row(store, tmp_path):
     assert got.fetchone() == (len(lines) - 1, 1)
 
 
-def test_a_symlink_to_a_file_outside_the_folder_is_not_followed_into_the_folder(store, tmp_path):
+def test_a_link_to_a_folder_outside_is_not_followed_and_said(store, tmp_path):
     outside = tmp_path / "elsewhere"
     outside.mkdir()
     (outside / NAME).write_text(_month_text())
     folder = tmp_path / "police"
     (folder / "sub").mkdir(parents=True)
     os.symlink(outside, folder / "sub" / "linked-folder")
-    with pytest.raises(InputError, match="holds no police.uk CSV files or zip archives"):
+    with pytest.raises(InputError) as info:
         ingest([folder], store)
+    assert info.value.problem == (
+        f"The folder {folder} holds nothing to import but links to other folders "
+        "(sub/linked-folder), which are not followed."
+    )
+    assert info.value.action.startswith("Name the linked folder itself")
+    assert ingest([folder / "sub" / "linked-folder"], store).count("added") == 1  # named, it is read
 
 
 def test_a_path_with_dot_dot_is_read_where_it_points_and_named_as_given(store, tmp_path):

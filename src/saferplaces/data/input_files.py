@@ -150,7 +150,8 @@ def walk_folder(folder: Path, shown: str, wanted: Callable[[Path], bool]) -> lis
     """Every file under ``folder`` (recursively, sorted) for which ``wanted`` is true.
 
     A sub-folder that cannot be listed stops the import (it might hold wanted files),
-    and so does a wanted file that is a pipe or device or cannot be read.
+    and so does a wanted file that is a pipe or device or cannot be read. Links to folders
+    are not followed; a folder that holds nothing wanted but such links says so.
     """
 
     def fail(exc: OSError) -> None:
@@ -166,13 +167,22 @@ def walk_folder(folder: Path, shown: str, wanted: Callable[[Path], bool]) -> lis
         ) from exc
 
     found: list[Path] = []
+    links: list[Path] = []  # links to folders, which are not followed (they may loop, or leave the folder)
     for root, dirs, files in os.walk(folder, onerror=fail, followlinks=False):
         dirs.sort()
+        links.extend(Path(root) / d for d in dirs if (Path(root) / d).is_symlink())
         for name in files:
             path = Path(root) / name
             if wanted(path):
                 found.append(path)
     found.sort()
+    if not found and links:
+        raise InputError(
+            f"The folder {shown} holds nothing to import but links to other folders "
+            f"({links[0].relative_to(folder)}{' and more' if len(links) > 1 else ''}), "
+            "which are not followed.",
+            "Name the linked folder itself, or copy its files into the folder, then import again.",
+        )
     for path in found:
         check_readable_file(path, str(path))
     return found
