@@ -215,6 +215,19 @@ def test_a_formula_is_read_as_its_calculated_value_and_the_check_page_says_so(cl
     assert "the import read the value Excel last calculated, not the formula." in page
 
 
+@pytest.mark.parametrize("error", ["#REF!", "#DIV/0!", "#N/A", "#SPILL!"])
+def test_a_formula_whose_value_is_an_error_is_refused_naming_its_cell(client: Client, error: str) -> None:
+    rows = _risks(client)
+    rows[1][rows[0].index("Mitigation")] = "placeholder"
+    data = _with_cached_formula(_book(rows), "E2", "=A1/0", error, kind="e")
+    before = database()
+    errors = _errors(upload(client, EAST_STAFFS, "r.xlsx", data, "risks"))
+    assert errors[0].startswith(
+        f"Cell E2 of the selected workbook holds a formula whose value is the error {error}, not a value"
+    )
+    assert database() == before
+
+
 def test_the_check_page_names_the_sheet_read_when_there_are_others(client: Client) -> None:
     rows = _risks(client)
     rows[1][rows[0].index("Owner")] = "Sheet test owner"
@@ -236,7 +249,7 @@ def test_carriage_returns_alone_a_quoted_line_break_and_a_thousands_comma_load_a
     assert table == Table(("id", "Risk", "Owner"), (("", "Two\nlines", "1,250 officers"),))
 
 
-def _with_cached_formula(data: bytes, ref: str, formula: str, cached: str) -> bytes:
+def _with_cached_formula(data: bytes, ref: str, formula: str, cached: str, kind: str = "str") -> bytes:
     """The workbook with cell ``ref`` of its first sheet holding ``formula`` and a cached text value."""
     import re
     import zipfile
@@ -247,7 +260,8 @@ def _with_cached_formula(data: bytes, ref: str, formula: str, cached: str) -> by
             part = source.read(item.filename)
             if item.filename == "xl/worksheets/sheet1.xml":
                 cell = (
-                    f'<c r="{ref}" t="str"><f>{formula[1:].replace(chr(34), "&quot;")}</f><v>{cached}</v></c>'
+                    f'<c r="{ref}" t="{kind}"><f>{formula[1:].replace(chr(34), "&quot;")}</f>'
+                    f"<v>{cached}</v></c>"
                 ).encode()
                 part, count = re.subn(rf'<c r="{ref}"[^>]*?(/>|>.*?</c>)'.encode(), cell, part)
                 assert count == 1

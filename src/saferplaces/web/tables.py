@@ -24,7 +24,7 @@ from typing import Any
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.xml.functions import iterparse
@@ -46,6 +46,10 @@ MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_XLSX_UNPACKED_BYTES = 100 * 1024 * 1024
 #: The most rows (under the header) an import accepts.
 MAX_ROWS = 10_000
+#: What Excel shows in a cell whose formula fails; read as text it would be imported as a value.
+EXCEL_ERRORS = frozenset(
+    (*ERROR_CODES, "#GETTING_DATA", "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!")
+)
 #: The most cells a row may have (an export has at most a few dozen columns).
 MAX_COLUMNS = 500
 #: The file types an import accepts, by name ending.
@@ -352,7 +356,8 @@ def _check_no_merged_cells(worksheet: Any, rows: list[list[str]]) -> None:
 
 def _check_formulas_calculated(data: bytes, title: str, rows: list[list[str]]) -> tuple[str, int] | None:
     """Refuse a sheet with a formula Excel never calculated: its cell reads as blank, which
-    would otherwise be taken for an empty cell (workbooks written by programs, not Excel).
+    would otherwise be taken for an empty cell (workbooks written by programs, not Excel);
+    and a formula whose value is an error (``#REF!``), which would be read as text.
 
     Returns the first formula cell's coordinate and how many cells hold formulas, or None.
     """
@@ -374,6 +379,13 @@ def _check_formulas_calculated(data: bytes, title: str, rows: list[list[str]]) -
                         "calculated value, so its value cannot be read.",
                         "Open the workbook in Excel, save it so the formulas are calculated (or paste "
                         "them as values) and upload it again.",
+                    )
+                if value in EXCEL_ERRORS:
+                    raise DataFormatError(
+                        f"Cell {cell.coordinate} of the selected workbook holds a formula whose value "
+                        f"is the error {value}, not a value to import.",
+                        "Correct the formula in Excel (or replace it with the value it should give) "
+                        "and upload the workbook again.",
                     )
     finally:
         book.close()
