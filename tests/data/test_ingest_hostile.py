@@ -415,6 +415,6 @@ def test_outcomes_may_repeat_a_crime_id_but_exact_copies_are_counted(store, tmp_
     notes = ingest([outcomes], store).notes
     assert notes == (
         "The file 2025-02-staffordshire-outcomes.csv has 1 row repeating another row exactly, Crime ID "
-        "included; they were loaded as they are, so if they are copies those crimes are counted more "
-        "than once. Check the file was not joined from overlapping parts.",
+        "included; it was loaded as it is, so if it is a copy that crime is counted more than once. "
+        "Check the file was not joined from overlapping parts.",
     )

@@ -199,10 +199,15 @@ def repeated_row_warnings(
     for filename, with_key, without_key, most in found:
         name = names.get(filename, filename)
         if with_key:
+            loaded, copies = (
+                ("it was loaded as it is", "it is a copy that crime is")
+                if with_key == 1
+                else ("they were loaded as they are", "they are copies those crimes are")
+            )
             out.append(
                 f"The file {name} has {with_key:,} {'row' if with_key == 1 else 'rows'} repeating "
-                f"{repeating}; they were loaded as they are, so if they are copies those crimes are "
-                "counted more than once. Check the file was not joined from overlapping parts."
+                f"{repeating}; {loaded}, so if {copies} counted more than once. Check the file was not "
+                "joined from overlapping parts."
             )
         if without_key:
             out.append(
