@@ -940,6 +940,11 @@ def _install_boundary_codes() -> bool:
 # Committing
 
 
+#: Exact copies of rows in an extract are reported when they are more than this share of its
+#: rows (a synthetic extract of 100,000 rows has about 50, from shops with two thefts a day).
+REPEATED_SHARE = 0.01
+
+
 def validate_extract_name(name: str) -> str:
     """Check an extract name: lower-case letters, digits, hyphens, underscores; 1-64 long."""
     if not isinstance(name, str) or not fmt.EXTRACT_NAME.match(name):
@@ -1037,10 +1042,13 @@ def _ingest_locked(source: Path, store: Store, name: str, work: Path, progress: 
             f"(select {literal(source.name)} as filename, * exclude (line) from clean)",
             {},
             header,
-            keyed="true",  # no column names one crime: every exact copy is counted
+            # no column names one crime, and the same details can be two crimes (two thefts
+            # from one shop on one day), so copies are reported when they are many
+            keyed="false",
             key=None,
             repeating="another row exactly",
-            unkeyed="rows",
+            unkeyed="rows that are exact copies of others,",
+            unkeyed_share=REPEATED_SHARE,
         )
         progress("Checking the extract", 1, 1)
         _geocode(con, present, progress)

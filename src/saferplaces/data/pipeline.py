@@ -166,6 +166,7 @@ def repeated_row_warnings(
     key: str | None,
     repeating: str,
     unkeyed: str,
+    unkeyed_share: float | None = None,
 ) -> list[str]:
     """Warnings, with their counts, for rows that repeat others (they are loaded as they are).
 
@@ -173,26 +174,35 @@ def repeated_row_warnings(
     ``names[filename]``) and ``columns``. A row for which the SQL condition ``keyed`` holds
     names one crime: it is counted when another row of its file has the same ``key``
     (a SQL expression; None means the whole row, so only exact copies count). A row without a
-    key may legitimately repeat (two incidents at one map point in a month), so those are
-    counted only when one row appears more than :data:`MAX_REPEATS` times. ``repeating`` and
+    key may legitimately repeat (two incidents at one map point in a month, two thefts from one
+    shop on one day), so exact copies of those are counted only when one row appears more than
+    :data:`MAX_REPEATS` times, or, given ``unkeyed_share``, when all the copies in a file are
+    more than that share of its rows (a file joined from overlapping parts). ``repeating`` and
     ``unkeyed`` finish the sentences: "repeating {repeating}", "{unkeyed} repeated up to".
     """
     row = "hash(filename, " + ", ".join(f'"{c}"' for c in columns) + ")"
     key_hash = f"hash(filename, {key})" if key else row
+    share = "false" if unkeyed_share is None else f"all_copies > {float(unkeyed_share)} * rows"
     # rows are grouped by one 64-bit hash, several times faster than grouping by many text
     # columns (a collision, about one in 10^7 for a million rows, could only add one repeat
     # to a warning)
     found = con.execute(
         f"""
-        select filename,
-               sum(n - 1) filter (where has_key),
-               sum(n - 1) filter (where not has_key and n > {MAX_REPEATS}),
-               max(n) filter (where not has_key)
-        from (select any_value(filename) as filename, any_value({keyed}) as has_key, count(*) as n
-              from {table}
-              group by case when {keyed} then {key_hash} else {row} end
-              having count(*) > 1)
-        group by filename order by filename
+        select filename, with_key,
+               case when {share} then all_copies else many_copies end, most
+        from (select filename,
+                     sum(n - 1) filter (where has_key) as with_key,
+                     sum(n - 1) filter (where not has_key and n > {MAX_REPEATS}) as many_copies,
+                     sum(n - 1) filter (where not has_key) as all_copies,
+                     max(n) filter (where not has_key) as most
+              from (select any_value(filename) as filename, any_value({keyed}) as has_key,
+                           count(*) as n
+                    from {table}
+                    group by case when {keyed} then {key_hash} else {row} end
+                    having count(*) > 1)
+              group by filename)
+        join (select filename, count(*) as rows from {table} group by filename) using (filename)
+        order by filename
         """
     ).fetchall()
     out = []
@@ -212,7 +222,8 @@ def repeated_row_warnings(
         if without_key:
             out.append(
                 f"The file {name} has {unkeyed} repeated up to {most:,} times "
-                f"({without_key:,} repeats); they were loaded as they are. Check the file was not "
+                f"({without_key:,} {'repeat' if without_key == 1 else 'repeats'}); they were loaded as "
+                "they are. Check the file was not "
                 "edited or joined from overlapping parts."
             )
     return out
