@@ -161,6 +161,10 @@ POLICE_REFUSED: dict[str, tuple[Callable[[], bytes], str]] = {
     ),
     "an XLSX renamed .csv": (
         lambda: _zip({"[Content_Types].xml": b"<Types/>", "xl/workbook.xml": b"<workbook/>"}),
+        "is an Excel workbook (XLSX), not a CSV file",
+    ),
+    "a zip archive of no police.uk files": (
+        lambda: _zip({"notes/readme.txt": b"hello"}),
         "holds no police.uk street or outcomes CSV files",
     ),
     "semicolons for commas": (
@@ -264,6 +268,10 @@ EXTRACT_REFUSED: dict[str, tuple[bytes, str]] = {
         "The file extract.csv is an Excel 97-2003 workbook or another Office file, not a CSV file.",
     ),
     "a zip archive": (_zip({"extract.csv": b"x"}), "The file extract.csv is a zip archive, not a CSV."),
+    "an XLSX workbook": (
+        _zip({"[Content_Types].xml": b"<Types/>", "xl/workbook.xml": b"<workbook/>"}),
+        "The file extract.csv is an Excel workbook (XLSX), not a CSV file.",
+    ),
     "the header again half way down": (
         (
             PARTNER_HEADER

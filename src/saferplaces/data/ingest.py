@@ -26,6 +26,8 @@ from saferplaces.data.input_files import (
     check_total,
     first_line,
     friendly_csv_error,
+    not_csv,
+    office_document,
     read_whole,
     sniff,
     unpack_zip,
@@ -170,6 +172,9 @@ def _is_police_uk_name(name: str) -> bool:
 
 
 def _unpack_zip(archive: Path, work: Path, shown: str | None = None) -> tuple[list[FoundFile], list[str]]:
+    office = office_document(archive)
+    if office:
+        raise not_csv(shown or archive.name, office)
     unpacked = unpack_zip(archive, shown or archive.name, work, _is_police_uk_name, AGAIN)
     if not unpacked.files:
         raise DataFormatError(

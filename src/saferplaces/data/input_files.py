@@ -378,11 +378,14 @@ def disguised(head: bytes) -> str | None:
 
 def not_csv(shown: str, what: str) -> DataFormatError:
     """The refusal for a file that is :func:`disguised`."""
-    return DataFormatError(
-        f"The file {shown} is {what}, not a CSV file.",
-        "Check you chose the right file; a download that failed or needed a sign-in often saves a "
-        "web page under a CSV name, so download the CSV again.",
-    )
+    if "Excel" in what:
+        action = "Open it in Excel, save it as 'CSV UTF-8 (Comma delimited)' and import that file."
+    else:
+        action = (
+            "Check you chose the right file; a download that failed or needed a sign-in often saves "
+            "a web page under a CSV name, so download the CSV again."
+        )
+    return DataFormatError(f"The file {shown} is {what}, not a CSV file.", action)
 
 
 _SEPARATORS = ((";", "semicolons"), ("\t", "tabs"), ("|", "vertical bars"))
@@ -580,6 +583,29 @@ _OTHER_ZIP_METHODS = {
     98: "PPMd",
     99: "AES",
 }
+
+
+def office_document(path: Path) -> str | None:
+    """ "an Excel workbook (XLSX)" (or Word, PowerPoint) when a zip file is an Office document, else None.
+
+    Office files are zip archives; a workbook given where a CSV is wanted would otherwise be
+    refused as an archive without CSV files.
+    """
+    try:
+        with zipfile.ZipFile(path) as zf:
+            names = set(zf.namelist())
+    except (zipfile.BadZipFile, OSError):
+        return None
+    if "[Content_Types].xml" not in names:
+        return None
+    for folder, what in (
+        ("xl/", "an Excel workbook (XLSX)"),
+        ("word/", "a Word document"),
+        ("ppt/", "a PowerPoint file"),
+    ):
+        if any(name.startswith(folder) for name in names):
+            return what
+    return None
 
 
 def nested_archive(shown: str, inner: str) -> DataFormatError:

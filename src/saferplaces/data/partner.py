@@ -39,6 +39,8 @@ from saferplaces.data.input_files import (
     check_readable_file,
     first_line,
     friendly_csv_error,
+    not_csv,
+    office_document,
     read_whole,
     sniff,
 )
@@ -301,6 +303,9 @@ def read_header(path: Path) -> list[str]:
     if path.stat().st_size == 0:
         raise DataFormatError(f"The file {name} is empty.", again)
     if sniff(path, name) == "zip":
+        office = office_document(path)
+        if office:
+            raise not_csv(name, office)
         raise DataFormatError(
             f"The file {name} is a zip archive, not a CSV.",
             "Unzip it and import the partner extract CSV it holds.",
