@@ -243,6 +243,19 @@ def test_the_check_page_names_the_sheet_read_when_there_are_others(client: Clien
     assert "The sheet 'risks' was read; the workbook's other sheets ('Notes', 'Old') were not." in page
 
 
+def test_hidden_rows_are_read_and_the_note_says_so() -> None:
+    def hide(book: Workbook) -> None:
+        book.active.row_dimensions[3].hidden = True
+        book.active.row_dimensions[4].hidden = True
+        book.active.row_dimensions[9].hidden = True  # below the rows: not the file's business
+
+    table = read_table("r.xlsx", _book([["id", "Risk"], ["", "A"], ["", "B"], ["", "C"]], hide))
+    assert table.rows == (("", "A"), ("", "B"), ("", "C"))
+    assert table.notes == (
+        "2 rows are hidden in Excel (the first is row 3); the import read them like the others.",
+    )
+
+
 def test_carriage_returns_alone_a_quoted_line_break_and_a_thousands_comma_load_as_written() -> None:
     text = 'id,Risk,Owner\r,"Two\nlines","1,250 officers"\r'
     table = read_table("r.csv", text.encode())

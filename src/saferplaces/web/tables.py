@@ -282,7 +282,7 @@ def read_xlsx(data: bytes, sheet: str = "") -> Table:
                     rows.append(texts)
                 elif any(texts):
                     raise _too_many_rows()
-            _check_no_merged_cells(worksheet, rows)
+            hidden = _check_layout(worksheet, rows)
         except DataFormatError:
             raise
         except Exception as exc:  # noqa: BLE001 (damaged sheet XML fails inside openpyxl)
@@ -300,6 +300,14 @@ def read_xlsx(data: bytes, sheet: str = "") -> Table:
         notes.append(
             f"The sheet '{worksheet.title}' was read; the workbook's other sheets ({listed}) were not."
         )
+    if hidden:
+        if len(hidden) == 1:
+            notes.append(f"Row {hidden[0]} is hidden in Excel; the import read it like the others.")
+        else:
+            notes.append(
+                f"{len(hidden):,} rows are hidden in Excel (the first is row {hidden[0]}); the import "
+                "read them like the others."
+            )
     if formulas:
         first, count = formulas
         cells = (
@@ -311,36 +319,43 @@ def read_xlsx(data: bytes, sheet: str = "") -> Table:
     return replace(_table(rows), notes=tuple(notes))
 
 
-def _merged_ranges(worksheet: Any) -> list[str]:
-    """The ranges ("B3:B5") of a read-only worksheet's merged cells, from its XML.
+def _sheet_layout(worksheet: Any) -> tuple[list[str], list[int]]:
+    """The ranges ("B3:B5") of a read-only worksheet's merged cells, and its hidden rows' numbers.
 
-    openpyxl's read-only mode (which keeps a large upload out of memory) does not read merges,
-    so the worksheet's ``<mergeCell ref="...">`` elements are read here, with openpyxl's own
-    hardened XML parser.
+    openpyxl's read-only mode (which keeps a large upload out of memory) reads neither, so the
+    worksheet's ``<mergeCell ref="...">`` and ``<row r="..." hidden="1">`` elements are read
+    here, with openpyxl's own hardened XML parser.
     """
-    ranges = []
+    ranges: list[str] = []
+    hidden: list[int] = []
     source = worksheet._get_source()  # noqa: SLF001 (the read-only reader keeps no merges)
     try:
         for _event, element in iterparse(source):
-            if element.tag.endswith("}mergeCell") and element.get("ref"):
+            tag = element.tag.rsplit("}", 1)[-1]
+            if tag == "mergeCell" and element.get("ref"):
                 ranges.append(element.get("ref"))
+            elif tag == "row" and element.get("hidden") in ("1", "true") and element.get("r", "").isdigit():
+                hidden.append(int(element.get("r")))
             element.clear()
     finally:
         source.close()
-    return ranges
+    return ranges, hidden
 
 
-def _check_no_merged_cells(worksheet: Any, rows: list[list[str]]) -> None:
-    """Refuse a sheet with merged cells among its rows.
+def _check_layout(worksheet: Any, rows: list[list[str]]) -> list[int]:
+    """Refuse a sheet with merged cells among its rows; return its hidden rows among them.
 
     A merged cell holds its value in its top-left cell only: the others read as blank, so a
     priority merged down five rows would be blank on four of them, and a heading merged across
     two columns would leave a blank column name. Filling every cell from the top-left one would
     be right for the first and wrong for the second, so the workbook is refused, naming the
-    range, and the partnership unmerges the cells and fills them as it means.
+    range, and the partnership unmerges the cells and fills them as it means. Hidden rows are
+    read like the others (hiding is how a row is kept out of view, not out of the data), and
+    the check page says so.
     """
     last = max((number for number, row in enumerate(rows, start=1) if any(row)), default=0)
-    for ref in _merged_ranges(worksheet):
+    merged, hidden = _sheet_layout(worksheet)
+    for ref in merged:
         try:
             _min_col, top, _max_col, _bottom = range_boundaries(ref)
         except ValueError:
@@ -352,6 +367,7 @@ def _check_no_merged_cells(worksheet: Any, rows: list[list[str]]) -> None:
                 "Unmerge the cells in Excel (Merge & Center, then Unmerge Cells), fill in each cell, "
                 "and upload the workbook again.",
             )
+    return sorted(number for number in hidden if 1 < number <= last and any(rows[number - 1]))
 
 
 def _check_formulas_calculated(data: bytes, title: str, rows: list[list[str]]) -> tuple[str, int] | None:
