@@ -258,7 +258,7 @@ def test_failure_into_a_new_store_leaves_no_store_behind(server, store):
     [
         ("truncate", "failed after 2 tries: the connection ended after"),
         ("corrupt", "is not a complete zip archive"),
-        ("html", "is not a complete zip archive"),
+        ("html", "is a web page (HTML), not a zip archive"),
         ("500", "failed after 2 tries: data.police.uk answered HTTP 500"),
     ],
 )

@@ -118,7 +118,7 @@ REFUSED: dict[str, tuple[Callable[[], bytes], str]] = {
     ),
     "semicolons for commas": (
         lambda: (_lines()[0] + "".join(_lines()[1])).replace(",", ";").encode(),
-        "does not start with the police.uk column headings",
+        "separates its columns with semicolons, not commas",
     ),
     "columns swapped": (
         lambda: _swap_first_two(_lines()[0] + "".join(_lines()[1])).encode(),

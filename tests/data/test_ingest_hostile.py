@@ -53,7 +53,7 @@ EXPECTED = {
     "2025-01-staffordshire-street-missing-column.csv": "has no 'LSOA code' column",
     "2025-01-staffordshire-street-month-2009.csv": "has 2 rows whose Month is before December 2010",
     "2025-01-staffordshire-street-month-2999.csv": "has 2 rows whose Month is after the current month",
-    "2025-01-staffordshire-street-not-a-csv.csv": "is not UTF-8 text",
+    "2025-01-staffordshire-street-not-a-csv.csv": "is a PNG image, not a CSV file",
     "2025-01-staffordshire-street-ragged-row.csv": "cannot be read as CSV on line 2",
     "2025-01-staffordshire-street-renamed-column.csv": "has no 'Crime type' column",
     "2025-01-staffordshire-street-trailing-bytes.csv.gz": "is a damaged or incomplete gzip file",
@@ -415,6 +415,6 @@ def test_outcomes_may_repeat_a_crime_id_but_exact_copies_are_counted(store, tmp_
     notes = ingest([outcomes], store).notes
     assert notes == (
         "The file 2025-02-staffordshire-outcomes.csv has 1 row repeating another row exactly, Crime ID "
-        "included; they were loaded as they are, so those crimes are counted more than once. Check the "
-        "file was not joined from overlapping parts.",
+        "included; it was loaded as it is, so if it is a copy that crime is counted more than once. "
+        "Check the file was not joined from overlapping parts.",
     )

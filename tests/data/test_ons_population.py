@@ -116,7 +116,7 @@ def held(server, tmp_path) -> Store:
 @pytest.mark.parametrize(
     ("fault", "error", "words"),
     [
-        ("html", DataFormatError, "has no DATE_NAME, GEOGRAPHY_CODE"),
+        ("html", DataFormatError, "it is a web page .HTML., not a CSV table"),
         ("500", DownloadError, "failed after 2 tries: Nomis answered HTTP 500"),
         ("truncate", DownloadError, "the connection ended after"),
     ],
@@ -314,7 +314,10 @@ def test_no_ward_found_is_refused_and_changes_nothing(server, held):
 
 @pytest.mark.parametrize(
     ("fault", "error", "words"),
-    [("html", DataFormatError, "has no DATE_NAME"), ("500", DownloadError, "Nomis answered HTTP 500")],
+    [
+        ("html", DataFormatError, "it is a web page .HTML., not a CSV table"),
+        ("500", DownloadError, "Nomis answered HTTP 500"),
+    ],
 )
 def test_a_failed_ward_download_changes_nothing(server, held, fault, error, words):
     before = tree_digest(held.root)

@@ -36,7 +36,7 @@ BAD_EXTRACTS = {
     "header-only.csv": "The file header-only.csv has a header but no rows.",
     "not-utf8.csv": "The file not-utf8.csv has bytes that are not UTF-8 text on line 3.",
     "utf16.csv": "The file utf16.csv is UTF-16 text, not UTF-8.",
-    "not-a-csv.csv": "The file not-a-csv.csv is not UTF-8 text.",
+    "not-a-csv.csv": "The file not-a-csv.csv is a PNG image, not a CSV file.",
     "unknown-category.csv": "Line 3 of unknown-category.csv has 'Burglery' in column 'category', "
     "which is not one of the 14 police.uk crime types.",
     "bad-date.csv": "Line 4 of bad-date.csv has '2025-02-30' in column 'date', which is not a "

@@ -46,6 +46,7 @@ from saferplaces import __version__
 from saferplaces.data import policeuk_format as fmt
 from saferplaces.data.bundled_files import bundled
 from saferplaces.data.ingest import IngestResult, ingest
+from saferplaces.data.input_files import check_inflated, check_total, disguised
 from saferplaces.data.periods import month_from_index, month_index
 from saferplaces.data.progress import Progress, no_progress
 from saferplaces.data.store import Store, work_folder
@@ -412,7 +413,9 @@ def extract_force_months(
 
     Members are matched by file name wherever they sit in the archive, so both the
     ``YYYY-MM/`` folder layout and a flat layout work. Reading a member checks its
-    CRC, so a damaged archive fails here rather than in the store.
+    CRC, so a damaged archive fails here rather than in the store. What the members
+    decompress to is bounded as every import's input is (``input_files.LIMITS``), so a
+    hostile answer cannot fill the disk.
 
     Returns
     -------
@@ -423,6 +426,8 @@ def extract_force_months(
     ------
     DownloadError
         If the file is not a readable zip archive or a member is damaged.
+    DataFormatError
+        If the members decompress beyond the limits.
     """
     wanted = {member_name(m, force, k): (m, k) for m in months for k in KINDS}
     found: dict[str, zipfile.ZipInfo] = {}
@@ -434,14 +439,33 @@ def extract_force_months(
                 if not info.is_dir() and base in wanted and base not in found:
                     found[base] = info
             step = f"Extracting {force} files"
+            archive_size = archive.stat().st_size
+            check_total(archive_size, sum(i.file_size for i in found.values()), f"The archive from {url}")
+            total = 0
             for i, (base, info) in enumerate(sorted(found.items())):
                 progress(step, i, len(found))
                 target = dest / base
+                shown, again = f"{url}: {info.filename}", "Try the download again."
+                check_inflated(shown, info.compress_size, info.file_size, again)  # as declared
                 with zf.open(info) as src, open(target, "wb") as dst:
-                    shutil.copyfileobj(src, dst, CHUNK)
+                    out = 0
+                    # copied in counted pieces: a member can decompress to more than it declares
+                    for chunk in iter(lambda src=src: src.read(CHUNK), b""):
+                        out, total = out + len(chunk), total + len(chunk)
+                        check_inflated(shown, info.compress_size, out, again)
+                        check_total(archive_size, total, f"The archive from {url}")
+                        dst.write(chunk)
                 written.append(target)
             progress(step, len(found), len(found))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, zlib.error, NotImplementedError) as exc:
+        with open(archive, "rb") as handle:
+            what = disguised(handle.read(64))
+        if what:
+            raise DownloadError(
+                f"The file downloaded from {url} is {what}, not a zip archive (the site may be "
+                "down for maintenance or asking you to sign in).",
+                "Try again later; if it keeps happening, open the address in a browser to see what it says.",
+            ) from exc
         raise DownloadError(
             f"The file downloaded from {url} is not a complete zip archive ({_reason(exc)}).",
             "Try again; if it keeps failing, download the archive in a browser and load it "

@@ -26,13 +26,24 @@ from saferplaces.data.input_files import (
     check_total,
     first_line,
     friendly_csv_error,
+    not_csv,
+    office_document,
     read_whole,
     sniff,
     unpack_zip,
     walk_folder,
 )
 from saferplaces.data.periods import month_index
-from saferplaces.data.pipeline import commit_staged, header_row, manifest_entry, read_csv_sql, run_import
+from saferplaces.data.pipeline import (
+    REPEATED_HEADER_ACTION,
+    commit_staged,
+    header_row,
+    manifest_entry,
+    read_csv_sql,
+    repeated_row_warnings,
+    repeats_header,
+    run_import,
+)
 from saferplaces.data.progress import Progress, no_progress
 from saferplaces.data.sql import literal
 from saferplaces.data.store import Manifest, Store, checkpoint, reference_connection
@@ -161,6 +172,9 @@ def _is_police_uk_name(name: str) -> bool:
 
 
 def _unpack_zip(archive: Path, work: Path, shown: str | None = None) -> tuple[list[FoundFile], list[str]]:
+    office = office_document(archive)
+    if office:
+        raise not_csv(shown or archive.name, office)
     unpacked = unpack_zip(archive, shown or archive.name, work, _is_police_uk_name, AGAIN)
     if not unpacked.files:
         raise DataFormatError(
@@ -426,6 +440,7 @@ def _row_checks(kind: str, today: date | None) -> list[tuple[str, str, str, str]
     """
     unedited = "Check the file is an unedited police.uk download."
     checks = [
+        (repeats_header('"Month"', ["month"]), "Month", "repeating the header row", REPEATED_HEADER_ACTION),
         (
             f'"Month" is null or not regexp_full_match("Month", \'{fmt.MONTH.pattern[1:-1]}\')',
             "Month",
@@ -583,56 +598,27 @@ def unknown_lsoa_notes(con: duckdb.DuckDBPyConnection, table: str, names: dict[s
 def duplicate_warnings(
     con: duckdb.DuckDBPyConnection, table: str, names: dict[str, str], kind: str
 ) -> list[str]:
-    """Warnings for repeated rows (loaded as they are), with their counts.
+    """Warnings for repeated rows of police.uk files (loaded as they are), with their counts.
 
     In a street-level file a Crime ID is one crime, so any row repeating another's Crime ID
     is counted (exact copies included; police.uk never repeats one). In an outcomes file a
     crime can have several outcomes, so only exact copies of a row with a Crime ID are
     counted. Rows without a Crime ID (anti-social behaviour) legitimately repeat (several
     incidents at one map point in a month: up to 28 in the bundled data), so those are
-    counted only when one row appears more than :data:`MAX_REPEATS` times.
+    counted only when one row appears more than ``pipeline.MAX_REPEATS`` times.
     """
-    columns = fmt.STREET_COLUMNS if kind == "street" else fmt.OUTCOME_COLUMNS
-    row = "hash(filename, " + ", ".join(f'"{c}"' for c in columns) + ")"
-    has_id = """("Crime ID" is not null and "Crime ID" <> '')"""
-    id_key = 'hash(filename, "Crime ID")' if kind == "street" else row
-    # rows are grouped by one 64-bit hash, several times faster than grouping by twelve text
-    # columns (a collision, about one in 10^7 for a million rows, could only add one repeat
-    # to a warning); the Crime ID alone is hashed when it identifies the row
-    found = con.execute(
-        f"""
-        select filename,
-               sum(n - 1) filter (where has_id),
-               sum(n - 1) filter (where not has_id and n > {MAX_REPEATS}),
-               max(n) filter (where not has_id)
-        from (select any_value(filename) as filename, any_value({has_id}) as has_id, count(*) as n
-              from {table}
-              group by case when {has_id} then {id_key} else {row} end
-              having count(*) > 1)
-        group by filename order by filename
-        """
-    ).fetchall()
-    what = "the Crime ID of another row" if kind == "street" else "another row exactly, Crime ID included"
-    out = []
-    for filename, with_id, without_id, most in found:
-        name = names.get(filename, filename)
-        if with_id:
-            out.append(
-                f"The file {name} has {with_id:,} {'row' if with_id == 1 else 'rows'} repeating {what}; "
-                "they were loaded as they are, so those crimes are counted more than once. Check the "
-                "file was not joined from overlapping parts."
-            )
-        if without_id:
-            out.append(
-                f"The file {name} has rows without a Crime ID repeated up to {most:,} times "
-                f"({without_id:,} repeats); they were loaded as they are. Check the file was not "
-                "edited or joined from overlapping parts."
-            )
-    return out
-
-
-#: Rows without a Crime ID may repeat; more repeats than this of one row are reported.
-MAX_REPEATS = 100
+    return repeated_row_warnings(
+        con,
+        table,
+        names,
+        fmt.STREET_COLUMNS if kind == "street" else fmt.OUTCOME_COLUMNS,
+        keyed="""("Crime ID" is not null and "Crime ID" <> '')""",
+        key='"Crime ID"' if kind == "street" else None,
+        repeating="the Crime ID of another row"
+        if kind == "street"
+        else "another row exactly, Crime ID included",
+        unkeyed="rows without a Crime ID",
+    )
 
 
 # --------------------------------------------------------------------------------------------

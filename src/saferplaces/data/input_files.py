@@ -150,7 +150,8 @@ def walk_folder(folder: Path, shown: str, wanted: Callable[[Path], bool]) -> lis
     """Every file under ``folder`` (recursively, sorted) for which ``wanted`` is true.
 
     A sub-folder that cannot be listed stops the import (it might hold wanted files),
-    and so does a wanted file that is a pipe or device or cannot be read.
+    and so does a wanted file that is a pipe or device or cannot be read. Links to folders
+    are not followed; a folder that holds nothing wanted but such links says so.
     """
 
     def fail(exc: OSError) -> None:
@@ -166,13 +167,22 @@ def walk_folder(folder: Path, shown: str, wanted: Callable[[Path], bool]) -> lis
         ) from exc
 
     found: list[Path] = []
+    links: list[Path] = []  # links to folders, which are not followed (they may loop, or leave the folder)
     for root, dirs, files in os.walk(folder, onerror=fail, followlinks=False):
         dirs.sort()
+        links.extend(Path(root) / d for d in dirs if (Path(root) / d).is_symlink())
         for name in files:
             path = Path(root) / name
             if wanted(path):
                 found.append(path)
     found.sort()
+    if not found and links:
+        raise InputError(
+            f"The folder {shown} holds nothing to import but links to other folders "
+            f"({links[0].relative_to(folder)}{' and more' if len(links) > 1 else ''}), "
+            "which are not followed.",
+            "Name the linked folder itself, or copy its files into the folder, then import again.",
+        )
     for path in found:
         check_readable_file(path, str(path))
     return found
@@ -261,6 +271,17 @@ class _Inflater:
             raise self.damaged(EOFError("the compressed data end before the end of the file"))
 
 
+def check_inflated(shown: str, bytes_in: int, bytes_out: int, action: str, limits: Limits = LIMITS) -> None:
+    """Refuse a file that has decompressed ``bytes_out`` from ``bytes_in`` beyond the limits.
+
+    For readers that decompress by other means (a zip member copied out by ``download``):
+    the same per-file size and ratio limits as :func:`read_whole` and :func:`unpack_zip`.
+    """
+    counter = _Inflater(shown, action, limits)
+    counter.bytes_in, counter.bytes_out = max(bytes_in, 1), bytes_out
+    counter.check()
+
+
 @dataclass(frozen=True)
 class FileFacts:
     """What one pass over a file found: its fingerprint and sizes."""
@@ -327,6 +348,79 @@ def read_whole(path: Path, shown: str, action: str, limits: Limits = LIMITS) -> 
     )
 
 
+#: Files often saved under a CSV name by mistake, by their first bytes (after any byte order
+#: mark and white space; HTML and XML in any case).
+DISGUISES: tuple[tuple[bytes, str], ...] = (
+    (b"%pdf-", "a PDF document"),
+    (b"<!doctype html", "a web page (HTML)"),
+    (b"<html", "a web page (HTML)"),
+    (b"<head", "a web page (HTML)"),
+    (b"<?xml", "an XML file"),
+    (b"\xd0\xcf\x11\xe0", "an Excel 97-2003 workbook or another Office file"),
+    (b"{\\rtf", "a Rich Text (RTF) document"),
+    (b"\x89png", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+)
+
+
+def disguised(head: bytes) -> str | None:
+    """What a file really is when its first bytes say it is not CSV text ("a PDF document"), or None.
+
+    Both the command-line imports (through :func:`first_line`) and the web app's uploads ask
+    this, so a web page or a PDF saved under a CSV name gets the same plain refusal everywhere.
+    """
+    start = head.removeprefix(b"\xef\xbb\xbf").lstrip().lower()
+    for magic, what in DISGUISES:
+        if start.startswith(magic):
+            return what
+    return None
+
+
+def not_csv(shown: str, what: str) -> DataFormatError:
+    """The refusal for a file that is :func:`disguised`."""
+    if "Excel" in what:
+        action = "Open it in Excel, save it as 'CSV UTF-8 (Comma delimited)' and import that file."
+    else:
+        action = (
+            "Check you chose the right file; a download that failed or needed a sign-in often saves "
+            "a web page under a CSV name, so download the CSV again."
+        )
+    return DataFormatError(f"The file {shown} is {what}, not a CSV file.", action)
+
+
+_SEPARATORS = ((";", "semicolons"), ("\t", "tabs"), ("|", "vertical bars"))
+
+
+def separator_problem(header: list[str], subject: str) -> DataFormatError | None:
+    """The refusal for a header row that shows the file is not comma-separated, or None.
+
+    ``header`` is the first row as a CSV reader split it at commas; ``subject`` begins the
+    sentence ("The file x.csv", "The selected file"). Excel writes semicolons in countries
+    where the comma is the decimal mark, and a "sep=" first line when asked to; both read as
+    one strange column name otherwise. The command-line imports (``pipeline.header_row``) and
+    the web uploads (``web/tables.py``) ask this.
+    """
+    action = "Save it again as 'CSV UTF-8 (Comma delimited)' and import that file."
+    cells = [cell.strip() for cell in header]
+    if cells and cells[0].lower().startswith("sep=") and len([c for c in cells if c]) <= 1:
+        return DataFormatError(
+            f"{subject} starts with a '{cells[0][:6]}' line (which Excel writes to name the separator) "
+            "instead of the column headings.",
+            "Delete that first line, or " + action[0].lower() + action[1:],
+        )
+    if len([c for c in cells if c]) != 1:
+        return None
+    for mark, name in _SEPARATORS:
+        if cells[0].count(mark) >= 1 and len(cells[0].split(mark)) > 2:
+            return DataFormatError(f"{subject} separates its columns with {name}, not commas.", action)
+    return None
+
+
+def looks_utf16(head: bytes) -> bool:
+    """True for UTF-16 text: a UTF-16 byte order mark, or plain ASCII with every other byte zero."""
+    return head.startswith((b"\xff\xfe", b"\xfe\xff")) or _utf16_without_bom(head[:64])
+
+
 def _utf16_without_bom(head: bytes) -> bool:
     """True when text starts as UTF-16 of plain ASCII does: every other byte a zero."""
     if len(head) < 8:
@@ -370,14 +464,19 @@ def first_line(path: Path, shown: str, action: str, limits: Limits = LIMITS) -> 
             f"The file {shown} is compressed twice: what it holds is another compressed file, not CSV text.",
             "Decompress it fully and import the CSV file inside.",
         )
+    what = disguised(bytes(got[:64]))
+    if what:
+        raise not_csv(shown, what)
     end = got.find(b"\n")
     line = bytes(got if end < 0 else got[: end + 1])
+    if len(line) > cap and b"\r" in got[:cap]:
+        raise _cr_only(shown)  # a long file of carriage returns alone has no line feed at all
     if len(line) > cap:
         raise DataFormatError(
             f"The first line of {shown} is longer than {_size(cap)}, so it is not a CSV header.",
             "Check you chose the right file.",
         )
-    if line.startswith((b"\xff\xfe", b"\xfe\xff")) or _utf16_without_bom(bytes(got[:64])):
+    if looks_utf16(bytes(got[:64])):
         raise DataFormatError(
             f"The file {shown} is UTF-16 text, not UTF-8.",
             "Save it again as 'CSV UTF-8 (comma delimited)' and import that file.",
@@ -390,12 +489,16 @@ def first_line(path: Path, shown: str, action: str, limits: Limits = LIMITS) -> 
             "Save it again as 'CSV UTF-8 (comma delimited)' and import that file.",
         ) from exc
     if "\r" in text.rstrip("\r\n"):
-        raise DataFormatError(
-            f"The file {shown} ends its lines with a carriage return alone (as old Mac files did), "
-            "so its rows cannot be told apart.",
-            "Save it again as CSV with Windows or Unix line endings and import that file.",
-        )
+        raise _cr_only(shown)
     return text
+
+
+def _cr_only(shown: str) -> DataFormatError:
+    return DataFormatError(
+        f"The file {shown} ends its lines with a carriage return alone (as old Mac files did), "
+        "so its rows cannot be told apart.",
+        "Save it again as CSV with Windows or Unix line endings and import that file.",
+    )
 
 
 def friendly_csv_error(exc: Exception, name: str, action: str) -> DataFormatError:
@@ -482,6 +585,39 @@ _OTHER_ZIP_METHODS = {
 }
 
 
+def office_document(path: Path) -> str | None:
+    """ "an Excel workbook (XLSX)" (or Word, PowerPoint) when a zip file is an Office document, else None.
+
+    Office files are zip archives; a workbook given where a CSV is wanted would otherwise be
+    refused as an archive without CSV files.
+    """
+    try:
+        with zipfile.ZipFile(path) as zf:
+            names = set(zf.namelist())
+    except (zipfile.BadZipFile, OSError):
+        return None
+    if "[Content_Types].xml" not in names:
+        return None
+    for folder, what in (
+        ("xl/", "an Excel workbook (XLSX)"),
+        ("word/", "a Word document"),
+        ("ppt/", "a PowerPoint file"),
+    ):
+        if any(name.startswith(folder) for name in names):
+            return what
+    return None
+
+
+def nested_archive(shown: str, inner: str) -> DataFormatError:
+    """The refusal for a zip archive found inside another (by its name or its first bytes)."""
+    return DataFormatError(
+        f"The archive {shown} holds another zip archive, {inner}, and Safer Places does not open "
+        "an archive inside an archive.",
+        f"Unzip {PurePosixPath(inner).name} first and import the files it holds, or the folder you "
+        "unzipped it to.",
+    )
+
+
 def unpack_zip(
     archive: Path,
     shown: str,
@@ -492,7 +628,8 @@ def unpack_zip(
 ) -> UnpackResult:
     """Take the wanted files (by file name) out of a zip archive into a new folder under ``work``.
 
-    Refused: an archive that is not a readable zip, an encrypted member, a compression method
+    Refused: an archive that is not a readable zip, a zip archive inside it (by its name, or a
+    wanted file whose bytes are a zip archive), an encrypted member, a compression method
     Python cannot read, members that decompress beyond the limits (declared or actual), and
     two different members with the same file name in different folders. The very same file
     twice is taken once and said so in ``notes``.
@@ -504,6 +641,9 @@ def unpack_zip(
     total = 0
     try:
         with zipfile.ZipFile(archive) as zf:
+            for m in zf.infolist():
+                if not m.is_dir() and PurePosixPath(m.filename).suffix.lower() == ".zip":
+                    raise nested_archive(shown, m.filename)
             members = [m for m in zf.infolist() if not m.is_dir() and wanted(PurePosixPath(m.filename).name)]
             if len(members) > limits.archive_files:
                 raise DataFormatError(
@@ -542,6 +682,8 @@ def unpack_zip(
                 digest = hashlib.sha256()
                 with zf.open(m) as src, open(dest, "wb") as dst:
                     for chunk in iter(lambda src=src: src.read(READ_CHUNK), b""):
+                        if not counter.bytes_out and chunk.startswith(ZIP_MAGICS):
+                            raise nested_archive(shown, m.filename)
                         counter.bytes_out += len(chunk)
                         counter.bytes_in = max(m.compress_size, 1)
                         counter.check()

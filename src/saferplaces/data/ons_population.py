@@ -54,6 +54,7 @@ from typing import Any
 
 from saferplaces.data.bundled_files import bundled
 from saferplaces.data.download import _scratch, fetch, resolve_base_url
+from saferplaces.data.input_files import disguised
 from saferplaces.data.progress import Progress, no_progress
 from saferplaces.data.store import Store
 from saferplaces.errors import DataFormatError, StoreError
@@ -205,6 +206,9 @@ def parse_answer(
         When the answer is not the table asked for (an HTML page, other columns, an age or sex
         we do not know, a count that is not a whole number).
     """
+    what = disguised(text[:64].encode("utf-8", "replace"))
+    if what:
+        raise _bad(url, f"it is {what}, not a CSV table")
     reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
     header = [h.strip().upper() for h in next(reader, [])]
     missing = [c for c in COLUMNS if c not in header]

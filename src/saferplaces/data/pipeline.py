@@ -28,7 +28,7 @@ from typing import Any, TypeVar
 
 import duckdb
 
-from saferplaces.data.input_files import LIMITS
+from saferplaces.data.input_files import LIMITS, separator_problem
 from saferplaces.data.io_failures import import_failure
 from saferplaces.data.progress import Progress, no_progress
 from saferplaces.data.sql import literal, literal_list
@@ -73,11 +73,33 @@ def header_row(first: str, shown: str, again: str, choose: str) -> list[str]:
     if "\x00" in first:
         raise DataFormatError(f"The file {shown} is not a CSV file.", choose)
     try:
-        return next(csv.reader([first]), [])
+        cells = next(csv.reader([first]), [])
     except csv.Error as exc:
         raise DataFormatError(
             f"The first line of {shown} is not a row of CSV column headings ({exc}).", choose
         ) from exc
+    wrong = separator_problem(cells, f"The file {shown}")
+    if wrong:
+        raise wrong
+    return cells
+
+
+#: What to do about a header row repeated inside a file (the same words for both sources).
+REPEATED_HEADER_ACTION = (
+    "Delete the repeated header rows (a file joined from several parts keeps each part's header), "
+    "then import the file again."
+)
+
+
+def repeats_header(column: str, names: Iterable[str]) -> str:
+    """SQL condition: the value of ``column``, read as a column heading is, is one of ``names``.
+
+    A row holding its own column's name is the header row again, as in a file joined from
+    parts; each source puts this check first, so such a row is named for what it is rather
+    than for the first value it breaks.
+    """
+    normalised = f"lower(regexp_replace(trim({column}), '[\\s.-]+', '_', 'g'))"
+    return f"{column} is not null and list_contains({literal_list(names)}, {normalised})"
 
 
 def read_csv_sql(
@@ -128,3 +150,80 @@ def commit_staged(
     snapshot = store.commit(manifest)
     progress("Saving", 1, 1)
     return snapshot
+
+
+#: Rows without a key (a Crime ID, say) may repeat; more repeats than this of one row are reported.
+MAX_REPEATS = 100
+
+
+def repeated_row_warnings(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    names: dict[str, str],
+    columns: Sequence[str],
+    *,
+    keyed: str,
+    key: str | None,
+    repeating: str,
+    unkeyed: str,
+    unkeyed_share: float | None = None,
+) -> list[str]:
+    """Warnings, with their counts, for rows that repeat others (they are loaded as they are).
+
+    Both sources call this. ``table`` has a ``filename`` column (its display name is
+    ``names[filename]``) and ``columns``. A row for which the SQL condition ``keyed`` holds
+    names one crime: it is counted when another row of its file has the same ``key``
+    (a SQL expression; None means the whole row, so only exact copies count). A row without a
+    key may legitimately repeat (two incidents at one map point in a month, two thefts from one
+    shop on one day), so exact copies of those are counted only when one row appears more than
+    :data:`MAX_REPEATS` times, or, given ``unkeyed_share``, when all the copies in a file are
+    more than that share of its rows (a file joined from overlapping parts). ``repeating`` and
+    ``unkeyed`` finish the sentences: "repeating {repeating}", "{unkeyed} repeated up to".
+    """
+    row = "hash(filename, " + ", ".join(f'"{c}"' for c in columns) + ")"
+    key_hash = f"hash(filename, {key})" if key else row
+    share = "false" if unkeyed_share is None else f"all_copies > {float(unkeyed_share)} * rows"
+    # rows are grouped by one 64-bit hash, several times faster than grouping by many text
+    # columns (a collision, about one in 10^7 for a million rows, could only add one repeat
+    # to a warning)
+    found = con.execute(
+        f"""
+        select filename, with_key,
+               case when {share} then all_copies else many_copies end, most
+        from (select filename,
+                     sum(n - 1) filter (where has_key) as with_key,
+                     sum(n - 1) filter (where not has_key and n > {MAX_REPEATS}) as many_copies,
+                     sum(n - 1) filter (where not has_key) as all_copies,
+                     max(n) filter (where not has_key) as most
+              from (select any_value(filename) as filename, any_value({keyed}) as has_key,
+                           count(*) as n
+                    from {table}
+                    group by case when {keyed} then {key_hash} else {row} end
+                    having count(*) > 1)
+              group by filename)
+        join (select filename, count(*) as rows from {table} group by filename) using (filename)
+        order by filename
+        """
+    ).fetchall()
+    out = []
+    for filename, with_key, without_key, most in found:
+        name = names.get(filename, filename)
+        if with_key:
+            loaded, copies = (
+                ("it was loaded as it is", "it is a copy that crime is")
+                if with_key == 1
+                else ("they were loaded as they are", "they are copies those crimes are")
+            )
+            out.append(
+                f"The file {name} has {with_key:,} {'row' if with_key == 1 else 'rows'} repeating "
+                f"{repeating}; {loaded}, so if {copies} counted more than once. Check the file was not "
+                "joined from overlapping parts."
+            )
+        if without_key:
+            out.append(
+                f"The file {name} has {unkeyed} repeated up to {most:,} times "
+                f"({without_key:,} {'repeat' if without_key == 1 else 'repeats'}); they were loaded as "
+                "they are. Check the file was not "
+                "edited or joined from overlapping parts."
+            )
+    return out

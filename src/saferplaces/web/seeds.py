@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 from django.db import transaction
 
+from saferplaces.errors import InputError, example
 from saferplaces.web.partnerships.models import Board, Membership, Organisation, Partnership, Person
 from saferplaces.web.performance.models import Target, TargetValue
 from saferplaces.web.plans.models import (
@@ -68,7 +69,16 @@ class SeedResult:
 
 
 def read_seed(name: str) -> dict[str, Any]:
-    """Read one seed file as plain data."""
+    """Read one seed file as plain data.
+
+    Only the files of :data:`SEED_FILES` are read: a name is never joined to the folder as a
+    path, so ``../`` or a link cannot make the loader read a file from elsewhere.
+    """
+    if name not in SEED_FILES:
+        raise InputError(
+            f"There is no seed plan file called '{example(name)}'.",
+            f"Choose one of {', '.join(SEED_FILES)}.",
+        )
     with (SEEDS_DIR / name).open(encoding="utf-8") as handle:
         return yaml.safe_load(handle)
 

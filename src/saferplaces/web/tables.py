@@ -17,17 +17,25 @@ import datetime as dt
 import io
 import zipfile
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import PurePath
 from typing import Any
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import get_column_letter, range_boundaries
+from openpyxl.xml.functions import iterparse
 
+from saferplaces.data.input_files import (
+    GZIP_MAGIC,
+    OTHER_COMPRESSIONS,
+    disguised,
+    looks_utf16,
+    separator_problem,
+)
 from saferplaces.errors import DataFormatError
 from saferplaces.reports.csv_cells import formula_safe, formula_unsafe, write_safe_csv
 
@@ -38,6 +46,12 @@ MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_XLSX_UNPACKED_BYTES = 100 * 1024 * 1024
 #: The most rows (under the header) an import accepts.
 MAX_ROWS = 10_000
+#: What Excel shows in a cell whose formula fails; read as text it would be imported as a value.
+EXCEL_ERRORS = frozenset(
+    (*ERROR_CODES, "#GETTING_DATA", "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!")
+)
+#: The most cells a row may have (an export has at most a few dozen columns).
+MAX_COLUMNS = 500
 #: The file types an import accepts, by name ending.
 SUFFIXES = (".csv", ".xlsx")
 
@@ -55,19 +69,31 @@ class Table:
         The first row's cells.
     rows
         The rows under the header, as wide as the header; ``rows[0]`` is spreadsheet row 2.
+    notes
+        Sentences on how the file was read, for the check page: which sheet of a workbook,
+        and that formulas were read as the values Excel last calculated.
     """
 
     header: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
+    notes: tuple[str, ...] = ()
 
     def as_json(self) -> dict[str, Any]:
         """The table as JSON-ready data, to keep between two requests."""
-        return {"header": list(self.header), "rows": [list(row) for row in self.rows]}
+        return {
+            "header": list(self.header),
+            "rows": [list(row) for row in self.rows],
+            "notes": list(self.notes),
+        }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Table:
         """The table :meth:`as_json` gave."""
-        return cls(tuple(data["header"]), tuple(tuple(row) for row in data["rows"]))
+        return cls(
+            tuple(data["header"]),
+            tuple(tuple(row) for row in data["rows"]),
+            tuple(data.get("notes", ())),
+        )
 
 
 def cell_text(value: Any) -> str:
@@ -99,6 +125,12 @@ def _too_many_rows() -> DataFormatError:
 
 
 def _table(rows: list[list[str]]) -> Table:
+    """The rows as a :class:`Table`, once the rules every upload keeps are checked.
+
+    Refused: no rows at all, more than :data:`MAX_ROWS` rows,
+    a row wider than :data:`MAX_COLUMNS` cells (blank cells at the end of a row do not count),
+    and a row that repeats the header (files joined from parts often carry each part's header).
+    """
     while rows and not any(rows[-1]):
         rows.pop()
     if not rows:
@@ -107,6 +139,27 @@ def _table(rows: list[list[str]]) -> Table:
         )
     if len(rows) - 1 > MAX_ROWS:
         raise _too_many_rows()
+    wrong = separator_problem(rows[0], "The selected file")
+    if wrong:
+        raise wrong
+    header = [cell.strip().casefold() for cell in rows[0]]
+    while header and not header[-1]:
+        header.pop()
+    for number, row in enumerate(rows, start=1):
+        while row and not row[-1]:
+            row.pop()
+        if len(row) > MAX_COLUMNS:
+            raise DataFormatError(
+                f"Row {number:,} of the selected file has {len(row):,} cells, more than the "
+                f"{MAX_COLUMNS:,} an import reads.",
+                "Delete the columns that are not part of the export, then upload the file again.",
+            )
+        if number > 1 and header and [cell.strip().casefold() for cell in row] == header:
+            raise DataFormatError(
+                f"Row {number:,} of the selected file repeats the header row (row 1).",
+                "Delete it (a file joined from several exports keeps each one's header), then upload "
+                "the file again.",
+            )
     width = max(len(row) for row in rows)
     padded = [tuple(row) + ("",) * (width - len(row)) for row in rows]
     return Table(padded[0], tuple(padded[1:]))
@@ -120,7 +173,14 @@ def read_csv(data: bytes) -> Table:
     DataFormatError
         When the bytes are not UTF-8 or not CSV.
     """
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    what = disguised(data[:64]) or _compressed(data)
+    if what:
+        raise DataFormatError(
+            f"The selected file is {what}, not a CSV file.",
+            "Check you chose the right file: export it from Excel as 'CSV UTF-8 (Comma delimited)' "
+            "or as an XLSX workbook, and upload that.",
+        )
+    if looks_utf16(data[:64]):
         raise DataFormatError(
             "The selected file is UTF-16 text, not UTF-8.",
             "In Excel, use Save As and choose 'CSV UTF-8 (Comma delimited)', or upload the XLSX file.",
@@ -135,8 +195,9 @@ def read_csv(data: bytes) -> Table:
             "In Excel, use Save As and choose 'CSV UTF-8 (Comma delimited)', or upload the XLSX file.",
         ) from None
     if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
         raise DataFormatError(
-            "The selected file holds null characters, so it is not a CSV file.",
+            f"The selected file holds a NUL byte (a binary zero) on line {line:,}, so it is not a CSV file.",
             "Save it from Excel as 'CSV UTF-8 (Comma delimited)' and upload it again.",
         )
     try:
@@ -150,6 +211,14 @@ def read_csv(data: bytes) -> Table:
             "Save it from Excel as 'CSV UTF-8 (Comma delimited)' and upload it again.",
         ) from None
     return _table(rows)
+
+
+def _compressed(data: bytes) -> str | None:
+    """ "a compressed file (gzip)" and the like, from the first bytes, or None."""
+    for magic, name in ((GZIP_MAGIC, "gzip"), *OTHER_COMPRESSIONS):
+        if data.startswith(magic):
+            return f"a compressed file ({name})"
+    return None
 
 
 def _check_unpacked_size(data: bytes) -> None:
@@ -213,23 +282,103 @@ def read_xlsx(data: bytes, sheet: str = "") -> Table:
                     rows.append(texts)
                 elif any(texts):
                     raise _too_many_rows()
+            hidden = _check_layout(worksheet, rows)
         except DataFormatError:
             raise
         except Exception as exc:  # noqa: BLE001 (damaged sheet XML fails inside openpyxl)
             raise _unreadable_workbook(exc) from None
+        others = [ws.title[:31] for ws in book.worksheets if ws.title != worksheet.title]
     finally:
         book.close()
-    _check_formulas_calculated(data, worksheet.title, rows)
+    formulas = _check_formulas_calculated(data, worksheet.title, rows)
     for row in rows:
         while row and not row[-1]:
             row.pop()
-    return _table(rows)
+    notes = []
+    if others:
+        listed = ", ".join(f"'{title}'" for title in others[:5]) + (", ..." if len(others) > 5 else "")
+        notes.append(
+            f"The sheet '{worksheet.title}' was read; the workbook's other sheets ({listed}) were not."
+        )
+    if hidden:
+        if len(hidden) == 1:
+            notes.append(f"Row {hidden[0]} is hidden in Excel; the import read it like the others.")
+        else:
+            notes.append(
+                f"{len(hidden):,} rows are hidden in Excel (the first is row {hidden[0]}); the import "
+                "read them like the others."
+            )
+    if formulas:
+        first, count = formulas
+        cells = (
+            f"Cell {first} holds a formula"
+            if count == 1
+            else f"{count:,} cells hold formulas (the first {first})"
+        )
+        notes.append(f"{cells}; the import read the value Excel last calculated, not the formula.")
+    return replace(_table(rows), notes=tuple(notes))
 
 
-def _check_formulas_calculated(data: bytes, title: str, rows: list[list[str]]) -> None:
+def _sheet_layout(worksheet: Any) -> tuple[list[str], list[int]]:
+    """The ranges ("B3:B5") of a read-only worksheet's merged cells, and its hidden rows' numbers.
+
+    openpyxl's read-only mode (which keeps a large upload out of memory) reads neither, so the
+    worksheet's ``<mergeCell ref="...">`` and ``<row r="..." hidden="1">`` elements are read
+    here, with openpyxl's own hardened XML parser.
+    """
+    ranges: list[str] = []
+    hidden: list[int] = []
+    source = worksheet._get_source()  # noqa: SLF001 (the read-only reader keeps no merges)
+    try:
+        for _event, element in iterparse(source):
+            tag = element.tag.rsplit("}", 1)[-1]
+            if tag == "mergeCell" and element.get("ref"):
+                ranges.append(element.get("ref"))
+            elif tag == "row" and element.get("hidden") in ("1", "true") and element.get("r", "").isdigit():
+                hidden.append(int(element.get("r")))
+            element.clear()
+    finally:
+        source.close()
+    return ranges, hidden
+
+
+def _check_layout(worksheet: Any, rows: list[list[str]]) -> list[int]:
+    """Refuse a sheet with merged cells among its rows; return its hidden rows among them.
+
+    A merged cell holds its value in its top-left cell only: the others read as blank, so a
+    priority merged down five rows would be blank on four of them, and a heading merged across
+    two columns would leave a blank column name. Filling every cell from the top-left one would
+    be right for the first and wrong for the second, so the workbook is refused, naming the
+    range, and the partnership unmerges the cells and fills them as it means. Hidden rows are
+    read like the others (hiding is how a row is kept out of view, not out of the data), and
+    the check page says so.
+    """
+    last = max((number for number, row in enumerate(rows, start=1) if any(row)), default=0)
+    merged, hidden = _sheet_layout(worksheet)
+    for ref in merged:
+        try:
+            _min_col, top, _max_col, _bottom = range_boundaries(ref)
+        except ValueError:
+            continue  # not a range: the reader ignores it too
+        if top is not None and top <= last:
+            raise DataFormatError(
+                f"The worksheet '{worksheet.title[:31]}' of the selected workbook has merged cells "
+                f"({ref}) among its rows, and a merged cell's value is held only in its top-left cell.",
+                "Unmerge the cells in Excel (Merge & Center, then Unmerge Cells), fill in each cell, "
+                "and upload the workbook again.",
+            )
+    return sorted(number for number in hidden if 1 < number <= last and any(rows[number - 1]))
+
+
+def _check_formulas_calculated(data: bytes, title: str, rows: list[list[str]]) -> tuple[str, int] | None:
     """Refuse a sheet with a formula Excel never calculated: its cell reads as blank, which
-    would otherwise be taken for an empty cell (workbooks written by programs, not Excel)."""
+    would otherwise be taken for an empty cell (workbooks written by programs, not Excel);
+    and a formula whose value is an error (``#REF!``), which would be read as text.
+
+    Returns the first formula cell's coordinate and how many cells hold formulas, or None.
+    """
     book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    first, count = "", 0
     try:
         sheet = book[title]
         sheet.reset_dimensions()
@@ -237,6 +386,7 @@ def _check_formulas_calculated(data: bytes, title: str, rows: list[list[str]]) -
             for cell in cells:
                 if cell.data_type != "f":
                     continue
+                first, count = first or cell.coordinate, count + 1
                 index = cell.column - 1
                 value = rows[number - 1][index] if index < len(rows[number - 1]) else ""
                 if not value:
@@ -246,8 +396,16 @@ def _check_formulas_calculated(data: bytes, title: str, rows: list[list[str]]) -
                         "Open the workbook in Excel, save it so the formulas are calculated (or paste "
                         "them as values) and upload it again.",
                     )
+                if value in EXCEL_ERRORS:
+                    raise DataFormatError(
+                        f"Cell {cell.coordinate} of the selected workbook holds a formula whose value "
+                        f"is the error {value}, not a value to import.",
+                        "Correct the formula in Excel (or replace it with the value it should give) "
+                        "and upload the workbook again.",
+                    )
     finally:
         book.close()
+    return (first, count) if count else None
 
 
 def check_upload(file_name: str, size: int) -> str:
@@ -308,8 +466,10 @@ def read_table(file_name: str, data: bytes, sheet: str = "") -> Table:
             "Open it in Excel and save it as 'Excel Workbook (.xlsx)'.",
         )
     if not data.startswith(_ZIP_MAGIC):
+        what = disguised(data[:64]) or _compressed(data)
         raise DataFormatError(
-            "The selected file is not an XLSX workbook, although its name ends in .xlsx.",
+            f"The selected file is {what + ', ' if what else ''}not an XLSX workbook, although its "
+            "name ends in .xlsx.",
             "Open it in Excel, save it as 'Excel Workbook (.xlsx)' and upload it again.",
         )
     return read_xlsx(data, sheet)

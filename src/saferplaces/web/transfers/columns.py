@@ -24,6 +24,10 @@ NUMBER_PLACES = 3
 _ISO_DATE = re.compile(
     r"^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:[ T][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?)?$"
 )
+#: A number of days (maybe with a time of day) as Excel stores a date in a cell not formatted
+#: as one; counting from 30 December 1899 gives Excel's date from 1 March 1900 on.
+_EXCEL_SERIAL = re.compile(r"^([0-9]{5})(\.[0-9]+)?$")
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
 _UK_DATE = re.compile(r"^([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})$")
 _NUMBER = re.compile(r"^[-+]?([0-9]+|[0-9]{1,3}(,[0-9]{3})+)(\.[0-9]+)?$|^[-+]?\.[0-9]+$")
 
@@ -143,6 +147,14 @@ class DateColumn(Column):
                 return dt.date(int(uk[3]), int(uk[2]), int(uk[1]))
         except ValueError:
             pass
+        serial = _EXCEL_SERIAL.match(text)
+        if serial:  # five digits: 1927 to 2173
+            as_date = _EXCEL_EPOCH + dt.timedelta(days=int(serial[1]))
+            raise CellError(
+                f"'{example(text)}' is a number, not a date (Excel keeps dates as day numbers, and "
+                f"this one would be {as_date:%d/%m/%Y}). Format the column as dates in Excel, or "
+                "write the date as 31/12/2024 or 2024-12-31."
+            )
         raise CellError(f"'{example(text)}' is not a date. Use the form 31/12/2024 or 2024-12-31.")
 
 

@@ -147,6 +147,7 @@ def _check_page(
         rows=rows[:MAX_ROWS_LISTED],
         more_rows=max(0, len(rows) - MAX_ROWS_LISTED),
         moved=moved,
+        notes=pending["table"].get("notes", []),
         background_rows=rows_held
         if (rows_held := len(pending["table"]["rows"])) > settings.BACKGROUND_IMPORT_ROWS
         else 0,
