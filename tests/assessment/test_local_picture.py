@@ -65,6 +65,9 @@ def test_it_covers_the_latest_twelve_months_in_a_row(picture):
     assert picture.months == tuple(MONTHS_2025)
     assert picture.window == "January 2025 to December 2025"
     assert picture.benchmark.name == "Staffordshire"
+    # bundled estimates: the district's newest is mid-2021, every ward's (summed small areas) mid-2020
+    assert (picture.population_year, picture.population_downloaded) == (2021, None)
+    assert picture.ward_population_years == (2020,)
 
 
 def test_ward_counts_match_the_raw_files_where_published(picture):
@@ -202,4 +205,6 @@ def test_ward_rates_use_downloaded_ward_estimates_where_the_code_matches_and_say
     assert "mid-2020 small-area estimates summed to 2024 wards instead" in said
     # Stafford's own rates use the district estimate downloaded with them (mid-2021 here), named
     assert pic.population_estimate.startswith("mid-2021, downloaded from ONS (Nomis) on ")
+    assert pic.population_estimate.endswith(f" on {pic.population_downloaded}")
+    assert pic.ward_population_years == (2020, 2022)  # the unmatched wards keep the bundled mid-2020
     assert f"Stafford's rates use the ONS population estimate for {pic.population_estimate}." in said

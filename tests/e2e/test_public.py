@@ -184,3 +184,37 @@ def test_the_crawl_tells_public_pages_from_staff_pages():
     assert page_kind("/public/") != page_kind("/")
     assert page_kind("/public/stafford/") != page_kind("/partnerships/stafford/")
     assert page_kind("/cy/public/stafford/") != page_kind("/public/stafford/")
+
+
+def _serve(body: bytes, status: int):  # noqa: ANN202 - a Playwright route handler
+    def handler(route, request) -> None:  # noqa: ANN001, ARG001
+        route.fulfill(status=status, body=body, content_type="text/html; charset=utf-8")
+
+    return handler
+
+
+@pytest.mark.parametrize("width", [320, 1280])
+def test_the_not_found_and_problem_pages_are_axe_clean_in_both_languages(
+    transactional_db, browser, live_server, width
+):
+    from django.test import RequestFactory
+
+    from saferplaces.web.public.errors import server_error
+
+    context = browser.new_context(base_url=live_server.url, viewport={"width": width, "height": 900})
+    page = context.new_page()
+    for path in ("/cy/public/no-such-page/", "/public/no-such-page/", "/no-such-page/"):
+        response = page.goto(path)
+        assert response is not None and response.status == 404, path
+        assert page.locator("h1").count() == 1, path
+        assert_accessible(page)
+        assert page.evaluate("document.documentElement.scrollWidth") <= width, path
+    # the 500 page as the server writes it, served at an address of the live server (its styles load)
+    for path in ("/cy/public/problem/", "/public/problem/", "/problem/"):
+        html = server_error(RequestFactory().get(path)).content
+        page.route(f"**{path}", _serve(html, 500))
+        response = page.goto(path)
+        assert response is not None and response.status == 500, path
+        assert page.locator("h1").count() == 1, path
+        assert_accessible(page)
+    context.close()

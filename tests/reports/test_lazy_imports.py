@@ -46,3 +46,22 @@ def test_the_statistics_an_assessment_uses_need_no_scipy_stats_nor_statsmodels()
         "print('scipy_stats' if 'scipy.stats' in sys.modules else '')"
     )
     assert not loaded & {"statsmodels", "pandas", "scipy_stats"}
+
+
+@pytest.mark.parametrize("formats", ["json,html,pdf,docx,xlsx", "html,docx"])
+def test_a_single_district_assess_never_loads_altair(bundled_store, tmp_path, formats):
+    """All five formats for one district: the charts are plain SVG (ADR 0028), so neither Altair
+    nor vl-convert's JavaScript engine is needed; vl-convert is loaded only for its SVG-to-PNG
+    (the Word file's pictures), which starts no engine. Without a PDF no worker is started, so
+    the charts are drawn in the command's own process (which loaded Altair before ADR 0028)."""
+    args = ["assess", "--area", "Tamworth", "--period", "2025", "--store", str(bundled_store.root)]
+    args += ["--format", formats]
+    loaded = loaded_after(
+        "import contextlib, io, sys\nfrom saferplaces.cli.main import main\n"
+        f"sys.argv = ['saferplaces', *{args!r}, '--out', {str(tmp_path)!r}]\n"
+        "with contextlib.redirect_stdout(io.StringIO()), contextlib.suppress(SystemExit):\n"
+        "    main()\n"
+    )
+    assert "altair" not in loaded
+    assert "docx" in loaded  # it wrote the Word file here (the PDF in a worker)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(f"assessment.{f}" for f in formats.split(","))

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-import json
+import xml.etree.ElementTree as ET
 from types import SimpleNamespace
 
 from saferplaces.assessment.model import MonthRow
 from saferplaces.reports.charts import month_chart
 from saferplaces.reports.target_charts import ChartValue, target_chart
 from saferplaces.stats import spc_xmr
+
+SVG = "{http://www.w3.org/2000/svg}"
 
 
 def test_flagged_month_names_its_rule_in_data_and_text():
@@ -29,8 +31,17 @@ def test_flagged_month_names_its_rule_in_data_and_text():
     )
     draft = month_chart(SimpleNamespace(months=months, period=SimpleNamespace(label="calendar year 2025")))
     assert "2026-01 (a point outside the process limits)" in draft.alt
-    spec = json.dumps(draft.spec)
-    assert "a point outside the process limits" in spec and '"Rule"' in spec
+    # the flagged point carries its rule, and the legend under the chart names it
+    svg = ET.fromstring(draft.svg)
+    titles = [t.text for t in svg.iter(f"{SVG}title")]
+    assert "2026-01: 160 (concern); rule: a point outside the process limits" in titles
+    words = [t.text for t in svg.iter(f"{SVG}text")]
+    assert "Rule that flagged each special-cause month" in words
+    assert "2026-01: a point outside the process limits" in words
+    # the twelve months of the shift before it, one line for the run
+    assert "2025-01 to 2025-12: a shift: a run of points on one side of the centre line" in words
+    # the 12 months before are flagged too (a shift: all on one side of the mean), each with its rule
+    assert all("rule: a shift" in t for t in titles[:-1]) and len(titles) == 13
 
 
 def test_target_chart_rings_flagged_points_and_says_why():
@@ -71,7 +82,8 @@ def test_a_short_series_is_drawn_as_a_run_chart_naming_its_trend():
     assert "limits of normal variation are" not in draft.alt
     assert "2025-05 (a trend: a run of points each higher or each lower than the last)" in draft.alt
     assert "2025-06 (" not in draft.alt
-    assert '"median": 53.5' in json.dumps(draft.spec)
+    words = [t.text for t in ET.fromstring(draft.svg).iter(f"{SVG}text")]
+    assert "Median (53.5)" in words
 
 
 def test_target_chart_names_the_run_chart():

@@ -242,3 +242,119 @@ def test_reloading_a_seed_plan_published_in_the_app_is_refused_in_one_sentence_p
         call_command("load_seed_plans", replace=True)
     assert str(refused.value).startswith(f"“{plan.title}” (original version) is published, so its text")
     assert Plan.objects.get(pk=plan.pk).is_frozen and Publication.objects.filter(plan=plan).exists()
+
+
+# -- ADR 0026: organisations a frozen plan names, and signed-off board packs -------------------------
+
+
+def test_an_organisation_leading_an_action_of_a_frozen_plan_is_not_deleted(world) -> None:
+    from saferplaces.web.partnerships.models import Organisation
+
+    police = Organisation.objects.create(name="Testshire Police")
+    council = Organisation.objects.create(name="Testshire Council")
+    Action.objects.filter(pk=world["patrols"].pk).update(lead_organisation=police)
+    Action.objects.filter(pk=world["raids"].pk).update(lead_organisation=council)
+    police.delete()  # a draft plan: Django blanks the lead, as before
+    assert Action.objects.get(pk=world["patrols"].pk).lead_organisation is None
+    plan = _published(world)
+    _refused(council.delete)
+    _refused(lambda: Organisation.objects.filter(pk=council.pk).delete())
+    with pytest.raises(PlanFrozenError) as refused, transaction.atomic():
+        council.delete()
+    assert str(refused.value) == (
+        "Testshire Council cannot be deleted because it leads actions in "
+        "“Testshire plan” (plan for 2024/25), "
+        "which is published or superseded, and deleting it would blank those actions' lead organisation. "
+        "Keep the organisation, and choose another lead for the actions of draft plans instead."
+    )
+    assert Action.objects.get(pk=world["raids"].pk).lead_organisation == council
+    assert plan.is_frozen
+    # the admin says so on its own pages, for one organisation and for the bulk action
+    client = Client()
+    client.force_login(User.objects.create_superuser("root", password="a long password 123"))
+    page = client.post(f"/admin/partnerships/organisation/{council.pk}/delete/", {"post": "yes"}, follow=True)
+    assert "Testshire Council cannot be deleted because it leads actions" in page.content.decode()
+    bulk = client.post(
+        "/admin/partnerships/organisation/",
+        {"action": "delete_selected", "_selected_action": [council.pk], "post": "yes"},
+        follow=True,
+    )
+    assert "Testshire Council cannot be deleted because it leads actions" in bulk.content.decode()
+    assert Organisation.objects.filter(pk=council.pk).exists()
+    unused = Organisation.objects.create(name="Unused charity")
+    client.post(f"/admin/partnerships/organisation/{unused.pk}/delete/", {"post": "yes"})
+    assert not Organisation.objects.filter(pk=unused.pk).exists()
+
+
+def _signed_pack(world):
+    from django.utils import timezone
+
+    from saferplaces.web.boardpacks.models import BoardPack, BoardPackFile
+
+    plan = world["plan"]
+    now = timezone.now()
+    common = {"partnership": plan.partnership, "plan": plan, "year": 2025, "generated_at": now}
+    draft = BoardPack.objects.create(**common, quarter=2, content={"facts": "draft"})
+    signed = BoardPack.objects.create(**common, quarter=1, content={"facts": "signed"})
+    BoardPackFile.objects.create(pack=signed, format="html", content=b"<p>signed</p>", sha256="a" * 64)
+    BoardPackFile.objects.create(pack=draft, format="html", content=b"<p>draft</p>", sha256="b" * 64)
+    BoardPack.objects.filter(pk=signed.pk).update(status=BoardPack.Status.SIGNED_OFF, signed_off_at=now)
+    return draft, BoardPack.objects.get(pk=signed.pk)
+
+
+def test_a_signed_off_board_pack_takes_no_change_on_any_path(world) -> None:
+    from saferplaces.web.assessments.models import FrozenRecordError
+    from saferplaces.web.boardpacks.models import BoardPack, BoardPackFile
+
+    draft, signed = _signed_pack(world)
+    packs, files = BoardPack.objects.filter(pk=signed.pk), BoardPackFile.objects.filter(pack=signed)
+    _refused(lambda: packs.update(content={"facts": "changed"}), FrozenRecordError)
+    _refused(lambda: BoardPack.objects.update(status=BoardPack.Status.DRAFT), FrozenRecordError)
+    signed.content = {"facts": "changed"}
+    _refused(lambda: BoardPack.objects.bulk_update([signed], ["content"]), FrozenRecordError)
+    _refused(packs.delete, FrozenRecordError)
+    _refused(lambda: files.update(content=b"changed"), FrozenRecordError)
+    _refused(files.delete, FrozenRecordError)
+    _refused(lambda: signed.files.all().delete(), FrozenRecordError)  # a related manager
+    new = BoardPackFile(pack=signed, format="pdf", content=b"%PDF", sha256="c" * 64)
+    _refused(lambda: BoardPackFile.objects.bulk_create([new]), FrozenRecordError)
+    _refused(new.save, FrozenRecordError)
+    _refused(world["plan"].delete, FrozenRecordError)  # the cascade from a draft plan
+    _refused(world["plan"].partnership.delete, FrozenRecordError)  # and from the partnership
+    stored = BoardPack.objects.get(pk=signed.pk)
+    assert (stored.status, stored.content) == (BoardPack.Status.SIGNED_OFF, {"facts": "signed"})
+    assert [(f.format, bytes(f.content)) for f in stored.files.all()] == [("html", b"<p>signed</p>")]
+    assert Plan.objects.filter(pk=world["plan"].pk).exists()
+    # a draft pack goes on changing, and goes, on every path
+    assert BoardPack.objects.filter(pk=draft.pk).update(content={"facts": "redrafted"}) == 1
+    assert BoardPackFile.objects.filter(pack=draft).update(content=b"<p>redrafted</p>") == 1
+    BoardPackFile.objects.bulk_create(
+        [BoardPackFile(pack=draft, format="pdf", content=b"%PDF", sha256="d" * 64)]
+    )
+    assert BoardPack.objects.filter(pk=draft.pk).delete()[0] == 3  # the pack and its two files
+
+
+def test_replacing_the_seed_plans_is_all_or_nothing_when_the_last_file_fails() -> None:
+    """load_seed_plans --replace is one transaction: the last seed file (Lichfield's) is refused
+    because its plan was published in the app, so the three replaced before it are put back."""
+    from django.core.management import CommandError, call_command
+
+    from saferplaces.web.seeds import SEED_FILES, load_seed_plans
+
+    assert SEED_FILES[-1].startswith("lichfield")  # the failing file is the last one
+    load_seed_plans()
+    before = {p.partnership.slug: p.pk for p in Plan.objects.select_related("partnership")}
+    county = Plan.objects.get(partnership__slug="staffordshire")
+    county.title = "Changed since it was loaded"
+    county.save()
+    Priority.objects.filter(plan__partnership__slug="stafford").update(title="Also changed")
+    lichfield = Plan.objects.get(partnership__slug="lichfield")
+    publish_plan(lichfield, None, "Board of 2 March 2026 agreed the plan (minute 3)", dt.date(2026, 3, 2))
+    with pytest.raises(CommandError):
+        call_command("load_seed_plans", replace=True)
+    after = {p.partnership.slug: p.pk for p in Plan.objects.select_related("partnership")}
+    assert after == before  # no plan was deleted and loaded again
+    assert Plan.objects.get(pk=county.pk).title == "Changed since it was loaded"
+    assert set(
+        Priority.all_objects.filter(plan__partnership__slug="stafford").values_list("title", flat=True)
+    ) == {"Also changed"}

@@ -267,3 +267,96 @@ def test_the_demo_activity_is_marked_as_invented_on_the_residents_pages(client) 
     welsh = client.get("/cy/public/east-staffordshire/targets/").content.decode()
     assert "Arddangosiad yw hwn." in welsh
     assert warning not in client.get("/public/stafford/targets/").content.decode()  # no invented activity
+
+
+def _newest_bundled_year(pattern: str) -> int:
+    """The newest year in the names of the bundled population files matching ``pattern``."""
+    from saferplaces.data.bundled_files import bundled
+
+    names = [p.name for p in bundled("population").glob("*.csv.gz")]
+    return max(int(m[1]) for n in names if (m := re.search(pattern, n)))
+
+
+def test_the_local_picture_names_the_population_estimates_its_rates_use(site, client: Client):
+    # the bundled files (read here by name): district estimates to mid-2021, Staffordshire's small
+    # areas (summed to wards) to mid-2020, so the ward rates use an older year than Stafford's
+    district, small_areas = (
+        _newest_bundled_year(r"mye_mid(\d{4})_lad"),
+        _newest_bundled_year(r"sape_mid(\d{4})_lsoa"),
+    )
+    assert (district, small_areas) == (2021, 2020)
+    html = client.get("/public/stafford/local-picture/").content.decode()
+    assert f"For the rates we use the ONS population estimates for mid-{district}." in html
+    assert (
+        f"The rates for wards use the ONS estimates for mid-{small_areas}, the newest we have for wards. "
+        "That is not the same year as the estimate for Stafford." in html
+    )
+    welsh = client.get("/cy/public/stafford/local-picture/").content.decode()
+    assert f"amcangyfrifon poblogaeth ONS ar gyfer canol {district}." in welsh
+    assert f"amcangyfrifon ONS ar gyfer canol {small_areas}, y rhai mwyaf newydd" in welsh
+
+
+def test_the_estimate_sentences_say_what_each_mix_of_years_is(site):
+    from django.utils import translation
+
+    from saferplaces.web.public import sentences
+    from saferplaces.web.public.data import picture_for
+
+    picture = picture_for(site)
+    with translation.override("en"):
+        same = sentences.estimates(replace(picture, population_year=2020, ward_population_years=(2020,)))
+        assert same == [
+            "For the rates we use the ONS population estimates for mid-2020.",
+            "The rates for wards use estimates for the same year.",
+        ]
+        some = sentences.estimates(replace(picture, ward_population_years=(2020, 2021)))
+        assert some[1] == (
+            "Some rates for wards use the ONS estimates for mid-2020, the newest we have for them. "
+            "The other wards use the same year as Stafford."
+        )
+        fetched = replace(picture, population_downloaded="3 December 2026", ward_population_years=())
+        assert sentences.estimates(fetched) == [
+            "For the rates we use the ONS population estimates for mid-2021. "
+            "We got them from ONS on 3 December 2026."
+        ]
+    with translation.override("cy"):
+        assert sentences.estimates(fetched)[0].endswith("Cawsom nhw gan ONS ar 3 Rhagfyr 2026.")
+
+
+@pytest.mark.parametrize(
+    ("path", "lang", "heading", "line"),
+    [
+        ("/cy/public/no-such-partnership/", "cy", "Ni ddarganfyddwyd y dudalen", "gwiriwch ei fod yn gywir"),
+        ("/cy/public/nothing/here/at/all", "cy", "Ni ddarganfyddwyd y dudalen", "gwiriwch ei fod yn gywir"),
+        ("/public/no-such-partnership/", "en-GB", "Page not found", "check it is correct"),
+        ("/public/stafford/plan/", "en-GB", "Page not found", "check it is correct"),  # nothing published
+        ("/no/such/page/", "en-GB", "Page not found", "check it is correct"),
+    ],
+)
+def test_a_page_not_found_says_so_in_the_language_of_its_address(
+    site, client: Client, path, lang, heading, line
+):
+    response = client.get(path)
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert f'<html lang="{lang}"' in html
+    assert h1s(html) == [heading.replace("'", "&#39;")]
+    assert line in html and "Not Found" not in html
+    assert 'style="' not in html and "<style" not in html
+    bodies = re.findall(r"<script[^>]*>(.*?)</script>", html, re.S)
+    assert [b for b in bodies if b.strip() and "js-enabled" not in b] == []
+    if path.startswith("/cy/"):
+        assert response["Content-Language"] == "cy"
+        assert 'href="/cy/public/"' in html and 'href="/public/"' in html  # home, and the switch back
+
+
+def test_a_problem_with_the_service_is_said_in_the_language_of_its_address(site, rf):
+    from saferplaces.web.public.errors import server_error
+
+    welsh = server_error(rf.get("/cy/public/stafford/local-picture/"))
+    assert welsh.status_code == 500 and welsh["Content-Language"] == "cy"
+    html = welsh.content.decode()
+    assert "Mae&#39;n ddrwg gennym, mae problem gyda&#39;r gwasanaeth" in h1s(html)[0]
+    assert "Rhowch gynnig arall arni yn nes ymlaen." in html
+    english = server_error(rf.get("/partnerships/stafford/")).content.decode()
+    assert h1s(english) == ["Sorry, there is a problem with the service"] and "Sign in" not in english

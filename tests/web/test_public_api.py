@@ -219,3 +219,25 @@ def test_the_attacker_cannot_recover_a_hidden_count_from_the_csv_the_api_and_the
         sums.append((f"{places[0]}|asb_count", [f"month{m['month']}|asb" for m in months]))
         for cell, (lo, hi) in attack(cells, sums).items():
             assert hi - lo >= 1 - 1e-9, f"{slug}: {cell} is worked out as {lo}"
+
+
+def test_the_api_finds_towns_and_postcode_districts_as_the_find_page_does(seeded_site, client: Client):
+    """#12, ADR 0024: the API's place search is the find page's (one code path), towns and postcode
+    districts included. B74 (Sutton Coldfield) reaches into Birmingham, Walsall and Lichfield;
+    Lichfield's own partnership is a seed, and the county's covers it too."""
+    b74 = json.loads(client.get("/api/places", {"q": "b74 2ab"}).content)
+    assert (b74["postcode_district"], b74["looks_like_postcode"]) == ("B74", True)
+    (row,) = b74["towns_and_postcode_districts"]
+    assert row["place_type"] == "postcode_district" and row["crosses_boundaries"] is True
+    covered = {d["name"]: d["partnerships"] for d in row["districts"]}
+    assert covered == {"Birmingham": [], "Walsall": [], "Lichfield": ["lichfield", "staffordshire"]}
+    leek = json.loads(client.get("/api/places", {"q": "Leek"}).content)
+    (town,) = [r for r in leek["towns_and_postcode_districts"] if r["place"] == "Leek"]
+    assert town["place_type"] == "town"
+    assert [d["name"] for d in town["districts"]] == ["Staffordshire Moorlands"]
+    assert {"Leek North", "Leek South"} <= {w["name"] for w in town["wards"]}
+    coton = json.loads(client.get("/api/places", {"q": "Coton"}).content)
+    assert coton["places"][0]["place"] == "Coton" and coton["towns_and_postcode_districts"] == []
+    for q in ("b74 2ab", "Leek", "Coton", "Atlantis"):
+        page = json.loads(client.get("/public/find.json", {"q": q}).content)
+        assert json.loads(client.get("/api/places", {"q": q}).content) == page, q

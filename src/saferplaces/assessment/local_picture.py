@@ -106,6 +106,10 @@ class LocalPicture:
     assumptions: tuple[str, ...] = field(default=())
     #: the area's population estimate in words: "mid-2023, downloaded from ONS (Nomis) on 3 December 2026"
     population_estimate: str = ""
+    #: the day the area's estimate was downloaded from ONS (Nomis), "3 December 2026"; None when bundled
+    population_downloaded: str | None = None
+    #: the years of the estimates the wards' rates use (one each, newest held for the ward), oldest first
+    ward_population_years: tuple[int, ...] = ()
 
     @property
     def first_month(self) -> str:
@@ -352,6 +356,8 @@ def local_picture(
         store_snapshot(store),
         tuple(assumptions),
         area_pop.estimate,
+        area_pop.downloaded,
+        tuple(sorted({pops[code].year for code, _ in wards if code in pops})),
     )
 
 

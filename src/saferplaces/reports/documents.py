@@ -7,7 +7,6 @@ import gc
 import json
 import multiprocessing
 import os
-import sys
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
@@ -17,9 +16,9 @@ from saferplaces.errors import InputError
 from saferplaces.reports.csv_cells import text_not_formulas
 from saferplaces.reports.tables import assessment_tables
 
-# The charts (Altair, vl-convert) and the HTML report are imported by the writers that use them,
-# so that writing JSON or XLSX alone never loads them: a cold `saferplaces assess --format json`
-# starts faster (issue #9, docs/benchmarks.md).
+# The charts (plain SVG drawn in Python, ADR 0028) and the HTML report are imported by the
+# writers that use them, so that writing JSON or XLSX alone never loads them: a cold
+# `saferplaces assess --format json` starts faster (issue #9, docs/benchmarks.md).
 
 FORMATS = ("html", "pdf", "docx", "xlsx", "json")
 
@@ -197,34 +196,20 @@ class PdfPrinter:
 
     def __init__(self, workers: int = 1, warm_in_parent: bool = True) -> None:
         """``warm_in_parent=False`` starts one worker at once, which loads WeasyPrint while the
-        caller builds the assessment, and a second, which loads Altair and vl-convert (and
-        starts vl-convert's JavaScript engine) and then draws the charts
-        (:meth:`draw_charts`): the two cores share the loading with the build. Make the
-        printer before opening the store, so that no database connection is forked."""
+        caller builds the assessment: the two cores share the loading with the build. Make the
+        printer before opening the store, so that no database connection is forked. (The
+        charts are drawn in the caller's process: plain SVG, a few milliseconds; ADR 0028.)"""
         if warm_in_parent:
             import weasyprint  # noqa: F401 - loaded once here, so the forked workers start warm
 
         fork = multiprocessing.get_context("fork")
         self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=fork)
         self._jobs: list[Future] = []
-        # vl-convert runs its JavaScript engine in threads of its own, which a forked process
-        # does not get: a worker forked after this process has loaded vl-convert would wait
-        # for them for ever, so this process then draws its charts itself
-        self.draws_charts = not warm_in_parent and "vl_convert" not in sys.modules
-        self._drawer = ProcessPoolExecutor(max_workers=1, mp_context=fork) if self.draws_charts else None
         if not warm_in_parent:
             self._jobs.append(self._pool.submit(_load_weasyprint))
-        if self._drawer is not None:
-            self._jobs.append(self._drawer.submit(_load_charts))
 
     def submit(self, html: str, path: Path) -> None:
         self._jobs.append(self._pool.submit(_pdf_from_html, html, str(path)))
-
-    def draw_charts(self, a: StrategicAssessment) -> Future:
-        """The assessment's charts (``assessment_charts``), drawn in the charts' worker: a future."""
-        if self._drawer is None:
-            raise RuntimeError("This printer draws no charts. Check PdfPrinter.draws_charts first.")
-        return self._drawer.submit(_draw_charts, a)
 
     def wait(self) -> None:
         """Wait for every PDF submitted so far; raise the first error."""
@@ -241,8 +226,6 @@ class PdfPrinter:
                 self.wait()
         finally:
             self._pool.shutdown(wait=True, cancel_futures=True)
-            if self._drawer is not None:
-                self._drawer.shutdown(wait=True, cancel_futures=True)
 
 
 def write_assessment(
@@ -255,25 +238,20 @@ def write_assessment(
     """Write ``assessment.<format>`` for each format into ``out``; return the paths.
 
     Charts are drawn once (SVG) for the HTML, PDF and DOCX. With a ``printer``, the PDF is
-    handed to it and may still be printing when this returns (``printer.wait()``). A printer
-    that draws charts (``PdfPrinter(warm_in_parent=False)``) draws them in its worker while
-    this process writes the JSON and XLSX, which need none.
+    handed to it and may still be printing when this returns (``printer.wait()``).
     """
     out.mkdir(parents=True, exist_ok=True)
     drawn = {"html", "pdf", "docx"} & set(formats)
     own = None
     if "pdf" in formats and printer is None and len(formats) > 1:
         printer = own = PdfPrinter(1)
-    pending = printer.draw_charts(a) if drawn and printer is not None and printer.draws_charts else None
-    # the formats that need no charts first while the worker draws them; otherwise the PDF
-    # goes to its worker first, as it takes longest
-    order = sorted(formats, key=lambda f: f in drawn) if pending else list(formats)
     charts: list | None = None if drawn else []
     html = None
     try:
-        for i, fmt in enumerate(order):
-            if charts is None and (pending is None or fmt in drawn):
-                charts, html = _charts_and_html(a, formats, printer, out, pending)
+        # the charts, and with them the PDF handed to its worker, first: it takes longest
+        for i, fmt in enumerate(formats):
+            if charts is None:
+                charts, html = _charts_and_html(a, formats, printer, out)
             if progress:
                 progress("Writing reports", i, len(formats))
             if fmt != "pdf" or printer is None:
@@ -293,17 +271,12 @@ def _charts_and_html(
     formats: Sequence[str],
     printer: PdfPrinter | None,
     out: Path,
-    pending: Future | None,
 ) -> tuple[list, str | None]:
-    """The charts (drawn here, or by the printer's worker), the PDF handed to the printer, and the HTML."""
+    """The charts, the PDF handed to the printer, and the HTML."""
+    from saferplaces.reports.charts import assessment_charts
     from saferplaces.reports.html_report import render_html
 
-    if pending is not None:
-        charts = pending.result()
-    else:
-        from saferplaces.reports.charts import assessment_charts
-
-        charts = assessment_charts(a)
+    charts = assessment_charts(a)
     if "pdf" in formats and printer is not None:
         printer.submit(render_html(a, charts, for_print=True), out / "assessment.pdf")
     return charts, (render_html(a, charts) if "html" in formats else None)
@@ -334,20 +307,6 @@ def _load_weasyprint() -> None:
     weasyprint.HTML(string="<p>Safer Places</p>").write_pdf()
 
 
-def _load_charts() -> None:
-    """Load Altair and vl-convert and start vl-convert's engine with a tiny chart."""
-    from saferplaces.reports.charts import warm_up
-
-    warm_up()
-
-
-def _draw_charts(a: StrategicAssessment) -> list:
-    from saferplaces.reports.charts import assessment_charts
-
-    with _no_gc():
-        return assessment_charts(a)
-
-
 def _pdf_from_html(html: str, path: str) -> None:
     from weasyprint import HTML  # imported here: it is slow to load and only PDFs need it
 
@@ -357,7 +316,7 @@ def _pdf_from_html(html: str, path: str) -> None:
 
 @contextlib.contextmanager
 def _no_gc():
-    """No cyclic garbage collection during one job: WeasyPrint and Altair make many small
+    """No cyclic garbage collection during one job: WeasyPrint makes many small
     objects, and the collector's passes over them took about a sixth of a PDF's time. The
     collector runs again after the job, so a long-lived worker does not keep what was left."""
     was = gc.isenabled()

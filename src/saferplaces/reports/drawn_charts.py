@@ -1,8 +1,8 @@
 """Charts once drawn: the SVG with its text alternative, and PNG copies of it for Word.
 
-Kept apart from ``reports.charts`` (which draws them with Altair and vl-convert) so that the
-HTML report and the Word file can use charts drawn elsewhere, such as by the worker of
-``reports.documents.PdfPrinter``, without loading Altair (issue #9).
+Kept apart from the modules that draw charts (``reports.charts`` for the assessment,
+``reports.target_charts``) so that the HTML report and the Word file can take charts drawn
+elsewhere without loading what drew them (issue #9).
 """
 
 from __future__ import annotations

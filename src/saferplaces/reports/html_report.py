@@ -104,7 +104,7 @@ def _table_view(t: Table) -> dict:
 def sections(a: StrategicAssessment, charts: list[Chart] | None = None) -> list[Section]:
     """Group findings, charts and tables into the report's sections."""
     if charts is None:
-        from saferplaces.reports.charts import assessment_charts  # loads Altair: only when not drawn yet
+        from saferplaces.reports.charts import assessment_charts  # only when not drawn yet
 
         charts = assessment_charts(a)
     tables = {t.id: t for t in assessment_tables(a)}

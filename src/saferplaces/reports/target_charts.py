@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import altair as alt
-
-from saferplaces.reports.charts import BLUE, DARK, RED, Chart, draw_chart
+from saferplaces.reports import svg_kit as k
+from saferplaces.reports.drawn_charts import Chart
+from saferplaces.reports.svg_kit import BLUE, DARK, LIGHT, RED
 
 
 @dataclass(frozen=True)
@@ -62,46 +62,12 @@ def target_chart(
     if not values:
         return None
     order = list(dict.fromkeys(v.period for v in values))
-    data = [
-        {
-            "period": v.period,
-            "value": v.value,
-            "lower": v.lower,
-            "upper": v.upper,
-            "source": v.source,
-            "rule": v.rule,
-        }
-        for v in values
-    ]
     sources = list(dict.fromkeys(v.source for v in values))
-    colours = [BLUE if s.startswith("Entered") else DARK for s in sources]
-    base = alt.Chart(alt.Data(values=data)).encode(
-        x=alt.X("period:O", sort=order, title=None, axis=alt.Axis(labelAngle=-40)),
-        color=alt.Color("source:N", scale=alt.Scale(domain=sources, range=colours), title="Source"),
-    )
-    y_title = unit or "Value"
-    layers = [
-        base.mark_line().encode(y=alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=True))),
-        base.mark_point(filled=True, size=60).encode(y="value:Q"),
-    ]
-    if any(v.lower is not None for v in values):
-        layers.append(
-            base.transform_filter("datum.lower != null").mark_rule().encode(y="lower:Q", y2="upper:Q")
-        )
-    flagged = [v for v in values if v.rule]
-    if flagged:
-        # Special-cause points: a ring around the point, with the rule in the tooltip.
-        layers.append(
-            base.transform_filter("datum.rule != ''")
-            .mark_point(shape="circle", size=220, strokeWidth=2, color=RED, filled=False)
-            .encode(y="value:Q", tooltip=["period:O", "value:Q", alt.Tooltip("rule:N", title="Rule")])
-        )
-    if baseline is not None:
-        rule = alt.Chart(alt.Data(values=[{"baseline": baseline}])).mark_rule(color=RED, strokeDash=[6, 3])
-        layers.append(rule.encode(y="baseline:Q"))
-    chart = alt.layer(*layers).properties(width=max(240, 48 * len(order)), height=220)
+    colours = {s: BLUE if s.startswith("Entered") else DARK for s in sources}
+    svg_text = _draw(values, order, sources, colours, unit or "Value", baseline)
     high = max(values, key=lambda v: v.value)
     low = min(values, key=lambda v: v.value)
+    flagged = [v for v in values if v.rule]
     unit_text = f" {unit}" if unit and unit != "%" else ("%" if unit == "%" else "")
     text = (
         f"Line chart of the values of “{title}” for {len(order)} periods from {order[0]} to "
@@ -121,4 +87,64 @@ def target_chart(
             f"{v.period} ({v.rule})" for v in flagged
         )
         text += "."
-    return draw_chart("chart-target", title, chart, text, table)
+    return Chart("chart-target", title, svg_text, text, table)
+
+
+def _draw(
+    values: Sequence[ChartValue],
+    order: list[str],
+    sources: list[str],
+    colours: dict[str, str],
+    y_title: str,
+    baseline: float | None,
+) -> str:
+    """The chart's SVG: a line and points a source, 95% intervals as vertical bars, a red ring
+    round each flagged point (its rule in the point's title), the baseline dashed."""
+    left, top, plot_h = 60.0, 10.0, 220.0
+    plot_w = max(240.0, 48.0 * len(order))
+    numbers = [v.value for v in values] + [b for v in values for b in (v.lower, v.upper) if b is not None]
+    if baseline is not None:
+        numbers.append(baseline)
+    ticks = k.nice_ticks(min(0.0, *numbers), max(0.0, *numbers))
+    step = plot_w / len(order)
+    place = {p: i for i, p in enumerate(order)}
+
+    def x(period: str) -> float:
+        return left + step * (place[period] + 0.5)
+
+    def y(value: float) -> float:
+        return top + plot_h - (value - ticks[0]) / (ticks[-1] - ticks[0]) * plot_h
+
+    body: list[str] = []
+    for t in ticks:
+        body += [
+            k.line(left, y(t), left + plot_w, y(t), LIGHT),
+            k.text(left - 6, y(t) + 4, k.tick_label(t), anchor="end"),
+        ]
+    body.append(k.text(14, top + plot_h / 2, k.fit(y_title, 200), bold=True, anchor="middle", rotate=-90))
+    for p in order:
+        body.append(k.text(x(p) + 4, top + plot_h + 8, k.fit(p, 130), anchor="end", rotate=-40))
+    if baseline is not None:
+        body.append(k.line(left, y(baseline), left + plot_w, y(baseline), RED, width=1.5, dash="6 3"))
+    for source in sources:
+        mine = [v for v in values if v.source == source]
+        body.append(k.polyline([(x(v.period), y(v.value)) for v in mine], colours[source]))
+        for v in mine:
+            if v.lower is not None and v.upper is not None:
+                body.append(k.line(x(v.period), y(v.lower), x(v.period), y(v.upper), colours[source]))
+            body.append(
+                k.marker(
+                    "circle", x(v.period), y(v.value), colours[source], title=f"{v.period}: {_fmt(v.value)}"
+                )
+            )
+    for v in values:
+        if v.rule:
+            why = k.esc(f"{v.period}: {_fmt(v.value)}; rule: {v.rule}")
+            body.append(
+                f'<circle cx="{k.n(x(v.period))}" cy="{k.n(y(v.value))}" r="8.5" fill="none" stroke="{RED}" '
+                f'stroke-width="2"><title>{why}</title></circle>'
+            )
+    below = top + plot_h + 12 + max(k.text_width(k.fit(p, 130)) for p in order) * 0.65 + 16
+    legend, end = k.legend_row(left, below + 14, [(colours[s], s) for s in sources])
+    body += [k.text(left, below, "Source", bold=True), *legend]
+    return k.svg(left + plot_w + 20, end, body)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from html import escape
 
 from saferplaces.data.reference import boundaries
+from saferplaces.reports.svg_kit import Projection, rings
 
 BANDS = 5
 WIDTH = 600
@@ -44,14 +45,6 @@ def _band(value: float, limits: Sequence[float]) -> int:
     return next((i for i, limit in enumerate(limits) if value <= limit), len(limits))
 
 
-def _rings(geometry: dict) -> list[list[list[float]]]:
-    if geometry["type"] == "Polygon":
-        return list(geometry["coordinates"])
-    if geometry["type"] == "MultiPolygon":
-        return [ring for polygon in geometry["coordinates"] for ring in polygon]
-    return []
-
-
 def ward_map_svg(
     values: Mapping[str, float | None],
     titles: Mapping[str, str],
@@ -71,28 +64,19 @@ def ward_map_svg(
 
     Returns None when no ward has a boundary.
     """
-    features = [f for f in boundaries("ward", set(values))["features"] if _rings(f["geometry"])]
+    features = [f for f in boundaries("ward", set(values))["features"] if rings(f["geometry"])]
     if not features:
         return None
-    points = [pt for f in features for ring in _rings(f["geometry"]) for pt in ring]
-    west, east = min(p[0] for p in points), max(p[0] for p in points)
-    south, north = min(p[1] for p in points), max(p[1] for p in points)
-    # equirectangular, scaled by the cosine of the middle latitude: true enough for a county
-    squash = math.cos(math.radians((north + south) / 2))
-    span_x, span_y = (east - west) * squash or 1e-9, (north - south) or 1e-9
-    scale = WIDTH / span_x
-    height = max(1, round(span_y * scale))
+    proj = Projection.fit([pt for f in features for ring in rings(f["geometry"]) for pt in ring], WIDTH)
+    height = proj.height
     limits = band_limits([v for v in values.values() if v is not None])
-
-    def xy(pt: Sequence[float]) -> str:
-        return f"{(pt[0] - west) * squash * scale:.1f},{(north - pt[1]) * scale:.1f}"
 
     paths = []
     for f in sorted(features, key=lambda f: f["properties"]["code"]):
         code = f["properties"]["code"]
         value = values.get(code)
         band = "none" if value is None else str(_band(value, limits))
-        d = " ".join("M" + " L".join(xy(pt) for pt in ring) + " Z" for ring in _rings(f["geometry"]))
+        d = proj.path(rings(f["geometry"]))
         paths.append(
             f'<path class="sp-map__ward sp-map__band-{band}" d="{d}">'
             f"<title>{escape(titles.get(code, f['properties']['name']))}</title></path>"

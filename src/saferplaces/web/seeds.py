@@ -73,14 +73,17 @@ def read_seed(name: str) -> dict[str, Any]:
         return yaml.safe_load(handle)
 
 
+@transaction.atomic
 def load_seed_plans(replace: bool = False) -> list[SeedResult]:
-    """Load the four seed plans; safe to run again.
+    """Load the four seed plans in one transaction (all or nothing); safe to run again.
 
     Parameters
     ----------
     replace
         Delete and reload a seed plan that is already in the database, losing any
-        changes made to it since. By default such a plan is left alone.
+        changes made to it since. By default such a plan is left alone. When one file
+        cannot be loaded (a plan published in the app is frozen, say), none is: the plans
+        replaced before it are put back as they were.
 
     Returns
     -------
@@ -92,7 +95,7 @@ def load_seed_plans(replace: bool = False) -> list[SeedResult]:
 
 @transaction.atomic
 def load_seed_file(name: str, replace: bool = False) -> SeedResult:
-    """Load one seed file in one transaction: all of it or none of it."""
+    """Load one seed file in one transaction (a savepoint inside :func:`load_seed_plans`'s)."""
     seed = read_seed(name)
     partnership = _partnership(seed)
     plan_data = seed["plan"]

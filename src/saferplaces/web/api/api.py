@@ -16,7 +16,8 @@ from ninja import NinjaAPI, Schema
 
 from saferplaces.web.partnerships.models import Partnership
 from saferplaces.web.plans.models import Plan
-from saferplaces.web.public.data import month_rows, picture_for, search, ward_rows
+from saferplaces.web.public.data import month_rows, picture_for, ward_rows
+from saferplaces.web.public.gazetteer import place_search, search_record
 from saferplaces.web.public.http import record_of
 from saferplaces.web.public.plan import plan_record, progress_record
 from saferplaces.web.public.published import (
@@ -147,10 +148,32 @@ class Place(Schema):
     partnerships: list[str]
 
 
+class DistrictCovered(Schema):
+    code: str
+    name: str
+    partnerships: list[str]
+
+
+class WardName(Schema):
+    code: str
+    name: str
+
+
+class TownOrPostcodeDistrict(Schema):
+    place: str
+    place_type: str
+    crosses_boundaries: bool
+    districts: list[DistrictCovered]
+    wards: list[WardName]
+
+
 class PlaceSearchOut(Schema):
     query: str
     looks_like_postcode: bool
+    postcode_district: str | None
+    towns_and_postcode_districts: list[TownOrPostcodeDistrict]
     places: list[Place]
+    assumptions: list[str]
 
 
 class WardFigures(Schema):
@@ -265,20 +288,13 @@ def months(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
     return month_rows(_picture(slug))
 
 
-@api.get("/places", response=PlaceSearchOut, summary="Find wards and council areas by name")
+@api.get(
+    "/places",
+    response=PlaceSearchOut,
+    summary="Find partnerships by ward, council area, town or postcode district",
+)
 def places(request: HttpRequest, q: str) -> dict[str, Any]:
-    found, rows = search(q)
-    return {
-        "query": found.text,
-        "looks_like_postcode": found.looks_like_postcode,
-        "places": [
-            {
-                "place": m.area.name,
-                "place_type": m.area.level,
-                "place_code": m.area.code,
-                "district": m.district_name,
-                "partnerships": [p.slug for p in ps],
-            }
-            for m, ps in rows
-        ],
-    }
+    """The find page's search, as its JSON twin gives it: wards and council areas by name, and
+    towns and postcode districts (a full postcode is reduced to its district) from the bundled
+    gazetteer of Staffordshire and Stoke-on-Trent, each with the partnerships that cover it."""
+    return search_record(place_search(q))

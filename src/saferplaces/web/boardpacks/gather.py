@@ -153,7 +153,7 @@ def gather_targets(plan: Plan, q: Quarter) -> tuple[list[dict[str, Any]], list[d
     for target in Target.objects.filter(plan=plan).prefetch_related("values"):
         target.plan = plan
         judged.append((target, value_rows(target), target_status(target)))
-    # vl-convert draws the charts in parallel threads, as the assessment's charts are drawn.
+    # the charts are plain SVG drawn in Python (ADR 0028): a few milliseconds each
     with ThreadPoolExecutor(max_workers=THREADS) as pool:
         charts = list(pool.map(lambda j: status_chart(j[0], j[1], j[2], table=""), judged))
     out, exceptions = [], []

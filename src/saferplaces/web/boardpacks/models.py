@@ -4,7 +4,8 @@ A pack's ``content`` is every fact it shows, gathered once from the plan and the
 and frozen as JSON (the plan may change afterwards; the pack does not). Only the asks (what
 the board is asked to do about each exception) are edited, and only while it is a draft.
 Signing off writes the final files (HTML, PDF, DOCX) once; from then on the pack and its
-files refuse every change, as the assessments' frozen records do.
+files refuse every change, as the assessments' frozen records do, on every ORM path: the bulk
+paths and cascades are guarded as the plan models' are (ADR 0025, ADR 0026).
 """
 
 from __future__ import annotations
@@ -16,13 +17,48 @@ from django.db import models
 
 from saferplaces.web.assessments.models import FrozenRecordError
 from saferplaces.web.partnerships.models import Partnership
-from saferplaces.web.plans.models import Plan
+from saferplaces.web.plans.models import FreezeGuardedQuerySet, Plan, guard_deletes
 from saferplaces.web.projects.quarters import Quarter
 from saferplaces.web.work.models import Job
 
 
+def _signed_off_problem(what: str) -> FrozenRecordError:
+    """The error a change to a signed-off pack or its files raises: ``what`` is "changed" or "deleted"."""
+    if what == "deleted":
+        return FrozenRecordError(
+            "A signed-off board pack and its files cannot be deleted.",
+            "Keep them: they are the board's record.",
+        )
+    return FrozenRecordError(
+        "A signed-off board pack and its files cannot be changed.",
+        "Build a new pack for the quarter instead.",
+    )
+
+
+class BoardPackQuerySet(FreezeGuardedQuerySet):
+    """``update()``, ``bulk_update()`` and ``delete()`` refuse signed-off packs, as ``save()`` does."""
+
+    def refuse_rows(self, fields: set[str] | None, values: dict[str, Any]) -> None:
+        if self.filter(status=BoardPack.Status.SIGNED_OFF).exists():
+            raise _signed_off_problem("deleted" if fields is None else "changed")
+
+
+class BoardPackFileQuerySet(FreezeGuardedQuerySet):
+    """The bulk paths refuse a signed-off pack's files, and adding a file to one."""
+
+    def refuse_rows(self, fields: set[str] | None, values: dict[str, Any]) -> None:
+        if self.filter(pack__status=BoardPack.Status.SIGNED_OFF).exists():
+            raise _signed_off_problem("deleted" if fields is None else "changed")
+
+    def refuse_new(self, obj: models.Model) -> None:
+        if isinstance(obj, BoardPackFile) and obj._frozen():
+            raise _signed_off_problem("changed")
+
+
 class BoardPack(models.Model):
     """One quarter's board pack for a plan."""
+
+    objects = BoardPackQuerySet.as_manager()
 
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -89,6 +125,8 @@ class BoardPackFile(models.Model):
         "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     }
 
+    objects = BoardPackFileQuerySet.as_manager()
+
     pack = models.ForeignKey(BoardPack, on_delete=models.CASCADE, related_name="files")
     format = models.CharField(max_length=10, choices=[(k, k.upper()) for k in CONTENT_TYPES])
     content = models.BinaryField()
@@ -109,7 +147,7 @@ class BoardPackFile(models.Model):
         return BoardPack._base_manager.filter(pk=self.pack_id, status=BoardPack.Status.SIGNED_OFF).exists()
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None and self._frozen():
+        if self._frozen():  # a new file would change the signed record as much as an edited one
             raise FrozenRecordError(
                 "A signed-off board pack's files cannot be changed.",
                 "Build a new pack for the quarter instead.",
@@ -123,3 +161,14 @@ class BoardPackFile(models.Model):
                 "Keep them: they are the board's record.",
             )
         return super().delete(*args, **kwargs)
+
+
+def _refuse_signed_off_delete(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
+    """Refuse deleting a signed-off pack or its files however it comes: a queryset, or a cascade from
+    the plan, the partnership or the pack."""
+    pack_pk = instance.pk if isinstance(instance, BoardPack) else getattr(instance, "pack_id", None)
+    if BoardPack._base_manager.filter(pk=pack_pk, status=BoardPack.Status.SIGNED_OFF).exists():
+        raise _signed_off_problem("deleted")
+
+
+guard_deletes(BoardPack, BoardPackFile, refuse=_refuse_signed_off_delete)

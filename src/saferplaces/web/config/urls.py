@@ -31,3 +31,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("favicon.ico", favicon),
 ]
+
+# GOV.UK "page not found" and "problem with the service" pages, in Welsh under /cy/public/.
+handler404 = "saferplaces.web.public.errors.not_found"
+handler500 = "saferplaces.web.public.errors.server_error"

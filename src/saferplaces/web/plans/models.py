@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
@@ -19,29 +19,48 @@ from saferplaces.web.partnerships.models import Board, Organisation, Partnership
 from saferplaces.web.validation import LONG_TEXT, PLAUSIBLE_DATE
 
 
-class PlanGuardedQuerySet(models.QuerySet):
-    """A queryset whose bulk paths refuse what ``save()`` and ``delete()`` refuse on a frozen plan version.
+class FreezeGuardedQuerySet(models.QuerySet):
+    """A queryset whose bulk paths ask first what a model's ``save()`` and ``delete()`` would refuse.
 
     ``update()`` (and so ``bulk_update()``, which Django builds on it), ``delete()`` and
-    ``bulk_create()`` go round a model's ``save()`` and ``delete()``; here they check the rows
-    first, by the plan each row belongs to (the model's ``PLAN_PATH``), and raise
-    :class:`PlanFrozenError` before anything is written. Deleting through a cascade is refused
-    by the ``pre_delete`` receiver at the end of this module.
+    ``bulk_create()`` go round a model's ``save()`` and ``delete()``; here they call
+    :meth:`refuse_rows` (with the fields an update sets, or None for a delete) and
+    :meth:`refuse_new` (for each row to insert), which raise before anything is written.
+    Subclasses say what is frozen; deletes that arrive by cascade are refused by the
+    receivers :func:`guard_deletes` connects.
     """
 
+    def refuse_rows(self, fields: set[str] | None, values: dict[str, Any]) -> None:
+        """Raise when updating ``fields`` to ``values`` (deleting, when None) would change a frozen row."""
+
+    def refuse_new(self, obj: models.Model) -> None:
+        """Raise when inserting ``obj`` would add to a frozen record."""
+
     def update(self, **kwargs: Any) -> int:
-        refuse_frozen_rows(self, set(kwargs), kwargs)
+        self.refuse_rows(set(kwargs), kwargs)
         return super().update(**kwargs)
 
     def delete(self) -> tuple[int, dict[str, int]]:
-        refuse_frozen_rows(self, None, {})
+        self.refuse_rows(None, {})
         return super().delete()
 
     def bulk_create(self, objs: Iterable[models.Model], *args: Any, **kwargs: Any) -> list[models.Model]:
         objs = list(objs)
         for obj in objs:
-            refuse_new_record(obj)
+            self.refuse_new(obj)
         return super().bulk_create(objs, *args, **kwargs)
+
+
+class PlanGuardedQuerySet(FreezeGuardedQuerySet):
+    """The bulk paths of the plan models: they refuse what ``save()`` and ``delete()`` refuse on a
+    frozen plan version, looking up the plan of each row through the model's ``PLAN_PATH``
+    (:class:`PlanFrozenError`, before anything is written)."""
+
+    def refuse_rows(self, fields: set[str] | None, values: dict[str, Any]) -> None:
+        refuse_frozen_rows(self, fields, values)
+
+    def refuse_new(self, obj: models.Model) -> None:
+        refuse_new_record(obj)
 
 
 GuardedManager = models.Manager.from_queryset(PlanGuardedQuerySet)
@@ -893,10 +912,14 @@ def _refuse_frozen_delete(sender: type[models.Model], instance: models.Model, **
     raise PlanFrozenError(*frozen_problem(plan))
 
 
-def guard_deletes(*senders: type[models.Model]) -> None:
-    """Refuse deletes of these models' rows that belong to a frozen version, cascades included."""
+def guard_deletes(*senders: type[models.Model], refuse: Callable[..., None] = _refuse_frozen_delete) -> None:
+    """Refuse deletes of these models' frozen rows, cascades included.
+
+    ``refuse(sender, instance)`` raises when ``instance`` may not go; by default, when it
+    belongs to a frozen plan version.
+    """
     for sender in senders:
-        pre_delete.connect(_refuse_frozen_delete, sender=sender, dispatch_uid=f"frozen-{sender._meta.label}")
+        pre_delete.connect(refuse, sender=sender, dispatch_uid=f"frozen-{sender._meta.label}")
 
 
 guard_deletes(
@@ -915,3 +938,35 @@ guard_deletes(
     Commitment,
     RiskReview,
 )
+
+
+def frozen_plans_led_by(organisation: Organisation) -> list[Plan]:
+    """The published or superseded plan versions with an action ``organisation`` leads."""
+    plan_pks = (
+        Action._base_manager.filter(lead_organisation_id=organisation.pk)
+        .values_list("priority__plan", flat=True)
+        .distinct()
+    )
+    plans = Plan._base_manager.filter(pk__in=plan_pks).order_by("title", "pk")
+    return [plan for plan in plans if frozen_status(plan.pk) is not None]
+
+
+def organisation_problem(organisation: Organisation, plans: list[Plan]) -> tuple[str, str]:
+    """The two sentences a refused deletion of an organisation that leads actions of frozen plans says."""
+    named = "; ".join(f"“{plan.title}” ({plan.version_name})" for plan in plans)
+    verb = "is" if len(plans) == 1 else "are"
+    return (
+        f"{organisation.name} cannot be deleted because it leads actions in {named}, which {verb} published "
+        "or superseded, and deleting it would blank those actions' lead organisation.",
+        "Keep the organisation, and choose another lead for the actions of draft plans instead.",
+    )
+
+
+def _refuse_organisation_delete(sender: type[models.Model], instance: Organisation, **kwargs: Any) -> None:
+    """Refuse deleting an organisation a frozen plan names as an action's lead (SET_NULL runs in SQL)."""
+    plans = frozen_plans_led_by(instance)
+    if plans:
+        raise PlanFrozenError(*organisation_problem(instance, plans))
+
+
+guard_deletes(Organisation, refuse=_refuse_organisation_delete)

@@ -7,6 +7,8 @@ is made only when it is true for the figures held.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.utils.translation import gettext, gettext_noop
 
 from saferplaces.assessment.local_picture import LocalPicture
@@ -26,6 +28,9 @@ MONTHS = (
     gettext_noop("November"),
     gettext_noop("December"),
 )
+
+#: A year's mid-year estimate, as the population sentences name it.
+MID_YEAR = gettext_noop("mid-%(year)s")
 
 #: template name: (template, example values). Every template is a sentence or two of plain English.
 TEMPLATES: dict[str, tuple[str, dict[str, object]]] = {
@@ -64,6 +69,31 @@ TEMPLATES: dict[str, tuple[str, dict[str, object]]] = {
             "This is lower than in the %(force)s police area as a whole (%(rate)s for every 1,000 people)."
         ),
         {"force": "Staffordshire", "rate": "76.1"},
+    ),
+    "estimate": (
+        gettext_noop("For the rates we use the ONS population estimates for %(year)s."),
+        {"year": "mid-2021"},
+    ),
+    "estimate_downloaded": (
+        gettext_noop(
+            "For the rates we use the ONS population estimates for %(year)s. We got them from ONS on %(day)s."
+        ),
+        {"year": "mid-2023", "day": "3 December 2026"},
+    ),
+    "ward_estimate_same": (gettext_noop("The rates for wards use estimates for the same year."), {}),
+    "ward_estimate_other": (
+        gettext_noop(
+            "The rates for wards use the ONS estimates for %(years)s, the newest we have for wards. "
+            "That is not the same year as the estimate for %(area)s."
+        ),
+        {"years": "mid-2020", "area": "Stafford"},
+    ),
+    "ward_estimate_some": (
+        gettext_noop(
+            "Some rates for wards use the ONS estimates for %(years)s, the newest we have for them. "
+            "The other wards use the same year as %(area)s."
+        ),
+        {"years": "mid-2020", "area": "Stafford"},
     ),
     "test": (
         gettext_noop(
@@ -209,6 +239,36 @@ def summary(picture: LocalPicture) -> list[str]:
             out.append(say(figure.versus, force=force, rate=number(bench, 1)))
     if force and picture.benchmark_crime_rate is not None:
         out.append(say("test"))
+    return out
+
+
+def mid_year(year: int) -> str:
+    """'mid-2021' (or 'canol 2021' in Welsh)."""
+    return gettext(MID_YEAR) % {"year": year}
+
+
+def estimates(picture: LocalPicture) -> list[str]:
+    """Which population estimates the rates use: the area's, and the wards' when their year differs."""
+    if picture.population_year is None:
+        return []
+    year = mid_year(picture.population_year)
+    if picture.population_downloaded:
+        day = dt.datetime.strptime(picture.population_downloaded, "%d %B %Y").date().isoformat()
+        out = [say("estimate_downloaded", year=year, day=long_date(day))]
+    else:
+        out = [say("estimate", year=year)]
+    others = [y for y in picture.ward_population_years if y != picture.population_year]
+    if not picture.ward_population_years:
+        return out
+    if not others:
+        out.append(say("ward_estimate_same"))
+    else:
+        kind = (
+            "ward_estimate_other"
+            if len(others) == len(picture.ward_population_years)
+            else "ward_estimate_some"
+        )
+        out.append(say(kind, years=", ".join(mid_year(y) for y in others), area=picture.area.name))
     return out
 
 

@@ -20,8 +20,8 @@ from saferplaces.web import demo_activity
 from saferplaces.web.partnerships.models import Partnership
 from saferplaces.web.plans.models import Plan
 from saferplaces.web.public import sentences
-from saferplaces.web.public.data import month_rows, picture_for, picture_record, search, ward_rows
-from saferplaces.web.public.gazetteer import csv_rows, place_rows, public_rows
+from saferplaces.web.public.data import month_rows, picture_for, picture_record, ward_rows
+from saferplaces.web.public.gazetteer import PlaceSearchResult, csv_rows, place_search, search_record
 from saferplaces.web.public.help import contact_for, help_record, help_shown
 from saferplaces.web.public.http import (
     csv_response,
@@ -93,57 +93,32 @@ def home_csv(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _search_rows(request: HttpRequest) -> tuple[Any, list[dict[str, Any]]]:
-    text = request.GET.get("q", "")
-    found, rows = search(text)
-    out = [
-        {
-            "place": match.area.name,
-            "place_type": match.area.level,
-            "place_code": match.area.code,
-            "district": match.district_name,
-            "partnerships": [p.slug for p in partnerships],
-            "_partnerships": partnerships,
-        }
-        for match, partnerships in rows
-    ]
-    return found, out
+def _search(request: HttpRequest) -> PlaceSearchResult:
+    return place_search(request.GET.get("q", ""))
 
 
 @public_view
 def find(request: HttpRequest) -> HttpResponse:
     """Places whose names fit what the resident typed, with their partnerships."""
-    found, rows = _search_rows(request)
-    towns, town_rows = place_rows(found.text)
+    result = _search(request)
     return _page(
         request,
         "public/find.html",
         _("Find your partnership"),
-        {"found": found, "rows": rows, "towns": towns, "town_rows": town_rows},
+        {"found": result.found, "rows": result.rows, "towns": result.towns, "town_rows": result.town_rows},
     )
 
 
 @public_view
 def find_json(request: HttpRequest) -> HttpResponse:
-    found, rows = _search_rows(request)
-    towns, town_rows = place_rows(found.text)
-    return json_response(
-        {
-            "query": found.text,
-            "looks_like_postcode": found.looks_like_postcode,
-            "postcode_district": towns.postcode_district,
-            "towns_and_postcode_districts": public_rows(town_rows),
-            "places": [{k: v for k, v in r.items() if not k.startswith("_")} for r in rows],
-            "assumptions": list(found.assumptions) + list(towns.assumptions),
-        }
-    )
+    return json_response(search_record(_search(request)))
 
 
 @public_view
 def find_csv(request: HttpRequest) -> HttpResponse:
-    found, rows = _search_rows(request)
-    flat = csv_rows(place_rows(found.text)[1])
-    flat += [{**r, "partnerships": " ".join(r["partnerships"])} for r in rows]
+    result = _search(request)
+    flat = csv_rows(result.town_rows)
+    flat += [{**r, "partnerships": " ".join(r["partnerships"])} for r in result.rows]
     return csv_response(flat, "places.csv", ["place", "place_type", "place_code", "district", "partnerships"])
 
 
@@ -219,6 +194,7 @@ def local_picture(request: HttpRequest, slug: str) -> HttpResponse:
         context |= {
             "picture": picture,
             "summary": sentences.summary(picture),
+            "estimates": sentences.estimates(picture),
             "seasonal": sentences.seasonal(picture),
             "privacy": sentences.privacy(),
             "wards_sentence": sentences.say("wards", count=len(picture.wards), area=picture.area.name),
