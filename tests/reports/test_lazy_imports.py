@@ -65,3 +65,12 @@ def test_a_single_district_assess_never_loads_altair(bundled_store, tmp_path, fo
     assert "altair" not in loaded
     assert "docx" in loaded  # it wrote the Word file here (the PDF in a worker)
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(f"assessment.{f}" for f in formats.split(","))
+
+
+def test_the_pdf_worker_can_start_before_anything_slow_is_loaded():
+    loaded = loaded_after(
+        "from saferplaces.reports.pdf_printer import PdfPrinter\n"
+        "from saferplaces.reports.formats import parse_formats\n"
+        "parse_formats('html,pdf')"
+    )
+    assert not loaded & {"numpy", "scipy", "duckdb", "weasyprint", "jinja2", "openpyxl", "docx"}

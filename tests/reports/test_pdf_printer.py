@@ -17,7 +17,8 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from saferplaces.assessment.build import build_assessment
-from saferplaces.reports.documents import PdfPrinter, _no_gc, write_assessment
+from saferplaces.reports.documents import PdfPrinter, write_assessment
+from saferplaces.reports.pdf_printer import _no_gc
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ by their count of crime and ASB, not by z-score, since a board asks where most c
 from __future__ import annotations
 
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -283,10 +283,10 @@ def _name_places(
         cells = np.array([], dtype=int)
     now, then = set(months), set(before)
     now_c = set(now_cmp)
-    cell_streets: dict[int, Counter] = {}
+    cell_streets: dict[int, Counter] = defaultdict(Counter)
     street_count: Counter = Counter()
-    street_types: dict[tuple[str, str | None], Counter] = {}
-    street_cluster: dict[tuple[str, str | None], Counter] = {}
+    street_types: dict[tuple[str, str | None], Counter] = defaultdict(Counter)
+    street_cluster: dict[tuple[str, str | None], Counter] = defaultdict(Counter)
     street_cmp: dict[tuple[str, str | None], list[int]] = {}
     for (location, ward, _, _, crime_type, month, n), i in zip(found, cells, strict=True):
         i = int(i)
@@ -294,10 +294,10 @@ def _name_places(
             continue
         key = (tidy_location(location), ward)
         if month in now:
-            cell_streets.setdefault(i, Counter())[key[0]] += n
+            cell_streets[i][key[0]] += n
             street_count[key] += n
-            street_types.setdefault(key, Counter())[crime_type] += n
-            street_cluster.setdefault(key, Counter())[cluster_of[i]] += n
+            street_types[key][crime_type] += n
+            street_cluster[key][cluster_of[i]] += n
         pair = street_cmp.setdefault(key, [0, 0])
         if month in now_c:
             pair[1] += n

@@ -93,8 +93,7 @@ def assess_command(
       saferplaces assess --area Stafford --period 2025 --extract police-2025.csv
       saferplaces assess --area all --period 2025 --format html,pdf --out reports/
     """
-    from saferplaces.assessment.build import build_assessment
-    from saferplaces.reports.documents import parse_formats, write_assessment
+    from saferplaces.reports.formats import parse_formats
 
     wanted = parse_formats(formats)
     if area.strip().lower() == "all":
@@ -102,13 +101,17 @@ def assess_command(
             open_store(store_dir), period, compare, Path(out_dir), wanted, extract, weights, allow_partial
         )
         return
-    from saferplaces.reports.documents import PdfPrinter
+    from saferplaces.reports.pdf_printer import PdfPrinter
 
-    # the PDF worker starts first and loads WeasyPrint on the second core while this process
-    # builds the assessment (before the store is opened, so no connection is forked)
+    # the PDF worker starts first of all, before the statistics are imported and the store is
+    # opened (so no connection is forked): it loads WeasyPrint on the second core while this
+    # process imports and builds the assessment (issue #9)
     printer = PdfPrinter(1, warm_in_parent=False) if "pdf" in wanted and len(wanted) > 1 else None
-    store = open_store(store_dir)
     with printer or contextlib.nullcontext(), progress_bar() as report:
+        from saferplaces.assessment.build import build_assessment
+        from saferplaces.reports.documents import write_assessment
+
+        store = open_store(store_dir)
         report("Building the assessment", 0, 1)
         assessment = build_assessment(
             store,

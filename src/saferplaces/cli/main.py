@@ -12,7 +12,46 @@ from saferplaces.cli.common import fail
 from saferplaces.errors import SaferPlacesError
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+#: Each command's name and the module that defines it. A run imports only the module of the
+#: command it runs (the others load duckdb, requests, Django ...), so that a cold
+#: ``saferplaces assess`` pays for no other command's imports (issue #9); ``--help`` loads them all.
+COMMANDS = {
+    "ingest": "saferplaces.cli.commands_data",
+    "areas": "saferplaces.cli.commands_data",
+    "counts": "saferplaces.cli.commands_data",
+    "demo": "saferplaces.cli.commands_data",
+    "quality": "saferplaces.cli.commands_quality",
+    "download": "saferplaces.cli.commands_download",
+    "extract": "saferplaces.cli.commands_partner",
+    "synth": "saferplaces.cli.commands_partner",
+    "assess": "saferplaces.cli.commands_assess",
+    "serve": "saferplaces.cli.commands_web",
+    "createuser": "saferplaces.cli.commands_web",
+    "backup": "saferplaces.cli.commands_web",
+    "restore": "saferplaces.cli.commands_web",
+    "worker": "saferplaces.cli.commands_worker",
+}
+
+
+class _LazyCommands(click.Group):
+    """A group whose commands are imported when asked for, by name (see ``COMMANDS``)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        module = COMMANDS.get(cmd_name)
+        if module is None:
+            return None
+        import importlib
+
+        found = {c.name: c for c in importlib.import_module(module).COMMANDS}
+        return found[cmd_name]
+
+
+@click.group(
+    cls=_LazyCommands, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100}
+)
 @click.version_option(__version__, prog_name="saferplaces")
 def cli() -> None:
     """Safer Places: data-led community safety for partnerships.
@@ -25,28 +64,6 @@ def cli() -> None:
       saferplaces demo
       saferplaces counts --area Stafford --period 2025 --by crime-type
     """
-
-
-COMMAND_MODULES = (
-    "saferplaces.cli.commands_data",
-    "saferplaces.cli.commands_quality",
-    "saferplaces.cli.commands_download",
-    "saferplaces.cli.commands_partner",
-    "saferplaces.cli.commands_assess",
-    "saferplaces.cli.commands_web",
-    "saferplaces.cli.commands_worker",
-)
-
-
-def _register() -> None:
-    import importlib
-
-    for name in COMMAND_MODULES:
-        for command in importlib.import_module(name).COMMANDS:
-            cli.add_command(command)
-
-
-_register()
 
 
 def main() -> None:

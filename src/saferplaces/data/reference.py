@@ -36,10 +36,19 @@ class SeverityWeight:
 
 
 def install_deprivation_table(con: duckdb.DuckDBPyConnection) -> None:
-    """Create ``imd`` (lsoa11_code, imd_rank, imd_decile): English IMD 2019, 1 = most deprived."""
-    existing = {r[0] for r in con.execute("select table_name from duckdb_tables()").fetchall()}
-    if "imd" in existing:
-        return
+    """Create ``imd`` (lsoa11_code, imd_rank, imd_decile): English IMD 2019, 1 = most deprived.
+
+    Built from the bundled CSV once, then read from the per-user table cache (``table_cache``).
+    """
+    from pathlib import Path
+
+    from saferplaces.data.table_cache import install_cached
+
+    source = bundled("deprivation/lsoa11_imd19_rank_decile.csv.gz")
+    install_cached(con, "deprivation", ("imd",), Path(__file__), [source], _build_deprivation_table)
+
+
+def _build_deprivation_table(con: duckdb.DuckDBPyConnection) -> None:
     path = str(bundled("deprivation/lsoa11_imd19_rank_decile.csv.gz")).replace("'", "''")
     con.execute(
         "create temp table imd as select lsoa11cd as lsoa11_code, IMDRank::integer as imd_rank, "

@@ -3,24 +3,29 @@
 from __future__ import annotations
 
 import contextlib
-import gc
 import json
-import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 
 from saferplaces.assessment.model import StrategicAssessment
-from saferplaces.errors import InputError
 from saferplaces.reports.csv_cells import text_not_formulas
+from saferplaces.reports.formats import FORMATS, parse_formats
+from saferplaces.reports.pdf_printer import PdfPrinter, pdf_bytes, pdf_file
 from saferplaces.reports.tables import assessment_tables
+
+__all__ = [
+    "FORMATS",
+    "PdfPrinter",
+    "pdf_bytes",
+    "parse_formats",
+    "write_assessment",
+    "write_assessments",
+]
 
 # The charts (plain SVG drawn in Python, ADR 0028) and the HTML report are imported by the
 # writers that use them, so that writing JSON or XLSX alone never loads them: a cold
 # `saferplaces assess --format json` starts faster (issue #9, docs/benchmarks.md).
-
-FORMATS = ("html", "pdf", "docx", "xlsx", "json")
 
 
 def write_json(a: StrategicAssessment, path: Path, **_: object) -> None:
@@ -36,7 +41,7 @@ def write_html(a: StrategicAssessment, path: Path, html: str | None = None, **_:
 def write_pdf(a: StrategicAssessment, path: Path, charts: list | None = None, **_: object) -> None:
     from saferplaces.reports.html_report import render_html
 
-    _pdf_from_html(render_html(a, charts, for_print=True), str(path))
+    pdf_file(render_html(a, charts, for_print=True), str(path))
 
 
 def write_xlsx(a: StrategicAssessment, path: Path, **_: object) -> None:
@@ -174,60 +179,6 @@ WRITERS: dict[str, Callable[..., None]] = {
 }
 
 
-def parse_formats(text: str) -> list[str]:
-    """'html,pdf' -> ['html', 'pdf'], refusing unknown formats."""
-    wanted = [f.strip().lower() for f in text.split(",") if f.strip()]
-    unknown = [f for f in wanted if f not in FORMATS]
-    if unknown or not wanted:
-        raise InputError(
-            f"--format '{text}' names a format we cannot write.",
-            "Use any of " + ", ".join(FORMATS) + ", separated by commas.",
-        )
-    return wanted
-
-
-class PdfPrinter:
-    """Lays out PDFs in worker processes while the caller writes the other formats.
-
-    WeasyPrint takes longest of all the formats (it lays out every page), so each PDF is
-    printed in a process of its own: ``submit`` returns at once. Use it as a context
-    manager; leaving the block waits for every PDF and raises the first error.
-    """
-
-    def __init__(self, workers: int = 1, warm_in_parent: bool = True) -> None:
-        """``warm_in_parent=False`` starts one worker at once, which loads WeasyPrint while the
-        caller builds the assessment: the two cores share the loading with the build. Make the
-        printer before opening the store, so that no database connection is forked. (The
-        charts are drawn in the caller's process: plain SVG, a few milliseconds; ADR 0028.)"""
-        if warm_in_parent:
-            import weasyprint  # noqa: F401 - loaded once here, so the forked workers start warm
-
-        fork = multiprocessing.get_context("fork")
-        self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=fork)
-        self._jobs: list[Future] = []
-        if not warm_in_parent:
-            self._jobs.append(self._pool.submit(_load_weasyprint))
-
-    def submit(self, html: str, path: Path) -> None:
-        self._jobs.append(self._pool.submit(_pdf_from_html, html, str(path)))
-
-    def wait(self) -> None:
-        """Wait for every PDF submitted so far; raise the first error."""
-        jobs, self._jobs = self._jobs, []
-        for job in jobs:
-            job.result()
-
-    def __enter__(self) -> PdfPrinter:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        try:
-            if exc[0] is None:
-                self.wait()
-        finally:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-
-
 def write_assessment(
     a: StrategicAssessment,
     out: Path,
@@ -298,42 +249,3 @@ def write_assessments(
         for a, out in items:
             written += write_assessment(a, out, formats, printer=printer)
     return written
-
-
-def _load_weasyprint() -> None:
-    """Load WeasyPrint and set up its fonts with a tiny page (slow: done while the parent works)."""
-    import weasyprint
-
-    weasyprint.HTML(string="<p>Safer Places</p>").write_pdf()
-
-
-def _pdf_from_html(html: str, path: str) -> None:
-    from weasyprint import HTML  # imported here: it is slow to load and only PDFs need it
-
-    with _no_gc():
-        HTML(string=html).write_pdf(path)
-
-
-@contextlib.contextmanager
-def _no_gc():
-    """No cyclic garbage collection during one job: WeasyPrint makes many small
-    objects, and the collector's passes over them took about a sixth of a PDF's time. The
-    collector runs again after the job, so a long-lived worker does not keep what was left."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
-
-
-def pdf_bytes(html: str) -> bytes:
-    """A PDF laid out from ``html`` by WeasyPrint, as bytes (for a web response).
-
-    Files the HTML names by ``file://`` address (style sheets, pictures) are read from disk;
-    nothing is fetched from the network.
-    """
-    from weasyprint import HTML
-
-    return HTML(string=html).write_pdf()

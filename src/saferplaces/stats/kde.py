@@ -38,7 +38,6 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy.spatial import cKDTree
 
 from saferplaces.errors import InputError
 from saferplaces.stats._validate import (
@@ -201,6 +200,8 @@ def _density(
     w = np.ones(pts.shape[0]) if weights is None else weights
     gx, gy = np.meshgrid(xc, yc)
     centres = np.column_stack([gx.ravel(), gy.ravel()])
+    from scipy.spatial import cKDTree  # loaded here: scipy.spatial is slow to import (issue #9)
+
     cell_tree = cKDTree(centres)
     point_tree = cKDTree(pts)
     pairs = cell_tree.sparse_distance_matrix(point_tree, h, output_type="coo_matrix")

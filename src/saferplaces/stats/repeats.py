@@ -33,7 +33,6 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy.spatial import cKDTree
 
 from saferplaces.errors import InputError
 from saferplaces.stats._validate import validate_level, validate_positive, validate_vector
@@ -250,6 +249,8 @@ def knox_test(
             "Use 999 permutations (the default).",
         )
     n = t.size
+    from scipy.spatial import cKDTree  # loaded here: scipy.spatial is slow to import (issue #9)
+
     pairs = cKDTree(pts).query_pairs(s_band, output_type="ndarray")
     i, j = pairs[:, 0], pairs[:, 1]
     observed = int(np.sum(np.abs(t[i] - t[j]) <= t_band))

@@ -25,7 +25,6 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 from scipy import sparse
-from scipy.spatial import cKDTree
 
 from saferplaces.errors import InputError
 from saferplaces.stats._validate import validate_choice, validate_points, validate_positive
@@ -116,6 +115,8 @@ def distance_band_neighbours(
     """
     pts = validate_points(points)
     t = float(validate_positive(threshold, "threshold")[0])
+    from scipy.spatial import cKDTree  # loaded here: scipy.spatial is slow to import (issue #9)
+
     tree = cKDTree(pts)
     pairs = tree.query_pairs(t, output_type="ndarray")
     n = pts.shape[0]
