@@ -456,7 +456,7 @@ def test_change_sentences_read_as_written(stafford):
     burglary = next(r for r in rows if r.crime_type == "Burglary")
     assert (
         "Comparing January to April 2025 with January to April 2024, after adjusting for the 14 crime types "
-        "tested, these changes were statistically significant: burglary fell "
+        "tested, this change was statistically significant: burglary fell "
         f"{abs(burglary.change_percent):.0f}% (192 to 94, adjusted p = {burglary.change_p_adjusted:.3f}). "
         "The changes of the other 13 types were not statistically significant."
     ) in texts

@@ -7,10 +7,7 @@ from __future__ import annotations
 
 from saferplaces.assessment.model import StrategicAssessment
 from saferplaces.assessment.places import CENTRE_RULE
-
-
-def _listed(names: list[str]) -> str:
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+from saferplaces.wording import listed as _listed
 
 
 def priorities_intro(a: StrategicAssessment) -> list[str]:

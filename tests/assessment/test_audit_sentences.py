@@ -1,0 +1,81 @@
+"""Sentences read as a sceptical analyst at a board meeting would (issue #9): grammar with one or
+many, lists ending in 'and', percentages rounded as the tables round, and shares that name their
+whole. Each expected value is worked out here from the counts, not read from the sentence."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from saferplaces.assessment.build import build_assessment
+from saferplaces.assessment.findings import describe_change, write_findings
+from saferplaces.assessment.model import Change
+from saferplaces.stats.labels import ChangeLabel
+
+
+@pytest.fixture(scope="module")
+def stafford(bundled_store):
+    return build_assessment(bundled_store, "Stafford", "2025")
+
+
+def _texts(a) -> list[str]:
+    return [f.text for f in write_findings(a)]
+
+
+def test_a_half_percent_change_rounds_as_the_table_reads():
+    # 200 to 171 is -14.5% exactly: the table shows -14.5, so the sentence must say 15%, not 14%
+    previous, current = 200, 171
+    percent = 100 * (current - previous) / previous
+    assert percent == -14.5
+    change = Change(current, previous, round(percent, 1), 0.2, -2.1, ChangeLabel.NO_SIGNIFICANT_CHANGE)
+    text = describe_change("crime", change, "January to April 2025", "January to April 2024")
+    assert "crime was lower by 15% (from 200 to 171)" in text
+
+
+def test_one_type_apart_from_the_rest_of_the_force_reads_in_the_singular(stafford):
+    apart = [r for r in stafford.crime_types if r.versus_force_change in ("higher", "lower")]
+    assert len(apart) == 1  # other crime, in the bundled data
+    r = apart[0]
+    here = 100 * (r.comparable_count - r.previous_count) / r.previous_count
+    sentence = next(t for t in _texts(stafford) if "differently from the rest of" in t)
+    assert sentence.startswith("Over the same months, this crime type changed significantly differently")
+    assert f"{r.crime_type.lower()} {here:+.0f}% here" in sentence
+
+
+def test_one_significant_change_reads_in_the_singular(stafford):
+    rows = tuple(
+        dataclasses.replace(r, change=ChangeLabel.DECREASE) if r.crime_type == "Burglary" else r
+        for r in stafford.crime_types
+    )
+    others = len([r for r in rows if r.previous_count is not None]) - 1
+    texts = _texts(dataclasses.replace(stafford, crime_types=rows))
+    sentence = next(t for t in texts if "statistically significant: burglary fell" in t)
+    assert "this change was statistically significant: burglary fell" in sentence
+    assert sentence.endswith(f"The changes of the other {others} types were not statistically significant.")
+
+
+def test_largest_crime_types_name_the_whole_their_shares_are_of(stafford):
+    crime = [r for r in stafford.crime_types if r.crime_type != "Anti-social behaviour"]
+    total = sum(r.count for r in crime)
+    top = crime[0]
+    sentence = next(t for t in _texts(stafford) if t.startswith("The largest crime types"))
+    assert f"{top.crime_type.lower()} ({top.count:,}, {round(100 * top.count / total)}%)" in sentence
+    assert f"(shares of the {total:,} crimes, not counting anti-social behaviour)" in sentence
+
+
+def test_summary_of_priorities_says_how_many_it_names_and_ends_its_list_with_and(stafford):
+    ranked = sorted(stafford.priorities, key=lambda p: p.rank)
+    recommended = [p.theme.lower() for p in ranked if p.recommended]
+    assert len(recommended) == 5
+    sentence = next(t for t in _texts(stafford) if "candidate priorit" in t)
+    assert sentence == (
+        "The 3 highest-scoring of the 5 candidate priorities recommended for the board's discussion were "
+        f"{recommended[0]}, {recommended[1]} and {recommended[2]}."
+    )
+    only = tuple(
+        dataclasses.replace(p, recommended=p.theme.lower() == recommended[0]) for p in stafford.priorities
+    )
+    texts = _texts(dataclasses.replace(stafford, priorities=only))
+    sentence = next(t for t in texts if "candidate priorit" in t)
+    assert sentence == f"The candidate priority recommended for the board's discussion was {recommended[0]}."
