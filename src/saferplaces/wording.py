@@ -8,10 +8,11 @@ zero is never written as "0%".
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 
-__all__ = ["counted", "listed", "share_percent", "whole_percent"]
+__all__ = ["counted", "in_window", "listed", "share_percent", "whole_percent"]
 
 
 def counted(n: int, singular: str, plural: str | None = None) -> str:
@@ -71,3 +72,14 @@ def share_percent(part: float, whole: float) -> str:
     if 99.5 <= pct < 100:
         return "more than 99%"
     return f"{whole_percent(pct)}%"
+
+
+def in_window(label: str) -> str:
+    """'in the calendar year 2025', 'in the 12 months to ...', 'in 4 of 12 months (January to April 2024)'.
+
+    Examples
+    --------
+    >>> in_window("12 months to December 2025"), in_window("4 of 12 months (January to April 2024)")
+    ('in the 12 months to December 2025', 'in 4 of 12 months (January to April 2024)')
+    """
+    return f"in {label}" if re.match(r"\d+ of \d+ months", label) else f"in the {label}"
