@@ -79,3 +79,34 @@ def test_summary_of_priorities_says_how_many_it_names_and_ends_its_list_with_and
     texts = _texts(dataclasses.replace(stafford, priorities=only))
     sentence = next(t for t in texts if "candidate priorit" in t)
     assert sentence == f"The candidate priority recommended for the board's discussion was {recommended[0]}."
+
+
+def test_priority_reasons_round_as_the_change_table_and_never_say_0_percent_of_something(stafford):
+    vso = next(r for r in stafford.crime_types if r.crime_type == "Violence and sexual offences")
+    # 1,550 to 1,325 is -14.52%: the table shows -14.5, the sentence must not say -14%
+    exact = 100 * (vso.comparable_count - vso.previous_count) / vso.previous_count
+    assert -14.6 < exact < -14.5
+    reasons = {p.theme: p.sentences for p in stafford.priorities}
+    assert f"({round(exact):+d}%)" == "(-15%)"
+    assert "(-15%) comparing" in reasons["Violence and sexual offences"]["change"]
+    # theft from the person: a few dozen of over ten thousand is under 1%, not "0%"
+    total = sum(r.count for r in stafford.crime_types)
+    tfp = next(r for r in stafford.crime_types if r.crime_type == "Theft from the person")
+    assert 0 < 100 * tfp.count / total < 0.5
+    assert (
+        f"{tfp.count} recorded in the calendar year 2025, less than 1% of all crime and ASB"
+        in (reasons["Theft from the person"]["volume"])
+    )
+    assert not any(" 0% of all" in s for p in reasons.values() for s in p.values())
+
+
+def test_a_part_held_period_reads_without_a_stray_the(bundled_store):
+    from saferplaces.reports.section_text import places_at_risk
+
+    lichfield = build_assessment(bundled_store, "Lichfield", "2024", allow_partial=True)
+    label = "4 of 12 months (January to April 2024)"
+    assert lichfield.period.label == label
+    title, _ = places_at_risk(lichfield)
+    assert title.startswith(f"Places at greatest risk in {label}, with their reasons")
+    volume = next(p for p in lichfield.priorities if p.rank == 1).sentences["volume"]
+    assert f"recorded in {label}," in volume and "in the 4 of 12" not in volume
