@@ -5,6 +5,7 @@ whole. Each expected value is worked out here from the counts, not read from the
 from __future__ import annotations
 
 import dataclasses
+import re
 
 import pytest
 
@@ -110,3 +111,38 @@ def test_a_part_held_period_reads_without_a_stray_the(bundled_store):
     assert title.startswith(f"Places at greatest risk in {label}, with their reasons")
     volume = next(p for p in lichfield.priorities if p.rank == 1).sentences["volume"]
     assert f"recorded in {label}," in volume and "in the 4 of 12" not in volume
+
+
+def test_methods_appendix_counts_agree_with_their_nouns_and_name_the_adjustment(stafford):
+    from saferplaces.reports.html_report import render_html
+
+    # the bundled data hold January to December of 2025 only: one year of the same months
+    held = {
+        m
+        for m in ("2021", "2022", "2023", "2024", "2025")
+        if all(f"{m}-{k:02d}" in {r.month for r in stafford.months} for k in range(1, 13))
+    }
+    assert held == {"2025"}
+    assert "Only 1 year of the same months is held, so no trend is measured; a trend needs 5 or more." in (
+        stafford.assumptions
+    )
+    assert not any("(s)" in s for s in stafford.assumptions)
+    # thousands are separated as everywhere else in the report ("77 of the 2,652 grid squares")
+    assert re.search(r"p-values were adjusted for \d{1,3}(,\d{3})+ tests", " ".join(stafford.assumptions))
+    html = render_html(stafford)
+    assert "Multiple-testing adjustment: Benjamini-Hochberg false discovery rate method.</strong>" in html
+    assert "Multiple-testing adjustment: fdr." not in html
+
+
+def test_secondary_suppression_note_agrees_with_its_count():
+    from saferplaces.disclosure import Relation, suppress
+
+    # a = 3 is hidden; the total is published, so one other part must be hidden with it:
+    # that is one other count, and the residents' page must not say "1 other count(s) are"
+    t = suppress({"a": 3, "b": 10, "c": 12, "total": 25}, [Relation("total", ("a", "b", "c"))])
+    hidden = [name for name, value in t.published.items() if value is None]
+    assert len(hidden) == 2
+    assert (
+        "1 other count is not shown either, so that the hidden counts cannot be worked out from the totals."
+        in t.assumptions
+    )

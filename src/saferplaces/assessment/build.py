@@ -63,6 +63,7 @@ from saferplaces.stats.monthly_change import (
     monthly_change,
 )
 from saferplaces.stats.spc import RUN_CHART_TREND
+from saferplaces.wording import counted
 
 METHODS = {
     "rate": MethodNote(
@@ -1026,7 +1027,8 @@ def _with_trends(
         years.append(months)
     if len(years) < DEFAULTS.min_trend_years:
         assumptions.append(
-            f"Only {len(years)} year(s) of the same months are held, so no trend is "
+            f"Only {counted(len(years), 'year')} of the same months {'is' if len(years) == 1 else 'are'} "
+            "held, so no trend is "
             f"measured; a trend needs {DEFAULTS.min_trend_years} or more."
         )
         return rows
