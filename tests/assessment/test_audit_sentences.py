@@ -146,3 +146,16 @@ def test_secondary_suppression_note_agrees_with_its_count():
         "1 other count is not shown either, so that the hidden counts cannot be worked out from the totals."
         in t.assumptions
     )
+
+
+def test_concentration_over_a_handful_of_neighbourhoods_is_a_count_not_a_percentage(stafford):
+    from saferplaces.assessment.model import ConcentrationInfo
+
+    # a ward of 3 LSOAs where the busiest holds over half: "33% of the area's 3 neighbourhoods" hid
+    # that it is one neighbourhood
+    few = dataclasses.replace(stafford, concentration=ConcentrationInfo(3, 100 / 3, 100 / 3, 0.2))
+    sentence = next(t for t in _texts(few) if t.startswith("Half of all crime"))
+    assert sentence.endswith("happened in 1 of the area's 3 neighbourhoods (LSOAs), and a quarter in 1.")
+    c = stafford.concentration
+    sentence = next(t for t in _texts(stafford) if t.startswith("Half of all crime"))
+    assert f"in {round(c.share_of_places_for_50pct)}% of the area's {c.places} neighbourhoods" in sentence

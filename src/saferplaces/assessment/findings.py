@@ -22,6 +22,10 @@ if TYPE_CHECKING:
     from saferplaces.assessment.model import StrategicAssessment
 
 
+#: Below this many neighbourhoods, concentration is given as a count of them, not a percentage.
+FEW_PLACES = 20
+
+
 def _n(value: float) -> str:
     return f"{value:,.0f}"
 
@@ -162,15 +166,23 @@ def write_findings(a: StrategicAssessment) -> list[Finding]:
             )
         )
     out.extend(hotspot_findings(a))  # issue 9 s4: hotspots named by street, ranked by count
-    if a.concentration:
+    if a.concentration and a.concentration.places > 1:
         c = a.concentration
+        if c.places < FEW_PLACES:  # a percentage of a handful reads oddly: "33% of 3"
+            half = round(c.share_of_places_for_50pct * c.places / 100)
+            quarter = round(c.share_of_places_for_25pct * c.places / 100)
+            shares = (f"{half} of the area's {c.places} neighbourhoods (LSOAs)", f"{quarter}")
+        else:
+            shares = (
+                f"{whole_percent(c.share_of_places_for_50pct)}% of the area's {c.places} "
+                "neighbourhoods (LSOAs)",
+                f"{whole_percent(c.share_of_places_for_25pct)}%",
+            )
         out.append(
             Finding(
                 "places",
-                f"Half of all crime and ASB {in_window(a.period.label)} happened in "
-                f"{c.share_of_places_for_50pct:.0f}% of the "
-                f"area's {c.places} neighbourhoods (LSOAs), and a quarter in "
-                f"{c.share_of_places_for_25pct:.0f}%.",
+                f"Half of all crime and ASB {in_window(a.period.label)} happened in {shares[0]}, "
+                f"and a quarter in {shares[1]}.",
                 "concentration",
                 {"share_for_50pct": c.share_of_places_for_50pct, "places": c.places},
             )
