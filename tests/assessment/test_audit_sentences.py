@@ -159,3 +159,25 @@ def test_concentration_over_a_handful_of_neighbourhoods_is_a_count_not_a_percent
     c = stafford.concentration
     sentence = next(t for t in _texts(stafford) if t.startswith("Half of all crime"))
     assert f"in {round(c.share_of_places_for_50pct)}% of the area's {c.places} neighbourhoods" in sentence
+
+
+def test_a_store_with_a_month_missing_is_not_told_to_choose_the_period_it_was_refused(store):
+    """Issue #9 edge case: 2025 held but for June. The refusal said "choose a period the store
+    covers, such as 12m-to-2025-12", the very period it refused, and "11 of the 12 months of the
+    12 months to December 2025"."""
+    from saferplaces.assessment.build import resolve_scope
+    from saferplaces.data.bundled_files import police_uk_months
+    from saferplaces.data.ingest import ingest
+    from saferplaces.errors import InputError
+
+    months = [f"2025-{m:02d}" for m in range(1, 13) if m != 6]
+    ingest([p for p in police_uk_months() if p.name[:7] in months], store)
+    con = store.connect()
+    with pytest.raises(InputError) as refused:
+        resolve_scope(store, con, "Stafford", None, "previous", False, [])
+    assert refused.value.problem == (
+        "The store holds only 11 of the 12 months to December 2025 for Stafford "
+        "(January to May 2025 and July to December 2025)."
+    )
+    assert "12m-to-2025-12" not in str(refused.value)
+    assert "no 12 months in a row for Stafford" in str(refused.value)

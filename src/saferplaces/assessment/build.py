@@ -281,12 +281,26 @@ def resolve_scope(
             "Run 'saferplaces ingest' with the files for those months, or choose another period.",
         )
     if missing and not allow_partial:
-        latest = latest_period(store, con, the_area)
+        from saferplaces.assessment.local_picture import held_months
+        from saferplaces.data.summary import _latest_twelve
+
+        whole = _latest_twelve(held_months(store, con, the_area))
+        of_what = (
+            the_period.label
+            if the_period.label.startswith(f"{the_period.length} months")
+            else f"{the_period.length} months of the {the_period.label}"
+        )
         raise InputError(
-            f"The store holds only {len(held)} of the {the_period.length} months of the {the_period.label} "
-            f"for {the_area.name} ({months_phrase(held)}).",
-            f"Add --allow-partial to assess those months, or choose a period the store covers, such as "
-            f"12m-to-{latest.end} (the latest 12 months held).",
+            f"The store holds only {len(held)} of the {of_what} for {the_area.name} "
+            f"({months_phrase(held)}).",
+            "Add --allow-partial to assess those months"
+            + (
+                f", or choose a period the store covers, such as 12m-to-{whole.end} (the latest 12 "
+                "months in a row held)."
+                if whole is not None
+                else f"; the store holds no 12 months in a row for {the_area.name}, so no whole "
+                "12-month period can be assessed until the missing months are loaded."
+            ),
         )
     if missing:
         assumptions.append(
