@@ -181,3 +181,21 @@ def test_a_store_with_a_month_missing_is_not_told_to_choose_the_period_it_was_re
     )
     assert "12m-to-2025-12" not in str(refused.value)
     assert "no 12 months in a row for Stafford" in str(refused.value)
+
+
+def test_the_default_period_note_does_not_say_twelve_months_are_held_when_one_is(store):
+    """Issue #9 edge case: one month held (June 2025). The note said "the assessment covers the latest
+    12 months held (12 months to June 2025)" beside "The store has no data for July 2024 to May 2025"."""
+    from saferplaces.assessment.build import resolve_scope
+    from saferplaces.data.bundled_files import police_uk_months
+    from saferplaces.data.ingest import ingest
+
+    ingest([p for p in police_uk_months() if p.name.startswith("2025-06")], store)
+    notes: list[str] = []
+    scope = resolve_scope(store, store.connect(), "Stafford", None, "previous", True, notes)
+    assert scope.held == ("2025-06",)
+    assert notes[0] == (
+        "No period was given, so the assessment covers the 12 months to June 2025, the 12 months "
+        "ending with the latest month held."
+    )
+    assert "The store has no data for July 2024 to May 2025" in notes[1]

@@ -356,7 +356,10 @@ def test_resolve_scope_defaults_to_the_latest_twelve_months(bundled_store, con):
     assert scope.window == "12 months to December 2025"
     assert scope.comparable == tuple(f"2025-{m:02d}" for m in range(1, 5))
     assert scope.comparison == tuple(f"2024-{m:02d}" for m in range(1, 5))
-    assert notes[0].startswith("No period was given, so the assessment covers the latest 12 months held")
+    assert notes[0] == (
+        "No period was given, so the assessment covers the 12 months to December 2025, the 12 months "
+        "ending with the latest month held."
+    )
 
 
 def test_count_types_and_headline_use_the_same_months(bundled_store, con):

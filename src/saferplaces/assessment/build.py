@@ -269,8 +269,8 @@ def resolve_scope(
     if period is None:
         the_period = latest_period(store, con, the_area)
         assumptions.append(
-            f"No period was given, so the assessment covers the latest {DEFAULTS.rolling_months} months "
-            f"held ({the_period.label})."
+            f"No period was given, so the assessment covers the {the_period.label}, the "
+            f"{DEFAULTS.rolling_months} months ending with the latest month held."
         )
     else:
         the_period = period if isinstance(period, Period) else parse_period(period)
@@ -291,8 +291,7 @@ def resolve_scope(
             else f"{the_period.length} months of the {the_period.label}"
         )
         raise InputError(
-            f"The store holds only {len(held)} of the {of_what} for {the_area.name} "
-            f"({months_phrase(held)}).",
+            f"The store holds only {len(held)} of the {of_what} for {the_area.name} ({months_phrase(held)}).",
             "Add --allow-partial to assess those months"
             + (
                 f", or choose a period the store covers, such as 12m-to-{whole.end} (the latest 12 "
