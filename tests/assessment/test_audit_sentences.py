@@ -199,3 +199,22 @@ def test_the_default_period_note_does_not_say_twelve_months_are_held_when_one_is
         "ending with the latest month held."
     )
     assert "The store has no data for July 2024 to May 2025" in notes[1]
+
+
+def test_a_small_ward_has_no_negative_control_limit_and_one_persistent_hotspot_reads_singular(
+    bundled_store,
+):
+    """Issue #9 edge case: Milford ward's few crimes a month gave "within the control chart's limits
+    (-2 to 15)" (a month cannot have -2 crimes) and "1 of them were hot in most months"."""
+    milford = build_assessment(bundled_store, "E05010493", "2025")
+    counts = [m.count for m in milford.months]
+    mean = sum(counts) / len(counts)
+    moving = sum(abs(b - a) for a, b in zip(counts, counts[1:], strict=False)) / (len(counts) - 1)
+    assert mean - 2.66 * moving < 0  # worked out here: the XmR lower limit is below zero
+    assert all(m.lower_limit == 0 for m in milford.months)
+    texts = _texts(milford)
+    assert any("within the control chart's limits (0 to " in t for t in texts)
+    assert any("shown as 0" in a for a in milford.assumptions)
+    persistent = sum(1 for c in milford.hotspots.hot if c.pattern == "persistent-hotspot")
+    assert persistent == 1
+    assert any("; 1 of them was hot in most months (persistent)" in t for t in texts)

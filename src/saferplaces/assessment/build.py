@@ -992,13 +992,18 @@ def _month_rows(agg: Aggregates, area: Area, held: list[str], assumptions: list[
             "Monthly crime is tracked on an XmR chart with limits from all the months "
             "in the period; a fall in crime counts as improvement."
         )
+        if spc.lower_limit < 0:
+            assumptions.append(
+                f"The control chart's lower limit works out below zero ({spc.lower_limit:.1f}); a month "
+                "cannot have fewer than 0 crimes, so it is shown as 0."
+            )
         return [
             MonthRow(
                 m,
                 c,
                 a,
                 round(spc.mean, 1),
-                round(spc.lower_limit, 1),
+                max(0.0, round(spc.lower_limit, 1)),
                 round(spc.upper_limit, 1),
                 p,
                 rules=r,
