@@ -218,3 +218,12 @@ def test_a_small_ward_has_no_negative_control_limit_and_one_persistent_hotspot_r
     persistent = sum(1 for c in milford.hotspots.hot if c.pattern == "persistent-hotspot")
     assert persistent == 1
     assert any("; 1 of them was hot in most months (persistent)" in t for t in texts)
+
+
+def test_the_hotspot_streets_table_names_its_months_as_every_other_table_does(stafford):
+    from saferplaces.reports.tables import assessment_tables
+
+    streets = next(t for t in assessment_tables(stafford) if t.id == "hotspot-streets")
+    # the change table's own wording for the same months: "January to April 2024"
+    assert "January to April 2024" in streets.columns and "January to April 2025" in streets.columns
+    assert "January 2024 to April 2024" not in streets.columns

@@ -522,7 +522,7 @@ def place_tables(a: StrategicAssessment) -> list[Table]:
                 )
             )
         if h.streets:
-            from saferplaces.data.counts import describe_missing
+            from saferplaces.assessment.windows import months_phrase
             from saferplaces.data.periods import month_from_index, month_index
 
             now = list(h.change_months)
@@ -537,7 +537,7 @@ def place_tables(a: StrategicAssessment) -> list[Table]:
                         "Hotspot area",
                         "Crime and ASB",
                         "Main crime types",
-                        *((describe_missing(before), describe_missing(now)) if now else ()),
+                        *((months_phrase(before), months_phrase(now)) if now else ()),
                         "Change, tested",
                     ),
                     tuple(
