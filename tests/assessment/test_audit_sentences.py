@@ -227,3 +227,17 @@ def test_the_hotspot_streets_table_names_its_months_as_every_other_table_does(st
     # the change table's own wording for the same months: "January to April 2024"
     assert "January to April 2024" in streets.columns and "January to April 2025" in streets.columns
     assert "January 2024 to April 2024" not in streets.columns
+
+
+def test_a_type_with_none_in_either_window_is_not_given_a_p_value(bundled_store):
+    """Issue #9 edge case: a crime type of zero. Milford ward had no drugs offences in January to April
+    of 2024 or 2025, and its reason read "From 0 to 0 ...: not statistically significant, within
+    normal variation (p = 1.000 ...)"."""
+    milford = build_assessment(bundled_store, "E05010493", "2025")
+    row = next(r for r in milford.crime_types if r.crime_type == "Drugs")
+    assert (row.previous_count, row.comparable_count) == (0, 0)
+    sentence = next(p for p in milford.priorities if p.theme == "Drugs").sentences["change"]
+    assert sentence == (
+        "Change: none recorded in either window (January to April 2025 against January to April 2024), "
+        "so there is no change to test."
+    )

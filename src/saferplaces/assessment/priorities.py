@@ -539,6 +539,10 @@ def _sentence(
     if key == "change":
         if c.change_label is None:
             return f"{name}: not assessed; no month a year earlier is held."
+        if not c.change_from and not c.change_to and c.change_from is not None:
+            return (
+                f"{name}: none recorded in either window ({ctx.change_label}), so there is no change to test."
+            )
         moved = f"from {_n(c.change_from or 0)} to {_n(c.change_to or 0)}"
         pct = "" if c.change_percent is None else f" ({whole_percent(c.change_percent):+d}%)"
         p = (
