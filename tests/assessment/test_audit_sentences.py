@@ -241,3 +241,11 @@ def test_a_type_with_none_in_either_window_is_not_given_a_p_value(bundled_store)
         "Change: none recorded in either window (January to April 2025 against January to April 2024), "
         "so there is no change to test."
     )
+
+
+def test_the_crime_types_table_note_reads_with_its_article(stafford):
+    from saferplaces.reports.tables import assessment_tables
+
+    note = next(t for t in assessment_tables(stafford) if "volume, rate and comparison" in t.caption).note
+    # "Rates per 1,000 residents over calendar year 2025" lacked its "the"
+    assert note.startswith("Rates per 1,000 residents in the calendar year 2025.")

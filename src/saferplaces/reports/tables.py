@@ -8,6 +8,7 @@ from typing import Any
 from saferplaces.assessment.model import StrategicAssessment
 from saferplaces.defaults import DEFAULTS
 from saferplaces.stats.labels import ChangeLabel, ComparisonLabel, FunnelLabel
+from saferplaces.wording import in_window
 
 CHANGE_WORDS = {
     ChangeLabel.INCREASE: "Statistically significant rise",
@@ -171,7 +172,7 @@ def assessment_tables(a: StrategicAssessment) -> list[Table]:
                 )
                 for r in a.crime_types
             ),
-            f"Rates per 1,000 residents over {window}. Higher or lower means the "
+            f"Rates per 1,000 residents {in_window(window)}. Higher or lower means the "
             f"{DEFAULTS.confidence_percent} confidence intervals do not overlap.",
             (None, None, 2, 2, 2, 2, None, None, 0),
         )
