@@ -15,12 +15,17 @@ __all__ = ["DEFAULTS", "AnalyticDefaults", "Default"]
 
 @dataclass(frozen=True)
 class Default:
-    """One named default: its attribute name, its title for readers, its value, and why."""
+    """One named default: its attribute name, its title for readers, its value, and why.
+
+    ``shown`` is the value as a reader reads it ("Benjamini-Hochberg false discovery rate
+    method", where ``value`` is the setting "fdr").
+    """
 
     name: str
     title: str
     value: object
     sentence: str
+    shown: str = ""
 
 
 @dataclass(frozen=True)
@@ -132,7 +137,14 @@ class AnalyticDefaults:
             ),
         }
         return tuple(
-            Default(f.name, TITLES[f.name], getattr(self, f.name), sentences[f.name]) for f in fields(self)
+            Default(
+                f.name,
+                TITLES[f.name],
+                getattr(self, f.name),
+                sentences[f.name],
+                self.multiple_testing_name if f.name == "multiple_testing" else str(getattr(self, f.name)),
+            )
+            for f in fields(self)
         )
 
 

@@ -32,6 +32,7 @@ import numpy as np
 from scipy.optimize import linprog
 
 from saferplaces.errors import InputError
+from saferplaces.wording import counted
 
 try:  # the registry of analytic defaults (saferplaces.defaults) holds the threshold where it exists
     from saferplaces.defaults import DEFAULTS as _DEFAULTS
@@ -265,7 +266,8 @@ def suppress(
     assumptions = (f"Counts of 1 to {threshold - 1} are not published; they show as '{SUPPRESSED_TEXT}'.",)
     if secondary:
         assumptions += (
-            f"{len(secondary)} other count(s) are not shown either, so that the hidden counts "
+            f"{counted(len(secondary), 'other count')} "
+            f"{'is' if len(secondary) == 1 else 'are'} not shown either, so that the hidden counts "
             "cannot be worked out from the totals.",
         )
     return SuppressedTable(published, primary, frozenset(secondary), assumptions)

@@ -356,7 +356,10 @@ def test_resolve_scope_defaults_to_the_latest_twelve_months(bundled_store, con):
     assert scope.window == "12 months to December 2025"
     assert scope.comparable == tuple(f"2025-{m:02d}" for m in range(1, 5))
     assert scope.comparison == tuple(f"2024-{m:02d}" for m in range(1, 5))
-    assert notes[0].startswith("No period was given, so the assessment covers the latest 12 months held")
+    assert notes[0] == (
+        "No period was given, so the assessment covers the 12 months to December 2025, the 12 months "
+        "ending with the latest month held."
+    )
 
 
 def test_count_types_and_headline_use_the_same_months(bundled_store, con):
@@ -456,7 +459,7 @@ def test_change_sentences_read_as_written(stafford):
     burglary = next(r for r in rows if r.crime_type == "Burglary")
     assert (
         "Comparing January to April 2025 with January to April 2024, after adjusting for the 14 crime types "
-        "tested, these changes were statistically significant: burglary fell "
+        "tested, this change was statistically significant: burglary fell "
         f"{abs(burglary.change_percent):.0f}% (192 to 94, adjusted p = {burglary.change_p_adjusted:.3f}). "
         "The changes of the other 13 types were not statistically significant."
     ) in texts

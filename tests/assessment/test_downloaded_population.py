@@ -98,9 +98,7 @@ def test_district_and_force_rates_use_the_downloaded_estimate_and_say_so(downloa
     # every sentence names the estimate used, and none says a newer one does not exist
     named = f"mid-2023, downloaded from ONS (Nomis) on {_today()}"
     said = list(a.assumptions)
-    assert (
-        "Rates use the newest population estimate held (mid-2023); the store holds none for mid-2025." in said
-    )
+    assert "Rates use the newest population estimate held (mid-2023); none is held for mid-2025." in said
     assert f"Stafford's rates use the ONS population estimate for {named}." in said
     assert not any("exist" in s or "latest held" in s for s in said)
     assert a.to_dict()["area"]["population_estimate"] == named

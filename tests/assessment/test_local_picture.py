@@ -208,3 +208,14 @@ def test_ward_rates_use_downloaded_ward_estimates_where_the_code_matches_and_say
     assert pic.population_estimate.endswith(f" on {pic.population_downloaded}")
     assert pic.ward_population_years == (2020, 2022)  # the unmatched wards keep the bundled mid-2020
     assert f"Stafford's rates use the ONS population estimate for {pic.population_estimate}." in said
+
+
+def test_residents_notes_use_no_word_for_the_software_and_agree_in_number(picture):
+    """Issue #12: the residents' "How we worked this out" said "the latest 12 months in a row that the
+    store holds" and "50 other count(s)": a resident does not know what the store is."""
+    notes = " ".join(picture.assumptions)
+    assert "store" not in notes and "(s)" not in notes
+    assert (
+        "Figures cover the 12 months from January 2025 to December 2025, the latest 12 months in a row "
+        "of police data held." in picture.assumptions
+    )

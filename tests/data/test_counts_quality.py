@@ -142,3 +142,27 @@ def test_quality_for_an_area_and_complete_period(bundled_store, con):
     checks = {c.check: c for c in report.checks}
     assert checks["missing-months"].status == "ok"
     assert "not in Stafford's counts" in checks["no-location"].summary
+
+
+def test_quality_sentences_name_their_months_and_the_breaks_they_flag(bundled_store, con):
+    # issue #9: "529 row(s) have no location" named neither whose rows nor which months, and
+    # "4 possible break(s) in series" named no crime type, though the change table points to it
+    period = parse_period("2025")
+    report = quality_report(bundled_store, resolve_area(con, "Stafford"), period)
+    checks = {c.check: c for c in report.checks}
+    rows = [r for m in period.months for r in raw_rows(m)]
+    no_location = sum(1 for r in rows if not r["LSOA code"])
+    assert checks["no-location"].summary.startswith(
+        f"{no_location:,} of the {len(rows):,} rows the police force recorded in the calendar year 2025 "
+        "have no location"
+    )
+    before = _force_monthly_mean("Anti-social behaviour", ["2019-01", "2019-02"])
+    after = _force_monthly_mean("Anti-social behaviour", ["2024-01", "2024-02"])
+    breaks = checks["series-breaks"]
+    assert breaks.summary.startswith(f"{len(breaks.rows)} possible breaks in series")
+    assert (
+        "anti-social behaviour from 2019 to 2024 (monthly average over January to February: "
+        f"{round(100 * (after / before - 1)):+d}%)"
+    ) in breaks.summary
+    assert "(s)" not in " ".join(c.summary for c in report.checks)
+    assert "in the calendar year 2025 appear on more than one row" in checks["duplicate-crime-ids"].summary

@@ -245,3 +245,29 @@ def test_demo_packs(world) -> None:  # noqa: ANN001
     assert "Signed off by the board" in bytes(signed.files.get(format="html").content).decode()
     # Again: nothing new, nothing changed.
     assert [p.pk for p in make_demo_packs(world["partnership"], now=BUILT)] == [signed.pk, draft.pk]
+
+
+def test_a_pack_for_an_earlier_quarter_reads_no_later_target_value():
+    """Issue #9: Lichfield's pack for 2025/26 Q1, built once Q2 was entered, said "Latest value: 38
+    for 2025/26 Q2" and tested the Q2 value, in a pack for Q1."""
+    from saferplaces.web.boardpacks.gather import gather_targets
+    from saferplaces.web.demo_activity import load_demo_activity
+    from saferplaces.web.performance.models import Target
+    from saferplaces.web.plans.models import Plan
+    from saferplaces.web.seeds import load_seed_plans
+
+    load_seed_plans()
+    load_demo_activity()
+    plan = Plan.objects.filter(partnership__slug="lichfield").latest("pk")
+    target = Target.objects.get(plan=plan, description__startswith="Domestic abuse")
+    periods = sorted(v.period for v in target.values.all())
+    assert periods == ["2025/26 Q1", "2025/26 Q2"]
+    q1 = target.values.get(period="2025/26 Q1")
+    q = Quarter(2025, 1)
+    assert q.label == "2025/26 Q1"
+    out, _ = gather_targets(plan, q)
+    row = next(t for t in out if t["description"] == target.description)
+    assert row["latest"]["period"] == "2025/26 Q1"
+    assert row["latest"]["shown"] == f"{int(q1.value):,}"
+    assert [v["period"] for v in row["values"]] == ["2025/26 Q1"]
+    assert "2025/26 Q2" not in row["sentence"]

@@ -579,3 +579,29 @@ def test_public_readers_of_a_published_plan_never_see_internal_fields(world) -> 
     # The officer who agrees to be named is shown to everyone.
     Action.objects.filter(pk=action.pk).update(lead_officer_public=True)
     assert "Jo Bloggs" in Client().get(reverse("plan-csv", args=args)).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_march_review_gives_a_target_its_baseline_for_the_year_and_says_the_status_is_later(client):
+    """Issue #9: Lichfield's MARAC target has its baseline, 150, for 2024/25, yet the review of 2024/25
+    said "No value for 2024/25 is held." beside a status tested on 2025/26 Q2 under "Targets at the
+    year's end"."""
+    from saferplaces.web.demo_activity import load_demo_activity
+    from saferplaces.web.plans.year import year_review
+    from saferplaces.web.seeds import load_seed_plans
+
+    load_seed_plans()
+    load_demo_activity()
+    target = Target.objects.get(plan__partnership__slug="lichfield", description__startswith="Domestic abuse")
+    assert target.baseline_period == "2024/25"
+    assert not target.values.filter(period="2024/25").exists()
+    review = year_review(target.plan, 2024)
+    row = next(t for t in review.targets if t.target.pk == target.pk)
+    assert row.year_value == f"{int(target.baseline_value):,} (2024/25, the plan's baseline)"
+    admin = User.objects.create_superuser("review-admin")
+    client.force_login(admin)
+    page = html.unescape(
+        client.get(f"/partnerships/lichfield/plans/{target.plan.slug}/review/2024/").content.decode()
+    )
+    assert "Targets at the year's end" not in page
+    assert "its status on the latest value held, which may be later than the year" in page

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 import re
@@ -360,3 +361,22 @@ def test_a_problem_with_the_service_is_said_in_the_language_of_its_address(site,
     assert "Rhowch gynnig arall arni yn nes ymlaen." in html
     english = server_error(rf.get("/partnerships/stafford/")).content.decode()
     assert h1s(english) == ["Sorry, there is a problem with the service"] and "Sign in" not in english
+
+
+@pytest.mark.django_db
+def test_a_plan_with_no_actions_says_so_on_its_progress_page(client) -> None:
+    """Issue #12: Stafford's seed plan lists priorities but no actions; its progress page said
+    "This is how the partnership is doing on its plan." and then showed nothing at all."""
+    from saferplaces.web.plans.models import Action
+    from saferplaces.web.seeds import load_seed_plans
+
+    load_seed_plans()
+    assert not Action.objects.filter(priority__plan__partnership__slug="stafford").exists()
+    english = client.get("/public/stafford/progress/").content.decode()
+    assert "The plan has no actions yet, so there is no progress to show." in english
+    welsh = client.get("/cy/public/stafford/progress/").content.decode()
+    assert "Nid oes camau gweithredu yn y cynllun eto, felly nid oes cynnydd i'w ddangos." in html.unescape(
+        welsh
+    )
+    assert Action.objects.filter(priority__plan__partnership__slug="lichfield").exists()
+    assert "no progress to show" not in client.get("/public/lichfield/progress/").content.decode()

@@ -63,6 +63,7 @@ from saferplaces.stats.monthly_change import (
     monthly_change,
 )
 from saferplaces.stats.spc import RUN_CHART_TREND
+from saferplaces.wording import counted
 
 METHODS = {
     "rate": MethodNote(
@@ -268,8 +269,8 @@ def resolve_scope(
     if period is None:
         the_period = latest_period(store, con, the_area)
         assumptions.append(
-            f"No period was given, so the assessment covers the latest {DEFAULTS.rolling_months} months "
-            f"held ({the_period.label})."
+            f"No period was given, so the assessment covers the {the_period.label}, the "
+            f"{DEFAULTS.rolling_months} months ending with the latest month held."
         )
     else:
         the_period = period if isinstance(period, Period) else parse_period(period)
@@ -280,12 +281,25 @@ def resolve_scope(
             "Run 'saferplaces ingest' with the files for those months, or choose another period.",
         )
     if missing and not allow_partial:
-        latest = latest_period(store, con, the_area)
+        from saferplaces.assessment.local_picture import held_months
+        from saferplaces.data.summary import _latest_twelve
+
+        whole = _latest_twelve(held_months(store, con, the_area))
+        of_what = (
+            the_period.label
+            if the_period.label.startswith(f"{the_period.length} months")
+            else f"{the_period.length} months of the {the_period.label}"
+        )
         raise InputError(
-            f"The store holds only {len(held)} of the {the_period.length} months of the {the_period.label} "
-            f"for {the_area.name} ({months_phrase(held)}).",
-            f"Add --allow-partial to assess those months, or choose a period the store covers, such as "
-            f"12m-to-{latest.end} (the latest 12 months held).",
+            f"The store holds only {len(held)} of the {of_what} for {the_area.name} ({months_phrase(held)}).",
+            "Add --allow-partial to assess those months"
+            + (
+                f", or choose a period the store covers, such as 12m-to-{whole.end} (the latest 12 "
+                "months in a row held)."
+                if whole is not None
+                else f"; the store holds no 12 months in a row for {the_area.name}, so no whole "
+                "12-month period can be assessed until the missing months are loaded."
+            ),
         )
     if missing:
         assumptions.append(
@@ -978,13 +992,18 @@ def _month_rows(agg: Aggregates, area: Area, held: list[str], assumptions: list[
             "Monthly crime is tracked on an XmR chart with limits from all the months "
             "in the period; a fall in crime counts as improvement."
         )
+        if spc.lower_limit < 0:
+            assumptions.append(
+                f"The control chart's lower limit works out below zero ({spc.lower_limit:.1f}); a month "
+                "cannot have fewer than 0 crimes, so it is shown as 0."
+            )
         return [
             MonthRow(
                 m,
                 c,
                 a,
                 round(spc.mean, 1),
-                round(spc.lower_limit, 1),
+                max(0.0, round(spc.lower_limit, 1)),
                 round(spc.upper_limit, 1),
                 p,
                 rules=r,
@@ -1026,7 +1045,8 @@ def _with_trends(
         years.append(months)
     if len(years) < DEFAULTS.min_trend_years:
         assumptions.append(
-            f"Only {len(years)} year(s) of the same months are held, so no trend is "
+            f"Only {counted(len(years), 'year')} of the same months {'is' if len(years) == 1 else 'are'} "
+            "held, so no trend is "
             f"measured; a trend needs {DEFAULTS.min_trend_years} or more."
         )
         return rows

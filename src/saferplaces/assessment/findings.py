@@ -15,9 +15,15 @@ from saferplaces.assessment.places import hotspot_findings
 from saferplaces.assessment.windows import in_window
 from saferplaces.data.periods import month_label
 from saferplaces.stats.labels import ChangeLabel, FunnelLabel, PointType
+from saferplaces.wording import counted, share_percent, whole_percent
+from saferplaces.wording import listed as and_list
 
 if TYPE_CHECKING:
     from saferplaces.assessment.model import StrategicAssessment
+
+
+#: Below this many neighbourhoods, concentration is given as a count of them, not a percentage.
+FEW_PLACES = 20
 
 
 def _n(value: float) -> str:
@@ -32,7 +38,7 @@ def describe_change(what: str, change: Change, now: str, before: str) -> str:
     """'Comparing January to April 2025 with January to April 2024, crime rose 12% (from 900 to ...'"""
     if change.previous == 0 and change.current == 0:
         return f"There was no {what} in {now} or in {before}."
-    pct = "" if change.percent is None else f" {abs(change.percent):.0f}%"
+    pct = "" if change.percent is None else f" {abs(whole_percent(change.percent))}%"
     moved = (
         "rose"
         if change.current > change.previous
@@ -88,13 +94,14 @@ def write_findings(a: StrategicAssessment) -> list[Finding]:
     top = [r for r in a.crime_types if r.crime_type != "Anti-social behaviour"][:3]
     if top:
         total = h.crime.count or 1
-        listed = "; ".join(
-            f"{r.crime_type.lower()} ({_n(r.count)}, {r.count / total * 100:.0f}%)" for r in top
+        largest = "; ".join(
+            f"{r.crime_type.lower()} ({_n(r.count)}, {share_percent(r.count, total)})" for r in top
         )
         out.append(
             Finding(
                 "crime-types",
-                f"The largest crime types {in_window(a.period.label)} were {listed}.",
+                f"The largest crime types {in_window(a.period.label)} were {largest} (shares of the "
+                f"{counted(h.crime.count, 'crime')}, not counting anti-social behaviour).",
                 "crime-types",
                 {r.crime_type: r.count for r in top},
             )
@@ -110,8 +117,9 @@ def write_findings(a: StrategicAssessment) -> list[Finding]:
         out.append(
             Finding(
                 "crime-types",
-                f"Over {trending[0].trend_years} years of the same months, these "
-                f"crime types show a significant trend: {listed}.",
+                f"Over {trending[0].trend_years} years of the same months, "
+                f"{'this crime type shows' if len(trending) == 1 else 'these crime types show'} "
+                f"a significant trend: {listed}.",
                 "crime-types",
                 {r.crime_type: r.trend_annual_change for r in trending},
             )
@@ -135,6 +143,8 @@ def write_findings(a: StrategicAssessment) -> list[Finding]:
     high_wards = [w for w in a.wards if w.funnel and FunnelLabel(w.funnel).above]
     if high_wards:
         listed = "; ".join(f"{w.ward_name} ({w.rate:.0f} per 1,000)" for w in high_wards[:6])
+        if len(high_wards) > 6:
+            listed += f"; and {len(high_wards) - 6} more"
         out.append(
             Finding(
                 "places",
@@ -156,15 +166,23 @@ def write_findings(a: StrategicAssessment) -> list[Finding]:
             )
         )
     out.extend(hotspot_findings(a))  # issue 9 s4: hotspots named by street, ranked by count
-    if a.concentration:
+    if a.concentration and a.concentration.places > 1:
         c = a.concentration
+        if c.places < FEW_PLACES:  # a percentage of a handful reads oddly: "33% of 3"
+            half = round(c.share_of_places_for_50pct * c.places / 100)
+            quarter = round(c.share_of_places_for_25pct * c.places / 100)
+            shares = (f"{half} of the area's {c.places} neighbourhoods (LSOAs)", f"{quarter}")
+        else:
+            shares = (
+                f"{whole_percent(c.share_of_places_for_50pct)}% of the area's {c.places} "
+                "neighbourhoods (LSOAs)",
+                f"{whole_percent(c.share_of_places_for_25pct)}%",
+            )
         out.append(
             Finding(
                 "places",
-                f"Half of all crime and ASB {in_window(a.period.label)} happened in "
-                f"{c.share_of_places_for_50pct:.0f}% of the "
-                f"area's {c.places} neighbourhoods (LSOAs), and a quarter in "
-                f"{c.share_of_places_for_25pct:.0f}%.",
+                f"Half of all crime and ASB {in_window(a.period.label)} happened in {shares[0]}, "
+                f"and a quarter in {shares[1]}.",
                 "concentration",
                 {"share_for_50pct": c.share_of_places_for_50pct, "places": c.places},
             )
@@ -228,18 +246,20 @@ def write_findings(a: StrategicAssessment) -> list[Finding]:
     if a.people:
         out.extend(_people_findings(a))
     # issue 9 s3: only recommended candidates (never a catch-all category) are named
-    chosen = [p for p in a.priorities if p.recommended][:3]
+    recommended = [p for p in a.priorities if p.recommended]
+    chosen = recommended[:3]
     if chosen:
-        best = ", ".join(p.theme.lower() for p in chosen)
-        out.append(
-            Finding(
-                "priorities",
-                f"The highest-scoring candidate priorities recommended for the board's discussion "
-                f"were {best}.",
-                "priorities",
-                {p.theme: p.score for p in chosen},
+        best = and_list([p.theme.lower() for p in chosen])
+        if len(recommended) > len(chosen):
+            text = (
+                f"The {len(chosen)} highest-scoring of the {len(recommended)} candidate priorities "
+                f"recommended for the board's discussion were {best}."
             )
-        )
+        elif len(chosen) == 1:
+            text = f"The candidate priority recommended for the board's discussion was {best}."
+        else:
+            text = f"The candidate priorities recommended for the board's discussion were {best}."
+        out.append(Finding("priorities", text, "priorities", {p.theme: p.score for p in chosen}))
     return out
 
 
@@ -257,17 +277,26 @@ def _change_findings(a: StrategicAssessment) -> list[Finding]:
         verb = "rose" if r.change == ChangeLabel.INCREASE else "fell"
         counts = f"{_n(r.previous_count or 0)} to {_n(r.comparable_count or 0)}"
         return (
-            f"{r.crime_type.lower()} {verb} {abs(r.change_percent or 0):.0f}% "
+            f"{r.crime_type.lower()} {verb} {abs(whole_percent(r.change_percent or 0))}% "
             f"({counts}, adjusted {_p(r.change_p_adjusted or 0)})"
         )
 
     steady = len(counted) - len(moved)
     tested = f"after adjusting for the {len(rows)} crime types tested"
     if moved:
+        these = "this change was" if len(moved) == 1 else "these changes were"
+        rest = (
+            " The change of the other type was not statistically significant."
+            if steady == 1
+            else f" The changes of the other {steady} types were not statistically significant."
+            if steady
+            else ""
+        )
         text = (
-            f"Comparing {now} with {before}, {tested}, these changes were statistically significant: "
+            f"Comparing {now} with {before}, {tested}, {these} statistically significant: "
             + "; ".join(one(r) for r in moved)
-            + f". The changes of the other {steady} types were not statistically significant."
+            + "."
+            + rest
         )
     else:
         text = (
@@ -277,29 +306,34 @@ def _change_findings(a: StrategicAssessment) -> list[Finding]:
     out.append(Finding("crime-types", text, "changes", {r.crime_type: r.change for r in counted}))
     broken = [r for r in rows if r.series_break is not None]
     if broken:
-        listed = "; ".join(f"{r.crime_type.lower()} ({r.series_break})" for r in broken)
+        flagged = "; ".join(f"{r.crime_type.lower()} ({r.series_break})" for r in broken)
         out.append(
             Finding(
                 "crime-types",
-                "The change of these crime types is not counted as evidence, because the data quality "
-                f"check flags a {listed}.",
+                (
+                    "The change of this crime type is not counted as evidence, because the data "
+                    f"quality check flags a {flagged}."
+                    if len(broken) == 1
+                    else "The changes of these crime types are not counted as evidence, because the "
+                    f"data quality check flags a {flagged}."
+                ),
                 "changes",
                 {r.crime_type: r.change_test for r in broken},
             )
         )
     apart = [r for r in counted if r.versus_force_change in ("higher", "lower")]
     if apart and a.area.force_name:
-        listed = "; ".join(
-            f"{r.crime_type.lower()} {r.change_percent or 0:+.0f}% here against "
-            f"{r.force_change_percent or 0:+.0f}% in the rest of the force area "
+        apart_text = "; ".join(
+            f"{r.crime_type.lower()} {whole_percent(r.change_percent or 0):+d}% here against "
+            f"{whole_percent(r.force_change_percent or 0):+d}% in the rest of the force area "
             f"(adjusted {_p(r.versus_force_change_p_adjusted or 0)})"
             for r in apart
         )
         out.append(
             Finding(
                 "crime-types",
-                f"Over the same months, these crime types changed significantly differently from the rest of "
-                f"{a.area.force_name}: {listed}.",
+                f"Over the same months, {'this crime type' if len(apart) == 1 else 'these crime types'} "
+                f"changed significantly differently from the rest of {a.area.force_name}: {apart_text}.",
                 "changes",
                 {r.crime_type: r.versus_force_change for r in apart},
             )

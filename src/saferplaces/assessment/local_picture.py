@@ -217,7 +217,7 @@ def local_picture(
     year = int(months[-1][:4])
     assumptions = [
         f"Figures cover the 12 months from {month_label(months[0])} to {month_label(months[-1])}, "
-        "the latest 12 months in a row that the store holds."
+        "the latest 12 months in a row of police data held."
     ]
     force = _force(con, the_area) if the_area.level != "force" else None
     whole = the_area if the_area.level == "force" else force
@@ -333,7 +333,7 @@ def local_picture(
     else:
         assumptions.append(
             "The normal range for a month needs the same month in each of the three years before; "
-            "the store does not hold them, so no month is judged against it."
+            "those months are not held, so no month is judged against it."
         )
     return LocalPicture(
         the_area,

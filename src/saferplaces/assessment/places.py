@@ -204,7 +204,7 @@ def hotspot_findings(a: Any) -> list[Finding]:
     persistent = sum(1 for c in h.hot if c.pattern == HotspotPattern.PERSISTENT_HOTSPOT)
     # the pattern over the months is known only when it was classified (six months or more)
     pattern = (
-        f"; {persistent} of them were hot in most months (persistent)"
+        f"; {persistent} of them {'was' if persistent == 1 else 'were'} hot in most months (persistent)"
         if h.patterns_classified
         else "; too few months are held to say which were hot in most months"
     )

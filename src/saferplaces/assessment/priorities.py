@@ -32,6 +32,7 @@ from saferplaces.assessment.model import CrimeTypeRow, PriorityScore
 from saferplaces.data.sql import run
 from saferplaces.errors import InputError
 from saferplaces.stats.labels import ChangeLabel
+from saferplaces.wording import in_window, share_percent, whole_percent
 
 DEFAULT_WEIGHTS = Path(__file__).with_name("priority_weights.toml")
 COMPONENTS = (
@@ -184,7 +185,7 @@ class Candidate:
 class ScoringContext:
     """Words the sentences need: the windows the figures cover and what they are compared with."""
 
-    period_label: str = "the period"
+    period_label: str = "period"
     change_label: str = "the same months a year earlier"
     total: int = 0
     force_name: str = "the force area"
@@ -513,9 +514,9 @@ def _sentence(
     """One plain sentence on one component of one candidate."""
     name = COMPONENT_NAMES[key]
     if key == "volume":
-        share = f", {c.count / ctx.total * 100:.0f}% of all crime and ASB" if ctx.total else ""
+        share = f", {share_percent(c.count, ctx.total)} of all crime and ASB" if ctx.total else ""
         return (
-            f"{name}: {_n(c.count)} recorded in the {ctx.period_label}{share} (scored on a log scale "
+            f"{name}: {_n(c.count)} recorded {in_window(ctx.period_label)}{share} (scored on a log scale "
             "between the smallest and largest types)."
         )
     if key == "harm":
@@ -526,7 +527,7 @@ def _sentence(
                 "the other components."
             )
         share = (
-            f"; {c.harm_share * 100:.0f}% of all crime harm in the {ctx.period_label}"
+            f"; {share_percent(c.harm_share, 1)} of all crime harm {in_window(ctx.period_label)}"
             if c.harm_share is not None
             else ""
         )
@@ -538,8 +539,12 @@ def _sentence(
     if key == "change":
         if c.change_label is None:
             return f"{name}: not assessed; no month a year earlier is held."
+        if not c.change_from and not c.change_to and c.change_from is not None:
+            return (
+                f"{name}: none recorded in either window ({ctx.change_label}), so there is no change to test."
+            )
         moved = f"from {_n(c.change_from or 0)} to {_n(c.change_to or 0)}"
-        pct = "" if c.change_percent is None else f" ({c.change_percent:+.0f}%)"
+        pct = "" if c.change_percent is None else f" ({whole_percent(c.change_percent):+d}%)"
         p = (
             ""
             if c.change_p is None

@@ -7,12 +7,12 @@ change names its months on both sides.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 from saferplaces.data.periods import MONTH_NAMES, Period, month_index
+from saferplaces.wording import in_window
 
-__all__ = ["change_label", "months_phrase", "window_label"]
+__all__ = ["change_label", "in_window", "months_phrase", "window_label"]
 
 
 def _run_phrase(run: Sequence[str]) -> str:
@@ -68,8 +68,3 @@ def window_label(period: Period, held: Sequence[str]) -> str:
 def change_label(now: Sequence[str], before: Sequence[str]) -> str:
     """'January to April 2025 against January to April 2024'."""
     return f"{months_phrase(now)} against {months_phrase(before)}"
-
-
-def in_window(label: str) -> str:
-    """'in the calendar year 2025', 'in the 12 months to ...', 'in 4 of 12 months (January to April 2024)'."""
-    return f"in {label}" if re.match(r"\d+ of \d+ months", label) else f"in the {label}"

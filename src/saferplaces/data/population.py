@@ -231,11 +231,11 @@ def _choose_year(years: list[int], requested: int) -> tuple[int, str | None]:
     if earlier:
         which = "newest" if chosen == max(years) else "nearest earlier"
         return chosen, (
-            f"Rates use the {which} population estimate held (mid-{chosen}); the store holds none "
+            f"Rates use the {which} population estimate held (mid-{chosen}); none is held "
             f"for mid-{requested}."
         )
     return chosen, (
-        f"Rates use the earliest population estimate held (mid-{chosen}); the store holds none "
+        f"Rates use the earliest population estimate held (mid-{chosen}); none is held "
         f"for mid-{requested} or before."
     )
 

@@ -26,6 +26,7 @@ from saferplaces.data.periods import MONTH_NAMES, Period, make_period
 from saferplaces.data.sql import literal_list, run
 from saferplaces.data.store import Store
 from saferplaces.defaults import DEFAULTS
+from saferplaces.wording import counted, in_window, whole_percent
 
 #: A year-on-year ratio of average monthly counts beyond this (or below its inverse) is a break
 #: (the registry's value, ``saferplaces.defaults``).
@@ -86,6 +87,16 @@ def _held_period(store: Store) -> Period:
             "The store holds no police.uk data yet.", "Run 'saferplaces demo' or 'saferplaces ingest' first."
         )
     return make_period(months[0], months[-1], "months")
+
+
+def _breaks_listed(breaks: list[tuple]) -> str:
+    """'anti-social behaviour from 2019 to 2024 (monthly average over January to February: -64%)'."""
+    return "; ".join(
+        f"{t.lower()} from {before} to {after} (monthly average over {months}: "
+        + ("from none" if pct is None else f"{whole_percent(pct):+d}%")
+        + ")"
+        for t, before, _, after, _, pct, months in breaks
+    )
 
 
 def _calendar_months(months: list[str]) -> str:
@@ -165,7 +176,8 @@ def quality_report(
             "missing-months",
             len(missing),
             f"Every month of the {period.label} is held.",
-            f"{len(missing)} force-month(s) from {period.label} are not held.",
+            f"{counted(len(missing), 'force-month')} {in_window(period.label)} "
+            f"{'is' if len(missing) == 1 else 'are'} not held.",
             ("force", "months_missing"),
             [(f, describe_missing(ms)) for f, ms in by_force.items()],
         )
@@ -178,12 +190,15 @@ def quality_report(
         f"where {recorded_by} and {in_period} group by 1 order by 1"
     )
     no_loc = sum(r[1] for r in rows)
+    recorded = sum(r[2] for r in rows)
     checks.append(
         _check(
             "no-location",
             no_loc,
             "Every row has a location.",
-            f"{no_loc:,} row(s) have no location, so they are in no ward or district"
+            f"{no_loc:,} of the {counted(recorded, 'row')} the police force recorded "
+            f"{in_window(period.label)} {'has' if no_loc == 1 else 'have'} no location, so "
+            f"{'it is' if no_loc == 1 else 'they are'} in no ward or district"
             + (
                 " (they are counted in the force total)."
                 if area is None or area.level == "force"
@@ -204,7 +219,8 @@ def quality_report(
             "unknown-lsoa",
             sum(r[2] for r in rows),
             "Every LSOA code is in the ONS lookups.",
-            f"{len(rows)} LSOA code(s) on {sum(r[2] for r in rows):,} row(s) are in no ONS lookup.",
+            f"{counted(len(rows), 'LSOA code')} on {counted(sum(r[2] for r in rows), 'row')} "
+            f"{in_window(period.label)} {'is' if len(rows) == 1 else 'are'} in no ONS lookup.",
             ("lsoa_code", "lsoa_name", "rows"),
             rows,
         )
@@ -222,7 +238,8 @@ def quality_report(
             "duplicate-crime-ids",
             total_dupes,
             "No Crime ID appears twice.",
-            f"{total_dupes:,} Crime ID(s) appear on more than one row.",
+            f"{counted(total_dupes, 'Crime ID')} {in_window(period.label)} "
+            f"{'appears' if total_dupes == 1 else 'appear'} on more than one row.",
             ("crime_id", "rows", "months"),
             rows,
         )
@@ -277,7 +294,8 @@ def quality_report(
             len(breaks),
             "No crime type's monthly average changes by half or more between the same months of "
             "consecutive years held.",
-            f"{len(breaks)} possible break(s) in series: treat the years either side as separate "
+            f"{counted(len(breaks), 'possible break')} in series in the police force area's "
+            f"monthly counts: {_breaks_listed(breaks)}. Treat the years either side as separate "
             "series until the cause is known.",
             (
                 "crime_type",
@@ -304,8 +322,10 @@ def quality_report(
             "outside-force-area",
             outside,
             "No row lies outside its force's area.",
-            f"{outside:,} row(s) lie outside the recording force's area; they are kept and counted "
-            "in their own district.",
+            f"{counted(outside, 'row')} {in_window(period.label)} "
+            f"{'lies' if outside == 1 else 'lie'} outside the recording force's area; "
+            f"{'it is' if outside == 1 else 'they are'} kept and counted in "
+            f"{'its' if outside == 1 else 'their'} own district.",
             ("force", "district", "rows"),
             rows,
         )

@@ -7,10 +7,8 @@ from __future__ import annotations
 
 from saferplaces.assessment.model import StrategicAssessment
 from saferplaces.assessment.places import CENTRE_RULE
-
-
-def _listed(names: list[str]) -> str:
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+from saferplaces.wording import in_window
+from saferplaces.wording import listed as _listed
 
 
 def priorities_intro(a: StrategicAssessment) -> list[str]:
@@ -93,7 +91,7 @@ def places_at_risk(a: StrategicAssessment, most: int = 5) -> tuple[str, list[str
     if not wp or not wp.at_risk:
         return "", []
     title = (
-        f"Places at greatest risk in the {a.period.label}, with their reasons (each crime type's ward "
+        f"Places at greatest risk {in_window(a.period.label)}, with their reasons (each crime type's ward "
         "rate against the district's rate on a funnel plot; see the ward profiles table):"
     )
     return title, [describe_profile(p) for p in wp.at_risk[:most]]

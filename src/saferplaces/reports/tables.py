@@ -8,6 +8,7 @@ from typing import Any
 from saferplaces.assessment.model import StrategicAssessment
 from saferplaces.defaults import DEFAULTS
 from saferplaces.stats.labels import ChangeLabel, ComparisonLabel, FunnelLabel
+from saferplaces.wording import in_window
 
 CHANGE_WORDS = {
     ChangeLabel.INCREASE: "Statistically significant rise",
@@ -171,7 +172,7 @@ def assessment_tables(a: StrategicAssessment) -> list[Table]:
                 )
                 for r in a.crime_types
             ),
-            f"Rates per 1,000 residents over {window}. Higher or lower means the "
+            f"Rates per 1,000 residents {in_window(window)}. Higher or lower means the "
             f"{DEFAULTS.confidence_percent} confidence intervals do not overlap.",
             (None, None, 2, 2, 2, 2, None, None, 0),
         )
@@ -522,7 +523,7 @@ def place_tables(a: StrategicAssessment) -> list[Table]:
                 )
             )
         if h.streets:
-            from saferplaces.data.counts import describe_missing
+            from saferplaces.assessment.windows import months_phrase
             from saferplaces.data.periods import month_from_index, month_index
 
             now = list(h.change_months)
@@ -537,7 +538,7 @@ def place_tables(a: StrategicAssessment) -> list[Table]:
                         "Hotspot area",
                         "Crime and ASB",
                         "Main crime types",
-                        *((describe_missing(before), describe_missing(now)) if now else ()),
+                        *((months_phrase(before), months_phrase(now)) if now else ()),
                         "Change, tested",
                     ),
                     tuple(

@@ -51,6 +51,7 @@ from saferplaces.stats._validate import (
     validate_same_length,
 )
 from saferplaces.stats.labels import FunnelLabel
+from saferplaces.wording import counted
 
 __all__ = [
     "FunnelLimits",
@@ -635,8 +636,8 @@ def funnel_significance_dsr(
     )
     if (~judged).any():
         assumptions.append(
-            f"{int((~judged).sum())} area(s) with fewer than {PHE_DSR_MIN_EVENTS} events are not"
-            " judged (PHE's rule for DSRs)."
+            f"{counted(int((~judged).sum()), 'area')} with fewer than {PHE_DSR_MIN_EVENTS} events "
+            f"{'is' if int((~judged).sum()) == 1 else 'are'} not judged (PHE's rule for DSRs)."
         )
     return FunnelSignificance(
         values=values,

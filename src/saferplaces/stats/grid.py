@@ -24,6 +24,7 @@ from numpy.typing import ArrayLike
 
 from saferplaces.errors import InputError
 from saferplaces.stats._validate import validate_points, validate_positive
+from saferplaces.wording import counted
 
 __all__ = ["GridCounts", "default_cell_size", "grid_counts"]
 
@@ -145,7 +146,9 @@ def grid_counts(
     flat = np.bincount(row[inside] * n_cols + col[inside], minlength=n_rows * n_cols)
     outside = int((~inside).sum())
     if outside:
-        assumptions.append(f"{outside} event(s) outside the grid were not counted.")
+        assumptions.append(
+            f"{counted(outside, 'event')} outside the grid {'was' if outside == 1 else 'were'} not counted."
+        )
     return GridCounts(
         counts=flat.reshape(n_rows, n_cols),
         x_centres=xmin + (np.arange(n_cols) + 0.5) * cell,

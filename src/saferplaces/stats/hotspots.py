@@ -43,6 +43,7 @@ from saferplaces.stats._validate import validate_level, validate_vector
 from saferplaces.stats.labels import HotspotLabel, HotspotPattern
 from saferplaces.stats.multiple_testing import METHOD_NAMES, multiple_tests
 from saferplaces.stats.weights import as_weights
+from saferplaces.wording import counted
 
 __all__ = ["GiStarResult", "HotspotClassification", "hotspot_classify", "hotspot_gistar"]
 
@@ -152,8 +153,9 @@ def hotspot_gistar(
     if np.any(undefined):
         z = np.where(undefined, 0.0, z)
         assumptions.append(
-            f"{int(undefined.sum())} cell(s) had no usable comparison (all values equal, or a"
-            " neighbourhood covering every cell) and were given a z-score of 0."
+            f"{counted(int(undefined.sum()), 'cell')} had no usable comparison (all values equal, "
+            "or a neighbourhood covering every cell) and "
+            f"{'was' if int(undefined.sum()) == 1 else 'were'} given a z-score of 0."
         )
     p = 2.0 * norm_sf(np.abs(z))
     tests = multiple_tests(p, p_adjust, alpha)
@@ -164,7 +166,9 @@ def hotspot_gistar(
     labels[significant & (z > 0)] = HotspotLabel.HOT
     labels[significant & (z < 0)] = HotspotLabel.COLD
     if p_adjust != "none":
-        assumptions.append(f"p-values were adjusted for {n} tests by the {METHOD_NAMES[p_adjust]} method.")
+        assumptions.append(
+            f"p-values were adjusted for {counted(n, 'test')} by the {METHOD_NAMES[p_adjust]} method."
+        )
     if weights != "binary":
         assumptions.append(
             "Row-standardised weights were used." if weights == "row" else "The weights were used as given."

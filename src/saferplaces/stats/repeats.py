@@ -37,6 +37,7 @@ from numpy.typing import ArrayLike
 from saferplaces.errors import InputError
 from saferplaces.stats._validate import validate_level, validate_positive, validate_vector
 from saferplaces.stats.proportions import wilson_interval
+from saferplaces.wording import counted
 
 __all__ = ["KnoxResult", "RepeatResult", "knox_test", "repeats"]
 
@@ -137,7 +138,9 @@ def repeats(ids: Iterable[Hashable], level: float = 0.95) -> RepeatResult:
     lo, hi = wilson_interval(n_rep, n_ids, level)
     assumptions = []
     if dropped:
-        assumptions.append(f"{dropped} event(s) without an identifier were left out.")
+        assumptions.append(
+            f"{counted(dropped, 'event')} without an identifier {'was' if dropped == 1 else 'were'} left out."
+        )
     return RepeatResult(
         repeat_share=n_rep / n_ids,
         repeat_share_interval=(lo, hi),

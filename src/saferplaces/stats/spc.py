@@ -56,6 +56,7 @@ from numpy.typing import ArrayLike
 from saferplaces.errors import InputError
 from saferplaces.stats._validate import validate_choice, validate_vector
 from saferplaces.stats.labels import Assurance, PointType, SpcRule
+from saferplaces.wording import counted
 
 __all__ = ["RunChartResult", "SpcBaseline", "XmRResult", "spc_run", "spc_xmr"]
 
@@ -369,8 +370,9 @@ def spc_xmr(
                 kept = mr[mr < SCREEN_FACTOR * amr]
                 if kept.size < mr.size:
                     assumptions.append(
-                        f"{mr.size - kept.size} moving range(s) of {SCREEN_FACTOR} times the mean or"
-                        " more were left out of the limits."
+                        f"{counted(mr.size - kept.size, 'moving range')} of {SCREEN_FACTOR} times the "
+                        f"mean or more {'was' if mr.size - kept.size == 1 else 'were'} left out of the "
+                        "limits."
                     )
                 amr = float(kept.mean()) if kept.size else amr
             lower, upper = mean - LIMIT_FACTOR * amr, mean + LIMIT_FACTOR * amr

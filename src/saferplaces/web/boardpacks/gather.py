@@ -23,12 +23,13 @@ from django.db.models import Prefetch
 from saferplaces.assessment.local_picture import resolve_partnership_area
 from saferplaces.assessment.quarter_area import MONTHS_ABOVE, quarter_area
 from saferplaces.data.areas import areas_within
-from saferplaces.data.periods import month_label
+from saferplaces.data.periods import month_index, month_label
 from saferplaces.data.store import Store
 from saferplaces.errors import SaferPlacesError
+from saferplaces.indicators.periods import parse_period_label
 from saferplaces.reports.charts import THREADS
 from saferplaces.stats.labels import StatusLabel, rule_words
-from saferplaces.web.performance.models import Target
+from saferplaces.web.performance.models import Target, TargetValue
 from saferplaces.web.performance.status import latest_row, status_chart, target_status, value_rows
 from saferplaces.web.plans.delivery import plan_actions
 from saferplaces.web.plans.heatmap import risk_heatmap
@@ -147,10 +148,22 @@ def _in_quarter(period: str, q: Quarter, months: list[str]) -> bool:
 
 
 def gather_targets(plan: Plan, q: Quarter) -> tuple[list[dict[str, Any]], list[dict[str, str]]]:
-    """Each target's latest value, status test, special-cause signals in the quarter and chart."""
+    """Each target's latest value, status test, special-cause signals in the quarter and chart.
+
+    Only values of periods that end by the quarter's last month are read: a pack for Q1 built
+    after Q2's values were entered still reports Q1 (a label with no months is kept).
+    """
     months = quarter_months(q)
+    last = month_index(months[-1])
+    by_then = [
+        v.pk
+        for v in TargetValue.objects.filter(target__plan=plan).only("pk", "period")
+        if (span := parse_period_label(v.period)) is None or span.end <= last
+    ]
     judged = []
-    for target in Target.objects.filter(plan=plan).prefetch_related("values"):
+    for target in Target.objects.filter(plan=plan).prefetch_related(
+        Prefetch("values", queryset=TargetValue.objects.filter(pk__in=by_then))
+    ):
         target.plan = plan
         judged.append((target, value_rows(target), target_status(target)))
     # the charts are plain SVG drawn in Python (ADR 0028): a few milliseconds each

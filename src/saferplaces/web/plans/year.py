@@ -254,6 +254,11 @@ def _year_value(target: Target, year: int) -> str:
 
         row = value_row(target, held[-1])
         return f"{row.shown} ({label})"
+    if target.baseline_period == label:
+        from saferplaces.web.public.targets import baseline_shown
+
+        if baseline := baseline_shown(target):
+            return f"{baseline} ({label}, the plan's baseline)"
     return f"No value for {label} is held."
 
 

@@ -25,6 +25,15 @@ def _shown(value: Any, percentage: bool) -> str:
     return text + ("%" if percentage else "")
 
 
+def baseline_shown(target: Target) -> str:
+    """The baseline as a number when the plan gives one; its own words only when they hold a figure."""
+    if target.baseline_value is not None:
+        return _shown(target.baseline_value, target.is_percentage)
+    if any(c.isdigit() for c in target.baseline_text):
+        return target.baseline_text
+    return ""
+
+
 def _moved(status: StatusLabel, direction: str) -> str:
     """'rise' or 'fall': an improvement is a fall for a target to reduce, a rise for one to increase."""
     better_is_up = direction == Target.Direction.INCREASE
@@ -70,12 +79,7 @@ def target_record(target: Target) -> dict[str, Any]:
     rows = [r for r in value_rows(target) if r.value.source == source and r.value.value is not None]
     latest = next((r for r in rows if r.period == status.latest_period), rows[-1] if rows else None)
     words: list[str] = []
-    # the baseline as a number when the plan gives one; its own words only when they hold a figure
-    shown = ""
-    if target.baseline_value is not None:
-        shown = _shown(target.baseline_value, percentage)
-    elif any(c.isdigit() for c in target.baseline_text):
-        shown = target.baseline_text
+    shown = baseline_shown(target)
     if shown:
         if target.baseline_period:
             words.append(
