@@ -30,7 +30,8 @@ def test_flagged_month_names_its_rule_in_data_and_text():
         for i, (c, p, r) in enumerate(zip(counts, spc.points, spc.rules, strict=True))
     )
     draft = month_chart(SimpleNamespace(months=months, period=SimpleNamespace(label="calendar year 2025")))
-    assert "2026-01 (a point outside the process limits)" in draft.alt
+    assert "January 2026 (a point outside the process limits)" in draft.alt
+    assert "from January 2025 to January 2026; highest 160 in January 2026" in draft.alt
     # the flagged point carries its rule, and the legend under the chart names it
     svg = ET.fromstring(draft.svg)
     titles = [t.text for t in svg.iter(f"{SVG}title")]
@@ -80,8 +81,8 @@ def test_a_short_series_is_drawn_as_a_run_chart_naming_its_trend():
     assert "A run chart: 6 months are too few for limits of normal variation" in draft.alt
     assert "the dotted line is the median, 53.5." in draft.alt
     assert "limits of normal variation are" not in draft.alt
-    assert "2025-05 (a trend: a run of points each higher or each lower than the last)" in draft.alt
-    assert "2025-06 (" not in draft.alt
+    assert "May 2025 (a trend: a run of points each higher or each lower than the last)" in draft.alt
+    assert "June 2025 (" not in draft.alt
     words = [t.text for t in ET.fromstring(draft.svg).iter(f"{SVG}text")]
     assert "Median (53.5)" in words
 
@@ -90,3 +91,10 @@ def test_target_chart_names_the_run_chart():
     values = [ChartValue(f"2024-{m:02d}", float(m), rule="a trend" if m > 1 else "") for m in range(1, 6)]
     chart = target_chart(values, title="Thefts", spc="Run chart")
     assert "Ringed points show special-cause variation on the run chart: 2024-02 (a trend)" in chart.alt
+
+
+def test_a_target_chart_of_one_period_says_one_period():
+    chart = target_chart([ChartValue("2024/25", 12.0)], title="ASB incidents", unit="incidents")
+    assert "for 1 period from 2024/25 to 2024/25" in chart.alt
+    two = target_chart([ChartValue("2024/25", 12.0), ChartValue("2025/26", 9.0)], title="ASB", unit="")
+    assert "for 2 periods from 2024/25 to 2025/26" in two.alt

@@ -11,7 +11,6 @@ from saferplaces import __version__
 from saferplaces.cli.common import fail
 from saferplaces.errors import SaferPlacesError
 
-
 #: Each command's name and the module that defines it. A run imports only the module of the
 #: command it runs (the others load duckdb, requests, Django ...), so that a cold
 #: ``saferplaces assess`` pays for no other command's imports (issue #9); ``--help`` loads them all.

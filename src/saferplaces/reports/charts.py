@@ -12,6 +12,7 @@ import math
 from collections.abc import Sequence
 
 from saferplaces.assessment.model import StrategicAssessment
+from saferplaces.data.periods import month_label
 from saferplaces.data.reference import boundaries
 from saferplaces.reports.drawn_charts import THREADS, Chart, chart_pngs
 from saferplaces.reports.svg_kit import (
@@ -42,6 +43,7 @@ from saferplaces.reports.svg_kit import (
     tick_label,
 )
 from saferplaces.stats.labels import ChangeLabel, rule_words
+from saferplaces.wording import in_window
 
 __all__ = ["BLUE", "DARK", "FONT", "GREY", "RED", "THREADS", "Chart", "assessment_charts", "chart_pngs"]
 
@@ -253,15 +255,16 @@ def month_chart(a: StrategicAssessment) -> Chart | None:
             f" A run chart: {len(months)} months are too few for limits of normal variation; the dotted "
             f"line is the median, {months[0].median:g}."
         )
-    named = [f"{m.month} ({rule_words(m.rules)})" for m in flagged]
+    named = [f"{month_label(m.month)} ({rule_words(m.rules)})" for m in flagged]
     if named:
         limits += f" Special-cause months and the rule that flagged each: {'; '.join(named)}."
     return Chart(
         "chart-months",
         f"Crime by month, {a.period.label}",
         svg(left + plot_w + 20, below + 4, body),
-        f"Line chart of crime by month from {months[0].month} to {months[-1].month}; "
-        f"highest {high.count:,} in {high.month}, lowest {low.count:,} in {low.month}.{limits}",
+        f"Line chart of crime by month from {month_label(months[0].month)} to "
+        f"{month_label(months[-1].month)}; highest {high.count:,} in {month_label(high.month)}, lowest "
+        f"{low.count:,} in {month_label(low.month)}.{limits}",
         "months",
     )
 
@@ -420,7 +423,7 @@ def hundred_people(a: StrategicAssessment) -> Chart | None:
         f"If {ward.ward_name} were 100 people",
         svg(350, 244, body),
         f"Of 100 squares, {filled} are filled: for every 100 residents of {ward.ward_name}, "
-        f"{which}, there were {per_100:.0f} crimes and ASB incidents in the {a.period.label}{over}."
+        f"{which}, there were {per_100:.0f} crimes and ASB incidents {in_window(a.period.label)}{over}."
         + left_out,
         "wards",
     )

@@ -76,7 +76,7 @@ def write_xlsx(a: StrategicAssessment, path: Path, **_: object) -> None:
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         for d in a.defaults:
-            sheet.append([d.title, d.value, d.sentence])
+            sheet.append([d.title, d.shown or d.value, d.sentence])
     notes.append([])
     notes.append([a.attribution])
     text_not_formulas(book)  # a segment or area name starting "=" stays a name
@@ -165,7 +165,7 @@ def write_docx(a: StrategicAssessment, path: Path, charts: list | None = None, *
             if a.defaults:
                 doc.add_heading("Analytic defaults", level=2)
                 for d in a.defaults:
-                    doc.add_paragraph(f"{d.title}: {d.value}. {d.sentence}", style="List Bullet")
+                    doc.add_paragraph(f"{d.title}: {d.shown or d.value}. {d.sentence}", style="List Bullet")
     doc.add_paragraph(a.attribution)
     doc.save(path)
 

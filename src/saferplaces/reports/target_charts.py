@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from saferplaces.reports import svg_kit as k
 from saferplaces.reports.drawn_charts import Chart
 from saferplaces.reports.svg_kit import BLUE, DARK, LIGHT, RED
+from saferplaces.wording import counted
 
 
 @dataclass(frozen=True)
@@ -70,7 +71,7 @@ def target_chart(
     flagged = [v for v in values if v.rule]
     unit_text = f" {unit}" if unit and unit != "%" else ("%" if unit == "%" else "")
     text = (
-        f"Line chart of the values of “{title}” for {len(order)} periods from {order[0]} to "
+        f"Line chart of the values of “{title}” for {counted(len(order), 'period')} from {order[0]} to "
         f"{order[-1]}; highest {_fmt(high.value)}{unit_text} in {high.period}, lowest "
         f"{_fmt(low.value)}{unit_text} in {low.period}."
     )

@@ -66,9 +66,11 @@ def plan_server(host: str, port: int, workers: int | None = None) -> ServerPlan:
     """Choose the server and its worker count for this machine."""
     assumptions = []
     if workers is None:
+        from saferplaces.wording import counted
+
         workers = fitted_workers()
         assumptions.append(
-            f"{workers} workers of {THREADS} threads, fitted to the {cpu_count()} processor(s) this "
+            f"{workers} workers of {THREADS} threads, fitted to the {counted(cpu_count(), 'processor')} this "
             f"process may use (two workers per processor plus one, at most {MAX_WORKERS}); "
             "--workers changes it."
         )
