@@ -14,6 +14,7 @@ import gzip
 import io
 import os
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -322,28 +323,36 @@ def check_files(
     sources: list[SourceFile] = []
     by_sha: dict[str, SourceFile] = {}
     bytes_in = bytes_out = 0
-    for i, f in enumerate(found):
-        progress("Checking files", i, total)
-        check_file_name(f.name, f.shown, known_forces, today)
-        kind = check_header(f.path, f.shown)
-        facts = read_whole(f.path, f.shown, AGAIN)
-        bytes_in += facts.size
-        bytes_out += facts.uncompressed_size
-        check_total(bytes_in, bytes_out, f"The files given, up to {f.shown},")
-        if facts.sha256 in by_sha:
-            first = by_sha[facts.sha256]
-            notes.append(f"{f.shown} is the same file as {first.shown}; it was read once.")
-            continue
-        source = SourceFile(
-            path=f.path,
-            name=f.name,
-            kind=kind,
-            sha256=facts.sha256,
-            shown=f.shown,
-            compression=facts.compression,
-        )
-        by_sha[facts.sha256] = source
-        sources.append(source)
+    # Reading every byte (SHA-256, gzip inflate, NUL scan) is the slow part: it runs ahead on a
+    # thread per core (hashing and inflating let other threads run), while the checks below
+    # take the files in order, so the first file that fails is still the one named.
+    pool = ThreadPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1)))
+    try:
+        reads = [pool.submit(read_whole, f.path, f.shown, AGAIN) for f in found]
+        for i, f in enumerate(found):
+            progress("Checking files", i, total)
+            check_file_name(f.name, f.shown, known_forces, today)
+            kind = check_header(f.path, f.shown)
+            facts = reads[i].result()
+            bytes_in += facts.size
+            bytes_out += facts.uncompressed_size
+            check_total(bytes_in, bytes_out, f"The files given, up to {f.shown},")
+            if facts.sha256 in by_sha:
+                first = by_sha[facts.sha256]
+                notes.append(f"{f.shown} is the same file as {first.shown}; it was read once.")
+                continue
+            source = SourceFile(
+                path=f.path,
+                name=f.name,
+                kind=kind,
+                sha256=facts.sha256,
+                shown=f.shown,
+                compression=facts.compression,
+            )
+            by_sha[facts.sha256] = source
+            sources.append(source)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)  # a failure or Ctrl+C: stop reading ahead
     progress("Checking files", total, total)
     return sources, notes
 
