@@ -396,10 +396,14 @@ def _raw_select(numbered: dict[int, SourceFile], columns: Sequence[str]) -> str:
 
 
 def _load_raw(
-    con: duckdb.DuckDBPyConnection, table: str, numbered: dict[int, SourceFile], columns: Sequence[str]
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    numbered: dict[int, SourceFile],
+    columns: Sequence[str],
+    files: Sequence[SourceFile],
 ) -> None:
-    """Read the files into ``table``; on failure, find the file that broke and say so."""
-    files = list(numbered.values())
+    """Read the files into ``table``; on failure, find the file that broke (trying ``files`` in
+    the order given) and say so."""
     try:
         con.execute(f"create temp table {table} as {_raw_select(numbered, columns)}")
     except duckdb.InterruptException:
@@ -880,12 +884,13 @@ def _ingest_locked(
     plans: list[tuple[str, str, str, int]] = []
     steps = [("crimes", "street", fmt.STREET_COLUMNS), ("outcomes", "outcomes", fmt.OUTCOME_COLUMNS)]
     for dataset, kind, columns in steps:
-        numbered = file_numbers([s for s in sources if s.kind == kind])
-        if not numbered:
+        files = [s for s in sources if s.kind == kind]
+        if not files:
             continue
+        numbered = file_numbers(files)
         table = f"raw_{kind}"
         progress(f"Reading {kind} files", 0, 1)
-        _load_raw(con, table, numbered, columns)
+        _load_raw(con, table, numbered, columns, files)
         names = {n: f.label for n, f in numbered.items()}
         file_months = _file_months(con, table)
         _validate_rows(con, table, names, kind, {f for f, _, _ in file_months}, numbered)
