@@ -14,6 +14,7 @@ import gzip
 import io
 import os
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -45,7 +46,7 @@ from saferplaces.data.pipeline import (
     run_import,
 )
 from saferplaces.data.progress import Progress, no_progress
-from saferplaces.data.sql import literal
+from saferplaces.data.sql import literal, literal_list
 from saferplaces.data.store import Manifest, Store, checkpoint, reference_connection
 from saferplaces.errors import DataFormatError, InputError
 from saferplaces.errors import example as shown_example
@@ -336,28 +337,36 @@ def check_files(
     sources: list[SourceFile] = []
     by_sha: dict[str, SourceFile] = {}
     bytes_in = bytes_out = 0
-    for i, f in enumerate(found):
-        progress("Checking files", i, total)
-        check_file_name(f.name, f.shown, known_forces, today)
-        kind = check_header(f.path, f.shown)
-        facts = read_whole(f.path, f.shown, AGAIN)
-        bytes_in += facts.size
-        bytes_out += facts.uncompressed_size
-        check_total(bytes_in, bytes_out, f"The files given, up to {f.shown},")
-        if facts.sha256 in by_sha:
-            first = by_sha[facts.sha256]
-            notes.append(f"{f.shown} is the same file as {first.shown}; it was read once.")
-            continue
-        source = SourceFile(
-            path=f.path,
-            name=f.name,
-            kind=kind,
-            sha256=facts.sha256,
-            shown=f.shown,
-            compression=facts.compression,
-        )
-        by_sha[facts.sha256] = source
-        sources.append(source)
+    # Reading every byte (SHA-256, gzip inflate, NUL scan) is the slow part: it runs ahead on a
+    # thread per core (hashing and inflating let other threads run), while the checks below
+    # take the files in order, so the first file that fails is still the one named.
+    pool = ThreadPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1)))
+    try:
+        reads = [pool.submit(read_whole, f.path, f.shown, AGAIN) for f in found]
+        for i, f in enumerate(found):
+            progress("Checking files", i, total)
+            check_file_name(f.name, f.shown, known_forces, today)
+            kind = check_header(f.path, f.shown)
+            facts = reads[i].result()
+            bytes_in += facts.size
+            bytes_out += facts.uncompressed_size
+            check_total(bytes_in, bytes_out, f"The files given, up to {f.shown},")
+            if facts.sha256 in by_sha:
+                first = by_sha[facts.sha256]
+                notes.append(f"{f.shown} is the same file as {first.shown}; it was read once.")
+                continue
+            source = SourceFile(
+                path=f.path,
+                name=f.name,
+                kind=kind,
+                sha256=facts.sha256,
+                shown=f.shown,
+                compression=facts.compression,
+            )
+            by_sha[facts.sha256] = source
+            sources.append(source)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)  # a failure or Ctrl+C: stop reading ahead
     progress("Checking files", total, total)
     return sources, notes
 
@@ -372,23 +381,45 @@ def _friendly_duckdb_error(exc: Exception, name: str) -> DataFormatError:
     )
 
 
-def _raw_select(files: Sequence[SourceFile], columns: Sequence[str]) -> str:
-    """Every file's rows; gzip and plain files are read apart (compression comes from the bytes)."""
+def file_numbers(files: Sequence[SourceFile]) -> dict[int, SourceFile]:
+    """Number the files in the order of their paths, the order messages name them in.
+
+    Rows carry their file's number (an integer) rather than its path: every join, grouping
+    and partition key over millions of rows is then on one integer instead of a long text.
+    """
+    return dict(enumerate(sorted(files, key=lambda f: str(f.path))))
+
+
+def _raw_select(numbered: dict[int, SourceFile], columns: Sequence[str]) -> str:
+    """Every file's rows with their file's number as ``filename``; gzip and plain files are read
+    apart (compression comes from the bytes)."""
     parts = []
     for compression in ("plain", "gzip"):
-        group = [f.path for f in files if f.compression == compression]
-        if group:
-            read = read_csv_sql(group, columns, "gzip" if compression == "gzip" else "none", filename=True)
-            parts.append(f"select * from {read}")
+        group = [(n, f) for n, f in numbered.items() if f.compression == compression]
+        if not group:
+            continue
+        read = read_csv_sql([f.path for _, f in group], columns, "gzip" if compression == "gzip" else "none")
+        numbers = [n for n, _ in group]
+        if numbers == list(range(numbers[0], numbers[0] + len(numbers))):
+            number = f"file_index::integer + {numbers[0]}"
+        else:
+            number = f"{literal_list(numbers)}[file_index::bigint + 1]"
+        # file_index is the position of the row's file in the list read
+        parts.append(f"select *, {number} as filename from {read}")
     return " union all ".join(parts)
 
 
 def _load_raw(
-    con: duckdb.DuckDBPyConnection, table: str, files: Sequence[SourceFile], columns: Sequence[str]
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    numbered: dict[int, SourceFile],
+    columns: Sequence[str],
+    files: Sequence[SourceFile],
 ) -> None:
-    """Read the files into ``table``; on failure, find the file that broke and say so."""
+    """Read the files into ``table``; on failure, find the file that broke (trying ``files`` in
+    the order given) and say so."""
     try:
-        con.execute(f"create temp table {table} as {_raw_select(files, columns)}")
+        con.execute(f"create temp table {table} as {_raw_select(numbered, columns)}")
     except duckdb.InterruptException:
         raise KeyboardInterrupt from None
     except duckdb.Error as exc:
@@ -397,7 +428,7 @@ def _load_raw(
         # read each file whole (every column decoded) to find the one that broke
         for f in files:
             try:
-                con.execute(f"create or replace temp table probe as {_raw_select([f], columns)}")
+                con.execute(f"create or replace temp table probe as {_raw_select({0: f}, columns)}")
             except duckdb.InvalidInputException as inner:
                 raise _friendly_duckdb_error(inner, f.label) from inner
             finally:
@@ -408,7 +439,7 @@ def _load_raw(
 
 def _first_bad(
     con: duckdb.DuckDBPyConnection, table: str, condition: str, column: str
-) -> tuple[str, int, str] | None:
+) -> tuple[int, int, str] | None:
     row = con.execute(
         f'select filename, count(*), any_value("{column}") from {table} '
         f"where {condition} group by filename order by filename limit 1"
@@ -528,27 +559,27 @@ def _row_checks(kind: str, today: date | None) -> list[tuple[str, str, str, str]
 def _validate_rows(
     con: duckdb.DuckDBPyConnection,
     table: str,
-    names: dict[str, str],
+    names: dict[int, str],
     kind: str,
-    files_with_rows: set[str],
-    files: Sequence[SourceFile] = (),
+    files_with_rows: set[int],
+    numbered: dict[int, SourceFile],
     today: date | None = None,
 ) -> None:
     """Check every row in one pass; on a failure, name the file, a line and an example."""
-    for path, name in names.items():
-        if path not in files_with_rows:
+    for number, name in names.items():
+        if number not in files_with_rows:
             raise DataFormatError(f"The file {name} has a header but no rows.", AGAIN)
     slugs = dict(con.execute("select force, force_name from forces").fetchall())
     con.execute(
         "create or replace temp table file_names "
-        "(filename varchar, name_month varchar, name_force_name varchar)"
+        "(filename integer, name_month varchar, name_force_name varchar)"
     )
     rows = []
-    for f in files:
+    for number, f in numbered.items():
         match = fmt.FILE_NAME.match(f.name)
         if match:
             force_name = slugs.get(match.group("force"), "")
-            rows.append(f"({literal(str(f.path))}, {literal(match.group('month'))}, {literal(force_name)})")
+            rows.append(f"({number}, {literal(match.group('month'))}, {literal(force_name)})")
     if rows:
         con.execute("insert into file_names values " + ", ".join(rows))
     source = f"{table} left join file_names using (filename)"
@@ -556,7 +587,6 @@ def _validate_rows(
     totals = con.execute(
         "select " + ", ".join(f"count(*) filter (where {c})" for c, *_ in checks) + f" from {source}"
     ).fetchone()
-    by_path = {str(f.path): f for f in files}
     columns = fmt.STREET_COLUMNS if kind == "street" else fmt.OUTCOME_COLUMNS
     for (condition, column, what, action), total in zip(checks, totals, strict=True):
         if not total:
@@ -564,8 +594,8 @@ def _validate_rows(
         filename, count, example = _first_bad(con, source, condition, column)
         plural = "row" if count == 1 else "rows"
         where = ""
-        if filename in by_path:
-            f = by_path[filename]
+        if filename in numbered:
+            f = numbered[filename]
             line = _line_of(f.path, f.compression, columns, column, example)
             where = f" on line {line}" if line else ""
         raise DataFormatError(
@@ -575,17 +605,55 @@ def _validate_rows(
         )
 
 
-def unknown_lsoa_notes(con: duckdb.DuckDBPyConnection, table: str, names: dict[str, str]) -> list[str]:
+@dataclass(frozen=True)
+class LsoaCounts:
+    """How the rows of one file and month stand against the LSOA lookups (one pass over the rows).
+
+    ``only_2021`` and ``only_2011`` count rows whose code is in one vintage's lookup only,
+    ``both`` rows whose code is in both, ``unknown`` rows with a code in neither (``example``
+    the first of those codes in sort order); rows with no code are in none of them.
+    """
+
+    filename: int
+    month: str
+    only_2021: int
+    only_2011: int
+    both: int
+    unknown: int
+    example: str | None
+
+
+def lsoa_counts(con: duckdb.DuckDBPyConnection, table: str) -> list[LsoaCounts]:
+    """Count, for each file and month, its rows by where their LSOA code is found.
+
+    Needs the ``lsoa_codes`` table of every code the lookups hold (with ``in21`` and ``in11``).
+    """
+    has_code = """r."LSOA code" is not null and r."LSOA code" <> ''"""
+    rows = con.execute(
+        f"""
+        select r.filename, r."Month",
+               count(*) filter (where c.in21 and not c.in11),
+               count(*) filter (where c.in11 and not c.in21),
+               count(*) filter (where c.in21 and c.in11),
+               count(*) filter (where {has_code} and c.lsoa_code is null),
+               min(r."LSOA code") filter (where {has_code} and c.lsoa_code is null)
+        from {table} r left join lsoa_codes c on c.lsoa_code = r."LSOA code"
+        group by all order by all
+        """
+    ).fetchall()
+    return [LsoaCounts(*row) for row in rows]
+
+
+def unknown_lsoa_notes(counts: Sequence[LsoaCounts], names: dict[int, str]) -> list[str]:
     """A note for each file with rows whose LSOA code has the ONS shape but is in no lookup
     (a code of another vintage, or mistyped): they are loaded, but no ward or district holds them.
-
-    Needs the ``lsoa_codes`` table of every code the lookups hold.
     """
-    rows = con.execute(
-        f'select filename, count(*), min("LSOA code") from {table} '
-        """where "LSOA code" is not null and "LSOA code" <> '' """
-        'and "LSOA code" not in (select lsoa_code from lsoa_codes) group by filename order by filename'
-    ).fetchall()
+    by_file: dict[int, tuple[int, str]] = {}
+    for c in counts:
+        if c.unknown and c.example is not None:
+            count, example = by_file.get(c.filename, (0, c.example))
+            by_file[c.filename] = (count + c.unknown, min(example, c.example))
+    rows = [(filename, count, code) for filename, (count, code) in sorted(by_file.items())]
     return [
         f"The file {names[filename]} has {count:,} {'row' if count == 1 else 'rows'} whose LSOA code is "
         f"in no ONS lookup, for example '{shown_example(code)}'; "
@@ -596,7 +664,7 @@ def unknown_lsoa_notes(con: duckdb.DuckDBPyConnection, table: str, names: dict[s
 
 
 def duplicate_warnings(
-    con: duckdb.DuckDBPyConnection, table: str, names: dict[str, str], kind: str
+    con: duckdb.DuckDBPyConnection, table: str, names: dict[int, str], kind: str
 ) -> list[str]:
     """Warnings for repeated rows of police.uk files (loaded as they are), with their counts.
 
@@ -626,20 +694,20 @@ def duplicate_warnings(
 
 
 def _force_of_files(
-    con: duckdb.DuckDBPyConnection, table: str, files: Sequence[SourceFile]
-) -> dict[str, str]:
-    """Return {file path: force slug}, from the file name or else from 'Falls within'."""
+    con: duckdb.DuckDBPyConnection, table: str, numbered: dict[int, SourceFile]
+) -> dict[int, str]:
+    """Return {file number: force slug}, from the file name or else from 'Falls within'."""
     slugs = dict(con.execute("select force_name, force from forces").fetchall())
-    forces: dict[str, str] = {}
-    for f in files:
+    forces: dict[int, str] = {}
+    for number, f in numbered.items():
         match = fmt.FILE_NAME.match(f.name)
         if match:
-            forces[str(f.path)] = match.group("force")
+            forces[number] = match.group("force")
             continue
         names = [
             r[0]
             for r in con.execute(
-                f'select distinct "Falls within" from {table} where filename = ?', [str(f.path)]
+                f'select distinct "Falls within" from {table} where filename = ?', [number]
             ).fetchall()
         ]
         if len(names) != 1:
@@ -647,11 +715,11 @@ def _force_of_files(
                 f"The file {f.label} holds rows from {len(names)} police forces.",
                 "Ingest one file per force and month, as data.police.uk provides them.",
             )
-        forces[str(f.path)] = slugs[names[0]]  # every 'Falls within' is a known force by now
+        forces[number] = slugs[names[0]]  # every 'Falls within' is a known force by now
     return forces
 
 
-def _file_months(con: duckdb.DuckDBPyConnection, table: str) -> list[tuple[str, str, int]]:
+def _file_months(con: duckdb.DuckDBPyConnection, table: str) -> list[tuple[int, str, int]]:
     """(file, month, rows) for every month found in every file."""
     return con.execute(
         f'select filename, "Month", count(*) from {table} group by all order by all'
@@ -659,12 +727,11 @@ def _file_months(con: duckdb.DuckDBPyConnection, table: str) -> list[tuple[str, 
 
 
 def _partitions(
-    file_months: list[tuple[str, str, int]], files: Sequence[SourceFile], forces: dict[str, str]
+    file_months: list[tuple[int, str, int]], numbered: dict[int, SourceFile], forces: dict[int, str]
 ) -> dict[tuple[str, str], tuple[SourceFile, int]]:
-    by_path = {str(f.path): f for f in files}
     parts: dict[tuple[str, str], tuple[SourceFile, int]] = {}
     for filename, month, rows in file_months:
-        source = by_path[filename]
+        source = numbered[filename]
         key = (forces[filename], month)
         if key in parts and parts[key][0].sha256 != source.sha256:
             raise InputError(
@@ -677,51 +744,35 @@ def _partitions(
     return parts
 
 
-def _street_select(table: str, where: str) -> str:
-    """The enriched crime rows: file metadata, LSOA vintage, and the geography lookups."""
+def _street_select(table: str) -> str:
+    """The enriched crime rows of the partitions written (``parts``): the LSOA vintage of each
+    row (``file_vintage`` holds each file's) and the number of its partition."""
     return f"""
-        with file_vintage as (
-            select r.filename,
-                   case when count(*) filter (where c.in21 and not c.in11)
-                             > count(*) filter (where c.in11 and not c.in21) then '2021'
-                        when count(*) filter (where c.in11 and not c.in21) > 0 then '2011'
-                        when min(r."Month") >= '{VINTAGE_SWITCH_MONTH}' then '2021'
-                        else '2011' end as vintage
-            from {table} r left join lsoa_codes c on c.lsoa_code = r."LSOA code"
-            group by r.filename
-        ),
-        vintaged as (
-            select r.*, m.force, m.source_name,
-                   case when c.lsoa_code is null then null
-                        when c.in21 and not c.in11 then '2021'
-                        when c.in11 and not c.in21 then '2011'
-                        else fv.vintage end as lsoa_vintage
-            from {table} r
-            join file_meta m on m.filename = r.filename
-            join file_vintage fv on fv.filename = r.filename
-            left join lsoa_codes c on c.lsoa_code = r."LSOA code"
-            where {where}
-        )
         select
-            nullif(v."Crime ID", '') as crime_id,
-            v."Reported by" as reported_by,
-            v."Falls within" as falls_within,
-            try_cast(v."Longitude" as double) as longitude,
-            try_cast(v."Latitude" as double) as latitude,
-            v."Location" as location,
-            nullif(v."LSOA code", '') as lsoa_code,
-            nullif(v."LSOA name", '') as lsoa_name,
-            v."Crime type" as crime_type,
-            nullif(v."Last outcome category", '') as last_outcome_category,
-            nullif(v."Context", '') as context,
-            v.lsoa_vintage,
-            v.force,
-            v."Month" as month
-        from vintaged v
+            nullif(r."Crime ID", '') as crime_id,
+            r."Reported by" as reported_by,
+            r."Falls within" as falls_within,
+            try_cast(r."Longitude" as double) as longitude,
+            try_cast(r."Latitude" as double) as latitude,
+            r."Location" as location,
+            nullif(r."LSOA code", '') as lsoa_code,
+            nullif(r."LSOA name", '') as lsoa_name,
+            r."Crime type" as crime_type,
+            nullif(r."Last outcome category", '') as last_outcome_category,
+            nullif(r."Context", '') as context,
+            case when c.lsoa_code is null then null
+                 when c.in21 and not c.in11 then '2021'
+                 when c.in11 and not c.in21 then '2011'
+                 else fv.vintage end as lsoa_vintage,
+            p.part
+        from {table} r
+        join parts p on p.filename = r.filename and p.month = r."Month"
+        join file_vintage fv on fv.filename = r.filename
+        left join lsoa_codes c on c.lsoa_code = r."LSOA code"
     """
 
 
-def _outcome_select(table: str, where: str) -> str:
+def _outcome_select(table: str) -> str:
     return f"""
         select nullif(r."Crime ID", '') as crime_id, r."Reported by" as reported_by,
                r."Falls within" as falls_within,
@@ -729,10 +780,46 @@ def _outcome_select(table: str, where: str) -> str:
                try_cast(r."Latitude" as double) as latitude,
                r."Location" as location, nullif(r."LSOA code", '') as lsoa_code,
                nullif(r."LSOA name", '') as lsoa_name, r."Outcome type" as outcome_type,
-               m.source_name as source_file, m.force, r."Month" as month
-        from {table} r join file_meta m on m.filename = r.filename
-        where {where}
+               p.source_name as source_file, p.part
+        from {table} r join parts p on p.filename = r.filename and p.month = r."Month"
     """
+
+
+def file_vintages(counts: Sequence[LsoaCounts]) -> dict[int, str]:
+    """The LSOA vintage each file's codes found in both lookups are read as.
+
+    The vintage more of its rows' codes are found in alone; when none is, 2011 for files
+    before :data:`VINTAGE_SWITCH_MONTH` and 2021 from then on.
+    """
+    files: dict[int, tuple[int, int, str]] = {}
+    for c in counts:
+        only21, only11, first = files.get(c.filename, (0, 0, c.month))
+        files[c.filename] = (only21 + c.only_2021, only11 + c.only_2011, min(first, c.month))
+    return {
+        filename: "2021"
+        if only21 > only11
+        else "2011"
+        if only11 > 0
+        else ("2021" if first >= VINTAGE_SWITCH_MONTH else "2011")
+        for filename, (only21, only11, first) in files.items()
+    }
+
+
+def partition_vintage(counts: Sequence[LsoaCounts], vintages: dict[int, str]) -> str | None:
+    """The vintage most of a partition's rows carry (``counts`` are its files' for its month).
+
+    Blank when no row has a code found in a lookup; on a tie, the vintage of its file.
+    """
+    rows = {"2021": 0, "2011": 0}
+    for c in counts:
+        rows["2021"] += c.only_2021
+        rows["2011"] += c.only_2011
+        rows[vintages[c.filename]] += c.both
+    if not rows["2021"] and not rows["2011"]:
+        return None
+    if rows["2021"] == rows["2011"]:
+        return vintages[counts[0].filename]
+    return "2021" if rows["2021"] > rows["2011"] else "2011"
 
 
 def ingest(
@@ -780,22 +867,24 @@ def _ingest_locked(
     )
     changes: list[PartitionChange] = []
     staged = work / "staged"
-    plans: list[tuple[str, str, str]] = []
+    plans: list[tuple[str, str, str, int]] = []
     steps = [("crimes", "street", fmt.STREET_COLUMNS), ("outcomes", "outcomes", fmt.OUTCOME_COLUMNS)]
     for dataset, kind, columns in steps:
         files = [s for s in sources if s.kind == kind]
         if not files:
             continue
+        numbered = file_numbers(files)
         table = f"raw_{kind}"
         progress(f"Reading {kind} files", 0, 1)
-        _load_raw(con, table, files, columns)
-        names = {str(f.path): f.label for f in files}
+        _load_raw(con, table, numbered, columns, files)
+        names = {n: f.label for n, f in numbered.items()}
         file_months = _file_months(con, table)
-        _validate_rows(con, table, names, kind, {f for f, _, _ in file_months}, files)
+        _validate_rows(con, table, names, kind, {f for f, _, _ in file_months}, numbered)
         notes.extend(duplicate_warnings(con, table, names, kind))
-        notes.extend(unknown_lsoa_notes(con, table, names))
-        forces = _force_of_files(con, table, files)
-        parts = _partitions(file_months, files, forces)
+        counts = lsoa_counts(con, table)
+        notes.extend(unknown_lsoa_notes(counts, names))
+        forces = _force_of_files(con, table, numbered)
+        parts = _partitions(file_months, numbered, forces)
         todo: list[tuple[str, str]] = []
         for (force, month), (source, rows) in sorted(parts.items()):
             key = Manifest.key(dataset, force, month)
@@ -821,43 +910,51 @@ def _ingest_locked(
         progress(f"Reading {kind} files", 1, 1)
         if not todo:
             continue
+        # each force-month written is one partition, numbered: DuckDB splits the rows by one
+        # integer, several times faster than by the force and month texts
+        number_of = {key: i for i, key in enumerate(todo)}
+        written = [
+            (filename, month, number_of[(forces[filename], month)])
+            for filename, month, _ in file_months
+            if (forces[filename], month) in number_of
+        ]
         con.execute(
-            "create or replace temp table file_meta (filename varchar, force varchar, source_name varchar)"
+            "create or replace temp table parts "
+            "(filename integer, month varchar, part integer, source_name varchar)"
         )
         con.execute(
-            "insert into file_meta values "
-            + ", ".join(f"({literal(p)}, {literal(forces[p])}, {literal(n)})" for p, n in names.items())
+            "insert into parts values "
+            + ", ".join(f"({n}, {literal(m)}, {part}, {literal(numbered[n].name)})" for n, m, part in written)
         )
-        if len(todo) == len(parts):
-            where = "true"
-        else:
-            con.execute("create or replace temp table todo (force varchar, month varchar)")
+        if kind == "street":
+            vintages = file_vintages(counts)
+            con.execute("create or replace temp table file_vintage (filename integer, vintage varchar)")
             con.execute(
-                "insert into todo values " + ", ".join(f"({literal(f)}, {literal(m)})" for f, m in todo)
+                "insert into file_vintage values "
+                + ", ".join(f"({n}, {literal(v)})" for n, v in vintages.items())
             )
-            where = '(m.force, r."Month") in (select (force, month) from todo)'
-        select = (_street_select if kind == "street" else _outcome_select)(table, where)
+            by_part: dict[int, list[LsoaCounts]] = {}
+            part_of = {(n, m): part for n, m, part in written}
+            for c in counts:
+                if (c.filename, c.month) in part_of:
+                    by_part.setdefault(part_of[(c.filename, c.month)], []).append(c)
+            for (force, month), part in number_of.items():
+                manifest.partitions[Manifest.key(dataset, force, month)]["lsoa_vintage"] = partition_vintage(
+                    by_part[part], vintages
+                )
+        select = (_street_select if kind == "street" else _outcome_select)(table)
         progress(f"Writing {dataset}", 0, 1)
         staged.mkdir(parents=True, exist_ok=True)
         out = str(staged / dataset).replace("'", "''")
         con.execute(
-            f"copy ({select}) to '{out}' (format parquet, partition_by (force, month), "
-            "overwrite_or_ignore true)"
+            f"copy ({select}) to '{out}' (format parquet, partition_by (part), overwrite_or_ignore true)"
         )
         progress(f"Writing {dataset}", 1, 1)
         checkpoint(f"ingest: {dataset} staged")
-        plans.extend((dataset, f, m) for f, m in todo)
-        if kind == "street":
-            glob = str(staged / dataset / "*" / "*" / "*.parquet").replace("'", "''")
-            for force, month, vintage in con.execute(
-                f"select force, month, mode(lsoa_vintage) from read_parquet('{glob}', "
-                "hive_partitioning=true, hive_types={'force': VARCHAR, 'month': VARCHAR}) "
-                "group by all"
-            ).fetchall():
-                manifest.partitions[Manifest.key(dataset, force, month)]["lsoa_vintage"] = vintage
+        plans.extend((dataset, force, month, part) for (force, month), part in number_of.items())
     con.close()
     if plans:
-        # each staged force-month's files go under their partition's folder in the store
+        # each staged partition's files go under their force-month's folder in the store
         commit_staged(
             store,
             manifest,
@@ -865,9 +962,9 @@ def _ingest_locked(
                 (
                     manifest.partitions[Manifest.key(dataset, force, month)],
                     f"{dataset}/force={force}/month={month}",
-                    list((staged / f"{dataset}/force={force}/month={month}").iterdir()),
+                    list((staged / dataset / f"part={part}").iterdir()),
                 )
-                for dataset, force, month in plans
+                for dataset, force, month, part in plans
             ),
             progress,
         )

@@ -20,8 +20,10 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import os
 import shutil
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -131,6 +133,26 @@ def manifest_entry(sha256: str, source: str, rows: int, **more: Any) -> dict[str
     }
 
 
+def sync_ahead(paths: Sequence[Path], threads: int = 8) -> None:
+    """Flush the staged files to the disk together, before ``Store.place`` syncs each in turn.
+
+    One flush per file in turn waits for the disk hundreds of times; flushed together, the file
+    system writes them in a few batches, and each ``place`` then finds its file already on disk.
+    What is synced, placed and committed, and in what order, is unchanged (docs/data-store.md).
+    """
+
+    def sync(path: Path) -> None:
+        handle = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(handle)
+        finally:
+            os.close(handle)
+
+    if len(paths) > 1:
+        with ThreadPoolExecutor(max_workers=threads) as pool:
+            list(pool.map(sync, paths))
+
+
 def commit_staged(
     store: Store,
     manifest: Manifest,
@@ -145,6 +167,8 @@ def commit_staged(
     atomic rename (``Store.commit``). Called inside :func:`run_import`.
     """
     progress("Saving", 0, 1)
+    staged = list(staged)
+    sync_ahead([path for _, _, files in staged for path in files])
     for entry, folder, files in staged:
         entry["files"] = [store.place(path, folder) for path in sorted(files)]
     snapshot = store.commit(manifest)
