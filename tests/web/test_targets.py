@@ -451,3 +451,22 @@ def test_a_standardised_rate_is_entered_with_its_limits_and_tested_from_them(cli
     html = client.get(url(target)).content.decode()
     assert "Ratio of two directly standardised rates" in html
     assert "60 (130 events)" in html and "50.0 to 72.0" in html
+
+
+def test_the_baseline_names_its_period_once(client, world):
+    plan = world["plan"]
+    said = Target.objects.create(
+        plan=plan,
+        description="Said",
+        unit="cases",
+        baseline_text="150 cases in 2024/25",
+        baseline_period="2024/25",
+    )
+    bare = Target.objects.create(
+        plan=plan, description="Bare", unit="cases", baseline_value=150, baseline_period="2024/25"
+    )
+    client.force_login(world["users"]["analyst"])
+    said_html = client.get(url(said)).content.decode()
+    assert "150 cases in 2024/25" in said_html and "150 cases in 2024/25 (2024/25)" not in said_html
+    bare_html = client.get(url(bare)).content.decode()
+    assert "150 (2024/25)" in bare_html and "150.000" not in bare_html

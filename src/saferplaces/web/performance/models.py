@@ -20,6 +20,14 @@ from saferplaces.web.plans.models import (
 )
 from saferplaces.web.validation import LONG_TEXT, NOT_NEGATIVE
 
+
+def shown_number(value: Any, percentage: bool = False) -> str:
+    """'150', '12.5', '1,234' and '40%': a figure as a reader reads it, not '150.000'."""
+    figure = float(value)
+    text = f"{int(figure):,}" if figure.is_integer() else f"{figure:,.1f}"
+    return text + ("%" if percentage else "")
+
+
 PERCENT_UNITS = {"%", "percent", "per cent", "percentage"}
 
 
@@ -122,6 +130,18 @@ class Target(FrozenWithPlan, Retirable):
     def is_percentage(self) -> bool:
         """True for a percentage or a survey percentage."""
         return (self.kind or self.inferred_kind()) in {self.Kind.PERCENTAGE, self.Kind.SURVEY}
+
+    @property
+    def baseline_words(self) -> str:
+        """The baseline for the partners' page: the plan's own words, else the number, with its
+        period unless the words already name it ("150 cases in 2024/25", not "... (2024/25)")."""
+        text = self.baseline_text or (
+            shown_number(self.baseline_value, self.is_percentage) if self.baseline_value is not None else ""
+        )
+        if not text:
+            return "Not given"
+        period = self.baseline_period
+        return f"{text} ({period})" if period and period not in text else text
 
     def inferred_kind(self) -> str:
         """The kind a target saved without one is given: from its query, source and unit."""

@@ -12,23 +12,17 @@ from typing import Any
 from saferplaces.indicators.periods import parse_period_label
 from saferplaces.indicators.status import METHOD_CHANGE, METHOD_SPC
 from saferplaces.stats.labels import StatusLabel
-from saferplaces.web.performance.models import Target, TargetValue
+from saferplaces.web.performance.models import Target, TargetValue, shown_number
 from saferplaces.web.performance.status import target_status, value_rows
 from saferplaces.web.plans.models import Plan
 from saferplaces.web.public import sentences
 from saferplaces.web.public.published import public_values
 
 
-def _shown(value: Any, percentage: bool) -> str:
-    figure = float(value)
-    text = f"{int(figure):,}" if figure.is_integer() else f"{figure:,.1f}"
-    return text + ("%" if percentage else "")
-
-
 def baseline_shown(target: Target) -> str:
     """The baseline as a number when the plan gives one; its own words only when they hold a figure."""
     if target.baseline_value is not None:
-        return _shown(target.baseline_value, target.is_percentage)
+        return shown_number(target.baseline_value, target.is_percentage)
     if any(c.isdigit() for c in target.baseline_text):
         return target.baseline_text
     return ""
@@ -95,7 +89,9 @@ def target_record(target: Target) -> dict[str, Any]:
         words.append(sentences.say(f"target_{target.direction}"))
     if latest is not None:
         words.append(
-            sentences.say("target_latest", period=latest.period, value=_shown(latest.value.value, percentage))
+            sentences.say(
+                "target_latest", period=latest.period, value=shown_number(latest.value.value, percentage)
+            )
         )
         words += _part_covered(latest.value)
     if status.method == METHOD_CHANGE and latest is not None:
