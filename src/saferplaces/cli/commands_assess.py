@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-import os
 from pathlib import Path
 
 import click
@@ -101,13 +99,7 @@ def assess_command(
             open_store(store_dir), period, compare, Path(out_dir), wanted, extract, weights, allow_partial
         )
         return
-    from saferplaces.reports.pdf_printer import PdfPrinter
-
-    # the PDF worker starts first of all, before the statistics are imported and the store is
-    # opened (so no connection is forked): it loads WeasyPrint on the second core while this
-    # process imports and builds the assessment (issue #9)
-    printer = PdfPrinter(1, warm_in_parent=False) if "pdf" in wanted and len(wanted) > 1 else None
-    with printer or contextlib.nullcontext(), progress_bar() as report:
+    with progress_bar() as report:
         from saferplaces.assessment.build import build_assessment
         from saferplaces.reports.documents import write_assessment
 
@@ -123,7 +115,7 @@ def assess_command(
             allow_partial=allow_partial,
         )
         report("Building the assessment", 1, 1)
-        paths = write_assessment(assessment, Path(out_dir), wanted, progress=report, printer=printer)
+        paths = write_assessment(assessment, Path(out_dir), wanted, progress=report)
     console.print(
         f"Strategic assessment for {assessment.area.name}, {assessment.period.label}:", highlight=False
     )
@@ -144,10 +136,12 @@ def _assess_all(
     weights: str | None,
     allow_partial: bool = False,
 ) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
     from saferplaces.assessment.build import build_assessments
     from saferplaces.data.areas import areas_within, resolve_area
     from saferplaces.data.sql import run
-    from saferplaces.reports.documents import PdfPrinter, write_assessment
+    from saferplaces.reports.documents import write_assessment
 
     con = store.connect()
     forces = [
@@ -170,10 +164,9 @@ def _assess_all(
             "The store holds no police.uk data, so there are no districts to assess.",
             "Run 'saferplaces demo' or 'saferplaces ingest' first.",
         )
-    # every district is built from one count of the store's rows; PDFs are laid out by worker
-    # processes (one a core) while the next district is built
-    printer = PdfPrinter(max(1, min(4, os.cpu_count() or 1))) if "pdf" in wanted else contextlib.nullcontext()
-    with progress_bar() as report, printer:
+    # every district is built from one count of the store's rows; each PDF is typeset on a
+    # thread beside that district's other files
+    with progress_bar() as report, ThreadPoolExecutor(max_workers=1, thread_name_prefix="pdf") as pool:
         built_all = build_assessments(
             store,
             districts,
@@ -186,7 +179,7 @@ def _assess_all(
         report("Assessing every district", 0, len(districts))
         for i, built in enumerate(built_all):
             folder = out / built.area.name.lower().replace(" ", "-")
-            write_assessment(built, folder, wanted, printer=printer if "pdf" in wanted else None)
+            write_assessment(built, folder, wanted, pool=pool)
             console.print(f"Wrote {built.area.name}: {folder}", highlight=False)
             report("Assessing every district", i + 1, len(districts))
 

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 from saferplaces.assessment.model import StrategicAssessment
 from saferplaces.reports.csv_cells import text_not_formulas
 from saferplaces.reports.formats import FORMATS, parse_formats
-from saferplaces.reports.pdf_printer import PdfPrinter, pdf_bytes, pdf_file
+from saferplaces.reports.pdf_printer import PdfPrinter, pdf_bytes
 from saferplaces.reports.tables import assessment_tables
 
 __all__ = [
@@ -32,16 +31,16 @@ def write_json(a: StrategicAssessment, path: Path, **_: object) -> None:
     path.write_text(json.dumps(a.to_dict(), indent=2, default=str), encoding="utf-8")
 
 
-def write_html(a: StrategicAssessment, path: Path, html: str | None = None, **_: object) -> None:
+def write_html(a: StrategicAssessment, path: Path, charts: list | None = None, **_: object) -> None:
     from saferplaces.reports.html_report import render_html
 
-    path.write_text(html or render_html(a), encoding="utf-8")
+    path.write_text(render_html(a, charts), encoding="utf-8")
 
 
 def write_pdf(a: StrategicAssessment, path: Path, charts: list | None = None, **_: object) -> None:
-    from saferplaces.reports.html_report import render_html
+    from saferplaces.reports.assessment_pdf import write_pdf as typeset_pdf
 
-    pdf_file(render_html(a, charts, for_print=True), str(path))
+    typeset_pdf(a, path, charts)
 
 
 def write_xlsx(a: StrategicAssessment, path: Path, **_: object) -> None:
@@ -196,53 +195,42 @@ def write_assessment(
     out: Path,
     formats: Sequence[str] = FORMATS,
     progress: Callable[[str, float, float], None] | None = None,
-    printer: PdfPrinter | None = None,
+    pool: ThreadPoolExecutor | None = None,
 ) -> list[Path]:
     """Write ``assessment.<format>`` for each format into ``out``; return the paths.
 
-    Charts are drawn once (SVG) for the HTML, PDF and DOCX. With a ``printer``, the PDF is
-    handed to it and may still be printing when this returns (``printer.wait()``).
+    Charts are drawn once (SVG) for the HTML, PDF and DOCX. The PDF is typeset by Typst on a
+    thread (Typst releases Python's lock, so it runs beside the Word and Excel files on the
+    second core) and is finished when this returns.
     """
     out.mkdir(parents=True, exist_ok=True)
-    drawn = {"html", "pdf", "docx"} & set(formats)
-    own = None
-    if "pdf" in formats and printer is None and len(formats) > 1:
-        printer = own = PdfPrinter(1)
-    charts: list | None = None if drawn else []
-    html = None
+    charts = _charts(a) if {"html", "pdf", "docx"} & set(formats) else []
+    own = pool is None and "pdf" in formats and len(formats) > 1
+    if own:
+        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pdf")
+    pdf: Future | None = None
     try:
-        # the charts, and with them the PDF handed to its worker, first: it takes longest
-        for i, fmt in enumerate(formats):
-            if charts is None:
-                charts, html = _charts_and_html(a, formats, printer, out)
+        if "pdf" in formats and pool is not None:
+            pdf = pool.submit(write_pdf, a, out / "assessment.pdf", charts=charts)
+        rest = [f for f in formats if f != "pdf" or pdf is None]
+        for i, fmt in enumerate(rest):
             if progress:
                 progress("Writing reports", i, len(formats))
-            if fmt != "pdf" or printer is None:
-                WRITERS[fmt](a, out / f"assessment.{fmt}", html=html, charts=charts)
-        if own is not None:
-            own.wait()
+            WRITERS[fmt](a, out / f"assessment.{fmt}", charts=charts)
+        if pdf is not None:
+            pdf.result()
     finally:
-        if own is not None:
-            own.__exit__(None, None, None)
+        if own and pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
     if progress:
         progress("Writing reports", len(formats), len(formats))
     return [out / f"assessment.{fmt}" for fmt in formats]
 
 
-def _charts_and_html(
-    a: StrategicAssessment,
-    formats: Sequence[str],
-    printer: PdfPrinter | None,
-    out: Path,
-) -> tuple[list, str | None]:
-    """The charts, the PDF handed to the printer, and the HTML."""
+def _charts(a: StrategicAssessment) -> list:
     from saferplaces.reports.charts import assessment_charts
-    from saferplaces.reports.html_report import render_html
 
-    charts = assessment_charts(a)
-    if "pdf" in formats and printer is not None:
-        printer.submit(render_html(a, charts, for_print=True), out / "assessment.pdf")
-    return charts, (render_html(a, charts) if "html" in formats else None)
+    return assessment_charts(a)
 
 
 def write_assessments(
@@ -250,14 +238,12 @@ def write_assessments(
     formats: Sequence[str] = FORMATS,
     workers: int | None = None,
 ) -> list[Path]:
-    """Write many assessments (each into its own folder), the PDFs laid out by ``workers`` processes.
-
-    ``items`` may be a generator (``build_assessments``): the next assessment is built while
-    the PDFs of the last ones are printed. The files are the same as ``write_assessment`` writes.
-    """
-    workers = workers or max(1, min(4, os.cpu_count() or 1))
+    """Write many assessments, each into its own folder, each PDF typeset on a thread beside that
+    assessment's other files. ``items`` may be a generator (``build_assessments``). The files are
+    the same as ``write_assessment`` writes."""
+    workers = workers or 1
     written: list[Path] = []
-    with PdfPrinter(workers) if "pdf" in formats else contextlib.nullcontext() as printer:
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="pdf") as pool:
         for a, out in items:
-            written += write_assessment(a, out, formats, printer=printer)
+            written += write_assessment(a, out, formats, pool=pool)
     return written

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -12,7 +11,13 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from saferplaces.assessment.model import Finding, StrategicAssessment
 from saferplaces.reports.drawn_charts import Chart
-from saferplaces.reports.section_text import cannot_see, places_at_risk, places_intro, priorities_intro
+from saferplaces.reports.section_text import (
+    cannot_see,
+    opening,
+    places_at_risk,
+    places_intro,
+    priorities_intro,
+)
 from saferplaces.reports.tables import Table, assessment_tables
 
 TEMPLATES = Path(__file__).with_name("templates")
@@ -33,7 +38,7 @@ class Section:
     numbered: list[str] = field(default_factory=list)
 
 
-#: The PDF's table text: 12 px Liberation Sans is about 6.5 px a character (bold a little more),
+#: The PDF's table text: 8.5 pt (about 11 px) Liberation Sans is about 6.5 px a character (bold a little more),
 #: and each cell has 6 px of padding. An A4 page less its margins is 688 px wide upright and
 #: 1,017 px on its side.
 CHAR_PX, CELL_PX, PORTRAIT_PX, LANDSCAPE_PX = 6.7, 6, 688, 1017
@@ -62,12 +67,11 @@ def is_wide(t: Table) -> bool:
 
 
 def column_widths(t: Table) -> list[float] | None:
-    """Each column's share of the printed table's width (per cent), or None to let WeasyPrint decide.
+    """Each column's share of the printed table's width (per cent), or None to let Typst decide.
 
-    This is the automatic table layout of CSS, worked out once from the text instead of by
-    WeasyPrint measuring every cell twice: each column gets at least its longest word, and
+    This is the automatic table layout of CSS, worked out once from the text: each column gets at least its longest word, and
     the space left is shared in proportion to how much more its longest cell would take.
-    A table whose longest words do not fit across the page is left to WeasyPrint.
+    A table whose longest words do not fit across the page is left to Typst's automatic columns.
     """
     if not t.rows:
         return None
@@ -151,21 +155,13 @@ def sections(a: StrategicAssessment, charts: list[Chart] | None = None) -> list[
     return out
 
 
-def _svg_data_uri(svg: str) -> str:
-    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
-
-
 @lru_cache(maxsize=1)
 def _template():
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]))
-    env.filters["svg_data_uri"] = _svg_data_uri
     return env.get_template("assessment.html.j2")
 
 
-def render_html(a: StrategicAssessment, charts: list[Chart] | None = None, for_print: bool = False) -> str:
-    """The report as one HTML file; ``for_print=True`` gives the source of the PDF.
-
-    The print version differs only in layout: charts are images (the same SVG, which
-    WeasyPrint reads faster than inline SVG markup) and wide tables sit on landscape pages.
-    """
-    return _template().render(a=a, sections=sections(a, charts), for_print=for_print)
+def render_html(a: StrategicAssessment, charts: list[Chart] | None = None) -> str:
+    """The report as one self-contained HTML file (the PDF is typeset from the same sections by
+    ``reports.assessment_pdf``)."""
+    return _template().render(a=a, opening=opening(a), sections=sections(a, charts))

@@ -11,6 +11,25 @@ from saferplaces.wording import in_window
 from saferplaces.wording import listed as _listed
 
 
+def opening(a: StrategicAssessment) -> str:
+    """The report's first paragraph: the area, its residents, and the months every figure covers."""
+    text = (
+        f"{a.area.name} ({a.area.code}) has {a.area.population:,} residents (ONS population estimate "
+        f"for {a.area.estimate}). This assessment covers police-recorded crime and anti-social "
+        "behaviour published on data.police.uk "
+    )
+    if a.period.partial:
+        text += (
+            f"for {a.period.label}: the store holds only these months of the {a.period.requested}, "
+            "and every figure is for them alone."
+        )
+    else:
+        text += f"for the {a.period.label}."
+    if a.period.comparison_label:
+        text += f" Changes compare {a.period.comparison_label}, the months held in both years."
+    return text
+
+
 def priorities_intro(a: StrategicAssessment) -> list[str]:
     """The opening of the candidate-priorities section."""
     if not a.priorities:
