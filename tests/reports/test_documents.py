@@ -172,20 +172,87 @@ def test_pdf_prints_wide_tables_on_landscape_pages_unclipped(written):
     assert sum(p.mediabox.width < p.mediabox.height for p in pages) > len(pages) / 2
 
 
-def test_print_version_changes_only_the_layout(written):
+def _pdf_text(reader) -> str:
+    return " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+
+
+def test_pdf_holds_the_same_content_as_the_html_and_is_tagged(written):
+    """The PDF is typeset from the same sections as the HTML (ADR 0032): every finding, chart
+    and table caption is in it, each chart carries its text alternative in the tagged PDF,
+    and a screen reader is told the document's title and language."""
+    from pypdf import PdfReader
+
     from saferplaces.reports.charts import assessment_charts
-    from saferplaces.reports.html_report import render_html
+    from saferplaces.reports.tables import assessment_tables
+
+    a, files = written
+    reader = PdfReader(files["pdf"])
+    text = _pdf_text(reader)
+    for f in a.findings:
+        assert " ".join(f.text.split()) in text, f.text
+    charts = assessment_charts(a)
+    for c in charts:
+        assert c.title in text
+    for t in assessment_tables(a):
+        assert " ".join(t.caption.split()) in text, t.caption
+    root = reader.trailer["/Root"]
+    assert root["/MarkInfo"]["/Marked"] and "/StructTreeRoot" in root  # tagged for screen readers
+    assert str(root["/Lang"]).lower().startswith("en")
+    assert reader.metadata.title == f"Strategic assessment: {a.area.name}, {a.period.label}"
+    # every chart is a tagged figure with its text alternative
+    assert {c.alt for c in charts} <= _figure_alts(reader)
+    # the contents and "See the table" are links inside the document
+    inside = [
+        annot.get_object()
+        for page in reader.pages
+        for annot in page.get("/Annots", [])
+        if annot.get_object().get("/Subtype") == "/Link"
+    ]
+    assert inside and all("/URI" not in (x.get("/A") or {}) for x in inside)
+
+
+def _figure_alts(reader) -> set[str]:
+    """The /Alt text of every structure element in the PDF's tag tree."""
+    found: set[str] = set()
+    todo = [reader.trailer["/Root"]["/StructTreeRoot"]]
+    while todo:
+        node = todo.pop()
+        if isinstance(node, list):
+            todo.extend(node)
+            continue
+        node = node.get_object() if hasattr(node, "get_object") else node
+        if not hasattr(node, "get"):
+            continue
+        if "/Alt" in node:
+            found.add(str(node["/Alt"]))
+        kids = node.get("/K")
+        if kids is not None:
+            todo.append(kids)
+    return found
+
+
+HOSTILE = "Ward #1 [a] *b* _c_ $x$ <lab> @ref `code` \\ = #panic(\"no\") end"
+
+
+def test_pdf_prints_any_text_as_text_never_as_code(written):
+    """Names and sentences reach Typst as data: markup characters in a place name, a finding or
+    a table cell are printed as they are, and code in them is never run."""
+    from pypdf import PdfReader
+
+    from saferplaces.reports.assessment_pdf import print_data, typeset
 
     a, _ = written
-    charts = assessment_charts(a)
-    screen, printed = render_html(a, charts), render_html(a, charts, for_print=True)
-    assert screen.count("<svg") == len(charts) and "data:image/svg+xml" not in screen
-    assert printed.count('<img src="data:image/svg+xml;base64,') == len(charts) and "<svg" not in printed
-    assert 'class="wide"' in printed and 'class="wide"' not in screen
-    for c in charts:
-        assert str(escape(c.alt)) in screen and str(escape(c.alt)) in printed
-    for f in a.findings:
-        assert str(escape(f.text)) in printed
+    data = print_data(a)
+    data["title"] = HOSTILE
+    first = data["sections"][0]
+    first["findings"][0]["text"] = HOSTILE
+    table = first["tables"][0]
+    table["rows"][0][0] = HOSTILE
+    table["caption"] = HOSTILE
+    import io
+
+    text = _pdf_text(PdfReader(io.BytesIO(typeset(data))))
+    assert text.count(" ".join(HOSTILE.split())) >= 3, text[:600]
 
 
 def test_column_widths_give_every_word_room():

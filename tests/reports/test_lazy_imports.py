@@ -52,8 +52,8 @@ def test_the_statistics_an_assessment_uses_need_no_scipy_stats_nor_statsmodels()
 def test_a_single_district_assess_never_loads_altair(bundled_store, tmp_path, formats):
     """All five formats for one district: the charts are plain SVG (ADR 0028), so neither Altair
     nor vl-convert's JavaScript engine is needed; vl-convert is loaded only for its SVG-to-PNG
-    (the Word file's pictures), which starts no engine. Without a PDF no worker is started, so
-    the charts are drawn in the command's own process (which loaded Altair before ADR 0028)."""
+    (the Word file's pictures), which starts no engine. The PDF is typeset by Typst in the
+    command's process (ADR 0032): WeasyPrint, which board packs use, is never loaded."""
     args = ["assess", "--area", "Tamworth", "--period", "2025", "--store", str(bundled_store.root)]
     args += ["--format", formats]
     loaded = loaded_after(
@@ -62,12 +62,12 @@ def test_a_single_district_assess_never_loads_altair(bundled_store, tmp_path, fo
         "with contextlib.redirect_stdout(io.StringIO()), contextlib.suppress(SystemExit):\n"
         "    main()\n"
     )
-    assert "altair" not in loaded
-    assert "docx" in loaded  # it wrote the Word file here (the PDF in a worker)
+    assert "altair" not in loaded and "weasyprint" not in loaded
+    assert "docx" in loaded  # it wrote the Word file here
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(f"assessment.{f}" for f in formats.split(","))
 
 
-def test_the_pdf_worker_can_start_before_anything_slow_is_loaded():
+def test_the_board_packs_pdf_worker_can_start_before_anything_slow_is_loaded():
     loaded = loaded_after(
         "from saferplaces.reports.pdf_printer import PdfPrinter\n"
         "from saferplaces.reports.formats import parse_formats\n"

@@ -1,8 +1,8 @@
-"""The cold `saferplaces assess` path: the PDF laid out by a worker of the printer (issue #9).
+"""The cold `saferplaces assess` path, and the printer that lays out board packs' PDFs.
 
-The command starts the printer's worker before it builds the assessment, so that WeasyPrint
-loads beside the build; the charts (plain SVG, ADR 0028) are drawn in the command's process
-and the PDF handed to the worker. The files must be the same as those written in one process.
+The command typesets the assessment's PDF with Typst on a thread beside the other files
+(ADR 0032); the files must be the same as those written in one process. Board packs still lay
+their PDFs out with WeasyPrint in the printer's worker processes (``PdfPrinter``).
 """
 
 from __future__ import annotations
@@ -23,8 +23,8 @@ from saferplaces.reports.pdf_printer import _no_gc
 
 @pytest.fixture(scope="module")
 def both(bundled_store, tmp_path_factory):
-    """The files of `saferplaces assess` run as a user runs it (a new process, whose worker lays
-    out the PDF), and those written here in this process alone."""
+    """The files of `saferplaces assess` run as a user runs it (a new process, the PDF typeset on
+    a thread), and those written here in this process alone."""
     here = tmp_path_factory.mktemp("in-process")
     there = tmp_path_factory.mktemp("command")
     args = ["assess", "--area", "Tamworth", "--period", "2025", "--store", str(bundled_store.root)]
@@ -81,15 +81,12 @@ def test_a_job_runs_without_the_collector_and_leaves_it_as_it_was():
     assert gc.isenabled()
 
 
-def test_a_printer_forked_after_vl_convert_loaded_still_prints(bundled_store, tmp_path):
+def test_a_printer_forked_after_vl_convert_loaded_still_prints(tmp_path):
     """A worker forked after vl-convert's JavaScript engine has started (a web process that drew a
     target chart, say) must not wait for the engine's threads: it only lays out PDFs."""
     import vl_convert
 
     vl_convert.vegalite_to_svg({"data": {"values": [{"x": 1}]}, "mark": "point"})
-    a = build_assessment(bundled_store, "Tamworth", "2025")
     with PdfPrinter(1, warm_in_parent=False) as printer:
-        paths = write_assessment(a, tmp_path, ("json", "pdf", "docx"), printer=printer)
-    # the paths come back in the order the formats were asked for
-    assert [p.name for p in paths] == ["assessment.json", "assessment.pdf", "assessment.docx"]
-    assert len(PdfReader(paths[1]).pages) > 1
+        printer.submit("<h1>Board pack</h1><p>Quarter 2</p>", tmp_path / "pack.pdf")
+    assert "Quarter 2" in PdfReader(tmp_path / "pack.pdf").pages[0].extract_text()

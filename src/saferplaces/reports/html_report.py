@@ -38,9 +38,9 @@ class Section:
     numbered: list[str] = field(default_factory=list)
 
 
-#: The PDF's table text: 8.5 pt (about 11 px) Liberation Sans is about 6.5 px a character (bold a little more),
-#: and each cell has 6 px of padding. An A4 page less its margins is 688 px wide upright and
-#: 1,017 px on its side.
+#: The PDF's table text: 8.5 pt (about 11 px) Liberation Sans is at most 6.7 px a character
+#: (bold a little more), and each cell has 6 px of padding. An A4 page less its margins is
+#: 688 px wide upright and 1,017 px on its side.
 CHAR_PX, CELL_PX, PORTRAIT_PX, LANDSCAPE_PX = 6.7, 6, 688, 1017
 #: A table goes on a landscape page when its columns, each as wide as its longest cell up to
 #: this many characters (longer text wraps anyway), do not fit upright.
@@ -69,9 +69,10 @@ def is_wide(t: Table) -> bool:
 def column_widths(t: Table) -> list[float] | None:
     """Each column's share of the printed table's width (per cent), or None to let Typst decide.
 
-    This is the automatic table layout of CSS, worked out once from the text: each column gets at least its longest word, and
-    the space left is shared in proportion to how much more its longest cell would take.
-    A table whose longest words do not fit across the page is left to Typst's automatic columns.
+    This is the automatic table layout of CSS, worked out once from the text: each column gets
+    at least its longest word, and the space left is shared in proportion to how much more its
+    longest cell would take. A table whose longest words do not fit across the page is left to
+    Typst's automatic columns.
     """
     if not t.rows:
         return None
