@@ -231,7 +231,7 @@ def _figure_alts(reader) -> set[str]:
     return found
 
 
-HOSTILE = "Ward #1 [a] *b* _c_ $x$ <lab> @ref `code` \\ = #panic(\"no\") end"
+HOSTILE = 'Ward #1 [a] *b* _c_ $x$ <lab> @ref `code` \\ = #panic("no") end'
 
 
 def test_pdf_prints_any_text_as_text_never_as_code(written):
