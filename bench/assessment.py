@@ -159,7 +159,7 @@ def main() -> None:
         store = Store(work / "store")
         ingest(police_uk_months(), store)
         rows = store.connect().execute("select count(*) from crimes").fetchone()[0]
-        # warm the imports (WeasyPrint, Altair, vl-convert) and caches once, as a running service would
+        # warm the imports (Typst, python-docx, openpyxl) and caches once, as a running service would
         write_assessment(build_assessment(store, "Tamworth", "2025"), work / "warm")
         for name, fn, target in (
             ("One district (Stafford, 2025), all five formats", one_district, 5),

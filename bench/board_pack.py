@@ -152,7 +152,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="saferplaces-bench-pack-") as tmp:
         _setup(Path(tmp))
         full, empty = _plan("full", True), _plan("empty", False)
-        _time(full, 1)  # loads WeasyPrint, vl-convert and the store's files once
+        _time(full, 1)  # loads WeasyPrint, Typst and the store's files once
         load = os.getloadavg()[0]
         base, base_cpu = _time(empty, args.repeat)
         times, cpu = _time(full, args.repeat)

@@ -50,10 +50,9 @@ def test_the_statistics_an_assessment_uses_need_no_scipy_stats_nor_statsmodels()
 
 @pytest.mark.parametrize("formats", ["json,html,pdf,docx,xlsx", "html,docx"])
 def test_a_single_district_assess_never_loads_altair(bundled_store, tmp_path, formats):
-    """All five formats for one district: the charts are plain SVG (ADR 0028), so neither Altair
-    nor vl-convert's JavaScript engine is needed; vl-convert is loaded only for its SVG-to-PNG
-    (the Word file's pictures), which starts no engine. The PDF is typeset by Typst in the
-    command's process (ADR 0032): WeasyPrint, which board packs use, is never loaded."""
+    """All five formats for one district: the charts are plain SVG (ADR 0028), so Altair is not
+    needed. The PDF and the Word file's pictures are made by Typst in the command's process
+    (ADR 0032): WeasyPrint, which board packs use, is never loaded."""
     args = ["assess", "--area", "Tamworth", "--period", "2025", "--store", str(bundled_store.root)]
     args += ["--format", formats]
     loaded = loaded_after(

@@ -81,12 +81,7 @@ def test_a_job_runs_without_the_collector_and_leaves_it_as_it_was():
     assert gc.isenabled()
 
 
-def test_a_printer_forked_after_vl_convert_loaded_still_prints(tmp_path):
-    """A worker forked after vl-convert's JavaScript engine has started (a web process that drew a
-    target chart, say) must not wait for the engine's threads: it only lays out PDFs."""
-    import vl_convert
-
-    vl_convert.vegalite_to_svg({"data": {"values": [{"x": 1}]}, "mark": "point"})
+def test_a_printer_lays_out_a_board_packs_html_in_its_worker(tmp_path):
     with PdfPrinter(1, warm_in_parent=False) as printer:
         printer.submit("<h1>Board pack</h1><p>Quarter 2</p>", tmp_path / "pack.pdf")
     assert "Quarter 2" in PdfReader(tmp_path / "pack.pdf").pages[0].extract_text()

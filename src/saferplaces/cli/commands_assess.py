@@ -164,9 +164,9 @@ def _assess_all(
             "The store holds no police.uk data, so there are no districts to assess.",
             "Run 'saferplaces demo' or 'saferplaces ingest' first.",
         )
-    # every district is built from one count of the store's rows; each PDF is typeset on a
-    # thread beside that district's other files
-    with progress_bar() as report, ThreadPoolExecutor(max_workers=1, thread_name_prefix="pdf") as pool:
+    # every district is built from one count of the store's rows; each PDF and the Word file's
+    # pictures are made on threads beside that district's other files
+    with progress_bar() as report, ThreadPoolExecutor(max_workers=2, thread_name_prefix="typst") as pool:
         built_all = build_assessments(
             store,
             districts,

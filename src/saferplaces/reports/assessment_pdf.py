@@ -13,23 +13,16 @@ lists, tables with header rows, and every chart with its text alternative.
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
 from saferplaces.assessment.model import StrategicAssessment
-from saferplaces.errors import SaferPlacesError
 from saferplaces.reports.drawn_charts import Chart
 from saferplaces.reports.html_report import sections
 from saferplaces.reports.section_text import opening
+from saferplaces.reports.typst_run import run_typst
 
 TEMPLATE = Path(__file__).with_name("templates") / "assessment.typ"
-#: Debian's Liberation fonts (metric-compatible with Arial), installed by setup; Typst's own
-#: fonts stand in where they are missing.
-FONT_DIRS = (
-    Path("/usr/share/fonts/truetype/liberation2"),
-    Path("/usr/share/fonts/truetype/liberation"),
-)
 #: The width text takes on an upright A4 page with the template's 14 mm margins, in points.
 TEXT_WIDTH_PT = (210 - 2 * 14) / 25.4 * 72
 _SVG_WIDTH = re.compile(r'<svg\b[^>]*?\swidth="([\d.]+)"')
@@ -113,24 +106,5 @@ def write_pdf(a: StrategicAssessment, path: Path, charts: list[Chart] | None = N
 
 
 def typeset(data: dict) -> bytes:
-    """Typst's PDF of ``data`` laid out by ``templates/assessment.typ``."""
-    import typst  # a compiled library: loads in milliseconds
-
-    fonts = [str(d) for d in FONT_DIRS if d.is_dir()]
-    try:
-        return typst.compile(
-            str(TEMPLATE),
-            root=str(TEMPLATE.parent),
-            font_paths=fonts,
-            # with the Liberation fonts found, the system's other fonts are not searched (faster,
-            # and the same PDF on every machine)
-            ignore_system_fonts=bool(fonts),
-            sys_inputs={"data": json.dumps(data, ensure_ascii=False)},
-            pdf_standards=["ua-1"],
-        )
-    except RuntimeError as error:  # Typst reports a failed layout as RuntimeError
-        raise SaferPlacesError(
-            f"The PDF could not be laid out: {str(error).strip()[:300]}.",
-            "Write the other formats with --format html,docx,xlsx,json, and report this to the "
-            "Safer Places team.",
-        ) from error
+    """Typst's PDF of ``data`` laid out by ``templates/assessment.typ`` (tagged, PDF/UA-1)."""
+    return run_typst(TEMPLATE, {"data": data}, "PDF", pdf_standards=["ua-1"])

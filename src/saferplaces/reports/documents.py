@@ -9,6 +9,7 @@ from pathlib import Path
 
 from saferplaces.assessment.model import StrategicAssessment
 from saferplaces.reports.csv_cells import text_not_formulas
+from saferplaces.reports.drawn_charts import chart_pngs
 from saferplaces.reports.formats import FORMATS, parse_formats
 from saferplaces.reports.pdf_printer import PdfPrinter, pdf_bytes
 from saferplaces.reports.tables import assessment_tables
@@ -96,20 +97,28 @@ def _cell(value: object) -> object:
     return value
 
 
-def write_docx(a: StrategicAssessment, path: Path, charts: list | None = None, **_: object) -> None:
+def write_docx(
+    a: StrategicAssessment,
+    path: Path,
+    charts: list | None = None,
+    pictures: Callable[[], list[bytes]] | None = None,
+    **_: object,
+) -> None:
+    """The Word file. ``pictures`` gives the charts' PNGs (made on a thread by
+    ``write_assessment``); without it they are made here."""
     from io import BytesIO
 
     from docx import Document
     from docx.shared import Cm, Mm, Pt
 
-    from saferplaces.reports.drawn_charts import chart_pngs
     from saferplaces.reports.html_report import sections
 
     if charts is None:
         from saferplaces.reports.charts import assessment_charts
 
         charts = assessment_charts(a)
-    pngs = dict(zip((c.id for c in charts), chart_pngs(charts), strict=True))  # Word needs PNG
+    made = pictures() if pictures is not None else chart_pngs(charts)
+    pngs = dict(zip((c.id for c in charts), made, strict=True))  # Word needs PNG
     doc = Document()
     for section in doc.sections:  # python-docx's template is US Letter; board packs are A4
         section.page_width, section.page_height = Mm(210), Mm(297)
@@ -199,24 +208,29 @@ def write_assessment(
 ) -> list[Path]:
     """Write ``assessment.<format>`` for each format into ``out``; return the paths.
 
-    Charts are drawn once (SVG) for the HTML, PDF and DOCX. The PDF is typeset by Typst on a
-    thread (Typst releases Python's lock, so it runs beside the Word and Excel files on the
-    second core) and is finished when this returns.
+    Charts are drawn once (SVG) for the HTML, PDF and DOCX. Typst typesets the PDF and draws the
+    Word file's pictures on threads of ``pool`` (it releases Python's lock, so they run beside
+    the HTML and Excel files on the second core); everything is finished when this returns.
     """
     out.mkdir(parents=True, exist_ok=True)
     charts = _charts(a) if {"html", "pdf", "docx"} & set(formats) else []
-    own = pool is None and "pdf" in formats and len(formats) > 1
+    own = pool is None and len(formats) > 1 and bool({"pdf", "docx"} & set(formats))
     if own:
-        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pdf")
+        pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="typst")
     pdf: Future | None = None
+    pictures: Future | None = None
     try:
-        if "pdf" in formats and pool is not None:
-            pdf = pool.submit(write_pdf, a, out / "assessment.pdf", charts=charts)
-        rest = [f for f in formats if f != "pdf" or pdf is None]
+        if pool is not None:
+            if "pdf" in formats:
+                pdf = pool.submit(write_pdf, a, out / "assessment.pdf", charts=charts)
+            if "docx" in formats:
+                pictures = pool.submit(chart_pngs, charts)
+        # the Word file last, so that its pictures are drawn while the others are written
+        rest = sorted((f for f in formats if f != "pdf" or pdf is None), key=lambda f: f == "docx")
         for i, fmt in enumerate(rest):
             if progress:
                 progress("Writing reports", i, len(formats))
-            WRITERS[fmt](a, out / f"assessment.{fmt}", charts=charts)
+            WRITERS[fmt](a, out / f"assessment.{fmt}", charts=charts, pictures=pictures and pictures.result)
         if pdf is not None:
             pdf.result()
     finally:
@@ -243,7 +257,7 @@ def write_assessments(
     the same as ``write_assessment`` writes."""
     workers = workers or 1
     written: list[Path] = []
-    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="pdf") as pool:
+    with ThreadPoolExecutor(max_workers=2 * workers, thread_name_prefix="typst") as pool:
         for a, out in items:
             written += write_assessment(a, out, formats, pool=pool)
     return written

@@ -1,0 +1,33 @@
+"""The charts' PNG copies (for Word and the board packs' PDF), drawn by Typst from the SVG."""
+
+from __future__ import annotations
+
+import io
+
+from PIL import Image
+
+from saferplaces.reports.drawn_charts import Chart, chart_pngs
+
+SVG = (
+    '<svg xmlns="http://www.w3.org/2000/svg" width="200" height="100" viewBox="0 0 200 100" '
+    'font-family="Liberation Sans, Arial, sans-serif" font-size="11">'
+    '<rect x="0" y="0" width="100" height="100" fill="#1d70b8"/>'
+    '<text x="110" y="50">Stafford &amp; "Stone" #1 [a]</text></svg>'
+)
+
+
+def test_each_chart_becomes_a_png_twice_its_size_drawn_as_the_svg():
+    red = SVG.replace("#1d70b8", "#d4351c")
+    charts = [Chart("a", "A", SVG, "alt", "t"), Chart("b", "B", red, "alt", "t")]
+    pngs = chart_pngs(charts)
+    assert len(pngs) == 2
+    first, second = (Image.open(io.BytesIO(p)).convert("RGB") for p in pngs)
+    assert first.size == second.size == (400, 200)
+    # the left half is the filled square, in each chart's own colour; the right is white paper
+    assert first.getpixel((100, 100)) == (0x1D, 0x70, 0xB8)
+    assert second.getpixel((100, 100)) == (0xD4, 0x35, 0x1C)
+    assert first.getpixel((395, 5)) == (255, 255, 255)
+    # the label is drawn: dark pixels to the right of the square
+    assert all(low < 100 for low, _ in first.crop((210, 60, 400, 130)).getextrema())
+    assert chart_pngs([]) == []
+    assert Image.open(io.BytesIO(chart_pngs(charts[:1], scale=1)[0])).size == (200, 100)
