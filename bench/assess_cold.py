@@ -4,7 +4,7 @@ One district (Stafford, calendar year 2025), all five formats, into a fresh fold
 against the bundled data loaded into a temporary store first. Baseline, measured in the same
 run: `saferplaces --version`, the cost of starting Python and the command at all. Each is run
 ``--repeat`` times; the table gives the fastest and median wall time, the median CPU time of
-the process and its PDF worker, and the ratio of the medians to the baseline's. Target: under
+the process and any child process, and the ratio of the medians to the baseline's. Target: under
 3 s on a quiet 2-core machine. Rewrites the "Assess, cold start" section of docs/benchmarks.md.
 
 With ``--src DIR`` (a ``src`` folder, for example an older commit exported with ``git archive``)

@@ -278,3 +278,22 @@ def test_column_widths_give_every_word_room():
         (tuple("unbreakable-words-everywhere" for _ in range(40)),),
     )
     assert column_widths(too_wide) is None  # left to WeasyPrint's own layout
+
+
+def test_a_column_of_numbers_reads_to_the_same_places_and_keeps_its_values():
+    """A column's numbers share their decimal places (a board member reads 87.30 under 65.66, not
+    87.3), up to three; a table of different measures keeps each number's own places. The typed
+    values behind the text (for Excel) are untouched."""
+    from saferplaces.reports.tables import typed_table
+
+    t = typed_table("t", "T", ("Ward", "Rate", "Count"), (("A", 87.3, 4), ("B", 65.66, 12), ("C", None, 0)))
+    assert [r[1] for r in t.rows] == ["87.30", "65.66", ""] and [r[2] for r in t.rows] == ["4", "12", "0"]
+    assert t.values[0][1] == 87.3
+    fine = typed_table("f", "F", ("x",), ((0.1234,), (2.0,)))
+    assert [r[0] for r in fine.rows] == ["0.123", "2.000"]
+    measures = typed_table(
+        "m", "M", ("Measure", "Value"), (("Share (%)", 19.8), ("Gini", 0.439)), row_measures=True
+    )
+    assert [r[1] for r in measures.rows] == ["19.8", "0.439"]
+    fixed = typed_table("d", "D", ("x",), ((1.0,), (2.26,)), digits=(1,))
+    assert [r[0] for r in fixed.rows] == ["1.0", "2.3"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -76,11 +77,34 @@ def typed_table(
     values: tuple[tuple[Any, ...], ...],
     note: str = "",
     digits: tuple[int | None, ...] = (),
+    row_measures: bool = False,
 ) -> Table:
-    """A table from typed cells; ``digits[i]`` is column i's decimal places for floats."""
-    places = tuple(digits) + (None,) * (len(columns) - len(digits))
+    """A table from typed cells; ``digits[i]`` is column i's decimal places for floats.
+
+    A column without ``digits`` shows all its numbers to the same places: as many as its most
+    precise number has, up to three, so that "87.30" stands under "65.66", not "87.3". In a
+    table whose rows are different measures (``row_measures``), each number keeps its own places.
+
+    Examples
+    --------
+    >>> typed_table("t", "T", ("Ward", "Rate"), (("A", 87.3), ("B", 65.66), ("C", None))).rows
+    (('A', '87.30'), ('B', '65.66'), ('C', ''))
+    """
+    given = tuple(digits) + (None,) * (len(columns) - len(digits))
+    places = tuple(
+        _column_places(r[i] for r in values) if given[i] is None and not row_measures else given[i]
+        for i in range(len(columns))
+    )
     rows = tuple(tuple(cell_text(v, places[i]) for i, v in enumerate(r)) for r in values)
     return Table(id, caption, columns, rows, note, tuple(values))
+
+
+def _column_places(cells: Iterable[Any]) -> int | None:
+    """The decimal places a column of floats needs (up to three), or None when it holds no float."""
+    floats = [c for c in cells if isinstance(c, float) and not isinstance(c, bool)]
+    if not floats:
+        return None
+    return max(len(f"{abs(c):.3f}".rstrip("0").partition(".")[2]) for c in floats)
 
 
 def _f(value: float | None, digits: int = 1) -> str:
@@ -389,6 +413,7 @@ def assessment_tables(a: StrategicAssessment) -> list[Table]:
                     ("Share of neighbourhoods with a quarter (%)", c.share_of_places_for_25pct),
                     ("Gini coefficient", c.gini),
                 ),
+                row_measures=True,
             )
         )
     if a.priorities:
