@@ -416,6 +416,23 @@ def test_the_welsh_pdf_holds_the_welsh_lines_and_says_it_is_welsh(site, client: 
     assert reader.metadata.title.startswith("Hawdd ei ddarllen: beth rydym yn ei wneud – ")
 
 
+def test_an_action_with_more_news_than_a_page_holds_runs_on_and_loses_no_line(site, client: Client):
+    first, second = _actions()[:2]
+    for day in range(1, 29):  # 28 updates: about two pages of them
+        _update(
+            first,
+            f"Our team visited {day} more homes to fit new locks.",
+            approved=True,
+            date=dt.date(2026, 2, day),
+        )
+    _update(second, "We held a street meeting.", approved=True)
+    _page, reader, text = _guide_and_pdf(client, "")
+    assert len(reader.pages) >= 3
+    for day in range(1, 29):
+        assert f"{day} February 2026: Our team visited {day} more homes to fit new locks." in text
+    assert text.index("We held a street meeting.") > text.index("28 more homes")
+
+
 def test_names_with_typst_markup_characters_print_as_typed(site, client: Client):
     partnership = Partnership.objects.get(slug="lichfield")
     partnership.name = "Lichfield #strong[CSP] $x$"
