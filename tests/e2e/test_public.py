@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from django.core.cache import cache
+from pypdf import PdfReader
 
 from tests.e2e.axe import assert_accessible
 
@@ -147,6 +148,9 @@ def test_a_resident_reads_the_plan_and_the_easy_read_guide_on_a_phone_in_both_la
     with page.expect_download() as download:
         page.get_by_role("link", name="Easy read guide (PDF)").click()
     assert download.value.suggested_filename == "lichfield-easy-read.pdf"
+    # the PDF Typst made holds the guide's words (ADR 0032)
+    printed = " ".join(page.extract_text() for page in PdfReader(download.value.path()).pages)
+    assert "We set up a new meeting to keep people safe." in " ".join(printed.split())
     page.get_by_role("link", name="Cymraeg").click()
     assert page.locator("html").get_attribute("lang") == "cy"
     assert page.get_by_text("Rydym wedi sefydlu cyfarfod newydd i gadw pobl yn ddiogel.").count() == 1

@@ -1,4 +1,5 @@
-"""The residents' plan pages (issue 12): plain-English plan, progress, targets, help, easy read, feed."""
+"""The residents' plan pages (issue 12): plain-English plan, progress, targets, help, easy read (and its
+PDF, typeset by Typst: ADR 0032), feed."""
 
 from __future__ import annotations
 
@@ -8,14 +9,17 @@ import io
 import json
 import xml.etree.ElementTree as ET
 from decimal import Decimal
+from html.parser import HTMLParser
 
 import pytest
 from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
+from pypdf import PdfReader
 from scipy.stats import binomtest
 
+from saferplaces.web import demo_activity
 from saferplaces.web.partnerships.models import Partnership
 from saferplaces.web.performance.models import Target, TargetValue
 from saferplaces.web.plans.models import Action, Plan, ProgressUpdate
@@ -36,12 +40,14 @@ def site():
     cache.clear()
 
 
-def _action(slug: str = "lichfield") -> Action:
-    return (
-        Action.objects.filter(priority__plan__partnership__slug=slug)
-        .order_by("priority__order", "order")
-        .first()
+def _actions(slug: str = "lichfield") -> list[Action]:
+    return list(
+        Action.objects.filter(priority__plan__partnership__slug=slug).order_by("priority__order", "order")
     )
+
+
+def _action(slug: str = "lichfield") -> Action:
+    return _actions(slug)[0]
 
 
 def _update(action: Action, summary: str, approved: bool, **extra) -> ProgressUpdate:
@@ -239,19 +245,216 @@ def test_where_to_get_help_in_both_languages(site, client: Client):
     assert "csp@example.org" in client.get("/public/lichfield/").content.decode()
 
 
-def test_the_easy_read_guide_prints_as_a_pdf(site, client: Client):
-    from pypdf import PdfReader
+# -- the easy-read guide's PDF, typeset by Typst (ADR 0032) ----------------------------------
 
-    _update(_action(), "We set up a new meeting to keep people safe.", approved=True)
-    response = client.get("/public/lichfield/progress/easy-read.pdf")
+GUIDE = "/public/lichfield/progress/easy-read/"
+PDF = "/public/lichfield/progress/easy-read.pdf"
+
+
+def _edit_plan(edit) -> None:
+    """Make a change to Lichfield's published plan: back to draft, ``edit()``, published again."""
+    plan = Plan.objects.get(partnership__slug="lichfield")
+    Plan.objects.filter(pk=plan.pk).update(status=Plan.Status.DRAFT)
+    edit()
+    publish_plan(Plan.objects.get(pk=plan.pk), None, "Board agreed it (minute 3)", dt.date(2026, 3, 2))
+    cache.clear()
+
+
+def _due_next_year(action: Action) -> None:
+    action.due_date = dt.date(dt.date.today().year + 1, 7, 31)
+    action.save()
+
+
+class _Lines(HTMLParser):
+    """The lines a reader meets in the guide's ``sp-easy`` block: each heading, paragraph and
+    warning as one line of text, and each picture's alt text."""
+
+    BLOCKS = {"h1", "h2", "p", "strong"}
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.depth = 0  # inside the sp-easy block when above 0
+        self.hidden = 0
+        self.open: list[list[str]] = []
+        self.lines: list[str] = []
+        self.alts: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if tag == "div" and (self.depth or a.get("class") == "sp-easy"):
+            self.depth += 1
+        if not self.depth:
+            return
+        if a.get("aria-hidden") == "true":
+            self.hidden += 1
+        if tag == "img":
+            self.alts.append(a.get("alt") or "")
+        if tag in self.BLOCKS and not self.open:
+            self.open.append([])
+
+    def handle_endtag(self, tag: str) -> None:
+        if not self.depth:
+            return
+        if tag == "div":
+            self.depth -= 1
+        if tag == "span" and self.hidden:
+            self.hidden -= 1
+        if tag in self.BLOCKS and self.open:
+            line = " ".join("".join(self.open.pop()).split())
+            if line:
+                self.lines.append(line)
+
+    def handle_data(self, data: str) -> None:
+        if self.open and not self.hidden:
+            self.open[-1].append(data)
+
+
+def _pdf(client: Client, path: str) -> tuple[PdfReader, str]:
+    response = client.get(path)
+    assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == 'attachment; filename="lichfield-easy-read.pdf"'
     reader = PdfReader(io.BytesIO(response.content))
-    text = " ".join(page.extract_text() for page in reader.pages)
-    assert "We set up a new meeting to keep people safe." in " ".join(text.split())
-    assert "Pemberton" not in text
-    html = client.get("/public/lichfield/progress/easy-read/").content.decode()
-    for icon, alt in (("said", "A speech bubble"), ("did", "A tick")):
-        assert f'src="/static/public/icons/{icon}.svg" alt="{alt}"' in html
+    return reader, " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+
+
+def _guide_and_pdf(client: Client, prefix: str) -> tuple[_Lines, PdfReader, str]:
+    """The guide's page and its PDF, after checking the PDF holds every line the page shows."""
+    page = _Lines()
+    page.feed(client.get(prefix + GUIDE).content.decode())
+    assert len(page.lines) > 5, "the guide's page shows too few lines"
+    reader, text = _pdf(client, prefix + PDF)
+    missing = [line for line in page.lines if line not in text]
+    assert not missing, missing
+    return page, reader, text
+
+
+def _tagged(node, key: str, found: list[str]) -> list[str]:
+    """Every value of ``key`` (``/Alt``, ``/Lang``) in the PDF's tag tree below ``node``."""
+    node = node.get_object()
+    if isinstance(node, list):
+        for kid in node:
+            _tagged(kid, key, found)
+    elif hasattr(node, "get"):
+        if key in node:
+            found.append(str(node[key]))
+        if "/K" in node:
+            _tagged(node["/K"], key, found)
+    return found
+
+
+def test_the_english_pdf_holds_every_line_of_the_guide_and_its_pictures(site, client: Client):
+    first, second, *others = _actions()[:8]
+    _update(first, "We set up a new meeting to keep people safe.", approved=True)
+    _update(second, "We put up new street lights near the station.", approved=True, date=dt.date(2026, 1, 20))
+    for n, action in enumerate(others, start=1):  # enough news to run over pages
+        _update(
+            action,
+            f"We held {n + 2} meetings with people who live nearby.",
+            approved=True,
+            date=dt.date(2026, 1, n),
+        )
+    demo_activity.load_demo_file("lichfield.yaml")  # the guide then warns that some is made up
+    _edit_plan(lambda: _due_next_year(second))
+    page, reader, text = _guide_and_pdf(client, "")
+    # lines the test knows independently of the page
+    for line in (
+        "Easy read: what we are doing",
+        "Warning",
+        "This is a demonstration.",
+        "15 January 2026: We set up a new meeting to keep people safe.",
+        "20 January 2026: We put up new street lights near the station.",
+        "We said we would do this:",
+        "This is what we did:",
+        "This is what we will do next:",
+        f"We aim to finish this by July {dt.date.today().year + 1}.",
+    ):
+        assert line in text, line
+    assert "Pemberton" not in text and "Quellington" not in text
+    # every picture with the page's alt text, tagged and titled (PDF/UA-1)
+    root = reader.trailer["/Root"]
+    assert sorted(set(_tagged(root["/StructTreeRoot"], "/Alt", []))) == sorted(set(page.alts))
+    assert {"A speech bubble", "A tick", "An arrow pointing forward"} <= set(page.alts)
+    assert _tagged(root["/StructTreeRoot"], "/Alt", []).count("A tick") == text.count("This is what we did:")
+    assert str(root["/Lang"]).startswith("en")
+    assert (
+        reader.metadata.title
+        == "Easy read: what we are doing – Lichfield District Community Safety Partnership"
+    )
+    assert root["/MarkInfo"]["/Marked"]
+    assert reader.pages[0].mediabox.width == pytest.approx(595.28, abs=0.5)  # A4
+    pages = len(reader.pages)
+    assert pages >= 2 and reader.pages[-1].extract_text().split()[-3:] == [str(pages), "/", str(pages)]
+
+
+def test_the_welsh_pdf_holds_the_welsh_lines_and_says_it_is_welsh(site, client: Client):
+    first, second = _actions()[:2]
+    _update(
+        first, "We opened a drop-in centre.", approved=True, public_summary_cy="Agorwyd canolfan galw heibio."
+    )
+    # no Welsh for this one: shown in English, and marked as English
+    _update(second, "We ran a week of action.", approved=True, date=dt.date(2026, 1, 20))
+    _edit_plan(lambda: _due_next_year(second))
+    page, reader, text = _guide_and_pdf(client, "/cy")
+    # the .po file's Welsh for the guide's fixed words
+    for line in (
+        "Hawdd ei ddarllen: beth rydym yn ei wneud",
+        "15 Ionawr 2026: Agorwyd canolfan galw heibio.",
+        "20 Ionawr 2026: We ran a week of action.",
+        f"Gorffennaf {dt.date.today().year + 1}",  # July, in the next step's sentence
+    ):
+        assert line in text, line
+    assert "Easy read: what we are doing" not in text and "We opened a drop-in centre." not in text
+    root = reader.trailer["/Root"]
+    assert str(root["/Lang"]) == "cy"
+    assert {"Swigen siarad", "Tic", "Saeth yn pwyntio ymlaen"} <= set(
+        _tagged(root["/StructTreeRoot"], "/Alt", [])
+    )
+    assert "A tick" not in _tagged(root["/StructTreeRoot"], "/Alt", [])
+    # the English a partnership typed is tagged as English for a screen reader
+    assert any(lang.startswith("en") for lang in _tagged(root["/StructTreeRoot"], "/Lang", []))
+    assert reader.metadata.title.startswith("Hawdd ei ddarllen: beth rydym yn ei wneud – ")
+
+
+def test_an_action_with_more_news_than_a_page_holds_runs_on_and_loses_no_line(site, client: Client):
+    first, second = _actions()[:2]
+    for day in range(1, 29):  # 28 updates: about two pages of them
+        _update(
+            first,
+            f"Our team visited {day} more homes to fit new locks.",
+            approved=True,
+            date=dt.date(2026, 2, day),
+        )
+    _update(second, "We held a street meeting.", approved=True)
+    _page, reader, text = _guide_and_pdf(client, "")
+    assert len(reader.pages) >= 3
+    for day in range(1, 29):
+        assert f"{day} February 2026: Our team visited {day} more homes to fit new locks." in text
+    assert text.index("We held a street meeting.") > text.index("28 more homes")
+
+
+def test_names_with_typst_markup_characters_print_as_typed(site, client: Client):
+    partnership = Partnership.objects.get(slug="lichfield")
+    partnership.name = "Lichfield #strong[CSP] $x$"
+    partnership.save()
+    action = _actions()[0]
+
+    def edit() -> None:
+        action.action = 'Fix #panic("no") [links] *now* $5 <here> @ref _under_ \\back'
+        action.save()
+        action.priority.title = "Safety = #(1 + 1) * [two] // not a comment"
+        action.priority.save()
+
+    _edit_plan(edit)
+    _update(action, "We spent $100 on #lights and [locks] for <homes>.", approved=True)
+    _reader, text = _pdf(client, PDF)
+    for typed in (
+        "Lichfield #strong[CSP] $x$",
+        'Fix #panic("no") [links] *now* $5 <here> @ref _under_ \\back',
+        "Safety = #(1 + 1) * [two] // not a comment",
+        "We spent $100 on #lights and [locks] for <homes>.",
+    ):
+        assert typed in text, typed
 
 
 def test_an_administrator_writes_approves_and_withdraws_a_public_summary(site, client: Client):

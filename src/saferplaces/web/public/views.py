@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
@@ -14,13 +13,13 @@ from django.utils.translation import gettext as _
 
 from saferplaces.data.policeuk_format import CRIME_TYPES
 from saferplaces.disclosure import SUPPRESSED_TEXT
-from saferplaces.reports.documents import pdf_bytes
 from saferplaces.reports.ward_svg import ward_map_svg
 from saferplaces.web import demo_activity
 from saferplaces.web.partnerships.models import Partnership
 from saferplaces.web.plans.models import Plan
 from saferplaces.web.public import sentences
 from saferplaces.web.public.data import month_rows, picture_for, picture_record, ward_rows
+from saferplaces.web.public.easy_read import print_data, shown_priorities, typeset
 from saferplaces.web.public.gazetteer import PlaceSearchResult, csv_rows, place_search, search_record
 from saferplaces.web.public.help import contact_for, help_record, help_shown
 from saferplaces.web.public.http import (
@@ -40,10 +39,6 @@ from saferplaces.web.public.published import (
     published_plans,
 )
 from saferplaces.web.public.targets import target_rows, targets_record
-
-#: The static files folder, and the easy-read pictures in it (the PDF reads them from disk).
-STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
-ICON_DIR = STATIC_DIR / "public" / "icons"
 
 
 def _page(request: HttpRequest, template: str, title: str, context: dict[str, Any]) -> HttpResponse:
@@ -330,7 +325,9 @@ def progress_csv(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _easy_context(request: HttpRequest, p: Partnership, published: Plan) -> dict[str, Any]:
-    return _progress_context(request, published) | {
+    context = _progress_context(request, published)
+    return context | {
+        "priorities": shown_priorities(context["record"]),
         "intro": sentences.say("easy_intro", partnership=p.name),
         "said": sentences.say("easy_said"),
         "did": sentences.say("easy_did"),
@@ -354,18 +351,16 @@ def easy_read(request: HttpRequest, slug: str) -> HttpResponse:
 
 @public_view
 def easy_read_pdf(request: HttpRequest, slug: str) -> HttpResponse:
-    """The easy-read guide as a print-ready PDF, laid out by WeasyPrint from the same words."""
+    """The easy-read guide as a print-ready PDF, typeset by Typst from the same words (ADR 0032)."""
     p, published = _published(slug)
-    html = _plan_page(
-        request,
-        "public/easy_read_pdf.html",
-        _("Easy read: what we are doing"),
-        slug,
-        icon=lambda name: (ICON_DIR / f"{name}.svg").as_uri(),
-        css=(STATIC_DIR / "public" / "easy-read-print.css").as_uri(),
-        **_easy_context(request, p, published),
-    ).content.decode()
-    response = HttpResponse(pdf_bytes(html), content_type="application/pdf")
+    data = print_data(
+        _easy_context(request, p, published),
+        lang=language_of(request),
+        title=_("Easy read: what we are doing"),
+        partnership=p.name,
+        invented=demo_activity.is_loaded(p),
+    )
+    response = HttpResponse(typeset(data), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{slug}-easy-read.pdf"'
     return response
 
