@@ -31,3 +31,17 @@ def test_each_chart_becomes_a_png_twice_its_size_drawn_as_the_svg():
     assert all(low < 100 for low, _ in first.crop((210, 60, 400, 130)).getextrema())
     assert chart_pngs([]) == []
     assert Image.open(io.BytesIO(chart_pngs(charts[:1], scale=1)[0])).size == (200, 100)
+
+
+def test_a_failed_layout_says_what_failed_and_what_to_do():
+    import pytest
+
+    from saferplaces.errors import SaferPlacesError
+    from saferplaces.reports.typst_run import run_typst
+
+    with pytest.raises(
+        SaferPlacesError, match=r"^The test PDF could not be laid out: .*broken.*\. Do this\.$"
+    ):
+        run_typst(b'#panic("broken")', {}, "test PDF", "Do this.")
+    with pytest.raises(SaferPlacesError, match="report this to the Safer Places team"):
+        chart_pngs([Chart("x", "X", "<svg this is not", "alt", "t")])

@@ -21,14 +21,20 @@ FONT_DIRS = (
 )
 
 
+#: What to do when a layout fails, unless the caller knows better (a web page does).
+REPORT_IT = (
+    "Write the other formats (for example --format html,xlsx,json), and report this to the Safer Places team."
+)
+
+
 def run_typst(
-    source: Path | bytes, inputs: dict[str, object], what: str, **options: object
+    source: Path | bytes, inputs: dict[str, object], what: str, action: str = REPORT_IT, **options: object
 ) -> bytes | list[bytes]:
     """Typst's output for ``source`` (a template file, or Typst source as bytes).
 
     ``inputs`` reach the template as ``sys.inputs``, each value as JSON text. ``options`` go to
     ``typst.compile`` (``format="png"`` and ``ppi`` for pictures, ``pdf_standards``). ``what``
-    names the output in the error a failed layout gives.
+    names the output in the error a failed layout gives, and ``action`` says what to do.
     """
     import typst  # a compiled library: it loads in milliseconds
 
@@ -47,7 +53,5 @@ def run_typst(
         )
     except RuntimeError as error:  # Typst reports a failed layout as RuntimeError
         raise SaferPlacesError(
-            f"The {what} could not be laid out: {str(error).strip()[:300]}.",
-            "Write the other formats (for example --format html,xlsx,json), and report this to the "
-            "Safer Places team.",
+            f"The {what} could not be laid out: {str(error).strip()[:300]}.", action
         ) from error

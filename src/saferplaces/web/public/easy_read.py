@@ -94,4 +94,10 @@ def print_data(
 
 def typeset(data: dict[str, Any]) -> bytes:
     """Typst's PDF of ``data`` laid out by ``easy_read.typ``: A4, tagged (PDF/UA-1)."""
-    return run_typst(TEMPLATE, {"data": data}, "easy-read guide's PDF", pdf_standards=["ua-1"])
+    return run_typst(
+        TEMPLATE,
+        {"data": data},
+        "easy-read guide's PDF",
+        "Read the easy-read page instead, and tell the partnership that its PDF failed.",
+        pdf_standards=["ua-1"],
+    )
