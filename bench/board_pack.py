@@ -144,6 +144,23 @@ def _time(plan, repeat: int) -> tuple[list[float], list[float]]:  # noqa: ANN001
     return times, cpu
 
 
+def _time_pdf(plan, repeat: int) -> tuple[list[float], list[float]]:  # noqa: ANN001
+    """The PDF step alone: the pack's content typeset as PDF, wall clock and processor seconds."""
+    from saferplaces.reports.board_pack import pack_pdf
+    from saferplaces.web.boardpacks.build import build_pack
+    from saferplaces.web.projects.quarters import Quarter
+
+    content, _, _ = build_pack(plan, Quarter(2025, 2), None, now=NOW)
+    times, cpu = [], []
+    for _ in range(repeat):
+        start, start_cpu = time.perf_counter(), _cpu()
+        pdf = pack_pdf(content, draft=True)
+        times.append(time.perf_counter() - start)
+        cpu.append(_cpu() - start_cpu)
+        assert pdf.startswith(b"%PDF")
+    return times, cpu
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
@@ -156,6 +173,7 @@ def main() -> None:
         load = os.getloadavg()[0]
         base, base_cpu = _time(empty, args.repeat)
         times, cpu = _time(full, args.repeat)
+        pdf, pdf_cpu = _time_pdf(full, args.repeat)
         load = max(load, os.getloadavg()[0])
     rows = [
         ("empty plan (baseline)", min(base), statistics.median(base), min(base_cpu), 1.0),
@@ -165,6 +183,13 @@ def main() -> None:
             statistics.median(times),
             min(cpu),
             statistics.median(times) / statistics.median(base),
+        ),
+        (
+            "the same pack's PDF alone (draft)",
+            min(pdf),
+            statistics.median(pdf),
+            min(pdf_cpu),
+            statistics.median(pdf) / statistics.median(base),
         ),
     ]
     lines = [
