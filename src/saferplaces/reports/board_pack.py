@@ -521,12 +521,21 @@ def print_data(content: dict[str, Any], *, draft: bool) -> dict[str, Any]:
 def pack_pdf(content: dict[str, Any], *, draft: bool) -> bytes:
     """The pack as PDF, typeset by Typst (tagged, PDF/UA-1); a draft has "DRAFT: not signed off"
     at the top of every page."""
+    from zoneinfo import ZoneInfo
+
     from saferplaces.reports.typst_run import run_typst
 
+    # dated when the pack was built (the app's time, in London), as the Word file is: the same
+    # content makes the same PDF
+    made = _fixed_time(content).replace(tzinfo=ZoneInfo("Europe/London"))
     pdf = run_typst(
-        TYPST_TEMPLATE, {"data": print_data(content, draft=draft)}, "board pack's PDF", pdf_standards=["ua-1"]
+        TYPST_TEMPLATE,
+        {"data": print_data(content, draft=draft)},
+        "board pack's PDF",
+        pdf_standards=["ua-1"],
+        timestamp=int(made.timestamp()),
     )
-    assert isinstance(pdf, bytes)
+    assert isinstance(pdf, bytes)  # one document
     return pdf
 
 
