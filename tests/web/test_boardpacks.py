@@ -209,6 +209,20 @@ def test_the_pdf_prints_markup_characters_as_text(world) -> None:  # noqa: ANN00
     assert reader.metadata.title == f"Draft: {HOSTILE}"
 
 
+def test_a_pdf_that_cannot_be_laid_out_says_what_to_read_instead(world) -> None:  # noqa: ANN001
+    from saferplaces.errors import SaferPlacesError
+    from saferplaces.reports.board_pack import pack_pdf
+
+    content = _build(world).content
+    next(t for t in content["targets"] if t["chart"])["chart"]["svg"] = "<svg>not a picture"
+    with pytest.raises(SaferPlacesError) as raised:
+        pack_pdf(content, draft=True)
+    assert raised.value.problem.startswith("The board pack's PDF could not be laid out:")
+    assert (
+        raised.value.action == "Read the pack's HTML or Word file, and report this to the Safer Places team."
+    )
+
+
 def test_only_a_table_whose_words_do_not_fit_upright_goes_on_a_landscape_page(world) -> None:  # noqa: ANN001
     from saferplaces.reports.board_pack import pack_pdf
 
