@@ -11,6 +11,7 @@ from markupsafe import escape
 from saferplaces.assessment.build import build_assessment
 from saferplaces.errors import InputError
 from saferplaces.reports.documents import parse_formats, write_assessment
+from tests.pdf_tags import HOSTILE, figure_alts, pdf_text
 
 
 @pytest.fixture(scope="module")
@@ -172,10 +173,6 @@ def test_pdf_prints_wide_tables_on_landscape_pages_unclipped(written):
     assert sum(p.mediabox.width < p.mediabox.height for p in pages) > len(pages) / 2
 
 
-def _pdf_text(reader) -> str:
-    return " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
-
-
 def test_pdf_holds_the_same_content_as_the_html_and_is_tagged(written):
     """The PDF is typeset from the same sections as the HTML (ADR 0032): every finding, chart
     and table caption is in it, each chart carries its text alternative in the tagged PDF,
@@ -187,7 +184,7 @@ def test_pdf_holds_the_same_content_as_the_html_and_is_tagged(written):
 
     a, files = written
     reader = PdfReader(files["pdf"])
-    text = _pdf_text(reader)
+    text = pdf_text(reader)
     for f in a.findings:
         assert " ".join(f.text.split()) in text, f.text
     charts = assessment_charts(a)
@@ -200,7 +197,7 @@ def test_pdf_holds_the_same_content_as_the_html_and_is_tagged(written):
     assert str(root["/Lang"]).lower().startswith("en")
     assert reader.metadata.title == f"Strategic assessment: {a.area.name}, {a.period.label}"
     # every chart is a tagged figure with its text alternative
-    assert {c.alt for c in charts} <= _figure_alts(reader)
+    assert {c.alt for c in charts} <= figure_alts(reader)
     # the contents and "See the table" are links inside the document
     inside = [
         annot.get_object()
@@ -209,29 +206,6 @@ def test_pdf_holds_the_same_content_as_the_html_and_is_tagged(written):
         if annot.get_object().get("/Subtype") == "/Link"
     ]
     assert inside and all("/URI" not in (x.get("/A") or {}) for x in inside)
-
-
-def _figure_alts(reader) -> set[str]:
-    """The /Alt text of every structure element in the PDF's tag tree."""
-    found: set[str] = set()
-    todo = [reader.trailer["/Root"]["/StructTreeRoot"]]
-    while todo:
-        node = todo.pop()
-        if isinstance(node, list):
-            todo.extend(node)
-            continue
-        node = node.get_object() if hasattr(node, "get_object") else node
-        if not hasattr(node, "get"):
-            continue
-        if "/Alt" in node:
-            found.add(str(node["/Alt"]))
-        kids = node.get("/K")
-        if kids is not None:
-            todo.append(kids)
-    return found
-
-
-HOSTILE = 'Ward #1 [a] *b* _c_ $x$ <lab> @ref `code` \\ = #panic("no") end'
 
 
 def test_pdf_prints_any_text_as_text_never_as_code(written):
@@ -251,7 +225,7 @@ def test_pdf_prints_any_text_as_text_never_as_code(written):
     table["caption"] = HOSTILE
     import io
 
-    text = _pdf_text(PdfReader(io.BytesIO(typeset(data))))
+    text = pdf_text(PdfReader(io.BytesIO(typeset(data))))
     assert text.count(" ".join(HOSTILE.split())) >= 3, text[:600]
 
 

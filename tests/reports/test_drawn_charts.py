@@ -1,4 +1,4 @@
-"""The charts' PNG copies (for Word and the board packs' PDF), drawn by Typst from the SVG."""
+"""The charts' PNG copies (for the Word files), drawn by Typst from the SVG."""
 
 from __future__ import annotations
 

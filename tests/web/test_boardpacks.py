@@ -22,6 +22,7 @@ from saferplaces.web.boardpacks.models import BoardPack, BoardPackFile
 from saferplaces.web.plans.models import Action, ProgressUpdate, RiskReview
 from saferplaces.web.projects.quarters import Quarter
 from tests.conftest import raw_counts_by_type
+from tests.pdf_tags import HOSTILE, figure_alts, pdf_text
 from tests.web.boardpack_world import BUILT, MONTHLY, expected_ids, make_world
 
 pytestmark = pytest.mark.django_db
@@ -129,11 +130,120 @@ def test_drafts_say_draft_on_every_page(world) -> None:  # noqa: ANN001
     pdf = PdfReader(io.BytesIO(bytes(pack.files.get(format="pdf").content)))
     assert len(pdf.pages) > 1
     assert all("DRAFT: not signed off" in page.extract_text() for page in pdf.pages)
+    first = " ".join(pdf.pages[0].extract_text().split())
+    assert "Draft: this pack has not been signed off. Its figures and asks may change." in first
+    assert pdf.metadata.title == "Draft: Lichfield Test Partnership: board pack for 2025/26 Q2"
     doc = Document(io.BytesIO(bytes(pack.files.get(format="docx").content)))
     assert all("Draft" in s.header.paragraphs[0].text for s in doc.sections)
     html = bytes(pack.files.get(format="html").content).decode()
     assert '<p class="draft">Draft: this pack has not been signed off.' in html
     assert "<title>Draft: " in html
+
+
+def test_the_pdf_holds_every_section_table_and_exception_and_is_tagged(world) -> None:  # noqa: ANN001
+    """The PDF (typeset by Typst, ADR 0032) holds what the HTML does, and a screen reader gets the
+    title, the language, the tables and each chart's text alternative."""
+    from saferplaces.reports.board_pack import ASKS, pack_sections
+
+    pack = _build(world)
+    reader = PdfReader(io.BytesIO(bytes(pack.files.get(format="pdf").content)))
+    text = pdf_text(reader)
+    for title in [
+        "Exceptions",
+        "Progress by priority",
+        "Targets",
+        "Risks",
+        "Money and projects",
+        "The area's data",
+        "How this pack was made",
+    ]:
+        assert text.count(title) >= 2, title  # in the contents and as the section's heading
+    captions = [
+        "Actions under Anti-social behaviour",
+        "Actions under Violence",
+        "The risk register",
+        "Risks not closed at the end of 2025/26 Q2",
+        "Risks not closed at the end of 2025/26 Q1",
+        "Funding streams",
+        "Projects: spend to the end of 2025/26 Q2 and the quarter's return",
+        "All crime in Lichfield, July to September 2025",
+        "Anti-social behaviour in Alrewas & Fradley, July to September 2025",
+    ]
+    made = [b.table["caption"] for s in pack_sections(pack.content) for b in s.blocks if b.table]
+    assert set(captions) <= set(made)
+    for caption in made:
+        assert caption in text, caption
+    exceptions = pack.content["exceptions"]
+    assert len(exceptions) == len(expected_ids(world))
+    for e in exceptions:
+        for words in (e["title"], e["reason"], ASKS[e["ask"]], e["ask_text"]):
+            assert " ".join(words.split()) in text, words
+    assert "Score rose from 2 at the end of 2025/26 Q1 to 4 at the end of 2025/26 Q2" in text
+    root = reader.trailer["/Root"]
+    assert root["/MarkInfo"]["/Marked"] and "/StructTreeRoot" in root
+    assert str(root["/Lang"]).lower().startswith("en")
+    alts = [t["chart"]["alt"] for t in pack.content["targets"] if t["chart"]]
+    assert len(alts) == 2  # both targets have values to draw
+    assert set(alts) <= figure_alts(reader)
+    for alt in alts:  # the caption repeats the text alternative for sighted readers
+        assert f"{' '.join(alt.split())} The values are in the table below." in text
+
+
+def test_the_pdf_prints_markup_characters_as_text(world) -> None:  # noqa: ANN001
+    """A plan's, action's or ask's words reach Typst as data: markup characters print as they
+    are and code in them never runs."""
+    from saferplaces.reports.board_pack import pack_pdf
+
+    content = _build(world).content
+    content["title"] = HOSTILE
+    content["intro"] = HOSTILE
+    content["priorities"][0]["title"] = HOSTILE
+    content["priorities"][0]["actions"][0]["action"] = HOSTILE
+    content["exceptions"][0]["title"] = HOSTILE
+    content["exceptions"][0]["ask_text"] = HOSTILE
+    reader = PdfReader(io.BytesIO(pack_pdf(content, draft=True)))
+    text = pdf_text(reader)
+    # the title, the intro, the priority's heading and its table's caption, the action, the
+    # exception and its ask
+    assert text.count(HOSTILE) >= 7, text[:600]
+    assert reader.metadata.title == f"Draft: {HOSTILE}"
+
+
+def test_a_pdf_that_cannot_be_laid_out_says_what_to_read_instead(world) -> None:  # noqa: ANN001
+    from saferplaces.errors import SaferPlacesError
+    from saferplaces.reports.board_pack import pack_pdf
+
+    content = _build(world).content
+    next(t for t in content["targets"] if t["chart"])["chart"]["svg"] = "<svg>not a picture"
+    with pytest.raises(SaferPlacesError) as raised:
+        pack_pdf(content, draft=True)
+    assert raised.value.problem.startswith("The board pack's PDF could not be laid out:")
+    assert (
+        raised.value.action == "Read the pack's HTML or Word file, and report this to the Safer Places team."
+    )
+
+
+def test_only_a_table_whose_words_do_not_fit_upright_goes_on_a_landscape_page(world) -> None:  # noqa: ANN001
+    from saferplaces.reports.board_pack import pack_pdf
+
+    pack = _build(world)
+    content = pack.content
+    # dated when the pack was built, as the Word file is, so the same content makes the same PDF
+    assert pack_pdf(content, draft=True) == bytes(pack.files.get(format="pdf").content)
+
+    def landscape_pages() -> list[str]:
+        reader = PdfReader(io.BytesIO(pack_pdf(content, draft=True)))
+        assert reader.metadata.creation_date == BUILT  # 10:00 on 15 November is 10:00 GMT
+        return [p.extract_text() for p in reader.pages if p.mediabox.width > p.mediabox.height]
+
+    # the widest table, the projects' eight columns, fits an upright A4 page
+    assert landscape_pages() == []
+    # 60 characters without a space at 8.5 pt (about 410 px) beside the other seven columns'
+    # longest words (about 60 px each) do not fit the 688 px of an upright page's text
+    content["projects"][0]["outputs"] = "https://example.org/" + "x" * 40
+    pages = landscape_pages()
+    assert len(pages) == 1 and "Projects: spend to the end of 2025/26 Q2" in pages[0]
+    assert "DRAFT: not signed off" in pages[0]
 
 
 def test_signed_off_pack_never_changes(world, django_user_model) -> None:  # noqa: ANN001
@@ -145,7 +255,10 @@ def test_signed_off_pack_never_changes(world, django_user_model) -> None:  # noq
     before = {f.format: bytes(f.content) for f in pack.files.all()}
     content = pack.content
     pdf = PdfReader(io.BytesIO(before["pdf"]))
-    assert not any("DRAFT" in page.extract_text() for page in pdf.pages)
+    assert len(pdf.pages) > 1
+    assert not any("DRAFT" in page.extract_text().upper() for page in pdf.pages)
+    assert pdf.metadata.title == "Lichfield Test Partnership: board pack for 2025/26 Q2"
+    assert "Signed off by Cara Chair" in pdf_text(pdf)
     assert "Signed off by Cara Chair" in before["html"].decode()
     # Later changes to the plan's actions, risks and returns.
     a1 = world["Patrol the hotspots"]

@@ -8,24 +8,34 @@ the assessment report's look. A draft says "Draft" on every page of every format
 
 from __future__ import annotations
 
-import base64
 import io
-import tempfile
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from saferplaces.errors import SaferPlacesError
 from saferplaces.reports.charts import Chart, chart_pngs
-from saferplaces.reports.documents import PdfPrinter
 from saferplaces.reports.html_report import TEMPLATES
 
 FORMATS = ("html", "pdf", "docx")
 ASKS = {"note": "Note", "decide": "Decide", "escalate": "Escalate"}
 DRAFT = "Draft"
+#: At the top of every page of a draft's PDF.
+DRAFT_MARK = "DRAFT: not signed off"
+#: The first words of a draft's HTML and PDF.
+DRAFT_NOTE = f"{DRAFT}: this pack has not been signed off. Its figures and asks may change."
+#: The last words of the HTML and the PDF.
+FOOTER = (
+    "Made with Safer Places. Crime and anti-social behaviour figures: data.police.uk, Open Government "
+    "Licence v3.0."
+)
+#: What a chart's caption says after its text alternative: its values table follows it.
+CHART_TABLE = "The values are in the table below."
+TYPST_TEMPLATE = TEMPLATES / "board_pack.typ"
 
 
 @dataclass(frozen=True)
@@ -412,14 +422,9 @@ def pack_sections(c: dict[str, Any]) -> list[PackSection]:
     ]
 
 
-def _png_data_uri(png: bytes) -> str:
-    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
-
-
 @lru_cache(maxsize=1)
 def _template():  # noqa: ANN202
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]))
-    env.filters["png_data_uri"] = _png_data_uri
     return env.get_template("board_pack.html.j2")
 
 
@@ -429,31 +434,115 @@ def pack_charts(content: dict[str, Any]) -> list[Chart]:
 
 
 def pack_pngs(content: dict[str, Any]) -> dict[str, bytes]:
-    """Each chart as PNG, by its id: drawn once for the PDF and the Word file."""
+    """Each chart as PNG, by its id, for the Word file (Typst draws them, without Python's lock)."""
     charts = pack_charts(content)
     return dict(zip((c.id for c in charts), chart_pngs(charts), strict=True)) if charts else {}
 
 
-def render_pack_html(
-    content: dict[str, Any], *, draft: bool, for_print: bool = False, pngs: dict[str, bytes] | None = None
-) -> str:
-    """The pack as one self-contained HTML file; ``for_print`` gives the PDF's source.
-
-    The page shows each chart as its SVG; the PDF as PNG (``pngs``, drawn when not given),
-    which WeasyPrint lays out several times faster than SVG.
-    """
-    if for_print and pngs is None:
-        pngs = pack_pngs(content)
+def render_pack_html(content: dict[str, Any], *, draft: bool) -> str:
+    """The pack as one self-contained HTML file, each chart as its SVG."""
     return _template().render(
-        c=content, sections=pack_sections(content), draft=draft, for_print=for_print, pngs=pngs or {}
+        c=content,
+        sections=pack_sections(content),
+        draft=draft,
+        draft_note=DRAFT_NOTE,
+        footer=FOOTER,
+        chart_table=CHART_TABLE,
     )
 
 
-def pack_pdf(content: dict[str, Any], *, draft: bool, pngs: dict[str, bytes] | None = None) -> bytes:
-    """The pack as PDF (WeasyPrint, from the print HTML); a draft has "Draft" at the top of each page."""
-    from weasyprint import HTML  # slow to load: only PDFs need it
+def _print_table(t: dict[str, Any]) -> dict[str, Any]:
+    """A table for the PDF: its cells, and its columns' widths and page worked out as the
+    assessment's are (:func:`~saferplaces.reports.html_report.column_widths`), on an upright page.
 
-    return HTML(string=render_pack_html(content, draft=draft, for_print=True, pngs=pngs)).write_pdf()
+    Every pack table fits an upright page with each column at least as wide as its longest
+    word (the widest, the projects' eight columns, needs about 540 of 688 px): only a table
+    whose longest words do not fit across that page (a long address in a project's outputs,
+    say) goes on a landscape page of its own.
+    """
+    from saferplaces.reports.html_report import PORTRAIT_PX, column_widths
+    from saferplaces.reports.tables import Table
+
+    shape = Table("", t["caption"], tuple(t["columns"]), tuple(tuple(row) for row in t["rows"]))
+    widths = column_widths(shape, page=PORTRAIT_PX)
+    wide = widths is None and bool(t["rows"])
+    return {
+        "kind": "table",
+        "caption": t["caption"],
+        "columns": [str(c) for c in t["columns"]],
+        "rows": t["rows"],
+        "numeric": t["numeric"],
+        "widths": column_widths(shape) if wide else widths,
+        "wide": wide,
+    }
+
+
+def print_data(content: dict[str, Any], *, draft: bool) -> dict[str, Any]:
+    """Everything the PDF shows, as plain data for ``templates/board_pack.typ``: the same
+    sections as the HTML and Word files."""
+    from saferplaces.reports.assessment_pdf import chart_share
+
+    sections = []
+    for s in pack_sections(content):
+        blocks: list[dict[str, Any]] = []
+        for b in s.blocks:
+            if b.kind == "chart" and b.chart is not None:
+                c = b.chart
+                blocks.append(
+                    {
+                        "kind": "chart",
+                        "title": c.title,
+                        "alt": c.alt,
+                        "svg": c.svg,
+                        "share": chart_share(c.svg),
+                        "after": CHART_TABLE,
+                    }
+                )
+            elif b.kind == "table" and b.table is not None:
+                blocks.append(_print_table(b.table))
+            else:
+                blocks.append({"kind": b.kind, "text": b.text, "items": list(b.items)})
+        # the exceptions are on pages of their own, as the HTML asks a browser to print them
+        sections.append({"id": s.id, "title": s.title, "own_page": s.page_break_after, "blocks": blocks})
+    return {
+        "document_title": f"{DRAFT}: {content['title']}" if draft else content["title"],
+        "draft": draft,
+        "draft_mark": DRAFT_MARK,
+        "draft_note": DRAFT_NOTE,
+        "banner": "Safer Places: draft board pack" if draft else "Safer Places",
+        "kind": "Quarterly board pack",
+        "title": content["title"],
+        "intro": content["intro"],
+        "sign_off": content["sign_off"],
+        "sections": sections,
+        "footer": FOOTER,
+    }
+
+
+def pack_pdf(content: dict[str, Any], *, draft: bool) -> bytes:
+    """The pack as PDF, typeset by Typst (tagged, PDF/UA-1); a draft has "DRAFT: not signed off"
+    at the top of every page."""
+    from zoneinfo import ZoneInfo
+
+    from saferplaces.reports.typst_run import run_typst
+
+    # dated when the pack was built (the app's time, in London), as the Word file is: the same
+    # content makes the same PDF
+    made = _fixed_time(content).replace(tzinfo=ZoneInfo("Europe/London"))
+    try:
+        pdf = run_typst(
+            TYPST_TEMPLATE,
+            {"data": print_data(content, draft=draft)},
+            "board pack's PDF",
+            pdf_standards=["ua-1"],
+            timestamp=int(made.timestamp()),
+        )
+    except SaferPlacesError as error:  # its advice is the command line's: say what a pack's reader can do
+        raise SaferPlacesError(
+            error.problem, "Read the pack's HTML or Word file, and report this to the Safer Places team."
+        ) from error
+    assert isinstance(pdf, bytes)  # one document
+    return pdf
 
 
 def pack_docx(content: dict[str, Any], *, draft: bool, pngs: dict[str, bytes] | None = None) -> bytes:
@@ -529,31 +618,30 @@ def write_pack(
 ) -> dict[str, bytes]:
     """The pack in each of ``formats``: {format: bytes}.
 
-    The charts are drawn as PNG once, for the PDF and the Word file; the PDF is laid out in a
-    process of its own (:class:`~saferplaces.reports.documents.PdfPrinter`, as the assessment's)
-    while the HTML and the Word file are written. ``progress(format)`` is called before each.
+    Typst typesets the PDF, and draws the charts' PNGs for the Word file, on threads beside the
+    HTML (it releases Python's lock), as ``documents.write_assessment`` does; the Word file is
+    written last, once its pictures are drawn. ``progress(format)`` is called before each.
     """
-    pngs = pack_pngs(content) if {"pdf", "docx"} & set(formats) else {}
+    if len(formats) == 1 and formats[0] != "docx":
+        if progress:
+            progress(formats[0])
+        one = pack_pdf(content, draft=draft) if formats[0] == "pdf" else _html(content, draft)
+        return {formats[0]: one}
     out: dict[str, bytes] = {}
-    with tempfile.TemporaryDirectory(prefix="saferplaces-pack-") as tmp:
-        pdf_path = Path(tmp) / "pack.pdf"
-        printer = PdfPrinter(1) if "pdf" in formats and len(formats) > 1 else None
-        try:
-            if printer is not None:
-                printer.submit(render_pack_html(content, draft=draft, for_print=True, pngs=pngs), pdf_path)
-            for fmt in formats:
-                if progress:
-                    progress(fmt)
-                if fmt == "html":
-                    out[fmt] = render_pack_html(content, draft=draft).encode("utf-8")
-                elif fmt == "docx":
-                    out[fmt] = pack_docx(content, draft=draft, pngs=pngs)
-                elif fmt == "pdf" and printer is None:
-                    out[fmt] = pack_pdf(content, draft=draft, pngs=pngs)
-            if printer is not None:
-                printer.wait()
-                out["pdf"] = pdf_path.read_bytes()
-        finally:
-            if printer is not None:
-                printer.__exit__(None, None, None)
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="typst") as pool:
+        pdf = pool.submit(pack_pdf, content, draft=draft) if "pdf" in formats else None
+        pngs = pool.submit(pack_pngs, content) if "docx" in formats else None
+        for fmt in sorted(formats, key=lambda f: f == "docx"):
+            if progress:
+                progress(fmt)
+            if fmt == "html":
+                out[fmt] = _html(content, draft)
+            elif fmt == "pdf" and pdf is not None:
+                out[fmt] = pdf.result()
+            elif fmt == "docx" and pngs is not None:
+                out[fmt] = pack_docx(content, draft=draft, pngs=pngs.result())
     return {fmt: out[fmt] for fmt in formats}
+
+
+def _html(content: dict[str, Any], draft: bool) -> bytes:
+    return render_pack_html(content, draft=draft).encode("utf-8")

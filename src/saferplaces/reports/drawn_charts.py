@@ -32,7 +32,7 @@ class Chart:
 
 
 def chart_pngs(charts: list[Chart], scale: float = 2) -> list[bytes]:
-    """Each chart as PNG (for Word and the board packs' PDF), ``scale`` pixels to each of the SVG's.
+    """Each chart as PNG (for the Word files), ``scale`` pixels to each of the SVG's.
 
     Typst draws them all in one call (an SVG pixel is 0.75 pt, so 96 pixels an inch is scale 1),
     and releases Python's lock meanwhile: a caller can make them on a thread beside other work.

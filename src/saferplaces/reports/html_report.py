@@ -66,18 +66,19 @@ def is_wide(t: Table) -> bool:
     return bool(t.rows) and sum(_widths(t)[2]) > PORTRAIT_PX
 
 
-def column_widths(t: Table) -> list[float] | None:
+def column_widths(t: Table, page: float | None = None) -> list[float] | None:
     """Each column's share of the printed table's width (per cent), or None to let Typst decide.
 
     This is the automatic table layout of CSS, worked out once from the text: each column gets
     at least its longest word, and the space left is shared in proportion to how much more its
     longest cell would take. A table whose longest words do not fit across the page is left to
-    Typst's automatic columns.
+    Typst's automatic columns. ``page`` is the width in px (by default a landscape page for a
+    wide table, else an upright one).
     """
     if not t.rows:
         return None
     least, most, _ = _widths(t)
-    page = LANDSCAPE_PX if is_wide(t) else PORTRAIT_PX
+    page = page or (LANDSCAPE_PX if is_wide(t) else PORTRAIT_PX)
     if sum(least) > page:
         return None
     if sum(most) <= page:

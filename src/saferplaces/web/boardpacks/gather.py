@@ -13,7 +13,6 @@ Everything a pack shows is read here, once, into plain data (:func:`gather`); th
 from __future__ import annotations
 
 import datetime as dt
-from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 from types import SimpleNamespace
 from typing import Any
@@ -27,7 +26,6 @@ from saferplaces.data.periods import month_index, month_label
 from saferplaces.data.store import Store
 from saferplaces.errors import SaferPlacesError
 from saferplaces.indicators.periods import parse_period_label
-from saferplaces.reports.charts import THREADS
 from saferplaces.stats.labels import StatusLabel, rule_words
 from saferplaces.web.performance.models import Target, TargetValue
 from saferplaces.web.performance.status import latest_row, status_chart, target_status, value_rows
@@ -166,9 +164,9 @@ def gather_targets(plan: Plan, q: Quarter) -> tuple[list[dict[str, Any]], list[d
     ):
         target.plan = plan
         judged.append((target, value_rows(target), target_status(target)))
-    # the charts are plain SVG drawn in Python (ADR 0028): a few milliseconds each
-    with ThreadPoolExecutor(max_workers=THREADS) as pool:
-        charts = list(pool.map(lambda j: status_chart(j[0], j[1], j[2], table=""), judged))
+    # the charts are plain SVG drawn in Python (ADR 0028), a few milliseconds each: threads would
+    # only take turns holding Python's lock
+    charts = [status_chart(target, rows, result, table="") for target, rows, result in judged]
     out, exceptions = [], []
     for (target, rows, result), chart in zip(judged, charts, strict=True):
         latest = latest_row(target)
