@@ -3,9 +3,9 @@
 Runs ``saferplaces assess`` for one district (Stafford, calendar year 2025) under
 ``python -X importtime``, once writing JSON only and once all five formats, against the bundled
 data loaded into a temporary store first. Python reports each module's own import time; the
-table adds them up by top-level package (``scipy``, ``pandas``, ``weasyprint`` ...), so it shows
-which libraries a cold command pays for. The PDF worker is a forked process that inherits the
-flag and the error stream, so its imports (WeasyPrint, on the second core) are counted too.
+table adds them up by top-level package (``scipy``, ``numpy``, ``openpyxl`` ...), so it shows
+which libraries a cold command pays for (the PDF is typeset by Typst on a thread of the same
+process, ADR 0032).
 With ``--src DIR`` the code under DIR (a ``src`` folder, for example an older commit exported
 with ``git archive``) is measured instead, so a change can be compared with what came before.
 Import times of a loaded machine are inflated; the median of ``--repeat`` runs is given.

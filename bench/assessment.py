@@ -52,7 +52,7 @@ from saferplaces.data.periods import month_from_index, month_index, parse_period
 from saferplaces.data.store import Store  # noqa: E402
 from saferplaces.data.synth_police import synthesise_police_store  # noqa: E402
 from saferplaces.errors import InputError  # noqa: E402
-from saferplaces.reports.documents import PdfPrinter, write_assessment  # noqa: E402
+from saferplaces.reports.documents import write_assessment, write_assessments  # noqa: E402
 
 DOC = ROOT / "docs" / "benchmarks.md"
 START, END = "<!-- assessment:start -->", "<!-- assessment:end -->"
@@ -92,9 +92,7 @@ def one_district(store: Store, out: Path) -> None:
 
 
 def nine_areas(store: Store, out: Path) -> None:
-    with PdfPrinter(os.cpu_count() or 1) as printer:
-        for a in build_assessments(store, DISTRICTS, "2025"):
-            write_assessment(a, out / a.area.name, printer=printer)
+    write_assessments((a, out / a.area.name) for a in build_assessments(store, DISTRICTS, "2025"))
 
 
 def force_json(store: Store, out: Path) -> None:

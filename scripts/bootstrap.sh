@@ -31,9 +31,9 @@ find_uv() {
   echo ""
 }
 
-# Debian packages the product needs at run time: Pango for PDF reports (WeasyPrint), and
-# Liberation fonts (metric-compatible with Arial) so PDF labels are never clipped.
-RUNTIME_DEBS=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-liberation2)
+# Debian packages the product needs at run time: the Liberation fonts (metric-compatible with
+# Arial), which Typst typesets the PDFs and the Word files' pictures in (ADR 0032).
+RUNTIME_DEBS=(fonts-liberation2)
 if command -v dpkg >/dev/null 2>&1; then
   missing=()
   for pkg in "${RUNTIME_DEBS[@]}"; do
@@ -60,8 +60,8 @@ for extra in ${SAFERPLACES_EXTRAS:+${SAFERPLACES_EXTRAS//,/ }}; do
   extras+=(--extra "$extra")
 done
 # --compile-bytecode: uv, unlike pip, installs no .pyc files, and with PYTHONDONTWRITEBYTECODE
-# set Python then compiles every library module it imports on every run (WeasyPrint, fontTools,
-# Altair...): about 3.5 s of processor time for one cold `saferplaces assess` (issue #9).
+# set Python then compiles every library module it imports on every run (python-docx, openpyxl,
+# numpy...): about 3.5 s of processor time for one cold `saferplaces assess` (issue #9).
 # A sync with nothing to change skips it, so only the first setup pays (about 30 s).
 "$UV" sync --locked --python python3 --quiet --compile-bytecode "${extras[@]}"
 # The project's own modules too (an editable install leaves them in src/). A file changed

@@ -251,7 +251,7 @@ def test_column_widths_give_every_word_room():
         tuple(f"c{i}" for i in range(40)),
         (tuple("unbreakable-words-everywhere" for _ in range(40)),),
     )
-    assert column_widths(too_wide) is None  # left to WeasyPrint's own layout
+    assert column_widths(too_wide) is None  # left to Typst's automatic columns
 
 
 def test_a_column_of_numbers_reads_to_the_same_places_and_keeps_its_values():

@@ -25,7 +25,7 @@ def loaded_after(code: str) -> set[str]:
     [
         "import saferplaces.cli.main",
         "import saferplaces.assessment.build",
-        "from saferplaces.reports.documents import write_assessment, write_json, PdfPrinter",
+        "from saferplaces.reports.documents import write_assessment, write_json",
         # charts drawn by the printer's worker are laid into the HTML and Word file without
         # Altair in the command's process (ADR 0022)
         "from saferplaces.reports.html_report import render_html, sections",
@@ -52,7 +52,7 @@ def test_the_statistics_an_assessment_uses_need_no_scipy_stats_nor_statsmodels()
 def test_a_single_district_assess_never_loads_altair(bundled_store, tmp_path, formats):
     """All five formats for one district: the charts are plain SVG (ADR 0028), so Altair is not
     needed. The PDF and the Word file's pictures are made by Typst in the command's process
-    (ADR 0032): WeasyPrint, which board packs use, is never loaded."""
+    (ADR 0032): WeasyPrint, which laid out the PDFs before, is gone."""
     args = ["assess", "--area", "Tamworth", "--period", "2025", "--store", str(bundled_store.root)]
     args += ["--format", formats]
     loaded = loaded_after(
@@ -64,12 +64,3 @@ def test_a_single_district_assess_never_loads_altair(bundled_store, tmp_path, fo
     assert "altair" not in loaded and "weasyprint" not in loaded
     assert "docx" in loaded  # it wrote the Word file here
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(f"assessment.{f}" for f in formats.split(","))
-
-
-def test_the_board_packs_pdf_worker_can_start_before_anything_slow_is_loaded():
-    loaded = loaded_after(
-        "from saferplaces.reports.pdf_printer import PdfPrinter\n"
-        "from saferplaces.reports.formats import parse_formats\n"
-        "parse_formats('html,pdf')"
-    )
-    assert not loaded & {"numpy", "scipy", "duckdb", "weasyprint", "jinja2", "openpyxl", "docx"}

@@ -11,13 +11,10 @@ from saferplaces.assessment.model import StrategicAssessment
 from saferplaces.reports.csv_cells import text_not_formulas
 from saferplaces.reports.drawn_charts import chart_pngs
 from saferplaces.reports.formats import FORMATS, parse_formats
-from saferplaces.reports.pdf_printer import PdfPrinter, pdf_bytes
 from saferplaces.reports.tables import assessment_tables
 
 __all__ = [
     "FORMATS",
-    "PdfPrinter",
-    "pdf_bytes",
     "parse_formats",
     "write_assessment",
     "write_assessments",

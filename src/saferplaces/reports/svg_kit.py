@@ -1,7 +1,7 @@
 """Small parts for drawing report charts as plain SVG in Python (ADR 0028).
 
 No chart library and no JavaScript engine: each chart is a few dozen elements written as
-text, so it draws in milliseconds and lays out quickly in WeasyPrint. Every element is styled
+text, so it draws in milliseconds and Typst typesets it quickly in the PDF. Every element is styled
 by presentation attributes (``fill=``, ``stroke=``), never ``style=``, because the web pages'
 Content-Security-Policy forbids inline style. Every string that comes from data or a user
 goes through :func:`esc`. Coordinates are rounded to one decimal to keep the files small.
@@ -79,7 +79,8 @@ def text(
     rotate: float | None = None,
 ) -> str:
     """A ``<text>`` element; ``halo`` first draws the same text with a white outline under it
-    (for maps: WeasyPrint has no ``paint-order``, so the outline is a text of its own)."""
+    (for maps: the outline is a text of its own rather than ``paint-order``, which not every
+    renderer of SVG follows)."""
     extra = ' font-weight="bold"' if bold else ""
     if anchor != "start":
         extra += f' text-anchor="{anchor}"'

@@ -1,13 +1,12 @@
-"""The cold `saferplaces assess` path, and the printer that lays out board packs' PDFs.
+"""The cold `saferplaces assess` path writes the same files as one process does.
 
-The command typesets the assessment's PDF with Typst on a thread beside the other files
-(ADR 0032); the files must be the same as those written in one process. Board packs still lay
-their PDFs out with WeasyPrint in the printer's worker processes (``PdfPrinter``).
+The command typesets the assessment's PDF and draws the Word file's pictures with Typst on
+threads beside the other files (ADR 0032); the files must be the same as those written by
+``write_assessment`` called here.
 """
 
 from __future__ import annotations
 
-import gc
 import subprocess
 import sys
 import zipfile
@@ -17,8 +16,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from saferplaces.assessment.build import build_assessment
-from saferplaces.reports.documents import PdfPrinter, write_assessment
-from saferplaces.reports.pdf_printer import _no_gc
+from saferplaces.reports.documents import write_assessment
 
 
 @pytest.fixture(scope="module")
@@ -62,26 +60,3 @@ def test_the_command_and_one_process_write_the_same_files(both):
     assert len(pdfs[0].pages) == len(pdfs[1].pages) > 1
     for page, other in zip(pdfs[0].pages, pdfs[1].pages, strict=True):
         assert page.extract_text() == other.extract_text()
-
-
-def test_a_job_runs_without_the_collector_and_leaves_it_as_it_was():
-    assert gc.isenabled()
-    with _no_gc():
-        assert not gc.isenabled()
-    assert gc.isenabled()
-    gc.disable()
-    try:
-        with _no_gc():
-            pass
-        assert not gc.isenabled()  # a caller that had switched it off keeps it off
-    finally:
-        gc.enable()
-    with pytest.raises(ValueError), _no_gc():
-        raise ValueError("a failed job")
-    assert gc.isenabled()
-
-
-def test_a_printer_lays_out_a_board_packs_html_in_its_worker(tmp_path):
-    with PdfPrinter(1, warm_in_parent=False) as printer:
-        printer.submit("<h1>Board pack</h1><p>Quarter 2</p>", tmp_path / "pack.pdf")
-    assert "Quarter 2" in PdfReader(tmp_path / "pack.pdf").pages[0].extract_text()
