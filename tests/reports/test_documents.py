@@ -271,3 +271,21 @@ def test_a_column_of_numbers_reads_to_the_same_places_and_keeps_its_values():
     assert [r[1] for r in measures.rows] == ["19.8", "0.439"]
     fixed = typed_table("d", "D", ("x",), ((1.0,), (2.26,)), digits=(1,))
     assert [r[0] for r in fixed.rows] == ["1.0", "2.3"]
+
+
+def test_a_failed_write_leaves_the_earlier_files_and_nothing_half_written(written, tmp_path, monkeypatch):
+    """All or nothing: when one format fails, the files of the earlier run stay as they were
+    (the PDF typeset on its thread included) and no working folder is left behind."""
+    from saferplaces.reports import documents
+
+    a, _ = written
+    first = {p.name: p.read_bytes() for p in write_assessment(a, tmp_path, ("json", "pdf", "xlsx"))}
+
+    def broken(*_: object, **__: object) -> None:
+        raise OSError("the disk is full")
+
+    monkeypatch.setitem(documents.WRITERS, "xlsx", broken)
+    with pytest.raises(OSError, match="disk is full"):
+        write_assessment(a, tmp_path, ("json", "html", "pdf", "xlsx"))  # the HTML is written first
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(first)
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == first

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import tempfile
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from pathlib import Path
 
 from saferplaces.assessment.model import StrategicAssessment
@@ -208,8 +211,31 @@ def write_assessment(
     Charts are drawn once (SVG) for the HTML, PDF and DOCX. Typst typesets the PDF and draws the
     Word file's pictures on threads of ``pool`` (it releases Python's lock, so they run beside
     the HTML and Excel files on the second core); everything is finished when this returns.
+
+    All or nothing: the files are written into a hidden folder beside them and moved into
+    ``out`` only when every one is written, so a failure (or a process killed half-way) leaves
+    the files of an earlier run as they were, never a half-written PDF.
     """
     out.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".assessment-", dir=out))
+    try:
+        _write_formats(a, staging, formats, progress, pool)
+        for fmt in formats:
+            os.replace(staging / f"assessment.{fmt}", out / f"assessment.{fmt}")
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    if progress:
+        progress("Writing reports", len(formats), len(formats))
+    return [out / f"assessment.{fmt}" for fmt in formats]
+
+
+def _write_formats(
+    a: StrategicAssessment,
+    out: Path,
+    formats: Sequence[str],
+    progress: Callable[[str, float, float], None] | None,
+    pool: ThreadPoolExecutor | None,
+) -> None:
     charts = _charts(a) if {"html", "pdf", "docx"} & set(formats) else []
     own = pool is None and len(formats) > 1 and bool({"pdf", "docx"} & set(formats))
     if own:
@@ -228,14 +254,14 @@ def write_assessment(
             if progress:
                 progress("Writing reports", i, len(formats))
             WRITERS[fmt](a, out / f"assessment.{fmt}", charts=charts, pictures=pictures and pictures.result)
-        if pdf is not None:
-            pdf.result()
     finally:
+        # the threads' work is waited for even when a writer here failed, so that nothing is
+        # still writing into the folder when it is removed
+        wait([job for job in (pdf, pictures) if job is not None])
         if own and pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
-    if progress:
-        progress("Writing reports", len(formats), len(formats))
-    return [out / f"assessment.{fmt}" for fmt in formats]
+    if pdf is not None:
+        pdf.result()
 
 
 def _charts(a: StrategicAssessment) -> list:
