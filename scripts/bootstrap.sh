@@ -31,18 +31,8 @@ find_uv() {
   echo ""
 }
 
-# Debian packages the product needs at run time: the Liberation fonts (metric-compatible with
-# Arial), which Typst typesets the PDFs and the Word files' pictures in (ADR 0032).
-RUNTIME_DEBS=(fonts-liberation2)
-if command -v dpkg >/dev/null 2>&1; then
-  missing=()
-  for pkg in "${RUNTIME_DEBS[@]}"; do
-    dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
-  done
-  if [ ${#missing[@]} -gt 0 ]; then
-    apt_install "${missing[@]}"
-  fi
-fi
+# No Debian package is needed at run time: Typst and the Liberation Sans fonts it typesets the
+# PDFs in come with the Python packages and the project (ADR 0032).
 
 UV=$(find_uv)
 if [ -z "$UV" ]; then

@@ -289,3 +289,21 @@ def test_a_failed_write_leaves_the_earlier_files_and_nothing_half_written(writte
         write_assessment(a, tmp_path, ("json", "html", "pdf", "xlsx"))  # the HTML is written first
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(first)
     assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == first
+
+
+def test_a_working_folder_left_by_a_killed_run_is_removed_by_the_next(written, tmp_path):
+    import os
+    import time
+
+    from saferplaces.reports.documents import STAGING, STALE_SECONDS
+
+    a, _ = written
+    left = tmp_path / f"{STAGING}killed"
+    left.mkdir()
+    (left / "assessment.pdf").write_bytes(b"%PDF-1.7 half")
+    old = time.time() - STALE_SECONDS - 60
+    os.utime(left, (old, old))
+    running = tmp_path / f"{STAGING}still-running"  # another run's, started a moment ago
+    running.mkdir()
+    write_assessment(a, tmp_path, ("json",))
+    assert {p.name for p in tmp_path.iterdir()} == {"assessment.json", running.name}

@@ -209,7 +209,7 @@ def test_the_pdf_prints_markup_characters_as_text(world) -> None:  # noqa: ANN00
     assert reader.metadata.title == f"Draft: {HOSTILE}"
 
 
-def test_a_pdf_that_cannot_be_laid_out_says_what_to_read_instead(world) -> None:  # noqa: ANN001
+def test_a_pdf_that_cannot_be_laid_out_says_the_pack_was_not_built(world) -> None:  # noqa: ANN001
     from saferplaces.errors import SaferPlacesError
     from saferplaces.reports.board_pack import pack_pdf
 
@@ -218,8 +218,8 @@ def test_a_pdf_that_cannot_be_laid_out_says_what_to_read_instead(world) -> None:
     with pytest.raises(SaferPlacesError) as raised:
         pack_pdf(content, draft=True)
     assert raised.value.problem.startswith("The board pack's PDF could not be laid out:")
-    assert (
-        raised.value.action == "Read the pack's HTML or Word file, and report this to the Safer Places team."
+    assert raised.value.action == (
+        "The pack was not built: report this to the Safer Places team, naming the plan and quarter."
     )
 
 

@@ -433,6 +433,26 @@ def test_an_action_with_more_news_than_a_page_holds_runs_on_and_loses_no_line(si
     assert text.index("We held a street meeting.") > text.index("28 more homes")
 
 
+def test_one_long_update_runs_over_pages_to_its_last_word(site, client: Client):
+    """A summary may be 5,000 characters: the part holding it breaks over pages rather than
+    running off the foot of one, and its last word is in the PDF."""
+    first = _actions()[0]
+    words = " ".join(f"Street{n} was visited." for n in range(240))  # about 5,000 characters
+    _update(first, words + " THEEND", approved=True, date=dt.date(2026, 2, 3))
+    reader, text = _pdf(client, PDF)
+    assert "THEEND" in text and "Street239 was visited." in text
+
+
+def test_an_emoji_or_a_control_character_does_not_stop_the_guide(site, client: Client):
+    """Text Liberation Sans cannot show (an emoji) or that is not text (a bell character) still
+    gives a PDF: tagged, the rest of the line printed."""
+    first = _actions()[0]
+    _update(first, "Great turnout \U0001f44d at the \x07 drop-in.", approved=True, date=dt.date(2026, 2, 4))
+    reader, text = _pdf(client, PDF)
+    assert "Great turnout" in text and "drop-in." in text and "\x07" not in text
+    assert "/StructTreeRoot" in reader.trailer["/Root"]
+
+
 def test_names_with_typst_markup_characters_print_as_typed(site, client: Client):
     partnership = Partnership.objects.get(slug="lichfield")
     partnership.name = "Lichfield #strong[CSP] $x$"

@@ -5,7 +5,7 @@ files' does; only the layout is Typst's (``templates/assessment.typ``). Every pi
 reaches the template as data (a JSON document in ``sys.inputs``), never as Typst markup, so a
 place or partner name can hold any character without being read as code.
 
-Typst lays out the 20-page Stafford assessment in about 0.05 s (WeasyPrint, before, took 2.2 s) and
+Typst lays out the 20-page Stafford assessment in 0.2 to 0.3 s (WeasyPrint, before, took 2.2 s) and
 releases Python's lock while it works, so the PDF is written on a thread beside the Word and
 Excel files (issue #9, docs/benchmarks.md). Its PDF is tagged for screen readers: headings,
 lists, tables with header rows, and every chart with its text alternative.

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
 import tempfile
+import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from pathlib import Path
@@ -212,12 +214,14 @@ def write_assessment(
     Word file's pictures on threads of ``pool`` (it releases Python's lock, so they run beside
     the HTML and Excel files on the second core); everything is finished when this returns.
 
-    All or nothing: the files are written into a hidden folder beside them and moved into
-    ``out`` only when every one is written, so a failure (or a process killed half-way) leaves
-    the files of an earlier run as they were, never a half-written PDF.
+    The files are written into a hidden folder beside them and moved into ``out`` only when
+    every one is written, each whole: a failed format (or a process killed while writing)
+    leaves the files of an earlier run as they were, never a half-written file under an
+    ``assessment.*`` name. A working folder left by a killed run is removed by the next run.
     """
     out.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".assessment-", dir=out))
+    _remove_stale_staging(out)
+    staging = Path(tempfile.mkdtemp(prefix=STAGING, dir=out))
     try:
         _write_formats(a, staging, formats, progress, pool)
         for fmt in formats:
@@ -227,6 +231,20 @@ def write_assessment(
     if progress:
         progress("Writing reports", len(formats), len(formats))
     return [out / f"assessment.{fmt}" for fmt in formats]
+
+
+#: The prefix of the hidden folder an assessment's files are written into before they are moved.
+STAGING = ".assessment-"
+#: A working folder older than this was left by a run that was killed: no run takes so long.
+STALE_SECONDS = 3600
+
+
+def _remove_stale_staging(out: Path) -> None:
+    now = time.time()
+    for folder in out.glob(f"{STAGING}*"):
+        with contextlib.suppress(OSError):
+            if folder.is_dir() and now - folder.stat().st_mtime > STALE_SECONDS:
+                shutil.rmtree(folder, ignore_errors=True)
 
 
 def _write_formats(

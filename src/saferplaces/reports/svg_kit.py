@@ -10,6 +10,7 @@ goes through :func:`esc`. Coordinates are rounded to one decimal to keep the fil
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from html import escape
@@ -24,9 +25,18 @@ BLUES = ("#f7fbff", "#deebf7", "#c6dbef", "#9ecae1", "#6baed6", "#4292c6", "#217
 REDS = ("#fff5f0", "#fee0d2", "#fcbba1", "#fc9272", "#fb6a4a", "#ef3b2c", "#cb181d", "#a50f15", "#67000d")
 
 
+#: Characters XML does not allow at all (a name holding one would make the whole picture unreadable).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
 def esc(value: object) -> str:
-    """``value`` as text safe inside an element or a quoted attribute."""
-    return escape(str(value), quote=True)
+    """``value`` as text safe inside an element or a quoted attribute; characters XML forbids
+    (control characters) are left out.
+
+    >>> esc('Bell\x07 & "Co"')
+    'Bell &amp; &quot;Co&quot;'
+    """
+    return escape(_NOT_XML.sub("", str(value)), quote=True)
 
 
 def n(value: float) -> str:

@@ -1,34 +1,76 @@
-"""Typst, the typesetter of the assessment's PDF and the Word files' pictures (ADR 0032).
+"""Typst, the typesetter of every PDF and of the Word files' chart pictures (ADR 0032).
 
-One place that knows how Safer Places calls Typst: with Debian's Liberation fonts (metric-
-compatible with Arial, installed by setup) and no other system fonts when they are found, the
-data handed over as JSON text in ``sys.inputs`` (a template prints it as text, never as
-markup), and a failed layout reported as a Safer Places error. Typst releases Python's lock
-while it works, so callers may run it on a thread beside Python work.
+One place that knows how Safer Places calls Typst:
+
+- fonts: Liberation Sans, shipped with the package (``reports/fonts``, SIL Open Font
+  Licence), so every machine typesets the same pages; the system's fonts are searched only
+  for a character Liberation Sans cannot show;
+- data: handed over as JSON text in ``sys.inputs``, which a template prints as text, never as
+  markup; text is cleaned first (control characters removed, very long words given places to
+  break), pictures (``SVG_KEYS``) are passed untouched;
+- a document that cannot meet PDF/UA-1 only because of its text (an emoji or a script
+  Liberation Sans lacks, an empty heading) is typeset again tagged but without the claim,
+  with the system's fonts, rather than not at all;
+- a failed layout becomes a Safer Places error whose second sentence the caller chooses.
+
+Typst releases Python's lock while it works, so callers may run it on a thread beside Python
+work. It keeps what it has laid out in memory for the life of the process (a long-lived web
+or worker process holds a few hundred MB more after many documents; ADR 0032).
 """
 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
+from typing import Any
 
 from saferplaces.errors import SaferPlacesError
 
-#: Debian's Liberation fonts; Typst's own fonts stand in where they are missing.
-FONT_DIRS = (
-    Path("/usr/share/fonts/truetype/liberation2"),
-    Path("/usr/share/fonts/truetype/liberation"),
-)
+FONTS = Path(__file__).with_name("fonts")
+#: The folder a source given as bytes may read from: the templates, nothing else.
+TEMPLATES = Path(__file__).with_name("templates")
+#: Inputs that hold SVG pictures, passed to Typst as they are.
+SVG_KEYS = frozenset({"svg", "svgs", "icons"})
+#: What to do when a layout fails, unless the caller knows better.
+REPORT_IT = "Report this to the Safer Places team, saying what was being made and for which area or plan."
+
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
+#: A run of this many characters with no space gets a place to break every BREAK_EVERY of them,
+#: so that a long name wraps inside its cell or line instead of running off the page.
+LONG_WORD, BREAK_EVERY = 30, 20
+_LONG = re.compile(rf"[^\s/\-]{{{LONG_WORD},}}")
+_ZWSP = "\u200b"
 
 
-#: What to do when a layout fails, unless the caller knows better (a web page does).
-REPORT_IT = (
-    "Write the other formats (for example --format html,xlsx,json), and report this to the Safer Places team."
-)
+def clean_text(text: str) -> str:
+    """``text`` as Typst should print it: no control characters, long words breakable.
+
+    >>> clean_text("Ward\\x07 A")
+    'Ward A'
+    >>> clean_text("x" * 45).count("\\u200b")
+    2
+    """
+    text = _CONTROL.sub("", text)
+    return _LONG.sub(
+        lambda m: _ZWSP.join(m[0][i : i + BREAK_EVERY] for i in range(0, len(m[0]), BREAK_EVERY)), text
+    )
+
+
+def _cleaned(value: Any, key: str = "") -> Any:
+    if key in SVG_KEYS:
+        return value
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, dict):
+        return {k: _cleaned(v, k) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_cleaned(v, key) for v in value]
+    return value
 
 
 def run_typst(
-    source: Path | bytes, inputs: dict[str, object], what: str, action: str = REPORT_IT, **options: object
+    source: Path | bytes, inputs: dict[str, Any], what: str, action: str = REPORT_IT, **options: Any
 ) -> bytes | list[bytes]:
     """Typst's output for ``source`` (a template file, or Typst source as bytes).
 
@@ -38,20 +80,31 @@ def run_typst(
     """
     import typst  # a compiled library: it loads in milliseconds
 
-    fonts = [str(d) for d in FONT_DIRS if d.is_dir()]
-    where = {"root": str(source.parent)} if isinstance(source, Path) else {}
     try:
-        return typst.compile(
-            str(source) if isinstance(source, Path) else source,
-            font_paths=fonts,
-            # with the Liberation fonts found, the system's other fonts are not searched (faster,
-            # and the same output on every machine)
-            ignore_system_fonts=bool(fonts),
-            sys_inputs={k: json.dumps(v, ensure_ascii=False) for k, v in inputs.items()},
-            **where,
-            **options,
-        )
-    except RuntimeError as error:  # Typst reports a failed layout as RuntimeError
+        data = {k: json.dumps(_cleaned(v, k), ensure_ascii=False, allow_nan=False) for k, v in inputs.items()}
+    except (TypeError, ValueError) as error:
+        raise SaferPlacesError(
+            f"The {what} could not be laid out: its data are not plain text ({error}).", action
+        ) from error
+    root = source.parent if isinstance(source, Path) else TEMPLATES
+    call = {
+        "root": str(root),
+        "font_paths": [str(FONTS)],
+        "ignore_system_fonts": True,
+        "sys_inputs": data,
+        **options,
+    }
+    try:
+        try:
+            return typst.compile(str(source) if isinstance(source, Path) else source, **call)
+        except (typst.TypstError, RuntimeError) as error:
+            if "PDF/UA" not in str(error):
+                raise
+            # the text, not the layout, fails the standard: tagged, without the claim
+            call.pop("pdf_standards", None)
+            call["ignore_system_fonts"] = False
+            return typst.compile(str(source) if isinstance(source, Path) else source, **call)
+    except (typst.TypstError, RuntimeError) as error:
         raise SaferPlacesError(
             f"The {what} could not be laid out: {str(error).strip()[:300]}.", action
         ) from error

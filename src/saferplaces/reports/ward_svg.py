@@ -12,10 +12,10 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from html import escape
 
 from saferplaces.data.reference import boundaries
 from saferplaces.reports.svg_kit import Projection, rings
+from saferplaces.reports.svg_kit import esc as escape
 
 BANDS = 5
 WIDTH = 600

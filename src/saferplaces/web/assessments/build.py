@@ -72,7 +72,8 @@ def read_build(params: dict[str, Any], progress: Progress | None = None) -> tupl
 
         def report(_what: str, done: float, total: float) -> None:
             if progress and done < total:
-                progress(1 + int(done), STEPS, f"Writing the report as {FORMATS[int(done)].upper()}")
+                # the PDF is typeset beside the others, so the steps count files, not name them
+                progress(1 + int(done), STEPS, f"Writing the report files ({int(done) + 1} of {int(total)})")
 
         paths = write_assessment(built, folder / "out", FORMATS, progress=report)
         files = {path.suffix.lstrip("."): path.read_bytes() for path in paths}
