@@ -43,5 +43,5 @@ def test_a_failed_layout_says_what_failed_and_what_to_do():
         SaferPlacesError, match=r"^The test PDF could not be laid out: .*broken.*\. Do this\.$"
     ):
         run_typst(b'#panic("broken")', {}, "test PDF", "Do this.")
-    with pytest.raises(SaferPlacesError, match="report this to the Safer Places team"):
+    with pytest.raises(SaferPlacesError, match="Report this to the Safer Places team"):
         chart_pngs([Chart("x", "X", "<svg this is not", "alt", "t")])

@@ -38,7 +38,7 @@ class Section:
     numbered: list[str] = field(default_factory=list)
 
 
-#: The PDF's table text: 8.5 pt (about 11 px) Liberation Sans is at most 6.7 px a character
+#: The PDF's table text: 9 pt (12 px) Liberation Sans is at most 6.7 px a character
 #: (bold a little more), and each cell has 6 px of padding. An A4 page less its margins is
 #: 688 px wide upright and 1,017 px on its side.
 CHAR_PX, CELL_PX, PORTRAIT_PX, LANDSCAPE_PX = 6.7, 6, 688, 1017

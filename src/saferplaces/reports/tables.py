@@ -163,6 +163,15 @@ def assessment_tables(a: StrategicAssessment) -> list[Table]:
     )
     rank_of = next((r.rank_of for r in a.crime_types if r.rank_of), None)
     rank_column = f"Rank of {rank_of} (1 = highest rate)" if rank_of else "Rank (1 = highest rate)"
+    # a trend needs several years of the same months: without one, the column would be blank
+    # on every row, so it is left out and the note says why
+    trends = any(r.trend is not None for r in a.crime_types)
+    trend_note = (
+        ""
+        if trends
+        else f" No trend over the years is shown: it needs {DEFAULTS.min_trend_years} or more years of the "
+        "same months, and the store holds fewer."
+    )
     tables.append(
         typed_table(
             "crime-types",
@@ -177,8 +186,8 @@ def assessment_tables(a: StrategicAssessment) -> list[Table]:
                 "Against force area",
                 rank_column,
                 "Harm (CSS days)",
-                "Trend",
-            ),
+            )
+            + (("Trend",) if trends else ()),
             tuple(
                 (
                     r.crime_type,
@@ -190,14 +199,20 @@ def assessment_tables(a: StrategicAssessment) -> list[Table]:
                     (r.versus_force or "").capitalize(),
                     r.rank,
                     r.harm,
-                    ""
-                    if r.trend is None
-                    else f"{r.trend} ({r.trend_annual_change:+.1f}% a year over {r.trend_years} years)",
+                )
+                + (
+                    (
+                        ""
+                        if r.trend is None
+                        else f"{r.trend} ({r.trend_annual_change:+.1f}% a year over {r.trend_years} years)",
+                    )
+                    if trends
+                    else ()
                 )
                 for r in a.crime_types
             ),
             f"Rates per 1,000 residents {in_window(window)}. Higher or lower means the "
-            f"{DEFAULTS.confidence_percent} confidence intervals do not overlap.",
+            f"{DEFAULTS.confidence_percent} confidence intervals do not overlap." + trend_note,
             (None, None, 2, 2, 2, 2, None, None, 0),
         )
     )
@@ -452,7 +467,7 @@ def _component_cell(p: Any, key: str) -> str:
         return f"{p.components[key]:.2f}"
     if key == "change" and p.series_break:
         return "Not counted: possible break in series"
-    return ""
+    return "n/a"  # as the scoring matrix marks it
 
 
 def _capital(text: str) -> str:
@@ -624,7 +639,7 @@ def priority_tables(a: StrategicAssessment) -> list[Table]:
             )
             for p in a.priorities
         ),
-        f"Weights: {weights}. A blank component was not assessed for that theme, and a change marked "
+        f"Weights: {weights}. n/a marks a component not assessed for that theme, and a change marked "
         "'not counted' was tested but left out because the data-quality check flags a possible break "
         "in the series; the score is then the weighted mean of the others. 'Robust' means the theme "
         "stays among those recommended whichever weight moves. Catch-all categories are never "
