@@ -45,3 +45,26 @@ def test_a_failed_layout_says_what_failed_and_what_to_do():
         run_typst(b'#panic("broken")', {}, "test PDF", "Do this.")
     with pytest.raises(SaferPlacesError, match="Report this to the Safer Places team"):
         chart_pngs([Chart("x", "X", "<svg this is not", "alt", "t")])
+
+
+def test_a_process_forked_after_typst_started_still_typesets():
+    """Typst's threads are not in a forked child, where Typst itself would wait for ever: the child
+    typesets in a fresh process instead (a gunicorn worker forked from a master that made the
+    demo's board packs, say)."""
+    import os
+    import signal
+
+    from saferplaces.reports.typst_run import run_typst
+
+    source = b"#set page(width: auto, height: auto)\n#sys.inputs.word"
+    assert run_typst(source, {"word": "parent"}, "test PDF")[:4] == b"%PDF"
+    child = os.fork()
+    if child == 0:  # the child: give up after 60 s rather than hang the test run
+        signal.alarm(60)
+        try:
+            ok = run_typst(source, {"word": "child"}, "test PDF")[:4] == b"%PDF"
+        except BaseException:  # noqa: BLE001 - any failure is reported by the exit status
+            ok = False
+        os._exit(0 if ok else 1)
+    _, status = os.waitpid(child, 0)
+    assert os.waitstatus_to_exitcode(status) == 0

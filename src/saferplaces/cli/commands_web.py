@@ -94,7 +94,9 @@ def serve_command(
                 "The worker is building the Lichfield and Stafford 2025 assessments the seed plans link to."
             )
     if demo_activity:  # issue #11: a signed-off Q1 pack and a draft Q2 pack from the invented activity
-        call_command("make_demo_packs")
+        # in a process of its own: Typst's threads, started here, would not be in the server's
+        # forked workers (ADR 0032), so the server's process never typesets before it forks
+        _in_child_process("make_demo_packs")
     click.echo("To make your own account: saferplaces createuser NAME --superuser")
     from saferplaces.web.server import plan_server, serve, start_worker, stop_worker
 
@@ -113,6 +115,15 @@ def serve_command(
     finally:
         if worker is not None:
             stop_worker(worker)
+
+
+def _in_child_process(command: str) -> None:
+    """Run a management command in a new Python process with this one's settings and store."""
+    import subprocess
+    import sys
+
+    code = "import django; django.setup(); from django.core.management import call_command; call_command(%r)"
+    subprocess.run([sys.executable, "-c", code % command], env=dict(os.environ), check=True)  # noqa: S603
 
 
 def _setup_django(store_dir: str | None) -> None:

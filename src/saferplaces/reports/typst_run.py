@@ -16,12 +16,20 @@ One place that knows how Safer Places calls Typst:
 Typst releases Python's lock while it works, so callers may run it on a thread beside Python
 work. It keeps what it has laid out in memory for the life of the process (a long-lived web
 or worker process holds a few hundred MB more after many documents; ADR 0032).
+
+Typst works on threads of its own, which a forked child does not inherit: Typst called again
+in a child forked after its parent used it waits for ever (a gunicorn worker forked from a
+master that made the demo's board packs did). So a process that did not itself start Typst's
+threads typesets in a fresh process of its own (``spawn``), slower but safe.
 """
 
 from __future__ import annotations
 
 import json
+import multiprocessing
+import os
 import re
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -69,6 +77,29 @@ def _cleaned(value: Any, key: str = "") -> Any:
     return value
 
 
+#: The process whose Typst has started its threads (None until Typst is first used).
+_STARTED_IN: int | None = None
+
+
+def _compile(source: str | bytes, call: dict[str, Any]) -> bytes | list[bytes]:
+    """``typst.compile``, in this process when it is safe, else in a fresh one."""
+    global _STARTED_IN
+    if _STARTED_IN not in (None, os.getpid()):  # forked after the parent's Typst started
+        with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as fresh:
+            return fresh.submit(_compile_here, source, call).result()
+    _STARTED_IN = os.getpid()
+    return _compile_here(source, call)
+
+
+def _compile_here(source: str | bytes, call: dict[str, Any]) -> bytes | list[bytes]:
+    import typst  # a compiled library: it loads in milliseconds
+
+    try:
+        return typst.compile(source, **call)
+    except typst.TypstError as error:  # not picklable across processes: carried as its text
+        raise RuntimeError(str(error)) from None
+
+
 def run_typst(
     source: Path | bytes, inputs: dict[str, Any], what: str, action: str = REPORT_IT, **options: Any
 ) -> bytes | list[bytes]:
@@ -78,8 +109,6 @@ def run_typst(
     ``typst.compile`` (``format="png"`` and ``ppi`` for pictures, ``pdf_standards``). ``what``
     names the output in the error a failed layout gives, and ``action`` says what to do.
     """
-    import typst  # a compiled library: it loads in milliseconds
-
     try:
         data = {k: json.dumps(_cleaned(v, k), ensure_ascii=False, allow_nan=False) for k, v in inputs.items()}
     except (TypeError, ValueError) as error:
@@ -87,6 +116,7 @@ def run_typst(
             f"The {what} could not be laid out: its data are not plain text ({error}).", action
         ) from error
     root = source.parent if isinstance(source, Path) else TEMPLATES
+    text = str(source) if isinstance(source, Path) else source
     call = {
         "root": str(root),
         "font_paths": [str(FONTS)],
@@ -96,15 +126,15 @@ def run_typst(
     }
     try:
         try:
-            return typst.compile(str(source) if isinstance(source, Path) else source, **call)
-        except (typst.TypstError, RuntimeError) as error:
+            return _compile(text, call)
+        except RuntimeError as error:
             if "PDF/UA" not in str(error):
                 raise
             # the text, not the layout, fails the standard: tagged, without the claim
             call.pop("pdf_standards", None)
             call["ignore_system_fonts"] = False
-            return typst.compile(str(source) if isinstance(source, Path) else source, **call)
-    except (typst.TypstError, RuntimeError) as error:
+            return _compile(text, call)
+    except RuntimeError as error:
         raise SaferPlacesError(
             f"The {what} could not be laid out: {str(error).strip()[:300]}.", action
         ) from error
