@@ -240,12 +240,40 @@ def test_serve_loads_the_demo_activity_after_the_seed_plans(
 
     calls: list[str] = []
     monkeypatch.setattr("django.core.management.call_command", lambda *a, **k: calls.append(a[0]))
+    # The board packs are made in a child process (Typst's threads must not be forked into the
+    # server's workers); record it here, and see the test below for a real child process.
+    monkeypatch.setattr(commands_web, "_in_child_process", lambda command: calls.append(f"child {command}"))
     monkeypatch.setenv("SAFERPLACES_HOME", str(tmp_path))
     result = CliRunner().invoke(
         commands_web.serve_command, ["--seed-plans", "--demo-activity", "--dev", "--store", str(tmp_path)]
     )
     assert result.exit_code == 0, result.output
-    assert calls == ["migrate", "load_seed_plans", "load_demo_activity", "make_demo_packs", "runserver"]
+    assert calls == [
+        "migrate",
+        "load_seed_plans",
+        "load_demo_activity",
+        "child make_demo_packs",
+        "runserver",
+    ]
+
+
+def test_a_child_process_runs_a_command_on_this_process_store(
+    monkeypatch: pytest.MonkeyPatch, tmp_path
+) -> None:
+    import sqlite3
+
+    from saferplaces.cli import commands_web
+
+    monkeypatch.delenv("DATABASE_URL", raising=False)  # never the suite's PostgreSQL server
+    monkeypatch.delenv("SAFERPLACES_DB", raising=False)
+    monkeypatch.setenv("SAFERPLACES_HOME", str(tmp_path))
+    monkeypatch.setenv("DJANGO_SETTINGS_MODULE", "saferplaces.web.config.settings.local")
+    commands_web._in_child_process("migrate")
+    databases = list(tmp_path.rglob("*.sqlite3"))
+    assert len(databases) == 1, databases
+    with sqlite3.connect(databases[0]) as db:
+        names = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert {"auth_user", "boardpacks_boardpack"} <= names
 
 
 @pytest.mark.django_db
