@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import html
 
 import pytest
 import yaml
@@ -319,8 +320,8 @@ def test_the_management_command_says_what_it_loaded() -> None:
     out = StringIO()
     call_command("load_demo_activity", stdout=out)
     assert (
-        "Loaded invented demo activity for lichfield: 15 updates, 3 reviews, 3 values, 2 returns"
-        in out.getvalue()
+        "Loaded invented demo activity for lichfield: 15 updates, 6 public summaries, 3 reviews, "
+        "3 values, 2 returns" in out.getvalue()
     )
     call_command("load_demo_activity", stdout=out)
     assert (
@@ -354,3 +355,26 @@ def test_the_pages_show_the_activity_as_invented() -> None:
     html = page.content.decode()
     assert page.status_code == 200
     assert "£1,400" in html and "Invented for the demo." in html
+
+
+@pytest.mark.django_db
+def test_residents_read_the_approved_summaries_and_never_the_waiting_one() -> None:
+    from django.test import Client
+
+    load_seed_plans()
+    demo_activity.load_demo_activity()
+    updates = ProgressUpdate.objects.filter(action__priority__plan__partnership__slug__in=DEMO_SLUGS)
+    written = updates.exclude(public_summary="")
+    approved = [u for u in written if u.publicly_approved]
+    waiting = [u for u in written if not u.publicly_approved]
+    assert len(approved) == 7 and len(waiting) == 1
+    for update in approved:  # approved on the update's own day, by nobody named
+        assert update.public_approved_at.date() == update.date and update.public_approved_by is None
+    page = html.unescape(Client().get("/public/lichfield/progress/").content.decode())
+    assert "This is a demonstration." in page
+    for update in written:
+        shown = update.public_summary in page
+        slug = update.action.priority.plan.partnership.slug
+        assert shown == (update.publicly_approved and slug == "lichfield"), update.public_summary
+    for update in updates:  # an update's own words never reach residents
+        assert update.text not in page

@@ -7,9 +7,11 @@ in 2025/26 Q1 (April to June 2025) and Q2 (July to September 2025), months the b
 police.uk data cover. They are kept apart from the seed transcriptions in
 ``fixtures/seeds/``, which this module never reads or changes; it adds records beside
 the seed plans and marks each as invented where a board member or resident could see it:
-updates and reviews by :data:`AUTHOR`, target values and returns with :data:`NOTE`, and
-records the seeds do not have (the invented actions, targets, risks, funding stream and
-project) with :data:`SUFFIX` on their titles.
+updates and reviews by :data:`AUTHOR` (some updates carry a public summary for residents, most
+approved, one waiting, so the residents' pages and the approval list have something to show;
+the residents' pages warn that the partnership's activity is invented), target values and
+returns with :data:`NOTE`, and records the seeds do not have (the invented actions, targets,
+risks, funding stream and project) with :data:`SUFFIX` on their titles.
 
 :func:`load_demo_activity` is idempotent: a partnership whose demo activity is already
 loaded is left as it is (people may have changed it since), and each partnership loads
@@ -18,6 +20,7 @@ in one transaction, all of it or none of it.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -61,7 +64,8 @@ class DemoActivityResult:
         True when the activity was written now; False when it was there already or the
         partnership or plan is not in the database (see ``assumptions``).
     counts
-        Records written, by kind ("updates", "reviews", "values", "returns", "created").
+        Records written, by kind ("updates", "public summaries", "reviews", "values", "returns",
+        "created").
     assumptions
         What the loader chose or skipped, one sentence each.
     """
@@ -221,7 +225,14 @@ class _Loader:
 
     def __init__(self, plan: Plan) -> None:
         self.plan = plan
-        self.counts: dict[str, int] = {"updates": 0, "reviews": 0, "values": 0, "returns": 0, "created": 0}
+        self.counts: dict[str, int] = {
+            "updates": 0,
+            "public summaries": 0,
+            "reviews": 0,
+            "values": 0,
+            "returns": 0,
+            "created": 0,
+        }
 
     def count(self, kind: str, n: int = 1) -> None:
         self.counts[kind] += n
@@ -232,9 +243,18 @@ class _Loader:
     def actions(self, action: Action, row: dict[str, Any]) -> None:
         updates = sorted(row.get("updates", []), key=lambda u: u["date"])
         for update in updates:
+            summary = update.get("public_summary", "")
+            approved = bool(summary) and update.get("public_summary_approved", True)
             ProgressUpdate.objects.create(
-                action=action, date=update["date"], text=update["text"], rag=update["rag"], author=AUTHOR
+                action=action,
+                date=update["date"],
+                text=update["text"],
+                rag=update["rag"],
+                author=AUTHOR,
+                public_summary=summary,
+                public_approved_at=_approved_at(update["date"]) if approved else None,
             )
+            self.count("public summaries", bool(summary))
         self.count("updates", len(updates))
         action.due_date = row.get("due_date") or action.due_date
         if updates:
@@ -289,6 +309,12 @@ class _Loader:
                 narrative=" ".join(filter(None, [item.get("narrative", ""), NOTE])),
             )
             self.count("returns")
+
+
+def _approved_at(day: dt.date) -> dt.datetime:
+    # an invented approval on the update's own day, by no named administrator (the demo's
+    # accounts are made after the activity, and an approval names who gave it)
+    return dt.datetime.combine(day, dt.time(17), tzinfo=dt.UTC)
 
 
 def _existing(queryset: Any, field_name: str, start: str, file: str, *, exact: bool = False) -> Any:
