@@ -68,3 +68,24 @@ def test_a_process_forked_after_typst_started_still_typesets():
         os._exit(0 if ok else 1)
     _, status = os.waitpid(child, 0)
     assert os.waitstatus_to_exitcode(status) == 0
+
+
+def test_typst_warnings_and_a_dropped_pdf_ua_claim_are_logged(caplog):
+    """A warning (a font Typst replaced, say) and a document typeset without its PDF/UA-1 claim
+    reach the log, naming what was being made, so an operator can see what a reader cannot."""
+    import logging
+
+    from saferplaces.reports.typst_run import run_typst
+
+    caplog.set_level(logging.INFO, logger="saferplaces.reports.typst_run")
+    source = b'#set document(title: "T")\n#text(font: "No Such Font")[words]\n#heading[]'
+    assert run_typst(source, {}, "test PDF", pdf_standards=["ua-1"])[:4] == b"%PDF"
+    logged = [(r.levelname, r.getMessage()) for r in caplog.records]
+    assert any(
+        level == "WARNING" and "laying out the test PDF" in text and "no such font" in text.lower()
+        for level, text in logged
+    ), logged
+    assert any(
+        level == "INFO" and text.startswith("The test PDF is typeset without its PDF/UA-1 claim")
+        for level, text in logged
+    ), logged

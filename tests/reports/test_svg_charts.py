@@ -106,9 +106,24 @@ def test_change_bars_run_from_zero_and_are_coloured_by_the_verdict(stafford):
         zero = float(rises[0].get("x"))
         assert all(float(b.get("x")) == zero for b in rises)
         assert all(float(b.get("x")) + float(b.get("width")) == pytest.approx(zero, abs=0.15) for b in falls)
-    assert {"Change", "Significant", "Not significant", "Not counted (possible break in series)"} <= set(
-        _words(root)
+    # the legend keys only the colours some bar wears
+    worn = {bar.get("fill") for bar in bars.values()}
+    keys = [el.get("fill") for el in root.iter(f"{NS}rect") if el.find(f"{NS}title") is None]
+    assert sorted(keys) == sorted(worn)
+    assert "Change" in _words(root)
+
+
+def test_the_change_legend_never_keys_a_verdict_no_bar_has(stafford):
+    calm = dataclasses.replace(
+        stafford,
+        crime_types=[
+            dataclasses.replace(r, change=ChangeLabel.NO_SIGNIFICANT_CHANGE, series_break=False)
+            for r in stafford.crime_types
+        ],
     )
+    words = _words(_root(C.change_chart(calm)))
+    assert "Not significant" in words
+    assert "Significant" not in words and "Not counted (possible break in series)" not in words
 
 
 def test_treemap_areas_are_shares_of_the_whole(stafford):

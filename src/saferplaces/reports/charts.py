@@ -138,7 +138,9 @@ def change_chart(a: StrategicAssessment) -> Chart | None:
         ]
     bottom = len(data) * ROW
     body += _x_axis(left, bottom, ticks, at, f"Change, {window} (%)", left + plot / 2)
-    legend, below = legend_row(left, bottom + 58, list((c, v) for v, c in VERDICTS.items()))
+    # the legend names only the verdicts some bar has: a key to a colour no bar wears misleads
+    shown = {d[2] for d in data}
+    legend, below = legend_row(left, bottom + 58, [(c, v) for v, c in VERDICTS.items() if v in shown])
     body = [text(left, bottom + 44, "Change", bold=True), *legend, *body]
     significant = [d[0].lower() for d in data if d[2] == "Significant"]
     alt_text = f"Bar chart of the percentage change by crime type, {window}. " + (

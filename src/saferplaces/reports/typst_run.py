@@ -26,6 +26,7 @@ threads typesets in a fresh process of its own (``spawn``), slower but safe.
 from __future__ import annotations
 
 import json
+import logging
 import multiprocessing
 import os
 import re
@@ -34,6 +35,8 @@ from pathlib import Path
 from typing import Any
 
 from saferplaces.errors import SaferPlacesError
+
+LOG = logging.getLogger(__name__)
 
 FONTS = Path(__file__).with_name("fonts")
 #: The folder a source given as bytes may read from: the templates, nothing else.
@@ -81,23 +84,29 @@ def _cleaned(value: Any, key: str = "") -> Any:
 _STARTED_IN: int | None = None
 
 
-def _compile(source: str | bytes, call: dict[str, Any]) -> bytes | list[bytes]:
-    """``typst.compile``, in this process when it is safe, else in a fresh one."""
+def _compile(source: str | bytes, call: dict[str, Any], what: str) -> bytes | list[bytes]:
+    """``typst.compile``, in this process when it is safe, else in a fresh one; Typst's
+    warnings (a font or picture it replaced, say) are logged, naming the output."""
     global _STARTED_IN
     if _STARTED_IN not in (None, os.getpid()):  # forked after the parent's Typst started
         with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as fresh:
-            return fresh.submit(_compile_here, source, call).result()
-    _STARTED_IN = os.getpid()
-    return _compile_here(source, call)
+            output, warnings = fresh.submit(_compile_here, source, call).result()
+    else:
+        _STARTED_IN = os.getpid()
+        output, warnings = _compile_here(source, call)
+    for warning in warnings:
+        LOG.warning("Typst warned while laying out the %s: %s", what, warning)
+    return output
 
 
-def _compile_here(source: str | bytes, call: dict[str, Any]) -> bytes | list[bytes]:
+def _compile_here(source: str | bytes, call: dict[str, Any]) -> tuple[bytes | list[bytes], list[str]]:
     import typst  # a compiled library: it loads in milliseconds
 
     try:
-        return typst.compile(source, **call)
+        output, warnings = typst.compile_with_warnings(source, **call)
     except typst.TypstError as error:  # not picklable across processes: carried as its text
         raise RuntimeError(str(error)) from None
+    return output, [str(w) for w in warnings]
 
 
 def run_typst(
@@ -126,14 +135,15 @@ def run_typst(
     }
     try:
         try:
-            return _compile(text, call)
+            return _compile(text, call, what)
         except RuntimeError as error:
             if "PDF/UA" not in str(error):
                 raise
             # the text, not the layout, fails the standard: tagged, without the claim
+            LOG.info("The %s is typeset without its PDF/UA-1 claim: %s", what, str(error).strip()[:300])
             call.pop("pdf_standards", None)
             call["ignore_system_fonts"] = False
-            return _compile(text, call)
+            return _compile(text, call, what)
     except RuntimeError as error:
         raise SaferPlacesError(
             f"The {what} could not be laid out: {str(error).strip()[:300]}.", action
