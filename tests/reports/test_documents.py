@@ -307,3 +307,20 @@ def test_a_working_folder_left_by_a_killed_run_is_removed_by_the_next(written, t
     running.mkdir()
     write_assessment(a, tmp_path, ("json",))
     assert {p.name for p in tmp_path.iterdir()} == {"assessment.json", running.name}
+
+
+def test_the_pdf_and_its_charts_are_typeset_without_a_warning(written, caplog):
+    """Typst logs what it had to replace (a font, a picture): the assessment's PDF and the Word
+    file's chart pictures are made with nothing replaced."""
+    import logging
+
+    from saferplaces.reports.assessment_pdf import assessment_pdf
+    from saferplaces.reports.charts import assessment_charts
+    from saferplaces.reports.drawn_charts import chart_pngs
+
+    a, _files = written
+    caplog.set_level(logging.INFO, logger="saferplaces.reports.typst_run")
+    charts = assessment_charts(a)
+    assert assessment_pdf(a, charts)[:4] == b"%PDF"
+    assert len(chart_pngs(charts)) == len(charts)
+    assert [r.getMessage() for r in caplog.records] == []

@@ -89,3 +89,25 @@ def test_typst_warnings_and_a_dropped_pdf_ua_claim_are_logged(caplog):
         level == "INFO" and text.startswith("The test PDF is typeset without its PDF/UA-1 claim")
         for level, text in logged
     ), logged
+
+
+def test_every_font_a_template_names_is_bundled():
+    """A template naming a font that is not shipped makes Typst warn on every document (and use
+    another): each family named in a template is one of the fonts in ``reports/fonts``."""
+    import re
+    from pathlib import Path
+
+    from PIL import ImageFont
+
+    from saferplaces.reports.typst_run import FONTS
+
+    bundled = {ImageFont.truetype(str(f)).getname()[0] for f in FONTS.glob("*.ttf")}
+    assert bundled == {"Liberation Sans"}
+    src = Path(FONTS).parent.parent
+    templates = sorted(src.rglob("*.typ"))
+    assert len(templates) >= 4
+    named = set()
+    for template in templates:
+        for value in re.findall(r"\bfont:\s*(\([^)]*\)|\"[^\"]*\")", template.read_text()):
+            named |= set(re.findall(r'"([^"]+)"', value))
+    assert named and named <= bundled, named - bundled

@@ -223,13 +223,17 @@ def test_a_pdf_that_cannot_be_laid_out_says_the_pack_was_not_built(world) -> Non
     )
 
 
-def test_only_a_table_whose_words_do_not_fit_upright_goes_on_a_landscape_page(world) -> None:  # noqa: ANN001
+def test_only_a_table_whose_words_do_not_fit_upright_goes_on_a_landscape_page(world, caplog) -> None:  # noqa: ANN001
+    import logging
+
     from saferplaces.reports.board_pack import pack_pdf
 
     pack = _build(world)
     content = pack.content
+    caplog.set_level(logging.INFO, logger="saferplaces.reports.typst_run")
     # dated when the pack was built, as the Word file is, so the same content makes the same PDF
     assert pack_pdf(content, draft=True) == bytes(pack.files.get(format="pdf").content)
+    assert [r.getMessage() for r in caplog.records] == []  # Typst replaced nothing
 
     def landscape_pages() -> list[str]:
         reader = PdfReader(io.BytesIO(pack_pdf(content, draft=True)))
