@@ -230,8 +230,14 @@ def test_pdf_prints_any_text_as_text_never_as_code(written):
 
 
 def test_column_widths_give_every_word_room():
-    from saferplaces.reports.html_report import CELL_PX, CHAR_PX, column_widths, is_wide
+    """Measured with the shipped bold font (Pillow, not the product's widths file), every header
+    word of the candidate-priorities table fits its column with the cell's padding, on the page
+    the table is printed on: "Recommended" no longer runs into "Caveat"."""
+    from PIL import ImageFont
+
+    from saferplaces.reports.html_report import CELL_PX, column_widths, is_wide
     from saferplaces.reports.tables import Table
+    from saferplaces.reports.typst_run import FONTS
 
     narrow = Table("t", "A table", ("Name", "Count"), (("Violence and sexual offences", "4,314"),))
     assert not is_wide(narrow) and sum(column_widths(narrow)) == pytest.approx(100, abs=0.1)
@@ -243,8 +249,31 @@ def test_column_widths_give_every_word_room():
     )
     assert is_wide(wide)
     widths = column_widths(wide)
+    bold = ImageFont.truetype(str(FONTS / "LiberationSans-Bold.ttf"), 12)  # 9 pt is 12 px
     # on a landscape page of 1,017 px every column is at least as wide as its longest word
-    assert min(widths) / 100 * 1017 >= len("Column") * CHAR_PX + CELL_PX
+    assert min(widths) / 100 * 1017 >= bold.getlength("Column") + CELL_PX
+    header = (
+        "Rank",
+        "Theme",
+        "Score",
+        "Harm",
+        "Volume",
+        "Change",
+        "Against the force area",
+        "Against similar areas",
+        "Vulnerability",
+        "Best rank",
+        "Worst rank",
+        "Recommended for discussion",
+        "Caveat",
+    )
+    row = ("1", "Violence and sexual offences", "0.80", "1.00", "1.00", "0.50", "0.00", "1.00")
+    row += ("n/a", "1", "1", "Yes, robust", "Mostly found by police activity")
+    priorities = Table("p", "Candidate priorities", header, (row, row))
+    page = 1017 if is_wide(priorities) else 688
+    for name, share in zip(header, column_widths(priorities), strict=True):
+        room = share / 100 * page - CELL_PX
+        assert all(bold.getlength(word) <= room + 0.01 for word in name.split()), (name, room)
     too_wide = Table(
         "x",
         "Too wide",
@@ -324,3 +353,14 @@ def test_the_pdf_and_its_charts_are_typeset_without_a_warning(written, caplog):
     assert assessment_pdf(a, charts)[:4] == b"%PDF"
     assert len(chart_pngs(charts)) == len(charts)
     assert [r.getMessage() for r in caplog.records] == []
+
+
+def test_a_column_of_numbers_with_a_component_not_assessed_is_still_a_column_of_numbers():
+    """'n/a' (a component not assessed) or an empty cell among numbers keeps the column right-
+    aligned as numbers; a column with no number in it is text."""
+    from saferplaces.reports.html_report import numeric_column
+
+    assert numeric_column(["1.00", "n/a", "0.38", ""])
+    assert numeric_column(["1,933", "-12.7", "+4%"])
+    assert not numeric_column(["n/a", "n/a"]) and not numeric_column(["", ""])
+    assert not numeric_column(["0.50", "Yes"]) and not numeric_column([])

@@ -19,6 +19,7 @@ from saferplaces.reports.section_text import (
     priorities_intro,
 )
 from saferplaces.reports.tables import Table, assessment_tables
+from saferplaces.reports.text_metrics import text_px
 
 TEMPLATES = Path(__file__).with_name("templates")
 _NUMBER = re.compile(r"^[-+]?[\d,]*\.?\d+%?$")
@@ -38,26 +39,33 @@ class Section:
     numbered: list[str] = field(default_factory=list)
 
 
-#: The PDF's table text: 9 pt (12 px) Liberation Sans is at most 6.7 px a character
-#: (bold a little more), and each cell has 6 px of padding. An A4 page less its margins is
-#: 688 px wide upright and 1,017 px on its side.
-CHAR_PX, CELL_PX, PORTRAIT_PX, LANDSCAPE_PX = 6.7, 6, 688, 1017
+#: The PDF's table text is 9 pt (12 px) Liberation Sans, measured with the font's own widths
+#: (``text_metrics``); header cells and the first column are bold. Each cell has 3 pt (4 px) of
+#: padding either side. An A4 page less its margins is 688 px wide upright and 1,017 px on its side.
+TEXT_PX, CELL_PX, PORTRAIT_PX, LANDSCAPE_PX = 12, 8, 688, 1017
 #: A table goes on a landscape page when its columns, each as wide as its longest cell up to
-#: this many characters (longer text wraps anyway), do not fit upright.
+#: about this many characters (longer text wraps anyway), do not fit upright.
 WRAP_AT = 30
+#: An average character of the table text, in px: WRAP_AT of them is where a cell wraps.
+AVERAGE_PX = 6.7
 
 
 def _widths(t: Table) -> tuple[list[float], list[float], list[float]]:
     """Each column's width in px: least (longest word), most (longest cell), and wanted (capped)."""
     least, most, wanted = [], [], []
     for i, name in enumerate(t.columns):
-        cells = [str(r[i]) for r in t.rows] + [str(name)]
-        word = max((len(w) for c in cells for w in c.split()), default=0)
-        longest = max(len(c) for c in cells[:-1]) if t.rows else 0
-        header = max((len(w) for w in str(name).split()), default=0)
-        least.append(word * CHAR_PX + CELL_PX)
-        most.append(max(longest, header) * CHAR_PX + CELL_PX)
-        wanted.append(max(header, min(longest, WRAP_AT)) * CHAR_PX + CELL_PX)
+        bold = i == 0  # the first column names its row, in bold
+
+        def px(words: str, bold: bool = bold) -> float:
+            return text_px(words, TEXT_PX, bold=bold)
+
+        cells = [str(r[i]) for r in t.rows]
+        header = max((px(w, True) for w in str(name).split()), default=0.0)
+        word = max([px(w) for c in cells for w in c.split()] + [header])
+        longest = max((px(c) for c in cells), default=0.0)
+        least.append(word + CELL_PX)
+        most.append(max(longest, header) + CELL_PX)
+        wanted.append(max(header, min(longest, WRAP_AT * AVERAGE_PX)) + CELL_PX)
     return least, most, wanted
 
 
@@ -90,11 +98,19 @@ def column_widths(t: Table, page: float | None = None) -> list[float] | None:
     return [round(100 * w / total, 2) for w in widths]
 
 
+#: What a column of numbers may also hold in a row without one: nothing, or "n/a" (not assessed).
+_NO_NUMBER = {"", "n/a"}
+
+
+def numeric_column(cells: list[str]) -> bool:
+    """A column of numbers (aligned right): every cell a number or empty or "n/a", and one a number."""
+    cells = [c.strip() for c in cells]
+    numbers = [c for c in cells if c not in _NO_NUMBER]
+    return bool(numbers) and all(_NUMBER.match(c) for c in numbers)
+
+
 def _table_view(t: Table) -> dict:
-    numeric = [
-        bool(t.rows) and all(_NUMBER.match(str(r[i]).strip() or "0") for r in t.rows)
-        for i in range(len(t.columns))
-    ]
+    numeric = [numeric_column([str(r[i]) for r in t.rows]) for i in range(len(t.columns))]
     return {
         "id": t.id,
         "caption": t.caption,

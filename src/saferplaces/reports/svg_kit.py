@@ -15,6 +15,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from html import escape
 
+from saferplaces.reports.text_metrics import text_px
+
 FONT = "Liberation Sans, Arial, sans-serif"
 # GOV.UK Design System colours
 BLUE, DARK, GREY, RED = "#1d70b8", "#0b0c0c", "#b1b4b6", "#d4351c"
@@ -187,16 +189,18 @@ def svg(width: float, height: float, body: Iterable[str]) -> str:
     )
 
 
-def text_width(words: str, size: float = 11) -> float:
-    """About how wide ``words`` are in Liberation Sans at ``size`` (for laying out labels)."""
-    return len(words) * size * 0.52
+def text_width(words: str, size: float = 11, *, bold: bool = False) -> float:
+    """How wide ``words`` are in Liberation Sans at ``size`` px (for laying out labels)."""
+    return text_px(words, size, bold=bold)
 
 
-def fit(words: str, width: float, size: float = 11) -> str:
-    """``words`` cut with an ellipsis to about ``width`` pixels."""
-    if text_width(words, size) <= width:
+def fit(words: str, width: float, size: float = 11, *, bold: bool = False) -> str:
+    """``words``, or as much of them as fits in ``width`` px with an ellipsis after it."""
+    if text_width(words, size, bold=bold) <= width:
         return words
-    keep = max(0, int(width / (size * 0.52)) - 1)
+    keep = len(words)
+    while keep and text_width(words[:keep].rstrip() + "…", size, bold=bold) > width:
+        keep -= 1
     return words[:keep].rstrip() + "…" if keep else ""
 
 

@@ -122,7 +122,8 @@ def _draw(
             k.line(left, y(t), left + plot_w, y(t), LIGHT),
             k.text(left - 6, y(t) + 4, k.tick_label(t), anchor="end"),
         ]
-    body.append(k.text(14, top + plot_h / 2, k.fit(y_title, 200), bold=True, anchor="middle", rotate=-90))
+    y_label = k.fit(y_title, 200, bold=True)
+    body.append(k.text(14, top + plot_h / 2, y_label, bold=True, anchor="middle", rotate=-90))
     for p in order:
         body.append(k.text(x(p) + 4, top + plot_h + 8, k.fit(p, 130), anchor="end", rotate=-40))
     if baseline is not None:
