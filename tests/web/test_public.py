@@ -244,8 +244,10 @@ def test_a_quarter_against_a_year_is_said_to_be_compared_per_month() -> None:
     )
     words = target_record(target)["in_plain_words"]
     assert words[2:] == [
-        "In 2025/26 Q2 it was 1,011.",
-        "2025/26 Q2 is 3 months long and 2018 is 12 months long. So we look at the number for each month.",
+        # a quarter of a financial year names its months (written out here, not worked out)
+        "In 2025/26 Q2 (July 2025 to September 2025) it was 1,011.",
+        "2025/26 Q2 (July 2025 to September 2025) is 3 months long and 2018 is 12 months long. "
+        "So we look at the number for each month.",
         "That is a rise. Our test says it is too big to be chance: it is statistically significant.",
     ]
     assert 1011 / 3 > 3502 / 12  # worked out here: per month, a rise
@@ -380,3 +382,20 @@ def test_a_plan_with_no_actions_says_so_on_its_progress_page(client) -> None:
     )
     assert Action.objects.filter(priority__plan__partnership__slug="lichfield").exists()
     assert "no progress to show" not in client.get("/public/lichfield/progress/").content.decode()
+
+
+def test_a_plan_period_names_its_months_for_residents() -> None:
+    """Residents do not count in financial years: a quarter or a financial year names its months,
+    in the page's language; a calendar year, a month, or words that are not a period read as they are."""
+    from django.utils import translation
+
+    from saferplaces.web.public.sentences import period_words
+
+    assert period_words("2025/26 Q2") == "2025/26 Q2 (July 2025 to September 2025)"
+    assert period_words("2024/25 q4") == "2024/25 Q4 (January 2025 to March 2025)"
+    assert period_words("2024/25") == "2024/25 (April 2024 to March 2025)"
+    assert period_words("2025-03") == "March 2025"
+    assert period_words("2018") == "2018"
+    assert period_words("the first year") == "the first year"
+    with translation.override("cy"):
+        assert period_words("2025/26 Q2") == "2025/26 Q2 (Gorffennaf 2025 i Medi 2025)"

@@ -553,7 +553,7 @@ def test_a_store_count_for_part_of_a_year_names_its_months(site, client: Client)
         detail={"count": 800, "monthly": monthly, "months_in_period": 12},
     )
     words = json.loads(client.get("/public/lichfield/targets.json").content)["targets"][0]["in_plain_words"]
-    assert "In 2025/26 it was 800." in words
+    assert "In 2025/26 (April 2025 to March 2026) it was 800." in words
     assert "This only counts 8 of the 12 months: April 2025 to November 2025." in words
 
 
@@ -588,3 +588,22 @@ def test_a_lead_officer_proposes_a_summary_that_appears_once_approved(site, clie
     update.public_approved_at = timezone.now()
     update.save()
     assert "We met local schools." in public.get("/public/lichfield/progress/").content.decode()
+
+
+def test_the_plan_heading_gives_its_years_once(site, client: Client):
+    """A title that names its years ("... plan 2022-2025") is not followed by them again; a title
+    without them gets them."""
+    from saferplaces.web.plans.year import start_version
+
+    html = client.get("/public/lichfield/plan/").content.decode()
+    assert "Community Safety Delivery plan 2022-2025</span></p>" in html
+    assert "2022 to 2025" not in html
+    plan = Plan.objects.get(partnership__slug="lichfield", status=Plan.Status.PUBLISHED)
+    admin = User.objects.create_user("admin-years")
+    draft = start_version(plan, admin, kind=Plan.VersionKind.REFRESH, label="Refresh", what_changed="Title")
+    Plan.objects.filter(pk=draft.pk).update(title="Community Safety Delivery Plan")
+    renamed = Plan.objects.get(pk=draft.pk)
+    publish_plan(renamed, admin, "Board of 2 April 2025 (minute 2)", dt.date(2025, 4, 2))
+    cache.clear()
+    html = client.get("/public/lichfield/plan/").content.decode()
+    assert "Community Safety Delivery Plan</span>: 2022 to 2025</p>" in html

@@ -13,6 +13,7 @@ from django.utils.translation import gettext, gettext_noop
 
 from saferplaces.assessment.local_picture import LocalPicture
 from saferplaces.disclosure import SMALLEST_PUBLISHED_COUNT
+from saferplaces.indicators.periods import parse_period_label
 
 MONTHS = (
     gettext_noop("January"),
@@ -155,6 +156,10 @@ TEMPLATES: dict[str, tuple[str, dict[str, object]]] = {
         gettext_noop("This only counts %(held)s of the %(whole)s months: %(start)s to %(end)s."),
         {"held": "8", "whole": "12", "start": "April 2025", "end": "November 2025"},
     ),
+    "period_months": (
+        gettext_noop("%(period)s (%(start)s to %(end)s)"),
+        {"period": "2025/26 Q2", "start": "July 2025", "end": "September 2025"},
+    ),
     "target_reduce": (gettext_noop("We aim to bring this down."), {}),
     "target_increase": (gettext_noop("We aim to make this go up."), {}),
     "target_latest": (
@@ -210,6 +215,19 @@ def month_name(month: str) -> str:
     """'January 2025' (or 'Ionawr 2025' in Welsh) for '2025-01'."""
     year, number = month.split("-")
     return f"{gettext(MONTHS[int(number) - 1])} {year}"
+
+
+def period_words(label: str) -> str:
+    """A plan's period with the months it covers, for a resident who does not count in financial
+    years: '2025/26 Q2 (July 2025 to September 2025)', '2024/25 (April 2024 to March 2025)';
+    '2025-03' is 'March 2025'. A calendar year, or a label that is not a period, is left as it is."""
+    span = parse_period_label(label)
+    if span is None or span.kind == "calendar-year":
+        return label
+    months = span.months
+    if len(months) == 1:
+        return month_name(months[0])
+    return say("period_months", period=span.label, start=month_name(months[0]), end=month_name(months[-1]))
 
 
 def long_date(iso: str) -> str:

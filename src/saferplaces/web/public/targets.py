@@ -57,9 +57,9 @@ def _per_month(base: str, latest: str) -> list[str]:
     return [
         sentences.say(
             "target_per_month",
-            latest=latest,
+            latest=sentences.period_words(latest),
             latest_months=spans[1].length,
-            base=base,
+            base=sentences.period_words(base),
             base_months=spans[0].length,
         )
     ]
@@ -78,7 +78,10 @@ def target_record(target: Target) -> dict[str, Any]:
         if target.baseline_period:
             words.append(
                 sentences.say(
-                    "target_baseline", what=target.description, value=shown, period=target.baseline_period
+                    "target_baseline",
+                    what=target.description,
+                    value=shown,
+                    period=sentences.period_words(target.baseline_period),
                 )
             )
         else:
@@ -90,7 +93,9 @@ def target_record(target: Target) -> dict[str, Any]:
     if latest is not None:
         words.append(
             sentences.say(
-                "target_latest", period=latest.period, value=shown_number(latest.value.value, percentage)
+                "target_latest",
+                period=sentences.period_words(latest.period),
+                value=shown_number(latest.value.value, percentage),
             )
         )
         words += _part_covered(latest.value)
