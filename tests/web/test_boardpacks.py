@@ -388,3 +388,30 @@ def test_a_pack_for_an_earlier_quarter_reads_no_later_target_value():
     assert row["latest"]["shown"] == f"{int(q1.value):,}"
     assert [v["period"] for v in row["values"]] == ["2025/26 Q1"]
     assert "2025/26 Q2" not in row["sentence"]
+
+
+def test_no_cell_or_sentence_prints_a_programs_word_for_nothing() -> None:
+    """A board member never reads "None", "nan" or "null": an action without a due date reads
+    "Not set", as one without a lead reads "Not named" (the demo packs, where many actions have
+    neither)."""
+    import re
+
+    from saferplaces.reports.board_pack import pack_sections
+    from saferplaces.web.boardpacks.demo import make_demo_packs
+    from saferplaces.web.boardpacks.models import BoardPack
+    from saferplaces.web.demo_activity import load_demo_activity
+    from saferplaces.web.partnerships.models import Partnership
+    from saferplaces.web.seeds import load_seed_plans
+
+    load_seed_plans()
+    load_demo_activity()
+    for pack in make_demo_packs(Partnership.objects.get(slug="lichfield"), now=BUILT):
+        words: list[str] = []
+        for section in pack_sections(BoardPack.objects.get(pk=pack.pk).content):
+            for block in section.blocks:
+                words += [block.text or "", *block.items]
+                if block.table:
+                    words += [str(cell) for row in block.table["rows"] for cell in row]
+        assert "Not set" in words and "Not named" in words
+        found = [w for w in words if re.search(r"\b(None|nan|NaN|null)\b", w)]
+        assert not found, found

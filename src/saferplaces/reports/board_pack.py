@@ -140,7 +140,7 @@ def progress_section(c: dict[str, Any]) -> PackSection:
             [
                 a["action"],
                 a["lead"] or "Not named",
-                a["due"] or "None",
+                a["due"] or "Not set",
                 a["rag_last"],
                 a["rag_now"],
                 a["changed"],
