@@ -74,12 +74,32 @@ def share_percent(part: float, whole: float) -> str:
     return f"{whole_percent(pct)}%"
 
 
+#: Period labels that read as a noun needing "the": "the calendar year 2025", "the financial year
+#: 2024/25 (April to March)", "the 12 months to December 2025". A month or a run of months
+#: ("March 2025", "January 2025 to April 2025") and "4 of 12 months (...)" take none.
+_TAKES_THE = re.compile(r"(calendar year|financial year|\d+ months to) ")
+
+
+def the_window(label: str) -> str:
+    """A period's label as it reads in a sentence: 'the calendar year 2025', 'March 2025'.
+
+    Examples
+    --------
+    >>> the_window("calendar year 2025"), the_window("March 2025"), the_window("January 2025 to April 2025")
+    ('the calendar year 2025', 'March 2025', 'January 2025 to April 2025')
+    """
+    return f"the {label}" if _TAKES_THE.match(label) else label
+
+
 def in_window(label: str) -> str:
-    """'in the calendar year 2025', 'in the 12 months to ...', 'in 4 of 12 months (January to April 2024)'.
+    """'in the calendar year 2025', 'in the 12 months to ...', 'in March 2025', 'in 4 of 12 months
+    (January to April 2024)'.
 
     Examples
     --------
     >>> in_window("12 months to December 2025"), in_window("4 of 12 months (January to April 2024)")
     ('in the 12 months to December 2025', 'in 4 of 12 months (January to April 2024)')
+    >>> in_window("March 2025")
+    'in March 2025'
     """
-    return f"in {label}" if re.match(r"\d+ of \d+ months", label) else f"in the {label}"
+    return f"in {the_window(label)}"

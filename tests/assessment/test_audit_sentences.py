@@ -113,6 +113,26 @@ def test_a_part_held_period_reads_without_a_stray_the(bundled_store):
     assert f"recorded in {label}," in volume and "in the 4 of 12" not in volume
 
 
+@pytest.mark.parametrize(
+    ("period", "label"),
+    [("2025-03", "March 2025"), ("2025-01..2025-04", "January 2025 to April 2025")],
+)
+def test_a_month_or_a_run_of_months_reads_without_a_stray_the(bundled_store, period, label):
+    """'in March 2025', never 'in the March 2025': in the findings, the opening, every table
+    caption and every priority's sentences."""
+    from saferplaces.reports.section_text import opening
+    from saferplaces.reports.tables import assessment_tables
+
+    a = build_assessment(bundled_store, "Stafford", period)
+    assert a.period.label == label
+    texts = _texts(a) + [opening(a)] + [t.caption for t in assessment_tables(a)]
+    texts += [s for p in a.priorities for s in p.sentences.values()]
+    texts += a.assumptions
+    assert any(f"in {label}" in t for t in texts)
+    stray = [t for t in texts if re.search(rf"\bthe {label}\b", t)]
+    assert not stray, stray
+
+
 def test_methods_appendix_counts_agree_with_their_nouns_and_name_the_adjustment(stafford):
     from saferplaces.reports.html_report import render_html
 

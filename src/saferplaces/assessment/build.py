@@ -63,7 +63,7 @@ from saferplaces.stats.monthly_change import (
     monthly_change,
 )
 from saferplaces.stats.spc import RUN_CHART_TREND
-from saferplaces.wording import counted
+from saferplaces.wording import counted, in_window, the_window
 
 METHODS = {
     "rate": MethodNote(
@@ -269,7 +269,7 @@ def resolve_scope(
     if period is None:
         the_period = latest_period(store, con, the_area)
         assumptions.append(
-            f"No period was given, so the assessment covers the {the_period.label}, the "
+            f"No period was given, so the assessment covers {the_window(the_period.label)}, the "
             f"{DEFAULTS.rolling_months} months ending with the latest month held."
         )
     else:
@@ -277,7 +277,7 @@ def resolve_scope(
     held, missing = months_coverage(store, con, the_area, the_period)
     if not held:
         raise InputError(
-            f"The store holds no police.uk data for {the_area.name} in the {the_period.label}.",
+            f"The store holds no police.uk data for {the_area.name} {in_window(the_period.label)}.",
             "Run 'saferplaces ingest' with the files for those months, or choose another period.",
         )
     if missing and not allow_partial:
@@ -288,7 +288,7 @@ def resolve_scope(
         of_what = (
             the_period.label
             if the_period.label.startswith(f"{the_period.length} months")
-            else f"{the_period.length} months of the {the_period.label}"
+            else f"{the_period.length} months of {the_window(the_period.label)}"
         )
         raise InputError(
             f"The store holds only {len(held)} of the {of_what} for {the_area.name} ({months_phrase(held)}).",

@@ -12,6 +12,7 @@ from saferplaces.data.policeuk_format import CRIME_TYPES
 from saferplaces.data.sql import run
 from saferplaces.data.store import Store
 from saferplaces.errors import InputError
+from saferplaces.wording import in_window
 
 BY_CHOICES = ("crime-type", "ward", "lsoa", "month")
 
@@ -108,7 +109,7 @@ def counts(store: Store, con: duckdb.DuckDBPyConnection, area: Area, period: Per
     held, missing = months_coverage(store, con, area, period)
     if not held:
         raise InputError(
-            f"The store holds no police.uk data for {area.name} in the {period.label}.",
+            f"The store holds no police.uk data for {area.name} {in_window(period.label)}.",
             "Run 'saferplaces ingest' with the files for those months, or choose another period.",
         )
     assumptions = []

@@ -26,7 +26,7 @@ from saferplaces.data.periods import MONTH_NAMES, Period, make_period
 from saferplaces.data.sql import literal_list, run
 from saferplaces.data.store import Store
 from saferplaces.defaults import DEFAULTS
-from saferplaces.wording import counted, in_window, whole_percent
+from saferplaces.wording import counted, in_window, the_window, whole_percent
 
 #: A year-on-year ratio of average monthly counts beyond this (or below its inverse) is a break
 #: (the registry's value, ``saferplaces.defaults``).
@@ -175,7 +175,7 @@ def quality_report(
         _check(
             "missing-months",
             len(missing),
-            f"Every month of the {period.label} is held.",
+            f"Every month of {the_window(period.label)} is held.",
             f"{counted(len(missing), 'force-month')} {in_window(period.label)} "
             f"{'is' if len(missing) == 1 else 'are'} not held.",
             ("force", "months_missing"),

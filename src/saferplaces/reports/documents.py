@@ -17,6 +17,7 @@ from saferplaces.reports.csv_cells import text_not_formulas
 from saferplaces.reports.drawn_charts import chart_pngs
 from saferplaces.reports.formats import FORMATS, parse_formats
 from saferplaces.reports.tables import assessment_tables
+from saferplaces.wording import the_window
 
 __all__ = [
     "FORMATS",
@@ -141,7 +142,7 @@ def write_docx(
     doc.add_heading(f"{a.area.name}: {a.period.label}", level=0)
     if a.period.partial:
         paragraph(
-            f"The store holds only {a.period.label} of the {a.period.requested}; "
+            f"The store holds only {a.period.label} of {the_window(a.period.requested)}; "
             "every figure is for those months."
         )
     paragraph("Community safety strategic assessment, made with Safer Places.")

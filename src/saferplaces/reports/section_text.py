@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from saferplaces.assessment.model import StrategicAssessment
 from saferplaces.assessment.places import CENTRE_RULE
-from saferplaces.wording import in_window
+from saferplaces.wording import in_window, the_window
 from saferplaces.wording import listed as _listed
 
 
@@ -20,11 +20,11 @@ def opening(a: StrategicAssessment) -> str:
     )
     if a.period.partial:
         text += (
-            f"for {a.period.label}: the store holds only these months of the {a.period.requested}, "
+            f"for {a.period.label}: the store holds only these months of {the_window(a.period.requested)}, "
             "and every figure is for them alone."
         )
     else:
-        text += f"for the {a.period.label}."
+        text += f"for {the_window(a.period.label)}."
     if a.period.comparison_label:
         text += f" Changes compare {a.period.comparison_label}, the months held in both years."
     return text

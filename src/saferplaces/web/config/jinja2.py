@@ -17,6 +17,7 @@ from jinja2 import ChoiceLoader, Environment, PackageLoader, PrefixLoader
 
 from saferplaces.defaults import DEFAULTS
 from saferplaces.web import govuk
+from saferplaces.wording import the_window
 
 
 def _url(name: str, *args: Any, **kwargs: Any) -> str:
@@ -58,6 +59,7 @@ def environment(**options: Any) -> Environment:
     env = Environment(**options)
     env.install_gettext_translations(translation, newstyle=True)  # type: ignore[attr-defined]
     env.filters["localtime_text"] = _localtime_text
+    env.filters["the_window"] = the_window  # "the calendar year 2025", but "March 2025"
     env.globals.update(
         {
             "static": static,
