@@ -73,6 +73,15 @@ def test_areas_lists_districts_and_wards_with_population(bundled_store):
     assert sum(1 for r in rows if r["level"] == "ward") == 185
 
 
+def test_the_areas_table_prints_a_count_with_commas_and_a_year_without():
+    from saferplaces.cli.common import console, emit
+
+    with console.capture() as captured:
+        emit(("name", "population", "population_year"), [("Stafford", 137231, 2021)], "table")
+    text = captured.get()
+    assert "137,231" in text and "2021" in text and "2,021" not in text
+
+
 @pytest.mark.parametrize(
     "args,fragment",
     [

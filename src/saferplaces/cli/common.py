@@ -94,9 +94,14 @@ def emit(
         for col in columns:
             numeric = bool(rows) and all(isinstance(r[columns.index(col)], int | float) for r in rows)
             table.add_column(col.replace("_", " "), justify="right" if numeric else "left")
+        # a count reads 1,234; a year (a column named "year" or "..._year") reads 2021
+        grouped = [not (c == "year" or c.endswith("_year")) for c in columns]
         for row in rows:
             table.add_row(
-                *[f"{v:,}" if isinstance(v, int) and not isinstance(v, bool) else str(v) for v in row]
+                *[
+                    f"{v:,}" if group and isinstance(v, int) and not isinstance(v, bool) else str(v)
+                    for v, group in zip(row, grouped, strict=True)
+                ]
             )
         console.print(table)
 
