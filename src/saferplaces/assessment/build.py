@@ -282,9 +282,9 @@ def resolve_scope(
         )
     if missing and not allow_partial:
         from saferplaces.assessment.local_picture import held_months
-        from saferplaces.data.summary import _latest_twelve
+        from saferplaces.data.summary import latest_twelve
 
-        whole = _latest_twelve(held_months(store, con, the_area))
+        whole = latest_twelve(held_months(store, con, the_area))
         of_what = (
             the_period.label
             if the_period.label.startswith(f"{the_period.length} months")

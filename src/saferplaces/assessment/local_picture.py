@@ -31,7 +31,7 @@ from saferplaces.data.population import (
 )
 from saferplaces.data.sql import run
 from saferplaces.data.store import Store
-from saferplaces.data.summary import _latest_twelve
+from saferplaces.data.summary import latest_twelve
 from saferplaces.disclosure import Relation, SuppressedTable, suppress
 from saferplaces.errors import AreaNotFoundError, InputError
 
@@ -207,7 +207,7 @@ def local_picture(
     con = con or store.connect()
     the_area = area if isinstance(area, Area) else resolve_area(con, area)
     held = held_months(store, con, the_area)
-    period = _latest_twelve(held)
+    period = latest_twelve(held)
     if period is None:
         raise InputError(
             f"The store does not hold 12 months in a row of police.uk data for {the_area.name}.",

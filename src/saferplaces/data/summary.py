@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from saferplaces.data.areas import Area
 from saferplaces.data.counts import describe_missing
-from saferplaces.data.periods import Period, month_from_index, month_index
+from saferplaces.data.periods import Period, make_period, month_from_index, month_index
 from saferplaces.data.population import population
 from saferplaces.data.sql import run
 from saferplaces.data.store import Store
@@ -25,12 +25,12 @@ class StoreSummary:
     assumptions: tuple[str, ...] = field(default=())
 
 
-def _latest_twelve(months: set[str]) -> Period | None:
-    """The latest run of 12 consecutive held months, if any."""
+def latest_twelve(months: set[str]) -> Period | None:
+    """The latest run of 12 consecutive held months, if any, as "12 months to December 2025"."""
     for end in sorted(months, reverse=True):
         run = [month_from_index(month_index(end) - i) for i in range(12)]
         if all(m in months for m in run):
-            return Period(run[-1], end, "rolling-12", f"12 months to {end}")
+            return make_period(run[-1], end, "rolling-12")
     return None
 
 
@@ -74,7 +74,7 @@ def store_summary(store: Store) -> StoreSummary:
         )
     )
     for force, months in sorted(held.items()):
-        period = _latest_twelve(months)
+        period = latest_twelve(months)
         if period is None:
             continue
         districts = run(
