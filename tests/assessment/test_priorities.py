@@ -123,6 +123,8 @@ def test_series_break_is_not_counted_as_evidence():
     p = score_candidates([c], weights(change=1, volume=1))[0]
     assert "change" not in p.components
     assert "not counted" in p.sentences["change"]
+    # with no context the window is "the period", and reads as such
+    assert " recorded in the period" in p.sentences["volume"]
     assert any("break" in c for c in p.caveats)
 
 

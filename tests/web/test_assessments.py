@@ -414,3 +414,29 @@ def test_with_every_plan_frozen_the_adoption_pages_say_how_to_go_on(world, built
     for url in (f"{BASE}{assessment.pk}/adopt/", "/partnerships/lichfield/priorities/adopt-for-a-reason/"):
         page = text(admin.get(url))
         assert warning in page and "start a refresh or next year's plan" in page, url
+
+
+def test_months_compared_read_without_a_stray_the(world, bundled_store, settings) -> None:
+    """Two single-month assessments side by side: "version 1 of the assessment of March 2025",
+    "in February 2025", never "the March 2025"; one month held reads "1 month held"."""
+    import re
+
+    from saferplaces.web.assessments.compare import compare as compare_two
+
+    settings.ENV = replace(settings.ENV, store_dir=bundled_store.root)
+    params = {"area_code": LICHFIELD, "compare": "previous", "extract": "", "weights": {}}
+    months = {}
+    for period in ("2025-02", "2025-03"):
+        build = {**params, "period": period}
+        months[period] = saved(world, {period: (read_build(build), build)}, period)
+    earlier, later = months["2025-02"], months["2025-03"]
+    assumptions = " ".join(compare_two(earlier, later).assumptions)
+    assert "Changes compare March 2025 (1 month held) with February 2025 (1 month held)" in assumptions
+    page = text(client_for(world, "board").get(f"{BASE}{later.pk}/compare/?with={earlier.pk}"))
+    assert "of the assessment of March 2025 beside version" in page
+    own_page = text(client_for(world, "board").get(f"{BASE}{later.pk}/"))
+    for html in (page, assumptions, own_page):
+        # "the March 2025 assessment" is right: the label is an adjective there
+        found = re.search(r".{120}\bthe (February|March) 2025\b(?! assessment).{40}", html, re.S)
+        assert not found, found and found.group(0)
+        assert "1 months" not in html

@@ -553,7 +553,8 @@ def test_a_store_count_for_part_of_a_year_names_its_months(site, client: Client)
         detail={"count": 800, "monthly": monthly, "months_in_period": 12},
     )
     words = json.loads(client.get("/public/lichfield/targets.json").content)["targets"][0]["in_plain_words"]
-    assert "In 2025/26 (April 2025 to March 2026) it was 800." in words
+    # the months held, not the whole year's, which a partial count does not cover
+    assert "In 2025/26 it was 800." in words and "March 2026" not in " ".join(words)
     assert "This only counts 8 of the 12 months: April 2025 to November 2025." in words
 
 
@@ -607,3 +608,20 @@ def test_the_plan_heading_gives_its_years_once(site, client: Client):
     cache.clear()
     html = client.get("/public/lichfield/plan/").content.decode()
     assert "Community Safety Delivery Plan</span>: 2022 to 2025</p>" in html
+
+
+@pytest.mark.parametrize(
+    ("title", "gives"),
+    [
+        ("Community Safety Delivery plan 2022-2025", True),
+        ("Community Safety and Wellbeing Strategy 2022 - 2025", True),
+        ("Community Safety Agreement 2022 – 2025", True),
+        ("Plan 2022-25", True),
+        ("Plan for 2022 to 2025", True),
+        ("Community Safety Plan 2022 (reviewed 2025)", False),
+        ("Community Safety Plan", False),
+        ("Plan 2021-2025", False),
+    ],
+)
+def test_a_title_gives_the_years_only_when_it_names_the_span(title: str, gives: bool) -> None:
+    assert Plan(title=title, start_year=2022, end_year=2025).title_gives_years is gives

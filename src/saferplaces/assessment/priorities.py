@@ -185,7 +185,7 @@ class Candidate:
 class ScoringContext:
     """Words the sentences need: the windows the figures cover and what they are compared with."""
 
-    period_label: str = "period"
+    period_label: str = "the period"  # a window label, as in_window reads it
     change_label: str = "the same months a year earlier"
     total: int = 0
     force_name: str = "the force area"

@@ -133,17 +133,21 @@ def run_typst(
         "sys_inputs": data,
         **options,
     }
+    # the log names the very document ("the PDF (Strategic assessment: Stafford, ...)")
+    title = inputs.get("data", {}).get("document_title") if isinstance(inputs.get("data"), dict) else None
+    named = f"{what} ({title})" if title else what
     try:
         try:
-            return _compile(text, call, what)
+            return _compile(text, call, named)
         except RuntimeError as error:
             if "PDF/UA" not in str(error):
                 raise
-            # the text, not the layout, fails the standard: tagged, without the claim
-            LOG.info("The %s is typeset without its PDF/UA-1 claim: %s", what, str(error).strip()[:300])
+            # the text, not the layout, fails the standard: tagged, without the claim (a warning:
+            # a reader with a screen reader gets a document that does not say it meets PDF/UA)
+            LOG.warning("The %s is typeset without its PDF/UA-1 claim: %s", named, str(error).strip()[:300])
             call.pop("pdf_standards", None)
             call["ignore_system_fonts"] = False
-            return _compile(text, call, what)
+            return _compile(text, call, named)
     except RuntimeError as error:
         raise SaferPlacesError(
             f"The {what} could not be laid out: {str(error).strip()[:300]}.", action

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from saferplaces import stats
 from saferplaces.assessment.priorities import ASB
 from saferplaces.web.assessments.models import Assessment
-from saferplaces.wording import the_window
+from saferplaces.wording import counted, the_window
 
 CHANGE_WORDS = {
     "increase": "Significant increase",
@@ -133,8 +133,9 @@ def compare(earlier: Assessment, later: Assessment) -> Comparison:
     ranks = tuple(RankRow(t, e_rank.get(t), l_rank.get(t)) for t in themes)
     e_hot, l_hot = hotspot_places(earlier), hotspot_places(later)
     assumptions = [
-        f"Changes compare {the_window(later.period_label)} ({months[1]} months held) with "
-        f"{the_window(earlier.period_label)} ({months[0]} months held), each count over its own months, "
+        f"Changes compare {the_window(later.period_label)} ({counted(months[1], 'month')} held) with "
+        f"{the_window(earlier.period_label)} ({counted(months[0], 'month')} held), each count over its "
+        "own months, "
         "with the test of two Poisson counts at the 95% level.",
         "A hotspot is named by the busiest police.uk location of its cluster; it is new when no "
         "cluster of the earlier assessment had that location as its busiest, and gone the other way round.",

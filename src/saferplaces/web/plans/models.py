@@ -228,6 +228,14 @@ class Plan(models.Model):
         return self.status == self.Status.PUBLISHED and not self.is_frozen
 
     @property
+    def title_gives_years(self) -> bool:
+        """True when the title names the plan's span, "2022-2025", "2022 – 25" or "2022 to 2025"
+        (so a page need not repeat it); a title naming the two years apart does not."""
+        start, end = self.start_year, self.end_year
+        span = rf"\b{start}\s*(?:-|–|—|/|to)\s*(?:{end}|{end % 100:02d})\b"
+        return re.search(span, self.title) is not None
+
+    @property
     def version_name(self) -> str:
         """The version's own name: its label, or what it is when it has none."""
         if self.version_label:

@@ -91,14 +91,14 @@ def target_record(target: Target) -> dict[str, Any]:
     if target.direction in (Target.Direction.REDUCE, Target.Direction.INCREASE):
         words.append(sentences.say(f"target_{target.direction}"))
     if latest is not None:
+        part = _part_covered(latest.value)
+        # a figure for part of its period names the months it counts in the next sentence, so
+        # this one does not claim the whole period's months
+        period = latest.period if part else sentences.period_words(latest.period)
         words.append(
-            sentences.say(
-                "target_latest",
-                period=sentences.period_words(latest.period),
-                value=shown_number(latest.value.value, percentage),
-            )
+            sentences.say("target_latest", period=period, value=shown_number(latest.value.value, percentage))
         )
-        words += _part_covered(latest.value)
+        words += part
     if status.method == METHOD_CHANGE and latest is not None:
         words += _per_month(status.baseline_period, status.latest_period)
     if status.status in (StatusLabel.IMPROVING, StatusLabel.WORSENING) and latest is not None:
