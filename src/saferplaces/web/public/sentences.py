@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import get_language, gettext, gettext_noop
 
 from saferplaces.assessment.local_picture import LocalPicture
 from saferplaces.disclosure import SMALLEST_PUBLISHED_COUNT
 from saferplaces.indicators.periods import parse_period_label
+from saferplaces.web.public.welsh import mutate_months
 
 MONTHS = (
     gettext_noop("January"),
@@ -207,8 +208,10 @@ TEMPLATES: dict[str, tuple[str, dict[str, object]]] = {
 
 
 def say(name: str, **values: object) -> str:
-    """The sentence ``name`` in the active language, filled in."""
-    return gettext(TEMPLATES[name][0]) % values
+    """The sentence ``name`` in the active language, filled in (in Welsh, with a month's name
+    mutated after the preposition the translation put before it: "i Fedi", "ym Mawrth")."""
+    text = gettext(TEMPLATES[name][0]) % values
+    return mutate_months(text) if (get_language() or "").startswith("cy") else text
 
 
 def month_name(month: str) -> str:
