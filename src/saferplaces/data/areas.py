@@ -57,7 +57,7 @@ class Area:
 _CANDIDATES: list[list[Area]] = []
 
 
-def _candidates(con: duckdb.DuckDBPyConnection) -> list[Area]:
+def reference_areas(con: duckdb.DuckDBPyConnection) -> list[Area]:
     """Every area of the reference tables (built from bundled files only, so listed once a process)."""
     if not _CANDIDATES:
         _CANDIDATES.append(_list_candidates(con))
@@ -110,7 +110,7 @@ def resolve_area(con: duckdb.DuckDBPyConnection, text: str) -> Area:
     wanted = (text or "").strip()
     key = wanted.casefold()
     forces = dict(run(con, "select force, pfa_code from forces").fetchall())
-    areas = _candidates(con)
+    areas = reference_areas(con)
     if key in forces and forces[key]:
         key = forces[key].casefold()
     by_code = [a for a in areas if a.code.casefold() == key]
@@ -139,7 +139,7 @@ def resolve_area(con: duckdb.DuckDBPyConnection, text: str) -> Area:
 
 def areas_within(con: duckdb.DuckDBPyConnection, within: Area | None) -> list[Area]:
     """List the areas inside ``within``: forces when None, then districts, CSPs and wards."""
-    areas = _candidates(con)
+    areas = reference_areas(con)
     if within is None:
         return sorted((a for a in areas if a.level == "force"), key=lambda a: a.name)
     if within.level == "force":

@@ -482,7 +482,7 @@ def extract_force_months(
 
 
 @contextmanager
-def _scratch(root: Path, purpose: str, in_store: bool) -> Iterator[Path]:
+def scratch_folder(root: Path, purpose: str, in_store: bool) -> Iterator[Path]:
     """A private work folder under ``root/.work``; removed afterwards, with ``root`` if we made it.
 
     In a store it is leased (``store.work_folder``), so that a write meanwhile leaves it alone.
@@ -586,7 +586,7 @@ def download_police_uk(
     plans = plan_archives(months, url)
     root = store.root if ingest_files and store is not None else out_dir
     assert root is not None
-    with _scratch(root, "download", in_store=ingest_files) as work:
+    with scratch_folder(root, "download", in_store=ingest_files) as work:
         files: list[Path] = []
         missing: list[tuple[str, str]] = []
         received = 0

@@ -53,7 +53,7 @@ from pathlib import Path
 from typing import Any
 
 from saferplaces.data.bundled_files import bundled
-from saferplaces.data.download import _scratch, fetch, resolve_base_url
+from saferplaces.data.download import fetch, resolve_base_url, scratch_folder
 from saferplaces.data.input_files import disguised
 from saferplaces.data.progress import Progress, no_progress
 from saferplaces.data.store import Store
@@ -314,7 +314,7 @@ def download_ons_population(
     root = Path(store.root)
     options = {"timeout": timeout, "attempts": attempts, "backoff": backoff}
     # a leased work folder in the store; a failed first download leaves no empty store behind
-    with _scratch(root, "ons-population", in_store=True) as work:
+    with scratch_folder(root, "ons-population", in_store=True) as work:
         rows, urls, received = _fetch_all(base, DATASET, list(wanted), work, progress, False, options)
         if not rows:
             raise DataFormatError(

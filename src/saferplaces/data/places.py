@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import duckdb
 
-from saferplaces.data.areas import Area, _candidates
+from saferplaces.data.areas import Area, reference_areas
 
 #: A postcode district ("ST16", "WS13", "B1", "EC1A"), optionally with the sector ("ST16 2").
 POSTCODE = re.compile(r"^[A-Z]{1,2}[0-9][0-9A-Z]?(\s*[0-9][A-Z]{0,2})?$", re.I)
@@ -75,7 +75,7 @@ def find_places(con: duckdb.DuckDBPyConnection, text: str, within: set[str] | No
     if len(key) < 2:
         return PlaceSearch(wanted, (), postcode, tuple(assumptions))
     found = []
-    for a in _candidates(con):
+    for a in reference_areas(con):
         if a.level not in ("district", "ward"):
             continue
         name = a.name.casefold()

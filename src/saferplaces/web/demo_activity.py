@@ -34,7 +34,7 @@ from saferplaces.web.performance.models import Target, TargetValue
 from saferplaces.web.plans.models import Action, Plan, Priority, ProgressUpdate, Risk, RiskReview
 from saferplaces.web.projects.models import FundingStream, Project, QuarterlyReturn
 from saferplaces.web.projects.quarters import Quarter
-from saferplaces.web.seeds import _decimal
+from saferplaces.web.seeds import decimal_or_none
 
 DEMO_DIR = Path(__file__).resolve().parent / "fixtures" / "demo_activity"
 DEMO_FILES = ("lichfield.yaml", "east-staffordshire.yaml")
@@ -156,7 +156,7 @@ def load_demo_file(name: str) -> DemoActivityResult:
             unit=row.get("unit", ""),
             kind=row.get("kind", ""),
             direction=row.get("direction", ""),
-            baseline_value=_decimal(row.get("baseline_value")),
+            baseline_value=decimal_or_none(row.get("baseline_value")),
             baseline_period=row.get("baseline_period", ""),
             baseline_text=row.get("baseline_text", ""),
         )
@@ -186,8 +186,8 @@ def load_demo_file(name: str) -> DemoActivityResult:
             order=plan.partnership.funding_streams.count() + 1,
             name=row["name"] + SUFFIX,
             amount_text=row.get("amount_text", ""),
-            amount_low=_decimal(row.get("amount_low")),
-            amount_high=_decimal(row.get("amount_high")),
+            amount_low=decimal_or_none(row.get("amount_low")),
+            amount_high=decimal_or_none(row.get("amount_high")),
             frequency=row.get("frequency", ""),
         )
         loader.count("created")
@@ -268,7 +268,7 @@ class _Loader:
                 target=target,
                 order=order,
                 period=value["period"],
-                value=_decimal(value.get("value")),
+                value=decimal_or_none(value.get("value")),
                 numerator=value.get("numerator"),
                 sample_size=value.get("sample_size"),
                 note=NOTE,
@@ -290,7 +290,7 @@ class _Loader:
             self.count("reviews")
 
     def project(self, project: Project, row: dict[str, Any]) -> None:
-        project.budget = _decimal(row.get("budget"))
+        project.budget = decimal_or_none(row.get("budget"))
         project.contract_start = row.get("contract_start")
         project.contract_end = row.get("contract_end")
         project.save(update_fields=["budget", "contract_start", "contract_end"])
@@ -302,7 +302,7 @@ class _Loader:
                 period=quarter.label,
                 due_date=quarter.late_after,
                 submitted_on=item["submitted_on"],
-                spend=_decimal(item.get("spend")),
+                spend=decimal_or_none(item.get("spend")),
                 targets_met=item.get("targets_met", ""),
                 outputs=item.get("outputs", ""),
                 outcomes=item.get("outcomes", ""),

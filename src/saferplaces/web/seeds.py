@@ -210,7 +210,7 @@ def load_seed_file(name: str, replace: bool = False) -> SeedResult:
             description=item["description"],
             unit=item.get("unit", ""),
             direction=item.get("direction", ""),
-            baseline_value=_decimal(item.get("baseline_value")),
+            baseline_value=decimal_or_none(item.get("baseline_value")),
             baseline_text=item.get("baseline_text", ""),
             baseline_period=item.get("baseline_period", ""),
         )
@@ -266,8 +266,8 @@ def load_seed_file(name: str, replace: bool = False) -> SeedResult:
             order=order,
             name=row["name"],
             amount_text=row.get("amount_text", ""),
-            amount_low=_decimal(row.get("amount_low")),
-            amount_high=_decimal(row.get("amount_high")),
+            amount_low=decimal_or_none(row.get("amount_low")),
+            amount_high=decimal_or_none(row.get("amount_high")),
             frequency=row.get("frequency", ""),
         )
     for order, row in enumerate(seed.get("projects", []), start=1):
@@ -310,5 +310,5 @@ def _board(partnership: Partnership, data: dict[str, Any]) -> Board:
     return board
 
 
-def _decimal(value: Any) -> Decimal | None:
+def decimal_or_none(value: Any) -> Decimal | None:
     return None if value is None or value == "" else Decimal(str(value))

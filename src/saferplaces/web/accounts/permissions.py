@@ -39,13 +39,14 @@ def roles(user: User, partnership: Partnership) -> set[str]:
     return set(held[partnership.pk])
 
 
-def _superuser(user: User) -> bool:
+def is_active_superuser(user: User) -> bool:
+    """A signed-in, active superuser: may do anything in any partnership."""
     return bool(user.is_authenticated and user.is_active and getattr(user, "is_superuser", False))
 
 
 def is_member(user: User, partnership: Partnership) -> bool:
     """True when the user holds any role in the partnership, or is a superuser."""
-    return _superuser(user) or bool(roles(user, partnership))
+    return is_active_superuser(user) or bool(roles(user, partnership))
 
 
 def can_view_plan(user: User, plan: Plan) -> bool:
@@ -55,13 +56,13 @@ def can_view_plan(user: User, plan: Plan) -> bool:
 
 def can_edit_plan(user: User, plan: Plan) -> bool:
     """Change the plan, its priorities, targets and risks: administrators."""
-    return _superuser(user) or Role.Name.ADMINISTRATOR in roles(user, plan.partnership)
+    return is_active_superuser(user) or Role.Name.ADMINISTRATOR in roles(user, plan.partnership)
 
 
 def can_edit_targets(user: User, plan: Plan) -> bool:
     """Add or correct a target's values and refresh them from the data store: administrators, analysts."""
     held = roles(user, plan.partnership)
-    return _superuser(user) or bool(held & {Role.Name.ADMINISTRATOR, Role.Name.ANALYST})
+    return is_active_superuser(user) or bool(held & {Role.Name.ADMINISTRATOR, Role.Name.ANALYST})
 
 
 def can_edit_risk(user: User, plan: Plan) -> bool:
@@ -80,7 +81,7 @@ def actions_user_may_update(user: User, plan: Plan, actions: Iterable[Action]) -
     One query for the user's roles, however many actions: the delivery plan page asks for every row.
     """
     held = roles(user, plan.partnership)
-    if _superuser(user) or Role.Name.ADMINISTRATOR in held:
+    if is_active_superuser(user) or Role.Name.ADMINISTRATOR in held:
         return {action.pk for action in actions}
     if Role.Name.LEAD_OFFICER not in held:
         return set()
@@ -104,6 +105,6 @@ def can_view_returns(user: User, project: Project) -> bool:
 def can_submit_return(user: User, project: Project) -> bool:
     """Submit a quarterly return: administrators, and the project's own providers."""
     held = roles(user, project.partnership)
-    if _superuser(user) or Role.Name.ADMINISTRATOR in held:
+    if is_active_superuser(user) or Role.Name.ADMINISTRATOR in held:
         return True
     return Role.Name.PROVIDER in held and project.provider_users.filter(pk=user.pk).exists()

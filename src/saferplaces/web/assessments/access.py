@@ -12,23 +12,19 @@ from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
 from saferplaces.web.accounts.models import Role
-from saferplaces.web.accounts.permissions import User, is_member, roles
+from saferplaces.web.accounts.permissions import User, is_active_superuser, is_member, roles
 from saferplaces.web.partnerships.models import Partnership
-
-
-def _superuser(user: User) -> bool:
-    return bool(user.is_authenticated and user.is_active and getattr(user, "is_superuser", False))
 
 
 def can_build(user: User, partnership: Partnership) -> bool:
     """Build an assessment: analysts and administrators."""
     held = roles(user, partnership)
-    return _superuser(user) or bool(held & {Role.Name.ANALYST, Role.Name.ADMINISTRATOR})
+    return is_active_superuser(user) or bool(held & {Role.Name.ANALYST, Role.Name.ADMINISTRATOR})
 
 
 def can_adopt(user: User, partnership: Partnership) -> bool:
     """Adopt a priority from an assessment, or for a reason the data cannot show: administrators."""
-    return _superuser(user) or Role.Name.ADMINISTRATOR in roles(user, partnership)
+    return is_active_superuser(user) or Role.Name.ADMINISTRATOR in roles(user, partnership)
 
 
 def member_partnership(request: HttpRequest, slug: str) -> Partnership:

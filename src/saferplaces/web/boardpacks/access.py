@@ -8,22 +8,20 @@
 from __future__ import annotations
 
 from saferplaces.web.accounts.models import Role
-from saferplaces.web.accounts.permissions import User, roles
+from saferplaces.web.accounts.permissions import User, is_active_superuser, roles
 from saferplaces.web.assessments.access import member_partnership
 from saferplaces.web.partnerships.models import Partnership
 
 __all__ = ["can_build_pack", "can_sign_off", "member_partnership"]
 
 
-def _superuser(user: User) -> bool:
-    return bool(user.is_authenticated and user.is_active and getattr(user, "is_superuser", False))
-
-
 def can_build_pack(user: User, partnership: Partnership) -> bool:
     """Build a board pack and edit its asks: administrators."""
-    return _superuser(user) or Role.Name.ADMINISTRATOR in roles(user, partnership)
+    return is_active_superuser(user) or Role.Name.ADMINISTRATOR in roles(user, partnership)
 
 
 def can_sign_off(user: User, partnership: Partnership) -> bool:
     """Sign a board pack off: administrators and the chair."""
-    return _superuser(user) or bool(roles(user, partnership) & {Role.Name.ADMINISTRATOR, Role.Name.CHAIR})
+    return is_active_superuser(user) or bool(
+        roles(user, partnership) & {Role.Name.ADMINISTRATOR, Role.Name.CHAIR}
+    )

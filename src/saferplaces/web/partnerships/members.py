@@ -25,7 +25,7 @@ from django.views.decorators.http import require_POST
 
 from saferplaces.web.accounts.access import partnership_page
 from saferplaces.web.accounts.models import Role
-from saferplaces.web.accounts.permissions import _superuser, roles
+from saferplaces.web.accounts.permissions import is_active_superuser, roles
 from saferplaces.web.audit.trail import audited_delete, audited_save, record
 from saferplaces.web.partnerships.models import Partnership
 
@@ -34,7 +34,7 @@ VIA_PEOPLE = "partnership people page"
 
 def can_manage_people(user: Any, partnership: Partnership) -> bool:
     """Invite people, give and take away roles, switch accounts off: administrators."""
-    return _superuser(user) or Role.Name.ADMINISTRATOR in roles(user, partnership)
+    return is_active_superuser(user) or Role.Name.ADMINISTRATOR in roles(user, partnership)
 
 
 #: Load the partnership (404 to non-members), then require that the user manages its people.

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 
 from saferplaces.web.accounts.access import partnership_page
 from saferplaces.web.accounts.models import Role
-from saferplaces.web.accounts.permissions import _superuser, roles
+from saferplaces.web.accounts.permissions import is_active_superuser, roles
 from saferplaces.web.audit.trail import audited_delete, audited_save
 from saferplaces.web.partnerships.models import Partnership
 from saferplaces.web.plans.models import Plan, ProgressUpdate
@@ -33,7 +33,7 @@ VIA = "public site form"
 
 def can_manage_public_site(user: Any, partnership: Partnership) -> bool:
     """Change what the residents' site shows and approve public summaries: administrators."""
-    return _superuser(user) or Role.Name.ADMINISTRATOR in roles(user, partnership)
+    return is_active_superuser(user) or Role.Name.ADMINISTRATOR in roles(user, partnership)
 
 
 #: Load the partnership (404 to non-members), then require that the user manages its public site.
