@@ -24,8 +24,15 @@ from saferplaces.data.summary import store_summary
 
 @click.command("ingest")
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option(
+    "--force",
+    "forces",
+    multiple=True,
+    help="Read only this police.uk force's files (slug or name; give it again for more). "
+    "For the national archive, which holds every force.",
+)
 @store_option
-def ingest_command(paths: tuple[str, ...], store_dir: str | None) -> None:
+def ingest_command(paths: tuple[str, ...], forces: tuple[str, ...], store_dir: str | None) -> None:
     """Load police.uk street-level and outcomes files into the store.
 
     PATHS are CSV files (plain or gzip), folders of them, or the zip archives
@@ -36,15 +43,17 @@ def ingest_command(paths: tuple[str, ...], store_dir: str | None) -> None:
     force-months added and replaced. Files whose name and rows disagree (month or
     force), months before December 2010 or after this month, and compressed files
     beyond the size limits are refused; see docs/data-store.md, "Input checks".
+    With --force, files of other forces are passed over unread.
 
     \b
     Example:
       saferplaces ingest 2025-01-staffordshire-street.csv.gz
       saferplaces ingest ~/Downloads/police-data/ --store ./store
+      saferplaces ingest ~/Downloads/2025-12.zip --force staffordshire
     """
     store = open_store(store_dir)
     with stopping_leaves_store_unchanged(), progress_bar() as report:
-        result = ingest(paths, store, progress=report)
+        result = ingest(paths, store, progress=report, forces=forces)
     for line in result.messages():
         console.print(line, highlight=False)
     console.print(

@@ -172,12 +172,16 @@ def _is_police_uk_name(name: str) -> bool:
     return fmt.kind_of(name) is not None
 
 
-def _unpack_zip(archive: Path, work: Path, shown: str | None = None) -> tuple[list[FoundFile], list[str]]:
+def _unpack_zip(
+    archive: Path, work: Path, shown: str | None = None, wanted: _ForceFilter | None = None
+) -> tuple[list[FoundFile], list[str]]:
     office = office_document(archive)
     if office:
         raise not_csv(shown or archive.name, office)
-    unpacked = unpack_zip(archive, shown or archive.name, work, _is_police_uk_name, AGAIN)
-    if not unpacked.files:
+    wanted = wanted or _ForceFilter(())
+    passed_over = len(wanted.skipped)
+    unpacked = unpack_zip(archive, shown or archive.name, work, wanted, AGAIN)
+    if not unpacked.files and len(wanted.skipped) == passed_over:
         raise DataFormatError(
             f"The archive {shown or archive.name} holds no police.uk street or outcomes CSV files.",
             "Check it is an archive downloaded from data.police.uk.",
@@ -185,23 +189,53 @@ def _unpack_zip(archive: Path, work: Path, shown: str | None = None) -> tuple[li
     return [FoundFile(u.path, u.name, u.shown) for u in unpacked.files], list(unpacked.notes)
 
 
-def discover_files(paths: Sequence[str | os.PathLike[str]], work: Path) -> tuple[list[FoundFile], list[str]]:
+class _ForceFilter:
+    """Which police.uk file names to read when only some forces are wanted; counts the others."""
+
+    def __init__(self, forces: Sequence[str]) -> None:
+        self.forces = frozenset(forces)
+        self.skipped: set[str] = set()
+
+    def __call__(self, name: str) -> bool:
+        match = fmt.FILE_NAME.match(name)
+        if not match:
+            return False
+        if self.forces and match.group("force") not in self.forces:
+            self.skipped.add(name)
+            return False
+        return True
+
+    def note(self) -> list[str]:
+        if not self.skipped:
+            return []
+        count = len(self.skipped)
+        files = "file for another force was" if count == 1 else "files for other forces were"
+        chosen = ", ".join(sorted(self.forces))
+        return [f"{count:,} police.uk {files} passed over unread (--force {chosen})."]
+
+
+def discover_files(
+    paths: Sequence[str | os.PathLike[str]], work: Path, forces: Sequence[str] = ()
+) -> tuple[list[FoundFile], list[str]]:
     """Expand files, folders (searched recursively) and zip archives into the CSVs to read.
 
-    Whether a file is a zip archive, gzip or plain text is read from its first bytes. Returns
-    the files and notes on what was done (a file found twice in an archive, say).
+    Whether a file is a zip archive, gzip or plain text is read from its first bytes. With
+    ``forces`` (police.uk slugs), files whose name gives another force are passed over without
+    being unpacked or read (a national archive holds every force). Returns the files and notes
+    on what was done (a file found twice in an archive, files of other forces passed over).
     """
     if not paths:
         raise InputError("No files were given to ingest.", "Name at least one CSV, folder or zip.")
     found: list[FoundFile] = []
     notes: list[str] = []
+    wanted = _ForceFilter(forces)
 
     def add(path: Path, shown: str) -> None:
         if sniff(path, shown) == "zip":
-            files, more = _unpack_zip(path, work, shown)
+            files, more = _unpack_zip(path, work, shown, wanted)
             found.extend(files)
             notes.extend(more)
-        else:
+        elif not forces or wanted(path.name) or not fmt.FILE_NAME.match(path.name):
             found.append(FoundFile(path, path.name, shown))
 
     for raw in paths:
@@ -220,7 +254,14 @@ def discover_files(paths: Sequence[str | os.PathLike[str]], work: Path) -> tuple
         else:
             check_readable_file(path, str(raw))
             add(path, path.name)
-    return found, notes
+    if forces and not found:
+        chosen = ", ".join(sorted(wanted.forces))
+        raise InputError(
+            f"None of the files given is for the force chosen with --force ({chosen}); "
+            f"{len(wanted.skipped):,} police.uk files for other forces were passed over.",
+            "Check the force's police.uk name (as in 2025-01-staffordshire-street.csv) or leave out --force.",
+        )
+    return found, notes + wanted.note()
 
 
 def discover(paths: Sequence[str | os.PathLike[str]], work: Path) -> list[Path]:
@@ -326,13 +367,15 @@ def check_files(
     known_forces: set[str],
     progress: Progress = no_progress,
     today: date | None = None,
+    forces: Sequence[str] = (),
 ) -> tuple[list[SourceFile], list[str]]:
-    """Find every file, check its name, header and bytes, and fingerprint it.
+    """Find every file (of ``forces`` only, when given), check its name, header and bytes, and
+    fingerprint it.
 
     The very same file given twice (by two paths, or twice in an archive) is read once and
     said so in the notes returned.
     """
-    found, notes = discover_files(paths, work)
+    found, notes = discover_files(paths, work, forces)
     total = len(found)
     sources: list[SourceFile] = []
     by_sha: dict[str, SourceFile] = {}
@@ -826,6 +869,7 @@ def ingest(
     paths: Sequence[str | os.PathLike[str]],
     store: Store,
     progress: Progress = no_progress,
+    forces: Sequence[str] = (),
 ) -> IngestResult:
     """Load police.uk street-level and outcomes files into ``store``, all or nothing.
 
@@ -837,6 +881,9 @@ def ingest(
         The store to load into.
     progress
         Called with each step's progress.
+    forces
+        Police.uk forces (slug or name, any case) to read; files of other forces are passed
+        over unread, and the result's notes say how many. Empty: every force given.
 
     Returns
     -------
@@ -848,13 +895,20 @@ def ingest(
     InputError, DataFormatError, StoreError
         With a sentence on what is wrong and one on what to do. The store is unchanged.
     """
-    return run_import(store, "ingest", lambda work: _ingest_locked(paths, store, work, progress))
+    from saferplaces.data.download import validate_force  # download imports this module
+
+    slugs = tuple(dict.fromkeys(validate_force(f) for f in forces))
+    return run_import(store, "ingest", lambda work: _ingest_locked(paths, store, work, progress, slugs))
 
 
 def _ingest_locked(
-    paths: Sequence[str | os.PathLike[str]], store: Store, work: Path, progress: Progress
+    paths: Sequence[str | os.PathLike[str]],
+    store: Store,
+    work: Path,
+    progress: Progress,
+    forces: Sequence[str] = (),
 ) -> IngestResult:
-    sources, notes = check_files(paths, work, _known_forces(), progress)
+    sources, notes = check_files(paths, work, _known_forces(), progress, forces=forces)
 
     manifest = store.read_manifest()
     con = reference_connection()
