@@ -412,8 +412,8 @@ def spc_xmr(
                 amr = float(kept.mean()) if kept.size else amr
             if amr == 0:
                 assumptions.append(
-                    f"The values the limits for points {a + 1} to {b} rest on do not change from one"
-                    " point to the next, so the limits are the mean: any other value is outside them."
+                    f"The mean moving range for the limits of points {a + 1} to {b} is 0, so the"
+                    " limits are the mean: any other value is outside them."
                 )
             lower, upper = mean - LIMIT_FACTOR * amr, mean + LIMIT_FACTOR * amr
             source = "computed"
