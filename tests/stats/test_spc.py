@@ -39,6 +39,23 @@ Reference values
   ``c(2, 1:7, 3)`` flags the 7 rising points; two-in-three closeness
   ``c(0, 0, 1, 1, 0, 0, 0)`` flags points 3 and 4, ``c(1, 0, 0, 1, 1)``
   points 4 and 5 only, ``c(1, 0, 1)`` points 1 and 3.
+* NHSRplotthedots ``tests/testthat/_snaps/ptd_spc_standard.md`` (commit
+  ea2177d4ccfed7dc14d8f57d20f1114d9b235295), ``pillar::glimpse`` of r1, r2 and r3 from
+  ``test-ptd_spc_standard.R``: r1 (the 20 values below, screened) mean 0.1416238, limits
+  -3.01138 and 3.294627; r2 (15th value set to 10, screened) mean 0.6694159, limits
+  -2.383666 and 3.722497; r3 (the same, not screened) limits -4.596625 and 5.935457.
+* NHSRplotthedots ``tests/testthat/_snaps/ptd_spc.md`` (commit
+  174380d653d7a169a76f99deebb9fc21ed5fbbd6), summary by facet: the same 20 values split
+  into two groups of ten (screened) have mean 0.0746, limits -2.60 and 2.75, and mean 0.209,
+  limits -3.28 and 3.70, all common cause. The rules run within each group, as within each
+  rebase group (``group_by(f, rebase_group)`` in ``ptd_calculate_point_type``).
+* Rule order for a point flagged by several rules: NHSRplotthedots
+  ``R/ptd_calculate_point_type.R``, ``ptd_special_cause_type`` and ``ptd_point_type``
+  (commit f7891af4b8f71838f4c6fb17c8eec1a1c9bd6d7f): outside the limits (side of the mean),
+  then a seven-point trend (direction of travel; a point in two trends takes the later,
+  "right side"), then two-in-three, then seven points on one side. Strict comparisons
+  ``y > upl`` and ``y > nupl`` with ``nupl = mean + 2 * (2.66 / 3) * amr``
+  (``R/ptd_spc_standard.R``): a point on a limit or on the two-sigma line is not beyond it.
 * Run chart rules: Perla RJ, Provost LP, Murray SK. BMJ Qual Saf 2011; 20:
   46-51 (shift of 6 or more on one side of the median, values on the median
   neither counted nor breaking; trend of 5 or more, repeated values ignored).
@@ -406,10 +423,141 @@ def test_run_chart_rules_match_perla_by_brute_force(values):
     assert [SpcRule.SHIFT in rules for rules in r.rules] == shift
     assert [SpcRule.TREND in rules for rules in r.rules] == trend
     # Turning the values upside down swaps improvement and concern and keeps every flag (a point
-    # where a falling trend meets a rising one is neutral either way).
+    # where a falling trend meets a rising one takes the later trend's direction either way).
     flipped = spc_run([-v for v in values], improvement="increase")
     assert flipped.rules == r.rules
     swap = {"improvement": "concern", "concern": "improvement"}
     assert [swap.get(p, p) for p in flipped.points] == list(r.points)
     # Read backwards, the same points are flagged (distinct values: no repeat to settle).
     assert spc_run(values[::-1]).rules == r.rules[::-1]
+
+
+def test_screened_and_unscreened_limits_match_nhsrplotthedots_snapshot():
+    r1 = spc_xmr(RNORM_123, screen_outliers=True)
+    assert (r1.mean, r1.lower_limit, r1.upper_limit) == pytest.approx(
+        (0.1416238, -3.01138, 3.294627), abs=1e-6
+    )
+    x = list(RNORM_123)
+    x[14] = 10.0
+    r2 = spc_xmr(x, screen_outliers=True)
+    r3 = spc_xmr(x, screen_outliers=False)
+    assert (r2.mean, r2.lower_limit, r2.upper_limit) == pytest.approx(
+        (0.6694159, -2.383666, 3.722497), abs=1e-6
+    )
+    assert (r3.mean, r3.lower_limit, r3.upper_limit) == pytest.approx(
+        (0.6694159, -4.596625, 5.935457), abs=1e-6
+    )
+    # The snapshot's relative_to_mean for r2, first 14 points.
+    rtm = [-1, -1, 1, -1, -1, 1, -1, -1, -1, -1, 1, -1, -1, -1]
+    assert [int(np.sign(v - r2.mean)) for v in x[:14]] == rtm
+    assert r2.rules[14] == (SpcRule.OUTSIDE_LIMITS,)
+
+
+def test_rebase_matches_nhsrplotthedots_facet_summary():
+    r = spc_xmr(RNORM_123, improvement="increase", screen_outliers=True, rebase_at=[10])
+    published = [(0.0746, -2.60, 2.75), (0.209, -3.28, 3.70)]
+    for b, (mean, lower, upper) in zip(r.baselines, published, strict=True):
+        assert round(b.mean, 4 if mean < 0.1 else 3) == mean
+        assert (round(b.lower_limit, 2), round(b.upper_limit, 2)) == (lower, upper)
+    assert set(r.points) == {"common-cause"}
+
+
+def test_a_run_across_a_rebase_is_two_runs():
+    first = [-1, 1, -1, 1, -1, 1, -1, 1, 1, 1, 1]  # mean 3/11: the last four above it
+    second = [1, 1, 1, -1, 1, -1, 1, -1, 1, -1, 1, -1]  # mean 1/6: the first three above it
+    assert flagged(spc_xmr(first + second), SpcRule.SHIFT) == list(range(7, 14))
+    assert flagged(spc_xmr(first + second, rebase_at=[11]), SpcRule.SHIFT) == []
+
+
+def test_points_on_the_mean_a_limit_or_the_two_sigma_line():
+    # Baseline of alternating 2.625 and -2.625: mean 0 and mean moving range 5.25 exactly, so
+    # the two-sigma line is 2 * (2.66 / 3) * 5.25 = 9.31 and the upper limit 2.66 * 5.25.
+    base = [2.625, -2.625] * 6
+    r = spc_xmr([*base, 9.31, 9.31, 1.0], baseline=12)
+    assert r.upper_two_sigma == 2 * (2.66 / 3) * 5.25
+    assert r.rules[12:] == ((), (), ())  # on the two-sigma line is not beyond it
+    beyond = spc_xmr([*base, 9.32, 9.32, 1.0], baseline=12)
+    assert flagged(beyond, SpcRule.TWO_OF_THREE) == [12, 13]
+    on_limit = spc_xmr([*base, 2.66 * 5.25], baseline=12)
+    assert on_limit.rules[-1] == () and on_limit.upper_limit == 2.66 * 5.25
+    # A point on the mean breaks a run: 3 + 0 + 4 above is not a shift of 7.
+    assert flagged(spc_xmr([1.0, 1, 1, 0, 1, 1, 1, 1], limits=GIVEN), SpcRule.SHIFT) == []
+    assert flagged(spc_xmr([1.0, 1, 1, 0.5, 1, 1, 1, 1], limits=GIVEN), SpcRule.SHIFT) == list(range(8))
+
+
+def test_point_kind_follows_nhsrplotthedots_rule_order():
+    # A falling trend from above the upper limit, all above the mean: the first point is outside
+    # the limits (high), the rest are a falling trend (low) although they are also a shift above.
+    r = spc_xmr([3.5, 2.9, 2.0, 1.0, 0.5, 0.2, 0.1], limits=GIVEN, improvement="increase")
+    assert r.rules[0] == (SpcRule.OUTSIDE_LIMITS, SpcRule.SHIFT, SpcRule.TREND)
+    assert r.rules[1] == (SpcRule.SHIFT, SpcRule.TREND)
+    assert r.points == ("improvement",) + ("concern",) * 6
+    assert (
+        spc_xmr([-v for v in [3.5, 2.9, 2.0, 1.0, 0.5, 0.2, 0.1]], limits=GIVEN).points
+        == (PointType.NEUTRAL,) * 7
+    )
+    # Seven rising then seven falling, sharing the peak: the peak takes the later (falling) trend.
+    peak = spc_xmr([v / 10 for v in [*range(1, 8), *range(6, 0, -1)]], limits=GIVEN, improvement="decrease")
+    assert flagged(peak, SpcRule.TREND) == list(range(13))
+    assert peak.points[:6] == ("concern",) * 6 and peak.points[6:] == ("improvement",) * 7
+    # A rising trend of 7 ending, a drop, then a new rising trend of 7: each point keeps its own.
+    two = spc_xmr([v / 10 for v in [*range(1, 8), *range(1, 8)]], limits=GIVEN, improvement="increase")
+    assert two.points == ("improvement",) * 14
+
+
+def test_run_chart_trend_beats_shift_for_the_kind():
+    # Six above the median that fall for five: a shift above (concern when lower is better) and a
+    # falling trend (improvement); the trend decides.
+    r = spc_run([1, 2, 1, 2, 1, 2, 20, 18, 16, 14, 12, 11], improvement="decrease")
+    assert flagged(r, SpcRule.SHIFT) == list(range(12))
+    assert r.rules[6:] == ((SpcRule.SHIFT, SpcRule.TREND),) * 6
+    assert r.points[6:] == ("improvement",) * 6 and r.variation == "improvement"
+
+
+def test_trend_of_six_with_run_length_six():
+    values = [v / 10 for v in range(1, 7)]
+    assert flagged(spc_xmr(values, limits=GIVEN), SpcRule.TREND) == []
+    assert flagged(spc_xmr(values, limits=GIVEN, run_length=6), SpcRule.TREND) == list(range(6))
+
+
+def test_constant_series_has_limits_at_the_mean():
+    r = spc_xmr([0] * 12, improvement="decrease")
+    assert (r.mean, r.lower_limit, r.upper_limit, r.mean_moving_range) == (0, 0, 0, 0)
+    assert set(r.points) == {"common-cause"}
+    assert any("mean moving range" in a and "is 0" in a for a in r.assumptions)
+    later = spc_xmr([3] * 12 + [4], improvement="decrease", baseline=12)
+    assert later.rules[-1] == (SpcRule.OUTSIDE_LIMITS,) and later.variation == "concern"
+    assert spc_run([5] * 8).points == ("common-cause",) * 8
+
+
+def _two_sentences(error):
+    assert error.problem.endswith(".") and error.action.endswith(".")
+    assert error.problem.count(". ") == 0 and error.action.count(". ") == 0
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "word"),
+    [
+        ({"values": [1e308, -1e308] * 7}, "values"),
+        ({"values": [1.7e308, 1e308] * 7}, "values"),
+        ({"values": list(range(12)), "target": [1, 2], "improvement": "increase"}, "target"),
+        ({"values": list(range(12)), "screen_outliers": "no"}, "screen_outliers"),
+        ({"values": list(range(12)), "run_length": 7.0}, "run_length"),
+        ({"values": ["a", "b", "c"]}, "values"),
+        ({"values": []}, "values"),
+        ({"values": [1, 2, float("inf")]}, "values"),
+        ({"values": None}, "values"),
+        ({"values": list(range(12)), "limits": (1e308, -1e308, 1.7e308)}, "limits"),
+    ],
+)
+def test_hostile_input_raises_input_error(kwargs, word):
+    with pytest.raises(InputError, match=word) as info:
+        spc_xmr(**kwargs)
+    _two_sentences(info.value)
+
+
+@pytest.mark.parametrize("values", [[1e308] * 8, [1.7e308, 1e308] * 4, [], "abc", [1, float("nan")]])
+def test_run_chart_hostile_input(values):
+    with pytest.raises(InputError, match="values") as info:
+        spc_run(values)
+    _two_sentences(info.value)

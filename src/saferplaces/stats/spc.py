@@ -18,8 +18,10 @@ reported per point (:class:`~saferplaces.stats.labels.SpcRule`):
 A point's kind follows the direction of the rule: the side of the mean for
 the limits, a shift and two-of-three, the direction of travel for a trend (a
 rising trend is an improvement when higher is better, as Making Data Count
-describes; NHSRplotthedots colours each trend point by its side of the mean
-instead).
+describes and NHSRplotthedots does). A point flagged by rules pointing
+different ways takes the first in NHSRplotthedots' order: outside the limits,
+then a trend, then two-of-three or a shift; where one trend ends and the next
+begins, the later trend decides.
 
 Every point of a run or trend is flagged. Points on the high side (or a
 rising trend) are an "improvement" when higher is better, a "concern" when
@@ -62,6 +64,7 @@ __all__ = ["RunChartResult", "SpcBaseline", "XmRResult", "spc_run", "spc_xmr"]
 
 LIMIT_FACTOR = 2.66
 SCREEN_FACTOR = 3.267
+TWO_SIGMA_FACTOR = 2 * (LIMIT_FACTOR / 3)  # NHSRplotthedots' "limitclose"
 RUN_LENGTH = 7  # NHSRplotthedots: seven points for a shift and for a trend
 RUN_LENGTHS = (6, 7)
 MIN_POINTS = 12  # Making Data Count: limits need at least 12 points
@@ -169,6 +172,16 @@ def _whole_number(value: object, name: str) -> int:
     return int(value)
 
 
+def _single_number(value: object, name: str) -> float:
+    arr = validate_vector(value, name)
+    if arr.size != 1:
+        raise InputError(
+            f"'{name}' has {arr.size} values, not one.",
+            f"Give '{name}' as a single number, such as 20.",
+        )
+    return float(arr[0])
+
+
 def _rebase_points(rebase_at: Sequence[int] | None, n: int) -> list[int]:
     if rebase_at is None:
         return []
@@ -198,13 +211,37 @@ def _given_limits(limits: Sequence[float]) -> tuple[float, float, float]:
     return float(arr[0]), float(arr[1]), float(arr[2])
 
 
+def _trend_direction(step: np.ndarray, step_run: np.ndarray, n: int) -> np.ndarray:
+    """+1 or -1 for each point of a trend (rising or falling), 0 elsewhere.
+
+    ``step_run`` flags the steps (differences) that belong to a trend. A point
+    where one trend ends and the next begins takes the later trend's direction,
+    as NHSRplotthedots does ("use right side").
+    """
+    direction = np.zeros(n, dtype=int)
+    for i in np.flatnonzero(step_run):
+        direction[i : i + 2] = step[i]
+    return direction
+
+
+def _kinds(side: np.ndarray, trend: np.ndarray, outside: np.ndarray, flagged: np.ndarray) -> np.ndarray:
+    """The direction (+1 high, -1 low, 0 common cause) of each point.
+
+    One rule decides a point flagged by several, in NHSRplotthedots' order
+    (``ptd_special_cause_type``): outside the limits (its side of the mean),
+    then a trend (its direction of travel), then two-of-three or a shift (its
+    side of the mean).
+    """
+    kind = np.where(flagged, side, 0)
+    kind = np.where(flagged & (trend != 0), trend, kind)
+    return np.where(outside, side, kind)
+
+
 def _flag(
     x: np.ndarray, mean: float, lower: float, upper: float, lo2: float, hi2: float, run_length: int
-) -> tuple[np.ndarray, np.ndarray, list[list[SpcRule]]]:
-    """High and low special-cause flags and the rules per point, for one baseline."""
+) -> tuple[np.ndarray, list[list[SpcRule]]]:
+    """The direction of special cause (+1, -1 or 0) and the rules per point, for one baseline."""
     n = x.size
-    high = np.zeros(n, dtype=bool)
-    low = np.zeros(n, dtype=bool)
     rules: list[list[SpcRule]] = [[] for _ in range(n)]
 
     def mark(flags: np.ndarray, rule: SpcRule) -> None:
@@ -212,58 +249,50 @@ def _flag(
             if rule not in rules[i]:
                 rules[i].append(rule)
 
-    outside_high, outside_low = x > upper, x < lower
-    high |= outside_high
-    low |= outside_low
-    mark(outside_high | outside_low, SpcRule.OUTSIDE_LIMITS)
+    outside = (x > upper) | (x < lower)
+    mark(outside, SpcRule.OUTSIDE_LIMITS)
     side = np.sign(x - mean).astype(int)
     run = _runs(side, run_length)
-    high |= run & (side > 0)
-    low |= run & (side < 0)
     mark(run, SpcRule.SHIFT)
     # A trend of k points is k - 1 consecutive rises (or falls).
     step = np.sign(np.diff(x)).astype(int)
-    step_run = _runs(step, run_length - 1)
-    trend = np.zeros(n, dtype=bool)
-    for i in np.flatnonzero(step_run):
-        (high if step[i] > 0 else low)[i : i + 2] = True
-        trend[i : i + 2] = True
-    mark(trend, SpcRule.TREND)
+    trend = _trend_direction(step, _runs(step, run_length - 1), n)
+    mark(trend != 0, SpcRule.TREND)
     # "Close to the limits": beyond two sigma but not outside the limits (NHSRplotthedots).
-    near_high = (x > hi2) & ~outside_high
-    near_low = (x < lo2) & ~outside_low
+    near = ((x > hi2) | (x < lo2)) & ~outside
     two = np.zeros(n, dtype=bool)
     for i in range(n - 2):
         window = slice(i, i + 3)
         # NHSRplotthedots: two close points and all three on the same side of the mean.
-        if near_high[window].sum() >= 2 and np.all(side[window] > 0):
-            high[window] |= near_high[window]
-            two[window] |= near_high[window]
-        if near_low[window].sum() >= 2 and np.all(side[window] < 0):
-            low[window] |= near_low[window]
-            two[window] |= near_low[window]
+        if near[window].sum() >= 2 and abs(side[window].sum()) == 3:
+            two[window] |= near[window]
     mark(two, SpcRule.TWO_OF_THREE)
+    flagged = outside | run | (trend != 0) | two
     order = list(SpcRule)
-    return high, low, [sorted(r, key=order.index) for r in rules]
+    return _kinds(side, trend, outside, flagged), [sorted(r, key=order.index) for r in rules]
 
 
-def _point_types(high: np.ndarray, low: np.ndarray, improvement: str | None) -> list[PointType]:
-    def kind(is_high: bool) -> PointType:
-        if improvement is None:
-            return PointType.NEUTRAL
-        return PointType.IMPROVEMENT if (improvement == "increase") == is_high else PointType.CONCERN
-
+def _point_types(kind: np.ndarray, improvement: str | None) -> list[PointType]:
     points = []
-    for h, lo in zip(high, low, strict=True):
-        if h and lo:
-            points.append(PointType.NEUTRAL)  # a rising trend crossing a low run: no clear direction
-        elif h:
-            points.append(kind(True))
-        elif lo:
-            points.append(kind(False))
-        else:
+    for k in kind:
+        if k == 0:
             points.append(PointType.COMMON_CAUSE)
+        elif improvement is None:
+            points.append(PointType.NEUTRAL)
+        elif (improvement == "increase") == (k > 0):
+            points.append(PointType.IMPROVEMENT)
+        else:
+            points.append(PointType.CONCERN)
     return points
+
+
+def _check_finite(what: str, argument: str, *numbers: float) -> None:
+    """Raise InputError when a computed quantity overflowed (values near the float limit)."""
+    if not all(np.isfinite(v) for v in numbers):
+        raise InputError(
+            f"The {what} from '{argument}' overflow: its numbers are too large to chart.",
+            f"Rescale '{argument}' (for example to thousands) and try again.",
+        )
 
 
 def spc_xmr(
@@ -324,7 +353,12 @@ def spc_xmr(
     """
     x = validate_vector(values, "values", min_length=2)
     validate_choice(improvement, "improvement", ("increase", "decrease", None))
-    validate_choice(run_length, "run_length", RUN_LENGTHS)
+    if not isinstance(screen_outliers, (bool, np.bool_)):
+        raise InputError(
+            f"'screen_outliers' is {screen_outliers!r}, not True or False.",
+            "Give 'screen_outliers' as True or False.",
+        )
+    run_length = validate_choice(_whole_number(run_length, "run_length"), "run_length", RUN_LENGTHS)
     assumptions: list[str] = []
     if baseline is not None:
         baseline = _whole_number(baseline, "baseline")
@@ -346,8 +380,7 @@ def spc_xmr(
         )
     bounds = [0, *starts, x.size]
     segments: list[SpcBaseline] = []
-    high = np.zeros(x.size, dtype=bool)
-    low = np.zeros(x.size, dtype=bool)
+    kind = np.zeros(x.size, dtype=int)
     rules: list[list[SpcRule]] = []
     for a, b in zip(bounds, bounds[1:], strict=False):
         if limits is not None:
@@ -363,9 +396,11 @@ def spc_xmr(
                     f"The limits for points {a + 1} to {b} rest on only {base.size} points;"
                     f" Making Data Count advises at least {MIN_POINTS}."
                 )
-            mean = float(base.mean())
-            mr = np.abs(np.diff(base))
-            amr = float(mr.mean())
+            with np.errstate(over="ignore", invalid="ignore"):
+                mean = float(base.mean())
+                mr = np.abs(np.diff(base))
+                amr = float(mr.mean())
+            _check_finite("mean or moving ranges", "values", mean, amr)
             if screen_outliers:
                 kept = mr[mr < SCREEN_FACTOR * amr]
                 if kept.size < mr.size:
@@ -375,12 +410,23 @@ def spc_xmr(
                         "limits."
                     )
                 amr = float(kept.mean()) if kept.size else amr
+            if amr == 0:
+                assumptions.append(
+                    f"The mean moving range for the limits of points {a + 1} to {b} is 0, so the"
+                    " limits are the mean: any other value is outside them."
+                )
             lower, upper = mean - LIMIT_FACTOR * amr, mean + LIMIT_FACTOR * amr
             source = "computed"
-        lo2 = mean - 2.0 / 3.0 * (mean - lower)
-        hi2 = mean + 2.0 / 3.0 * (upper - mean)
-        h, lo, r = _flag(x[a:b], mean, lower, upper, lo2, hi2, run_length)
-        high[a:b], low[a:b] = h, lo
+        with np.errstate(over="ignore", invalid="ignore"):
+            if amr is None:  # given limits: two thirds of the way from the centre to each limit
+                lo2 = mean - 2.0 / 3.0 * (mean - lower)
+                hi2 = mean + 2.0 / 3.0 * (upper - mean)
+            else:  # as NHSRplotthedots: mean -/+ 2 x (2.66 / 3) x mean moving range
+                lo2 = mean - TWO_SIGMA_FACTOR * amr
+                hi2 = mean + TWO_SIGMA_FACTOR * amr
+        _check_finite("limits", "values" if amr is not None else "limits", lower, upper, lo2, hi2)
+        k, r = _flag(x[a:b], mean, lower, upper, lo2, hi2, run_length)
+        kind[a:b] = k
         rules += r
         segments.append(SpcBaseline(a, b, b0, b1, source, mean, float(lower), float(upper), lo2, hi2, amr))
     if starts:
@@ -392,11 +438,11 @@ def spc_xmr(
         assumptions.append(
             "The centre line and limits are the ones you gave, not computed from these values."
         )
-    points = _point_types(high, low, improvement)
+    points = _point_types(kind, improvement)
     last = segments[-1]
     assurance: Assurance | None = None
     if target is not None:
-        t = float(validate_vector(target, "target")[0])
+        t = _single_number(target, "target")
         if improvement is None:
             assumptions.append("Assurance needs an improvement direction, so none is given.")
         else:
@@ -511,28 +557,29 @@ def spc_run(
             raise InputError(
                 f"'{name}' is {v}, which is too short to be a run.", f"Give '{name}' of 2 or more."
             )
-    median = float(np.median(x))
+    with np.errstate(over="ignore", invalid="ignore"):
+        median = float(np.median(x))
+    _check_finite("median", "values", median)
     side = np.sign(x - median).astype(int)
     shift = _useful_runs(side, shift_length)
-    # Trend: drop repeated values, then look for trend_length - 1 steps one way.
+    # Trend: drop repeated values, then look for trend_length - 1 steps one way; the repeated
+    # values inside a trend are part of it.
     keep = np.concatenate([[True], np.diff(x) != 0])
     idx = np.flatnonzero(keep)
-    xs = x[idx]
-    step = np.sign(np.diff(xs)).astype(int)
+    step = np.sign(np.diff(x[idx])).astype(int)
     step_run = _runs(step, trend_length - 1) if step.size else np.zeros(0, dtype=bool)
-    trend = np.zeros(x.size, dtype=bool)
-    high = shift & (side > 0)
-    low = shift & (side < 0)
-    for i in np.flatnonzero(step_run):
-        a, b = idx[i], idx[i + 1]
-        trend[a : b + 1] = True
-        (high if step[i] > 0 else low)[a : b + 1] = True
+    direction = np.zeros(x.size, dtype=int)
+    for i in np.flatnonzero(step_run):  # a point ending one trend and starting the next: the later
+        direction[idx[i] : idx[i + 1] + 1] = step[i]
+    trend = direction != 0
+    # A point in a shift and a trend takes the trend's direction (as spc_xmr).
+    kind = np.where(trend, direction, np.where(shift, side, 0))
     order = list(SpcRule)
     rules = []
     for s, t in zip(shift, trend, strict=True):
         r = ([SpcRule.SHIFT] if s else []) + ([SpcRule.TREND] if t else [])
         rules.append(tuple(sorted(r, key=order.index)))
-    points = _point_types(high, low, improvement)
+    points = _point_types(kind, improvement)
     assumptions = [
         f"A run chart (median, shift of {shift_length} and trend of {trend_length} points) is used: "
         f"{x.size} points are too few for reliable XmR limits.",
