@@ -405,3 +405,162 @@ def test_dsr_funnel_invariants(areas, rnd):
     rnd.shuffle(order)
     moved = funnel_significance_dsr([counts[i] for i in order], [dsrs[i] for i in order])
     assert [moved.labels[order.index(i)] for i in range(len(areas))] == list(sig.labels)
+
+
+# --- Held-out PHE rate funnels and PHE's labelling rule (review dsr) ---------------------------
+
+# testdata_funnel_rate_outputs_2.csv (PHEindicatormethods commit
+# 39d5df1f793223db24173db8971ba3c2f834b8d8): crude-rate funnel per 100,000 over three years, target
+# 114.8591735; and testdata_funnel_rate_outputs_3.csv (commit
+# 4295d9ea20269bea244486c3ef1d38191852a109), target 95.60285106. Columns as PHE_RATE above.
+# fmt: off
+PHE_RATE_HELD_OUT = [
+    (114.8591735, (1, 1616.949526, 20.61494982, 7.347518827, 4536.678859,
+                   2679.632184, 12.4395182, 0.290369211, 114796.3768)),
+    (114.8591735, (2, 2096.679871, 31.79630214, 70.2917202, 948.4284419,
+                   3258.735028, 20.45783597, 13.17613227, 5059.653722)),
+    (114.8591735, (28, 11744.17554, 79.4720183, 5399.596106, 172.8524347,
+                   14080.844, 66.28390552, 4190.805935, 222.7097479)),
+    (114.8591735, (462, 146879.0886, 104.8481452, 122128.4188, 126.0967771,
+                   154494.3981, 99.6799896, 115624.723, 133.1895083)),
+    (114.8591735, (1344, 411466.9163, 108.8787415, 369466.4508, 121.2559352,
+                   424051.9679, 105.6474286, 357990.2328, 125.143079)),
+    (95.60285106, (286, 111970.3773, 85.14156661, 88494.9416, 107.727438,
+                   119317.6437, 79.89877305, 82485.29064, 115.5761622)),
+    (95.60285106, (1119, 413702.6663, 90.16137202, 367628.0403, 101.4612486,
+                   427558.6565, 87.23949201, 355104.4927, 105.0395046)),
+]
+# fmt: on
+
+
+@pytest.mark.parametrize(("target", "row"), PHE_RATE_HELD_OUT)
+def test_rate_limits_match_held_out_phe_tables(target, row):
+    _, p_lo95, lo95, p_hi95, hi95, p_lo998, lo998, p_hi998, hi998 = row
+    # PHE finds each population by bisection to 1e-7, so its 99.8% upper limit for 1 event
+    # (114,796) carries about 1e-5 relative error; the rest agree to 1e-6.
+    for pop, want, level, side in (
+        (p_lo95, lo95, 0.95, 0),
+        (p_hi95, hi95, 0.95, 1),
+        (p_lo998, lo998, 0.998, 0),
+        (p_hi998, hi998, 0.998, 1),
+    ):
+        lim = funnel_limits([pop * 3], "rate", target=target, per=100_000, levels=(level,))
+        assert (lim.lower, lim.upper)[side][0][0] == pytest.approx(want, rel=1e-5)
+
+
+def _phe_bound(o, e, level, side):
+    """PHEindicatormethods funnel_ratio_significance (R/utils.R, commit
+    39d5df1f793223db24173db8971ba3c2f834b8d8), written out: the area's Poisson limit over its
+    expected count, exact below 10 events and Byar's from 10."""
+    from scipy import stats as sps
+
+    z = sps.norm.ppf(0.5 + level / 2)
+    if o == 0 and side == "low":
+        return 0.0
+    if o < 10:
+        if side == "low":
+            return sps.chi2.ppf((1 - level) / 2, 2 * o) / 2 / e
+        return sps.chi2.ppf(0.5 + level / 2, 2 * o + 2) / 2 / e
+    if side == "low":
+        return o * (1 - 1 / (9 * o) - z / 3 / np.sqrt(o)) ** 3 / e
+    return (o + 1) * (1 - 1 / (9 * (o + 1)) + z / 3 / np.sqrt(o + 1)) ** 3 / e
+
+
+def _phe_label(o, e, target=1.0):
+    """assign_funnel_significance (R/Funnels.R, commit 39d5df1f...): its case_when, in order."""
+    if target < _phe_bound(o, e, 0.998, "low"):
+        return "high-0.001"
+    if target < _phe_bound(o, e, 0.95, "low"):
+        return "high-0.025"
+    if target > _phe_bound(o, e, 0.998, "high"):
+        return "low-0.001"
+    if target > _phe_bound(o, e, 0.95, "high"):
+        return "low-0.025"
+    return "not-significant"
+
+
+# 10 events against expected counts between Byar's and the exact limits for 10 (exact 95%:
+# 4.795387629 and 18.39035799; 99.8%: 2.960519925 and 24.13397235, testdata_funnel_ratio_outputs.csv;
+# Byar's: 4.78745, 18.39146, 2.91632, 24.19372), where PHE (Byar's from 10 events) and the exact
+# funnel line disagree; and 9 events, where PHE uses the exact interval.
+PHE_BYAR_BAND = [
+    (10, 4.7915, "not-significant"),
+    (10, 18.391, "not-significant"),
+    (10, 2.94, "high-0.025"),
+    (10, 24.16, "low-0.025"),
+    (9, 4.05, "high-0.025"),
+]
+
+
+@pytest.mark.parametrize(("o", "e", "label"), PHE_BYAR_BAND)
+def test_ratio_labels_follow_phe_byar_rule_from_ten_events(o, e, label):
+    assert _phe_label(o, e) == label
+    sig = funnel_significance([o], [e], "ratio", per=100)
+    assert sig.labels == (label,)
+    # The same area as a crude rate on a population of 1,000 with target e per 1,000.
+    assert funnel_significance([o], [1000], "rate", per=1000, target=e).labels == (label,)
+    if o >= 10:
+        assert any("Byar" in a for a in sig.assumptions)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.integers(0, 3000),
+    st.sampled_from([(0.95, "low"), (0.95, "high"), (0.998, "low"), (0.998, "high")]),
+    st.floats(-2e-3, 2e-3),
+)
+def test_ratio_labels_match_phe_rule_near_every_limit(o, where, nudge):
+    # Expected counts placed within 0.2% of one of PHE's limits for o events, where a different
+    # interval (exact for Byar's, or the other way round) would change the label.
+    level, side = where
+    if (o == 0 and side == "low") or abs(nudge) < 1e-9:
+        return  # no lower limit for 0 events; exactly on a limit is a floating-point tie
+    e = _phe_bound(o, 1.0, level, side) * (1 + nudge)
+    assert funnel_significance([o], [e], "ratio").labels[0] == _phe_label(o, e)
+
+
+def test_dsr_and_crude_significance_match_phe_per_100():
+    # testdata_funnel_rate_dsr_inputs.csv (commit 5adcb8c43562e1a897d509350306a5fed2514480): the
+    # columns dsr_per_100_with_0 and crude_per_100_with_0 hold the same labels as the per-100,000
+    # columns; here the DSRs are given per 100 (rate_dsr / 1,000) and the crude rates per 100.
+    from saferplaces.stats import funnel_significance_dsr
+
+    rows = _read("phe_funnel_dsr_significance.csv")
+    counts = [float(r["count"]) for r in rows]
+    dsrs = [0.0 if r["rate_dsr"] == "NA" else float(r["rate_dsr"]) / 1000 for r in rows]
+    sig = funnel_significance_dsr(counts, dsrs, per=100)
+    per_100k = funnel_significance_dsr(counts, [d * 1000 for d in dsrs], per=100_000)
+    assert sig.labels == per_100k.labels
+    assert sig.target == pytest.approx(per_100k.target / 1000, rel=1e-12)
+    crude = _read("phe_funnel_crude_rate_significance.csv")
+    x = [float(r["count"]) for r in crude]
+    n = [float(r["pop"]) for r in crude]
+    labels = funnel_significance(x, n, "rate", per=100).labels
+    assert labels == tuple(PHE_LABELS[r["significance_with_zero_row"]] for r in crude)
+
+
+@pytest.mark.parametrize(
+    ("call", "word"),
+    [
+        (lambda: funnel_limits([10], "rate", target=1, levels=()), "'levels' is empty"),
+        (lambda: funnel_limits([10], "rate", target=[1, 2]), "'target' must be a single number"),
+        (lambda: funnel_limits([10], "rate", target=1, per=[1, 2]), "'per' must be a single number"),
+        (lambda: funnel_significance([1, 1], [10, 10], "rate", z=(1.96, 40)), "'z' contains 40"),
+        (lambda: overdispersion_tau2([1, 2], [1, 2], "rate", target=0), "'target'"),
+        (lambda: overdispersion_tau2([1, 2], [1, 2], "rate", target="x"), "'target'"),
+        (lambda: overdispersion_tau2([1, 2], [4, 4], "proportion", target=1.5), "'target' is 1.5"),
+        (lambda: overdispersion_tau2([5, 2], [1, 2], "proportion"), "larger than its denominator"),
+    ],
+)
+def test_bad_arguments_found_in_review(call, word):
+    with pytest.raises(InputError) as info:
+        call()
+    assert word in str(info.value)
+    assert str(info.value).count(". ") >= 1  # two sentences: what is wrong, what to do
+
+
+def test_dsr_funnel_per_must_be_one_number():
+    from saferplaces.stats import funnel_significance_dsr
+
+    with pytest.raises(InputError, match="'per' must be a single number"):
+        funnel_significance_dsr([20, 30], [100.0, 200.0], per=[1, 2])

@@ -264,3 +264,41 @@ def test_dsr_ratio_swapped_is_the_reciprocal_with_the_same_p(a, wa, b, wb):
 def test_dsr_ratio_refuses_what_it_cannot_test(args, match):
     with pytest.raises(InputError, match=match):
         dsr_ratio(*args)
+
+
+# --- Review dsr: degenerate input ----------------------------------------------------------------
+
+
+def test_isr_allows_an_age_band_with_no_residents():
+    # PHEindicatormethods calculate_ISRatio and calculate_ISRate (R/ISRatio.R, commit
+    # 093fd288d8f8949dbcfbed70049dbbf385b6141d) refuse only negative populations: a band with no
+    # residents expects no events, so E = 1/10 * 20 = 2 here and the ratio is 5 / 2.
+    r = isr(5, [0, 20], ref_counts=[1, 1], ref_populations=[10, 10])
+    assert r.expected == pytest.approx(2.0)
+    assert r.ratio == pytest.approx(2.5)
+    lo, hi = exact(5, 0.95)
+    assert (r.lower, r.upper) == pytest.approx((lo / 2, hi / 2), rel=1e-12)
+    with pytest.raises(InputError, match="Every value of 'populations' is zero"):
+        isr(5, [0, 0], ref_counts=[1, 1], ref_populations=[10, 10])
+    with pytest.raises(InputError, match="negative"):
+        isr(5, [-1, 20], ref_counts=[1, 1], ref_populations=[10, 10])
+
+
+@pytest.mark.parametrize(
+    ("counts", "pops"),
+    [([["a", 1]], [[1, 2]]), ([[1, 2], [3]], [[1, 2], [3]]), (None, [[1]])],
+)
+def test_pooled_reference_refuses_tables_that_are_not_numbers(counts, pops):
+    with pytest.raises(InputError) as info:
+        pooled_reference(counts, pops)
+    assert "'counts'" in str(info.value)
+
+
+def test_dsr_with_no_events_is_zero_with_no_upper_limit_and_says_so():
+    # Dobson's scaling sqrt(var / O) is 0/0 when O = 0; the DSR is 0, its lower limit 0, and the
+    # upper limit is missing (nan) with a sentence saying why (docs/methods/standardised.md).
+    r = dsr([0] * 19, POPS)
+    assert (r.value, r.lower, r.count) == (0.0, 0.0, 0.0)
+    assert np.isnan(r.upper)
+    assert any("no upper limit" in a for a in r.assumptions)
+    assert any("fewer than 10" in a for a in r.assumptions)

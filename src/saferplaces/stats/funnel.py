@@ -13,7 +13,10 @@ limits (0.001 in each tail).
   interval: the lower limit at population ``n`` is the rate ``O/n`` whose
   exact upper confidence limit equals the expected count ``target * n``,
   treating ``O`` as continuous. At whole numbers of events this reproduces
-  the PHE funnel tables exactly.
+  the PHE funnel tables exactly. An area's label, as PHEindicatormethods'
+  ``assign_funnel_significance`` decides it, compares the target with the
+  area's own Poisson interval: exact below 10 events (the same as the exact
+  line) and Byar's from 10 events.
 * ``overdispersion=True`` widens the limits by an additive random-effects
   term (DerSimonian-Laird tau-squared from 10% winsorised z-scores) on a
   variance-stabilising scale: arcsine square root for proportions, square
@@ -49,8 +52,10 @@ from saferplaces.stats._validate import (
     validate_level,
     validate_positive,
     validate_same_length,
+    validate_scalar_positive,
 )
 from saferplaces.stats.labels import FunnelLabel
+from saferplaces.stats.rates import BYAR_THRESHOLD, poisson_interval
 from saferplaces.wording import counted
 
 __all__ = [
@@ -202,8 +207,16 @@ def overdispersion_tau2(
     x = validate_counts(numerators, "numerators")
     n = validate_positive(denominators, "denominators")
     validate_same_length(numerators=x, denominators=n)
+    if statistic == "proportion":
+        _check_proportions(x, n)
     if target is None:
         target = 1.0 if statistic == "ratio" else float(x.sum() / n.sum())
+    target = validate_scalar_positive(target, "target")
+    if statistic == "proportion" and target >= 1.0:
+        raise InputError(
+            f"'target' is {target:g}, which is not a proportion between 0 and 1.",
+            "Give the target as a fraction, such as 0.2 for 20%.",
+        )
     y, t, s = _transform(x, n, statistic, target)
     z = (y - t) / s
     lz, uz = np.quantile(z, [WINSORISE, 1.0 - WINSORISE])
@@ -215,6 +228,14 @@ def overdispersion_tau2(
         return phi, 0.0
     tau2 = (k * phi - (k - 1)) / (w.sum() - (w**2).sum() / w.sum())
     return phi, float(max(0.0, tau2))
+
+
+def _check_proportions(x: np.ndarray, n: np.ndarray) -> None:
+    if np.any(x > n):
+        raise InputError(
+            "A numerator is larger than its denominator.",
+            "For proportions each numerator must be no more than its denominator.",
+        )
 
 
 def _transform(
@@ -279,18 +300,20 @@ def funnel_limits(
     """
     statistic = validate_choice(statistic, "statistic", STATISTICS)
     n = validate_positive(denominators, "denominators")
-    m = float(validate_positive(per, "per")[0])
+    m = validate_scalar_positive(per, "per")
     levels = tuple(validate_level(lv, "levels") for lv in np.atleast_1d(levels))
+    if not levels:
+        raise InputError(
+            "'levels' is empty, so there are no limits to calculate.",
+            "Give at least one confidence level, such as levels=(0.95, 0.998).",
+        )
     assumptions: list[str] = []
     x = None
     if numerators is not None:
         x = validate_counts(numerators, "numerators")
         validate_same_length(numerators=x, denominators=n)
-        if statistic == "proportion" and np.any(x > n):
-            raise InputError(
-                "A numerator is larger than its denominator.",
-                "For proportions each numerator must be no more than its denominator.",
-            )
+        if statistic == "proportion":
+            _check_proportions(x, n)
     if target is None:
         if statistic == "ratio":
             t = 1.0
@@ -309,7 +332,7 @@ def funnel_limits(
                 )
             assumptions.append(f"The target is the pooled value of all {n.size} areas ({t * m:.4g}).")
     else:
-        t = float(validate_positive(target, "target")[0]) / m
+        t = validate_scalar_positive(target, "target") / m
         if statistic == "proportion" and t >= 1.0:
             raise InputError(
                 f"'target' is {target!r}, which is not a proportion below 1 times 'per'.",
@@ -410,7 +433,10 @@ def funnel_significance(
         Labels (:class:`~saferplaces.stats.labels.FunnelLabel`) are
         ``"high-0.001"`` (above the 99.8% limit), ``"high-0.025"``
         (above the 95% limit only), ``"low-0.025"``, ``"low-0.001"`` or
-        ``"not-significant"``. A value on a limit is not significant. With
+        ``"not-significant"``. A value on a limit is not significant. For
+        rates and ratios an area with 10 or more events is judged, as PHE
+        does, by Byar's interval for its count against the target, which can
+        differ from the exact funnel line very close to it. With
         other levels, ``"high-0.025"`` means above the inner limit only and
         ``"high-0.001"`` above the outer one (likewise for low), and the
         assumptions say so.
@@ -435,8 +461,18 @@ def funnel_significance(
         numerators=x,
     )
     values = x / n * lim.per
-    labels = _labels(values, lim.lower, lim.upper)
     assumptions = list(lim.assumptions)
+    if statistic in ("rate", "ratio") and not lim.tau2:
+        # PHE (assign_funnel_significance): the target against the area's own Poisson interval,
+        # exact below 10 events and Byar's from 10, not against the exact funnel line.
+        labels = _poisson_labels(x, lim.target / lim.per * n, (inner, outer))
+        if np.any(x >= BYAR_THRESHOLD):
+            assumptions.append(
+                f"Areas with {BYAR_THRESHOLD} or more events are judged by Byar's interval for their"
+                " count, as PHE does; near a limit this can differ slightly from the exact funnel line."
+            )
+    else:
+        labels = _labels(values, lim.lower, lim.upper)
     if (inner, outer) != SIGNIFICANCE_LEVELS:
         assumptions.append(
             f"Labels ending 0.025 mean beyond the {inner:.4g} limit only, and 0.001 beyond the"
@@ -461,6 +497,11 @@ def _two_levels(levels: tuple[float, float] | None, z: tuple[float, float] | Non
     if z is not None:
         zs = validate_positive(z, "z")
         pair = tuple(float(1.0 - 2.0 * special.ndtr(-v)) for v in zs)
+        if any(p >= 1.0 for p in pair):
+            raise InputError(
+                f"'z' contains {float(zs.max()):g}, which is too large to be a confidence limit.",
+                "Give two-sided z values such as z=(1.96, 3.0902).",
+            )
         name = "z"
     else:
         pair = tuple(
@@ -474,6 +515,19 @@ def _two_levels(levels: tuple[float, float] | None, z: tuple[float, float] | Non
             "Give two increasing values, such as levels=(0.95, 0.998) or z=(1.96, 3.0902).",
         )
     return pair[0], pair[1]
+
+
+def _poisson_labels(
+    counts: np.ndarray, expected: np.ndarray, levels: tuple[float, float]
+) -> tuple[FunnelLabel, ...]:
+    """Labels from each count's Poisson interval (exact below 10, Byar's from 10) against E."""
+    labels = np.full(counts.size, FunnelLabel.NOT_SIGNIFICANT, dtype=object)
+    (lo_in, hi_in, _), (lo_out, hi_out, _) = (poisson_interval(counts, lv) for lv in levels)
+    labels[lo_in > expected] = FunnelLabel.HIGH_0025
+    labels[lo_out > expected] = FunnelLabel.HIGH_0001
+    labels[hi_in < expected] = FunnelLabel.LOW_0025
+    labels[hi_out < expected] = FunnelLabel.LOW_0001
+    return tuple(FunnelLabel(v) for v in labels)
 
 
 def _labels(values: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> tuple[FunnelLabel, ...]:
@@ -499,7 +553,10 @@ class FunnelPoint:
     lower, upper
         The limits at this area's denominator, one per level (inner, outer).
     label
-        A :class:`~saferplaces.stats.labels.FunnelLabel`.
+        A :class:`~saferplaces.stats.labels.FunnelLabel`, as
+        :func:`funnel_significance` gives it (for rates and ratios with 10 or
+        more events, PHE's Byar-based judgement, which can differ from these
+        exact limits very close to them).
     """
 
     numerator: float
@@ -597,7 +654,7 @@ def funnel_significance_dsr(
     x = validate_counts(counts, "counts")
     d = validate_counts(dsrs, "dsrs")
     validate_same_length(counts=x, dsrs=d)
-    m = float(validate_positive(per, "per")[0])
+    m = validate_scalar_positive(per, "per")
     if np.any((x > 0) & (d <= 0)):
         raise InputError(
             "A DSR is zero although its area has events.",

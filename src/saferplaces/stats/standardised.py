@@ -312,8 +312,15 @@ def pooled_reference(counts: ArrayLike, populations: ArrayLike) -> tuple[np.ndar
     >>> c.tolist(), p.tolist()
     ([4.0, 6.0], [40.0, 60.0])
     """
-    c = np.asarray(counts, dtype=float)
-    p = np.asarray(populations, dtype=float)
+    try:
+        c = np.asarray(counts, dtype=float)
+        p = np.asarray(populations, dtype=float)
+    except (TypeError, ValueError):
+        raise InputError(
+            "'counts' and 'populations' must be tables of numbers with the same number of bands in"
+            " every row.",
+            "Give one row per area and one column per age band in both, with a number in every cell.",
+        ) from None
     if c.ndim != 2 or c.shape != p.shape:
         raise InputError(
             f"'counts' has shape {c.shape} and 'populations' {p.shape}; both must be (areas, bands).",
@@ -340,7 +347,8 @@ def isr(
     observed
         Observed events: the total, or one count per age band (summed).
     populations
-        The area's population in each age band.
+        The area's population in each age band (zero or more; a band with
+        no residents expects no events, as in PHEindicatormethods).
     ref_counts, ref_populations
         Reference events and population per band (a standard such as
         England, or the observed totals from :func:`pooled_reference`).
@@ -369,7 +377,12 @@ def isr(
     >>> r.expected, round(r.ratio, 1), r.method
     (35.0, 85.7, 'byar')
     """
-    n = validate_positive(populations, "populations")
+    n = validate_counts(populations, "populations")
+    if n.sum() <= 0:
+        raise InputError(
+            "Every value of 'populations' is zero, so no events can be expected.",
+            "Give the area's population in each age band; at least one must be greater than zero.",
+        )
     o_arr = validate_counts(observed, "observed")
     if o_arr.size not in (1, n.size):
         raise InputError(
