@@ -77,6 +77,7 @@ def print_data(a: StrategicAssessment, charts: list[Chart] | None = None) -> dic
                         "numeric": t["numeric"],
                         "wide": t["wide"],
                         "widths": t["widths"],
+                        "row-header": t["row_header"],
                     }
                     for t in s.tables
                 ],

@@ -40,7 +40,7 @@ class Section:
 
 
 #: The PDF's table text is 9 pt (12 px) Liberation Sans, measured with the font's own widths
-#: (``text_metrics``); header cells and the first column are bold. Each cell has 3 pt (4 px) of
+#: (``text_metrics``); header cells and the column naming each row are bold. Each cell has 3 pt (4 px) of
 #: padding either side. An A4 page less its margins is 688 px wide upright and 1,017 px on its side.
 TEXT_PX, CELL_PX, PORTRAIT_PX, LANDSCAPE_PX = 12, 8, 688, 1017
 #: A table goes on a landscape page when its columns, each as wide as its longest cell up to
@@ -54,7 +54,7 @@ def _widths(t: Table) -> tuple[list[float], list[float], list[float]]:
     """Each column's width in px: least (longest word), most (longest cell), and wanted (capped)."""
     least, most, wanted = [], [], []
     for i, name in enumerate(t.columns):
-        bold = i == 0  # the first column names its row, in bold
+        bold = i == t.row_header  # the column naming each row is bold
 
         def px(words: str, bold: bool = bold) -> float:
             return text_px(words, TEXT_PX, bold=bold)
@@ -120,6 +120,7 @@ def _table_view(t: Table) -> dict:
         "numeric": numeric,
         "wide": is_wide(t),
         "widths": column_widths(t),
+        "row_header": t.row_header,
     }
 
 

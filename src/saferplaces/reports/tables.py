@@ -38,7 +38,9 @@ class Table:
     """A table: ``rows`` as text for HTML and DOCX; ``values`` (when given) the same cells typed.
 
     ``values`` keep numbers as numbers (intervals as two columns, ranks as whole numbers) so
-    that the XLSX can be sorted and summed; ``rows`` are their display text.
+    that the XLSX can be sorted and summed; ``rows`` are their display text. ``row_header`` is
+    the column that names each row (a header cell for screen readers, bold in print): the first,
+    or the second when the first is a rank.
     """
 
     id: str
@@ -47,6 +49,7 @@ class Table:
     rows: tuple[tuple[Any, ...], ...]
     note: str = ""
     values: tuple[tuple[Any, ...], ...] = ()
+    row_header: int = 0
 
 
 def cell_text(value: Any, digits: int | None = None) -> str:
@@ -541,6 +544,7 @@ def place_tables(a: StrategicAssessment) -> list[Table]:
                 f"{len(h.hot)} hot squares in all, {h.cold} cold; ranked by count among the significant "
                 "squares. police.uk names each anonymised map point by a nearby street or a kind of place "
                 "('Parking Area', 'Supermarket'), so the ward says which one.",
+                row_header=1,
             )
         )
         if h.clusters:
@@ -644,6 +648,7 @@ def priority_tables(a: StrategicAssessment) -> list[Table]:
         "in the series; the score is then the weighted mean of the others. 'Robust' means the theme "
         "stays among those recommended whichever weight moves. Catch-all categories are never "
         "recommended on their own.",
+        row_header=1,
     )
     reasons = Table(
         "priority-reasons",
