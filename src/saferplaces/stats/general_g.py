@@ -9,7 +9,9 @@ analytical (a normal z-score) and, with ``permutations``, by permutation:
 the values are shuffled over the places and G recomputed; the pseudo
 p-value is ``(k + 1) / (permutations + 1)`` where k counts shuffles at
 least as extreme on the side of the observed G (one-sided, folded, as
-PySAL esda's ``G``).
+PySAL esda's ``G``; a tie counts on both sides, which esda's does not).
+When every arrangement gives the same G (all values equal, or every place a
+neighbour of every other) z is 0 and the p-values are 1.
 
 References
 ----------

@@ -5,9 +5,10 @@ Hotspot methods work on counts per cell, including cells with no events.
 counts them; pass ``counts.ravel()`` with ``grid_neighbours(*counts.shape)``
 to :func:`saferplaces.stats.hotspot_gistar`.
 
-The default cell size is the sfhotspot rule used by
-:func:`saferplaces.stats.hotspot_kde`: the shorter side of the bounding box
-divided by 50, rounded down to a multiple of 10 m (at least 10 m).
+The default cell size, also used by :func:`saferplaces.stats.hotspot_kde`,
+follows sfhotspot's 50 cells on the shorter side of the bounding box, but
+rounds down to a multiple of 10 m (at least 10 m) where sfhotspot rounds down
+to a multiple of 100 m (docs/methods/hotspot-kde.md).
 
 References
 ----------
@@ -61,7 +62,7 @@ class GridCounts:
 
 
 def default_cell_size(xmin: float, ymin: float, xmax: float, ymax: float) -> float:
-    """The sfhotspot rule: 50 cells on the shorter side, down to a multiple of 10 m.
+    """50 cells on the shorter side (sfhotspot), rounded down to a multiple of 10 m.
 
     Examples
     --------

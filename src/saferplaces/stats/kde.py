@@ -8,14 +8,17 @@ such pairs rather than with cells times points.
 
 Defaults, announced in ``assumptions``:
 
-* ``cell_size``: the shorter side of the points' bounding box divided by 50
-  (the sfhotspot rule), rounded down to a multiple of 10 m, at least 10 m.
+* ``cell_size``: the shorter side of the points' bounding box divided by 50,
+  rounded down to a multiple of 10 m, at least 10 m (sfhotspot rounds to
+  100 m; docs/methods/hotspot-kde.md).
 * ``bandwidth``: the mean over easting and northing of the normal
   reference rule as implemented by ``MASS::bandwidth.nrd``,
   ``4 * 1.06 * min(sd, IQR / 1.34) * n^(-1/5)``. Where a coordinate's
   interquartile range is 0, ``bandwidth.nrd`` gives 0 (no usable
   bandwidth); we use the standard deviation alone for that coordinate
-  instead (as R's ``bw.nrd0`` does) and say so. sfhotspot means to average
+  instead (as R's ``bw.nrd0`` does) and say so. Points that do not spread
+  out at all (one point, or all at one place) give no bandwidth: an
+  InputError asks for one. sfhotspot means to average
   the two coordinates' rules too, but its ``mean(a, b)`` call passes the
   second as ``trim`` and so uses the easting's rule alone; we average both.
 * ``weights``: one weight per point (harm scores, say); the density is the
