@@ -119,3 +119,55 @@ def test_invariants(perm, scale):
     assert moved.g == pytest.approx(base.g, rel=1e-9)
     assert moved.z == pytest.approx(base.z, rel=1e-7, abs=1e-9)
     assert 0 <= base.p_norm <= 1
+
+
+# --- Review (hot): published values to more places, degenerate inputs, exact moments ---
+
+
+@pytest.mark.parametrize("scale", [1.0, 1e-150, 1e200])
+def test_esda_published_values_any_scale(scale):
+    # esda 2.9.0 esda/tests/test_getisord.py (TestGetisG.test_default): G = 0.55709779 and the
+    # one-sided p_norm = 0.172936. G does not change when every value is multiplied by the same
+    # number; the fourth powers used to overflow at 1e200 (an OverflowError).
+    r = general_g(np.array(Y) * scale, distance_band_neighbours(POINTS, 15), permutations=0)
+    assert r.g == pytest.approx(0.55709779, abs=5e-9)
+    assert r.p_norm / 2 == pytest.approx(0.172936, abs=5e-7)
+
+
+def test_moments_match_every_permutation_with_asymmetric_weights_and_an_island():
+    # Getis and Ord's E[G] and Var[G] are the mean and variance of G over all n! arrangements
+    # of the values, for any binary weights: checked by enumerating 7! = 5040 of them with a
+    # one-way link (0 -> 1 only) and a place with no neighbours (6).
+    import itertools
+
+    y = np.array([1.0, 4.0, 2.0, 7.0, 3.0, 5.0, 6.5])
+    w = np.zeros((7, 7))
+    for i, j in [(0, 1), (1, 2), (2, 1), (2, 3), (3, 2), (3, 4), (4, 3), (4, 5), (5, 4), (5, 0)]:
+        w[i, j] = 1.0
+    den = y.sum() ** 2 - (y**2).sum()
+    every = np.array([y[list(p)] @ w @ y[list(p)] / den for p in itertools.permutations(range(7))])
+    r = general_g(y, w, permutations=0)
+    assert r.g == pytest.approx(y @ w @ y / den, rel=1e-12)
+    assert r.expected == pytest.approx(every.mean(), rel=1e-12)
+    assert r.variance == pytest.approx(every.var(), rel=1e-9)
+
+
+@pytest.mark.parametrize(
+    ("values", "neighbours"),
+    [
+        (np.full(9, 3.0), grid_neighbours(3, 3, include_self=False)),  # all values equal
+        (np.arange(1.0, 7.0), np.ones((6, 6))),  # every place neighbours every other
+    ],
+)
+def test_no_arrangement_differs_so_nothing_is_significant(values, neighbours):
+    # Every shuffle gives the observed G. The folded count min(k, permutations - k) with k the
+    # shuffles >= G made that 0, a pseudo p of 1/1000 ("clustered"), and rounding gave z_sim 1.
+    r = general_g(values, neighbours, permutations=999, seed=4)
+    assert (r.z, r.p_norm, r.p_sim, r.z_sim, r.variance) == (0.0, 1.0, 1.0, 0.0, 0.0)
+    assert any("Every arrangement" in a for a in r.assumptions)
+
+
+@pytest.mark.parametrize("seed", ["a", -1, 2.5, True])
+def test_bad_seed(seed):
+    with pytest.raises(InputError, match="'seed'"):
+        general_g([1, 2, 3, 4], grid_neighbours(2, 2, include_self=False), permutations=9, seed=seed)

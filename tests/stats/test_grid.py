@@ -76,3 +76,21 @@ def test_every_event_counted_once_in_any_order(pts, rnd):
     rnd.shuffle(shuffled)
     h = grid_counts(shuffled, cell_size=250, bounds=(0, 0, 5000, 3000))
     np.testing.assert_array_equal(g.counts, h.counts)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "word"),
+    [
+        ({"points": [[5, 5]]}, "no area"),  # one point and no bounds: no grid to lay
+        ({"points": [[0, 0], [10, 0]]}, "no area"),
+        ({"points": [[5, 5]], "bounds": (0, 0, np.inf, 10)}, "bounds"),
+        ({"points": [[5, 5]], "bounds": 7}, "bounds"),
+        ({"points": [[5, 5]], "bounds": (0, 0, 10, 10), "cell_size": [1, 2]}, "cell_size"),
+        ({"points": [[5, 5]], "bounds": (-1e308, 0, 1e308, 10), "cell_size": 1}, "cells"),
+        ({"points": [[5, 5], [6, 6]], "bounds": (100, 100, 200, 200), "cell_size": 10}, "None of the 2"),
+    ],
+)
+def test_degenerate_grids_are_input_errors(kwargs, word):
+    # Before the review: OverflowError, TypeError, a silently truncated cell size, or an all-zero grid.
+    with pytest.raises(InputError, match=word):
+        grid_counts(**kwargs)

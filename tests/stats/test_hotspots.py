@@ -280,3 +280,149 @@ def test_labels_are_enum_members():
     c[4:7, 4:7] = 10
     r = hotspot_gistar(c.ravel(), grid_neighbours(10, 10))
     assert r.label[55] is HotspotLabel.HOT and r.label[55] == "hot"
+
+
+# --- Review (hot): numerical accuracy, degenerate cells and esda's row-standardised values ---
+
+
+def exact_ord_getis_z(y, w, star):
+    """Ord and Getis (1995) z in exact rational arithmetic; None where it is undefined.
+
+    The formula is spdep's ``localG`` (r-spatial/spdep, R/localG.R): Gi* uses all n values
+    and ``(n S_i - W_i^2) / (n - 1)``, Gi the other n - 1 and ``((n-1) S_i - W_i^2) / (n - 2)``.
+    Only the final square root is rounded, so this is a reference to about 1e-15.
+    """
+    from fractions import Fraction
+
+    yf = [Fraction(v) for v in np.asarray(y, dtype=float)]
+    wf = [[Fraction(v) for v in row] for row in np.asarray(w, dtype=float)]
+    n = len(yf)
+    out = []
+    for i in range(n):
+        row = list(wf[i])
+        row[i] = (row[i] or Fraction(1)) if star else Fraction(0)
+        idx = list(range(n)) if star else [j for j in range(n) if j != i]
+        big_n = len(idx)
+        xbar = sum(yf[j] for j in idx) / big_n
+        s2 = sum((yf[j] - xbar) ** 2 for j in idx) / big_n
+        wi = sum(row[j] for j in idx)
+        si = sum(row[j] ** 2 for j in idx)
+        num = sum(row[j] * yf[j] for j in idx) - wi * xbar
+        den2 = s2 * (big_n * si - wi**2) / (big_n - 1)
+        out.append(None if den2 == 0 else float(np.sign(num)) * float(num * num / den2) ** 0.5)
+    return out
+
+
+@pytest.mark.parametrize(("offset", "tol"), [(1e6, 5e-9), (1e9, 1e-7)])
+@pytest.mark.parametrize(("star", "published"), [(False, ESDA_GI), (True, ESDA_GI_STAR)])
+def test_offset_values_keep_esda_published_z(offset, tol, star, published):
+    # Gi and Gi* do not change when a constant is added to every value. The mean of squares
+    # minus the squared mean lost this to cancellation: at 1e6 the z-scores were off by 3e-5,
+    # at 1e9 every cell was declared undefined (esda 2.9.0 has the same fault). At 1e9 the
+    # stored values themselves are rounded by up to 6e-8, hence the wider tolerance there;
+    # against the exact formula on the stored values the agreement is 1e-9.
+    w = distance_band_neighbours(ESDA_POINTS, 15)
+    y = np.array(ESDA_Y) + offset
+    r = hotspot_gistar(y, w, star=star, p_adjust="none")
+    np.testing.assert_allclose(r.z, published, rtol=0, atol=tol)
+    np.testing.assert_allclose(r.z, exact_ord_getis_z(y, w.toarray(), star), rtol=0, atol=1e-9)
+
+
+@pytest.mark.parametrize("style", ["binary", "row", "given"])
+@pytest.mark.parametrize("star", [True, False])
+def test_matches_exact_formula_on_awkward_inputs(style, star):
+    rng = np.random.default_rng(21)
+    w = grid_neighbours(5, 5, include_self=False).toarray()
+    w[12, :] = w[:, 12] = 0  # an island in the middle
+    if style == "given":
+        w = w * rng.uniform(0.5, 2.0, size=w.shape)
+    for y in (
+        rng.poisson(2, 25).astype(float),
+        1e7 + rng.poisson(2, 25),
+        rng.gamma(2, 0.013, 25),  # small rates
+        np.r_[np.zeros(24), 4.0],  # one busy cell among empty ones
+    ):
+        r = hotspot_gistar(y, w, star=star, weights=style, p_adjust="none")
+        ref_w = w if style != "row" else _row_standardise(w, star)
+        ref = exact_ord_getis_z(y, ref_w, star)
+        expected = np.array([0.0 if z is None else z for z in ref])
+        np.testing.assert_allclose(r.z, expected, rtol=0, atol=1e-9)
+        undefined = sum(z is None for z in ref)
+        assert any(f"{undefined} cell" in a for a in r.assumptions) == (undefined > 0)
+
+
+def _row_standardise(w, star):
+    w = np.array(w, dtype=float)
+    if star:
+        np.fill_diagonal(w, np.where(np.diag(w) > 0, np.diag(w), 1.0))
+    sums = w.sum(axis=1, keepdims=True)
+    return np.divide(w, sums, out=np.zeros_like(w), where=sums > 0)
+
+
+def test_islands_as_esda():
+    # An island (no neighbours) has no Gi (esda gives nan, we give 0 and say so); its Gi*
+    # compares the cell with itself alone, as esda's G_Local(star=True) does.
+    from libpysal.weights import W
+
+    y = np.array([1.0, 2.0, 3.0, 4.0, 9.0])
+    neigh = {0: [1, 2], 1: [0, 2], 2: [0, 1, 3], 3: [2], 4: []}
+    m = np.zeros((5, 5))
+    for i, js in neigh.items():
+        m[i, js] = 1
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        w = W(neigh, silence_warnings=True)
+        theirs_gi, theirs_star = esda_z(y, w, False), esda_z(y, w, True)
+    gi = hotspot_gistar(y, m, star=False, p_adjust="none")
+    assert np.isnan(theirs_gi[4]) and gi.z[4] == 0 and "1 cell had no usable" in gi.assumptions[0]
+    np.testing.assert_allclose(gi.z[:4], theirs_gi[:4], rtol=0, atol=1e-12)
+    np.testing.assert_allclose(hotspot_gistar(y, m, p_adjust="none").z, theirs_star, rtol=0, atol=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("y", "w", "star", "style", "n_undefined"),
+    [
+        (np.full(100, 0.1), grid_neighbours(10, 10), True, "binary", 100),  # mean not exactly 0.1
+        (np.full(100, 0.7), grid_neighbours(10, 10), False, "row", 100),
+        (np.zeros(16), grid_neighbours(4, 4), True, "binary", 16),  # all-zero counts
+        (np.r_[5.0, np.full(4, 0.1)], grid_neighbours(1, 5), False, "binary", 1),  # others equal
+        (np.arange(7.0) ** 2, np.ones((7, 7)), True, "row", 7),  # every cell a neighbour
+        (np.arange(11.0) ** 2, np.full((11, 11), 0.3), False, "given", 11),
+        (np.arange(13.0), np.full((13, 13), 0.3), True, "given", 13),
+    ],
+)
+def test_undefined_cells_are_zero_and_said(y, w, star, style, n_undefined):
+    # Rounding used to leave such cells a tiny variance and a z of about 1e-8 (or worse),
+    # reported as if it were a comparison.
+    r = hotspot_gistar(y, w, star=star, weights=style, p_adjust="none")
+    undefined = r.z == 0
+    assert int(undefined.sum()) >= n_undefined
+    assert any(a.startswith(f"{n_undefined} cell") for a in r.assumptions)
+    assert set(np.array(r.label)[undefined]) == {"none"}
+
+
+@pytest.mark.parametrize(("star", "published"), [(False, -0.62074534), (True, -0.62488094)])
+def test_row_standardised_departs_from_esda_as_documented(star, published):
+    # esda 2.9.0's tests (esda/tests/test_getisord.py, test_row_standardized and
+    # test_star_row_standardized_values) publish Zs[0] for transform="R". They are
+    # (row mean of the neighbours - mean) / sd, i.e. the binary variance with W_i = 1, not Ord
+    # and Getis's; ours for row-standardised weights equal our binary ones.
+    y = np.array(ESDA_Y)
+    w = distance_band_neighbours(ESDA_POINTS, 15).toarray()
+    ws = w + np.eye(6) if star else w
+    others = y if star else np.delete(y, 0)
+    assert (ws[0] @ y / ws[0].sum() - others.mean()) / others.std() == pytest.approx(published, abs=5e-9)
+    r = hotspot_gistar(y, w, star=star, weights="row", p_adjust="none")
+    assert r.z[0] == pytest.approx((ESDA_GI_STAR if star else ESDA_GI)[0], abs=5e-9)
+
+
+def test_alpha_and_star_are_checked():
+    y, w = np.arange(9.0), grid_neighbours(3, 3)
+    with pytest.raises(InputError, match=r"'alpha' is 0, .*such as 0\.05"):
+        hotspot_gistar(y, w, alpha=0)
+    with pytest.raises(InputError, match="alpha"):
+        hotspot_gistar(y, w, alpha="five")
+    with pytest.raises(InputError, match="'star' is 'no'"):
+        hotspot_gistar(y, w, star="no")
+    # alpha is used as given: p-values of exactly 0.05 are not below 0.05.
+    assert hotspot_gistar(y, w, alpha=0.05).label == hotspot_gistar(y, w, alpha=np.float64(0.05)).label

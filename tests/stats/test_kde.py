@@ -114,3 +114,65 @@ def test_zero_interquartile_range_is_said():
     nrd_y = 4 * 1.06 * min(y.std(ddof=1), (q75 - q25) / 1.34) * n ** (-0.2)
     assert r.bandwidth == pytest.approx(0.5 * (4 * 1.06 * sd_x * n ** (-0.2) + nrd_y))
     assert any("interquartile range there is 0" in a and "easting" in a for a in r.assumptions)
+
+
+# --- Review (hot): MASS bandwidth.nrd, sfhotspot's unscaled kernel, degenerate input ---
+
+
+def test_bandwidth_is_mass_nrd_averaged():
+    # MASS::bandwidth.nrd (cran/VR, MASS/R/hist.scott.R): 4 * 1.06 * min(sqrt(var(x)),
+    # (q75 - q25) / 1.34) * n^(-1/5), quartiles by R's default type 7. For x = 1, ..., 10:
+    # sd = 3.0276504, IQR = 7.75 - 3.25 = 4.5, so min(3.0276504, 3.3582090) = 3.0276504 and
+    # nrd = 4.24 * 3.0276504 * 10^(-0.2); for y = 1, 2, 4, ..., 512: sd = 164.9485, type-7
+    # quartiles 4 + 0.25 * 4 = 5 and 64 + 0.75 * 64 = 112, so IQR / 1.34 = 107 / 1.34 = 79.85
+    # is the smaller and nrd = 4.24 * 79.85 * 10^(-0.2). The mean of the two is 110.8606.
+    x = np.arange(1.0, 11.0)
+    y = 2.0 ** np.arange(10)
+    r = hotspot_kde(np.column_stack([x, y]), cell_size=1)
+    nrd_x = 4 * 1.06 * 3.0276503540974917 * 10 ** (-0.2)
+    nrd_y = 4 * 1.06 * (107 / 1.34) * 10 ** (-0.2)
+    assert r.bandwidth == pytest.approx(0.5 * (nrd_x + nrd_y), rel=1e-12)
+    assert r.bandwidth == pytest.approx(110.8606, abs=5e-5)
+
+
+def test_density_is_sfhotspot_kde_value_scaled():
+    # sfhotspot's kde_value is SpatialKDE::kde with its default scaled = FALSE
+    # (JanCaha/SpatialKDE, src/kde.cpp): the sum of w (1 - (d / h)^2)^2. Ours is that times
+    # 3 / (pi h^2) per square metre, times 1e6 per square kilometre (docs/methods/hotspot-kde.md).
+    pts = np.array([[120.0, 340.0], [560.0, 610.0], [800.0, 200.0], [130.0, 300.0]])
+    wts = np.array([2.0, 1.0, 0.5, 1.0])
+    h = 250.0
+    r = hotspot_kde(pts, cell_size=50, bandwidth=h, bounds=(0, 0, 1000, 1000), weights=wts)
+    gx, gy = np.meshgrid(r.x_centres, r.y_centres)
+    d = cdist(np.column_stack([gx.ravel(), gy.ravel()]), pts)
+    raw = (np.where(d <= h, (1 - (d / h) ** 2) ** 2, 0.0) * wts).sum(axis=1).reshape(r.density.shape)
+    np.testing.assert_allclose(r.density, raw * 3 / (np.pi * h**2) * 1e6, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "words"),
+    [
+        ({"points": [[500.0, 200.0]]}, "bounding box has no area"),  # one point
+        ({"points": [[500.0, 200.0]] * 5}, "bounding box has no area"),  # all identical
+        ({"points": [[0.0, 0.0], [100.0, 0.0], [300.0, 0.0]]}, "bounding box has no area"),
+        ({"points": [[5.0, 5.0]], "bounds": (0, 0, 100, 100), "cell_size": 10}, "One point has no spread"),
+        ({"points": [[5.0, 5.0]] * 4, "bounds": (0, 0, 100, 100), "cell_size": 10}, "all at one place"),
+        ({"points": [[0, 0], [1e300, 1e300]]}, "wider than Great Britain"),
+        ({"points": [[0, 0], [100, 100]], "weights": [0, 0]}, "weights"),
+        ({"points": [[0, 0], [100, 100]], "bandwidth": [100, 200]}, "bandwidth"),
+        ({"points": [[0, 0], [100, 100]], "bandwidth": 1e-300}, "bandwidth"),
+        ({"points": [[0, 0], [100, 100]], "bandwidth": 1e300}, "bandwidth"),
+        ({"points": [[0, 0], [100, 100]], "cell_size": [10, 20]}, "cell_size"),
+        ({"points": [[0, 0], [100, 100]], "bounds": (0, 0, np.inf, 100)}, "bounds"),
+        ({"points": [[0, 0], [100, 100]], "bounds": ("a", 0, 1, 100)}, "bounds"),
+        ({"points": [[0, 0], [100, 100]], "bounds": 5}, "bounds"),
+        ({"points": [[0, 0], [100, 100]], "bounds": (-1e308, 0, 1e308, 100)}, "cell"),
+        ({"points": [[0, 0], [100, 100]], "bounds": (5e5, 5e5, 6e5, 6e5), "cell_size": 1000}, "No event"),
+    ],
+)
+def test_degenerate_input_is_an_input_error(kwargs, words):
+    # Each used to crash (OverflowError, ZeroDivisionError, TypeError), take the first of two
+    # numbers, or return a grid of zeros or a kernel cut to one row of cells.
+    with pytest.raises(InputError, match=words) as e:
+        hotspot_kde(**kwargs)
+    assert e.value.problem.endswith(".") and e.value.action.endswith(".")

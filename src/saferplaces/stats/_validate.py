@@ -20,6 +20,7 @@ __all__ = [
     "validate_points",
     "validate_positive",
     "validate_same_length",
+    "validate_significance",
     "validate_vector",
 ]
 
@@ -140,6 +141,15 @@ def validate_level(level: Any, name: str = "level") -> float:
             f"Give '{name}' as a proportion such as 0.95 or 0.998, not a percentage.",
         )
     return value
+
+
+def validate_significance(alpha: Any, name: str = "alpha") -> float:
+    """Return a significance level strictly between 0 and 1, such as 0.05."""
+    try:
+        return validate_level(alpha, name)
+    except InputError as e:
+        action = f"Give '{name}' as a proportion such as 0.05, not a percentage."
+        raise InputError(e.problem, action) from None
 
 
 def validate_choice(value: Any, name: str, allowed: Iterable[Any]) -> Any:

@@ -9,7 +9,9 @@ analytical (a normal z-score) and, with ``permutations``, by permutation:
 the values are shuffled over the places and G recomputed; the pseudo
 p-value is ``(k + 1) / (permutations + 1)`` where k counts shuffles at
 least as extreme on the side of the observed G (one-sided, folded, as
-PySAL esda's ``G``).
+PySAL esda's ``G``; a tie counts on both sides, which esda's does not).
+When every arrangement gives the same G (all values equal, or every place a
+neighbour of every other) z is 0 and the p-values are 1.
 
 References
 ----------
@@ -31,6 +33,7 @@ from saferplaces.errors import InputError
 from saferplaces.stats._dist import norm_sf
 from saferplaces.stats._validate import validate_counts
 from saferplaces.stats.weights import as_weights
+from saferplaces.wording import counted
 
 __all__ = ["GeneralGResult", "general_g"]
 
@@ -118,6 +121,11 @@ def general_g(
             f"'permutations' is {permutations!r}, which is not a whole number of 0 or more.",
             "Give the number of random shuffles, such as 999, or 0 for none.",
         )
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0):
+        raise InputError(
+            f"'seed' is {seed!r}, which is not a whole number of 0 or more.",
+            "Give a seed such as 42 for repeatable shuffles, or None.",
+        )
     n = y.size
     w = as_weights(neighbours, n, self_weight=False, style="binary")
     s0 = float(w.sum())
@@ -126,6 +134,10 @@ def general_g(
             "No place has a neighbour, so General G cannot be calculated.",
             "Use a larger distance band or contiguity weights.",
         )
+    # G and its moments do not change when every value is multiplied by the same number;
+    # dividing by the largest keeps the fourth powers from overflowing.
+    top = y.max()
+    y = y / top if top > 0 else y
     s1 = 0.5 * float(((w + w.T).multiply(w + w.T)).sum())
     s2 = float(((np.asarray(w.sum(axis=1)).ravel() + np.asarray(w.sum(axis=0)).ravel()) ** 2).sum())
     m1, m2, m3, m4 = (float((y**k).sum()) for k in (1, 2, 3, 4))
@@ -137,28 +149,45 @@ def general_g(
         )
     g = _g(y, w, den)
     expected = s0 / (n * (n - 1))
-    b0 = (n * n - 3 * n + 3) * s1 - n * s2 + 3 * s0**2
-    b1 = -((n * n - n) * s1 - 2 * n * s2 + 6 * s0**2)
-    b2 = -(2 * n * s1 - (n + 3) * s2 + 6 * s0**2)
-    b3 = 4 * (n - 1) * s1 - 2 * (n + 1) * s2 + 8 * s0**2
-    b4 = s1 - s2 + s0**2
-    eg2 = (b0 * m2**2 + b1 * m4 + b2 * m1**2 * m2 + b3 * m1 * m3 + b4 * m1**4) / (
-        den**2 * n * (n - 1) * (n - 2) * (n - 3)
-    )
-    variance = eg2 - expected**2
-    z = (g - expected) / np.sqrt(variance) if variance > 0 else 0.0
+    assumptions = ["Binary weights; a place is not its own neighbour."]
+    # All values equal, or every place a neighbour of every other: every arrangement of the
+    # values gives the same G, so there is nothing to test (rounding would invent a variance).
+    fixed = bool(y.min() == y.max()) or s0 == n * (n - 1)
+    if fixed:
+        g, variance, z = expected, 0.0, 0.0
+        assumptions.append(
+            "Every arrangement of the values gives the same G (all values are equal, or every place "
+            "neighbours every other), so z is 0 and the p-values are 1."
+        )
+    else:
+        b0 = (n * n - 3 * n + 3) * s1 - n * s2 + 3 * s0**2
+        b1 = -((n * n - n) * s1 - 2 * n * s2 + 6 * s0**2)
+        b2 = -(2 * n * s1 - (n + 3) * s2 + 6 * s0**2)
+        b3 = 4 * (n - 1) * s1 - 2 * (n + 1) * s2 + 8 * s0**2
+        b4 = s1 - s2 + s0**2
+        eg2 = (b0 * m2**2 + b1 * m4 + b2 * m1**2 * m2 + b3 * m1 * m3 + b4 * m1**4) / (
+            den**2 * n * (n - 1) * (n - 2) * (n - 3)
+        )
+        variance = eg2 - expected**2
+        z = (g - expected) / np.sqrt(variance) if variance > 0 else 0.0
     p_norm = float(2.0 * norm_sf(abs(z)))
     p_sim = z_sim = None
-    assumptions = ["Binary weights; a place is not its own neighbour."]
     if permutations:
-        rng = np.random.default_rng(seed)
-        sims = np.array([_g(rng.permutation(y), w, den) for _ in range(permutations)])
-        larger = int((sims >= g).sum())
-        larger = min(larger, permutations - larger)
-        p_sim = (larger + 1.0) / (permutations + 1.0)
-        sd = sims.std()
-        z_sim = float((g - sims.mean()) / sd) if sd > 0 else 0.0
-        assumptions.append(f"The pseudo p-value comes from {permutations} random shuffles of the values.")
+        if fixed:
+            p_sim, z_sim = 1.0, 0.0
+        else:
+            rng = np.random.default_rng(seed)
+            sims = np.array([_g(rng.permutation(y), w, den) for _ in range(permutations)])
+            # Shuffles within rounding of the observed G are ties and count on both sides;
+            # without ties this is esda's folded count, min(k, permutations - k).
+            tol = 1e-12 * abs(g)
+            k = min(int((sims >= g - tol).sum()), int((sims <= g + tol).sum()))
+            p_sim = (k + 1.0) / (permutations + 1.0)
+            sd = sims.std()
+            z_sim = float((g - sims.mean()) / sd) if sd > 0 else 0.0
+        assumptions.append(
+            f"The pseudo p-value comes from {counted(permutations, 'random shuffle')} of the values."
+        )
     return GeneralGResult(
         g=g,
         expected=expected,

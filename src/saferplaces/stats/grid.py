@@ -5,9 +5,10 @@ Hotspot methods work on counts per cell, including cells with no events.
 counts them; pass ``counts.ravel()`` with ``grid_neighbours(*counts.shape)``
 to :func:`saferplaces.stats.hotspot_gistar`.
 
-The default cell size is the sfhotspot rule used by
-:func:`saferplaces.stats.hotspot_kde`: the shorter side of the bounding box
-divided by 50, rounded down to a multiple of 10 m (at least 10 m).
+The default cell size, also used by :func:`saferplaces.stats.hotspot_kde`,
+follows sfhotspot's 50 cells on the shorter side of the bounding box, but
+rounds down to a multiple of 10 m (at least 10 m) where sfhotspot rounds down
+to a multiple of 100 m (docs/methods/hotspot-kde.md).
 
 References
 ----------
@@ -23,12 +24,13 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from saferplaces.errors import InputError
-from saferplaces.stats._validate import validate_points, validate_positive
+from saferplaces.stats._validate import validate_points, validate_scalar_positive, validate_vector
 from saferplaces.wording import counted
 
 __all__ = ["GridCounts", "default_cell_size", "grid_counts"]
 
 CELLS_ON_SHORT_SIDE = 50
+MAX_CELLS = 25_000_000
 
 
 @dataclass(frozen=True)
@@ -60,7 +62,7 @@ class GridCounts:
 
 
 def default_cell_size(xmin: float, ymin: float, xmax: float, ymax: float) -> float:
-    """The sfhotspot rule: 50 cells on the shorter side, down to a multiple of 10 m.
+    """50 cells on the shorter side (sfhotspot), rounded down to a multiple of 10 m.
 
     Examples
     --------
@@ -79,26 +81,45 @@ def grid_frame(
     Returns ``(xmin, ymin, xmax, ymax, cell, assumptions)``; shared by grid counts and KDE.
     """
     assumptions: list[str] = []
+    given_cell = None if cell_size is None else validate_scalar_positive(cell_size, "cell_size")
     if bounds is None:
         xmin, ymin = pts.min(axis=0)
         xmax, ymax = pts.max(axis=0)
-    else:
-        if len(bounds) != 4:
-            raise InputError(
-                f"'bounds' has {len(bounds)} values.", "Give (xmin, ymin, xmax, ymax) in metres."
-            )
-        xmin, ymin, xmax, ymax = (float(b) for b in bounds)
         if not (xmax > xmin and ymax > ymin):
             raise InputError(
-                f"'bounds' {bounds!r} do not enclose an area.",
+                "The points' bounding box has no area (one point, or all share an easting or a"
+                " northing), so no grid can be laid over them.",
+                "Give 'bounds' as (xmin, ymin, xmax, ymax) in metres (EPSG:27700).",
+            )
+    else:
+        box = validate_vector(bounds, "bounds")
+        if box.size != 4:
+            raise InputError(f"'bounds' has {box.size} values.", "Give (xmin, ymin, xmax, ymax) in metres.")
+        xmin, ymin, xmax, ymax = (float(b) for b in box)
+        if not (xmax > xmin and ymax > ymin):
+            raise InputError(
+                f"'bounds' {tuple(bounds)!r} do not enclose an area.",
                 "Give (xmin, ymin, xmax, ymax) with xmax > xmin and ymax > ymin.",
             )
-    if cell_size is None:
+    if given_cell is None:
         cell = default_cell_size(xmin, ymin, xmax, ymax)
         assumptions.append(f"Cells are {cell:g} m square (about {CELLS_ON_SHORT_SIDE} on the shorter side).")
     else:
-        cell = float(validate_positive(cell_size, "cell_size")[0])
+        cell = given_cell
     return xmin, ymin, xmax, ymax, cell, assumptions
+
+
+def grid_shape(xmin: float, ymin: float, xmax: float, ymax: float, cell: float) -> tuple[int, int]:
+    """``(n_rows, n_cols)`` of the grid, at least one each; too many cells is an InputError."""
+    with np.errstate(over="ignore"):
+        cols = np.ceil((xmax - xmin) / cell - 1e-9)
+        rows = np.ceil((ymax - ymin) / cell - 1e-9)
+    if not (np.isfinite(cols) and np.isfinite(rows) and max(cols, 1) * max(rows, 1) <= MAX_CELLS):
+        raise InputError(
+            f"A {cell:g} m grid over this area has more than {MAX_CELLS:,} cells.",
+            "Use a larger 'cell_size' or smaller 'bounds'.",
+        )
+    return max(1, int(rows)), max(1, int(cols))
 
 
 def grid_counts(
@@ -130,13 +151,7 @@ def grid_counts(
     """
     pts = validate_points(points)
     xmin, ymin, xmax, ymax, cell, assumptions = grid_frame(pts, cell_size, bounds)
-    n_cols = max(1, int(np.ceil((xmax - xmin) / cell - 1e-9)))
-    n_rows = max(1, int(np.ceil((ymax - ymin) / cell - 1e-9)))
-    if n_cols * n_rows > 25_000_000:
-        raise InputError(
-            f"A {cell:g} m grid over this area has {n_rows * n_cols:,} cells.",
-            "Use a larger 'cell_size' or smaller 'bounds'.",
-        )
+    n_rows, n_cols = grid_shape(xmin, ymin, xmax, ymax, cell)
     col = np.floor((pts[:, 0] - xmin) / cell).astype(np.int64)
     row = np.floor((pts[:, 1] - ymin) / cell).astype(np.int64)
     # Events on the far edge belong to the last cell, not a cell beyond it.
@@ -145,6 +160,11 @@ def grid_counts(
     inside = (col >= 0) & (col < n_cols) & (row >= 0) & (row < n_rows)
     flat = np.bincount(row[inside] * n_cols + col[inside], minlength=n_rows * n_cols)
     outside = int((~inside).sum())
+    if outside == pts.shape[0]:
+        raise InputError(
+            f"None of the {counted(outside, 'event')} is inside 'bounds', so every cell would count 0.",
+            "Give 'bounds' as (xmin, ymin, xmax, ymax) in metres (EPSG:27700) around the events.",
+        )
     if outside:
         assumptions.append(
             f"{counted(outside, 'event')} outside the grid {'was' if outside == 1 else 'were'} not counted."

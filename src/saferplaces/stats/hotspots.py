@@ -39,7 +39,7 @@ from scipy import sparse
 
 from saferplaces.errors import InputError
 from saferplaces.stats._dist import norm_sf
-from saferplaces.stats._validate import validate_level, validate_vector
+from saferplaces.stats._validate import validate_level, validate_significance, validate_vector
 from saferplaces.stats.labels import HotspotLabel, HotspotPattern
 from saferplaces.stats.multiple_testing import METHOD_NAMES, multiple_tests
 from saferplaces.stats.weights import as_weights
@@ -128,34 +128,41 @@ def hotspot_gistar(
     ('hot', 'none')
     """
     y = validate_vector(values, "values", min_length=3)
-    alpha = 1.0 - validate_level(1.0 - alpha, "alpha")
+    alpha = validate_significance(alpha, "alpha")
+    if not isinstance(star, (bool, np.bool_)):
+        raise InputError(
+            f"'star' is {star!r}, which is not True or False.",
+            "Give star=True for Gi* (each cell its own neighbour) or star=False for Gi.",
+        )
+    star = bool(star)
     n = y.size
-    w = as_weights(neighbours, n, bool(star), weights)
+    w = as_weights(neighbours, n, star, weights)
     assumptions: list[str] = []
-    local = w @ y
-    w_sum = np.asarray(w.sum(axis=1)).ravel()
-    # With binary weights the sum of squares is the sum (skipped: a million-cell product).
-    w_sq = w_sum if weights == "binary" else np.asarray(w.multiply(w).sum(axis=1)).ravel()
+    big_n = float(n if star else n - 1)
+    # z does not change when a constant is added to every value, so centre them first:
+    # the variance then involves no cancellation (a value of 1e9 plus counts stays exact).
+    yc = y - y.mean()
     if star:
-        big_n = float(n)
-        mean = y.mean()
-        var = (y**2).mean() - mean**2
+        mean = yc.mean()
+        var = np.full(n, ((yc - mean) ** 2).mean())
     else:
-        big_n = float(n - 1)
-        mean = (y.sum() - y) / big_n
-        var = ((y**2).sum() - y**2) / big_n - mean**2
-    # Ord and Getis (1995): with binary weights w_sq == w_sum and this is
-    # card * (N - card), the form esda uses.
-    spread = np.maximum(big_n * w_sq - w_sum**2, 0.0) / (big_n - 1)
+        mean = (yc.sum() - yc) / big_n
+        var = ((yc**2).sum() - yc**2) / big_n - mean**2
+    # The values in play are all equal: checked exactly, as rounding leaves a tiny variance.
+    var[_flat_values(y, star)] = 0.0
+    local = w @ yc
+    w_sum = np.asarray(w.sum(axis=1)).ravel()
+    spread = _weight_spread(w, w_sum, big_n, weights == "binary")
     with np.errstate(divide="ignore", invalid="ignore"):
-        z = (local - w_sum * mean) / (np.sqrt(np.maximum(var, 0.0)) * np.sqrt(spread))
-    undefined = ~np.isfinite(z)
+        z = (local - w_sum * mean) / np.sqrt(var * spread)
+    undefined = ~(np.isfinite(z) & (var > 0) & (spread > 0))
     if np.any(undefined):
         z = np.where(undefined, 0.0, z)
+        k = int(undefined.sum())
         assumptions.append(
-            f"{counted(int(undefined.sum()), 'cell')} had no usable comparison (all values equal, "
-            "or a neighbourhood covering every cell) and "
-            f"{'was' if int(undefined.sum()) == 1 else 'were'} given a z-score of 0."
+            f"{counted(k, 'cell')} had no usable comparison (the values compared were all equal, "
+            f"or the cell had no neighbours, or its neighbourhood covered every cell) and "
+            f"{'was' if k == 1 else 'were'} given a z-score of 0."
         )
     p = 2.0 * norm_sf(np.abs(z))
     tests = multiple_tests(p, p_adjust, alpha)
@@ -181,6 +188,50 @@ def hotspot_gistar(
         assumptions=tuple(assumptions),
         weights=weights,
     )
+
+
+def _flat_values(y: np.ndarray, star: bool) -> np.ndarray:
+    """Cells whose comparison values (all n for Gi*, the other n - 1 for Gi) are all equal."""
+    lo, hi = y.min(), y.max()
+    if lo == hi:
+        return np.ones(y.size, dtype=bool)
+    flat = np.zeros(y.size, dtype=bool)
+    if not star:
+        at_lo, at_hi = y == lo, y == hi
+        if int(at_lo.sum()) + int(at_hi.sum()) == y.size:  # two distinct values
+            for at in (at_lo, at_hi):
+                if int(at.sum()) == 1:  # the others all share the other value
+                    flat |= at
+    return flat
+
+
+def _weight_spread(w: sparse.csr_matrix, w_sum: np.ndarray, big_n: float, binary: bool) -> np.ndarray:
+    """``(N S_i - W_i^2) / (N - 1)`` for each row, without cancellation.
+
+    With binary weights ``S_i = W_i`` and this is ``W_i (N - W_i) / (N - 1)`` in whole numbers.
+    Otherwise ``N S_i - W_i^2 = N sum_j (w_ij - W_i / N)^2`` over the N cells in play, summed
+    over the non-zero weights plus ``(N - k_i) (W_i / N)^2`` for the k_i zero ones; a row
+    whose weights are equal and cover every cell in play has exactly no spread.
+    """
+    if binary:
+        return np.maximum(w_sum * (big_n - w_sum), 0.0) / (big_n - 1)
+    per_row = np.diff(w.indptr)
+    row_of = np.repeat(np.arange(w.shape[0]), per_row)
+    m = w_sum / big_n
+    dev = np.bincount(row_of, weights=(w.data - m[row_of]) ** 2, minlength=w.shape[0]).astype(float)
+    dev += (big_n - per_row) * m**2
+    spread = big_n * dev / (big_n - 1)
+    # Rows with every cell in play as a neighbour, all with the same weight.
+    full = per_row == int(big_n)
+    if np.any(full) and big_n > 0:
+        # Each full row's weights are data[start:end]; the odd segments (end to next start)
+        # are discarded, and a final 0 keeps the last end a valid index.
+        data = np.append(w.data, 0.0)
+        bounds = np.column_stack([w.indptr[:-1][full], w.indptr[1:][full]]).ravel()
+        hi = np.maximum.reduceat(data, bounds)[::2]
+        lo = np.minimum.reduceat(data, bounds)[::2]
+        spread[np.flatnonzero(full)[hi == lo]] = 0.0
+    return spread
 
 
 @dataclass(frozen=True)
@@ -277,9 +328,9 @@ def hotspot_classify(
         ("hotspot_prop", hotspot_prop),
         ("persistent_prop", persistent_prop),
         ("recent_prop", recent_prop),
-        ("critical_p", critical_p),
     ):
         validate_level(v, name)
+    validate_significance(critical_p, "critical_p")
     n_periods, n_cells = counts.shape
     hot = np.zeros(counts.shape, dtype=bool)
     cold = np.zeros(counts.shape, dtype=bool)

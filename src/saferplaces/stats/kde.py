@@ -8,14 +8,17 @@ such pairs rather than with cells times points.
 
 Defaults, announced in ``assumptions``:
 
-* ``cell_size``: the shorter side of the points' bounding box divided by 50
-  (the sfhotspot rule), rounded down to a multiple of 10 m, at least 10 m.
+* ``cell_size``: the shorter side of the points' bounding box divided by 50,
+  rounded down to a multiple of 10 m, at least 10 m (sfhotspot rounds to
+  100 m; docs/methods/hotspot-kde.md).
 * ``bandwidth``: the mean over easting and northing of the normal
   reference rule as implemented by ``MASS::bandwidth.nrd``,
   ``4 * 1.06 * min(sd, IQR / 1.34) * n^(-1/5)``. Where a coordinate's
   interquartile range is 0, ``bandwidth.nrd`` gives 0 (no usable
   bandwidth); we use the standard deviation alone for that coordinate
-  instead (as R's ``bw.nrd0`` does) and say so. sfhotspot means to average
+  instead (as R's ``bw.nrd0`` does) and say so. Points that do not spread
+  out at all (one point, or all at one place) give no bandwidth: an
+  InputError asks for one. sfhotspot means to average
   the two coordinates' rules too, but its ``mean(a, b)`` call passes the
   second as ``trim`` and so uses the easting's rule alone; we average both.
 * ``weights``: one weight per point (harm scores, say); the density is the
@@ -44,14 +47,17 @@ from saferplaces.stats._validate import (
     validate_choice,
     validate_counts,
     validate_points,
-    validate_positive,
     validate_same_length,
+    validate_scalar_positive,
 )
-from saferplaces.stats.grid import grid_frame
+from saferplaces.stats.grid import grid_frame, grid_shape
+from saferplaces.wording import counted
 
 __all__ = ["KdeResult", "hotspot_kde", "quartic_kernel"]
 
 KERNELS = ("quartic",)
+#: A kernel narrower than a millimetre or wider than Great Britain is a mistake in units.
+MIN_BANDWIDTH, MAX_BANDWIDTH = 1e-3, 2e6
 
 
 @dataclass(frozen=True)
@@ -155,9 +161,15 @@ def hotspot_kde(
     if weights is not None:
         wts = validate_counts(weights, "weights")
         validate_same_length(points=pts, weights=wts)
+        if not wts.sum() > 0:
+            raise InputError(
+                "Every one of the 'weights' is 0, so there is no density to estimate.",
+                "Give at least one event a weight above 0.",
+            )
         assumptions.append("Each point counts by its weight.")
     if bandwidth is None:
-        (hx, x_flat), (hy, y_flat) = _nrd(pts[:, 0]), _nrd(pts[:, 1])
+        with np.errstate(over="ignore", invalid="ignore"):
+            (hx, x_flat), (hy, y_flat) = _nrd(pts[:, 0]), _nrd(pts[:, 1])
         h = 0.5 * (hx + hy)
         if x_flat or y_flat:
             which = "easting and northing" if x_flat and y_flat else "easting" if x_flat else "northing"
@@ -166,22 +178,35 @@ def hotspot_kde(
                 " the standard deviation alone is used for it (MASS bandwidth.nrd would give 0)."
             )
         if not h > 0:
-            h = 2.0 * cell
-            assumptions.append(f"The points do not spread out, so the bandwidth is two cells ({h:g} m).")
-        else:
-            assumptions.append(f"The bandwidth is {h:.0f} m (normal reference rule).")
+            raise InputError(
+                f"The {counted(pts.shape[0], 'point')} are all at one place, so the rule of thumb gives no"
+                " bandwidth."
+                if pts.shape[0] > 1
+                else "One point has no spread, so the rule of thumb gives no bandwidth.",
+                "Give 'bandwidth' in metres, such as 500.",
+            )
+        if not h <= MAX_BANDWIDTH:
+            raise InputError(
+                f"The rule of thumb gives a bandwidth of {h:g} m, wider than Great Britain.",
+                "Give eastings and northings in metres (EPSG:27700), or give 'bandwidth'.",
+            )
+        assumptions.append(f"The bandwidth is {h:.0f} m (normal reference rule).")
     else:
-        h = float(validate_positive(bandwidth, "bandwidth")[0])
-    n_cols = max(1, int(np.ceil((xmax - xmin) / cell - 1e-9)))
-    n_rows = max(1, int(np.ceil((ymax - ymin) / cell - 1e-9)))
-    if n_cols * n_rows > 25_000_000:
-        raise InputError(
-            f"A {cell:g} m grid over this area has {n_rows * n_cols:,} cells.",
-            "Use a larger 'cell_size' or smaller 'bounds'.",
-        )
+        h = validate_scalar_positive(bandwidth, "bandwidth")
+        if not MIN_BANDWIDTH <= h <= MAX_BANDWIDTH:
+            raise InputError(
+                f"'bandwidth' is {h:g} m, outside {MIN_BANDWIDTH:g} to {MAX_BANDWIDTH:g} m.",
+                "Give 'bandwidth' in metres, such as 500.",
+            )
+    n_rows, n_cols = grid_shape(xmin, ymin, xmax, ymax, cell)
     xc = xmin + (np.arange(n_cols) + 0.5) * cell
     yc = ymin + (np.arange(n_rows) + 0.5) * cell
     density = _density(pts, xc, yc, h, wts)
+    if not density.max() > 0:
+        raise InputError(
+            f"No event lies within the {h:g} m bandwidth of the grid, so every cell's density is 0.",
+            "Check that 'bounds' are in metres (EPSG:27700) and cover the events.",
+        )
     return KdeResult(
         density=density,
         x_centres=xc,

@@ -23,7 +23,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from saferplaces.errors import InputError
-from saferplaces.stats._validate import validate_choice, validate_level
+from saferplaces.stats._validate import validate_choice, validate_significance
 
 __all__ = ["METHOD_NAMES", "P_ADJUST", "MultipleTestResult", "adjust_p", "multiple_tests"]
 
@@ -90,7 +90,7 @@ def multiple_tests(p: ArrayLike, method: str = "holm", alpha: float = 0.05) -> M
     ([0.03, 0.06, 0.06], [True, False, False])
     """
     method = validate_choice(method, "p_adjust", P_ADJUST)
-    alpha = 1.0 - validate_level(1.0 - alpha, "alpha")
+    alpha = validate_significance(alpha, "alpha")
     arr = _p_values(p)
     if method == "none" or arr.size == 0:
         return MultipleTestResult(arr < alpha, arr.copy(), method, alpha)
