@@ -120,7 +120,7 @@ def hotspots(
     gi = stats.hotspot_gistar(counts.ravel(), neighbours, p_adjust=DEFAULTS.multiple_testing)
     assumptions = [
         f"Hotspots use police.uk map points (anonymised to nearby snap points) on a grid of {cell:.0f} m "
-        "cells, the sfhotspot rule of 50 cells on the shorter side"
+        "cells: 50 cells on the shorter side, as sfhotspot sets them, rounded down to a multiple of 10 m"
         + (f", but no smaller than {MIN_CELL:.0f} m" if cell == MIN_CELL else "")
         + ".",
         "Hot and cold cells are Getis-Ord Gi* z-scores with queen neighbours, significant at "
