@@ -414,13 +414,26 @@ def help_csv(request: HttpRequest, slug: str) -> HttpResponse:
     return csv_response(record_of(help_record, _partnership(slug))["help"], f"{slug}-help.csv")
 
 
+class TextSummaryAtomFeed(Atom1Feed):
+    """Atom whose entry summaries are plain text (``type="text"``), as partners typed them.
+
+    Django's Atom1Feed writes every summary as ``type="html"``, so a feed reader would run a
+    summary's ``<a>``, ``<img>`` or ``<script>`` as markup: text a partner typed must stay text.
+    """
+
+    def add_item_elements(self, handler: Any, item: dict[str, Any]) -> None:
+        super().add_item_elements(handler, {**item, "description": None})
+        if item["description"] is not None:
+            handler.addQuickElement("summary", item["description"], {"type": "text"})
+
+
 @public_view
 def updates_feed(request: HttpRequest, slug: str) -> HttpResponse:
     """An Atom feed of the approved public summaries of the partnership's published plan."""
     p, published = _published(slug)
     lang = language_of(request)
     page = request.build_absolute_uri(public_url(request, "progress", slug))
-    feed = Atom1Feed(
+    feed = TextSummaryAtomFeed(
         title=_("Progress: %(name)s") % {"name": p.name},
         link=page,
         description=_("What we said, what we did, what's next"),

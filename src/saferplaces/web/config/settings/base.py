@@ -149,6 +149,8 @@ MIDDLEWARE += [
     # so the refusal page can show who is signed in).
     "saferplaces.web.config.middleware.RequestSizeLimitMiddleware",
     "saferplaces.web.accounts.middleware.IdleSessionMiddleware",
+    # A response for a signed-in person says no-store, so no browser or proxy keeps it.
+    "saferplaces.web.accounts.middleware.PrivatePagesMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
 AUTHENTICATION_BACKENDS = [
