@@ -12,7 +12,7 @@ from typing import Any
 
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import NinjaAPI, Schema
+from ninja import Field, NinjaAPI, Schema
 
 from saferplaces.web.partnerships.models import Partnership
 from saferplaces.web.plans.models import Plan
@@ -118,6 +118,7 @@ class PlanProgress(PublishedPlan):
 class TargetValueOut(Schema):
     period: str
     value: float | None
+    hidden: bool = Field(description="A count of 1 to 4 (or a rate made from one): value is null.")
 
 
 class TargetOut(Schema):
@@ -127,11 +128,13 @@ class TargetOut(Schema):
     baseline_value: float | None
     baseline_text: str
     baseline_period: str
+    baseline_hidden: bool = Field(description="The baseline is a count of 1 to 4: it is not published.")
     values: list[TargetValueOut]
     latest_period: str | None
     latest_value: float | None
-    status_label: str
-    test_used: str
+    latest_hidden: bool
+    status_label: str | None = Field(description="Null when a figure the status compares is hidden.")
+    test_used: str | None
     compared_periods: list[str]
     in_plain_words: list[str]
 

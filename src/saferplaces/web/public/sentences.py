@@ -195,6 +195,12 @@ TEMPLATES: dict[str, tuple[str, dict[str, object]]] = {
         {},
     ),
     "target_not_enough": (gettext_noop("We do not have enough figures yet to say if it has changed."), {}),
+    "target_change_hidden": (
+        gettext_noop(
+            "We do not say if this has changed. The numbers are so small that they could point to someone."
+        ),
+        {},
+    ),
     "easy_intro": (
         gettext_noop(
             "This is a short guide. It tells you what %(partnership)s said it would do, and what it did."

@@ -3,12 +3,21 @@
 The status comes from :func:`saferplaces.web.performance.status.target_status` (docs/web-targets.md);
 a sentence says "statistically significant" only when that test found a significant change,
 and "beyond the usual ups and downs" when an XmR chart found special cause variation.
+
+A count of 1 to 4 is never published (docs/disclosure-control.md, rules 1 and 3): a count
+target's value or baseline, or a rate or standardised rate made from such a count, reads "fewer
+than 5" on the page, ``[c]`` in the CSV and null in the JSON and the API, and whether the target
+changed is not said when a figure it compares is hidden.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
+from django.utils.translation import gettext
+
+from saferplaces.disclosure import SMALLEST_PUBLISHED_COUNT, SUPPRESSED_TEXT
 from saferplaces.indicators.periods import parse_period_label
 from saferplaces.indicators.status import METHOD_CHANGE, METHOD_SPC
 from saferplaces.stats.labels import StatusLabel
@@ -16,7 +25,39 @@ from saferplaces.web.performance.models import Target, TargetValue, shown_number
 from saferplaces.web.performance.status import target_status, value_rows
 from saferplaces.web.plans.models import Plan
 from saferplaces.web.public import sentences
+from saferplaces.web.public.data import SUPPRESSED_SYMBOL
 from saferplaces.web.public.published import public_values
+
+#: A whole number from 1 to 4 standing alone in a baseline's words ("3 incidents"; not "Q1", "2.5").
+_SMALL_IN_WORDS = re.compile(rf"(?<![\w.,/])[1-{SMALLEST_PUBLISHED_COUNT - 1}](?![\w.,/])")
+
+
+def _small(number: object) -> bool:
+    return number is not None and 0 < float(number) < SMALLEST_PUBLISHED_COUNT  # type: ignore[arg-type]
+
+
+def _is_count(target: Target) -> bool:
+    return (target.kind or target.inferred_kind) == Target.Kind.COUNT
+
+
+def value_hidden(target: Target, value: TargetValue) -> bool:
+    """Whether ``value`` would publish a count of 1 to 4: a count target's value, or a rate or
+    standardised rate made from such a count (the count and events a store query keeps)."""
+    detail = value.detail or {}
+    return (
+        (_is_count(target) and _small(value.value))
+        or _small(detail.get("count"))
+        or _small(detail.get("events"))
+    )
+
+
+def baseline_hidden(target: Target) -> bool:
+    """Whether a count target's baseline is a count of 1 to 4 (as a number or in its words)."""
+    if not _is_count(target):
+        return False
+    if target.baseline_value is not None:
+        return _small(target.baseline_value)
+    return bool(_SMALL_IN_WORDS.search(target.baseline_text or ""))
 
 
 def baseline_shown(target: Target) -> str:
@@ -72,8 +113,12 @@ def target_record(target: Target) -> dict[str, Any]:
     source = TargetValue.Source.COMPUTED if target.is_store_query else TargetValue.Source.ENTERED
     rows = [r for r in value_rows(target) if r.value.source == source and r.value.value is not None]
     latest = next((r for r in rows if r.period == status.latest_period), rows[-1] if rows else None)
+    hidden = {r.period for r in rows if value_hidden(target, r.value)}
+    base_hidden = baseline_hidden(target)
+    # whether it changed is not said when a figure it compares is hidden (rule 3)
+    change_hidden = base_hidden or bool(hidden & {status.baseline_period, status.latest_period})
     words: list[str] = []
-    shown = baseline_shown(target)
+    shown = gettext(SUPPRESSED_TEXT) if base_hidden else baseline_shown(target)
     if shown:
         if target.baseline_period:
             words.append(
@@ -95,29 +140,54 @@ def target_record(target: Target) -> dict[str, Any]:
         # a figure for part of its period names the months it counts in the next sentence, so
         # this one does not claim the whole period's months
         period = latest.period if part else sentences.period_words(latest.period)
-        words.append(
-            sentences.say("target_latest", period=period, value=shown_number(latest.value.value, percentage))
+        value = (
+            gettext(SUPPRESSED_TEXT)
+            if latest.period in hidden
+            else shown_number(latest.value.value, percentage)
         )
+        words.append(sentences.say("target_latest", period=period, value=value))
         words += part
-    if status.method == METHOD_CHANGE and latest is not None:
-        words += _per_month(status.baseline_period, status.latest_period)
-    if status.status in (StatusLabel.IMPROVING, StatusLabel.WORSENING) and latest is not None:
-        moved = _moved(status.status, target.direction)
-        spc = status.method == METHOD_SPC
-        words.append(sentences.say(f"target_{moved}_{'spc' if spc else 'significant'}"))
-    elif status.status == StatusLabel.NO_SIGNIFICANT_CHANGE and latest is not None:
-        words.append(sentences.say("target_no_change"))
-    elif latest is not None:
-        words.append(sentences.say("target_not_enough"))
-    return public_values(target) | {
-        "values": [public_values(r.value) for r in rows],
+    if latest is None:
+        pass
+    elif change_hidden:
+        words.append(sentences.say("target_change_hidden"))
+    else:
+        words += _change_words(status, target)
+    published = public_values(target)
+    if base_hidden:
+        published |= {"baseline_value": None, "baseline_text": ""}
+    latest_hidden = latest is not None and latest.period in hidden
+    return published | {
+        "baseline_hidden": base_hidden,
+        "values": [
+            public_values(r.value)
+            | ({"value": None, "hidden": True} if r.period in hidden else {"hidden": False})
+            for r in rows
+        ],
         "latest_period": latest.period if latest else None,
-        "latest_value": float(latest.value.value) if latest else None,
-        "status_label": str(status.status),
-        "test_used": status.method,
+        "latest_value": float(latest.value.value) if latest and not latest_hidden else None,
+        "latest_hidden": latest_hidden,
+        "status_label": None if change_hidden else str(status.status),
+        "test_used": None if change_hidden else status.method,
         "compared_periods": [status.baseline_period, status.latest_period],
         "in_plain_words": words,
     }
+
+
+def _change_words(status: Any, target: Target) -> list[str]:
+    """What the test says of the change, in plain words (the target has a latest value)."""
+    words: list[str] = []
+    if status.method == METHOD_CHANGE:
+        words += _per_month(status.baseline_period, status.latest_period)
+    if status.status in (StatusLabel.IMPROVING, StatusLabel.WORSENING):
+        moved = _moved(status.status, target.direction)
+        spc = status.method == METHOD_SPC
+        words.append(sentences.say(f"target_{moved}_{'spc' if spc else 'significant'}"))
+    elif status.status == StatusLabel.NO_SIGNIFICANT_CHANGE:
+        words.append(sentences.say("target_no_change"))
+    else:
+        words.append(sentences.say("target_not_enough"))
+    return words
 
 
 def targets_record(plan: Plan) -> dict[str, Any]:
@@ -129,6 +199,11 @@ def targets_record(plan: Plan) -> dict[str, Any]:
     return public_values(plan) | {"targets": targets}
 
 
+def _csv_cell(value: Any, hidden: bool) -> Any:
+    """A CSV cell: the symbol [c] for a figure withheld (disclosure control), "" for none held."""
+    return SUPPRESSED_SYMBOL if hidden else ("" if value is None else value)
+
+
 def target_rows(record: dict[str, Any]) -> list[dict[str, Any]]:
     """One CSV row per target: its baseline, its latest value, its status and its plain words."""
     return [
@@ -136,13 +211,13 @@ def target_rows(record: dict[str, Any]) -> list[dict[str, Any]]:
             "description": t["description"],
             "unit": t["unit"],
             "direction": t["direction"],
-            "baseline_value": t["baseline_value"],
+            "baseline_value": _csv_cell(t["baseline_value"], t["baseline_hidden"]),
             "baseline_text": t["baseline_text"],
             "baseline_period": t["baseline_period"],
-            "latest_period": t["latest_period"],
-            "latest_value": t["latest_value"],
-            "status_label": t["status_label"],
-            "test_used": t["test_used"],
+            "latest_period": _csv_cell(t["latest_period"], False),
+            "latest_value": _csv_cell(t["latest_value"], t["latest_hidden"]),
+            "status_label": _csv_cell(t["status_label"], t["status_label"] is None),
+            "test_used": _csv_cell(t["test_used"], t["status_label"] is None),
             "in_plain_words": " ".join(t["in_plain_words"]),
         }
         for t in record["targets"]
