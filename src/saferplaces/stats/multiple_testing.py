@@ -23,7 +23,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from saferplaces.errors import InputError
-from saferplaces.stats._validate import validate_choice, validate_level
+from saferplaces.stats._validate import as_float_array, validate_choice, validate_level
 
 __all__ = ["METHOD_NAMES", "P_ADJUST", "MultipleTestResult", "adjust_p", "multiple_tests"]
 
@@ -54,10 +54,7 @@ class MultipleTestResult:
 
 
 def _p_values(p: ArrayLike) -> np.ndarray:
-    try:
-        arr = np.asarray(p, dtype=float).ravel()
-    except (TypeError, ValueError):
-        raise InputError("'p' must contain numbers.", "Give the p-values as a list or array.") from None
+    arr = as_float_array(p, "p", "a list or array of p-values").ravel()
     if np.any(~np.isfinite(arr)) or np.any((arr < 0) | (arr > 1)):
         raise InputError(
             "'p' contains a value that is not a probability between 0 and 1.",
@@ -90,7 +87,7 @@ def multiple_tests(p: ArrayLike, method: str = "holm", alpha: float = 0.05) -> M
     ([0.03, 0.06, 0.06], [True, False, False])
     """
     method = validate_choice(method, "p_adjust", P_ADJUST)
-    alpha = 1.0 - validate_level(1.0 - alpha, "alpha")
+    alpha = validate_level(alpha, "alpha")
     arr = _p_values(p)
     if method == "none" or arr.size == 0:
         return MultipleTestResult(arr < alpha, arr.copy(), method, alpha)
