@@ -14,15 +14,33 @@ import numpy as np
 from saferplaces.errors import InputError
 
 __all__ = [
+    "MAX_MAGNITUDE",
+    "MIN_POSITIVE",
+    "as_float_array",
+    "check_magnitude",
+    "is_scalar",
     "validate_choice",
     "validate_counts",
     "validate_level",
     "validate_points",
     "validate_positive",
     "validate_same_length",
+    "validate_seed",
+    "validate_share",
     "validate_significance",
     "validate_vector",
 ]
+
+#: The largest size of number the statistics accept. No count, population, rate multiplier,
+#: time or distance in metres comes near it, and above 2**53 (about 9e15) whole numbers cannot
+#: even be held exactly; below it, products and squares of inputs cannot overflow.
+MAX_MAGNITUDE = 1e15
+#: The smallest value a "greater than zero" input may take, so that dividing by it cannot
+#: overflow (a population, period or bandwidth this small is a mistake, not data).
+MIN_POSITIVE = 1e-15
+
+# numpy kinds that are numbers: booleans, text, complex numbers, dates are not.
+_NUMBER_KINDS = "iuf"
 
 
 def _show(value: Any) -> str:
@@ -30,15 +48,63 @@ def _show(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def validate_vector(values: Any, name: str, *, min_length: int = 1) -> np.ndarray:
-    """Return ``values`` as a 1-D float array of finite numbers."""
+def _not_a_number(value: Any) -> bool:
+    """True for the values numpy would turn into a float although they are not numbers."""
+    return isinstance(value, (bool, np.bool_, str, bytes, complex, np.complexfloating))
+
+
+def as_float_array(values: Any, name: str, what: str = "a list or array of numbers") -> np.ndarray:
+    """``values`` as a float array, rejecting text, booleans, complex numbers and ragged lists.
+
+    ``numpy`` would read ``"5"`` as 5, ``True`` as 1 and drop the imaginary part of a complex
+    number; each is far more likely a mistake (a wrong column) than a count.
+    """
+    problem = InputError(
+        f"'{name}' must contain numbers, but it was {_show(values)}.",
+        f"Give '{name}' as {what}.",
+    )
+    if _not_a_number(values):
+        raise problem
+    # numpy turns [True, 2] into integers, so look at the items of a list itself (top level only:
+    # a flat scan costs little even for a million values).
+    if isinstance(values, (list, tuple)) and any(_not_a_number(v) for v in values):
+        raise problem
     try:
-        arr = np.asarray(values, dtype=float)
-    except (TypeError, ValueError):
+        raw = np.asarray(values)
+    except (TypeError, ValueError, OverflowError):
+        raise problem from None
+    if raw.dtype.kind == "O":
+        if any(_not_a_number(v) for v in raw.ravel()):
+            raise problem
+    elif raw.dtype.kind not in _NUMBER_KINDS:
+        raise problem
+    try:
+        return np.asarray(raw, dtype=float)
+    except (TypeError, ValueError, OverflowError):
+        raise problem from None
+
+
+def is_scalar(value: Any) -> bool:
+    """True for a single number (not a list or array), without failing on ragged lists."""
+    try:
+        return np.ndim(value) == 0
+    except ValueError:  # a ragged list
+        return False
+
+
+def check_magnitude(arr: np.ndarray, name: str) -> None:
+    """Raise if a value of ``arr`` is larger in size than ``MAX_MAGNITUDE``."""
+    if arr.size and float(np.max(np.abs(arr))) > MAX_MAGNITUDE:
+        bad = arr[np.abs(arr) > MAX_MAGNITUDE][0]
         raise InputError(
-            f"'{name}' must contain numbers, but it was {_show(values)}.",
-            f"Give '{name}' as a list or array of numbers.",
-        ) from None
+            f"'{name}' contains {bad:g}, which is too large to be a count, population or measurement.",
+            f"Give values of '{name}' no larger than {MAX_MAGNITUDE:g}; check the units and the column.",
+        )
+
+
+def validate_vector(values: Any, name: str, *, min_length: int = 1) -> np.ndarray:
+    """Return ``values`` as a 1-D float array of finite numbers no larger than ``MAX_MAGNITUDE``."""
+    arr = as_float_array(values, name)
     if arr.ndim == 0:
         arr = arr.reshape(1)
     if arr.ndim != 1:
@@ -56,6 +122,7 @@ def validate_vector(values: Any, name: str, *, min_length: int = 1) -> np.ndarra
             f"'{name}' contains a missing or infinite value.",
             f"Remove or fill the missing values in '{name}' first.",
         )
+    check_magnitude(arr, name)
     return arr
 
 
@@ -79,6 +146,12 @@ def validate_positive(values: Any, name: str, *, min_length: int = 1) -> np.ndar
         raise InputError(
             f"'{name}' contains {bad:g}, which is not greater than zero.",
             f"Every value of '{name}' must be greater than zero.",
+        )
+    if np.any(arr < MIN_POSITIVE):
+        bad = arr[arr < MIN_POSITIVE][0]
+        raise InputError(
+            f"'{name}' contains {bad:g}, which is too small to divide by.",
+            f"Give values of '{name}' of at least {MIN_POSITIVE:g}; check the units and the column.",
         )
     return arr
 
@@ -107,12 +180,7 @@ def validate_scalar_positive(value: Any, name: str) -> float:
 
 def validate_points(points: Any) -> np.ndarray:
     """An (n, 2) float array of finite easting and northing in metres (EPSG:27700), n >= 1."""
-    try:
-        pts = np.asarray(points, dtype=float)
-    except (TypeError, ValueError):
-        raise InputError(
-            "'points' must be numbers.", "Give an (n, 2) array of easting and northing."
-        ) from None
+    pts = as_float_array(points, "points", "an (n, 2) array of easting and northing")
     if pts.ndim != 2 or pts.shape[1] != 2 or pts.shape[0] == 0:
         raise InputError(
             f"'points' has shape {pts.shape}, not (n, 2).",
@@ -123,18 +191,24 @@ def validate_points(points: Any) -> np.ndarray:
             "'points' contains a missing or infinite coordinate.",
             "Remove events without a location first.",
         )
+    check_magnitude(pts, "points")
     return pts
 
 
 def validate_level(level: Any, name: str = "level") -> float:
     """Return a confidence level strictly between 0 and 1."""
-    try:
-        value = float(level)
-    except (TypeError, ValueError):
+    if _not_a_number(level) or not is_scalar(level):
+        value = None
+    else:
+        try:
+            value = float(level)
+        except (TypeError, ValueError, OverflowError):
+            value = None
+    if value is None:
         raise InputError(
             f"'{name}' must be a number, but it was {_show(level)}.",
             f"Give '{name}' as a proportion such as 0.95.",
-        ) from None
+        )
     if not (0.0 < value < 1.0):
         raise InputError(
             f"'{name}' is {value:g}, which is not between 0 and 1.",
@@ -152,10 +226,50 @@ def validate_significance(alpha: Any, name: str = "alpha") -> float:
         raise InputError(e.problem, action) from None
 
 
+def validate_share(value: Any, name: str) -> float:
+    """Return a share strictly above 0 and at most 1 (such as 0.5 for half)."""
+    if _not_a_number(value) or not is_scalar(value):
+        share = None
+    else:
+        try:
+            share = float(value)
+        except (TypeError, ValueError, OverflowError):
+            share = None
+    if share is None or not 0.0 < share <= 1.0:
+        raise InputError(
+            f"'{name}' is {_show(value)}, not a share above 0 and at most 1.",
+            f"Give '{name}' as a share such as 0.5 for half.",
+        )
+    return share
+
+
+def validate_seed(seed: Any) -> int | None:
+    """Return ``seed`` for the random numbers: ``None`` or a whole number of zero or more."""
+    if seed is None:
+        return None
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise InputError(
+            f"'seed' is {_show(seed)}, which is not a whole number of zero or more.",
+            "Give a seed such as 1 for results that can be repeated, or leave it out.",
+        )
+    return int(seed)
+
+
 def validate_choice(value: Any, name: str, allowed: Iterable[Any]) -> Any:
-    """Return ``value`` if it is one of ``allowed``."""
+    """Return ``value`` if it is one of ``allowed``.
+
+    Arrays, lists and other unhashable values are never an option (``in`` would compare them
+    element by element), and ``True``/``False`` only match themselves, not 1 and 0.
+    """
     allowed = tuple(allowed)
-    if value not in allowed:
+    try:
+        hash(value)
+        found = any(
+            value is a or (isinstance(value, bool) == isinstance(a, bool) and value == a) for a in allowed
+        )
+    except (TypeError, ValueError):
+        found = False
+    if not found:
         shown = ", ".join(repr(a) for a in allowed)
         raise InputError(
             f"'{name}' is {_show(value)}, which is not a known option.",

@@ -20,8 +20,8 @@ import numbers
 from dataclasses import dataclass
 from typing import Any
 
-from saferplaces.errors import InputError
-from saferplaces.stats._validate import validate_choice
+from saferplaces.errors import InputError, example
+from saferplaces.stats._validate import as_float_array, validate_choice
 from saferplaces.stats.labels import ComparisonLabel, Judgement
 
 __all__ = ["Comparison", "compare"]
@@ -56,13 +56,13 @@ def _interval(obj: Any, name: str) -> tuple[float, float, float]:
             f"'{name}' is {obj!r}, which has no confidence interval.",
             f"Give '{name}' as a RateResult, a ProportionResult or a (value, lower, upper) tuple.",
         )
-    try:
-        value, lower, upper = (float(t) for t in triple)
-    except (TypeError, ValueError):
+    arr = as_float_array(triple, name, "a (value, lower, upper) tuple of numbers")
+    if arr.shape != (3,):
         raise InputError(
-            f"'{name}' has a value that is not a number: {triple!r}.",
+            f"'{name}' has a value that is not a single number: {triple!r}.",
             "Give the value and both limits as numbers.",
-        ) from None
+        )
+    value, lower, upper = (float(t) for t in arr)
     if any(math.isnan(t) for t in (value, lower, upper)) or lower > upper:
         raise InputError(
             f"'{name}' has limits ({lower:g}, {upper:g}) that do not form an interval.",
@@ -99,9 +99,15 @@ def compare(estimate: Any, benchmark: Any, polarity: str | None = None) -> Compa
     validate_choice(polarity, "polarity", POLARITIES)
     _, lower, upper = _interval(estimate, "estimate")
     if isinstance(benchmark, numbers.Real) and not isinstance(benchmark, bool):
-        b = float(benchmark)
+        try:
+            b = float(benchmark)
+        except OverflowError:  # an integer beyond the range of floats
+            b = math.nan
         if math.isnan(b):
-            raise InputError("'benchmark' is missing (NaN).", "Give the benchmark value as a number.")
+            raise InputError(
+                f"'benchmark' is {example(benchmark)}, which is missing or not a usable number.",
+                "Give the benchmark value as a number.",
+            )
         label = (
             ComparisonLabel.LOWER
             if upper < b

@@ -23,7 +23,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from saferplaces.errors import InputError
-from saferplaces.stats._validate import validate_counts
+from saferplaces.stats._validate import validate_counts, validate_share
 
 __all__ = ["ConcentrationResult", "concentration", "share_of_places_for"]
 
@@ -64,11 +64,7 @@ def share_of_places_for(counts: ArrayLike, share_of_events: float) -> float:
     0.1
     """
     x = np.sort(validate_counts(counts, "counts"))[::-1]
-    if not 0 < share_of_events <= 1:
-        raise InputError(
-            f"'share_of_events' is {share_of_events!r}, not between 0 and 1.",
-            "Give a share such as 0.5 for half of all events.",
-        )
+    share_of_events = validate_share(share_of_events, "share_of_events")
     cum = np.cumsum(x)
     if cum[-1] <= 0:
         raise InputError(

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from saferplaces.errors import InputError
+
 __all__ = [
     "Assurance",
     "ChangeLabel",
@@ -196,5 +198,17 @@ def rule_words(rules: tuple[str, ...] | list[str]) -> str:
     >>> rule_words(("outside-limits", "two-of-three"))
     'a point outside the process limits and two of three points beyond two sigma on the same side'
     """
+    if isinstance(rules, (str, bytes)) or not isinstance(rules, (tuple, list)):
+        raise InputError(
+            f"'rules' is {rules!r}, not a list of SPC rules.",
+            f"Give a tuple of rule codes, such as ({SpcRule.SHIFT.value!r},).",
+        )
+    known = {r.value for r in SpcRule}
+    unknown = [r for r in rules if not isinstance(r, str) or r not in known]
+    if unknown:
+        raise InputError(
+            f"'rules' contains {unknown[0]!r}, which is not an SPC rule.",
+            f"Use rule codes from: {', '.join(sorted(known))}.",
+        )
     words = [SpcRule(r).text for r in rules]
     return " and ".join(w[0].lower() + w[1:] for w in words)

@@ -43,7 +43,7 @@ from numpy.typing import ArrayLike
 
 from saferplaces.errors import InputError
 from saferplaces.stats._dist import norm_ppf, norm_sf, t_ppf, t_sf
-from saferplaces.stats._validate import validate_level
+from saferplaces.stats._validate import as_float_array, check_magnitude, validate_level
 from saferplaces.stats.change import change
 
 __all__ = ["ChangeDifferenceResult", "MonthlyChangeResult", "change_difference", "monthly_change"]
@@ -98,7 +98,7 @@ class MonthlyChangeResult:
 
 
 def _monthly(values: ArrayLike, name: str) -> np.ndarray:
-    x = np.asarray(values, dtype=float).ravel()
+    x = as_float_array(values, name, "one count for each month of the period").ravel()
     if x.size == 0:
         raise InputError(f"'{name}' has no months.", "Give one count for each month of the period.")
     if np.any(~np.isfinite(x)) or np.any(x < 0) or np.any(x != np.round(x)):
@@ -106,6 +106,7 @@ def _monthly(values: ArrayLike, name: str) -> np.ndarray:
             f"'{name}' holds a value that is not a whole number of events of zero or more.",
             "Give monthly counts of events, not rates or averages.",
         )
+    check_magnitude(x, name)
     return x
 
 
@@ -154,9 +155,16 @@ def monthly_change(current: ArrayLike, previous: ArrayLike, level: float = 0.95)
         pval = float(min(1.0, 2.0 * norm_sf(abs(t))))
         q = float(norm_ppf(0.5 + level / 2.0))
     label = "no-significant-change" if pval >= 1.0 - level else ("increase" if log_rr > 0 else "decrease")
+    try:
+        ratio, lower, upper = (math.exp(v) for v in (log_rr, log_rr - q * se, log_rr + q * se))
+    except OverflowError:
+        raise InputError(
+            "The monthly counts vary by so many orders of magnitude that the interval overflows.",
+            "Check the counts for a typing error or a wrong column.",
+        ) from None
     return MonthlyChangeResult(
-        total_c, total_p, c.size, p.size, percent, math.exp(log_rr), math.exp(log_rr - q * se),
-        math.exp(log_rr + q * se), log_rr, se, phi, df, pval, label, METHOD_QUASI,
+        total_c, total_p, c.size, p.size, percent, ratio, lower, upper, log_rr, se, phi, df, pval, label,
+        METHOD_QUASI,
     )  # fmt: skip
 
 
@@ -208,4 +216,11 @@ def change_difference(
     p = float(min(1.0, 2.0 * norm_sf(abs(z))))
     q = float(norm_ppf(0.5 + level / 2.0))
     label = "similar" if p >= 1.0 - level else ("higher" if d > 0 else "lower")
-    return ChangeDifferenceResult(math.exp(d), math.exp(d - q * se), math.exp(d + q * se), z, p, label)
+    try:
+        ratio, lower, upper = (math.exp(v) for v in (d, d - q * se, d + q * se))
+    except OverflowError:
+        raise InputError(
+            "The two changes are so uncertain that the interval of their ratio overflows.",
+            "Check the monthly counts behind both changes for a typing error or a wrong column.",
+        ) from None
+    return ChangeDifferenceResult(ratio, lower, upper, z, p, label)

@@ -23,7 +23,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from saferplaces.errors import InputError
-from saferplaces.stats._validate import validate_choice, validate_significance
+from saferplaces.stats._validate import as_float_array, validate_choice, validate_significance
 
 __all__ = ["METHOD_NAMES", "P_ADJUST", "MultipleTestResult", "adjust_p", "multiple_tests"]
 
@@ -54,10 +54,7 @@ class MultipleTestResult:
 
 
 def _p_values(p: ArrayLike) -> np.ndarray:
-    try:
-        arr = np.asarray(p, dtype=float).ravel()
-    except (TypeError, ValueError):
-        raise InputError("'p' must contain numbers.", "Give the p-values as a list or array.") from None
+    arr = as_float_array(p, "p", "a list or array of p-values").ravel()
     if np.any(~np.isfinite(arr)) or np.any((arr < 0) | (arr > 1)):
         raise InputError(
             "'p' contains a value that is not a probability between 0 and 1.",

@@ -21,11 +21,12 @@ References
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 
 from saferplaces.errors import InputError
+from saferplaces.stats._validate import as_float_array, check_magnitude
 
 __all__ = ["RECOMMENDED_FEATURES", "peer_group"]
 
@@ -77,7 +78,11 @@ def peer_group(
             "'features' must map at least two area names to their features.",
             'Give a dictionary such as {"Stoke-on-Trent": [density, imd, ...], ...}.',
         )
-    if area not in features:
+    try:
+        known = area in features
+    except TypeError:  # an unhashable value (a list, an array) cannot name an area
+        known = False
+    if not known:
         raise InputError(
             f"'area' {area!r} is not one of the areas in 'features'.",
             "Check the spelling, or add the area's features.",
@@ -89,7 +94,13 @@ def peer_group(
             f"'k' is {k}, but there are only {len(features) - 1} other areas.",
             f"Use k of at most {len(features) - 1}, or give more areas.",
         )
-    names = sorted(features)
+    try:
+        names = sorted(features)
+    except TypeError:
+        raise InputError(
+            "The area names in 'features' are of different kinds (text and numbers, say).",
+            "Name every area the same way, for example by its ONS code.",
+        ) from None
     first = features[names[0]]
     rows = []
     if isinstance(first, Mapping):
@@ -103,6 +114,12 @@ def peer_group(
                 )
             rows.append([f[key] for key in keys])
     else:
+        for name in names:
+            if isinstance(features[name], (str, bytes)) or not isinstance(features[name], Iterable):
+                raise InputError(
+                    f"Area {name!r} has features {features[name]!r}, which is not a list of numbers.",
+                    "Give every area a list of numbers, or a mapping of feature name to number.",
+                )
         rows = [list(features[name]) for name in names]
     lengths = {len(r) for r in rows}
     if len(lengths) != 1 or 0 in lengths:
@@ -110,15 +127,18 @@ def peer_group(
             "The areas in 'features' have different numbers of features.",
             "Give every area the same features in the same order.",
         )
-    try:
-        x = np.array(rows, dtype=float)
-    except (TypeError, ValueError):
-        raise InputError("'features' contains a value that is not a number.", "Use numbers.") from None
+    x = as_float_array(rows, "features", "numbers, one list (or mapping) per area")
+    if x.ndim != 2:
+        raise InputError(
+            "'features' contains a value that is not a single number (a list, say).",
+            "Give each feature of each area as one number.",
+        )
     if not np.all(np.isfinite(x)):
         raise InputError(
             "'features' contains a missing or infinite value.",
             "Fill or remove the missing feature values first.",
         )
+    check_magnitude(x, "features")
     sd = x.std(axis=0)
     usable = sd > 0
     if not np.any(usable):

@@ -23,6 +23,7 @@ from scipy import special
 
 from saferplaces.errors import InputError
 from saferplaces.stats._validate import (
+    is_scalar,
     validate_counts,
     validate_level,
     validate_positive,
@@ -112,7 +113,7 @@ def wilson_interval(successes: ArrayLike, total: ArrayLike, level: float = 0.95)
     ----------
     .. [3] OHID. Public health technical guidance: Proportions.
     """
-    scalar = np.ndim(successes) == 0 and np.ndim(total) == 0
+    scalar = is_scalar(successes) and is_scalar(total)
     x = validate_counts(successes, "successes")
     n = validate_positive(total, "total")
     if x.size != n.size:

@@ -35,11 +35,20 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from saferplaces.errors import InputError
-from saferplaces.stats._validate import validate_level, validate_positive, validate_vector
+from saferplaces.stats._validate import (
+    validate_level,
+    validate_points,
+    validate_positive,
+    validate_seed,
+    validate_vector,
+)
 from saferplaces.stats.proportions import wilson_interval
 from saferplaces.wording import counted
 
 __all__ = ["KnoxResult", "RepeatResult", "knox_test", "repeats"]
+
+#: Enough for a p-value to 1 in 100,000; more would only make a run hang.
+MAX_PERMUTATIONS = 99_999
 
 
 @dataclass(frozen=True)
@@ -224,13 +233,10 @@ def knox_test(
     >>> r.observed, r.expected
     (1, 0.333...)
     """
-    try:
-        pts = np.asarray(points, dtype=float)
-    except (TypeError, ValueError):
-        raise InputError("'points' must be numbers.", "Give an (n, 2) array in metres.") from None
-    if pts.ndim != 2 or pts.shape[1] != 2 or pts.shape[0] < 2 or not np.all(np.isfinite(pts)):
+    pts = validate_points(points)
+    if pts.shape[0] < 2:
         raise InputError(
-            f"'points' has shape {pts.shape} or missing values; it needs (n, 2) with n >= 2.",
+            f"'points' has {pts.shape[0]} event; the Knox test needs pairs of events.",
             "Give easting and northing in metres for at least two events.",
         )
     t = validate_vector(times, "times", min_length=2)
@@ -251,6 +257,12 @@ def knox_test(
             f"'permutations' is {permutations}; at least 19 are needed for p < 0.05.",
             "Use 999 permutations (the default).",
         )
+    if permutations > MAX_PERMUTATIONS:
+        raise InputError(
+            f"'permutations' is {permutations}, which would take too long.",
+            f"Use at most {MAX_PERMUTATIONS:,} permutations; 999 (the default) is usually enough.",
+        )
+    seed = validate_seed(seed)
     n = t.size
     from scipy.spatial import cKDTree  # loaded here: scipy.spatial is slow to import (issue #9)
 
@@ -265,6 +277,13 @@ def knox_test(
         ts = np.sort(t)
         close_time = int(np.sum(np.searchsorted(ts, ts + t_band, side="right") - np.arange(n) - 1))
     expected = pairs.shape[0] * close_time / all_pairs
+    if expected == 0:  # then no pair can be close in both, and the Knox ratio is 0 / 0
+        which = f"{s_band:g} metres" if pairs.shape[0] == 0 else f"{t_band:g} days"
+        raise InputError(
+            f"No two events are within {which} of each other, so there is nothing for the Knox test"
+            " to compare.",
+            "Use a wider 'space_band' or 'time_band', or more events.",
+        )
     rng = np.random.default_rng(seed)
     exceed = 0
     for _ in range(permutations):
@@ -272,7 +291,7 @@ def knox_test(
         if np.sum(np.abs(tp[i] - tp[j]) <= t_band) >= observed:
             exceed += 1
     p = (1 + exceed) / (1 + permutations)
-    ratio = observed / expected if expected > 0 else float("nan")
+    ratio = observed / expected
     return KnoxResult(
         observed=observed,
         expected=float(expected),

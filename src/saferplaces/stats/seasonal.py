@@ -47,6 +47,9 @@ from saferplaces.stats.labels import SeasonalLabel
 
 __all__ = ["SeasonalRangeResult", "seasonal_range"]
 
+#: More earlier years than any recorded crime series has.
+MAX_YEARS_BACK = 100
+
 
 @dataclass(frozen=True)
 class SeasonalRangeResult:
@@ -84,7 +87,7 @@ class SeasonalRangeResult:
 
 def _month_index(value: Any) -> int:
     """Months since year 0 for '2024-05', date, datetime or numpy datetime64."""
-    if isinstance(value, np.datetime64):
+    if isinstance(value, np.datetime64) and not np.isnat(value):
         return int(value.astype("datetime64[M]").astype(int)) + 1970 * 12
     if isinstance(value, (dt.date, dt.datetime)):
         return value.year * 12 + value.month - 1
@@ -140,7 +143,13 @@ def seasonal_range(
     x = validate_counts(monthly_counts, "monthly_counts")
     if isinstance(months, (str, bytes)):
         months = [months]
-    months = list(np.asarray(months).tolist()) if isinstance(months, np.ndarray) else list(months)
+    try:
+        months = list(np.asarray(months).tolist()) if isinstance(months, np.ndarray) else list(months)
+    except TypeError:
+        raise InputError(
+            f"'months' is {months!r}, which is not a list of months.",
+            "Give one month per count, as 'YYYY-MM' text, dates or numpy datetime64 values.",
+        ) from None
     if months and isinstance(months[0], (int, float)) and not isinstance(months[0], bool):
         raise InputError(
             "'months' contains numbers, which are not months.",
@@ -152,9 +161,9 @@ def seasonal_range(
             f"'years_back' is {years_back!r}, which is not a whole number.",
             "Give the number of earlier years to compare with, such as 3.",
         )
-    if years_back < 2:
+    if not 2 <= years_back <= MAX_YEARS_BACK:
         raise InputError(
-            f"'years_back' is {years_back}; at least 2 earlier years are needed.",
+            f"'years_back' is {years_back}; it must be from 2 to {MAX_YEARS_BACK} earlier years.",
             "Use 2 or more years of history (3 is the default).",
         )
     level = validate_level(level)
@@ -169,8 +178,13 @@ def seasonal_range(
     expected = np.full(x.size, np.nan)
     ss, dof = 0.0, 0
     for i, m in enumerate(idx):
-        hist = [lookup.get(int(m) - 12 * j) for j in range(1, k + 1)]
-        if any(h is None for h in hist):
+        hist = []
+        for j in range(1, k + 1):  # stops at the first missing year, however large k is
+            h = lookup.get(int(m) - 12 * j)
+            if h is None:
+                break
+            hist.append(h)
+        if len(hist) < k:
             continue
         h = np.array(hist, dtype=float)
         mu = h.mean()

@@ -155,14 +155,21 @@ def trend(
         method = "poisson"
         crit = norm_ppf(1.0 - (1.0 - level) / 2.0)
         p = float(2.0 * norm_sf(abs(b) / se))
-    lower = 100.0 * np.expm1(b - crit * se)
-    upper = 100.0 * np.expm1(b + crit * se)
+    with np.errstate(over="ignore"):
+        lower = 100.0 * np.expm1(b - crit * se)
+        upper = 100.0 * np.expm1(b + crit * se)
+        change = 100.0 * np.expm1(b)
+    if not np.all(np.isfinite([lower, upper, change, p])):
+        raise InputError(
+            "The counts vary by so many orders of magnitude that the trend and its interval overflow.",
+            "Check the counts and the exposure for a typing error or a wrong column.",
+        )
     if p < 1.0 - level:
         label = TrendLabel.INCREASING if b > 0 else TrendLabel.DECREASING
     else:
         label = TrendLabel.NO_SIGNIFICANT_TREND
     return TrendResult(
-        annual_change=float(100.0 * np.expm1(b)),
+        annual_change=float(change),
         lower=float(lower),
         upper=float(upper),
         p=p,
