@@ -86,7 +86,8 @@ def test_every_event_counted_once_in_any_order(pts, rnd):
         ({"points": [[5, 5]], "bounds": (0, 0, np.inf, 10)}, "bounds"),
         ({"points": [[5, 5]], "bounds": 7}, "bounds"),
         ({"points": [[5, 5]], "bounds": (0, 0, 10, 10), "cell_size": [1, 2]}, "cell_size"),
-        ({"points": [[5, 5]], "bounds": (-1e308, 0, 1e308, 10), "cell_size": 1}, "cells"),
+        ({"points": [[5, 5]], "bounds": (-1e308, 0, 1e308, 10), "cell_size": 1}, "too large to be"),
+        ({"points": [[5, 5]], "bounds": (-1e14, 0, 1e14, 10), "cell_size": 1}, "cells"),
         ({"points": [[5, 5], [6, 6]], "bounds": (100, 100, 200, 200), "cell_size": 10}, "None of the 2"),
     ],
 )

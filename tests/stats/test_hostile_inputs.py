@@ -402,32 +402,11 @@ KNOWN_FAULTS: tuple[Fault, ...] = (
         "funnel.py: Poisson funnel limits are nan once the expected count passes about 1e10 (chdtriv)",
     ),
     Fault(
-        ("overdispersion_tau2",),
-        ("target",),
-        _any,
-        ("overdispersion_tau2", dict(target="abc")),
-        "funnel.py: overdispersion_tau2 does not validate 'target' (text crashes, 0/-1/inf give nan)",
-    ),
-    Fault(
         ("funnel_limits", "funnel_points", "funnel_significance"),
         ("overdispersion",),
         _any,
         ("funnel_limits", dict(overdispersion=np.array([1.0, 2.0], dtype=object))),
         "funnel.py: the 'overdispersion' flag is used by truth value, so an array raises ValueError",
-    ),
-    Fault(
-        ("hotspot_gistar",),
-        ("alpha", "star"),
-        _any,
-        ("hotspot_gistar", dict(alpha="0.05")),
-        "hotspots.py: 'alpha' is used in 1 - alpha before it is validated (TypeError for text or None)",
-    ),
-    Fault(
-        ("general_g",),
-        ("seed",),
-        _any,
-        ("general_g", dict(seed=1.5)),
-        "general_g.py: 'seed' is not validated (numpy's TypeError or ValueError for 1.5, -1, text)",
     ),
     Fault(
         ("general_g",),
@@ -472,13 +451,6 @@ KNOWN_FAULTS: tuple[Fault, ...] = (
         "spc.py: a non-integer scalar 'rebase_at' (5.0, True, nan) raises TypeError: not iterable",
     ),
     Fault(
-        ("spc_xmr",),
-        ("screen_outliers",),
-        _any,
-        ("spc_xmr", dict(screen_outliers=np.array([1.0, 2.0], dtype=object))),
-        "spc.py: the 'screen_outliers' flag is used by truth value, so an array raises ValueError",
-    ),
-    Fault(
         ("dsr_ratio",),
         ("interval_level",),
         lambda v: any(0 < x < 0.01 for x in _numbers(v)),
@@ -491,13 +463,6 @@ KNOWN_FAULTS: tuple[Fault, ...] = (
         _any,
         ("esp2013", dict(top_age=np.array([85, 90]))),
         "standardised.py: esp2013 compares 'top_age' with 'in', so an array raises ValueError",
-    ),
-    Fault(
-        ("pooled_reference",),
-        None,
-        _any,
-        ("pooled_reference", dict(counts=[[1, "a"], [3, 4]])),
-        "standardised.py: pooled_reference converts with np.asarray unguarded (ValueError for text, ragged)",
     ),
     Fault(
         ("as_weights",),
@@ -526,13 +491,6 @@ KNOWN_FAULTS: tuple[Fault, ...] = (
         _any,
         ("default_cell_size", dict(xmin=None)),
         "grid.py: default_cell_size validates nothing (TypeError for None or text)",
-    ),
-    Fault(
-        ("grid_counts", "hotspot_kde"),
-        ("bounds",),
-        _any,
-        ("grid_counts", dict(bounds=(0, 0, float("inf"), 200))),
-        "grid.py: 'bounds' is not validated (TypeError for a number, OverflowError for inf)",
     ),
 )
 

@@ -47,6 +47,7 @@ from numpy.typing import ArrayLike
 from saferplaces.errors import InputError
 from saferplaces.stats._dist import norm_ppf, norm_sf
 from saferplaces.stats._validate import (
+    as_float_array,
     validate_counts,
     validate_level,
     validate_positive,
@@ -312,15 +313,9 @@ def pooled_reference(counts: ArrayLike, populations: ArrayLike) -> tuple[np.ndar
     >>> c.tolist(), p.tolist()
     ([4.0, 6.0], [40.0, 60.0])
     """
-    try:
-        c = np.asarray(counts, dtype=float)
-        p = np.asarray(populations, dtype=float)
-    except (TypeError, ValueError):
-        raise InputError(
-            "'counts' and 'populations' must be tables of numbers with the same number of bands in"
-            " every row.",
-            "Give one row per area and one column per age band in both, with a number in every cell.",
-        ) from None
+    table = "a table with one row per area and one column per age band, a number in every cell"
+    c = as_float_array(counts, "counts", table)
+    p = as_float_array(populations, "populations", table)
     if c.ndim != 2 or c.shape != p.shape:
         raise InputError(
             f"'counts' has shape {c.shape} and 'populations' {p.shape}; both must be (areas, bands).",
