@@ -21,7 +21,9 @@ __all__ = [
     "is_scalar",
     "validate_choice",
     "validate_counts",
+    "validate_flag",
     "validate_level",
+    "validate_levels",
     "validate_points",
     "validate_positive",
     "validate_same_length",
@@ -215,6 +217,27 @@ def validate_level(level: Any, name: str = "level") -> float:
             f"Give '{name}' as a proportion such as 0.95 or 0.998, not a percentage.",
         )
     return value
+
+
+def validate_levels(levels: Any, name: str = "levels") -> tuple[float, ...]:
+    """Return one confidence level or several (a flat list), each strictly between 0 and 1."""
+    flat = as_float_array(levels, name, "one level or a flat list of them, such as (0.95, 0.998)")
+    if flat.ndim > 1:
+        raise InputError(
+            f"'{name}' must be one level or a flat list of them, but it has shape {flat.shape}.",
+            f"Give '{name}' as a flat list such as (0.95, 0.998).",
+        )
+    return tuple(validate_level(float(v), name) for v in np.atleast_1d(flat))
+
+
+def validate_flag(value: Any, name: str) -> bool:
+    """Return ``value`` when it is True or False (numpy's too); text, numbers and arrays are refused."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise InputError(
+            f"'{name}' is {_show(value)}, not True or False.",
+            f"Give '{name}' as True or False.",
+        )
+    return bool(value)
 
 
 def validate_significance(alpha: Any, name: str = "alpha") -> float:

@@ -46,10 +46,12 @@ from numpy.typing import ArrayLike
 from scipy import special
 
 from saferplaces.errors import InputError
+from saferplaces.stats._dist import norm_ppf
 from saferplaces.stats._validate import (
     validate_choice,
     validate_counts,
-    validate_level,
+    validate_flag,
+    validate_levels,
     validate_positive,
     validate_same_length,
     validate_scalar_positive,
@@ -164,7 +166,16 @@ def _solve_shape(mu: np.ndarray, prob: float) -> np.ndarray:
     degrees of freedom at ``2 mu``, so scipy's inverse in the degrees of
     freedom (``chdtriv``) gives ``a`` directly.
     """
-    return special.chdtriv(prob, 2.0 * mu) / 2.0
+    with np.errstate(invalid="ignore"):
+        shape = special.chdtriv(prob, 2.0 * mu) / 2.0
+    # chdtriv gives up (nan) once mu passes about 1e10; there the gamma distribution is normal to
+    # within a part in 1e5 of its spread, mean and variance a, so gammainc(a, mu) = prob at
+    # mu = a + z sqrt(a), z the normal quantile of prob: a = mu - z sqrt(mu) to first order.
+    lost = np.isnan(shape) & (mu > 1e6)
+    if np.any(lost):
+        z = float(norm_ppf(prob))
+        shape = np.where(lost, mu - z * np.sqrt(mu), shape)
+    return shape
 
 
 def _poisson_limits(expected: np.ndarray, level: float) -> tuple[np.ndarray, np.ndarray]:
@@ -301,7 +312,8 @@ def funnel_limits(
     statistic = validate_choice(statistic, "statistic", STATISTICS)
     n = validate_positive(denominators, "denominators")
     m = validate_scalar_positive(per, "per")
-    levels = tuple(validate_level(lv, "levels") for lv in np.atleast_1d(levels))
+    levels = validate_levels(levels, "levels")
+    overdispersion = validate_flag(overdispersion, "overdispersion")
     if not levels:
         raise InputError(
             "'levels' is empty, so there are no limits to calculate.",
@@ -504,10 +516,7 @@ def _two_levels(levels: tuple[float, float] | None, z: tuple[float, float] | Non
             )
         name = "z"
     else:
-        pair = tuple(
-            validate_level(lv, "levels")
-            for lv in np.atleast_1d(SIGNIFICANCE_LEVELS if levels is None else levels)
-        )
+        pair = validate_levels(SIGNIFICANCE_LEVELS if levels is None else levels, "levels")
         name = "levels"
     if len(pair) != 2 or not pair[0] < pair[1]:
         raise InputError(

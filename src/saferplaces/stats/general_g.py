@@ -37,6 +37,9 @@ from saferplaces.wording import counted
 
 __all__ = ["GeneralGResult", "general_g"]
 
+#: The most shuffles a permutation test runs (as knox_test): 99,999 give p-values to 1e-5.
+MAX_PERMUTATIONS = 99_999
+
 
 @dataclass(frozen=True)
 class GeneralGResult:
@@ -116,9 +119,13 @@ def general_g(
     (0.557, 0.943)
     """
     y = validate_counts(values, "values", min_length=4)
-    if isinstance(permutations, bool) or not isinstance(permutations, (int, np.integer)) or permutations < 0:
+    if (
+        isinstance(permutations, bool)
+        or not isinstance(permutations, (int, np.integer))
+        or not 0 <= permutations <= MAX_PERMUTATIONS
+    ):
         raise InputError(
-            f"'permutations' is {permutations!r}, which is not a whole number of 0 or more.",
+            f"'permutations' is {permutations!r}, not a whole number from 0 to {MAX_PERMUTATIONS:,}.",
             "Give the number of random shuffles, such as 999, or 0 for none.",
         )
     if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0):

@@ -69,7 +69,13 @@ def default_cell_size(xmin: float, ymin: float, xmax: float, ymax: float) -> flo
     >>> default_cell_size(0, 0, 12_345, 20_000)
     240.0
     """
+    xmin, ymin, xmax, ymax = validate_vector([xmin, ymin, xmax, ymax], "bounds").tolist()
     short = min(xmax - xmin, ymax - ymin)
+    if not short > 0:
+        raise InputError(
+            f"The bounds ({xmin:g}, {ymin:g}, {xmax:g}, {ymax:g}) enclose no area.",
+            "Give xmin, ymin, xmax and ymax with each maximum above its minimum, in metres.",
+        )
     return float(max(10.0, np.floor(short / CELLS_ON_SHORT_SIDE / 10.0) * 10.0))
 
 

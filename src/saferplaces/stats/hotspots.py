@@ -39,7 +39,7 @@ from scipy import sparse
 
 from saferplaces.errors import InputError
 from saferplaces.stats._dist import norm_sf
-from saferplaces.stats._validate import validate_level, validate_significance, validate_vector
+from saferplaces.stats._validate import as_float_array, validate_level, validate_significance, validate_vector
 from saferplaces.stats.labels import HotspotLabel, HotspotPattern
 from saferplaces.stats.multiple_testing import METHOD_NAMES, multiple_tests
 from saferplaces.stats.weights import as_weights
@@ -312,13 +312,9 @@ def hotspot_classify(
     >>> r.label[55], r.label[0]
     ('persistent-hotspot', 'no-pattern')
     """
-    try:
-        counts = np.asarray(counts_by_period, dtype=float)
-    except (TypeError, ValueError):
-        raise InputError(
-            "'counts_by_period' must be numbers.",
-            "Give an array with one row per period and one column per cell.",
-        ) from None
+    counts = as_float_array(
+        counts_by_period, "counts_by_period", "an array with one row per period and one column per cell"
+    )
     if counts.ndim != 2 or counts.shape[0] < 2:
         raise InputError(
             f"'counts_by_period' has shape {counts.shape}; it needs two or more periods.",

@@ -44,6 +44,7 @@ from numpy.typing import ArrayLike
 
 from saferplaces.errors import InputError
 from saferplaces.stats._validate import (
+    as_float_array,
     validate_choice,
     validate_counts,
     validate_points,
@@ -96,7 +97,13 @@ def quartic_kernel(distance: ArrayLike, bandwidth: float) -> np.ndarray:
     >>> round(float(quartic_kernel(0.0, 100.0)) * 1e6, 2)
     95.49
     """
-    d = np.asarray(distance, dtype=float)
+    d = as_float_array(distance, "distance", "distances in metres, 0 or more")
+    if not np.all(np.isfinite(d) & (d >= 0)):
+        raise InputError(
+            "'distance' holds a missing, infinite or negative value.",
+            "Give distances in metres, 0 or more.",
+        )
+    bandwidth = validate_scalar_positive(bandwidth, "bandwidth")
     u = d / bandwidth
     return np.where(u < 1.0, 3.0 / (np.pi * bandwidth**2) * (1.0 - u * u) ** 2, 0.0)
 

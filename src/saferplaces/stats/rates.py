@@ -28,6 +28,7 @@ from scipy import special
 
 from saferplaces.stats._dist import chi2_ppf
 from saferplaces.stats._validate import (
+    is_scalar,
     validate_counts,
     validate_level,
     validate_scalar_count,
@@ -74,6 +75,9 @@ def _exact(counts: np.ndarray, level: float) -> tuple[np.ndarray, np.ndarray]:
     alpha = 1.0 - level
     with np.errstate(invalid="ignore"):
         lower = np.where(counts > 0, chi2_ppf(alpha / 2.0, 2.0 * counts) / 2.0, 0.0)
+    # a count so near 0 that the chi-square quantile underflows (below about 1e-300) has the
+    # limit of a count of 0
+    lower = np.where(np.isnan(lower) & (counts < 1e-300), 0.0, lower)
     upper = chi2_ppf(1.0 - alpha / 2.0, 2.0 * counts + 2.0) / 2.0
     return lower, upper
 
@@ -126,7 +130,7 @@ def exact_poisson_interval(count: ArrayLike, level: float = 0.95) -> tuple[Any, 
     >>> round(hi, 4)
     5.5716
     """
-    scalar = np.ndim(count) == 0
+    scalar = is_scalar(count)
     counts = validate_counts(count, "count")
     level = validate_level(level)
     return _unwrap(*_exact(counts, level), scalar)
@@ -158,7 +162,7 @@ def byar_interval(count: ArrayLike, level: float = 0.95) -> tuple[Any, Any]:
     .. [2] Breslow NE, Day NE. Statistical methods in cancer research,
        volume II. Lyon: IARC; 1987.
     """
-    scalar = np.ndim(count) == 0
+    scalar = is_scalar(count)
     counts = validate_counts(count, "count")
     level = validate_level(level)
     return _unwrap(*_byar(counts, level), scalar)

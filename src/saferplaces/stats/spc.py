@@ -56,7 +56,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from saferplaces.errors import InputError
-from saferplaces.stats._validate import validate_choice, validate_vector
+from saferplaces.stats._validate import is_scalar, validate_choice, validate_vector
 from saferplaces.stats.labels import Assurance, PointType, SpcRule
 from saferplaces.wording import counted
 
@@ -185,8 +185,8 @@ def _single_number(value: object, name: str) -> float:
 def _rebase_points(rebase_at: Sequence[int] | None, n: int) -> list[int]:
     if rebase_at is None:
         return []
-    if isinstance(rebase_at, (int, np.integer)) and not isinstance(rebase_at, bool):
-        rebase_at = [int(rebase_at)]
+    if isinstance(rebase_at, (str, bytes)) or is_scalar(rebase_at):
+        rebase_at = [rebase_at]  # one position; _whole_number refuses anything but a whole number
     starts = [_whole_number(v, "rebase_at") for v in rebase_at]
     if starts != sorted(set(starts)) or any(not 2 <= s <= n - 2 for s in starts):
         raise InputError(

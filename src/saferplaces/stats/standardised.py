@@ -181,7 +181,7 @@ def esp2013(top_age: int = 90) -> tuple[tuple[str, float], ...]:
     >>> esp2013(top_age=85)[-1]
     ('85+', 2500.0)
     """
-    if top_age not in (85, 90):
+    if isinstance(top_age, bool) or not isinstance(top_age, (int, np.integer)) or top_age not in (85, 90):
         raise InputError(
             f"'top_age' is {top_age!r}, which is not a published top band.",
             "Use 90 (bands to 90 and over) or 85 (bands to 85 and over).",
@@ -527,6 +527,12 @@ def dsr_ratio(
     (0.75, 0.021, 'lower')
     """
     interval_level = validate_level(interval_level, "interval_level")
+    if interval_level < 0.5:
+        raise InputError(
+            f"'interval_level' is {interval_level:g}; the intervals given are not confidence intervals "
+            "at a level that low.",
+            "Give the level the intervals were computed at, such as 0.95.",
+        )
     level = validate_level(level)
     given = {"value": value, "lower": lower, "upper": upper}
     given |= {"other_value": other_value, "other_lower": other_lower, "other_upper": other_upper}

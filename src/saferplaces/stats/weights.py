@@ -27,7 +27,7 @@ from numpy.typing import ArrayLike
 from scipy import sparse
 
 from saferplaces.errors import InputError
-from saferplaces.stats._validate import validate_choice, validate_points, validate_positive
+from saferplaces.stats._validate import validate_choice, validate_flag, validate_points, validate_positive
 
 __all__ = ["WEIGHT_STYLES", "as_weights", "distance_band_neighbours", "grid_neighbours"]
 
@@ -35,6 +35,9 @@ __all__ = ["WEIGHT_STYLES", "as_weights", "distance_band_neighbours", "grid_neig
 #: "row": each row divided by its sum (spdep "W", libpysal "R");
 #: "given": the weights exactly as given (inverse distance, say).
 WEIGHT_STYLES = ("binary", "row", "given")
+#: The most cells a grid's neighbour matrix is made for: 10 million (a 1 km^2 grid of 10 m cells
+#: is 10,000; England and Wales at 100 m are about 15 million, beyond any partnership's use).
+MAX_GRID_CELLS = 10_000_000
 
 
 def grid_neighbours(
@@ -69,6 +72,14 @@ def grid_neighbours(
                 f"'{name}' is {v!r}, which is not a whole number of at least 1.",
                 f"Give '{name}' as the number of cells, such as 100.",
             )
+    queen = validate_flag(queen, "queen")
+    include_self = validate_flag(include_self, "include_self")
+    if int(n_rows) * int(n_cols) > MAX_GRID_CELLS:
+        raise InputError(
+            f"A grid of {int(n_rows):,} by {int(n_cols):,} cells is more than the {MAX_GRID_CELLS:,} cells "
+            "a neighbour matrix is made for.",
+            "Use larger cells (a coarser grid) for an area this size.",
+        )
     n = n_rows * n_cols
     idx = np.arange(n).reshape(n_rows, n_cols)
     offsets = [(0, 1), (1, 0)] + ([(1, 1), (1, -1)] if queen else [])
@@ -115,6 +126,7 @@ def distance_band_neighbours(
     """
     pts = validate_points(points)
     t = float(validate_positive(threshold, "threshold")[0])
+    include_self = validate_flag(include_self, "include_self")
     from scipy.spatial import cKDTree  # loaded here: scipy.spatial is slow to import (issue #9)
 
     tree = cKDTree(pts)
@@ -156,6 +168,11 @@ def as_weights(neighbours: Any, n: int, self_weight: bool | None, style: str = "
     [[0.333..., 0.666...], [0.5, 0.5]]
     """
     style = validate_choice(style, "weights", WEIGHT_STYLES)
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
+        raise InputError(
+            f"'n' is {n!r}, which is not a whole number of at least 1.",
+            "Give 'n' as the number of places, one per row of 'neighbours'.",
+        )
     if not sparse.issparse(neighbours) and sparse.issparse(getattr(neighbours, "sparse", None)):
         neighbours = neighbours.sparse  # a libpysal W or Graph
     if sparse.issparse(neighbours):
@@ -163,7 +180,7 @@ def as_weights(neighbours: Any, n: int, self_weight: bool | None, style: str = "
     else:
         try:
             w = sparse.csr_matrix(np.asarray(neighbours, dtype=float))
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             raise InputError(
                 "'neighbours' is not a matrix of weights.",
                 "Use grid_neighbours() or distance_band_neighbours(), or an n by n matrix.",
