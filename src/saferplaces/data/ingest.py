@@ -252,6 +252,22 @@ def check_header(path: Path, shown: str | None = None) -> str:
     expected = fmt.OUTCOME_COLUMNS if fmt.kind_of(path.name) == "outcomes" else fmt.STREET_COLUMNS
     missing = [c for c in expected if c not in header]
     extra = [c for c in header if c not in expected]
+    spelt = {c.casefold(): c for c in expected}
+    recased = [(h, spelt[h.casefold()]) for h in extra if h.casefold() in spelt]
+    repeated = next((h for i, h in enumerate(header) if h in header[:i]), None)
+    if "" in header or recased or repeated is not None:
+        if "" in header:
+            detail = f"has a column with no name (column {header.index('') + 1} of {len(header)})"
+        elif recased:
+            given, standard = recased[0]
+            detail = f"has the column '{shown_example(given)}', which police.uk writes '{standard}'"
+        else:
+            detail = f"has two '{shown_example(repeated)}' columns"
+        kind_word = "outcomes" if expected is fmt.OUTCOME_COLUMNS else "street-level"
+        raise DataFormatError(
+            f"The file {name} {detail}.",
+            f"Check it is an unedited police.uk {kind_word} CSV with the {len(expected)} standard columns.",
+        )
     if len(missing) == len(expected):
         kind_word = "outcomes" if expected is fmt.OUTCOME_COLUMNS else "street-level"
         raise DataFormatError(
@@ -375,9 +391,12 @@ def check_files(
 # Validation of rows
 
 
-def _friendly_duckdb_error(exc: Exception, name: str) -> DataFormatError:
+def _friendly_duckdb_error(exc: Exception, name: str, path: Path | None = None) -> DataFormatError:
     return friendly_csv_error(
-        exc, name, "Check the file has not been edited by hand, or download it again from data.police.uk."
+        exc,
+        name,
+        "Check the file has not been edited by hand, or download it again from data.police.uk.",
+        path,
     )
 
 
@@ -430,7 +449,7 @@ def _load_raw(
             try:
                 con.execute(f"create or replace temp table probe as {_raw_select({0: f}, columns)}")
             except duckdb.InvalidInputException as inner:
-                raise _friendly_duckdb_error(inner, f.label) from inner
+                raise _friendly_duckdb_error(inner, f.label, f.path) from inner
             finally:
                 con.execute("drop table if exists probe")
         names = ", ".join(f.label for f in files)
