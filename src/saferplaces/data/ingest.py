@@ -353,12 +353,13 @@ def check_files(
     sources: list[SourceFile] = []
     by_sha: dict[str, SourceFile] = {}
     bytes_in = bytes_out = 0
+    blank_lines: DataFormatError | None = None
     # Reading every byte (SHA-256, gzip inflate, NUL scan) is the slow part: it runs ahead on a
     # thread per core (hashing and inflating let other threads run), while the checks below
     # take the files in order, so the first file that fails is still the one named.
     pool = ThreadPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1)))
     try:
-        reads = [pool.submit(read_whole, f.path, f.shown, AGAIN) for f in found]
+        reads = [pool.submit(read_whole, f.path, f.shown, AGAIN, later=True) for f in found]
         for i, f in enumerate(found):
             progress("Checking files", i, total)
             check_file_name(f.name, f.shown, known_forces, today)
@@ -367,6 +368,8 @@ def check_files(
             bytes_in += facts.size
             bytes_out += facts.uncompressed_size
             check_total(bytes_in, bytes_out, f"The files given, up to {f.shown},")
+            # said after every file's size is counted, so that many small bombs are named as such
+            blank_lines = blank_lines or facts.blank_lines
             if facts.sha256 in by_sha:
                 first = by_sha[facts.sha256]
                 notes.append(f"{f.shown} is the same file as {first.shown}; it was read once.")
@@ -383,6 +386,8 @@ def check_files(
             sources.append(source)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)  # a failure or Ctrl+C: stop reading ahead
+    if blank_lines is not None:
+        raise blank_lines
     progress("Checking files", total, total)
     return sources, notes
 

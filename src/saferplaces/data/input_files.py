@@ -296,6 +296,9 @@ class FileFacts:
     compression: str
     size: int
     uncompressed_size: int
+    #: With ``read_whole(..., later=True)``: the refusal of too many blank lines in a row, for
+    #: the caller to raise once it has checked what all its files decompress to together.
+    blank_lines: DataFormatError | None = None
 
 
 class _TextScan:
@@ -348,17 +351,20 @@ class _TextScan:
         # said once the whole file is read, so that a gzip bomb of line ends is named as a bomb
         self.blank_after = self.blank_after or line
 
-    def finish(self) -> None:
-        """Refuse the file now it has all been read, if it had too many blank lines in a row."""
-        if self.blank_after:
-            raise DataFormatError(
-                f"The file {self.shown} has more than {_size(self.limit)} of blank lines in a row "
-                f"after line {self.blank_after:,}, which no real CSV has.",
-                "Delete the blank lines (or get the file again from where it came from) and import it again.",
-            )
+    def finish(self) -> DataFormatError | None:
+        """The refusal, now the file has all been read, if it had too many blank lines in a row."""
+        if not self.blank_after:
+            return None
+        return DataFormatError(
+            f"The file {self.shown} has more than {_size(self.limit)} of blank lines in a row "
+            f"after line {self.blank_after:,}, which no real CSV has.",
+            "Delete the blank lines (or get the file again from where it came from) and import it again.",
+        )
 
 
-def read_whole(path: Path, shown: str, action: str, limits: Limits = LIMITS) -> FileFacts:
+def read_whole(
+    path: Path, shown: str, action: str, limits: Limits = LIMITS, *, later: bool = False
+) -> FileFacts:
     """Read a plain or gzip file once: SHA-256 of its bytes, and for gzip a whole, bounded inflate.
 
     A truncated or corrupt gzip file, one that decompresses beyond the limits, and text holding
@@ -386,12 +392,15 @@ def read_whole(path: Path, shown: str, action: str, limits: Limits = LIMITS) -> 
                 )
     if inflater is not None:
         inflater.close()
-    scan.finish()
+    blank_lines = scan.finish()
+    if blank_lines is not None and not later:
+        raise blank_lines
     return FileFacts(
         sha256=digest.hexdigest(),
         compression=kind,
         size=size,
         uncompressed_size=inflater.bytes_out if inflater is not None else size,
+        blank_lines=blank_lines,
     )
 
 
