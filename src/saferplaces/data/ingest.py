@@ -293,6 +293,22 @@ def check_header(path: Path, shown: str | None = None) -> str:
     expected = fmt.OUTCOME_COLUMNS if fmt.kind_of(path.name) == "outcomes" else fmt.STREET_COLUMNS
     missing = [c for c in expected if c not in header]
     extra = [c for c in header if c not in expected]
+    spelt = {c.casefold(): c for c in expected}
+    recased = [(h, spelt[h.casefold()]) for h in extra if h.casefold() in spelt]
+    repeated = next((h for i, h in enumerate(header) if h in header[:i]), None)
+    if "" in header or recased or repeated is not None:
+        if "" in header:
+            detail = f"has a column with no name (column {header.index('') + 1} of {len(header)})"
+        elif recased:
+            given, standard = recased[0]
+            detail = f"has the column '{shown_example(given)}', which police.uk writes '{standard}'"
+        else:
+            detail = f"has two '{shown_example(repeated)}' columns"
+        kind_word = "outcomes" if expected is fmt.OUTCOME_COLUMNS else "street-level"
+        raise DataFormatError(
+            f"The file {name} {detail}.",
+            f"Check it is an unedited police.uk {kind_word} CSV with the {len(expected)} standard columns.",
+        )
     if len(missing) == len(expected):
         kind_word = "outcomes" if expected is fmt.OUTCOME_COLUMNS else "street-level"
         raise DataFormatError(
@@ -380,12 +396,13 @@ def check_files(
     sources: list[SourceFile] = []
     by_sha: dict[str, SourceFile] = {}
     bytes_in = bytes_out = 0
+    blank_lines: DataFormatError | None = None
     # Reading every byte (SHA-256, gzip inflate, NUL scan) is the slow part: it runs ahead on a
     # thread per core (hashing and inflating let other threads run), while the checks below
     # take the files in order, so the first file that fails is still the one named.
     pool = ThreadPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1)))
     try:
-        reads = [pool.submit(read_whole, f.path, f.shown, AGAIN) for f in found]
+        reads = [pool.submit(read_whole, f.path, f.shown, AGAIN, later=True) for f in found]
         for i, f in enumerate(found):
             progress("Checking files", i, total)
             check_file_name(f.name, f.shown, known_forces, today)
@@ -394,6 +411,8 @@ def check_files(
             bytes_in += facts.size
             bytes_out += facts.uncompressed_size
             check_total(bytes_in, bytes_out, f"The files given, up to {f.shown},")
+            # said after every file's size is counted, so that many small bombs are named as such
+            blank_lines = blank_lines or facts.blank_lines
             if facts.sha256 in by_sha:
                 first = by_sha[facts.sha256]
                 notes.append(f"{f.shown} is the same file as {first.shown}; it was read once.")
@@ -410,6 +429,8 @@ def check_files(
             sources.append(source)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)  # a failure or Ctrl+C: stop reading ahead
+    if blank_lines is not None:
+        raise blank_lines
     progress("Checking files", total, total)
     return sources, notes
 
@@ -418,9 +439,12 @@ def check_files(
 # Validation of rows
 
 
-def _friendly_duckdb_error(exc: Exception, name: str) -> DataFormatError:
+def _friendly_duckdb_error(exc: Exception, name: str, path: Path | None = None) -> DataFormatError:
     return friendly_csv_error(
-        exc, name, "Check the file has not been edited by hand, or download it again from data.police.uk."
+        exc,
+        name,
+        "Check the file has not been edited by hand, or download it again from data.police.uk.",
+        path,
     )
 
 
@@ -473,7 +497,7 @@ def _load_raw(
             try:
                 con.execute(f"create or replace temp table probe as {_raw_select({0: f}, columns)}")
             except duckdb.InvalidInputException as inner:
-                raise _friendly_duckdb_error(inner, f.label) from inner
+                raise _friendly_duckdb_error(inner, f.label, f.path) from inner
             finally:
                 con.execute("drop table if exists probe")
         names = ", ".join(f.label for f in files)

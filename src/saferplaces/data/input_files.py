@@ -16,6 +16,7 @@ Every refusal is one sentence on what is wrong, naming the file, and one on what
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import os
 import re
@@ -27,7 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from saferplaces.data.files import READ_CHUNK
+from saferplaces.data.files import READ_CHUNK, is_gzip
 from saferplaces.errors import DataFormatError, InputError
 
 GZIP_MAGIC = b"\x1f\x8b"
@@ -65,6 +66,10 @@ class Limits:
     archive_files
         The most wanted files one zip archive may hold (a data.police.uk archive of three
         years of every force holds about 5,000).
+    blank_bytes
+        The most line-end bytes in a row (blank lines) a CSV may hold. DuckDB's CSV reader
+        can drop the rows after a few megabytes of blank lines without an error, so a file
+        with more is refused before it reads it; no real CSV has thousands of blank lines.
     """
 
     header_bytes: int = 64 * 1024
@@ -74,6 +79,7 @@ class Limits:
     ratio: float = 200.0
     ratio_floor: int = 64 * 1024**2
     archive_files: int = 20_000
+    blank_bytes: int = 64 * 1024
 
 
 #: The limits every import uses.
@@ -290,14 +296,24 @@ class FileFacts:
     compression: str
     size: int
     uncompressed_size: int
+    #: With ``read_whole(..., later=True)``: the refusal of too many blank lines in a row, for
+    #: the caller to raise once it has checked what all its files decompress to together.
+    blank_lines: DataFormatError | None = None
 
 
 class _TextScan:
-    """Watch the decompressed bytes for a NUL (a binary zero), which no CSV text holds."""
+    """Watch the decompressed bytes for a NUL (a binary zero), which no CSV text holds, and for
+    a run of blank lines longer than ``limits.blank_bytes`` (see :class:`Limits`)."""
 
-    def __init__(self, shown: str) -> None:
+    _CR_AS_LF = bytes.maketrans(b"\r", b"\n")
+
+    def __init__(self, shown: str, limits: Limits = LIMITS) -> None:
         self.shown = shown
+        self.limit = limits.blank_bytes
         self.lines = 0
+        self.run = 0  # line-end bytes at the end of what has been seen
+        self.run_line = 0  # the line the run at the end started on
+        self.blank_after = 0  # the line after which too many blank lines were found
 
     def __call__(self, data: bytes) -> bool:
         at = data.find(b"\x00")
@@ -308,11 +324,47 @@ class _TextScan:
                 "not CSV text.",
                 "Check you chose the right file, or get it again from where it came from.",
             )
+        self._blank_lines(data)
         self.lines += data.count(b"\n")
         return False
 
+    def _blank_lines(self, data: bytes) -> None:
+        """Refuse a run of line ends longer than the limit, within ``data`` or across chunks."""
+        body = data.lstrip(b"\r\n")
+        lead = len(data) - len(body)
+        start = self.run_line if self.run else self.lines + 1
+        if self.run + lead > self.limit:
+            self._too_many_blank_lines(start)
+        if not body:  # all line ends: the run goes on
+            self.run, self.run_line = self.run + lead, start
+            return
+        # inside the chunk: only a chunk holding two line ends together can hold a long run
+        if b"\n\n" in data or b"\r\r" in data or b"\n\r\n" in data:
+            found = data.translate(self._CR_AS_LF).find(b"\n" * (self.limit + 1))
+            if found >= 0:
+                self._too_many_blank_lines(self.lines + data.count(b"\n", 0, found) + 1)
+        tail = len(body) - len(body.rstrip(b"\r\n"))
+        self.run = tail
+        self.run_line = self.lines + data.count(b"\n", 0, len(data) - tail) + 1
 
-def read_whole(path: Path, shown: str, action: str, limits: Limits = LIMITS) -> FileFacts:
+    def _too_many_blank_lines(self, line: int) -> None:
+        # said once the whole file is read, so that a gzip bomb of line ends is named as a bomb
+        self.blank_after = self.blank_after or line
+
+    def finish(self) -> DataFormatError | None:
+        """The refusal, now the file has all been read, if it had too many blank lines in a row."""
+        if not self.blank_after:
+            return None
+        return DataFormatError(
+            f"The file {self.shown} has more than {_size(self.limit)} of blank lines in a row "
+            f"after line {self.blank_after:,}, which no real CSV has.",
+            "Delete the blank lines (or get the file again from where it came from) and import it again.",
+        )
+
+
+def read_whole(
+    path: Path, shown: str, action: str, limits: Limits = LIMITS, *, later: bool = False
+) -> FileFacts:
     """Read a plain or gzip file once: SHA-256 of its bytes, and for gzip a whole, bounded inflate.
 
     A truncated or corrupt gzip file, one that decompresses beyond the limits, and text holding
@@ -322,7 +374,7 @@ def read_whole(path: Path, shown: str, action: str, limits: Limits = LIMITS) -> 
     kind = sniff(path, shown)
     digest = hashlib.sha256()
     inflater = _Inflater(shown, action, limits) if kind == "gzip" else None
-    scan = _TextScan(shown)
+    scan = _TextScan(shown, limits)
     size = 0
     with open(path, "rb") as handle:
         for chunk in iter(lambda: handle.read(READ_CHUNK), b""):
@@ -340,11 +392,15 @@ def read_whole(path: Path, shown: str, action: str, limits: Limits = LIMITS) -> 
                 )
     if inflater is not None:
         inflater.close()
+    blank_lines = scan.finish()
+    if blank_lines is not None and not later:
+        raise blank_lines
     return FileFacts(
         sha256=digest.hexdigest(),
         compression=kind,
         size=size,
         uncompressed_size=inflater.bytes_out if inflater is not None else size,
+        blank_lines=blank_lines,
     )
 
 
@@ -501,12 +557,46 @@ def _cr_only(shown: str) -> DataFormatError:
     )
 
 
-def friendly_csv_error(exc: Exception, name: str, action: str) -> DataFormatError:
-    """One plain sentence for DuckDB's CSV reader's complaint about the file ``name``."""
+def line_end_change(path: Path) -> tuple[int, bool] | None:
+    """The first line (and whether it ends in CR LF) whose line end differs from the header's,
+    outside quoted cells (a line break inside a cell may be either), or None.
+
+    DuckDB's strict reader refuses some files that mix Windows (CR LF) and Unix (LF) line ends
+    without naming a line; this finds it, reading the file again (only when that happened).
+    """
+    first: bool | None = None
+    open_quote = False
+    with gzip.open(path, "rb") if is_gzip(path) else open(path, "rb") as handle:
+        for number, line in enumerate(handle, start=1):
+            if line.count(b'"') % 2:
+                open_quote = not open_quote
+            if open_quote or not line.endswith(b"\n"):
+                continue
+            crlf = line.endswith(b"\r\n")
+            if first is None:
+                first = crlf
+            elif crlf != first:
+                return number, crlf
+    return None
+
+
+def friendly_csv_error(exc: Exception, name: str, action: str, path: Path | None = None) -> DataFormatError:
+    """One plain sentence for DuckDB's CSV reader's complaint about the file ``name`` (read
+    from ``path``, which is looked at again when DuckDB names no line)."""
     text = str(exc)
     lower = text.lower()
     line = re.search(r"[Ll]ine:? (\d+)", text)
     where = f" on line {line.group(1)}" if line else ""
+    changed = line_end_change(path) if path is not None and not line else None
+    if changed:
+        ends = ("Windows (CR LF)", "Unix (LF)")
+        this, header = ends if changed[1] else ends[::-1]
+        return DataFormatError(
+            f"The file {name} mixes line endings: line {changed[0]:,} ends {this}, but the header "
+            f"ends {header}.",
+            "Open it in a text editor or Excel and save it again as CSV (which writes one kind "
+            "throughout), then import it again.",
+        )
     if "maximum line size" in lower:
         return DataFormatError(
             f"The file {name} has a line longer than {LIMITS.line_bytes // 1024:,} KB{where}, "

@@ -11,7 +11,7 @@ import errno
 
 import duckdb
 
-from saferplaces.errors import SaferPlacesError, StoreError
+from saferplaces.errors import SaferPlacesError, StoreError, example
 
 _DISK_FULL_ERRNOS = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)}
 _DISK_FULL_WORDS = (
@@ -87,7 +87,9 @@ def import_failure(exc: BaseException, what: str = "file") -> BaseException:
             f"({exc.strerror or exc}); nothing was changed.",
             "Check the disk the store and the files are on, then run the import again.",
         )
+    # DuckDB's messages run over many lines (the options it read with): the first line, shortened
+    said = example(str(exc).strip().split("\n", 1)[0], 200)
     return StoreError(
-        f"The import stopped because the database reported a problem ({exc}); nothing was changed.",
+        f"The import stopped because the database reported a problem ({said}); nothing was changed.",
         "Run the import again; if it happens again, report it with the file that caused it.",
     )

@@ -48,7 +48,7 @@ import re
 import urllib.parse
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -57,7 +57,7 @@ from saferplaces.data.download import fetch, resolve_base_url, scratch_folder
 from saferplaces.data.input_files import disguised
 from saferplaces.data.progress import Progress, no_progress
 from saferplaces.data.store import Store
-from saferplaces.errors import DataFormatError, StoreError
+from saferplaces.errors import DataFormatError, StoreError, example
 
 DEFAULT_BASE_URL = "https://www.nomisweb.co.uk"
 #: Environment variable that overrides the Nomis address (tests point it at a local server).
@@ -79,9 +79,11 @@ MISSING_HINT = (
     "Check the address in --base-url or SAFERPLACES_NOMIS_URL; Nomis may be down for maintenance, "
     "so try again later."
 )
-_CODE = re.compile(r"[EW]0[6-9]\d{6}")
-_WARD_CODE = re.compile(r"[EW]05\d{6}")
-_AGE = re.compile(r"Age(?:d)? (\d{1,2})(\+?)")
+_CODE = re.compile(r"[EW]0[6-9]\d{6}", re.ASCII)
+_WARD_CODE = re.compile(r"[EW]05\d{6}", re.ASCII)
+_AGE = re.compile(r"Age(?:d)? (\d{1,2})(\+?)", re.ASCII)
+#: The years an estimate may be for: Nomis holds mid-year estimates from 1981.
+FIRST_YEAR = 1981
 
 
 @dataclass(frozen=True)
@@ -209,12 +211,24 @@ def parse_answer(
     what = disguised(text[:64].encode("utf-8", "replace"))
     if what:
         raise _bad(url, f"it is {what}, not a CSV table")
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
+    if "\x00" in text:
+        raise _bad(url, f"line {text.count(chr(10), 0, text.index(chr(0))) + 1} holds a NUL byte")
+    try:
+        return _parse_rows(csv.reader(io.StringIO(text.lstrip("\ufeff"), newline="")), url, wards)
+    except csv.Error as exc:  # a quote never closed, a cell over the csv module's limit
+        raise _bad(url, f"it cannot be read as CSV ({example(str(exc))})") from None
+
+
+def _parse_rows(reader: Any, url: str, wards: bool) -> dict[tuple[str, int, int], tuple[str, int, int]]:
+    """The checked rows of :func:`parse_answer`'s CSV reader."""
     header = [h.strip().upper() for h in next(reader, [])]
     missing = [c for c in COLUMNS if c not in header]
     if missing:
         return_to = ", ".join(missing)
         raise _bad(url, f"it has no {return_to} column")
+    twice = [c for c in COLUMNS if header.count(c) > 1]
+    if twice:
+        raise _bad(url, f"it has two {twice[0]} columns")
     at = {c: header.index(c) for c in COLUMNS}
     out: dict[tuple[str, int, int], tuple[str, int, int]] = {}
     for line, row in enumerate(reader, start=2):
@@ -229,19 +243,20 @@ def parse_answer(
         value = row[at["OBS_VALUE"]].strip()
         if not (_WARD_CODE if wards else _CODE).fullmatch(code):
             kind = "ward" if wards else "district"
-            raise _bad(url, f"line {line} has '{code}', not a {kind} code")
-        if not re.fullmatch(r"\d{4}", year_text):
-            raise _bad(url, f"line {line} has the date '{year_text}', not a year")
+            raise _bad(url, f"line {line} has '{example(code)}', not a {kind} code")
+        if not re.fullmatch(r"[0-9]{4}", year_text) or not FIRST_YEAR <= int(year_text) <= date.today().year:
+            year = example(year_text)
+            raise _bad(url, f"line {line} has the date '{year}', not a year from {FIRST_YEAR} to this year")
         if sex is None:
-            raise _bad(url, f"line {line} has the sex '{row[at['GENDER_NAME']]}'")
+            raise _bad(url, f"line {line} has the sex '{example(row[at['GENDER_NAME']])}'")
         if (
             age_match is None
             or int(age_match.group(1)) not in AGES
             or (bool(age_match.group(2)) != (int(age_match.group(1)) == AGES[-1]))
         ):
-            raise _bad(url, f"line {line} has the age '{row[at['C_AGE_NAME']]}'")
-        if not value.isdigit():
-            raise _bad(url, f"line {line} has the count '{value}', not a whole number")
+            raise _bad(url, f"line {line} has the age '{example(row[at['C_AGE_NAME']])}'")
+        if not (value.isascii() and value.isdigit()):
+            raise _bad(url, f"line {line} has the count '{example(value)}', not a whole number")
         key = (code, sex, int(age_match.group(1)))
         if key in out:
             raise _bad(url, f"line {line} repeats {code}, {row[at['GENDER_NAME']]}, {row[at['C_AGE_NAME']]}")

@@ -365,9 +365,9 @@ def _read_sql(path: Path, header: list[str]) -> str:
     return read_csv_sql([path], header, "gzip" if is_gzip(path) else "none")
 
 
-def _friendly_read_error(exc: Exception, name: str) -> DataFormatError:
+def _friendly_read_error(exc: Exception, name: str, path: Path) -> DataFormatError:
     return friendly_csv_error(
-        exc, name, "Check every row has as many fields as the header and quotes are closed."
+        exc, name, "Check every row has as many fields as the header and quotes are closed.", path
     )
 
 
@@ -1029,7 +1029,7 @@ def _ingest_locked(source: Path, store: Store, name: str, work: Path, progress: 
                 f"{literal(str(clean_file))} (format parquet, compression zstd)"
             )
         except duckdb.Error as exc:
-            raise _friendly_read_error(exc, source.name) from exc
+            raise _friendly_read_error(exc, source.name, source) from exc
         con.execute(
             "create temp view clean as select file_row_number + 2 as line, * "
             f"from read_parquet({literal(str(clean_file))}, file_row_number=true)"

@@ -200,17 +200,40 @@ def read_csv(data: bytes) -> Table:
             f"The selected file holds a NUL byte (a binary zero) on line {line:,}, so it is not a CSV file.",
             "Save it from Excel as 'CSV UTF-8 (Comma delimited)' and upload it again.",
         )
+    return _table([[formula_unsafe(cell_text(cell)) for cell in row] for row in _csv_rows(text)])
+
+
+def _csv_rows(text: str) -> list[list[str]]:
+    """The rows of CSV text; a quote never closed and a huge cell are refused, naming the row.
+
+    Read leniently, a quote never closed takes every line after it into one cell, so rows would
+    be lost without a word; the strict reader finds it. Its other complaint (text after a
+    closing quote, ``"a" b``) is read as a spreadsheet reads it.
+    """
+    again = "Save it from Excel as 'CSV UTF-8 (Comma delimited)' and upload it again."
+    rows: list[list[str]] = []
     try:
-        rows = [
-            [formula_unsafe(cell_text(cell)) for cell in row]
-            for row in csv.reader(io.StringIO(text, newline=""))
-        ]
+        rows.extend(csv.reader(io.StringIO(text, newline=""), strict=True))
+        return rows
     except csv.Error as exc:
-        raise DataFormatError(
-            f"The selected file cannot be read as CSV: {exc}.",
-            "Save it from Excel as 'CSV UTF-8 (Comma delimited)' and upload it again.",
-        ) from None
-    return _table(rows)
+        row = len(rows) + 1
+        if "field larger than field limit" in str(exc):
+            raise DataFormatError(
+                f"Row {row:,} of the selected file has a cell longer than {csv.field_size_limit():,} "
+                "characters, far longer than any cell an import reads.",
+                "Shorten or delete that cell, then upload the file again.",
+            ) from None
+        if "unexpected end of data" in str(exc):
+            raise DataFormatError(
+                f'Row {row:,} of the selected file opens a quote (") that is never closed, so every '
+                "line after it would be read as one cell.",
+                "Close the quote or delete it (in a text editor), or save the file from Excel as "
+                "'CSV UTF-8 (Comma delimited)', and upload it again.",
+            ) from None
+    try:
+        return list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as exc:
+        raise DataFormatError(f"The selected file cannot be read as CSV: {exc}.", again) from None
 
 
 def _compressed(data: bytes) -> str | None:
