@@ -169,7 +169,7 @@ def hotspot_gistar(
     # An object array of members: building a million enum members one by one is slow.
     labels = np.empty(n, dtype=object)
     labels[:] = HotspotLabel.NONE  # np.full would turn the member into a plain str
-    significant = tests.p_adjusted < alpha
+    significant = tests.reject
     labels[significant & (z > 0)] = HotspotLabel.HOT
     labels[significant & (z < 0)] = HotspotLabel.COLD
     if p_adjust != "none":

@@ -89,17 +89,18 @@ def multiple_tests(p: ArrayLike, method: str = "holm", alpha: float = 0.05) -> M
     method = validate_choice(method, "p_adjust", P_ADJUST)
     alpha = validate_significance(alpha, "alpha")
     arr = _p_values(p)
-    if method == "none" or arr.size == 0:
-        return MultipleTestResult(arr < alpha, arr.copy(), method, alpha)
-    adjusted = _adjusted(arr, method)
-    return MultipleTestResult(adjusted <= alpha, adjusted, method, alpha)
+    adjusted = arr.copy() if method == "none" or arr.size == 0 else _adjusted(arr, method)
+    # one rule for every method, as everywhere in Safer Places: significant below the level
+    return MultipleTestResult(adjusted < alpha, adjusted, method, alpha)
 
 
 def _adjusted(p: np.ndarray, method: str) -> np.ndarray:
     """Holm: ``max_{j<=i} (m - j + 1) p_(j)``; BH: ``min_{j>=i} m p_(j) / j``; capped at 1.
 
     ``p_(j)`` is the j-th smallest of the m p-values; the result is in the original order.
-    A test is rejected at ``alpha`` exactly when its adjusted value is at most ``alpha``.
+    A test is rejected at ``alpha`` when its adjusted value is below ``alpha``, the rule every
+    test in Safer Places follows (``DEFAULTS.significance_level``); statsmodels'
+    ``multipletests`` also rejects at exactly ``alpha``, the only case where the two differ.
     """
     m = p.size
     order = np.argsort(p, kind="stable")
