@@ -20,7 +20,7 @@ from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.db import models
 from django.db.models import F, Value
-from django.db.models.functions import Concat
+from django.db.models.functions import Concat, Left
 from django.test import Client
 from django.urls import get_resolver, reverse
 
@@ -54,10 +54,12 @@ def _poison_every_free_text_field() -> int:
                     continue
                 if any(part in field.name for part in NOT_FREE_TEXT):
                     continue
-                # update(), not save(): published plans are frozen to saves, not to this test
-                model._base_manager.exclude(**{field.name: ""}).update(
-                    **{field.name: Concat(Value(HOSTILE), F(field.name))}
-                )
+                # update(), not save(): published plans are frozen to saves, not to this test; cut
+                # to the column's length, which PostgreSQL enforces (SQLite does not)
+                poisoned = Concat(Value(HOSTILE), F(field.name))
+                if field.max_length:
+                    poisoned = Left(poisoned, field.max_length)
+                model._base_manager.exclude(**{field.name: ""}).update(**{field.name: poisoned})
                 fields += 1
     return fields
 
