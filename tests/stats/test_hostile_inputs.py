@@ -601,3 +601,16 @@ def test_levels_outside_0_1_are_input_errors(level: Any):
     ):
         with pytest.raises(InputError):
             call()
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: S.hotspot_kde([[True, 0], [100, 100], [50, 50]]),
+        lambda: S.distance_band_neighbours([[0, 0], [100, "5"]], 150),
+        lambda: S.knox_test([[0, 0], [1, False], [2, 2]], [1, 2, 3], 10, 1),
+    ],
+)
+def test_a_boolean_or_text_inside_a_nested_list_is_refused(call):
+    with pytest.raises(InputError, match="must contain numbers"):
+        call()

@@ -55,6 +55,16 @@ def _not_a_number(value: Any) -> bool:
     return isinstance(value, (bool, np.bool_, str, bytes, complex, np.complexfloating))
 
 
+def _holds_non_number(values: list[Any] | tuple[Any, ...], depth: int = 0) -> bool:
+    """Whether a list, or a list inside it (to three levels), holds text, a boolean or a complex number."""
+    for v in values:
+        if _not_a_number(v):
+            return True
+        if depth < 2 and isinstance(v, (list, tuple)) and _holds_non_number(v, depth + 1):
+            return True
+    return False
+
+
 def as_float_array(values: Any, name: str, what: str = "a list or array of numbers") -> np.ndarray:
     """``values`` as a float array, rejecting text, booleans, complex numbers and ragged lists.
 
@@ -67,9 +77,9 @@ def as_float_array(values: Any, name: str, what: str = "a list or array of numbe
     )
     if _not_a_number(values):
         raise problem
-    # numpy turns [True, 2] into integers, so look at the items of a list itself (top level only:
-    # a flat scan costs little even for a million values).
-    if isinstance(values, (list, tuple)) and any(_not_a_number(v) for v in values):
+    # numpy turns [True, 2] into integers, so look at the items of a list itself, and of the
+    # lists inside it (points as [[x, y], ...]): a scan costs little even for a million values.
+    if isinstance(values, (list, tuple)) and _holds_non_number(values):
         raise problem
     try:
         raw = np.asarray(values)
