@@ -168,26 +168,29 @@ def validate_positive(values: Any, name: str, *, min_length: int = 1) -> np.ndar
     return arr
 
 
-def validate_scalar_count(value: Any, name: str) -> float:
-    """Return one non-negative finite count."""
-    arr = validate_counts(value, name)
+def _only(arr: np.ndarray, name: str) -> float:
+    """The one value of ``arr``; several are refused."""
     if arr.size != 1:
         raise InputError(
             f"'{name}' must be a single number, but it has {arr.size} values.",
             f"Give one number for '{name}'.",
         )
     return float(arr[0])
+
+
+def validate_scalar(value: Any, name: str) -> float:
+    """Return one finite number (of either sign)."""
+    return _only(validate_vector(value, name), name)
+
+
+def validate_scalar_count(value: Any, name: str) -> float:
+    """Return one non-negative finite count."""
+    return _only(validate_counts(value, name), name)
 
 
 def validate_scalar_positive(value: Any, name: str) -> float:
     """Return one strictly positive finite number."""
-    arr = validate_positive(value, name)
-    if arr.size != 1:
-        raise InputError(
-            f"'{name}' must be a single number, but it has {arr.size} values.",
-            f"Give one number for '{name}'.",
-        )
-    return float(arr[0])
+    return _only(validate_positive(value, name), name)
 
 
 def validate_points(points: Any) -> np.ndarray:

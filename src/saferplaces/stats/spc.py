@@ -56,7 +56,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from saferplaces.errors import InputError
-from saferplaces.stats._validate import is_scalar, validate_choice, validate_vector
+from saferplaces.stats._validate import is_scalar, validate_choice, validate_scalar, validate_vector
 from saferplaces.stats.labels import Assurance, PointType, SpcRule
 from saferplaces.wording import counted
 
@@ -170,16 +170,6 @@ def _whole_number(value: object, name: str) -> int:
             f"Give '{name}' as a whole number, such as 12.",
         )
     return int(value)
-
-
-def _single_number(value: object, name: str) -> float:
-    arr = validate_vector(value, name)
-    if arr.size != 1:
-        raise InputError(
-            f"'{name}' has {arr.size} values, not one.",
-            f"Give '{name}' as a single number, such as 20.",
-        )
-    return float(arr[0])
 
 
 def _rebase_points(rebase_at: Sequence[int] | None, n: int) -> list[int]:
@@ -442,7 +432,7 @@ def spc_xmr(
     last = segments[-1]
     assurance: Assurance | None = None
     if target is not None:
-        t = _single_number(target, "target")
+        t = validate_scalar(target, "target")
         if improvement is None:
             assumptions.append("Assurance needs an improvement direction, so none is given.")
         else:
