@@ -36,7 +36,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from saferplaces.errors import InputError
@@ -372,6 +372,7 @@ def test_funnel_points_match_phe_tables():
 
 @settings(max_examples=30, deadline=None)
 @given(st.floats(0.01, 1e6), st.sampled_from([0.0005, 0.001, 0.025, 0.975, 0.999, 0.9995]))
+@example(0.8, 0.9995)  # a shape near 0, where gammainc itself is good to a few 1e-16 only
 def test_gamma_shape_inverts_the_regularised_gamma(mu, prob):
     # The limits invert gammainc(a, mu) = prob in a: the shape found is the root to within a few
     # units in the last place of a. (How closely gammainc(a, mu) then matches prob depends on
@@ -383,7 +384,7 @@ def test_gamma_shape_inverts_the_regularised_gamma(mu, prob):
     a = _solve_shape(np.array([mu]), prob)[0]
     step = 8 * np.spacing(a)
     above, below = special.gammainc([a - step, a + step], mu)  # gammainc falls as a rises
-    assert below - 1e-15 <= prob <= above + 1e-15
+    assert below - 4e-15 <= prob <= above + 4e-15
     assert special.gammainc(a, mu) == pytest.approx(prob, rel=1e-11)
 
 
